@@ -1,0 +1,39 @@
+#include "mainwindow.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+#include "util/i18n.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+
+#include <memory>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("turnstile"));
+    QCoreApplication::setApplicationName(QStringLiteral("turnstile"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TURNSTILE_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("turnstile"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
+    turnstile::installTranslations(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Operations dashboard for OpenStack Keystone."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"),
+                                  QCoreApplication::translate("main", "Open with this profile selected."),
+                                  QStringLiteral("NAME"));
+    parser.addOption(profileOpt);
+    parser.process(app);
+
+    turnstile::ProfileStore profiles;
+    turnstile::SecretStore secrets;
+    turnstile::MainWindow window(&profiles, &secrets);
+    if (parser.isSet(profileOpt))
+        window.selectProfile(parser.value(profileOpt));
+    window.show();
+    return app.exec();
+}

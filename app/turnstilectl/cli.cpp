@@ -1,0 +1,214 @@
+#include "cli.h"
+
+#include "probe/prober.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+
+namespace turnstile {
+
+namespace {
+QString tr(const char *s, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("Cli", s, disambiguation, n);
+}
+} // namespace
+
+Cli::Cli(QTextStream &out, QTextStream &err)
+    : m_out(out)
+    , m_err(err)
+{
+}
+
+int Cli::usage()
+{
+    m_err << tr("Usage: turnstilectl COMMAND [OPTIONS]\n"
+                "\n"
+                "Commands:\n"
+                "  probe --profile NAME [--json]     version, issue/validate timings, table counts\n"
+                "  profiles list|show NAME|remove NAME\n"
+                "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf PATH\n"
+                "                  [--profile NAME]\n"
+                "  --version, --help\n"
+                "\n"
+                "Secrets come from the keychain or from OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET and\n"
+                "TURNSTILE_DB_PASSWORD, never from the command line.\n");
+    return Usage;
+}
+
+int Cli::run(const QStringList &args)
+{
+    if (args.size() < 2)
+        return usage();
+    const QString cmd = args.at(1);
+    if (cmd == u"--version" || cmd == u"-v") {
+        m_out << QCoreApplication::applicationName() << u' ' << QCoreApplication::applicationVersion() << Qt::endl;
+        return Ok;
+    }
+    if (cmd == u"--help" || cmd == u"-h" || cmd == u"help") {
+        usage();
+        return Ok;
+    }
+    // Each command sees "turnstilectl <cmd> ..." so QCommandLineParser's
+    // messages name the command.
+    QStringList rest = args.mid(1);
+    rest[0] = args.at(0) + u' ' + cmd;
+    if (cmd == u"probe")
+        return cmdProbe(rest);
+    if (cmd == u"profiles")
+        return cmdProfiles(rest);
+    m_err << tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
+    return usage();
+}
+
+bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
+{
+    SecretStore store;
+    QString error;
+    bool ok = store.readAllBlocking(p.name, s, &error);
+    if (!ok && !quiet)
+        m_err << tr("warning: %1 Falling back to environment variables.").arg(error) << Qt::endl;
+    // The environment fills what the keychain does not have (cron jobs,
+    // containers); it never overrides a stored secret silently.
+    const QByteArray envPw = qgetenv("OS_PASSWORD");
+    const QByteArray envAc = qgetenv("OS_APPLICATION_CREDENTIAL_SECRET");
+    const QByteArray envDb = qgetenv("TURNSTILE_DB_PASSWORD");
+    if (s->password.isEmpty() && !envPw.isEmpty())
+        s->password = QString::fromLocal8Bit(envPw);
+    if (s->applicationCredentialSecret.isEmpty() && !envAc.isEmpty())
+        s->applicationCredentialSecret = QString::fromLocal8Bit(envAc);
+    if (s->databasePassword.isEmpty() && !envDb.isEmpty())
+        s->databasePassword = QString::fromLocal8Bit(envDb);
+    return ok;
+}
+
+int Cli::cmdProbe(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("Probe a Keystone profile once."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"), tr("Profile to probe."), QStringLiteral("NAME"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print JSON."));
+    parser.addOption(profileOpt);
+    parser.addOption(jsonOpt);
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return Ok;
+    }
+    if (!parser.isSet(profileOpt)) {
+        m_err << tr("turnstilectl probe: --profile NAME is required.") << Qt::endl;
+        return Usage;
+    }
+    ProfileStore store;
+    bool found = false;
+    const Profile p = store.profile(parser.value(profileOpt), &found);
+    if (!found) {
+        m_err << tr("turnstilectl probe: no profile named \"%1\" in %2 (known: %3).")
+                     .arg(parser.value(profileOpt), store.fileName(),
+                          store.names().isEmpty() ? tr("none") : store.names().join(QStringLiteral(", ")))
+              << Qt::endl;
+        return Config;
+    }
+    Secrets secrets;
+    loadSecrets(p, &secrets, parser.isSet(jsonOpt));
+    const ProbeResult r = runProbe(p, secrets);
+    if (parser.isSet(jsonOpt)) {
+        m_out << QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented));
+        return r.healthy() ? Ok : Problem;
+    }
+    const QLocale loc;
+    auto line = [&](const QString &label, const QString &value) {
+        m_out << QStringLiteral("  %1  %2").arg(label.leftJustified(22), value) << Qt::endl;
+    };
+    auto ms = [&](const std::optional<double> &v) { return v ? tr("%1 ms").arg(loc.toString(*v, 'f', 1)) : QString(); };
+    m_out << tr("Profile %1 — %2").arg(r.profile, r.endpoint) << Qt::endl;
+    line(tr("Keystone API"), r.endpointError.isEmpty() ? r.keystoneVersion : tr("unavailable: %1").arg(r.endpointError));
+    if (r.endpointError.isEmpty()) {
+        if (r.tokenError.isEmpty() || r.issueMs) {
+            line(tr("Issue a token"), tr("%1 (token %2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
+        }
+        if (r.validateMs)
+            line(tr("Validate a token"), tr("%1 (median)").arg(ms(r.validateMs)));
+        if (!r.tokenError.isEmpty())
+            line(tr("Tokens"), tr("unavailable: %1").arg(r.tokenError));
+    }
+    for (const QString &w : r.warnings)
+        line(tr("Warning"), w);
+    if (!r.databaseConfigured) {
+        line(tr("Database"), tr("not configured"));
+    } else if (!r.databaseError.isEmpty()) {
+        line(tr("Database"), tr("unavailable: %1").arg(r.databaseError));
+    } else {
+        line(QStringLiteral("revocation_event"),
+             r.revocationEvents ? tr("%1 rows").arg(loc.toString(*r.revocationEvents)) : r.revocationError);
+        line(QStringLiteral("token"), r.tokenRows ? tr("%1 rows").arg(loc.toString(*r.tokenRows)) : r.tokenRowsError);
+    }
+    return r.healthy() ? Ok : Problem;
+}
+
+int Cli::cmdProfiles(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("Manage connection profiles."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("action"), tr("list, show, import or remove"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print JSON."));
+    parser.addOption(jsonOpt);
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Usage;
+    }
+    const QStringList pos = parser.positionalArguments();
+    const QString action = pos.value(0, QStringLiteral("list"));
+    ProfileStore store;
+    if (action == u"list") {
+        const QList<Profile> all = store.profiles();
+        if (parser.isSet(jsonOpt)) {
+            QJsonArray a;
+            for (const Profile &p : all)
+                a.append(p.toJson());
+            m_out << QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Indented));
+            return Ok;
+        }
+        for (const Profile &p : all)
+            m_out << p.name << u'\t' << p.authUrl.toString() << u'\t'
+                  << (p.databaseUrl.isEmpty() ? tr("(no database)") : p.databaseUrl) << Qt::endl;
+        return Ok;
+    }
+    if (action == u"show" || action == u"remove") {
+        if (pos.size() < 2) {
+            m_err << tr("turnstilectl profiles %1: name the profile.").arg(action) << Qt::endl;
+            return Usage;
+        }
+        bool found = false;
+        const Profile p = store.profile(pos.at(1), &found);
+        if (!found) {
+            m_err << tr("turnstilectl profiles: no profile named \"%1\".").arg(pos.at(1)) << Qt::endl;
+            return Config;
+        }
+        if (action == u"show") {
+            m_out << QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Indented));
+            return Ok;
+        }
+        store.remove(p.name);
+        SecretStore secrets;
+        for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
+                             SecretKind::DatabasePassword})
+            secrets.removeBlocking(p.name, k);
+        m_out << tr("Removed profile %1 and its keychain entries.").arg(p.name) << Qt::endl;
+        return Ok;
+    }
+    m_err << tr("turnstilectl profiles: unknown action \"%1\".").arg(action) << Qt::endl;
+    return Usage;
+}
+
+} // namespace turnstile

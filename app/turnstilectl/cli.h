@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QStringList>
+#include <QTextStream>
+
+namespace turnstile {
+
+class ProfileStore;
+class SecretStore;
+struct Profile;
+struct Secrets;
+
+// turnstilectl's command dispatcher. Each command parses its own options with
+// QCommandLineParser. Exit codes (documented in docs/cli.md):
+//   0 success, 1 the check ran and found a problem, 2 usage error,
+//   3 configuration error (unknown profile, unreadable file), 4 keychain error.
+class Cli
+{
+public:
+    enum Exit { Ok = 0, Problem = 1, Usage = 2, Config = 3, Keychain = 4 };
+
+    Cli(QTextStream &out, QTextStream &err);
+    int run(const QStringList &args);
+
+private:
+    int cmdProbe(const QStringList &args);
+    int cmdProfiles(const QStringList &args);
+    int usage();
+
+    // Secrets for a profile: keychain first, then the documented environment
+    // variables. Never from the command line.
+    bool loadSecrets(const Profile &p, Secrets *s, bool quiet);
+
+    QTextStream &m_out;
+    QTextStream &m_err;
+};
+
+} // namespace turnstile

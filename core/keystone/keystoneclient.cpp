@@ -1,0 +1,396 @@
+#include "keystone/keystoneclient.h"
+
+#include "keystone/authrequest.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslError>
+#include <QSslKey>
+#include <QTimer>
+
+namespace turnstile {
+
+namespace {
+
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("KeystoneClient", s);
+}
+
+QString where(const QUrl &url)
+{
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery).toString();
+}
+
+QString describeStatus(int status, const QByteArray &method, const QUrl &url, const QByteArray &body)
+{
+    // Keystone's error documents carry a human message; keep it short.
+    QString detail;
+    const QJsonObject err = QJsonDocument::fromJson(body).object().value(u"error").toObject();
+    if (!err.isEmpty())
+        detail = err.value(u"message").toString().left(200);
+    const QString target = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), where(url));
+    QString msg;
+    if (status == 401)
+        msg = tr("Keystone rejected the credentials (401) for %1; check the user, password or secret, and whether "
+                 "the account is locked.")
+                  .arg(target);
+    else if (status == 403)
+        msg = tr("Keystone refused the request (403) for %1; the account lacks the role or scope it needs.").arg(target);
+    else if (status == 404)
+        msg = tr("Not found (404) at %1.").arg(target);
+    else if (status >= 500)
+        msg = tr("Keystone failed with a server error (%1) at %2.").arg(status).arg(target);
+    else
+        msg = tr("Unexpected HTTP status %1 from %2.").arg(status).arg(target);
+    if (!detail.isEmpty() && status != 401)
+        msg += QLatin1Char(' ') + tr("Keystone said: %1").arg(detail);
+    return msg;
+}
+
+QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtText, const QUrl &url,
+                             const QList<QSslError> &sslErrors)
+{
+    const QString host = url.host();
+    const QString hp = url.port() > 0 ? QStringLiteral("%1:%2").arg(host).arg(url.port()) : host;
+    switch (e) {
+    case QNetworkReply::ConnectionRefusedError:
+        return tr("Connection refused by %1: nothing listens there, or a firewall rejects it.").arg(hp);
+    case QNetworkReply::HostNotFoundError:
+        return tr("The host name %1 cannot be resolved (DNS).").arg(host);
+    case QNetworkReply::RemoteHostClosedError:
+        return tr("%1 closed the connection before answering.").arg(hp);
+    case QNetworkReply::TooManyRedirectsError:
+    case QNetworkReply::InsecureRedirectError:
+        return tr("Too many or unsafe redirects starting at %1 (a redirect loop?).").arg(where(url));
+    case QNetworkReply::SslHandshakeFailedError: {
+        QStringList reasons;
+        for (const QSslError &s : sslErrors) {
+            switch (s.error()) {
+            case QSslError::UnableToGetLocalIssuerCertificate:
+            case QSslError::UnableToGetIssuerCertificate:
+            case QSslError::SelfSignedCertificateInChain:
+            case QSslError::SelfSignedCertificate:
+            case QSslError::UnableToVerifyFirstCertificate:
+            case QSslError::CertificateUntrusted:
+                reasons.append(tr("the certificate is signed by an unknown CA (set a CA bundle in the profile)"));
+                break;
+            case QSslError::HostNameMismatch:
+                reasons.append(tr("the certificate does not match the host name %1").arg(host));
+                break;
+            case QSslError::CertificateExpired:
+                reasons.append(tr("the certificate has expired"));
+                break;
+            case QSslError::CertificateNotYetValid:
+                reasons.append(tr("the certificate is not yet valid"));
+                break;
+            default:
+                reasons.append(s.errorString());
+            }
+        }
+        reasons.removeDuplicates();
+        if (reasons.isEmpty())
+            reasons.append(qtText);
+        return tr("TLS verification of %1 failed: %2.").arg(hp, reasons.join(QStringLiteral("; ")));
+    }
+    default:
+        return tr("Cannot reach %1: %2").arg(hp, qtText);
+    }
+}
+
+} // namespace
+
+KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
+    : m_profile(profile)
+    , m_secrets(secrets)
+    , m_nam(std::make_unique<QNetworkAccessManager>())
+{
+    m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    m_ssl = QSslConfiguration::defaultConfiguration();
+    if (!profile.caCertFile.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(profile.caCertFile, QSsl::Pem);
+        if (cas.isEmpty())
+            m_sslSetupError = tr("The CA bundle %1 is missing or holds no PEM certificate.").arg(profile.caCertFile);
+        else
+            m_ssl.addCaCertificates(cas);
+    }
+    if (!profile.clientCertFile.isEmpty()) {
+        const QList<QSslCertificate> certs = QSslCertificate::fromPath(profile.clientCertFile, QSsl::Pem);
+        if (certs.isEmpty()) {
+            m_sslSetupError = tr("The client certificate %1 is missing or not PEM.").arg(profile.clientCertFile);
+        } else {
+            m_ssl.setLocalCertificate(certs.first());
+            QFile kf(profile.clientKeyFile.isEmpty() ? profile.clientCertFile : profile.clientKeyFile);
+            QSslKey key;
+            if (kf.open(QIODevice::ReadOnly)) {
+                const QByteArray pem = kf.readAll();
+                for (QSsl::KeyAlgorithm alg : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+                    key = QSslKey(pem, alg, QSsl::Pem);
+                    if (!key.isNull())
+                        break;
+                }
+            }
+            if (key.isNull())
+                m_sslSetupError = tr("The client key %1 is missing, encrypted or not PEM.").arg(kf.fileName());
+            else
+                m_ssl.setPrivateKey(key);
+        }
+    }
+    if (!profile.verifyTls)
+        m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+
+    // The v3 base is the auth URL when it already names v3; otherwise discovery finds it.
+    QUrl u = profile.authUrl;
+    QString path = u.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    if (path.endsWith(u"/v3")) {
+        u.setPath(path);
+        m_v3 = u;
+    }
+}
+
+KeystoneClient::~KeystoneClient() = default;
+
+QUrl KeystoneClient::v3Url(const QString &pathAndQuery) const
+{
+    QUrl base = m_v3.isValid() && !m_v3.isEmpty() ? m_v3 : m_profile.authUrl;
+    QString rel = pathAndQuery;
+    QString query;
+    const qsizetype q = rel.indexOf(u'?');
+    if (q >= 0) {
+        query = rel.mid(q + 1);
+        rel = rel.left(q);
+    }
+    QString path = base.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    base.setPath(path + (rel.startsWith(u'/') ? rel : u'/' + rel));
+    base.setQuery(query.isEmpty() ? QString() : query);
+    return base;
+}
+
+HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
+                                const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    HttpResult r;
+    r.method = verb;
+    r.url = url.adjusted(QUrl::RemoveUserInfo);
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https")) {
+        r.error = tr("The endpoint \"%1\" is not an http(s) URL.").arg(url.toString());
+        return r;
+    }
+    if (url.scheme() == u"https" && !m_sslSetupError.isEmpty()) {
+        r.error = m_sslSetupError;
+        return r;
+    }
+    QNetworkRequest req(url);
+    req.setMaximumRedirectsAllowed(5);
+    req.setRawHeader("Accept", "application/json");
+    req.setRawHeader("User-Agent", "turnstile/" TURNSTILE_VERSION);
+    for (const auto &[k, v] : headers)
+        req.setRawHeader(k, v);
+    if (!body.isEmpty())
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (url.scheme() == u"https")
+        req.setSslConfiguration(m_ssl);
+
+    QElapsedTimer timer;
+    timer.start();
+    QNetworkReply *reply = m_nam->sendCustomRequest(req, verb, body);
+    QEventLoop loop;
+    bool timedOut = false;
+    bool tooLarge = false;
+    QList<QSslError> sslErrors;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
+        timedOut = true;
+        reply->abort();
+    });
+    QObject::connect(reply, &QNetworkReply::sslErrors, &loop,
+                     [&](const QList<QSslError> &errs) { sslErrors = errs; });
+    QObject::connect(reply, &QNetworkReply::downloadProgress, &loop, [&](qint64 received, qint64) {
+        if (received > m_bodyLimit && !tooLarge) {
+            tooLarge = true;
+            reply->abort();
+        }
+    });
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    deadline.start(std::max(100, m_profile.timeoutMs));
+    if (!reply->isFinished())
+        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    deadline.stop();
+    r.elapsedUs = timer.nsecsElapsed() / 1000;
+
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (!tooLarge)
+        r.body = reply->readAll();
+    r.bodyBytes = r.body.size();
+    for (const auto &[k, v] : reply->rawHeaderPairs())
+        r.headers.append({k.toLower(), v});
+
+    if (timedOut) {
+        r.status = 0;
+        r.error = tr("No answer from %1 within %2 s (timeout).").arg(where(url)).arg(m_profile.timeoutMs / 1000.0);
+    } else if (tooLarge) {
+        r.error = tr("The response from %1 exceeds the %2 MiB limit and was cut off.")
+                      .arg(where(url))
+                      .arg(m_bodyLimit / (1024 * 1024));
+    } else if (reply->error() != QNetworkReply::NoError && r.status == 0) {
+        r.error = describeNetworkError(reply->error(), reply->errorString(), url, sslErrors);
+    } else if (r.status >= 300 && !(r.status == 300 && verb == "GET")) {
+        r.error = describeStatus(r.status, verb, url, r.body);
+    }
+    reply->deleteLater();
+    return r;
+}
+
+VersionInfo KeystoneClient::discover()
+{
+    VersionInfo v;
+    v.http = send("GET", m_profile.authUrl, {}, {});
+    if (!v.http.ok()) {
+        v.error = v.http.error;
+        return v;
+    }
+    QJsonParseError pe{};
+    const QJsonObject doc = QJsonDocument::fromJson(v.http.body, &pe).object();
+    if (pe.error != QJsonParseError::NoError) {
+        v.error = tr("The version document at %1 is not JSON (%2).").arg(where(m_profile.authUrl), pe.errorString());
+        return v;
+    }
+    auto selfLink = [](const QJsonObject &ver) {
+        for (const QJsonValue &l : ver.value(u"links").toArray())
+            if (l.toObject().value(u"rel").toString() == u"self")
+                return QUrl(l.toObject().value(u"href").toString());
+        return QUrl();
+    };
+    QJsonObject ver = doc.value(u"version").toObject();
+    if (ver.isEmpty()) {
+        // Root document: {"versions": {"values": [...]}}
+        for (const QJsonValue &val : doc.value(u"versions").toObject().value(u"values").toArray()) {
+            if (val.toObject().value(u"id").toString().startsWith(u"v3")) {
+                ver = val.toObject();
+                break;
+            }
+        }
+    }
+    if (ver.isEmpty()) {
+        v.error = tr("%1 does not advertise the Identity v3 API.").arg(where(m_profile.authUrl));
+        return v;
+    }
+    v.id = ver.value(u"id").toString();
+    v.status = ver.value(u"status").toString();
+    QUrl self = selfLink(ver);
+    if (self.isValid() && !self.isEmpty()) {
+        // Keystone behind a proxy often advertises an internal host name; keep the
+        // scheme, host and port the operator configured, take only the path.
+        QUrl base = m_profile.authUrl;
+        QString path = self.path();
+        while (path.endsWith(u'/'))
+            path.chop(1);
+        base.setPath(path);
+        base.setQuery(QString());
+        v.v3Url = base;
+    } else {
+        v.v3Url = m_v3;
+    }
+    if (v.v3Url.isValid() && !v.v3Url.isEmpty())
+        m_v3 = v.v3Url;
+    return v;
+}
+
+QStringList KeystoneClient::sizeWarnings(qint64 tokenBytes, qint64 catalogBytes)
+{
+    QStringList w;
+    auto check = [&](qint64 n, const QString &what) {
+        if (n > kHeaderCritical)
+            w.append(tr("%1 is %2 bytes, above the common 8 KB header limit; requests will fail behind "
+                        "default proxies.")
+                         .arg(what)
+                         .arg(n));
+        else if (n > kHeaderWarn)
+            w.append(tr("%1 is %2 bytes, above the 4 KB header limit of some proxies.").arg(what).arg(n));
+    };
+    check(tokenBytes, tr("The token"));
+    check(catalogBytes, tr("The catalog"));
+    return w;
+}
+
+TokenInfo KeystoneClient::issueToken(bool withCatalog)
+{
+    TokenInfo t;
+    if (m_v3.isEmpty()) {
+        const VersionInfo v = discover();
+        if (!v.ok()) {
+            t.error = v.error;
+            t.http = v.http;
+            return t;
+        }
+    }
+    QString err;
+    const QJsonObject req = buildAuthRequest(m_profile, m_secrets, &err);
+    if (req.isEmpty()) {
+        t.error = err;
+        return t;
+    }
+    t.http = send("POST", v3Url(withCatalog ? QStringLiteral("/auth/tokens") : QStringLiteral("/auth/tokens?nocatalog")),
+                  QJsonDocument(req).toJson(QJsonDocument::Compact), {});
+    if (!t.http.ok()) {
+        t.error = t.http.error;
+        return t;
+    }
+    t.token = t.http.header("x-subject-token");
+    if (t.token.isEmpty()) {
+        t.error = tr("Keystone answered %1 but sent no X-Subject-Token header.").arg(t.http.status);
+        return t;
+    }
+    t.tokenBytes = t.token.size();
+    QJsonParseError pe{};
+    const QJsonObject tok = QJsonDocument::fromJson(t.http.body, &pe).object().value(u"token").toObject();
+    if (pe.error != QJsonParseError::NoError || tok.isEmpty()) {
+        t.error = tr("The token response from %1 is not a Keystone token document.").arg(where(t.http.url));
+        return t;
+    }
+    t.expiresAt = QDateTime::fromString(tok.value(u"expires_at").toString(), Qt::ISODateWithMs);
+    const QJsonArray audit = tok.value(u"audit_ids").toArray();
+    if (!audit.isEmpty())
+        t.auditId = audit.first().toString();
+    t.userId = tok.value(u"user").toObject().value(u"id").toString();
+    t.projectId = tok.value(u"project").toObject().value(u"id").toString();
+    if (tok.contains(u"catalog"))
+        t.catalogBytes = QJsonDocument(tok.value(u"catalog").toArray()).toJson(QJsonDocument::Compact).size();
+    t.warnings = sizeWarnings(t.tokenBytes, t.catalogBytes);
+    m_authToken = t.token;
+    return t;
+}
+
+HttpResult KeystoneClient::validateToken(const QByteArray &subjectToken, bool head, bool allowExpired)
+{
+    return send(head ? QByteArrayLiteral("HEAD") : QByteArrayLiteral("GET"),
+                v3Url(allowExpired ? QStringLiteral("/auth/tokens?allow_expired=1") : QStringLiteral("/auth/tokens")),
+                {}, {{"X-Auth-Token", m_authToken}, {"X-Subject-Token", subjectToken}});
+}
+
+HttpResult KeystoneClient::revokeToken(const QByteArray &subjectToken)
+{
+    return send("DELETE", v3Url(QStringLiteral("/auth/tokens")), {},
+                {{"X-Auth-Token", m_authToken}, {"X-Subject-Token", subjectToken}});
+}
+
+HttpResult KeystoneClient::get(const QString &pathAndQuery)
+{
+    return send("GET", v3Url(pathAndQuery), {}, {{"X-Auth-Token", m_authToken}});
+}
+
+} // namespace turnstile

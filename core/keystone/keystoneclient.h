@@ -1,0 +1,93 @@
+#pragma once
+
+#include "keystone/httpresult.h"
+#include "profiles/profile.h"
+#include "profiles/secrets.h"
+
+#include <QDateTime>
+#include <QSslConfiguration>
+#include <QStringList>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace turnstile {
+
+struct VersionInfo
+{
+    HttpResult http;
+    QString id;      // "v3.14"
+    QString status;  // "stable"
+    QUrl v3Url;      // the identity v3 base used for every other call
+    QString error;
+    bool ok() const { return error.isEmpty(); }
+};
+
+struct TokenInfo
+{
+    HttpResult http;
+    QByteArray token; // the X-Subject-Token value; keep in memory only
+    qint64 tokenBytes = 0;
+    qint64 catalogBytes = 0; // size of the serialised catalog in the body, 0 with ?nocatalog
+    QDateTime expiresAt;
+    QString auditId;
+    QString userId;
+    QString projectId;
+    QStringList warnings; // header-size warnings
+    QString error;
+    bool ok() const { return error.isEmpty(); }
+};
+
+// A blocking Keystone v3 client. Each call runs a local event loop until the
+// reply, the timeout or the size cap, so it must live on a worker thread (or in
+// turnstilectl, which has no window to freeze). One instance per thread: its
+// QNetworkAccessManager belongs to the thread that created it.
+class KeystoneClient
+{
+public:
+    KeystoneClient(const Profile &profile, const Secrets &secrets);
+    ~KeystoneClient();
+    KeystoneClient(const KeystoneClient &) = delete;
+    KeystoneClient &operator=(const KeystoneClient &) = delete;
+
+    // Responses larger than this are cut off and reported, never buffered whole.
+    void setBodyLimit(qint64 bytes) { m_bodyLimit = bytes; }
+    qint64 bodyLimit() const { return m_bodyLimit; }
+
+    // GET on the auth URL; follows the version document to the v3 base.
+    VersionInfo discover();
+    // POST /v3/auth/tokens. Stores the token as this client's X-Auth-Token.
+    TokenInfo issueToken(bool withCatalog = false);
+    // GET or HEAD /v3/auth/tokens with X-Subject-Token. 200 and 204 are success.
+    HttpResult validateToken(const QByteArray &subjectToken, bool head = false, bool allowExpired = false);
+    // DELETE /v3/auth/tokens. For guarded actions and the lab only.
+    HttpResult revokeToken(const QByteArray &subjectToken);
+    // GET <v3>/<path>, authenticated with the current token.
+    HttpResult get(const QString &pathAndQuery);
+
+    QUrl v3Base() const { return m_v3; }
+    QByteArray authToken() const { return m_authToken; }
+    void setAuthToken(const QByteArray &t) { m_authToken = t; }
+
+    // Header limits commonly configured in front of OpenStack APIs.
+    static constexpr qint64 kHeaderWarn = 4096;
+    static constexpr qint64 kHeaderCritical = 8192;
+    static QStringList sizeWarnings(qint64 tokenBytes, qint64 catalogBytes);
+
+private:
+    HttpResult send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
+                    const QList<QPair<QByteArray, QByteArray>> &headers);
+    QUrl v3Url(const QString &pathAndQuery) const;
+
+    Profile m_profile;
+    Secrets m_secrets;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
+    QSslConfiguration m_ssl;
+    QString m_sslSetupError;
+    QUrl m_v3;
+    QByteArray m_authToken;
+    qint64 m_bodyLimit = 32 * 1024 * 1024;
+};
+
+} // namespace turnstile

@@ -1,0 +1,86 @@
+#include "probe/prober.h"
+
+#include "db/dbconnection.h"
+#include "db/rowcount.h"
+#include "keystone/keystoneclient.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <algorithm>
+
+namespace turnstile {
+
+ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validations)
+{
+    ProbeResult r;
+    r.profile = profile.name;
+    r.startedAt = QDateTime::currentDateTimeUtc();
+    r.endpoint = profile.authUrl.toString();
+    QElapsedTimer total;
+    total.start();
+
+    KeystoneClient client(profile, secrets);
+    const VersionInfo v = client.discover();
+    r.reachable = v.http.status > 0;
+    if (v.ok()) {
+        r.keystoneVersion = v.id;
+    } else {
+        r.endpointError = v.error;
+    }
+
+    if (v.ok()) {
+        const TokenInfo t = client.issueToken(false);
+        if (t.ok()) {
+            r.issueMs = t.http.elapsedMs();
+            r.tokenBytes = t.tokenBytes;
+            r.warnings = t.warnings;
+            // A token for itself: every user may validate its own token, so the
+            // probe needs no admin role.
+            QList<double> samples;
+            for (int i = 0; i < std::max(1, validations); ++i) {
+                const HttpResult h = client.validateToken(t.token);
+                if (!h.ok()) {
+                    r.tokenError = h.error;
+                    break;
+                }
+                samples.append(h.elapsedMs());
+            }
+            if (!samples.isEmpty()) {
+                std::sort(samples.begin(), samples.end());
+                r.validateMs = samples.at(samples.size() / 2);
+            }
+            // Leave no live probe tokens behind? Revoking would add a
+            // revocation_event per probe and grow the very table we watch, so
+            // the token simply expires.
+        } else {
+            r.tokenError = t.error;
+        }
+    }
+
+    if (!profile.databaseUrl.isEmpty()) {
+        r.databaseConfigured = true;
+        QString err;
+        const DatabaseUrl url = DatabaseUrl::parse(profile.databaseUrl, &err);
+        if (!url.isValid()) {
+            r.databaseError = err;
+        } else {
+            DbConnection db(url, secrets.databasePassword);
+            if (!db.open()) {
+                r.databaseError = db.error();
+            } else {
+                const RowCount rev = countRows(db, KeystoneTable::RevocationEvent);
+                r.revocationEvents = rev.rows;
+                r.revocationError = rev.error;
+                const RowCount tok = countRows(db, KeystoneTable::Token);
+                r.tokenRows = tok.rows;
+                r.tokenRowsError = tok.error;
+                r.databaseMs = rev.queryMs + tok.queryMs;
+            }
+        }
+    }
+    r.durationMs = total.nsecsElapsed() / 1e6;
+    return r;
+}
+
+} // namespace turnstile

@@ -1,0 +1,91 @@
+#include "probe/proberesult.h"
+
+#include <QJsonArray>
+
+namespace turnstile {
+
+namespace {
+template <typename T>
+QJsonValue opt(const std::optional<T> &v)
+{
+    return v ? QJsonValue(double(*v)) : QJsonValue(QJsonValue::Null);
+}
+std::optional<double> optD(const QJsonValue &v)
+{
+    return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+}
+std::optional<qint64> optI(const QJsonValue &v)
+{
+    return v.isDouble() ? std::optional<qint64>(qint64(v.toDouble())) : std::nullopt;
+}
+QJsonValue str(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+} // namespace
+
+bool ProbeResult::healthy() const
+{
+    return reachable && endpointError.isEmpty() && tokenError.isEmpty()
+           && (!databaseConfigured || (databaseError.isEmpty() && revocationError.isEmpty() && tokenRowsError.isEmpty()));
+}
+
+QJsonObject ProbeResult::toJson() const
+{
+    QJsonObject ks{{QStringLiteral("url"), endpoint},
+                   {QStringLiteral("reachable"), reachable},
+                   {QStringLiteral("version"), str(keystoneVersion)},
+                   {QStringLiteral("error"), str(endpointError)}};
+    QJsonObject tok{{QStringLiteral("issue_ms"), opt(issueMs)},
+                    {QStringLiteral("validate_ms"), opt(validateMs)},
+                    {QStringLiteral("token_bytes"), opt(tokenBytes)},
+                    {QStringLiteral("catalog_bytes"), opt(catalogBytes)},
+                    {QStringLiteral("error"), str(tokenError)},
+                    {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+    QJsonObject db{{QStringLiteral("configured"), databaseConfigured},
+                   {QStringLiteral("revocation_event_rows"), opt(revocationEvents)},
+                   {QStringLiteral("revocation_event_error"), str(revocationError)},
+                   {QStringLiteral("token_rows"), opt(tokenRows)},
+                   {QStringLiteral("token_rows_error"), str(tokenRowsError)},
+                   {QStringLiteral("error"), str(databaseError)},
+                   {QStringLiteral("query_ms"), databaseMs}};
+    return QJsonObject{{QStringLiteral("profile"), profile},
+                       {QStringLiteral("started_at"), startedAt.toUTC().toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("duration_ms"), durationMs},
+                       {QStringLiteral("healthy"), healthy()},
+                       {QStringLiteral("keystone"), ks},
+                       {QStringLiteral("token"), tok},
+                       {QStringLiteral("database"), db}};
+}
+
+ProbeResult ProbeResult::fromJson(const QJsonObject &o)
+{
+    ProbeResult r;
+    r.profile = o[u"profile"].toString();
+    r.startedAt = QDateTime::fromString(o[u"started_at"].toString(), Qt::ISODateWithMs);
+    r.durationMs = o[u"duration_ms"].toDouble();
+    const QJsonObject ks = o[u"keystone"].toObject();
+    r.endpoint = ks[u"url"].toString();
+    r.reachable = ks[u"reachable"].toBool();
+    r.keystoneVersion = ks[u"version"].toString();
+    r.endpointError = ks[u"error"].toString();
+    const QJsonObject tok = o[u"token"].toObject();
+    r.issueMs = optD(tok[u"issue_ms"]);
+    r.validateMs = optD(tok[u"validate_ms"]);
+    r.tokenBytes = optI(tok[u"token_bytes"]);
+    r.catalogBytes = optI(tok[u"catalog_bytes"]);
+    r.tokenError = tok[u"error"].toString();
+    for (const QJsonValue &w : tok[u"warnings"].toArray())
+        r.warnings.append(w.toString());
+    const QJsonObject db = o[u"database"].toObject();
+    r.databaseConfigured = db[u"configured"].toBool();
+    r.revocationEvents = optI(db[u"revocation_event_rows"]);
+    r.revocationError = db[u"revocation_event_error"].toString();
+    r.tokenRows = optI(db[u"token_rows"]);
+    r.tokenRowsError = db[u"token_rows_error"].toString();
+    r.databaseError = db[u"error"].toString();
+    r.databaseMs = db[u"query_ms"].toDouble();
+    return r;
+}
+
+} // namespace turnstile

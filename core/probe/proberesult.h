@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace turnstile {
+
+// One probe of one profile: the figures the Overview shows and
+// `turnstilectl probe --json` prints. Every figure is optional, with a
+// reason when it is missing, so one failing part never hides the others.
+struct ProbeResult
+{
+    QString profile;
+    QDateTime startedAt;
+    double durationMs = 0;
+
+    // Identity endpoint
+    QString endpoint;
+    bool reachable = false;
+    QString keystoneVersion;
+    QString endpointError;
+
+    // Token issue/validate
+    std::optional<double> issueMs;
+    std::optional<double> validateMs; // median of the validation samples
+    std::optional<qint64> tokenBytes;
+    std::optional<qint64> catalogBytes;
+    QString tokenError;
+    QStringList warnings;
+
+    // Database
+    bool databaseConfigured = false;
+    std::optional<qint64> revocationEvents;
+    std::optional<qint64> tokenRows;
+    QString revocationError;
+    QString tokenRowsError;
+    QString databaseError;
+    double databaseMs = 0;
+
+    // True when every configured part answered.
+    bool healthy() const;
+    QJsonObject toJson() const;
+    static ProbeResult fromJson(const QJsonObject &o);
+};
+
+} // namespace turnstile

@@ -1,0 +1,53 @@
+#include "probe/probescheduler.h"
+
+#include "probe/prober.h"
+#include "profiles/secrets.h"
+#include "profiles/secretstore.h"
+
+#include <QCoreApplication>
+#include <QFuture>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace turnstile {
+
+ProbeScheduler::ProbeScheduler(SecretStore *secrets, QObject *parent)
+    : QObject(parent)
+    , m_secrets(secrets)
+{
+}
+
+ProbeScheduler::~ProbeScheduler() = default;
+
+void ProbeScheduler::probe(const Profile &profile)
+{
+    const quint64 generation = ++m_generation[profile.name];
+    emit probeStarted(profile.name);
+    QPointer<ProbeScheduler> self(this);
+    m_secrets->readAll(profile.name, [self, profile, generation](const Secrets &s, const QString &error) {
+        if (!self)
+            return;
+        if (!error.isEmpty() && s == Secrets{}) {
+            // No keychain: still probe. Discovery and the database (if it
+            // needs no password) keep working; the token figure says why not.
+            Secrets none;
+            self->launch(profile, generation, none);
+            return;
+        }
+        self->launch(profile, generation, s);
+    });
+}
+
+void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets)
+{
+    ++m_inFlight;
+    QtConcurrent::run([profile, secrets]() { return runProbe(profile, secrets); })
+        .then(this, [this, name = profile.name, generation](const ProbeResult &r) {
+            --m_inFlight;
+            if (m_generation.value(name) != generation)
+                return; // a newer probe of this profile was requested: drop stale figures
+            emit probeFinished(r);
+        });
+}
+
+} // namespace turnstile

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "probe/proberesult.h"
+#include "profiles/profile.h"
+
+#include <QHash>
+#include <QObject>
+
+namespace turnstile {
+
+class SecretStore;
+
+// Probes profiles off the GUI thread: secrets come from the keychain
+// (asynchronously, on this thread), the probe itself runs on the thread pool,
+// and the value-type result comes back through a queued continuation. A newer
+// request for the same profile makes older in-flight results stale; they are
+// dropped instead of overwriting fresher figures.
+class ProbeScheduler : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProbeScheduler(SecretStore *secrets, QObject *parent = nullptr);
+    ~ProbeScheduler() override;
+
+    void probe(const Profile &profile);
+    int inFlight() const { return m_inFlight; }
+
+signals:
+    void probeStarted(const QString &profile);
+    void probeFinished(const turnstile::ProbeResult &result);
+
+private:
+    void launch(const Profile &profile, quint64 generation, const struct Secrets &secrets);
+
+    SecretStore *m_secrets;
+    QHash<QString, quint64> m_generation;
+    int m_inFlight = 0;
+};
+
+} // namespace turnstile

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace turnstile {
+
+// How a profile authenticates against Keystone. Application credentials are the
+// recommended choice for a monitoring tool: they are revocable, can be limited
+// with access rules and never expose a human's password.
+enum class AuthMethod { Password, ApplicationCredential, Token };
+
+QString authMethodToString(AuthMethod m);
+AuthMethod authMethodFromString(const QString &s, bool *ok = nullptr);
+
+// A connection profile: everything needed to reach one Keystone deployment
+// (one region), except secrets. Secrets live in the keychain (see SecretStore),
+// never in this value, so a Profile can be written to QSettings or printed.
+struct Profile
+{
+    QString name;
+
+    // Identity endpoint and auth
+    QUrl authUrl; // e.g. http://127.0.0.1:5000/v3
+    AuthMethod authMethod = AuthMethod::Password;
+    QString username;
+    QString userId;
+    QString userDomainName;
+    QString userDomainId;
+    QString projectName;
+    QString projectId;
+    QString projectDomainName;
+    QString projectDomainId;
+    QString domainName; // domain scope
+    QString domainId;
+    bool systemScope = false;
+    QString applicationCredentialId;
+    QString applicationCredentialName;
+    QString regionName;
+    QString interface = QStringLiteral("public");
+
+    // TLS: verified by default; turning verification off is an explicit choice.
+    bool verifyTls = true;
+    QString caCertFile;
+    QString clientCertFile;
+    QString clientKeyFile;
+    int timeoutMs = 15000;
+
+    // Optional database, SQLAlchemy URL as in keystone.conf, *without* password.
+    QString databaseUrl;
+    // Optional key repositories, one per Keystone node: local path or ssh://host/path
+    QStringList keyRepositories;
+    // Optional memcached servers, host:port
+    QStringList memcachedServers;
+    // Optional keystone.conf location on this workstation
+    QString keystoneConfPath;
+
+    // Guards
+    bool readOnly = false;   // no guarded action may run against this profile
+    bool production = false; // benchmarks ask for a typed confirmation
+    // The user explicitly accepted storing secrets in plain text when no keychain exists.
+    bool allowPlaintextSecrets = false;
+
+    QJsonObject toJson() const;
+    static Profile fromJson(const QJsonObject &o);
+
+    bool operator==(const Profile &other) const = default;
+};
+
+} // namespace turnstile

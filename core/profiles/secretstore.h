@@ -1,0 +1,51 @@
+#pragma once
+
+#include "profiles/secrets.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace turnstile {
+
+struct SecretResult
+{
+    bool ok = false;
+    bool notFound = false; // the keychain works, the entry does not exist
+    QString value;
+    QString error; // one sentence, never contains the secret
+};
+
+// Secrets in the OS keychain through QtKeychain (Secret Service / libsecret on
+// Linux). QtKeychain jobs are asynchronous and deliver on the thread that
+// started them; use this object on the GUI (or CLI main) thread only.
+class SecretStore : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const SecretResult &)>;
+
+    explicit SecretStore(QObject *parent = nullptr);
+
+    void read(const QString &profile, SecretKind kind, Callback done);
+    void write(const QString &profile, SecretKind kind, const QString &value, Callback done);
+    void remove(const QString &profile, SecretKind kind, Callback done);
+
+    // Reads every kind, one after the other, then calls done once. Missing
+    // entries stay empty; error is set only when the keychain is unusable.
+    void readAll(const QString &profile, std::function<void(const Secrets &, const QString &error)> done);
+
+    // Blocking variants that spin a local event loop: for turnstilectl only.
+    SecretResult readBlocking(const QString &profile, SecretKind kind);
+    SecretResult writeBlocking(const QString &profile, SecretKind kind, const QString &value);
+    SecretResult removeBlocking(const QString &profile, SecretKind kind);
+    // Reads every kind; missing entries are simply empty. Returns false and an
+    // error sentence only when the keychain itself is unusable.
+    bool readAllBlocking(const QString &profile, Secrets *out, QString *error);
+
+    static QString serviceName();
+    static QString keyFor(const QString &profile, SecretKind kind);
+};
+
+} // namespace turnstile

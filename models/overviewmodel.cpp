@@ -1,0 +1,215 @@
+#include "overviewmodel.h"
+
+#include <QColor>
+#include <QLocale>
+
+namespace turnstile {
+
+OverviewModel::OverviewModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int OverviewModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int OverviewModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+OverviewModel::Status OverviewModel::statusOf(const ProbeResult &r)
+{
+    if (!r.endpointError.isEmpty() || !r.tokenError.isEmpty())
+        return Status::Critical;
+    if (r.databaseConfigured
+        && (!r.databaseError.isEmpty() || !r.revocationError.isEmpty() || !r.tokenRowsError.isEmpty()))
+        return Status::Warning;
+    if (!r.warnings.isEmpty())
+        return Status::Warning;
+    return Status::Ok;
+}
+
+QString OverviewModel::reasonOf(const ProbeResult &r)
+{
+    if (!r.endpointError.isEmpty())
+        return r.endpointError;
+    if (!r.tokenError.isEmpty())
+        return r.tokenError;
+    if (!r.databaseError.isEmpty())
+        return r.databaseError;
+    if (!r.revocationError.isEmpty())
+        return tr("revocation_event: %1").arg(r.revocationError);
+    if (!r.tokenRowsError.isEmpty())
+        return tr("token: %1").arg(r.tokenRowsError);
+    if (!r.warnings.isEmpty())
+        return r.warnings.first();
+    return tr("Keystone answers; tokens issue and validate.");
+}
+
+QString OverviewModel::statusText(Status s)
+{
+    switch (s) {
+    case Status::Ok:
+        return tr("OK");
+    case Status::Warning:
+        return tr("Warning");
+    case Status::Critical:
+        return tr("Critical");
+    case Status::Unknown:
+        break;
+    }
+    return tr("Unknown");
+}
+
+QVariant OverviewModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const Status status = row.result ? statusOf(*row.result) : Status::Unknown;
+    const QLocale loc;
+    auto ms = [&](const std::optional<double> &v) -> QVariant {
+        if (!v)
+            return tr("n/a");
+        return tr("%1 ms").arg(loc.toString(*v, 'f', 1));
+    };
+    auto count = [&](const std::optional<qint64> &v, const QString &err) -> QVariant {
+        if (v)
+            return loc.toString(*v);
+        return err.isEmpty() ? tr("n/a") : tr("unavailable");
+    };
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return row.name;
+        case StatusColumn:
+            return row.busy && !row.result ? tr("Probing…") : statusText(status);
+        case VersionColumn:
+            return row.result && !row.result->keystoneVersion.isEmpty() ? row.result->keystoneVersion : tr("n/a");
+        case IssueColumn:
+            return row.result ? ms(row.result->issueMs) : QVariant();
+        case ValidateColumn:
+            return row.result ? ms(row.result->validateMs) : QVariant();
+        case RevocationColumn:
+            return row.result ? count(row.result->revocationEvents, row.result->revocationError) : QVariant();
+        case TokenRowsColumn:
+            return row.result ? count(row.result->tokenRows, row.result->tokenRowsError) : QVariant();
+        case UpdatedColumn:
+            return row.result ? loc.toString(row.result->startedAt.toLocalTime().time(), QLocale::ShortFormat)
+                              : QVariant();
+        }
+        break;
+    case Qt::ToolTipRole:
+    case ReasonRole:
+        return row.result ? reasonOf(*row.result) : (row.busy ? tr("Probing…") : tr("Not probed yet."));
+    case StatusRole:
+        return QVariant::fromValue(status);
+    case BusyRole:
+        return row.busy;
+    case ProfileNameRole:
+        return row.name;
+    case Qt::DecorationRole:
+        if (index.column() == StatusColumn) {
+            switch (status) {
+            case Status::Ok:
+                return QColor(0x2e, 0x7d, 0x32);
+            case Status::Warning:
+                return QColor(0xef, 0x8f, 0x00);
+            case Status::Critical:
+                return QColor(0xc6, 0x28, 0x28);
+            case Status::Unknown:
+                return QColor(0x75, 0x75, 0x75);
+            }
+        }
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() >= IssueColumn && index.column() <= TokenRowsColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    }
+    return {};
+}
+
+QVariant OverviewModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, o, role);
+    switch (section) {
+    case NameColumn:
+        return tr("Profile");
+    case StatusColumn:
+        return tr("Status");
+    case VersionColumn:
+        return tr("Keystone API");
+    case IssueColumn:
+        return tr("Issue");
+    case ValidateColumn:
+        return tr("Validate");
+    case RevocationColumn:
+        return tr("Revocation events");
+    case TokenRowsColumn:
+        return tr("Token rows");
+    case UpdatedColumn:
+        return tr("Updated");
+    }
+    return {};
+}
+
+int OverviewModel::rowOf(const QString &name) const
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i).name == name)
+            return i;
+    return -1;
+}
+
+void OverviewModel::setProfiles(const QStringList &names)
+{
+    beginResetModel();
+    QList<Row> rows;
+    for (const QString &n : names) {
+        const int existing = rowOf(n);
+        rows.append(existing >= 0 ? m_rows.at(existing) : Row{n, std::nullopt, false});
+    }
+    m_rows = rows;
+    endResetModel();
+}
+
+void OverviewModel::setBusy(const QString &profile, bool busy)
+{
+    const int r = rowOf(profile);
+    if (r < 0 || m_rows[r].busy == busy)
+        return;
+    m_rows[r].busy = busy;
+    emit dataChanged(index(r, 0), index(r, ColumnCount - 1));
+}
+
+void OverviewModel::setResult(const ProbeResult &result)
+{
+    const int r = rowOf(result.profile);
+    if (r < 0)
+        return; // the profile was removed while its probe ran
+    m_rows[r].result = result;
+    m_rows[r].busy = false;
+    emit dataChanged(index(r, 0), index(r, ColumnCount - 1));
+}
+
+std::optional<ProbeResult> OverviewModel::result(const QString &profile) const
+{
+    const int r = rowOf(profile);
+    return r < 0 ? std::nullopt : m_rows.at(r).result;
+}
+
+QStringList OverviewModel::profiles() const
+{
+    QStringList out;
+    for (const Row &r : m_rows)
+        out.append(r.name);
+    return out;
+}
+
+} // namespace turnstile

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "probe/proberesult.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QList>
+
+#include <optional>
+
+namespace turnstile {
+
+// One row per profile with the latest probe figures and a triage status.
+class OverviewModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, StatusColumn, VersionColumn, IssueColumn, ValidateColumn, RevocationColumn,
+                  TokenRowsColumn, UpdatedColumn, ColumnCount };
+    enum class Status { Unknown, Ok, Warning, Critical };
+    Q_ENUM(Status)
+    enum Roles { StatusRole = Qt::UserRole + 1, ReasonRole, BusyRole, ProfileNameRole };
+
+    explicit OverviewModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
+
+    // Replaces the list of profiles; keeps figures of profiles that stay.
+    void setProfiles(const QStringList &names);
+    void setBusy(const QString &profile, bool busy);
+    void setResult(const ProbeResult &result);
+    std::optional<ProbeResult> result(const QString &profile) const;
+    QStringList profiles() const;
+
+    // The triage verdict for one probe and the one sentence explaining it.
+    static Status statusOf(const ProbeResult &r);
+    static QString reasonOf(const ProbeResult &r);
+    static QString statusText(Status s);
+
+private:
+    struct Row
+    {
+        QString name;
+        std::optional<ProbeResult> result;
+        bool busy = false;
+    };
+    int rowOf(const QString &name) const;
+    QList<Row> m_rows;
+};
+
+} // namespace turnstile

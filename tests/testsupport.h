@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+
+namespace testsupport {
+
+// Reads the lab's env file (lines `export KEY='VALUE'`). Returns an empty hash
+// when the file is missing; integration tests then fail with lab().isEmpty().
+QHash<QString, QString> labEnv();
+// One value from the lab env file, or an empty string.
+QString lab(const QString &key);
+// Path of a built program (turnstilectl, ...) in the build tree.
+QString builtProgram(const QString &name);
+
+} // namespace testsupport

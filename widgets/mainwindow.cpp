@@ -1,0 +1,181 @@
+#include "mainwindow.h"
+
+#include "overviewmodel.h"
+#include "overviewpage.h"
+#include "probe/probescheduler.h"
+#include "profiles/profilestore.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+namespace turnstile {
+
+namespace {
+constexpr int kRefreshSeconds = 30;
+}
+
+MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *parent)
+    : QMainWindow(parent)
+    , m_profiles(profiles)
+    , m_secrets(secrets)
+    , m_scheduler(new ProbeScheduler(secrets, this))
+    , m_model(new OverviewModel(this))
+    , m_overview(new OverviewPage(m_model, this))
+    , m_chooser(new QComboBox(this))
+    , m_lastUpdated(new QLabel(this))
+    , m_timer(new QTimer(this))
+{
+    setWindowTitle(tr("Turnstile — Keystone operations"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
+    setCentralWidget(m_overview);
+
+    m_refreshAction = new QAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("&Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setToolTip(tr("Probe the selected profiles now (F5)"));
+    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
+
+    m_pauseAction = new QAction(QIcon(QStringLiteral(":/icons/pause.svg")), tr("&Pause auto-refresh"), this);
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        if (paused)
+            m_timer->stop();
+        else
+            m_timer->start();
+        updateStatusLine();
+    });
+
+    auto *quit = new QAction(tr("&Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    auto *nextProfile = new QAction(tr("Next profile"), this);
+    nextProfile->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Tab));
+    connect(nextProfile, &QAction::triggered, this, [this] {
+        if (m_chooser->count() > 0)
+            m_chooser->setCurrentIndex((m_chooser->currentIndex() + 1) % m_chooser->count());
+    });
+    addAction(nextProfile);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(quit);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_refreshAction);
+    view->addAction(m_pauseAction);
+    view->addAction(nextProfile);
+
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolbar"));
+    tb->addWidget(new QLabel(tr("Profile:"), this));
+    m_chooser->setMinimumContentsLength(18);
+    m_chooser->setToolTip(tr("Show one profile or all of them (Ctrl+Tab)"));
+    tb->addWidget(m_chooser);
+    tb->addSeparator();
+    tb->addAction(m_refreshAction);
+    tb->addAction(m_pauseAction);
+    statusBar()->addPermanentWidget(m_lastUpdated);
+
+    connect(m_chooser, &QComboBox::currentIndexChanged, this, &MainWindow::applySelection);
+    connect(m_scheduler, &ProbeScheduler::probeStarted, this, [this](const QString &p) { m_model->setBusy(p, true); });
+    connect(m_scheduler, &ProbeScheduler::probeFinished, this, &MainWindow::onResult);
+    connect(m_overview, &OverviewPage::profileActivated, this, [this](const QString &p) { selectProfile(p); });
+
+    m_timer->setInterval(kRefreshSeconds * 1000);
+    connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
+
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    if (!s.contains(QStringLiteral("window/geometry")))
+        resize(1000, 640);
+
+    reloadProfiles();
+    const QString last = s.value(QStringLiteral("window/profile")).toString();
+    selectProfile(last);
+    m_timer->start();
+    updateStatusLine();
+    // First figures arrive asynchronously; the window paints right away.
+    QTimer::singleShot(0, this, &MainWindow::refresh);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::reloadProfiles()
+{
+    m_all = m_profiles->profiles();
+    const QString current = m_chooser->currentData().toString();
+    QSignalBlocker block(m_chooser);
+    m_chooser->clear();
+    m_chooser->addItem(tr("All profiles"), QString());
+    for (const Profile &p : std::as_const(m_all))
+        m_chooser->addItem(p.name, p.name);
+    const int idx = m_chooser->findData(current);
+    m_chooser->setCurrentIndex(idx >= 0 ? idx : 0);
+    applySelection();
+}
+
+void MainWindow::selectProfile(const QString &name)
+{
+    const int idx = m_chooser->findData(name);
+    m_chooser->setCurrentIndex(idx >= 0 ? idx : 0);
+    applySelection();
+}
+
+void MainWindow::applySelection()
+{
+    const QString selected = m_chooser->currentData().toString();
+    QStringList names;
+    for (const Profile &p : std::as_const(m_all))
+        if (selected.isEmpty() || p.name == selected)
+            names.append(p.name);
+    if (names != m_model->profiles()) {
+        m_model->setProfiles(names);
+        refresh();
+    }
+}
+
+void MainWindow::refresh()
+{
+    const QStringList shown = m_model->profiles();
+    for (const Profile &p : std::as_const(m_all))
+        if (shown.contains(p.name))
+            m_scheduler->probe(p);
+}
+
+void MainWindow::onResult(const ProbeResult &r)
+{
+    m_model->setResult(r);
+    m_lastResultAt = QDateTime::currentDateTime();
+    updateStatusLine();
+}
+
+void MainWindow::updateStatusLine()
+{
+    const QString when = m_lastResultAt.isValid()
+                             ? QLocale().toString(m_lastResultAt.time(), QLocale::LongFormat)
+                             : tr("never");
+    const QString refresh = m_pauseAction->isChecked()
+                                ? tr("auto-refresh paused")
+                                : tr("auto-refresh every %n s", nullptr, kRefreshSeconds);
+    m_lastUpdated->setText(tr("Last updated: %1 · %2").arg(when, refresh));
+}
+
+void MainWindow::closeEvent(QCloseEvent *e)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/profile"), m_chooser->currentData().toString());
+    QMainWindow::closeEvent(e);
+}
+
+} // namespace turnstile

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "profiles/profile.h"
+
+#include <QDateTime>
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QTimer;
+class QAction;
+
+namespace turnstile {
+
+class OverviewModel;
+class OverviewPage;
+class ProbeScheduler;
+class ProfileStore;
+class SecretStore;
+struct ProbeResult;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    OverviewModel *overviewModel() const { return m_model; }
+    OverviewPage *overviewPage() const { return m_overview; }
+    QComboBox *profileChooser() const { return m_chooser; }
+    // Selects a profile by name ("" = all profiles).
+    void selectProfile(const QString &name);
+
+public slots:
+    void refresh();
+
+protected:
+    void closeEvent(class QCloseEvent *e) override;
+
+private:
+    void reloadProfiles();
+    void applySelection();
+    void onResult(const ProbeResult &r);
+    void updateStatusLine();
+
+    ProfileStore *m_profiles;
+    SecretStore *m_secrets;
+    ProbeScheduler *m_scheduler;
+    OverviewModel *m_model;
+    OverviewPage *m_overview;
+    QComboBox *m_chooser;
+    QAction *m_refreshAction;
+    QAction *m_pauseAction;
+    QLabel *m_lastUpdated;
+    QTimer *m_timer;
+    QList<Profile> m_all;
+    QDateTime m_lastResultAt;
+};
+
+} // namespace turnstile

@@ -1,0 +1,60 @@
+#include "overviewpage.h"
+
+#include "overviewmodel.h"
+#include "profiletile.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace turnstile {
+
+OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+{
+    auto *outer = new QVBoxLayout(this);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *content = new QWidget(scroll);
+    auto *contentLayout = new QVBoxLayout(content);
+    m_empty = new QLabel(tr("No profile yet. Import a clouds.yaml, an openrc file or a keystone.conf with "
+                            "<tt>turnstilectl profiles import</tt>."),
+                         content);
+    m_empty->setWordWrap(true);
+    contentLayout->addWidget(m_empty);
+    m_grid = new QGridLayout();
+    m_grid->setSpacing(12);
+    contentLayout->addLayout(m_grid);
+    contentLayout->addStretch(1);
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+
+    connect(m_model, &QAbstractItemModel::modelReset, this, &OverviewPage::rebuild);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &OverviewPage::refreshTiles);
+    rebuild();
+}
+
+void OverviewPage::rebuild()
+{
+    qDeleteAll(m_tiles);
+    m_tiles.clear();
+    const int columns = 2;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        auto *tile = new ProfileTile(QPersistentModelIndex(m_model->index(r, 0)), this);
+        connect(tile, &ProfileTile::activated, this, &OverviewPage::profileActivated);
+        m_grid->addWidget(tile, r / columns, r % columns);
+        m_tiles.append(tile);
+    }
+    m_empty->setVisible(m_tiles.isEmpty());
+}
+
+void OverviewPage::refreshTiles()
+{
+    for (ProfileTile *t : std::as_const(m_tiles))
+        t->refresh();
+}
+
+} // namespace turnstile

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+class QGridLayout;
+class QLabel;
+
+namespace turnstile {
+
+class OverviewModel;
+class ProfileTile;
+
+// The triage page: one tile per profile, laid out in a grid.
+class OverviewPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit OverviewPage(OverviewModel *model, QWidget *parent = nullptr);
+    QList<ProfileTile *> tiles() const { return m_tiles; }
+
+signals:
+    void profileActivated(const QString &profile);
+
+private:
+    void rebuild();
+    void refreshTiles();
+
+    OverviewModel *m_model;
+    QGridLayout *m_grid;
+    QLabel *m_empty;
+    QList<ProfileTile *> m_tiles;
+};
+
+} // namespace turnstile

@@ -1,0 +1,92 @@
+#include "profiletile.h"
+
+#include "overviewmodel.h"
+
+#include <QAbstractItemModel>
+#include <QColor>
+#include <QGridLayout>
+#include <QLabel>
+#include <QMouseEvent>
+
+namespace turnstile {
+
+ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
+    : QFrame(parent)
+    , m_row(row)
+    , m_title(new QLabel(this))
+    , m_status(new QLabel(this))
+    , m_figures(new QLabel(this))
+    , m_reason(new QLabel(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    setMinimumWidth(340);
+    setCursor(Qt::PointingHandCursor);
+    QFont f = m_title->font();
+    f.setPointSizeF(f.pointSizeF() * 1.4);
+    f.setBold(true);
+    m_title->setFont(f);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_status->setAutoFillBackground(true);
+    m_status->setMargin(4);
+    m_figures->setTextFormat(Qt::RichText);
+    m_reason->setWordWrap(true);
+    m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *grid = new QGridLayout(this);
+    grid->addWidget(m_title, 0, 0);
+    grid->addWidget(m_status, 0, 1);
+    grid->addWidget(m_figures, 1, 0, 1, 2);
+    grid->addWidget(m_reason, 2, 0, 1, 2);
+    grid->setColumnStretch(0, 1);
+    refresh();
+}
+
+void ProfileTile::refresh()
+{
+    if (!m_row.isValid())
+        return;
+    const QAbstractItemModel *m = m_row.model();
+    const int r = m_row.row();
+    auto cell = [&](int column) { return m->index(r, column).data().toString(); };
+    m_title->setText(cell(OverviewModel::NameColumn));
+    const auto status = m->index(r, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>();
+    const QColor colour = m->index(r, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>();
+    m_status->setText(cell(OverviewModel::StatusColumn));
+    QPalette pal = m_status->palette();
+    pal.setColor(QPalette::Window, colour);
+    pal.setColor(QPalette::WindowText, Qt::white);
+    m_status->setPalette(pal);
+    setStyleSheet(QStringLiteral("turnstile--ProfileTile { border: 3px solid %1; border-radius: 6px; }")
+                      .arg(colour.name()));
+    const QString row = QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>");
+    QString html = QStringLiteral("<table cellspacing=2>");
+    html += row.arg(tr("Keystone API"), cell(OverviewModel::VersionColumn).toHtmlEscaped());
+    html += row.arg(tr("Issue a token"), cell(OverviewModel::IssueColumn).toHtmlEscaped());
+    html += row.arg(tr("Validate a token"), cell(OverviewModel::ValidateColumn).toHtmlEscaped());
+    html += row.arg(tr("revocation_event rows"), cell(OverviewModel::RevocationColumn).toHtmlEscaped());
+    html += row.arg(tr("token rows"), cell(OverviewModel::TokenRowsColumn).toHtmlEscaped());
+    html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
+    html += QStringLiteral("</table>");
+    m_figures->setText(html);
+    const QString reason = m->index(r, 0).data(OverviewModel::ReasonRole).toString();
+    m_reason->setText(reason);
+    m_reason->setVisible(status != OverviewModel::Status::Ok);
+}
+
+QString ProfileTile::reasonText() const
+{
+    return m_reason->text();
+}
+
+QString ProfileTile::statusName() const
+{
+    return m_status->text();
+}
+
+void ProfileTile::mouseReleaseEvent(QMouseEvent *e)
+{
+    if (e->button() == Qt::LeftButton && m_row.isValid())
+        emit activated(m_row.data(OverviewModel::ProfileNameRole).toString());
+    QFrame::mouseReleaseEvent(e);
+}
+
+} // namespace turnstile

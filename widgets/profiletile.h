@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QFrame>
+#include <QPersistentModelIndex>
+
+class QLabel;
+
+namespace turnstile {
+
+// One triage tile: a colour bar, the profile name, the key figures and, when
+// not green, the one sentence that says why. Reads everything from one row of
+// OverviewModel so the tile and the table never disagree.
+class ProfileTile : public QFrame
+{
+    Q_OBJECT
+public:
+    explicit ProfileTile(const QPersistentModelIndex &row, QWidget *parent = nullptr);
+    void refresh();
+    QString reasonText() const;
+    QString statusName() const;
+
+signals:
+    void activated(const QString &profile);
+
+protected:
+    void mouseReleaseEvent(class QMouseEvent *e) override;
+
+private:
+    QPersistentModelIndex m_row;
+    QLabel *m_title;
+    QLabel *m_status;
+    QLabel *m_figures;
+    QLabel *m_reason;
+};
+
+} // namespace turnstile
