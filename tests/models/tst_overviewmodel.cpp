@@ -1,0 +1,91 @@
+#include "overviewmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace turnstile;
+
+class TestOverviewModel : public QObject
+{
+    Q_OBJECT
+    static ProbeResult healthy(const QString &name)
+    {
+        ProbeResult r;
+        r.profile = name;
+        r.startedAt = QDateTime::currentDateTimeUtc();
+        r.reachable = true;
+        r.keystoneVersion = QStringLiteral("v3.14");
+        r.issueMs = 290.5;
+        r.validateMs = 55.25;
+        r.databaseConfigured = true;
+        r.revocationEvents = 4812;
+        r.tokenRows = 0;
+        return r;
+    }
+private slots:
+    void passesModelTester()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setProfiles({QStringLiteral("a"), QStringLiteral("b")});
+        m.setBusy(QStringLiteral("a"), true);
+        m.setResult(healthy(QStringLiteral("a")));
+        m.setProfiles({QStringLiteral("b")});
+        m.setProfiles({});
+    }
+    void keepsResultsAcrossProfileListChanges()
+    {
+        OverviewModel m;
+        m.setProfiles({QStringLiteral("a"), QStringLiteral("b")});
+        m.setResult(healthy(QStringLiteral("b")));
+        m.setProfiles({QStringLiteral("b"), QStringLiteral("c")});
+        QVERIFY(m.result(QStringLiteral("b")).has_value());
+        QVERIFY(!m.result(QStringLiteral("c")).has_value());
+        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(), QLocale().toString(4812));
+    }
+    void resultForUnknownProfileIsIgnored()
+    {
+        OverviewModel m;
+        m.setProfiles({QStringLiteral("a")});
+        QSignalSpy spy(&m, &QAbstractItemModel::dataChanged);
+        m.setResult(healthy(QStringLiteral("gone")));
+        QCOMPARE(spy.count(), 0);
+    }
+    void statusAndReason()
+    {
+        ProbeResult r = healthy(QStringLiteral("a"));
+        QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Ok);
+
+        r.databaseError = QStringLiteral("Cannot connect to the database keystone at db:3306: Access denied");
+        QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
+        QCOMPARE(OverviewModel::reasonOf(r), r.databaseError);
+
+        r.endpointError = QStringLiteral("Connection refused by 127.0.0.1:1: nothing listens there.");
+        QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Critical);
+        QCOMPARE(OverviewModel::reasonOf(r), r.endpointError);
+
+        OverviewModel m;
+        m.setProfiles({QStringLiteral("a")});
+        m.setResult(r);
+        QCOMPARE(m.index(0, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>(),
+                 OverviewModel::Status::Critical);
+        QCOMPARE(m.index(0, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>(), QColor(0xc6, 0x28, 0x28));
+        QCOMPARE(m.index(0, 0).data(OverviewModel::ReasonRole).toString(), r.endpointError);
+    }
+    void missingFiguresSayUnavailable()
+    {
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.revocationEvents.reset();
+        r.revocationError = QStringLiteral("unavailable: SELECT command denied");
+        OverviewModel m;
+        m.setProfiles({QStringLiteral("a")});
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(), QStringLiteral("unavailable"));
+        QVERIFY(m.index(0, 0).data(OverviewModel::ReasonRole).toString().contains(QStringLiteral("SELECT command denied")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOverviewModel)
+#include "tst_overviewmodel.moc"

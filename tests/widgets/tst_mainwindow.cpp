@@ -1,0 +1,69 @@
+#include "mainwindow.h"
+#include "overviewmodel.h"
+#include "overviewpage.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+#include "profiletile.h"
+
+#include <QComboBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace turnstile;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // No Secret Service here: the window must still work and say why.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/turnstile-test-bus");
+    }
+    void showsTilesAndUnreachableReason()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        Profile dead;
+        dead.name = QStringLiteral("dead");
+        // Port 1 on loopback: connection refused, immediately.
+        dead.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
+        dead.timeoutMs = 3000;
+        QVERIFY(store.save(dead));
+        Profile other = dead;
+        other.name = QStringLiteral("other");
+        QVERIFY(store.save(other));
+
+        SecretStore secrets;
+        MainWindow w(&store, &secrets);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.profileChooser()->count(), 3); // "All profiles" + 2
+        QCOMPARE(w.overviewPage()->tiles().size(), 2);
+
+        // The first probe runs on its own; the window stays responsive meanwhile.
+        QTRY_VERIFY_WITH_TIMEOUT(w.overviewModel()->result(QStringLiteral("dead")).has_value(), 10000);
+        ProfileTile *tile = w.overviewPage()->tiles().first();
+        QCOMPARE(tile->statusName(), OverviewModel::statusText(OverviewModel::Status::Critical));
+        QVERIFY2(tile->reasonText().contains(QStringLiteral("127.0.0.1:1")), qPrintable(tile->reasonText()));
+
+        // Choosing one profile narrows the overview to it.
+        w.selectProfile(QStringLiteral("other"));
+        QCOMPARE(w.overviewPage()->tiles().size(), 1);
+        QCOMPARE(w.overviewModel()->profiles(), QStringList{QStringLiteral("other")});
+    }
+    void emptyStoreShowsHint()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        SecretStore secrets;
+        MainWindow w(&store, &secrets);
+        QCOMPARE(w.overviewPage()->tiles().size(), 0);
+        QCOMPARE(w.profileChooser()->count(), 1);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
