@@ -206,7 +206,19 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
 
     QElapsedTimer timer;
     timer.start();
-    QNetworkReply *reply = m_nam->sendCustomRequest(req, verb, body);
+    // Standard verbs through their own calls: Qt follows redirects (and counts
+    // them) for those, not for custom operations.
+    QNetworkReply *reply = nullptr;
+    if (verb == "GET")
+        reply = m_nam->get(req);
+    else if (verb == "HEAD")
+        reply = m_nam->head(req);
+    else if (verb == "POST")
+        reply = m_nam->post(req, body);
+    else if (verb == "DELETE")
+        reply = m_nam->deleteResource(req);
+    else
+        reply = m_nam->sendCustomRequest(req, verb, body);
     QEventLoop loop;
     bool timedOut = false;
     bool tooLarge = false;
@@ -233,7 +245,7 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
     r.elapsedUs = timer.nsecsElapsed() / 1000;
 
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (!tooLarge)
+    if (!tooLarge && reply->isOpen())
         r.body = reply->readAll();
     r.bodyBytes = r.body.size();
     for (const auto &[k, v] : reply->rawHeaderPairs())
@@ -246,7 +258,10 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
         r.error = tr("The response from %1 exceeds the %2 MiB limit and was cut off.")
                       .arg(where(url))
                       .arg(m_bodyLimit / (1024 * 1024));
-    } else if (reply->error() != QNetworkReply::NoError && r.status == 0) {
+    } else if ((reply->error() != QNetworkReply::NoError && r.status == 0)
+               || (reply->error() > QNetworkReply::NoError && reply->error() < QNetworkReply::ContentAccessDenied)) {
+        // Transport-level failures (below Qt's HTTP-status range) win over a
+        // status that may be set, e.g. the last 302 of a redirect loop.
         r.error = describeNetworkError(reply->error(), reply->errorString(), url, sslErrors);
     } else if (r.status >= 300 && !(r.status == 300 && verb == "GET")) {
         r.error = describeStatus(r.status, verb, url, r.body);

@@ -1,0 +1,192 @@
+// The first slice end to end against the lab's real Keystone and MariaDB.
+#include "keystone/keystoneclient.h"
+#include "probe/prober.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace turnstile;
+using testsupport::lab;
+
+class TestLabProbe : public QObject
+{
+    Q_OBJECT
+
+    static Profile labProfile()
+    {
+        Profile p;
+        p.name = QStringLiteral("lab");
+        p.authUrl = QUrl(lab(QStringLiteral("TURNSTILE_LAB_KS_URL")));
+        p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
+        p.userDomainName = QStringLiteral("Default");
+        p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
+        p.projectDomainName = QStringLiteral("Default");
+        p.databaseUrl = QStringLiteral("mysql+pymysql://%1@%2:%3/%4")
+                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+        p.timeoutMs = 20000;
+        return p;
+    }
+    static Secrets labSecrets()
+    {
+        Secrets s;
+        s.password = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD"));
+        s.databasePassword = lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD"));
+        return s;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(),
+                 "the lab env file is missing: the lab_start fixture did not run");
+        // QtKeychain talks to the lab's private Secret Service.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
+    }
+
+    void probeShowsLiveFigures()
+    {
+        const ProbeResult r = runProbe(labProfile(), labSecrets());
+        QVERIFY2(r.healthy(), qPrintable(QJsonDocument(r.toJson()).toJson()));
+        QVERIFY(r.keystoneVersion.startsWith(QStringLiteral("v3.")));
+        QVERIFY(r.issueMs.has_value() && *r.issueMs > 0);
+        QVERIFY(r.validateMs.has_value() && *r.validateMs > 0);
+        QVERIFY(r.tokenBytes.value_or(0) > 100); // Fernet tokens are ~180 bytes
+        QVERIFY(r.revocationEvents.has_value());
+        QCOMPARE(r.tokenRows.value_or(-1), 0); // Fernet never writes the legacy table
+    }
+
+    void revocationCountFollowsTheDatabase()
+    {
+        const ProbeResult before = runProbe(labProfile(), labSecrets(), 1);
+        QVERIFY(before.revocationEvents.has_value());
+        // Issue, validate, revoke, re-validate: a revoked token fails validation
+        // and adds exactly one revocation_event row.
+        KeystoneClient c(labProfile(), labSecrets());
+        const TokenInfo admin = c.issueToken();
+        QVERIFY2(admin.ok(), qPrintable(admin.error));
+        KeystoneClient other(labProfile(), labSecrets());
+        const TokenInfo subject = other.issueToken(true);
+        QVERIFY2(subject.ok(), qPrintable(subject.error));
+        QVERIFY(subject.catalogBytes > 0);
+        QCOMPARE(c.validateToken(subject.token).status, 200);
+        QCOMPARE(c.validateToken(subject.token, true).status, 200);
+        const HttpResult del = c.revokeToken(subject.token);
+        QCOMPARE(del.status, 204);
+        const HttpResult after = c.validateToken(subject.token);
+        QCOMPARE(after.status, 404);
+        QVERIFY(!after.ok());
+        const ProbeResult later = runProbe(labProfile(), labSecrets(), 1);
+        QCOMPARE(*later.revocationEvents, *before.revocationEvents + 1);
+    }
+
+    void wrongCredentialsDegradeOnlyTheirFigure()
+    {
+        Profile p = labProfile();
+        // An unknown user: 401 without locking out the lab's admin.
+        p.username = QStringLiteral("turnstile-no-such-user");
+        Secrets s = labSecrets();
+        s.databasePassword = QStringLiteral("wrong-db-password");
+        const ProbeResult r = runProbe(p, s, 1);
+        QVERIFY(!r.healthy());
+        QVERIFY(r.keystoneVersion.startsWith(QStringLiteral("v3.")));
+        QVERIFY2(r.tokenError.contains(QStringLiteral("401")), qPrintable(r.tokenError));
+        QVERIFY2(r.databaseError.contains(QStringLiteral("Access denied")), qPrintable(r.databaseError));
+        QVERIFY(!r.databaseError.contains(QStringLiteral("wrong-db-password")));
+    }
+
+    void unreachableEndpointAndDatabaseAreSentences()
+    {
+        Profile p = labProfile();
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
+        p.databaseUrl = QStringLiteral("mysql+pymysql://keystone@127.0.0.1:1/keystone");
+        const ProbeResult r = runProbe(p, labSecrets(), 1);
+        QVERIFY(!r.reachable);
+        QVERIFY2(r.endpointError.contains(QStringLiteral("refused")), qPrintable(r.endpointError));
+        QVERIFY2(r.databaseError.contains(QStringLiteral("127.0.0.1:1")), qPrintable(r.databaseError));
+    }
+
+    void keychainRoundTrip()
+    {
+        SecretStore store;
+        const QString profile = QStringLiteral("keychain-test-%1").arg(QCoreApplication::applicationPid());
+        SecretResult w = store.writeBlocking(profile, SecretKind::Password, QStringLiteral("s3cret-value"));
+        QVERIFY2(w.ok, qPrintable(w.error));
+        SecretResult r = store.readBlocking(profile, SecretKind::Password);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.value, QStringLiteral("s3cret-value"));
+        QVERIFY(store.removeBlocking(profile, SecretKind::Password).ok);
+        r = store.readBlocking(profile, SecretKind::Password);
+        QVERIFY(!r.ok);
+        QVERIFY(r.notFound);
+    }
+
+    void ctlProbeJsonUsesKeychainAndLeavesNoSecretOnDisk()
+    {
+        QTemporaryDir dir;
+        const QString profilesFile = dir.filePath(QStringLiteral("profiles.ini"));
+        ProfileStore store(profilesFile);
+        Profile p = labProfile();
+        p.name = QStringLiteral("ctl-lab-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(store.save(p));
+        SecretStore secrets;
+        QVERIFY(secrets.writeBlocking(p.name, SecretKind::Password, labSecrets().password).ok);
+        QVERIFY(secrets.writeBlocking(p.name, SecretKind::DatabasePassword, labSecrets().databasePassword).ok);
+
+        QProcess ctl;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TURNSTILE_PROFILES"), profilesFile);
+        env.remove(QStringLiteral("OS_PASSWORD"));
+        env.remove(QStringLiteral("TURNSTILE_DB_PASSWORD"));
+        ctl.setProcessEnvironment(env);
+        ctl.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
+                  {QStringLiteral("probe"), QStringLiteral("--profile"), p.name, QStringLiteral("--json")});
+        QVERIFY(ctl.waitForFinished(60000));
+        const QByteArray out = ctl.readAllStandardOutput();
+        const QByteArray err = ctl.readAllStandardError();
+        QVERIFY2(ctl.exitCode() == 0, (out + err).constData());
+        const QJsonObject o = QJsonDocument::fromJson(out).object();
+        QCOMPARE(o[u"profile"].toString(), p.name);
+        QVERIFY(o[u"keystone"].toObject()[u"version"].toString().startsWith(QStringLiteral("v3.")));
+        QVERIFY(o[u"token"].toObject()[u"issue_ms"].toDouble() > 0);
+        QVERIFY(o[u"token"].toObject()[u"validate_ms"].toDouble() > 0);
+        QCOMPARE(o[u"database"].toObject()[u"token_rows"].toInt(-1), 0);
+        QVERIFY(o[u"database"].toObject()[u"revocation_event_rows"].isDouble());
+
+        // Never in plain text: not in the profile file, not in the output.
+        QFile f(profilesFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray stored = f.readAll();
+        for (const QString &secret : {labSecrets().password, labSecrets().databasePassword}) {
+            QVERIFY(!stored.contains(secret.toUtf8()));
+            QVERIFY(!out.contains(secret.toUtf8()));
+            QVERIFY(!err.contains(secret.toUtf8()));
+        }
+        secrets.removeBlocking(p.name, SecretKind::Password);
+        secrets.removeBlocking(p.name, SecretKind::DatabasePassword);
+    }
+
+    void ctlUnknownProfileIsAConfigError()
+    {
+        QTemporaryDir dir;
+        QProcess ctl;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TURNSTILE_PROFILES"), dir.filePath(QStringLiteral("none.ini")));
+        ctl.setProcessEnvironment(env);
+        ctl.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
+                  {QStringLiteral("probe"), QStringLiteral("--profile"), QStringLiteral("nope")});
+        QVERIFY(ctl.waitForFinished(30000));
+        QCOMPARE(ctl.exitCode(), 3);
+        QVERIFY(ctl.readAllStandardError().contains("no profile named \"nope\""));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLabProbe)
+#include "tst_lab_probe.moc"

@@ -1,0 +1,76 @@
+// Keeps every translation complete: lupdate runs over the current sources into
+// a scratch copy of each .ts file, and any unfinished, vanished or obsolete
+// message fails the test, naming it.
+#include <QDir>
+#include <QDirIterator>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+class TestTranslations : public QObject
+{
+    Q_OBJECT
+private slots:
+    void tsFilesAreComplete_data()
+    {
+        QTest::addColumn<QString>("tsFile");
+        QDirIterator it(QStringLiteral(TURNSTILE_SOURCE_DIR "/translations"), {QStringLiteral("*.ts")});
+        int n = 0;
+        while (it.hasNext()) {
+            const QString f = it.next();
+            QTest::newRow(qPrintable(QFileInfo(f).fileName())) << f;
+            ++n;
+        }
+        QVERIFY2(n >= 1, "no .ts file found");
+    }
+    void tsFilesAreComplete()
+    {
+        QFETCH(QString, tsFile);
+        QTemporaryDir tmp;
+        const QString copy = tmp.filePath(QFileInfo(tsFile).fileName());
+        QVERIFY(QFile::copy(tsFile, copy));
+        QStringList args;
+        for (const char *d : {"core", "models", "widgets", "app"})
+            args << QStringLiteral(TURNSTILE_SOURCE_DIR "/") + QLatin1String(d);
+        args << QStringLiteral("-locations") << QStringLiteral("none") << QStringLiteral("-ts") << copy;
+        QProcess lupdate;
+        lupdate.start(QStringLiteral(TURNSTILE_LUPDATE), args);
+        QVERIFY(lupdate.waitForFinished(120000));
+        QVERIFY2(lupdate.exitCode() == 0, lupdate.readAllStandardError().constData());
+
+        QFile f(copy);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&f);
+        QString context, source;
+        QStringList problems;
+        int messages = 0;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (!xml.isStartElement())
+                continue;
+            if (xml.name() == u"name")
+                context = xml.readElementText();
+            else if (xml.name() == u"source")
+                source = xml.readElementText();
+            else if (xml.name() == u"translation") {
+                ++messages;
+                const QString type = xml.attributes().value(u"type").toString();
+                const bool numerus = xml.attributes().value(u"numerus") == u"yes";
+                const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
+                if (!type.isEmpty() || (!numerus && text.isEmpty()))
+                    problems << QStringLiteral("%1 [%2]: \"%3\"").arg(context, type.isEmpty() ? QStringLiteral("empty") : type, source);
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY2(messages > 20, "suspiciously few messages: is lupdate scanning the sources?");
+        QVERIFY2(problems.isEmpty(),
+                 qPrintable(QStringLiteral("%1 message(s) need work in %2 (run: cmake --build build/dev --target "
+                                           "update_translations, then translate):\n  %3")
+                                .arg(problems.size())
+                                .arg(QFileInfo(tsFile).fileName(), problems.join(QStringLiteral("\n  ")))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTranslations)
+#include "tst_translations.moc"
