@@ -54,7 +54,7 @@ private slots:
     void probeShowsLiveFigures()
     {
         const ProbeResult r = runProbe(labProfile(), labSecrets());
-        QVERIFY2(r.healthy(), qPrintable(QJsonDocument(r.toJson()).toJson()));
+        QVERIFY2(r.healthy(), QJsonDocument(r.toJson()).toJson().constData());
         QVERIFY(r.keystoneVersion.startsWith(QStringLiteral("v3.")));
         QVERIFY(r.issueMs.has_value() && *r.issueMs > 0);
         QVERIFY(r.validateMs.has_value() && *r.validateMs > 0);

@@ -55,8 +55,8 @@ private slots:
                 source = xml.readElementText();
             else if (xml.name() == u"translation") {
                 ++messages;
-                const QString type = xml.attributes().value(u"type").toString();
-                const bool numerus = xml.attributes().value(u"numerus") == u"yes";
+                const QString type = xml.attributes().value(QStringLiteral("type")).toString();
+                const bool numerus = xml.attributes().value(QStringLiteral("numerus")) == u"yes";
                 const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
                 if (!type.isEmpty() || (!numerus && text.isEmpty()))
                     problems << QStringLiteral("%1 [%2]: \"%3\"").arg(context, type.isEmpty() ? QStringLiteral("empty") : type, source);
