@@ -91,7 +91,7 @@ cmd_screenshot() {
     . "$RUN_LAB_DIR/lab.env"
     DBUS_SESSION_BUS_ADDRESS=$TURNSTILE_LAB_DBUS_ADDRESS OUT=$(realpath -m "$out") GUI="$ROOT/build/dev/app/turnstile" \
         xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
-            "$GUI" --profile lab & pid=$!
+            "$GUI" --profile lab -qwindowgeometry 1280x800+0+0 & pid=$!
             sleep "${SHOT_DELAY:-8}"
             import -window root "$OUT"
             kill "$pid"; wait "$pid" 2>/dev/null || true'

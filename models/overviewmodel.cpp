@@ -112,6 +112,12 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         return row.busy;
     case ProfileNameRole:
         return row.name;
+    case SubtitleRole:
+        if (!row.result)
+            return QString();
+        return row.result->databaseTarget.isEmpty()
+                   ? row.result->endpoint
+                   : tr("%1 · database %2").arg(row.result->endpoint, row.result->databaseTarget);
     case Qt::DecorationRole:
         if (index.column() == StatusColumn) {
             switch (status) {

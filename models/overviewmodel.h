@@ -19,7 +19,7 @@ public:
                   TokenRowsColumn, UpdatedColumn, ColumnCount };
     enum class Status { Unknown, Ok, Warning, Critical };
     Q_ENUM(Status)
-    enum Roles { StatusRole = Qt::UserRole + 1, ReasonRole, BusyRole, ProfileNameRole };
+    enum Roles { StatusRole = Qt::UserRole + 1, ReasonRole, BusyRole, ProfileNameRole, SubtitleRole };
 
     explicit OverviewModel(QObject *parent = nullptr);
 

@@ -14,6 +14,7 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
     : QFrame(parent)
     , m_row(row)
     , m_title(new QLabel(this))
+    , m_subtitle(new QLabel(this))
     , m_status(new QLabel(this))
     , m_figures(new QLabel(this))
     , m_reason(new QLabel(this))
@@ -25,17 +26,19 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
     f.setPointSizeF(f.pointSizeF() * 1.4);
     f.setBold(true);
     m_title->setFont(f);
-    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_status->setAutoFillBackground(true);
-    m_status->setMargin(4);
+    m_status->setObjectName(QStringLiteral("status"));
+    m_status->setAlignment(Qt::AlignCenter);
+    m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_subtitle->setForegroundRole(QPalette::PlaceholderText);
     m_figures->setTextFormat(Qt::RichText);
     m_reason->setWordWrap(true);
     m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *grid = new QGridLayout(this);
     grid->addWidget(m_title, 0, 0);
     grid->addWidget(m_status, 0, 1);
-    grid->addWidget(m_figures, 1, 0, 1, 2);
-    grid->addWidget(m_reason, 2, 0, 1, 2);
+    grid->addWidget(m_subtitle, 1, 0, 1, 2);
+    grid->addWidget(m_figures, 2, 0, 1, 2);
+    grid->addWidget(m_reason, 3, 0, 1, 2);
     grid->setColumnStretch(0, 1);
     refresh();
 }
@@ -51,11 +54,11 @@ void ProfileTile::refresh()
     const auto status = m->index(r, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>();
     const QColor colour = m->index(r, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>();
     m_status->setText(cell(OverviewModel::StatusColumn));
-    QPalette pal = m_status->palette();
-    pal.setColor(QPalette::Window, colour);
-    pal.setColor(QPalette::WindowText, Qt::white);
-    m_status->setPalette(pal);
-    setStyleSheet(QStringLiteral("turnstile--ProfileTile { border: 3px solid %1; border-radius: 6px; }")
+    m_subtitle->setText(m->index(r, 0).data(OverviewModel::SubtitleRole).toString());
+    // Style sheets, not palettes: a parent style sheet would override a palette.
+    setStyleSheet(QStringLiteral("turnstile--ProfileTile { border: 3px solid %1; border-radius: 6px; }"
+                                 "QLabel#status { background: %1; color: white; font-weight: bold;"
+                                 " padding: 3px 10px; border-radius: 3px; }")
                       .arg(colour.name()));
     const QString row = QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>");
     QString html = QStringLiteral("<table cellspacing=2>");

@@ -28,6 +28,7 @@ protected:
 private:
     QPersistentModelIndex m_row;
     QLabel *m_title;
+    QLabel *m_subtitle;
     QLabel *m_status;
     QLabel *m_figures;
     QLabel *m_reason;

@@ -1,11 +1,16 @@
 #include "cli.h"
 
 #include "probe/prober.h"
+#include "profiles/cloudsyaml.h"
+#include "profiles/keystoneconf.h"
+#include "profiles/openrc.h"
+#include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -31,7 +36,7 @@ int Cli::usage()
                 "\n"
                 "Commands:\n"
                 "  probe --profile NAME [--json]     version, issue/validate timings, table counts\n"
-                "  profiles list|show NAME|remove NAME\n"
+                "  profiles list|show NAME|remove NAME|path\n"
                 "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf PATH\n"
                 "                  [--profile NAME]\n"
                 "  --version, --help\n"
@@ -162,7 +167,18 @@ int Cli::cmdProfiles(const QStringList &args)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("action"), tr("list, show, import or remove"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print JSON."));
-    parser.addOption(jsonOpt);
+    QCommandLineOption cloudsOpt(QStringLiteral("clouds-yaml"),
+                                 tr("Import from clouds.yaml (the path is optional; openstacksdk's search order applies)."));
+    QCommandLineOption cloudOpt(QStringLiteral("cloud"), tr("The cloud to import (default: OS_CLOUD, else all)."),
+                                QStringLiteral("NAME"));
+    QCommandLineOption openrcOpt(QStringLiteral("openrc"), tr("Import an openrc file (it is read, never executed)."),
+                                 QStringLiteral("FILE"));
+    QCommandLineOption confOpt(QStringLiteral("keystone-conf"),
+                               tr("Add the database, key repository and memcached servers of a keystone.conf."),
+                               QStringLiteral("PATH"));
+    QCommandLineOption profileOpt(QStringLiteral("profile"), tr("Add the import to this existing profile."),
+                                  QStringLiteral("NAME"));
+    parser.addOptions({jsonOpt, cloudsOpt, cloudOpt, openrcOpt, confOpt, profileOpt});
     if (!parser.parse(args)) {
         m_err << parser.errorText() << Qt::endl;
         return Usage;
@@ -170,6 +186,26 @@ int Cli::cmdProfiles(const QStringList &args)
     const QStringList pos = parser.positionalArguments();
     const QString action = pos.value(0, QStringLiteral("list"));
     ProfileStore store;
+    if (action == u"path") {
+        m_out << store.fileName() << Qt::endl;
+        return Ok;
+    }
+    if (action == u"import") {
+        const int sources = int(parser.isSet(cloudsOpt)) + int(parser.isSet(openrcOpt)) + int(parser.isSet(confOpt));
+        if (sources != 1) {
+            m_err << tr("turnstilectl profiles import: give exactly one of --clouds-yaml, --openrc or --keystone-conf.")
+                  << Qt::endl;
+            return Usage;
+        }
+        ImportOptions o;
+        o.profile = parser.value(profileOpt);
+        o.cloud = parser.value(cloudOpt);
+        if (parser.isSet(cloudsOpt))
+            return importClouds(pos.value(1), o);
+        if (parser.isSet(openrcOpt))
+            return importOpenrc(parser.value(openrcOpt), o);
+        return importKeystoneConf(parser.value(confOpt), o);
+    }
     if (action == u"list") {
         const QList<Profile> all = store.profiles();
         if (parser.isSet(jsonOpt)) {
@@ -209,6 +245,150 @@ int Cli::cmdProfiles(const QStringList &args)
     }
     m_err << tr("turnstilectl profiles: unknown action \"%1\".").arg(action) << Qt::endl;
     return Usage;
+}
+
+int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o)
+{
+    ProfileStore store;
+    int rc = Ok;
+    if (!o.profile.isEmpty() && clouds.size() != 1) {
+        m_err << tr("turnstilectl profiles import: --profile takes exactly one cloud, but the source describes %1; "
+                    "choose one with --cloud.")
+                     .arg(clouds.size())
+              << Qt::endl;
+        return Usage;
+    }
+    for (const ImportedCloud &c : clouds) {
+        const QString name = o.profile.isEmpty() ? c.profile.name : o.profile;
+        if (!ProfileStore::isValidName(name)) {
+            m_err << tr("turnstilectl profiles import: \"%1\" is not a usable profile name; import it with "
+                        "--cloud and --profile NAME.")
+                         .arg(name)
+                  << Qt::endl;
+            rc = Config;
+            continue;
+        }
+        bool existed = false;
+        Profile base = store.profile(name, &existed);
+        base.name = name;
+        const Profile merged = overlayIdentity(existed ? base : c.profile, c.profile);
+        QString err;
+        if (!store.save(merged, &err)) {
+            m_err << err << Qt::endl;
+            rc = Config;
+            continue;
+        }
+        if (!storeSecrets(name, c.secrets))
+            rc = Keychain;
+        m_out << (existed ? tr("Updated profile %1 (%2).") : tr("Created profile %1 (%2)."))
+                     .arg(name, merged.authUrl.toString())
+              << Qt::endl;
+    }
+    return rc;
+}
+
+bool Cli::storeSecrets(const QString &profile, const Secrets &s)
+{
+    SecretStore keychain;
+    bool ok = true;
+    for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
+                         SecretKind::DatabasePassword}) {
+        if (s.get(k).isEmpty())
+            continue;
+        const SecretResult r = keychain.writeBlocking(profile, k, s.get(k));
+        if (!r.ok) {
+            // Nothing goes to disk in plain text instead: the profile is saved
+            // without the secret, and the operator is told how to supply it.
+            m_err << tr("warning: %1 The secret for profile %2 was not stored; provide it through the "
+                        "environment (OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET, TURNSTILE_DB_PASSWORD).")
+                         .arg(r.error, profile)
+                  << Qt::endl;
+            ok = false;
+            break;
+        }
+    }
+    return ok;
+}
+
+int Cli::importClouds(const QString &path, const ImportOptions &o)
+{
+    CloudsYaml yaml;
+    QString err;
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    bool loaded = false;
+    if (path.isEmpty()) {
+        loaded = yaml.load(env, CloudsYaml::defaultSearchDirs(env), &err);
+    } else {
+        const QString secure = CloudsYaml::findSecureFile(env, {QFileInfo(path).absolutePath()});
+        loaded = yaml.loadFiles(path, secure, &err);
+    }
+    if (!loaded) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    QStringList warnings;
+    const QList<ImportedCloud> clouds = yaml.importClouds(o.cloud, &warnings, &err);
+    for (const QString &w : warnings)
+        m_err << tr("warning: %1").arg(w) << Qt::endl;
+    if (clouds.isEmpty()) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    return saveImported(clouds, o);
+}
+
+int Cli::importOpenrc(const QString &file, const ImportOptions &o)
+{
+    QString err;
+    const OpenrcFile rc = parseOpenrcFile(file, &err);
+    if (!err.isEmpty()) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    for (const QString &w : rc.warnings)
+        m_err << tr("warning: %1").arg(w) << Qt::endl;
+    const ImportedCloud cloud = fromEnvironment(rc.environment, &err);
+    if (!err.isEmpty()) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    return saveImported({cloud}, o);
+}
+
+int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
+{
+    QString err;
+    const KeystoneConf conf = KeystoneConf::load(path, &err);
+    if (!err.isEmpty()) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    if (!conf.databaseError.isEmpty())
+        m_err << tr("warning: %1").arg(conf.databaseError) << Qt::endl;
+    ProfileStore store;
+    QString name = o.profile;
+    if (name.isEmpty()) {
+        // No cloud name in a keystone.conf: name the profile after its database host.
+        name = QStringLiteral("keystone-") + QString(conf.database.host).replace(u':', u'-');
+        if (!conf.database.isValid() || !ProfileStore::isValidName(name)) {
+            m_err << tr("turnstilectl profiles import: %1 names no usable database host; give --profile NAME.")
+                         .arg(path)
+                  << Qt::endl;
+            return Usage;
+        }
+    }
+    bool existed = false;
+    Profile p = store.profile(name, &existed);
+    p.name = name;
+    const ImportedSecrets secrets = applyKeystoneConf(p, conf, QFileInfo(path).absoluteFilePath());
+    if (!store.save(p, &err)) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    const bool stored = storeSecrets(name, secrets);
+    m_out << (existed ? tr("Updated profile %1 from %2.") : tr("Created profile %1 from %2.")).arg(name, path)
+          << Qt::endl;
+    return stored ? Ok : Keychain;
 }
 
 } // namespace turnstile

@@ -6,6 +6,7 @@
 namespace turnstile {
 
 class ProfileStore;
+struct ImportedCloud;
 class SecretStore;
 struct Profile;
 struct Secrets;
@@ -26,6 +27,17 @@ private:
     int cmdProbe(const QStringList &args);
     int cmdProfiles(const QStringList &args);
     int usage();
+
+    struct ImportOptions
+    {
+        QString profile; // add to this profile instead of naming profiles after clouds
+        QString cloud;
+    };
+    int importClouds(const QString &path, const ImportOptions &o);
+    int importOpenrc(const QString &file, const ImportOptions &o);
+    int importKeystoneConf(const QString &path, const ImportOptions &o);
+    int saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o);
+    bool storeSecrets(const QString &profile, const Secrets &s);
 
     // Secrets for a profile: keychain first, then the documented environment
     // variables. Never from the command line.

@@ -65,6 +65,7 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
         if (!url.isValid()) {
             r.databaseError = err;
         } else {
+            r.databaseTarget = url.database + u'@' + url.displayHost();
             DbConnection db(url, secrets.databasePassword);
             if (!db.open()) {
                 r.databaseError = db.error();

@@ -43,6 +43,7 @@ QJsonObject ProbeResult::toJson() const
                     {QStringLiteral("error"), str(tokenError)},
                     {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
     QJsonObject db{{QStringLiteral("configured"), databaseConfigured},
+                   {QStringLiteral("target"), str(databaseTarget)},
                    {QStringLiteral("revocation_event_rows"), opt(revocationEvents)},
                    {QStringLiteral("revocation_event_error"), str(revocationError)},
                    {QStringLiteral("token_rows"), opt(tokenRows)},
@@ -79,6 +80,7 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
         r.warnings.append(w.toString());
     const QJsonObject db = o[u"database"].toObject();
     r.databaseConfigured = db[u"configured"].toBool();
+    r.databaseTarget = db[u"target"].toString();
     r.revocationEvents = optI(db[u"revocation_event_rows"]);
     r.revocationError = db[u"revocation_event_error"].toString();
     r.tokenRows = optI(db[u"token_rows"]);

@@ -34,6 +34,7 @@ struct ProbeResult
 
     // Database
     bool databaseConfigured = false;
+    QString databaseTarget; // "keystone@db1:3306", no password
     std::optional<qint64> revocationEvents;
     std::optional<qint64> tokenRows;
     QString revocationError;
