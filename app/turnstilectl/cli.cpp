@@ -18,10 +18,12 @@
 namespace turnstile {
 
 namespace {
-QString tr(const char *s, const char *disambiguation = nullptr, int n = -1)
+// lupdate resolves Tr::tr() through this declaration to the "Cli"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("Cli", s, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+};
 } // namespace
 
 Cli::Cli(QTextStream &out, QTextStream &err)
@@ -32,7 +34,7 @@ Cli::Cli(QTextStream &out, QTextStream &err)
 
 int Cli::usage()
 {
-    m_err << tr("Usage: turnstilectl COMMAND [OPTIONS]\n"
+    m_err << Tr::tr("Usage: turnstilectl COMMAND [OPTIONS]\n"
                 "\n"
                 "Commands:\n"
                 "  probe --profile NAME [--json]     version, issue/validate timings, table counts\n"
@@ -67,7 +69,7 @@ int Cli::run(const QStringList &args)
         return cmdProbe(rest);
     if (cmd == u"profiles")
         return cmdProfiles(rest);
-    m_err << tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
+    m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }
 
@@ -77,7 +79,7 @@ bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
     QString error;
     bool ok = store.readAllBlocking(p.name, s, &error);
     if (!ok && !quiet)
-        m_err << tr("warning: %1 Falling back to environment variables.").arg(error) << Qt::endl;
+        m_err << Tr::tr("warning: %1 Falling back to environment variables.").arg(error) << Qt::endl;
     // The environment fills what the keychain does not have (cron jobs,
     // containers); it never overrides a stored secret silently.
     const QByteArray envPw = qgetenv("OS_PASSWORD");
@@ -95,10 +97,10 @@ bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
 int Cli::cmdProbe(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Probe a Keystone profile once."));
+    parser.setApplicationDescription(Tr::tr("Probe a Keystone profile once."));
     parser.addHelpOption();
-    QCommandLineOption profileOpt(QStringLiteral("profile"), tr("Profile to probe."), QStringLiteral("NAME"));
-    QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print JSON."));
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to probe."), QStringLiteral("NAME"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     parser.addOption(profileOpt);
     parser.addOption(jsonOpt);
     if (!parser.parse(args)) {
@@ -110,16 +112,16 @@ int Cli::cmdProbe(const QStringList &args)
         return Ok;
     }
     if (!parser.isSet(profileOpt)) {
-        m_err << tr("turnstilectl probe: --profile NAME is required.") << Qt::endl;
+        m_err << Tr::tr("turnstilectl probe: --profile NAME is required.") << Qt::endl;
         return Usage;
     }
     ProfileStore store;
     bool found = false;
     const Profile p = store.profile(parser.value(profileOpt), &found);
     if (!found) {
-        m_err << tr("turnstilectl probe: no profile named \"%1\" in %2 (known: %3).")
+        m_err << Tr::tr("turnstilectl probe: no profile named \"%1\" in %2 (known: %3).")
                      .arg(parser.value(profileOpt), store.fileName(),
-                          store.names().isEmpty() ? tr("none") : store.names().join(QStringLiteral(", ")))
+                          store.names().isEmpty() ? Tr::tr("none") : store.names().join(QStringLiteral(", ")))
               << Qt::endl;
         return Config;
     }
@@ -134,28 +136,28 @@ int Cli::cmdProbe(const QStringList &args)
     auto line = [&](const QString &label, const QString &value) {
         m_out << QStringLiteral("  %1  %2").arg(label.leftJustified(22), value) << Qt::endl;
     };
-    auto ms = [&](const std::optional<double> &v) { return v ? tr("%1 ms").arg(loc.toString(*v, 'f', 1)) : QString(); };
-    m_out << tr("Profile %1 — %2").arg(r.profile, r.endpoint) << Qt::endl;
-    line(tr("Keystone API"), r.endpointError.isEmpty() ? r.keystoneVersion : tr("unavailable: %1").arg(r.endpointError));
+    auto ms = [&](const std::optional<double> &v) { return v ? Tr::tr("%1 ms").arg(loc.toString(*v, 'f', 1)) : QString(); };
+    m_out << Tr::tr("Profile %1 — %2").arg(r.profile, r.endpoint) << Qt::endl;
+    line(Tr::tr("Keystone API"), r.endpointError.isEmpty() ? r.keystoneVersion : Tr::tr("unavailable: %1").arg(r.endpointError));
     if (r.endpointError.isEmpty()) {
         if (r.tokenError.isEmpty() || r.issueMs) {
-            line(tr("Issue a token"), tr("%1 (token %2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
+            line(Tr::tr("Issue a token"), Tr::tr("%1 (token %2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
         }
         if (r.validateMs)
-            line(tr("Validate a token"), tr("%1 (median)").arg(ms(r.validateMs)));
+            line(Tr::tr("Validate a token"), Tr::tr("%1 (median)").arg(ms(r.validateMs)));
         if (!r.tokenError.isEmpty())
-            line(tr("Tokens"), tr("unavailable: %1").arg(r.tokenError));
+            line(Tr::tr("Tokens"), Tr::tr("unavailable: %1").arg(r.tokenError));
     }
     for (const QString &w : r.warnings)
-        line(tr("Warning"), w);
+        line(Tr::tr("Warning"), w);
     if (!r.databaseConfigured) {
-        line(tr("Database"), tr("not configured"));
+        line(Tr::tr("Database"), Tr::tr("not configured"));
     } else if (!r.databaseError.isEmpty()) {
-        line(tr("Database"), tr("unavailable: %1").arg(r.databaseError));
+        line(Tr::tr("Database"), Tr::tr("unavailable: %1").arg(r.databaseError));
     } else {
         line(QStringLiteral("revocation_event"),
-             r.revocationEvents ? tr("%1 rows").arg(loc.toString(*r.revocationEvents)) : r.revocationError);
-        line(QStringLiteral("token"), r.tokenRows ? tr("%1 rows").arg(loc.toString(*r.tokenRows)) : r.tokenRowsError);
+             r.revocationEvents ? Tr::tr("%1 rows").arg(loc.toString(*r.revocationEvents)) : r.revocationError);
+        line(QStringLiteral("token"), r.tokenRows ? Tr::tr("%1 rows").arg(loc.toString(*r.tokenRows)) : r.tokenRowsError);
     }
     return r.healthy() ? Ok : Problem;
 }
@@ -163,20 +165,20 @@ int Cli::cmdProbe(const QStringList &args)
 int Cli::cmdProfiles(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Manage connection profiles."));
+    parser.setApplicationDescription(Tr::tr("Manage connection profiles."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("action"), tr("list, show, import or remove"));
-    QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print JSON."));
+    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, import or remove"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption cloudsOpt(QStringLiteral("clouds-yaml"),
-                                 tr("Import from clouds.yaml (the path is optional; openstacksdk's search order applies)."));
-    QCommandLineOption cloudOpt(QStringLiteral("cloud"), tr("The cloud to import (default: OS_CLOUD, else all)."),
+                                 Tr::tr("Import from clouds.yaml (the path is optional; openstacksdk's search order applies)."));
+    QCommandLineOption cloudOpt(QStringLiteral("cloud"), Tr::tr("The cloud to import (default: OS_CLOUD, else all)."),
                                 QStringLiteral("NAME"));
-    QCommandLineOption openrcOpt(QStringLiteral("openrc"), tr("Import an openrc file (it is read, never executed)."),
+    QCommandLineOption openrcOpt(QStringLiteral("openrc"), Tr::tr("Import an openrc file (it is read, never executed)."),
                                  QStringLiteral("FILE"));
     QCommandLineOption confOpt(QStringLiteral("keystone-conf"),
-                               tr("Add the database, key repository and memcached servers of a keystone.conf."),
+                               Tr::tr("Add the database, key repository and memcached servers of a keystone.conf."),
                                QStringLiteral("PATH"));
-    QCommandLineOption profileOpt(QStringLiteral("profile"), tr("Add the import to this existing profile."),
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Add the import to this existing profile."),
                                   QStringLiteral("NAME"));
     parser.addOptions({jsonOpt, cloudsOpt, cloudOpt, openrcOpt, confOpt, profileOpt});
     if (!parser.parse(args)) {
@@ -193,7 +195,7 @@ int Cli::cmdProfiles(const QStringList &args)
     if (action == u"import") {
         const int sources = int(parser.isSet(cloudsOpt)) + int(parser.isSet(openrcOpt)) + int(parser.isSet(confOpt));
         if (sources != 1) {
-            m_err << tr("turnstilectl profiles import: give exactly one of --clouds-yaml, --openrc or --keystone-conf.")
+            m_err << Tr::tr("turnstilectl profiles import: give exactly one of --clouds-yaml, --openrc or --keystone-conf.")
                   << Qt::endl;
             return Usage;
         }
@@ -217,18 +219,18 @@ int Cli::cmdProfiles(const QStringList &args)
         }
         for (const Profile &p : all)
             m_out << p.name << u'\t' << p.authUrl.toString() << u'\t'
-                  << (p.databaseUrl.isEmpty() ? tr("(no database)") : p.databaseUrl) << Qt::endl;
+                  << (p.databaseUrl.isEmpty() ? Tr::tr("(no database)") : p.databaseUrl) << Qt::endl;
         return Ok;
     }
     if (action == u"show" || action == u"remove") {
         if (pos.size() < 2) {
-            m_err << tr("turnstilectl profiles %1: name the profile.").arg(action) << Qt::endl;
+            m_err << Tr::tr("turnstilectl profiles %1: name the profile.").arg(action) << Qt::endl;
             return Usage;
         }
         bool found = false;
         const Profile p = store.profile(pos.at(1), &found);
         if (!found) {
-            m_err << tr("turnstilectl profiles: no profile named \"%1\".").arg(pos.at(1)) << Qt::endl;
+            m_err << Tr::tr("turnstilectl profiles: no profile named \"%1\".").arg(pos.at(1)) << Qt::endl;
             return Config;
         }
         if (action == u"show") {
@@ -240,10 +242,10 @@ int Cli::cmdProfiles(const QStringList &args)
         for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
                              SecretKind::DatabasePassword})
             secrets.removeBlocking(p.name, k);
-        m_out << tr("Removed profile %1 and its keychain entries.").arg(p.name) << Qt::endl;
+        m_out << Tr::tr("Removed profile %1 and its keychain entries.").arg(p.name) << Qt::endl;
         return Ok;
     }
-    m_err << tr("turnstilectl profiles: unknown action \"%1\".").arg(action) << Qt::endl;
+    m_err << Tr::tr("turnstilectl profiles: unknown action \"%1\".").arg(action) << Qt::endl;
     return Usage;
 }
 
@@ -252,7 +254,7 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
     ProfileStore store;
     int rc = Ok;
     if (!o.profile.isEmpty() && clouds.size() != 1) {
-        m_err << tr("turnstilectl profiles import: --profile takes exactly one cloud, but the source describes %1; "
+        m_err << Tr::tr("turnstilectl profiles import: --profile takes exactly one cloud, but the source describes %1; "
                     "choose one with --cloud.")
                      .arg(clouds.size())
               << Qt::endl;
@@ -261,7 +263,7 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
     for (const ImportedCloud &c : clouds) {
         const QString name = o.profile.isEmpty() ? c.profile.name : o.profile;
         if (!ProfileStore::isValidName(name)) {
-            m_err << tr("turnstilectl profiles import: \"%1\" is not a usable profile name; import it with "
+            m_err << Tr::tr("turnstilectl profiles import: \"%1\" is not a usable profile name; import it with "
                         "--cloud and --profile NAME.")
                          .arg(name)
                   << Qt::endl;
@@ -280,7 +282,7 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
         }
         if (!storeSecrets(name, c.secrets))
             rc = Keychain;
-        m_out << (existed ? tr("Updated profile %1 (%2).") : tr("Created profile %1 (%2)."))
+        m_out << (existed ? Tr::tr("Updated profile %1 (%2).") : Tr::tr("Created profile %1 (%2)."))
                      .arg(name, merged.authUrl.toString())
               << Qt::endl;
     }
@@ -299,7 +301,7 @@ bool Cli::storeSecrets(const QString &profile, const Secrets &s)
         if (!r.ok) {
             // Nothing goes to disk in plain text instead: the profile is saved
             // without the secret, and the operator is told how to supply it.
-            m_err << tr("warning: %1 The secret for profile %2 was not stored; provide it through the "
+            m_err << Tr::tr("warning: %1 The secret for profile %2 was not stored; provide it through the "
                         "environment (OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET, TURNSTILE_DB_PASSWORD).")
                          .arg(r.error, profile)
                   << Qt::endl;
@@ -329,7 +331,7 @@ int Cli::importClouds(const QString &path, const ImportOptions &o)
     QStringList warnings;
     const QList<ImportedCloud> clouds = yaml.importClouds(o.cloud, &warnings, &err);
     for (const QString &w : warnings)
-        m_err << tr("warning: %1").arg(w) << Qt::endl;
+        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
     if (clouds.isEmpty()) {
         m_err << err << Qt::endl;
         return Config;
@@ -346,7 +348,7 @@ int Cli::importOpenrc(const QString &file, const ImportOptions &o)
         return Config;
     }
     for (const QString &w : rc.warnings)
-        m_err << tr("warning: %1").arg(w) << Qt::endl;
+        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
     const ImportedCloud cloud = fromEnvironment(rc.environment, &err);
     if (!err.isEmpty()) {
         m_err << err << Qt::endl;
@@ -364,14 +366,14 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
         return Config;
     }
     if (!conf.databaseError.isEmpty())
-        m_err << tr("warning: %1").arg(conf.databaseError) << Qt::endl;
+        m_err << Tr::tr("warning: %1").arg(conf.databaseError) << Qt::endl;
     ProfileStore store;
     QString name = o.profile;
     if (name.isEmpty()) {
         // No cloud name in a keystone.conf: name the profile after its database host.
         name = QStringLiteral("keystone-") + QString(conf.database.host).replace(u':', u'-');
         if (!conf.database.isValid() || !ProfileStore::isValidName(name)) {
-            m_err << tr("turnstilectl profiles import: %1 names no usable database host; give --profile NAME.")
+            m_err << Tr::tr("turnstilectl profiles import: %1 names no usable database host; give --profile NAME.")
                          .arg(path)
                   << Qt::endl;
             return Usage;
@@ -386,7 +388,7 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
         return Config;
     }
     const bool stored = storeSecrets(name, secrets);
-    m_out << (existed ? tr("Updated profile %1 from %2.") : tr("Created profile %1 from %2.")).arg(name, path)
+    m_out << (existed ? Tr::tr("Updated profile %1 from %2.") : Tr::tr("Created profile %1 from %2.")).arg(name, path)
           << Qt::endl;
     return stored ? Ok : Keychain;
 }

@@ -8,10 +8,12 @@
 namespace turnstile {
 
 namespace {
-QString tr(const char *s)
+// lupdate resolves Tr::tr() through this declaration to the "DatabaseUrl"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("DatabaseUrl", s);
-}
+    Q_DECLARE_TR_FUNCTIONS(DatabaseUrl)
+};
 } // namespace
 
 DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
@@ -25,7 +27,7 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
     const QString trimmed = text.trimmed();
     const qsizetype schemeEnd = trimmed.indexOf(u"://");
     if (schemeEnd <= 0)
-        return fail(tr("The database URL has no scheme (expected e.g. mysql+pymysql://user@host/keystone)."));
+        return fail(Tr::tr("The database URL has no scheme (expected e.g. mysql+pymysql://user@host/keystone)."));
     out.dialect = trimmed.left(schemeEnd).toLower();
     const QString base = out.dialect.section(u'+', 0, 0);
     if (base == u"mysql" || base == u"mariadb")
@@ -35,7 +37,7 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
     else if (base == u"sqlite")
         out.backend = Backend::Sqlite;
     else
-        return fail(tr("Unsupported database dialect \"%1\"; Turnstile reads MySQL/MariaDB and PostgreSQL.").arg(out.dialect));
+        return fail(Tr::tr("Unsupported database dialect \"%1\"; Turnstile reads MySQL/MariaDB and PostgreSQL.").arg(out.dialect));
 
     if (out.backend == Backend::Sqlite) {
         // sqlite:///relative/path or sqlite:////absolute/path
@@ -71,7 +73,7 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
     if (authority.startsWith(u'[')) {
         const qsizetype close = authority.indexOf(u']');
         if (close < 0)
-            return fail(tr("The database URL has an unterminated IPv6 address."));
+            return fail(Tr::tr("The database URL has an unterminated IPv6 address."));
         out.host = authority.mid(1, close - 1);
         authority = authority.mid(close + 1);
         if (authority.startsWith(u':'))
@@ -82,7 +84,7 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
             bool ok = false;
             out.port = authority.mid(2).toInt(&ok);
             if (!ok || out.port <= 0 || out.port > 65535)
-                return fail(tr("The database URL has an invalid port."));
+                return fail(Tr::tr("The database URL has an invalid port."));
         }
     } else {
         const qsizetype colon = authority.lastIndexOf(u':');
@@ -91,7 +93,7 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
             bool ok = false;
             out.port = authority.mid(colon + 1).toInt(&ok);
             if (!ok || out.port <= 0 || out.port > 65535)
-                return fail(tr("The database URL has an invalid port \"%1\".").arg(authority.mid(colon + 1)));
+                return fail(Tr::tr("The database URL has an invalid port \"%1\".").arg(authority.mid(colon + 1)));
         }
     }
     const QUrlQuery query(queryPart);
@@ -105,7 +107,7 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
     if (out.host.isEmpty() && out.unixSocket.isEmpty())
         out.host = QStringLiteral("localhost");
     if (out.database.isEmpty())
-        return fail(tr("The database URL names no database (expected …/keystone)."));
+        return fail(Tr::tr("The database URL names no database (expected …/keystone)."));
     if (error)
         error->clear();
     return out;

@@ -6,10 +6,12 @@
 namespace turnstile {
 
 namespace {
-QString tr(const char *s)
+// lupdate resolves Tr::tr() through this declaration to the "AuthRequest"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("AuthRequest", s);
-}
+    Q_DECLARE_TR_FUNCTIONS(AuthRequest)
+};
 
 QJsonObject domainRef(const QString &id, const QString &name)
 {
@@ -28,11 +30,11 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
     switch (p.authMethod) {
     case AuthMethod::Password: {
         if (p.username.isEmpty() && p.userId.isEmpty()) {
-            *error = tr("The profile names no user for password authentication.");
+            *error = Tr::tr("The profile names no user for password authentication.");
             return {};
         }
         if (s.password.isEmpty()) {
-            *error = tr("No password is available for this profile (keychain, OS_PASSWORD or prompt).");
+            *error = Tr::tr("No password is available for this profile (keychain, OS_PASSWORD or prompt).");
             return {};
         }
         QJsonObject user;
@@ -52,7 +54,7 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
     }
     case AuthMethod::ApplicationCredential: {
         if (s.applicationCredentialSecret.isEmpty()) {
-            *error = tr("No application credential secret is available for this profile.");
+            *error = Tr::tr("No application credential secret is available for this profile.");
             return {};
         }
         QJsonObject ac;
@@ -72,7 +74,7 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
             }
             ac[u"user"] = user;
         } else {
-            *error = tr("An application credential needs its id, or its name plus the owning user.");
+            *error = Tr::tr("An application credential needs its id, or its name plus the owning user.");
             return {};
         }
         ac[u"secret"] = s.applicationCredentialSecret;
@@ -83,7 +85,7 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
     }
     case AuthMethod::Token:
         if (s.token.isEmpty()) {
-            *error = tr("No token is available for this profile.");
+            *error = Tr::tr("No token is available for this profile.");
             return {};
         }
         identity[u"methods"] = QJsonArray{QStringLiteral("token")};

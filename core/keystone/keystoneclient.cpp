@@ -21,10 +21,12 @@ namespace turnstile {
 
 namespace {
 
-QString tr(const char *s)
+// lupdate resolves Tr::tr() through this declaration to the "KeystoneClient"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("KeystoneClient", s);
-}
+    Q_DECLARE_TR_FUNCTIONS(KeystoneClient)
+};
 
 QString where(const QUrl &url)
 {
@@ -41,19 +43,19 @@ QString describeStatus(int status, const QByteArray &method, const QUrl &url, co
     const QString target = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), where(url));
     QString msg;
     if (status == 401)
-        msg = tr("Keystone rejected the credentials (401) for %1; check the user, password or secret, and whether "
+        msg = Tr::tr("Keystone rejected the credentials (401) for %1; check the user, password or secret, and whether "
                  "the account is locked.")
                   .arg(target);
     else if (status == 403)
-        msg = tr("Keystone refused the request (403) for %1; the account lacks the role or scope it needs.").arg(target);
+        msg = Tr::tr("Keystone refused the request (403) for %1; the account lacks the role or scope it needs.").arg(target);
     else if (status == 404)
-        msg = tr("Not found (404) at %1.").arg(target);
+        msg = Tr::tr("Not found (404) at %1.").arg(target);
     else if (status >= 500)
-        msg = tr("Keystone failed with a server error (%1) at %2.").arg(status).arg(target);
+        msg = Tr::tr("Keystone failed with a server error (%1) at %2.").arg(status).arg(target);
     else
-        msg = tr("Unexpected HTTP status %1 from %2.").arg(status).arg(target);
+        msg = Tr::tr("Unexpected HTTP status %1 from %2.").arg(status).arg(target);
     if (!detail.isEmpty() && status != 401)
-        msg += QLatin1Char(' ') + tr("Keystone said: %1").arg(detail);
+        msg += QLatin1Char(' ') + Tr::tr("Keystone said: %1").arg(detail);
     return msg;
 }
 
@@ -64,14 +66,14 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
     const QString hp = url.port() > 0 ? QStringLiteral("%1:%2").arg(host).arg(url.port()) : host;
     switch (e) {
     case QNetworkReply::ConnectionRefusedError:
-        return tr("Connection refused by %1: nothing listens there, or a firewall rejects it.").arg(hp);
+        return Tr::tr("Connection refused by %1: nothing listens there, or a firewall rejects it.").arg(hp);
     case QNetworkReply::HostNotFoundError:
-        return tr("The host name %1 cannot be resolved (DNS).").arg(host);
+        return Tr::tr("The host name %1 cannot be resolved (DNS).").arg(host);
     case QNetworkReply::RemoteHostClosedError:
-        return tr("%1 closed the connection before answering.").arg(hp);
+        return Tr::tr("%1 closed the connection before answering.").arg(hp);
     case QNetworkReply::TooManyRedirectsError:
     case QNetworkReply::InsecureRedirectError:
-        return tr("Too many or unsafe redirects starting at %1 (a redirect loop?).").arg(where(url));
+        return Tr::tr("Too many or unsafe redirects starting at %1 (a redirect loop?).").arg(where(url));
     case QNetworkReply::SslHandshakeFailedError: {
         QStringList reasons;
         for (const QSslError &s : sslErrors) {
@@ -82,16 +84,16 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
             case QSslError::SelfSignedCertificate:
             case QSslError::UnableToVerifyFirstCertificate:
             case QSslError::CertificateUntrusted:
-                reasons.append(tr("the certificate is signed by an unknown CA (set a CA bundle in the profile)"));
+                reasons.append(Tr::tr("the certificate is signed by an unknown CA (set a CA bundle in the profile)"));
                 break;
             case QSslError::HostNameMismatch:
-                reasons.append(tr("the certificate does not match the host name %1").arg(host));
+                reasons.append(Tr::tr("the certificate does not match the host name %1").arg(host));
                 break;
             case QSslError::CertificateExpired:
-                reasons.append(tr("the certificate has expired"));
+                reasons.append(Tr::tr("the certificate has expired"));
                 break;
             case QSslError::CertificateNotYetValid:
-                reasons.append(tr("the certificate is not yet valid"));
+                reasons.append(Tr::tr("the certificate is not yet valid"));
                 break;
             default:
                 reasons.append(s.errorString());
@@ -100,10 +102,10 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
         reasons.removeDuplicates();
         if (reasons.isEmpty())
             reasons.append(qtText);
-        return tr("TLS verification of %1 failed: %2.").arg(hp, reasons.join(QStringLiteral("; ")));
+        return Tr::tr("TLS verification of %1 failed: %2.").arg(hp, reasons.join(QStringLiteral("; ")));
     }
     default:
-        return tr("Cannot reach %1: %2").arg(hp, qtText);
+        return Tr::tr("Cannot reach %1: %2").arg(hp, qtText);
     }
 }
 
@@ -119,14 +121,14 @@ KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
     if (!profile.caCertFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(profile.caCertFile, QSsl::Pem);
         if (cas.isEmpty())
-            m_sslSetupError = tr("The CA bundle %1 is missing or holds no PEM certificate.").arg(profile.caCertFile);
+            m_sslSetupError = Tr::tr("The CA bundle %1 is missing or holds no PEM certificate.").arg(profile.caCertFile);
         else
             m_ssl.addCaCertificates(cas);
     }
     if (!profile.clientCertFile.isEmpty()) {
         const QList<QSslCertificate> certs = QSslCertificate::fromPath(profile.clientCertFile, QSsl::Pem);
         if (certs.isEmpty()) {
-            m_sslSetupError = tr("The client certificate %1 is missing or not PEM.").arg(profile.clientCertFile);
+            m_sslSetupError = Tr::tr("The client certificate %1 is missing or not PEM.").arg(profile.clientCertFile);
         } else {
             m_ssl.setLocalCertificate(certs.first());
             QFile kf(profile.clientKeyFile.isEmpty() ? profile.clientCertFile : profile.clientKeyFile);
@@ -140,7 +142,7 @@ KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
                 }
             }
             if (key.isNull())
-                m_sslSetupError = tr("The client key %1 is missing, encrypted or not PEM.").arg(kf.fileName());
+                m_sslSetupError = Tr::tr("The client key %1 is missing, encrypted or not PEM.").arg(kf.fileName());
             else
                 m_ssl.setPrivateKey(key);
         }
@@ -186,7 +188,7 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
     r.method = verb;
     r.url = url.adjusted(QUrl::RemoveUserInfo);
     if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https")) {
-        r.error = tr("The endpoint \"%1\" is not an http(s) URL.").arg(url.toString());
+        r.error = Tr::tr("The endpoint \"%1\" is not an http(s) URL.").arg(url.toString());
         return r;
     }
     if (url.scheme() == u"https" && !m_sslSetupError.isEmpty()) {
@@ -253,9 +255,9 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
 
     if (timedOut) {
         r.status = 0;
-        r.error = tr("No answer from %1 within %2 s (timeout).").arg(where(url)).arg(m_profile.timeoutMs / 1000.0);
+        r.error = Tr::tr("No answer from %1 within %2 s (timeout).").arg(where(url)).arg(m_profile.timeoutMs / 1000.0);
     } else if (tooLarge) {
-        r.error = tr("The response from %1 exceeds the %2 MiB limit and was cut off.")
+        r.error = Tr::tr("The response from %1 exceeds the %2 MiB limit and was cut off.")
                       .arg(where(url))
                       .arg(m_bodyLimit / (1024 * 1024));
     } else if ((reply->error() != QNetworkReply::NoError && r.status == 0)
@@ -281,7 +283,7 @@ VersionInfo KeystoneClient::discover()
     QJsonParseError pe{};
     const QJsonObject doc = QJsonDocument::fromJson(v.http.body, &pe).object();
     if (pe.error != QJsonParseError::NoError) {
-        v.error = tr("The version document at %1 is not JSON (%2).").arg(where(m_profile.authUrl), pe.errorString());
+        v.error = Tr::tr("The version document at %1 is not JSON (%2).").arg(where(m_profile.authUrl), pe.errorString());
         return v;
     }
     auto selfLink = [](const QJsonObject &ver) {
@@ -301,7 +303,7 @@ VersionInfo KeystoneClient::discover()
         }
     }
     if (ver.isEmpty()) {
-        v.error = tr("%1 does not advertise the Identity v3 API.").arg(where(m_profile.authUrl));
+        v.error = Tr::tr("%1 does not advertise the Identity v3 API.").arg(where(m_profile.authUrl));
         return v;
     }
     v.id = ver.value(u"id").toString();
@@ -330,15 +332,15 @@ QStringList KeystoneClient::sizeWarnings(qint64 tokenBytes, qint64 catalogBytes)
     QStringList w;
     auto check = [&](qint64 n, const QString &what) {
         if (n > kHeaderCritical)
-            w.append(tr("%1 is %2 bytes, above the common 8 KB header limit; requests will fail behind "
+            w.append(Tr::tr("%1 is %2 bytes, above the common 8 KB header limit; requests will fail behind "
                         "default proxies.")
                          .arg(what)
                          .arg(n));
         else if (n > kHeaderWarn)
-            w.append(tr("%1 is %2 bytes, above the 4 KB header limit of some proxies.").arg(what).arg(n));
+            w.append(Tr::tr("%1 is %2 bytes, above the 4 KB header limit of some proxies.").arg(what).arg(n));
     };
-    check(tokenBytes, tr("The token"));
-    check(catalogBytes, tr("The catalog"));
+    check(tokenBytes, Tr::tr("The token"));
+    check(catalogBytes, Tr::tr("The catalog"));
     return w;
 }
 
@@ -367,14 +369,14 @@ TokenInfo KeystoneClient::issueToken(bool withCatalog)
     }
     t.token = t.http.header("x-subject-token");
     if (t.token.isEmpty()) {
-        t.error = tr("Keystone answered %1 but sent no X-Subject-Token header.").arg(t.http.status);
+        t.error = Tr::tr("Keystone answered %1 but sent no X-Subject-Token header.").arg(t.http.status);
         return t;
     }
     t.tokenBytes = t.token.size();
     QJsonParseError pe{};
     const QJsonObject tok = QJsonDocument::fromJson(t.http.body, &pe).object().value(u"token").toObject();
     if (pe.error != QJsonParseError::NoError || tok.isEmpty()) {
-        t.error = tr("The token response from %1 is not a Keystone token document.").arg(where(t.http.url));
+        t.error = Tr::tr("The token response from %1 is not a Keystone token document.").arg(where(t.http.url));
         return t;
     }
     t.expiresAt = QDateTime::fromString(tok.value(u"expires_at").toString(), Qt::ISODateWithMs);

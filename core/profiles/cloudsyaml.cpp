@@ -16,10 +16,12 @@ namespace turnstile {
 
 namespace {
 
-QString tr(const char *s)
+// lupdate resolves Tr::tr() through this declaration to the "CloudsYaml"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("CloudsYaml", s);
-}
+    Q_DECLARE_TR_FUNCTIONS(CloudsYaml)
+};
 
 // clouds.yaml files are a few KB. The limits stop a hostile or corrupt file
 // (e.g. nested YAML aliases, which expand exponentially) from eating memory.
@@ -37,7 +39,7 @@ QString markText(const QString &source, const YAML::Mark &mark)
     // yaml-cpp counts from 0 and uses -1 for "no position".
     if (mark.is_null() || mark.line < 0)
         return source;
-    return tr("%1 line %2, column %3").arg(source).arg(mark.line + 1).arg(mark.column + 1);
+    return Tr::tr("%1 line %2, column %3").arg(source).arg(mark.line + 1).arg(mark.column + 1);
 }
 
 // YAML -> QVariant: null -> invalid QVariant, scalar -> QString, sequence ->
@@ -53,7 +55,7 @@ public:
     std::optional<QVariant> convert(const YAML::Node &node, int depth)
     {
         if (++m_nodes > kMaxNodes || depth > kMaxDepth)
-            return fail(node.Mark(), tr("the document is too large or too deeply nested."));
+            return fail(node.Mark(), Tr::tr("the document is too large or too deeply nested."));
         switch (node.Type()) {
         case YAML::NodeType::Undefined:
         case YAML::NodeType::Null:
@@ -74,7 +76,7 @@ public:
             QVariantMap map;
             for (auto it = node.begin(); it != node.end(); ++it) {
                 if (!it->first.IsScalar())
-                    return fail(it->first.Mark(), tr("a mapping key must be plain text."));
+                    return fail(it->first.Mark(), Tr::tr("a mapping key must be plain text."));
                 const auto v = convert(it->second, depth + 1);
                 if (!v)
                     return std::nullopt;
@@ -90,7 +92,7 @@ private:
     std::optional<QVariant> fail(const YAML::Mark &mark, const QString &msg)
     {
         if (m_error.isEmpty())
-            m_error = tr("%1: %2").arg(markText(m_source, mark), msg);
+            m_error = Tr::tr("%1: %2").arg(markText(m_source, mark), msg);
         return std::nullopt;
     }
 
@@ -116,14 +118,14 @@ std::optional<ParsedDocument> parseDocument(const QByteArray &data, const QStrin
         return std::nullopt;
     };
     if (data.size() > kMaxFileSize)
-        return fail(tr("%1 is too large to be a clouds.yaml file.").arg(source));
+        return fail(Tr::tr("%1 is too large to be a clouds.yaml file.").arg(source));
     try {
         const YAML::Node doc = YAML::Load(data.toStdString());
         ParsedDocument out;
         if (doc.IsNull() || !doc.IsDefined())
             return out; // an empty file: no clouds, which the caller reports
         if (!doc.IsMap())
-            return fail(tr("%1: the top level must be a mapping (e.g. \"clouds:\").")
+            return fail(Tr::tr("%1: the top level must be a mapping (e.g. \"clouds:\").")
                             .arg(markText(source, doc.Mark())));
         Converter conv(source);
         const auto root = conv.convert(doc, 0);
@@ -145,9 +147,9 @@ std::optional<ParsedDocument> parseDocument(const QByteArray &data, const QStrin
         return out;
     } catch (const YAML::Exception &e) {
         return fail(
-            tr("%1: the YAML is malformed (%2).").arg(markText(source, e.mark), fromStd(e.msg)));
+            Tr::tr("%1: the YAML is malformed (%2).").arg(markText(source, e.mark), fromStd(e.msg)));
     } catch (const std::exception &) {
-        return fail(tr("%1 could not be read as YAML.").arg(source));
+        return fail(Tr::tr("%1 could not be read as YAML.").arg(source));
     }
 }
 
@@ -224,7 +226,7 @@ public:
     void fail(const QString &msg)
     {
         if (m_error.isEmpty())
-            m_error = tr("%1: cloud \"%2\": %3").arg(m_where, m_cloud, msg);
+            m_error = Tr::tr("%1: cloud \"%2\": %3").arg(m_where, m_cloud, msg);
     }
 
     // A text setting from `auth`, else from the cloud itself (openstacksdk
@@ -239,7 +241,7 @@ public:
                 if (!v.isValid() || v.isNull())
                     continue;
                 if (isMap(v) || isList(v)) {
-                    fail(tr("\"%1\" must be a single value.").arg(key));
+                    fail(Tr::tr("\"%1\" must be a single value.").arg(key));
                     return {};
                 }
                 const QString s = v.toString().trimmed();
@@ -276,7 +278,7 @@ std::optional<QList<Region>> regionsOf(const QVariantMap &cloud, QString *proble
         else if (r.isValid() && !r.isNull() && !isMap(r))
             entries = {r}; // a single name written without a list
         else if (isMap(r)) {
-            *problem = tr("\"regions\" must be a list.");
+            *problem = Tr::tr("\"regions\" must be a list.");
             return std::nullopt;
         }
     } else if (cloud.contains(QStringLiteral("region_name"))) {
@@ -300,13 +302,13 @@ std::optional<QList<Region>> regionsOf(const QVariantMap &cloud, QString *proble
             if (name.isEmpty() || !onlyKnownKeys ||
                 (values.isValid() && !values.isNull() && !isMap(values))) {
                 *problem =
-                    tr("a \"regions\" entry must be a name or a mapping with \"name\" and optional "
+                    Tr::tr("a \"regions\" entry must be a name or a mapping with \"name\" and optional "
                        "\"values\".");
                 return std::nullopt;
             }
             out.append({name, values.toMap()});
         } else if (isList(e)) {
-            *problem = tr("a \"regions\" entry must be a name or a mapping with \"name\" and "
+            *problem = Tr::tr("a \"regions\" entry must be a name or a mapping with \"name\" and "
                           "optional \"values\".");
             return std::nullopt;
         } else {
@@ -348,7 +350,7 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
     CloudReader r(cloudName, config, where);
     const QVariant authVariant = config.value(QStringLiteral("auth"));
     if (authVariant.isValid() && !authVariant.isNull() && !isMap(authVariant))
-        r.fail(tr("\"auth\" must be a mapping."));
+        r.fail(Tr::tr("\"auth\" must be a mapping."));
 
     ImportedCloud out;
     Profile &p = out.profile;
@@ -357,7 +359,7 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
 
     const QString authUrl = r.text({"auth_url"});
     if (authUrl.isEmpty() && !r.failed())
-        r.fail(tr("auth.auth_url is missing."));
+        r.fail(Tr::tr("auth.auth_url is missing."));
     // Stored as given: Keystone's version discovery works from the root URL
     // as well as from /v3.
     p.authUrl = QUrl(authUrl, QUrl::StrictMode);
@@ -366,7 +368,7 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
         if (!p.authUrl.isValid() || (scheme != u"http" && scheme != u"https") ||
             p.authUrl.host().isEmpty())
             // Quote it without any user:password@ part someone may have put in.
-            r.fail(tr("auth_url \"%1\" is not an http:// or https:// URL.")
+            r.fail(Tr::tr("auth_url \"%1\" is not an http:// or https:// URL.")
                        .arg(authUrl.contains(u'@')
                                 ? QUrl(authUrl).toDisplayString(QUrl::RemoveUserInfo)
                                 : authUrl));
@@ -404,7 +406,7 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
         if (systemScope.compare(u"all", Qt::CaseInsensitive) == 0 || yamlBool(systemScope) == true)
             p.systemScope = true;
         else if (yamlBool(systemScope) != false)
-            r.fail(tr("system_scope must be \"all\", not \"%1\".").arg(systemScope));
+            r.fail(Tr::tr("system_scope must be \"all\", not \"%1\".").arg(systemScope));
     }
     p.applicationCredentialId = r.text({"application_credential_id"});
     p.applicationCredentialName = r.text({"application_credential_name"});
@@ -428,7 +430,7 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
         bool ok = false;
         p.authMethod = authMethodFromString(authType, &ok);
         if (!ok)
-            r.fail(tr("auth_type \"%1\" is not supported (Turnstile uses password, "
+            r.fail(Tr::tr("auth_type \"%1\" is not supported (Turnstile uses password, "
                       "v3applicationcredential "
                       "or token).")
                        .arg(authType));
@@ -461,7 +463,7 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
         bool ok = false;
         const double seconds = timeout.toDouble(&ok);
         if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
-            r.fail(tr("api_timeout must be a number of seconds, not \"%1\".").arg(timeout));
+            r.fail(Tr::tr("api_timeout must be a number of seconds, not \"%1\".").arg(timeout));
         else
             p.timeoutMs = int(std::lround(seconds * 1000));
     }
@@ -478,17 +480,17 @@ QString readFile(const QString &path, QByteArray *data)
 {
     const QFileInfo fi(path);
     if (!fi.exists())
-        return tr("%1 does not exist.").arg(path);
+        return Tr::tr("%1 does not exist.").arg(path);
     if (fi.isDir())
-        return tr("%1 is a directory, not a YAML file.").arg(path);
+        return Tr::tr("%1 is a directory, not a YAML file.").arg(path);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return tr("%1 cannot be read: %2.").arg(path, f.errorString());
+        return Tr::tr("%1 cannot be read: %2.").arg(path, f.errorString());
     if (f.size() > kMaxFileSize)
-        return tr("%1 is too large to be a clouds.yaml file.").arg(path);
+        return Tr::tr("%1 is too large to be a clouds.yaml file.").arg(path);
     *data = f.read(kMaxFileSize + 1);
     if (f.error() != QFileDevice::NoError)
-        return tr("%1 cannot be read: %2.").arg(path, f.errorString());
+        return Tr::tr("%1 cannot be read: %2.").arg(path, f.errorString());
     return {};
 }
 
@@ -553,7 +555,7 @@ bool CloudsYaml::load(const QProcessEnvironment &env, const QStringList &searchD
     const QString clouds = findCloudsFile(env, searchDirs);
     if (clouds.isEmpty()) {
         if (error)
-            *error = tr("No clouds.yaml was found (looked at $OS_CLIENT_CONFIG_FILE and in %1).")
+            *error = Tr::tr("No clouds.yaml was found (looked at $OS_CLIENT_CONFIG_FILE and in %1).")
                          .arg(searchDirs.join(QStringLiteral(", ")));
         return false;
     }
@@ -599,10 +601,10 @@ bool CloudsYaml::parse(const QByteArray &yaml, const QString &sourceName, QStrin
         return false;
     };
     if (!doc->root.contains(QStringLiteral("clouds")))
-        return fail(tr("%1 has no \"clouds:\" section.").arg(sourceName));
+        return fail(Tr::tr("%1 has no \"clouds:\" section.").arg(sourceName));
     if (!isMap(clouds))
         return fail(
-            tr("%1: \"clouds\" must be a mapping of cloud names to settings.").arg(sourceName));
+            Tr::tr("%1: \"clouds\" must be a mapping of cloud names to settings.").arg(sourceName));
     m_root = doc->root;
     m_order = doc->cloudOrder;
     m_cloudLines = doc->cloudLines;
@@ -621,7 +623,7 @@ bool CloudsYaml::mergeSecure(const QByteArray &yaml, const QString &sourceName, 
     if (doc->root.contains(QStringLiteral("clouds")) && !isMap(clouds)) {
         if (error)
             *error =
-                tr("%1: \"clouds\" must be a mapping of cloud names to settings.").arg(sourceName);
+                Tr::tr("%1: \"clouds\" must be a mapping of cloud names to settings.").arg(sourceName);
         return false;
     }
     m_root = mergeMaps(m_root, doc->root);
@@ -646,7 +648,7 @@ QString CloudsYaml::where(const QString &cloud) const
 {
     const int line = m_cloudLines.value(cloud);
     const QString file = m_cloudsFile.isEmpty() ? QStringLiteral("clouds.yaml") : m_cloudsFile;
-    return line > 0 ? tr("%1 line %2").arg(file).arg(line) : file;
+    return line > 0 ? Tr::tr("%1 line %2").arg(file).arg(line) : file;
 }
 
 QList<ImportedCloud> CloudsYaml::importCloud(const QString &name, QString *error) const
@@ -657,9 +659,9 @@ QList<ImportedCloud> CloudsYaml::importCloud(const QString &name, QString *error
             const QString file =
                 m_cloudsFile.isEmpty() ? QStringLiteral("clouds.yaml") : m_cloudsFile;
             *error = m_order.isEmpty()
-                         ? tr("%1 has no cloud named \"%2\"; it defines no clouds at all.")
+                         ? Tr::tr("%1 has no cloud named \"%2\"; it defines no clouds at all.")
                                .arg(file, name)
-                         : tr("%1 has no cloud named \"%2\"; it defines: %3.")
+                         : Tr::tr("%1 has no cloud named \"%2\"; it defines: %3.")
                                .arg(file, name, m_order.join(QStringLiteral(", ")));
         }
         return {};
@@ -667,7 +669,7 @@ QList<ImportedCloud> CloudsYaml::importCloud(const QString &name, QString *error
     const QVariant cloud = clouds.value(name);
     if (!isMap(cloud)) {
         if (error)
-            *error = tr("%1: cloud \"%2\" must be a mapping of settings.").arg(where(name), name);
+            *error = Tr::tr("%1: cloud \"%2\" must be a mapping of settings.").arg(where(name), name);
         return {};
     }
     return profilesFromConfig(name, cloud.toMap(), where(name), error);
@@ -690,7 +692,7 @@ QList<ImportedCloud> CloudsYaml::importClouds(const QString &name, QStringList *
     }
     if (out.isEmpty()) {
         if (error)
-            *error = problems.isEmpty() ? tr("%1 defines no clouds.").arg(m_cloudsFile)
+            *error = problems.isEmpty() ? Tr::tr("%1 defines no clouds.").arg(m_cloudsFile)
                                         : problems.join(u'\n');
         return {};
     }
@@ -710,7 +712,7 @@ QList<ImportedCloud> CloudsYaml::profilesFromConfig(const QString &cloudName,
     const auto regions = regionsOf(config, &problem);
     if (!regions) {
         if (error)
-            *error = tr("%1: cloud \"%2\": %3").arg(where, cloudName, problem);
+            *error = Tr::tr("%1: cloud \"%2\": %3").arg(where, cloudName, problem);
         return {};
     }
     QList<ImportedCloud> out;

@@ -13,10 +13,12 @@ namespace turnstile {
 
 namespace {
 
-QString tr(const char *s)
+// lupdate resolves Tr::tr() through this declaration to the "KeystoneConf"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("KeystoneConf", s);
-}
+    Q_DECLARE_TR_FUNCTIONS(KeystoneConf)
+};
 
 const QString kDefault = QStringLiteral("DEFAULT");
 
@@ -72,7 +74,7 @@ IniFile IniFile::parse(const QByteArray &data, const QString &sourceName, QStrin
     ini.sourceName = sourceName;
     auto fail = [&](int line, const QString &msg) {
         if (error)
-            *error = tr("%1 line %2: %3").arg(sourceName).arg(line).arg(msg);
+            *error = Tr::tr("%1 line %2: %3").arg(sourceName).arg(line).arg(msg);
         return IniFile{};
     };
 
@@ -89,7 +91,7 @@ IniFile IniFile::parse(const QByteArray &data, const QString &sourceName, QStrin
         QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
         const QString decoded = decoder(chunk);
         if (decoder.hasError() || chunk.contains('\0'))
-            return fail(int(rawLines.size()) + 1, tr("the file is not UTF-8 text."));
+            return fail(int(rawLines.size()) + 1, Tr::tr("the file is not UTF-8 text."));
         // Python's universal newlines: a lone \r ends a line as well.
         QStringView view(decoded);
         if (view.endsWith(u'\r'))
@@ -123,26 +125,26 @@ IniFile IniFile::parse(const QByteArray &data, const QString &sourceName, QStrin
         if (line.isEmpty()) {
             // A blank line ends a multi-line value.
             if (!flush())
-                return fail(keyLine, tr("a setting appears before any [section] header."));
+                return fail(keyLine, Tr::tr("a setting appears before any [section] header."));
             continue;
         }
         if (line.startsWith(u' ') || line.startsWith(u'\t')) {
             if (key.isEmpty())
                 return fail(
                     lineNo,
-                    tr("an indented line continues nothing (indentation marks a continuation "
+                    Tr::tr("an indented line continues nothing (indentation marks a continuation "
                        "of the previous value)."));
             value.append(lstripped(line));
             continue;
         }
         if (!flush())
-            return fail(keyLine, tr("a setting appears before any [section] header."));
+            return fail(keyLine, Tr::tr("a setting appears before any [section] header."));
 
         if (line.startsWith(u'[')) {
             if (!line.endsWith(u']'))
-                return fail(lineNo, tr("the section header is not terminated by \"]\"."));
+                return fail(lineNo, Tr::tr("the section header is not terminated by \"]\"."));
             if (line.size() <= 2)
-                return fail(lineNo, tr("the section header has no name."));
+                return fail(lineNo, Tr::tr("the section header has no name."));
             section = line.mid(1, line.size() - 2);
             ini.sections[normalizeSection(section)]; // an empty section still exists
             continue;
@@ -155,19 +157,19 @@ IniFile IniFile::parse(const QByteArray &data, const QString &sourceName, QStrin
         if (colon < 0 && equal < 0)
             return fail(
                 lineNo,
-                tr("the line is neither a [section], a comment nor a \"key = value\" setting."));
+                Tr::tr("the line is neither a [section], a comment nor a \"key = value\" setting."));
         const qsizetype sep = (colon < 0 || (equal >= 0 && equal < colon)) ? equal : colon;
         key = line.left(sep).trimmed();
         QString v = line.mid(sep + 1).trimmed();
         if (v.size() >= 1 && v.front() == v.back() && (v.front() == u'"' || v.front() == u'\''))
             v = v.mid(1, v.size() - 2);
         if (key.isEmpty())
-            return fail(lineNo, tr("the setting has no name before \"%1\".").arg(line.at(sep)));
+            return fail(lineNo, Tr::tr("the setting has no name before \"%1\".").arg(line.at(sep)));
         value = QStringList{v};
         keyLine = lineNo;
     }
     if (!flush())
-        return fail(keyLine, tr("a setting appears before any [section] header."));
+        return fail(keyLine, Tr::tr("a setting appears before any [section] header."));
     if (error)
         error->clear();
     return ini;
@@ -223,16 +225,16 @@ public:
         const qlonglong n = v->trimmed().toLongLong(&ok);
         if (!ok) {
             fail(line,
-                 tr("[%1] %2 must be a whole number, not \"%3\".").arg(section, key, v->trimmed()));
+                 Tr::tr("[%1] %2 must be a whole number, not \"%3\".").arg(section, key, v->trimmed()));
             return std::nullopt;
         }
         if (n > std::numeric_limits<int>::max() || n < std::numeric_limits<int>::min()) {
-            fail(line, tr("[%1] %2 is out of range (%3).").arg(section, key, v->trimmed()));
+            fail(line, Tr::tr("[%1] %2 is out of range (%3).").arg(section, key, v->trimmed()));
             return std::nullopt;
         }
         if (n < min) {
             fail(line,
-                 tr("[%1] %2 must be at least %3, not %4.").arg(section, key).arg(min).arg(n));
+                 Tr::tr("[%1] %2 must be at least %3, not %4.").arg(section, key).arg(min).arg(n));
             return std::nullopt;
         }
         return int(n);
@@ -251,7 +253,7 @@ public:
         if (s == u"false" || s == u"0" || s == u"off" || s == u"no")
             return false;
         fail(line,
-             tr("[%1] %2 must be true or false, not \"%3\".").arg(section, key, v->trimmed()));
+             Tr::tr("[%1] %2 must be true or false, not \"%3\".").arg(section, key, v->trimmed()));
         return std::nullopt;
     }
 
@@ -280,8 +282,8 @@ private:
             return; // the first problem is the one worth reading
         m_failed = true;
         if (m_error)
-            *m_error = line > 0 ? tr("%1 line %2: %3").arg(m_ini.sourceName).arg(line).arg(msg)
-                                : tr("%1: %2").arg(m_ini.sourceName, msg);
+            *m_error = line > 0 ? Tr::tr("%1 line %2: %3").arg(m_ini.sourceName).arg(line).arg(msg)
+                                : Tr::tr("%1: %2").arg(m_ini.sourceName, msg);
     }
 
     // oslo.config runs every value through string.Template.safe_substitute:
@@ -462,10 +464,10 @@ KeystoneConf KeystoneConf::fromIni(const IniFile &ini, QString *error)
             // DatabaseUrl may quote a piece of a malformed URL; never let that
             // piece be (part of) the password.
             if (dbError.isEmpty() || mentionsSecret(dbError, passwordGuess(*c.databaseConnection)))
-                dbError = tr(
+                dbError = Tr::tr(
                     "The URL could not be read; check that special characters in the password are "
                     "percent-encoded.");
-            c.databaseError = tr("%1 line %2: [%3] %4: %5")
+            c.databaseError = Tr::tr("%1 line %2: [%3] %4: %5")
                                   .arg(ini.sourceName)
                                   .arg(connLine)
                                   .arg(connSection, connKey, dbError);
@@ -506,19 +508,19 @@ KeystoneConf KeystoneConf::load(const QString &path, QString *error)
     };
     const QFileInfo fi(path);
     if (!fi.exists())
-        return fail(tr("%1 does not exist.").arg(path));
+        return fail(Tr::tr("%1 does not exist.").arg(path));
     if (fi.isDir())
-        return fail(tr("%1 is a directory, not a keystone.conf file.").arg(path));
+        return fail(Tr::tr("%1 is a directory, not a keystone.conf file.").arg(path));
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return fail(tr("%1 cannot be read: %2.").arg(path, f.errorString()));
+        return fail(Tr::tr("%1 cannot be read: %2.").arg(path, f.errorString()));
     // keystone.conf is a few hundred KB at most; a huge file is a wrong path.
     constexpr qint64 kMaxSize = 16 * 1024 * 1024;
     if (f.size() > kMaxSize)
-        return fail(tr("%1 is too large to be a keystone.conf file.").arg(path));
+        return fail(Tr::tr("%1 is too large to be a keystone.conf file.").arg(path));
     const QByteArray data = f.read(kMaxSize + 1);
     if (f.error() != QFileDevice::NoError)
-        return fail(tr("%1 cannot be read: %2.").arg(path, f.errorString()));
+        return fail(Tr::tr("%1 cannot be read: %2.").arg(path, f.errorString()));
     QString parseError;
     const IniFile ini = IniFile::parse(data, path, &parseError);
     if (!parseError.isEmpty())

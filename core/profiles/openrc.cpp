@@ -14,10 +14,12 @@ namespace turnstile {
 
 namespace {
 
-QString tr(const char *s)
+// lupdate resolves Tr::tr() through this declaration to the "Openrc"
+// context; a free Tr::tr() wrapper would leave the strings context-less.
+struct Tr
 {
-    return QCoreApplication::translate("Openrc", s);
-}
+    Q_DECLARE_TR_FUNCTIONS(Openrc)
+};
 
 bool isNameStart(QChar c)
 {
@@ -89,7 +91,7 @@ private:
 
     void warn(int line, const QString &msg)
     {
-        m_out.warnings.append(tr("%1 line %2: %3").arg(m_source).arg(line).arg(msg));
+        m_out.warnings.append(Tr::tr("%1 line %2: %3").arg(m_source).arg(line).arg(msg));
     }
 
     std::optional<QString> variable(const QString &name) const
@@ -294,7 +296,7 @@ private:
     bool unterminated(Command &cmd)
     {
         warn(cmd.line,
-             tr("a quoted value is not closed before the end of the file; the rest of the file was "
+             Tr::tr("a quoted value is not closed before the end of the file; the rest of the file was "
                 "ignored."));
         cmd.words.clear();
         cmd.needsShell = false;
@@ -335,7 +337,7 @@ private:
         if (i < cmd.words.size() && cmd.words.size() > 1 && cmd.words.constLast().text == u"{")
             ++m_blockDepth;
         if (before == 0 && m_blockDepth > 0)
-            warn(cmd.line, tr("a shell \"%1\" block is not evaluated; ignored.").arg(first));
+            warn(cmd.line, Tr::tr("a shell \"%1\" block is not evaluated; ignored.").arg(first));
         return before > 0 || m_blockDepth > 0 || closers.contains(first);
     }
 
@@ -344,7 +346,7 @@ private:
         const QString name = w.text.left(w.assignLength - 1);
         if (!w.unknownVariable.isEmpty()) {
             warn(cmd.line,
-                 tr("%1 is set from $%2, which is only known when the file runs; ignored.")
+                 Tr::tr("%1 is set from $%2, which is only known when the file runs; ignored.")
                      .arg(name, w.unknownVariable));
             return;
         }
@@ -367,11 +369,11 @@ private:
             if (target)
                 warn(
                     cmd.line,
-                    tr("the value of %1 needs the shell to compute (command substitution, pipes or "
+                    Tr::tr("the value of %1 needs the shell to compute (command substitution, pipes or "
                        "redirection); ignored.")
                         .arg(target->text.left(target->assignLength - 1)));
             else
-                warn(cmd.line, tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
+                warn(cmd.line, Tr::tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
                                    .arg(first));
             return;
         }
@@ -402,7 +404,7 @@ private:
         // "VAR=x command" sets VAR for that command only; report the command.
         for (const Word &w : cmd.words) {
             if (w.assignLength < 0) {
-                warn(cmd.line, tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
+                warn(cmd.line, Tr::tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
                                    .arg(w.text));
                 return;
             }
@@ -439,19 +441,19 @@ OpenrcFile parseOpenrcFile(const QString &path, QString *error,
     };
     const QFileInfo fi(path);
     if (!fi.exists())
-        return fail(tr("%1 does not exist.").arg(path));
+        return fail(Tr::tr("%1 does not exist.").arg(path));
     if (fi.isDir())
-        return fail(tr("%1 is a directory, not an openrc file.").arg(path));
+        return fail(Tr::tr("%1 is a directory, not an openrc file.").arg(path));
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return fail(tr("%1 cannot be read: %2.").arg(path, f.errorString()));
+        return fail(Tr::tr("%1 cannot be read: %2.").arg(path, f.errorString()));
     // openrc files are a few lines; anything large is the wrong file.
     constexpr qint64 kMaxSize = 1024 * 1024;
     if (f.size() > kMaxSize)
-        return fail(tr("%1 is too large to be an openrc file.").arg(path));
+        return fail(Tr::tr("%1 is too large to be an openrc file.").arg(path));
     const QByteArray data = f.read(kMaxSize + 1);
     if (data.contains('\0'))
-        return fail(tr("%1 is not a text file.").arg(path));
+        return fail(Tr::tr("%1 is not a text file.").arg(path));
     if (error)
         error->clear();
     return parseOpenrc(data, path, inherited);
@@ -519,13 +521,13 @@ ImportedCloud fromEnvironment(const QProcessEnvironment &env, QString *error)
     if (!config.contains(QStringLiteral("auth_url"))) {
         if (error)
             *error =
-                tr("OS_AUTH_URL is not set, so there is no cloud to import from the environment.");
+                Tr::tr("OS_AUTH_URL is not set, so there is no cloud to import from the environment.");
         return {};
     }
     const QString name = QStringLiteral("envvars");
     QString problem;
     const QList<ImportedCloud> clouds = CloudsYaml::profilesFromConfig(
-        name, config, tr("the OS_* environment variables"), &problem);
+        name, config, Tr::tr("the OS_* environment variables"), &problem);
     if (clouds.isEmpty()) {
         if (error)
             *error = problem;
