@@ -3,7 +3,9 @@
 #include "overviewmodel.h"
 #include "overviewpage.h"
 #include "probe/probescheduler.h"
+#include "profileeditor.h"
 #include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
 
 #include <QAction>
 #include <QApplication>
@@ -12,6 +14,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -68,6 +72,16 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(quit);
+    QMenu *profilesMenu = menuBar()->addMenu(tr("&Profiles"));
+    QAction *newProfile = profilesMenu->addAction(tr("&New profile…"), this, [this] { editProfile(); });
+    newProfile->setShortcut(QKeySequence::New);
+    QAction *editAction = profilesMenu->addAction(tr("&Edit profile…"), this, [this] {
+        const QString current = m_chooser->currentData().toString();
+        editProfile(current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current);
+    });
+    editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    profilesMenu->addAction(tr("&Remove profile…"), this, &MainWindow::removeProfile);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_refreshAction);
     view->addAction(m_pauseAction);
@@ -167,6 +181,70 @@ void MainWindow::updateStatusLine()
                                 ? tr("auto-refresh paused")
                                 : tr("auto-refresh every %n s", nullptr, kRefreshSeconds);
     m_lastUpdated->setText(tr("Last updated: %1 · %2").arg(when, refresh));
+}
+
+void MainWindow::editProfile(const QString &name)
+{
+    auto *editor = new ProfileEditor(this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    Profile p;
+    if (!name.isEmpty())
+        p = m_profiles->profile(name);
+    editor->setProfile(p);
+    if (!name.isEmpty()) {
+        // Existing secrets are loaded asynchronously; the form is usable meanwhile.
+        QPointer<ProfileEditor> guard(editor);
+        m_secrets->readAll(name, [guard, p](const Secrets &s, const QString &) {
+            if (guard)
+                guard->setProfile(guard->profile(), s);
+        });
+    }
+    connect(editor, &QDialog::accepted, this, [this, editor, name] { saveProfile(editor->profile(), editor->secrets(), name); });
+    editor->open();
+}
+
+void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &previousName)
+{
+    QString error;
+    if (!m_profiles->save(p, &error)) {
+        QMessageBox::warning(this, tr("Profile not saved"), error);
+        return;
+    }
+    if (!previousName.isEmpty() && previousName != p.name)
+        m_profiles->remove(previousName);
+    for (SecretKind k : kAllSecretKinds) {
+        if (s.get(k).isEmpty())
+            continue;
+        QPointer<MainWindow> self(this);
+        const QString profileName = p.name;
+        m_secrets->write(p.name, k, s.get(k), [self, profileName](const SecretResult &r) {
+            if (self && !r.ok)
+                self->statusBar()->showMessage(
+                    tr("%1 The secret of profile %2 was not stored; nothing was written in plain text.")
+                        .arg(r.error, profileName),
+                    15000);
+        });
+    }
+    reloadProfiles();
+    selectProfile(p.name);
+    refresh();
+}
+
+void MainWindow::removeProfile()
+{
+    const QString name = m_chooser->currentData().toString();
+    if (name.isEmpty()) {
+        statusBar()->showMessage(tr("Choose the profile to remove first."), 5000);
+        return;
+    }
+    if (QMessageBox::question(this, tr("Remove profile"),
+                              tr("Remove profile %1 and its secrets from the keychain?").arg(name))
+        != QMessageBox::Yes)
+        return;
+    m_profiles->remove(name);
+    for (SecretKind k : kAllSecretKinds)
+        m_secrets->remove(name, k, [](const SecretResult &) {});
+    reloadProfiles();
 }
 
 void MainWindow::closeEvent(QCloseEvent *e)

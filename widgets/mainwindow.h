@@ -34,6 +34,9 @@ public:
 
 public slots:
     void refresh();
+    // Opens the editor for a new profile (empty name) or an existing one.
+    void editProfile(const QString &name = {});
+    void removeProfile();
 
 protected:
     void closeEvent(class QCloseEvent *e) override;
@@ -43,6 +46,7 @@ private:
     void applySelection();
     void onResult(const ProbeResult &r);
     void updateStatusLine();
+    void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName);
 
     ProfileStore *m_profiles;
     SecretStore *m_secrets;

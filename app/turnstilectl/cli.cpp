@@ -1,9 +1,7 @@
 #include "cli.h"
 
 #include "probe/prober.h"
-#include "profiles/cloudsyaml.h"
-#include "profiles/keystoneconf.h"
-#include "profiles/openrc.h"
+#include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
@@ -156,8 +154,8 @@ int Cli::cmdProbe(const QStringList &args)
         line(Tr::tr("Database"), Tr::tr("unavailable: %1").arg(r.databaseError));
     } else {
         line(QStringLiteral("revocation_event"),
-             r.revocationEvents ? Tr::tr("%1 rows").arg(loc.toString(*r.revocationEvents)) : r.revocationError);
-        line(QStringLiteral("token"), r.tokenRows ? Tr::tr("%1 rows").arg(loc.toString(*r.tokenRows)) : r.tokenRowsError);
+             r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents)) : r.revocationError);
+        line(QStringLiteral("token"), r.tokenRows ? Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)) : r.tokenRowsError);
     }
     return r.healthy() ? Ok : Problem;
 }
@@ -167,7 +165,7 @@ int Cli::cmdProfiles(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Manage connection profiles."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, import or remove"));
+    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, path, import or remove"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption cloudsOpt(QStringLiteral("clouds-yaml"),
                                  Tr::tr("Import from clouds.yaml (the path is optional; openstacksdk's search order applies)."));
@@ -239,8 +237,7 @@ int Cli::cmdProfiles(const QStringList &args)
         }
         store.remove(p.name);
         SecretStore secrets;
-        for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
-                             SecretKind::DatabasePassword})
+        for (SecretKind k : kAllSecretKinds)
             secrets.removeBlocking(p.name, k);
         m_out << Tr::tr("Removed profile %1 and its keychain entries.").arg(p.name) << Qt::endl;
         return Ok;
@@ -293,8 +290,7 @@ bool Cli::storeSecrets(const QString &profile, const Secrets &s)
 {
     SecretStore keychain;
     bool ok = true;
-    for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
-                         SecretKind::DatabasePassword}) {
+    for (SecretKind k : kAllSecretKinds) {
         if (s.get(k).isEmpty())
             continue;
         const SecretResult r = keychain.writeBlocking(profile, k, s.get(k));
@@ -312,61 +308,38 @@ bool Cli::storeSecrets(const QString &profile, const Secrets &s)
     return ok;
 }
 
+int Cli::reportImport(const ImportResult &r, const ImportOptions &o)
+{
+    for (const QString &w : r.warnings)
+        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
+    if (r.clouds.isEmpty()) {
+        m_err << r.error << Qt::endl;
+        return Config;
+    }
+    return saveImported(r.clouds, o);
+}
+
 int Cli::importClouds(const QString &path, const ImportOptions &o)
 {
-    CloudsYaml yaml;
-    QString err;
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    bool loaded = false;
-    if (path.isEmpty()) {
-        loaded = yaml.load(env, CloudsYaml::defaultSearchDirs(env), &err);
-    } else {
-        const QString secure = CloudsYaml::findSecureFile(env, {QFileInfo(path).absolutePath()});
-        loaded = yaml.loadFiles(path, secure, &err);
-    }
-    if (!loaded) {
-        m_err << err << Qt::endl;
-        return Config;
-    }
-    QStringList warnings;
-    const QList<ImportedCloud> clouds = yaml.importClouds(o.cloud, &warnings, &err);
-    for (const QString &w : warnings)
-        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
-    if (clouds.isEmpty()) {
-        m_err << err << Qt::endl;
-        return Config;
-    }
-    return saveImported(clouds, o);
+    return reportImport(turnstile::importCloudsYaml(path, o.cloud), o);
 }
 
 int Cli::importOpenrc(const QString &file, const ImportOptions &o)
 {
-    QString err;
-    const OpenrcFile rc = parseOpenrcFile(file, &err);
-    if (!err.isEmpty()) {
-        m_err << err << Qt::endl;
-        return Config;
-    }
-    for (const QString &w : rc.warnings)
-        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
-    const ImportedCloud cloud = fromEnvironment(rc.environment, &err);
-    if (!err.isEmpty()) {
-        m_err << err << Qt::endl;
-        return Config;
-    }
-    return saveImported({cloud}, o);
+    return reportImport(turnstile::importOpenrc(file), o);
 }
 
 int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
 {
-    QString err;
-    const KeystoneConf conf = KeystoneConf::load(path, &err);
-    if (!err.isEmpty()) {
-        m_err << err << Qt::endl;
+    const ConfImportResult r = turnstile::importKeystoneConf(path);
+    if (!r.error.isEmpty()) {
+        m_err << r.error << Qt::endl;
         return Config;
     }
-    if (!conf.databaseError.isEmpty())
-        m_err << Tr::tr("warning: %1").arg(conf.databaseError) << Qt::endl;
+    for (const QString &w : r.warnings)
+        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
+    const KeystoneConf &conf = r.conf;
+    QString err;
     ProfileStore store;
     QString name = o.profile;
     if (name.isEmpty()) {

@@ -7,6 +7,7 @@ namespace turnstile {
 
 class ProfileStore;
 struct ImportedCloud;
+struct ImportResult;
 class SecretStore;
 struct Profile;
 struct Secrets;
@@ -36,6 +37,7 @@ private:
     int importClouds(const QString &path, const ImportOptions &o);
     int importOpenrc(const QString &file, const ImportOptions &o);
     int importKeystoneConf(const QString &path, const ImportOptions &o);
+    int reportImport(const ImportResult &r, const ImportOptions &o);
     int saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o);
     bool storeSecrets(const QString &profile, const Secrets &s);
 

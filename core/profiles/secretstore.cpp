@@ -114,23 +114,21 @@ void SecretStore::remove(const QString &profile, SecretKind kind, Callback done)
 
 void SecretStore::readAll(const QString &profile, std::function<void(const Secrets &, const QString &)> done)
 {
-    static const QList<SecretKind> kinds{SecretKind::Password, SecretKind::ApplicationCredentialSecret,
-                                         SecretKind::Token, SecretKind::DatabasePassword};
     struct State
     {
         Secrets secrets;
-        int next = 0;
+        size_t next = 0;
     };
     auto state = std::make_shared<State>();
     auto step = std::make_shared<std::function<void()>>();
     // The chain holds itself alive through the callback; it is released when done.
     *step = [this, profile, done, state, step]() {
-        if (state->next >= kinds.size()) {
+        if (state->next >= kAllSecretKinds.size()) {
             done(state->secrets, QString());
             *step = nullptr;
             return;
         }
-        const SecretKind kind = kinds.at(state->next++);
+        const SecretKind kind = kAllSecretKinds.at(state->next++);
         read(profile, kind, [done, state, step, kind](const SecretResult &r) {
             if (r.ok) {
                 state->secrets.set(kind, r.value);
@@ -162,8 +160,7 @@ SecretResult SecretStore::removeBlocking(const QString &profile, SecretKind kind
 
 bool SecretStore::readAllBlocking(const QString &profile, Secrets *out, QString *error)
 {
-    for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
-                         SecretKind::DatabasePassword}) {
+    for (SecretKind k : kAllSecretKinds) {
         const SecretResult r = readBlocking(profile, k);
         if (r.ok)
             out->set(k, r.value);

@@ -45,20 +45,37 @@ private slots:
         QString context, source;
         QStringList problems;
         int messages = 0;
+        bool numerus = false;
         while (!xml.atEnd()) {
             xml.readNext();
             if (!xml.isStartElement())
                 continue;
-            if (xml.name() == u"name")
+            if (xml.name() == u"name") {
                 context = xml.readElementText();
-            else if (xml.name() == u"source")
+            } else if (xml.name() == u"message") {
+                // lupdate marks plural messages on <message>, not on <translation>.
+                numerus = xml.attributes().value(QStringLiteral("numerus")) == u"yes";
+            } else if (xml.name() == u"source") {
                 source = xml.readElementText();
-            else if (xml.name() == u"translation") {
+            } else if (xml.name() == u"translation") {
                 ++messages;
                 const QString type = xml.attributes().value(QStringLiteral("type")).toString();
-                const bool numerus = xml.attributes().value(QStringLiteral("numerus")) == u"yes";
-                const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
-                if (!type.isEmpty() || (!numerus && text.isEmpty()))
+                bool empty = false;
+                if (numerus) {
+                    int forms = 0;
+                    while (xml.readNextStartElement()) {
+                        if (xml.name() == u"numerusform") {
+                            ++forms;
+                            empty = empty || xml.readElementText().isEmpty();
+                        } else {
+                            xml.skipCurrentElement();
+                        }
+                    }
+                    empty = empty || forms < 2; // German has singular and plural
+                } else {
+                    empty = xml.readElementText().isEmpty();
+                }
+                if (!type.isEmpty() || empty)
                     problems << QStringLiteral("%1 [%2]: \"%3\"").arg(context, type.isEmpty() ? QStringLiteral("empty") : type, source);
             }
         }

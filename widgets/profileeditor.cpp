@@ -1,0 +1,374 @@
+#include "profileeditor.h"
+
+#include "profiles/profileimporter.h"
+#include "profiles/profilemerge.h"
+#include "profiles/profilestore.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFuture>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace turnstile {
+
+ProfileEditor::ProfileEditor(QWidget *parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("Connection profile"));
+    auto *outer = new QVBoxLayout(this);
+
+    auto *imports = new QHBoxLayout();
+    imports->addWidget(new QLabel(tr("Import from:"), this));
+    auto *fromClouds = new QPushButton(tr("clouds.yaml…"), this);
+    auto *fromOpenrc = new QPushButton(tr("openrc…"), this);
+    auto *fromConf = new QPushButton(tr("keystone.conf…"), this);
+    fromConf->setToolTip(tr("Adds the database, the Fernet key repository and memcached servers of a Keystone node."));
+    imports->addWidget(fromClouds);
+    imports->addWidget(fromOpenrc);
+    imports->addWidget(fromConf);
+    imports->addStretch(1);
+    outer->addLayout(imports);
+    connect(fromClouds, &QPushButton::clicked, this, [this] { importCloudsYaml(); });
+    connect(fromOpenrc, &QPushButton::clicked, this, [this] { importOpenrc(); });
+    connect(fromConf, &QPushButton::clicked, this, [this] { importKeystoneConf(); });
+
+    auto *identity = new QGroupBox(tr("Identity endpoint"), this);
+    auto *f = new QFormLayout(identity);
+    m_name = new QLineEdit(identity);
+    m_authUrl = new QLineEdit(identity);
+    m_authUrl->setPlaceholderText(QStringLiteral("https://keystone.example.com:5000/v3"));
+    m_method = new QComboBox(identity);
+    m_method->addItem(tr("Application credential (recommended)"), int(AuthMethod::ApplicationCredential));
+    m_method->addItem(tr("Password"), int(AuthMethod::Password));
+    m_method->addItem(tr("Token"), int(AuthMethod::Token));
+    m_methodHint = new QLabel(tr("Application credentials suit a monitoring tool: they are revocable, can be "
+                                 "restricted with access rules and never expose a person's password."),
+                              identity);
+    m_methodHint->setWordWrap(true);
+    m_user = new QLineEdit(identity);
+    m_userDomain = new QLineEdit(identity);
+    m_project = new QLineEdit(identity);
+    m_projectDomain = new QLineEdit(identity);
+    m_appCredId = new QLineEdit(identity);
+    m_region = new QLineEdit(identity);
+    m_password = new QLineEdit(identity);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("stored in the system keychain"));
+    f->addRow(tr("Name"), m_name);
+    f->addRow(tr("Auth URL"), m_authUrl);
+    f->addRow(tr("Authentication"), m_method);
+    f->addRow(QString(), m_methodHint);
+    f->addRow(tr("User"), m_user);
+    f->addRow(tr("User domain"), m_userDomain);
+    f->addRow(tr("Project"), m_project);
+    f->addRow(tr("Project domain"), m_projectDomain);
+    f->addRow(tr("Application credential ID"), m_appCredId);
+    f->addRow(tr("Secret"), m_password);
+    f->addRow(tr("Region"), m_region);
+
+    auto *tls = new QGroupBox(tr("TLS"), this);
+    auto *t = new QFormLayout(tls);
+    m_verify = new QCheckBox(tr("Verify the server certificate"), tls);
+    m_caCert = new QLineEdit(tls);
+    m_caCert->setPlaceholderText(tr("system CA bundle"));
+    m_clientCert = new QLineEdit(tls);
+    m_clientKey = new QLineEdit(tls);
+    m_timeout = new QSpinBox(tls);
+    m_timeout->setRange(1, 600);
+    m_timeout->setSuffix(tr(" s"));
+    t->addRow(m_verify);
+    t->addRow(tr("CA bundle"), m_caCert);
+    t->addRow(tr("Client certificate"), m_clientCert);
+    t->addRow(tr("Client key"), m_clientKey);
+    t->addRow(tr("Timeout"), m_timeout);
+
+    auto *db = new QGroupBox(tr("Keystone nodes and database (optional)"), this);
+    auto *d = new QFormLayout(db);
+    m_dbUrl = new QLineEdit(db);
+    m_dbUrl->setPlaceholderText(QStringLiteral("mysql+pymysql://keystone@db1:3306/keystone"));
+    m_dbPassword = new QLineEdit(db);
+    m_dbPassword->setEchoMode(QLineEdit::Password);
+    m_dbPassword->setPlaceholderText(tr("stored in the system keychain"));
+    m_keyRepos = new QPlainTextEdit(db);
+    m_keyRepos->setPlaceholderText(tr("one per Keystone node: /etc/keystone/fernet-keys or ssh://node1/etc/keystone/fernet-keys"));
+    m_keyRepos->setMaximumHeight(60);
+    m_memcached = new QLineEdit(db);
+    m_memcached->setPlaceholderText(QStringLiteral("10.0.0.5:11211, 10.0.0.6:11211"));
+    m_keystoneConf = new QLineEdit(db);
+    m_readOnly = new QCheckBox(tr("Read-only: never run a guarded action against this profile"), db);
+    m_production = new QCheckBox(tr("Production: benchmarks ask for a typed confirmation"), db);
+    d->addRow(tr("Database URL"), m_dbUrl);
+    d->addRow(tr("Database password"), m_dbPassword);
+    d->addRow(tr("Key repositories"), m_keyRepos);
+    d->addRow(tr("memcached servers"), m_memcached);
+    d->addRow(tr("keystone.conf"), m_keystoneConf);
+    d->addRow(m_readOnly);
+    d->addRow(m_production);
+
+    auto *columns = new QHBoxLayout();
+    columns->addWidget(identity, 1);
+    auto *right = new QVBoxLayout();
+    right->addWidget(tls);
+    right->addWidget(db);
+    columns->addLayout(right, 1);
+    outer->addLayout(columns);
+
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    m_message->setVisible(false);
+    outer->addWidget(m_message);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    outer->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    connect(m_method, &QComboBox::currentIndexChanged, this, &ProfileEditor::updateAuthFields);
+    connect(m_verify, &QCheckBox::toggled, this, [this](bool on) {
+        if (!on)
+            showImportMessage(tr("TLS verification is off for this profile: anyone on the path can read its "
+                                 "credentials."),
+                              true);
+    });
+    for (QLineEdit *e : {m_name, m_authUrl, m_dbUrl})
+        connect(e, &QLineEdit::textChanged, this, &ProfileEditor::validate);
+    setProfile(Profile{});
+}
+
+void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
+{
+    m_base = p;
+    m_name->setText(p.name);
+    m_authUrl->setText(p.authUrl.toString());
+    m_method->setCurrentIndex(m_method->findData(int(p.authMethod)));
+    m_user->setText(p.userId.isEmpty() ? p.username : p.userId);
+    m_userDomain->setText(p.userDomainName.isEmpty() ? p.userDomainId : p.userDomainName);
+    m_project->setText(p.projectId.isEmpty() ? p.projectName : p.projectId);
+    m_projectDomain->setText(p.projectDomainName.isEmpty() ? p.projectDomainId : p.projectDomainName);
+    m_appCredId->setText(p.applicationCredentialId);
+    m_region->setText(p.regionName);
+    m_verify->setChecked(p.verifyTls);
+    m_caCert->setText(p.caCertFile);
+    m_clientCert->setText(p.clientCertFile);
+    m_clientKey->setText(p.clientKeyFile);
+    m_timeout->setValue(std::max(1, p.timeoutMs / 1000));
+    m_dbUrl->setText(p.databaseUrl);
+    m_keyRepos->setPlainText(p.keyRepositories.join(u'\n'));
+    m_memcached->setText(p.memcachedServers.join(QStringLiteral(", ")));
+    m_keystoneConf->setText(p.keystoneConfPath);
+    m_readOnly->setChecked(p.readOnly);
+    m_production->setChecked(p.production);
+    m_password->setText(p.authMethod == AuthMethod::ApplicationCredential ? s.applicationCredentialSecret
+                        : p.authMethod == AuthMethod::Token                ? s.token
+                                                                           : s.password);
+    m_dbPassword->setText(s.databasePassword);
+    updateAuthFields();
+    validate();
+}
+
+Profile ProfileEditor::profile() const
+{
+    Profile p = m_base;
+    p.name = m_name->text().trimmed();
+    p.authUrl = QUrl(m_authUrl->text().trimmed());
+    p.authMethod = AuthMethod(m_method->currentData().toInt());
+    // Free-text fields keep whichever of name/id the profile already used.
+    if (!m_base.userId.isEmpty() && m_base.username.isEmpty())
+        p.userId = m_user->text().trimmed();
+    else
+        p.username = m_user->text().trimmed();
+    p.userDomainName = m_userDomain->text().trimmed();
+    if (!m_base.projectId.isEmpty() && m_base.projectName.isEmpty())
+        p.projectId = m_project->text().trimmed();
+    else
+        p.projectName = m_project->text().trimmed();
+    p.projectDomainName = m_projectDomain->text().trimmed();
+    p.applicationCredentialId = m_appCredId->text().trimmed();
+    p.regionName = m_region->text().trimmed();
+    p.verifyTls = m_verify->isChecked();
+    p.caCertFile = m_caCert->text().trimmed();
+    p.clientCertFile = m_clientCert->text().trimmed();
+    p.clientKeyFile = m_clientKey->text().trimmed();
+    p.timeoutMs = m_timeout->value() * 1000;
+    p.databaseUrl = m_dbUrl->text().trimmed();
+    QStringList repos;
+    for (const QString &line : m_keyRepos->toPlainText().split(u'\n'))
+        if (!line.trimmed().isEmpty())
+            repos.append(line.trimmed());
+    p.keyRepositories = repos;
+    QStringList mc;
+    for (const QString &s : m_memcached->text().split(u','))
+        if (!s.trimmed().isEmpty())
+            mc.append(s.trimmed());
+    p.memcachedServers = mc;
+    p.keystoneConfPath = m_keystoneConf->text().trimmed();
+    p.readOnly = m_readOnly->isChecked();
+    p.production = m_production->isChecked();
+    return p;
+}
+
+Secrets ProfileEditor::secrets() const
+{
+    Secrets s;
+    switch (AuthMethod(m_method->currentData().toInt())) {
+    case AuthMethod::ApplicationCredential:
+        s.applicationCredentialSecret = m_password->text();
+        break;
+    case AuthMethod::Token:
+        s.token = m_password->text();
+        break;
+    case AuthMethod::Password:
+        s.password = m_password->text();
+        break;
+    }
+    s.databasePassword = m_dbPassword->text();
+    return s;
+}
+
+QString ProfileEditor::importMessage() const
+{
+    return m_message->text();
+}
+
+void ProfileEditor::updateAuthFields()
+{
+    const auto m = AuthMethod(m_method->currentData().toInt());
+    m_appCredId->setEnabled(m == AuthMethod::ApplicationCredential);
+    m_project->setEnabled(m != AuthMethod::ApplicationCredential);
+    m_projectDomain->setEnabled(m != AuthMethod::ApplicationCredential);
+    m_methodHint->setVisible(m != AuthMethod::ApplicationCredential);
+}
+
+void ProfileEditor::validate()
+{
+    QString problem;
+    const QUrl url(m_authUrl->text().trimmed());
+    if (!ProfileStore::isValidName(m_name->text().trimmed()))
+        problem = tr("The name may use letters, digits, '.', '_' and '-'.");
+    else if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty())
+        problem = tr("The auth URL must be an http:// or https:// URL.");
+    else if (!m_dbUrl->text().trimmed().isEmpty()) {
+        QString err;
+        if (!DatabaseUrl::parse(m_dbUrl->text(), &err).isValid())
+            problem = err;
+    }
+    m_buttons->button(QDialogButtonBox::Save)->setEnabled(problem.isEmpty());
+    m_buttons->button(QDialogButtonBox::Save)->setToolTip(problem);
+}
+
+void ProfileEditor::showImportMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #c62828;") : QString());
+    m_message->setVisible(!text.isEmpty());
+}
+
+void ProfileEditor::importCloudsYaml(const QString &given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = QFileDialog::getOpenFileName(this, tr("Import clouds.yaml"), QString(),
+                                            tr("clouds.yaml (*.yaml *.yml *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QtConcurrent::run([path] { return turnstile::importCloudsYaml(path, QString()); })
+        .then(this, [this](const ImportResult &r) {
+            if (r.clouds.isEmpty()) {
+                showImportMessage(r.error, true);
+                emit importFinished();
+                return;
+            }
+            int pick = 0;
+            if (r.clouds.size() > 1) {
+                QStringList names;
+                for (const ImportedCloud &c : r.clouds)
+                    names.append(c.profile.name);
+                bool ok = false;
+                const QString chosen = QInputDialog::getItem(this, tr("Choose a cloud"),
+                                                             tr("This file describes several clouds and regions:"),
+                                                             names, 0, false, &ok);
+                if (!ok) {
+                    emit importFinished();
+                    return;
+                }
+                pick = int(names.indexOf(chosen));
+            }
+            const ImportedCloud &c = r.clouds.at(pick);
+            Profile merged = overlayIdentity(profile(), c.profile);
+            if (m_name->text().trimmed().isEmpty())
+                merged.name = c.profile.name;
+            Secrets s = secrets();
+            for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
+                s.set(k, c.secrets.get(k));
+            setProfile(merged, s);
+            showImportMessage(r.warnings.isEmpty() ? tr("Imported cloud %1 from %2.").arg(c.profile.name, r.sourceFile)
+                                                   : r.warnings.join(u'\n'),
+                              false);
+            emit importFinished();
+        });
+}
+
+void ProfileEditor::importOpenrc(const QString &given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = QFileDialog::getOpenFileName(this, tr("Import openrc"));
+    if (path.isEmpty())
+        return;
+    QtConcurrent::run([path] { return turnstile::importOpenrc(path); }).then(this, [this](const ImportResult &r) {
+        if (r.clouds.isEmpty()) {
+            showImportMessage(r.error, true);
+        } else {
+            const ImportedCloud &c = r.clouds.first();
+            Profile merged = overlayIdentity(profile(), c.profile);
+            if (m_name->text().trimmed().isEmpty())
+                merged.name = c.profile.name;
+            Secrets s = secrets();
+            for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
+                s.set(k, c.secrets.get(k));
+            setProfile(merged, s);
+            showImportMessage(r.warnings.join(u'\n'), false);
+        }
+        emit importFinished();
+    });
+}
+
+void ProfileEditor::importKeystoneConf(const QString &given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = QFileDialog::getOpenFileName(this, tr("Import keystone.conf"), QStringLiteral("/etc/keystone"),
+                                            tr("Configuration (*.conf);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QtConcurrent::run([path] { return turnstile::importKeystoneConf(path); })
+        .then(this, [this, path](const ConfImportResult &r) {
+            if (!r.error.isEmpty()) {
+                showImportMessage(r.error, true);
+            } else {
+                Profile p = profile();
+                const ImportedSecrets found = applyKeystoneConf(p, r.conf, QFileInfo(path).absoluteFilePath());
+                Secrets s = secrets();
+                if (!found.databasePassword.isEmpty())
+                    s.databasePassword = found.databasePassword;
+                setProfile(p, s);
+                showImportMessage(r.warnings.join(u'\n'), !r.warnings.isEmpty());
+            }
+            emit importFinished();
+        });
+}
+
+} // namespace turnstile
