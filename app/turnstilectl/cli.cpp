@@ -11,7 +11,13 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFuture>
 #include <QLocale>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdio>
+#include <termios.h>
+#include <unistd.h>
 
 namespace turnstile {
 
@@ -71,6 +77,30 @@ int Cli::run(const QStringList &args)
     return usage();
 }
 
+QString Cli::promptSecret(const QString &label)
+{
+    // Only when a person is there to answer; cron and scripts get a clear
+    // error instead of a hang.
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return {};
+    m_err << label << Qt::flush;
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~tcflag_t(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    char buf[1024];
+    const bool got = std::fgets(buf, sizeof buf, stdin) != nullptr;
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    m_err << Qt::endl;
+    if (!got)
+        return {};
+    QString v = QString::fromLocal8Bit(buf);
+    while (v.endsWith(u'\n') || v.endsWith(u'\r'))
+        v.chop(1);
+    return v;
+}
+
 bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
 {
     SecretStore store;
@@ -89,6 +119,10 @@ bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
         s->applicationCredentialSecret = QString::fromLocal8Bit(envAc);
     if (s->databasePassword.isEmpty() && !envDb.isEmpty())
         s->databasePassword = QString::fromLocal8Bit(envDb);
+    if (p.authMethod == AuthMethod::Password && s->password.isEmpty())
+        s->password = promptSecret(Tr::tr("Password for %1 (profile %2): ").arg(p.username, p.name));
+    else if (p.authMethod == AuthMethod::ApplicationCredential && s->applicationCredentialSecret.isEmpty())
+        s->applicationCredentialSecret = promptSecret(Tr::tr("Application credential secret (profile %1): ").arg(p.name));
     return ok;
 }
 
@@ -98,9 +132,11 @@ int Cli::cmdProbe(const QStringList &args)
     parser.setApplicationDescription(Tr::tr("Probe a Keystone profile once."));
     parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to probe."), QStringLiteral("NAME"));
+    QCommandLineOption cloudOpt(QStringLiteral("cloud"),
+                                Tr::tr("Probe a cloud straight from clouds.yaml (every region of it)."),
+                                QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
-    parser.addOption(profileOpt);
-    parser.addOption(jsonOpt);
+    parser.addOptions({profileOpt, cloudOpt, jsonOpt});
     if (!parser.parse(args)) {
         m_err << parser.errorText() << Qt::endl;
         return Usage;
@@ -109,27 +145,61 @@ int Cli::cmdProbe(const QStringList &args)
         m_out << parser.helpText();
         return Ok;
     }
-    if (!parser.isSet(profileOpt)) {
-        m_err << Tr::tr("turnstilectl probe: --profile NAME is required.") << Qt::endl;
+    if (parser.isSet(profileOpt) == parser.isSet(cloudOpt)) {
+        m_err << Tr::tr("turnstilectl probe: give --profile NAME or --cloud NAME.") << Qt::endl;
         return Usage;
     }
-    ProfileStore store;
-    bool found = false;
-    const Profile p = store.profile(parser.value(profileOpt), &found);
-    if (!found) {
-        m_err << Tr::tr("turnstilectl probe: no profile named \"%1\" in %2 (known: %3).")
-                     .arg(parser.value(profileOpt), store.fileName(),
-                          store.names().isEmpty() ? Tr::tr("none") : store.names().join(QStringLiteral(", ")))
-              << Qt::endl;
-        return Config;
+    const bool json = parser.isSet(jsonOpt);
+    QList<QPair<Profile, Secrets>> targets;
+    if (parser.isSet(cloudOpt)) {
+        const ImportResult imported = importCloudsYaml(QString(), parser.value(cloudOpt));
+        if (imported.clouds.isEmpty()) {
+            m_err << imported.error << Qt::endl;
+            return Config;
+        }
+        for (const ImportedCloud &c : imported.clouds) {
+            Secrets s = c.secrets;
+            loadSecrets(c.profile, &s, true);
+            targets.append({c.profile, s});
+        }
+    } else {
+        ProfileStore store;
+        bool found = false;
+        const Profile p = store.profile(parser.value(profileOpt), &found);
+        if (!found) {
+            m_err << Tr::tr("turnstilectl probe: no profile named \"%1\" in %2 (known: %3).")
+                         .arg(parser.value(profileOpt), store.fileName(),
+                              store.names().isEmpty() ? Tr::tr("none") : store.names().join(QStringLiteral(", ")))
+                  << Qt::endl;
+            return Config;
+        }
+        Secrets secrets;
+        loadSecrets(p, &secrets, json);
+        targets.append({p, secrets});
     }
-    Secrets secrets;
-    loadSecrets(p, &secrets, parser.isSet(jsonOpt));
-    const ProbeResult r = runProbe(p, secrets);
-    if (parser.isSet(jsonOpt)) {
-        m_out << QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented));
-        return r.healthy() ? Ok : Problem;
+    // Several regions are probed at once, each on its own thread.
+    QList<QFuture<ProbeResult>> futures;
+    for (const auto &[p, s] : targets)
+        futures.append(QtConcurrent::run([p, s] { return runProbe(p, s); }));
+    bool healthy = true;
+    QJsonArray all;
+    for (QFuture<ProbeResult> &f : futures) {
+        const ProbeResult r = f.result();
+        healthy = healthy && r.healthy();
+        if (json)
+            all.append(r.toJson());
+        else
+            printProbe(r);
     }
+    if (json) {
+        const QJsonDocument doc = all.size() == 1 ? QJsonDocument(all.first().toObject()) : QJsonDocument(all);
+        m_out << QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    }
+    return healthy ? Ok : Problem;
+}
+
+void Cli::printProbe(const ProbeResult &r)
+{
     const QLocale loc;
     auto line = [&](const QString &label, const QString &value) {
         m_out << QStringLiteral("  %1  %2").arg(label.leftJustified(22), value) << Qt::endl;
@@ -138,9 +208,8 @@ int Cli::cmdProbe(const QStringList &args)
     m_out << Tr::tr("Profile %1 — %2").arg(r.profile, r.endpoint) << Qt::endl;
     line(Tr::tr("Keystone API"), r.endpointError.isEmpty() ? r.keystoneVersion : Tr::tr("unavailable: %1").arg(r.endpointError));
     if (r.endpointError.isEmpty()) {
-        if (r.tokenError.isEmpty() || r.issueMs) {
-            line(Tr::tr("Issue a token"), Tr::tr("%1 (token %2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
-        }
+        if (r.tokenError.isEmpty() || r.issueMs)
+            line(Tr::tr("Issue a token"), Tr::tr("%1 (token %L2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
         if (r.validateMs)
             line(Tr::tr("Validate a token"), Tr::tr("%1 (median)").arg(ms(r.validateMs)));
         if (!r.tokenError.isEmpty())
@@ -157,7 +226,6 @@ int Cli::cmdProbe(const QStringList &args)
              r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents)) : r.revocationError);
         line(QStringLiteral("token"), r.tokenRows ? Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)) : r.tokenRowsError);
     }
-    return r.healthy() ? Ok : Problem;
 }
 
 int Cli::cmdProfiles(const QStringList &args)

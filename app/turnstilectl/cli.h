@@ -8,6 +8,7 @@ namespace turnstile {
 class ProfileStore;
 struct ImportedCloud;
 struct ImportResult;
+struct ProbeResult;
 class SecretStore;
 struct Profile;
 struct Secrets;
@@ -26,6 +27,7 @@ public:
 
 private:
     int cmdProbe(const QStringList &args);
+    void printProbe(const ProbeResult &r);
     int cmdProfiles(const QStringList &args);
     int usage();
 
@@ -44,6 +46,7 @@ private:
     // Secrets for a profile: keychain first, then the documented environment
     // variables. Never from the command line.
     bool loadSecrets(const Profile &p, Secrets *s, bool quiet);
+    QString promptSecret(const QString &label);
 
     QTextStream &m_out;
     QTextStream &m_err;

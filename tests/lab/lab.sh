@@ -2,7 +2,8 @@
 # lab.sh - real-service test lab for Turnstile (Debian 12 "bookworm" packages).
 # Private MariaDB 10.11, PostgreSQL 15, Keystone 22 (uwsgi), memcached, sshd and
 # a Secret Service (dbus-daemon + gnome-keyring), all on 127.0.0.1 only, with
-# every data file under $LAB_DIR.
+# every data file under $LAB_DIR. The same uwsgi also serves Keystone over HTTPS
+# with certificates from a throw-away CA in $LAB_DIR/tls (see tls_setup).
 #
 # Usage: tests/lab/lab.sh <command>
 #   install   apt-get the missing lab packages (sudo when not root)
@@ -14,6 +15,9 @@
 #
 # Environment: LAB_DIR [/tmp/turnstile-lab]  LAB_PORT_BASE [34500]
 #   KS_PORT [base+0] DB_PORT [base+1] PG_PORT [base+2] MC_PORT [base+3] SSH_PORT [base+4]
+#   HTTPS: KS_TLS_PORT [base+5] good certificate, KS_TLS_EXPIRED_PORT [base+6] expired one,
+#          KS_TLS_MISMATCH_PORT [base+7] one for another host name, KS_MTLS_PORT [base+8]
+#          good certificate and a client certificate is required
 #   ADMIN_PASSWORD [random on first start, kept in $LAB_DIR/secrets.env]
 # Ports used at the last start are remembered in $LAB_DIR/run/ports.env.
 set -Eeuo pipefail
@@ -21,7 +25,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"   # mariadbd and sshd live i
 
 LAB_PKGS=(mariadb-server mariadb-client postgresql-15 memcached openssh-server
           openssh-client keystone python3-openstackclient uwsgi uwsgi-plugin-python3
-          gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-tools curl procps iproute2)
+          gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-tools curl procps iproute2 openssl)
 
 CMD=${1:-}
 LAB_DIR=${LAB_DIR:-/tmp/turnstile-lab}
@@ -33,7 +37,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 PG_DIR=$LAB_DIR/pg PG_DATA=$LAB_DIR/pg/data PG_SOCK=$LAB_DIR/pg/sock
 KS_DIR=$LAB_DIR/keystone KS_CONF=$LAB_DIR/keystone/keystone.conf
 FERNET=$LAB_DIR/keystone/fernet-keys CRED=$LAB_DIR/keystone/credential-keys
-SSH_DIR=$LAB_DIR/ssh
+SSH_DIR=$LAB_DIR/ssh TLS=$LAB_DIR/tls
 DBUS_SOCK=$RUN/dbus.sock DBUS_ADDR=unix:path=$RUN/dbus.sock
 KR_DATA=$LAB_DIR/keyring-data XDG_RT=$RUN/xdg
 OS_USER=$(id -un) OS_GROUP=$(id -gn)
@@ -73,7 +77,12 @@ port_for() { # VAR OFFSET. start: VAR > LAB_PORT_BASE > remembered > 34500+OFFSE
 }
 KS_PORT=$(port_for KS_PORT 0) DB_PORT=$(port_for DB_PORT 1) PG_PORT=$(port_for PG_PORT 2)
 MC_PORT=$(port_for MC_PORT 3) SSH_PORT=$(port_for SSH_PORT 4)
-KS_URL=http://$HOST:$KS_PORT/v3
+KS_TLS_PORT=$(port_for KS_TLS_PORT 5) KS_TLS_EXPIRED_PORT=$(port_for KS_TLS_EXPIRED_PORT 6)
+KS_TLS_MISMATCH_PORT=$(port_for KS_TLS_MISMATCH_PORT 7) KS_MTLS_PORT=$(port_for KS_MTLS_PORT 8)
+TLS_PORTVARS=(KS_TLS_PORT KS_TLS_EXPIRED_PORT KS_TLS_MISMATCH_PORT KS_MTLS_PORT)   # all served by Keystone's uwsgi
+KS_URL=http://$HOST:$KS_PORT/v3 KS_TLS_URL=https://$HOST:$KS_TLS_PORT/v3
+KS_TLS_EXPIRED_URL=https://$HOST:$KS_TLS_EXPIRED_PORT/v3 KS_TLS_MISMATCH_URL=https://$HOST:$KS_TLS_MISMATCH_PORT/v3
+KS_MTLS_URL=https://$HOST:$KS_MTLS_PORT/v3
 
 # ------------------------------------------------------------------ components
 COMPONENTS=(keystone mariadb postgres memcached sshd keyring dbus)   # stop order
@@ -173,6 +182,10 @@ exports() { local kv; for kv; do printf "export %s='%s'\n" "${kv%%=*}" "${kv#*=}
 write_files() {
     umask 077
     exports TURNSTILE_LAB_DIR="$LAB_DIR" TURNSTILE_LAB_KS_URL="$KS_URL" \
+        TURNSTILE_LAB_KS_TLS_URL="$KS_TLS_URL" TURNSTILE_LAB_KS_TLS_EXPIRED_URL="$KS_TLS_EXPIRED_URL" \
+        TURNSTILE_LAB_KS_TLS_MISMATCH_URL="$KS_TLS_MISMATCH_URL" TURNSTILE_LAB_KS_MTLS_URL="$KS_MTLS_URL" \
+        TURNSTILE_LAB_TLS_CA="$TLS/ca.pem" TURNSTILE_LAB_TLS_CLIENT_CERT="$TLS/client.pem" \
+        TURNSTILE_LAB_TLS_CLIENT_KEY="$TLS/client.key" \
         TURNSTILE_LAB_ADMIN_USER=admin TURNSTILE_LAB_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
         TURNSTILE_LAB_ADMIN_PROJECT=admin TURNSTILE_LAB_REGION=RegionOne \
         TURNSTILE_LAB_KEYSTONE_CONF="$KS_CONF" TURNSTILE_LAB_KEYSTONE_LOG="$KS_DIR/log/keystone.log" \
@@ -334,20 +347,85 @@ EOF
     fi
 }
 launch_keystone() {
-    # "Connection: close": --http-socket closes after each response; without the
-    # header keep-alive clients intermittently get "Connection reset by peer".
+    # "Connection: close": --http-socket and --https-socket close after each response;
+    # without the header keep-alive clients intermittently get "Connection reset by peer".
+    # HTTPS is uwsgi's own (Debian's uwsgi links libssl): one TLS context per socket,
+    # ADDR,CERT,KEY[,CIPHERS,CLIENT_CA]; a CLIENT_CA starting with '!' makes the client
+    # certificate mandatory.
     OS_KEYSTONE_CONFIG_FILES=$KS_CONF setsid uwsgi --plugin python3 --http-socket "$HOST:$KS_PORT" \
+        --https-socket "$HOST:$KS_TLS_PORT,$TLS/server.pem,$TLS/server.key" \
+        --https-socket "$HOST:$KS_TLS_EXPIRED_PORT,$TLS/expired.pem,$TLS/expired.key" \
+        --https-socket "$HOST:$KS_TLS_MISMATCH_PORT,$TLS/mismatch.pem,$TLS/mismatch.key" \
+        --https-socket "$HOST:$KS_MTLS_PORT,$TLS/server.pem,$TLS/server.key,HIGH,!$TLS/ca.pem" \
         --wsgi-file /usr/bin/keystone-wsgi-public --master --processes 2 --threads 2 --enable-threads \
         --lazy-apps --need-app --die-on-term --buffer-size 65535 --listen 100 \
         --add-header "Connection: close" --pidfile "${PIDF[keystone]}" --logto "$KS_DIR/log/uwsgi.log" \
         --disable-logging </dev/null >/dev/null 2>&1 &
 }
-ks_get() { curl --noproxy '*' -s -o /dev/null -m 5 -w '%{http_code}' "$KS_URL/" 2>/dev/null || true; }
+ks_get() { # [URL [CURL OPTIONS...]]: the HTTP status of GET URL/ (000 = no answer)
+    local url=${1:-$KS_URL}; shift $(($# > 0 ? 1 : 0))
+    curl --noproxy '*' -s -o /dev/null -m 5 -w '%{http_code}' "$@" "$url/" 2>/dev/null || true
+}
 ks_up() { [[ $(ks_get) == 200 ]]; }
+# every HTTPS socket answers: verified with the lab CA where the certificate is good
+tls_get() {
+    local ca=(--cacert "$TLS/ca.pem") good mtls exp mis
+    good=$(ks_get "$KS_TLS_URL" "${ca[@]}")
+    mtls=$(ks_get "$KS_MTLS_URL" "${ca[@]}" --cert "$TLS/client.pem" --key "$TLS/client.key")
+    exp=$(ks_get "$KS_TLS_EXPIRED_URL" --insecure) mis=$(ks_get "$KS_TLS_MISMATCH_URL" --insecure)
+    echo "good=$good expired=$exp mismatch=$mis mtls=$mtls"
+}
+tls_up() { [[ $(tls_get) == 'good=200 expired=200 mismatch=200 mtls=200' ]]; }
 admin_token() { # body on stdin: the password never appears on a command line
     printf '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","domain":{"id":"default"},"password":"%s"}}},"scope":{"project":{"name":"admin","domain":{"id":"default"}}}}}' "$ADMIN_PASSWORD" \
         | curl --noproxy '*' -s -D - -o /dev/null -m 30 -H 'Content-Type: application/json' -d @- "$KS_URL/auth/tokens?nocatalog" \
         | awk 'tolower($1)=="x-subject-token:"{print $2}' | tr -d '\r'
+}
+
+# ------------------------------------------------------------------ TLS
+# A throw-away CA (ca.pem) signs server.pem (SAN IP:127.0.0.1, DNS:localhost), expired.pem
+# (same names, valid only in January 2020), mismatch.pem (SAN DNS:wrong.invalid only, so any
+# client that dials 127.0.0.1 sees a host mismatch) and client.pem (clientAuth). EC P-256 keys,
+# mode 0600. Made once; made again only when a certificate expires within 30 days.
+tls_current() {
+    local f
+    [[ -f $TLS/.complete ]] || return 1
+    for f in ca server mismatch client; do
+        openssl x509 -noout -checkend 2592000 -in "$TLS/$f.pem" >/dev/null 2>&1 || return 1
+    done
+}
+tls_issue() { # NAME CN EXTENSIONS [openssl ca validity options...]; runs in the new tls dir
+    local n=$1 cn=$2 ext=$3; shift 3
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$cn" \
+        -keyout "$n.key" -out "$n.csr" &&
+        printf '%s\n' "$ext" | tr ';' '\n' >"$n.ext" &&
+        openssl ca -batch -config ca.cnf -notext -create_serial -in "$n.csr" -out "$n.pem" -extfile "$n.ext" "$@" &&
+        rm -f "$n.csr" "$n.ext"
+}
+tls_generate() ( # DIR; every step is checked with && (set -e does not apply under ||)
+    local leaf='basicConstraints=critical,CA:FALSE;keyUsage=critical,digitalSignature'
+    cd "$1" && umask 077 && mkdir db && : >db/index.txt &&
+        printf '%s\n' '[ca]' 'default_ca = lab' '[lab]' 'database = db/index.txt' 'new_certs_dir = db' \
+            'serial = db/serial' 'certificate = ca.pem' 'private_key = ca.key' 'default_md = sha256' \
+            'policy = any' 'unique_subject = no' '[any]' 'commonName = supplied' >ca.cnf &&
+        openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+            -subj '/CN=Turnstile lab CA (throw-away)' -keyout ca.key -out ca.pem \
+            -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' &&
+        tls_issue server 127.0.0.1 "$leaf;extendedKeyUsage=serverAuth;subjectAltName=IP:127.0.0.1,DNS:localhost" -days 825 &&
+        tls_issue expired 127.0.0.1 "$leaf;extendedKeyUsage=serverAuth;subjectAltName=IP:127.0.0.1,DNS:localhost" \
+            -startdate 20200101000000Z -enddate 20200201000000Z &&
+        tls_issue mismatch wrong.invalid "$leaf;extendedKeyUsage=serverAuth;subjectAltName=DNS:wrong.invalid" -days 825 &&
+        tls_issue client turnstile-lab-client "$leaf;extendedKeyUsage=clientAuth" -days 825 &&
+        chmod 644 ./*.pem && chmod 755 . && touch .complete
+)
+tls_setup() { # only while uwsgi is down: it reads the files at start
+    local t
+    tls_current && return 0
+    t=$(now)
+    rm -rf "$TLS.new"; mkdir -p "$TLS.new"
+    tls_generate "$TLS.new" >"$LOGS/tls.log" 2>&1 || { tail -20 "$LOGS/tls.log" >&2; die "creating the lab CA and certificates failed"; }
+    rm -rf "$TLS"; mv "$TLS.new" "$TLS"
+    TIMES+=("tls-certs=$(secs "$t")s")
 }
 
 # ------------------------------------------------------------------ memcached
@@ -448,11 +526,11 @@ cmd_start() {
     need /usr/sbin/sshd openssh-server; need ssh openssh-client; need ssh-keygen openssh-client
     need keystone-manage keystone; need uwsgi uwsgi; need /usr/lib/uwsgi/plugins/python3_plugin.so uwsgi-plugin-python3
     need dbus-daemon dbus; need gnome-keyring-daemon gnome-keyring; need secret-tool libsecret-tools
-    need curl curl; need pgrep procps
+    need curl curl; need pgrep procps; need openssl openssl
     local -A seen=()
-    for c in keystone mariadb postgres memcached sshd; do
-        [[ -z ${seen[${PORT[$c]}]:-} ]] || die "${PORTVAR[$c]} and ${seen[${PORT[$c]}]} are both ${PORT[$c]}"
-        seen[${PORT[$c]}]=${PORTVAR[$c]}
+    for k in KS_PORT DB_PORT PG_PORT MC_PORT SSH_PORT "${TLS_PORTVARS[@]}"; do
+        [[ -z ${seen[${!k}]:-} ]] || die "$k and ${seen[${!k}]} are both ${!k}"
+        seen[${!k}]=$k
     done
     for k in "$MY_SOCK" "$PG_SOCK/.s.PGSQL.$PG_PORT" "$DBUS_SOCK" "$XDG_RT/keyring/control"; do
         ((${#k} < 100)) || die "socket path $k is too long (limit 107 bytes); use a shorter LAB_DIR"
@@ -462,11 +540,21 @@ cmd_start() {
             die "${LABEL[$c]} is already running on port ${SAVED[${PORTVAR[$c]}]:-?}; run '$0 stop' before changing ports"
         fi
     done
+    if pid_of keystone >/dev/null; then
+        for k in "${TLS_PORTVARS[@]}"; do   # no saved port: a uwsgi from a lab.sh without HTTPS
+            [[ ${SAVED[$k]:-} == "${!k}" ]] ||
+                die "Keystone is already running with $k=${SAVED[$k]:-none} (wanted ${!k}); run '$0 stop' first"
+        done
+    else
+        for k in "${TLS_PORTVARS[@]}"; do
+            if port_in_use "${!k}"; then die "$HOST:${!k} (Keystone HTTPS) is already in use by another process; set $k or LAB_PORT_BASE"; fi
+        done
+    fi
     for c in keystone mariadb postgres memcached sshd; do check_port "$c"; done
     mkdir -p "$LAB_DIR" "$RUN" "$LOGS"
     chmod 711 "$LAB_DIR"   # PostgreSQL runs as another OS user and must traverse it
     touch "$MARKER"
-    printf '%s\n' "KS_PORT=$KS_PORT" "DB_PORT=$DB_PORT" "PG_PORT=$PG_PORT" "MC_PORT=$MC_PORT" "SSH_PORT=$SSH_PORT" >"$PORTS_FILE"
+    for k in KS_PORT DB_PORT PG_PORT MC_PORT SSH_PORT "${TLS_PORTVARS[@]}"; do echo "$k=${!k}"; done >"$PORTS_FILE"
     load_secrets
     write_files
     IN_START=1
@@ -475,7 +563,7 @@ cmd_start() {
     init_mariadb
     t_ks=$(now)
     if pid_of keystone >/dev/null; then keystone_setup 1; TIMES+=("keystone=running")
-    else (IN_START=0; keystone_setup 0; launch_keystone) & KS_JOB=$!; fi   # overlaps the others
+    else tls_setup; (IN_START=0; keystone_setup 0; launch_keystone) & KS_JOB=$!; fi   # overlaps the others
     run_timed postgres start_postgres
     init_postgres
     run_timed memcached start_memcached
@@ -489,6 +577,7 @@ cmd_start() {
         wait_for 50 pid_of keystone >/dev/null || die "uwsgi answers but ${PIDF[keystone]} is missing"
         TIMES+=("keystone=$(secs "$t_ks")s")
     fi
+    wait_for 100 tls_up || { tail -30 "$KS_DIR/log/uwsgi.log" >&2; die "Keystone HTTPS is not answering as expected: $(tls_get)"; }
     tok=$(admin_token || true)
     [[ -n $tok ]] || die "Keystone is up but an admin token could not be issued"
     trap - ERR; IN_START=0
@@ -496,6 +585,8 @@ cmd_start() {
     echo "  timings   : ${TIMES[*]}"
     cat <<EOF
   keystone  : $KS_URL  (user admin, project admin, region RegionOne) uwsgi pid $(pid_of keystone)
+  https     : $KS_TLS_URL  (CA $TLS/ca.pem); expired certificate :$KS_TLS_EXPIRED_PORT,
+              certificate for wrong.invalid :$KS_TLS_MISMATCH_PORT, client certificate required :$KS_MTLS_PORT
   mariadb   : $HOST:$DB_PORT db keystone, users keystone / turnstile_ro, socket $MY_SOCK
   postgres  : $HOST:$PG_PORT db turnstile_history, role turnstile
   memcached : $HOST:$MC_PORT
@@ -534,7 +625,7 @@ cmd_stop() {   # signal everything recorded at once, then wait; SIGKILL after 30
     rm -f "$DBUS_SOCK"
     log "stop took $(secs "$t") s"
 }
-cmd_status() {
+cmd_status() {   # HTTPS has its own line: same uwsgi, but a lab.sh without it may have started it
     local c pid up=0 extra
     echo "LAB_DIR=$LAB_DIR"
     for c in "${COMPONENTS[@]}"; do
@@ -543,11 +634,17 @@ cmd_status() {
             up=$((up + 1))
             case $c in keystone) extra+=" GET /v3/ -> $(ks_get)" ;; dbus | keyring) extra=$DBUS_ADDR ;; esac
             printf '%-10s up    pid %-7s %s\n' "$c" "$pid" "$extra"
+            if [[ $c == keystone ]]; then
+                extra="$HOST:$KS_TLS_PORT,$KS_TLS_EXPIRED_PORT,$KS_TLS_MISMATCH_PORT,$KS_MTLS_PORT GET /v3/ -> $(tls_get)"
+                if tls_up; then up=$((up + 1)); printf '%-10s up    pid %-7s %s\n' https "$pid" "$extra"
+                else printf '%-10s down  %s\n' https "$extra"; fi
+            fi
         else
             printf '%-10s down\n' "$c"
+            if [[ $c == keystone ]]; then printf '%-10s down\n' https; fi
         fi
     done
-    return $((up == ${#COMPONENTS[@]} ? 0 : up == 0 ? 3 : 1))
+    return $((up == ${#COMPONENTS[@]} + 1 ? 0 : up == 0 ? 3 : 1))
 }
 cmd_wipe() {
     local c
