@@ -126,6 +126,11 @@ MainWindow::~MainWindow() = default;
 void MainWindow::reloadProfiles()
 {
     m_all = m_profiles->profiles();
+    QStringList plaintext;
+    for (const Profile &p : std::as_const(m_all))
+        if (p.allowPlaintextSecrets)
+            plaintext.append(p.name);
+    m_secrets->setPlaintextProfiles(plaintext);
     const QString current = m_chooser->currentData().toString();
     QSignalBlocker block(m_chooser);
     m_chooser->clear();
@@ -212,13 +217,19 @@ void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &
     }
     if (!previousName.isEmpty() && previousName != p.name)
         m_profiles->remove(previousName);
+    reloadProfiles(); // also tells the secret store about a plain-text opt-in
     for (SecretKind k : kAllSecretKinds) {
         if (s.get(k).isEmpty())
             continue;
         QPointer<MainWindow> self(this);
         const QString profileName = p.name;
         m_secrets->write(p.name, k, s.get(k), [self, profileName](const SecretResult &r) {
-            if (self && !r.ok)
+            if (self && r.ok && r.plaintext)
+                self->statusBar()->showMessage(
+                    tr("No keychain is available: the secret of profile %1 was stored in PLAIN TEXT, as you chose.")
+                        .arg(profileName),
+                    15000);
+            else if (self && !r.ok)
                 self->statusBar()->showMessage(
                     tr("%1 The secret of profile %2 was not stored; nothing was written in plain text.")
                         .arg(r.error, profileName),

@@ -116,8 +116,12 @@ ProfileEditor::ProfileEditor(QWidget *parent)
     d->addRow(tr("Key repositories"), m_keyRepos);
     d->addRow(tr("memcached servers"), m_memcached);
     d->addRow(tr("keystone.conf"), m_keystoneConf);
+    m_plaintext = new QCheckBox(tr("If no keychain is available, store this profile's secrets in plain text"), db);
+    m_plaintext->setToolTip(tr("Not recommended: the file is readable by anyone who can read your home directory's "
+                               "backups."));
     d->addRow(m_readOnly);
     d->addRow(m_production);
+    d->addRow(m_plaintext);
 
     auto *columns = new QHBoxLayout();
     columns->addWidget(identity, 1);
@@ -137,6 +141,12 @@ ProfileEditor::ProfileEditor(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     connect(m_method, &QComboBox::currentIndexChanged, this, &ProfileEditor::updateAuthFields);
+    connect(m_plaintext, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            showImportMessage(tr("Warning: when no keychain is available, this profile's secrets will be written "
+                                 "unencrypted to a file only you can read."),
+                              true);
+    });
     connect(m_verify, &QCheckBox::toggled, this, [this](bool on) {
         if (!on)
             showImportMessage(tr("TLS verification is off for this profile: anyone on the path can read its "
@@ -171,6 +181,7 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
     m_keystoneConf->setText(p.keystoneConfPath);
     m_readOnly->setChecked(p.readOnly);
     m_production->setChecked(p.production);
+    m_plaintext->setChecked(p.allowPlaintextSecrets);
     m_password->setText(p.authMethod == AuthMethod::ApplicationCredential ? s.applicationCredentialSecret
                         : p.authMethod == AuthMethod::Token                ? s.token
                                                                            : s.password);
@@ -217,6 +228,7 @@ Profile ProfileEditor::profile() const
     p.keystoneConfPath = m_keystoneConf->text().trimmed();
     p.readOnly = m_readOnly->isChecked();
     p.production = m_production->isChecked();
+    p.allowPlaintextSecrets = m_plaintext->isChecked();
     return p;
 }
 

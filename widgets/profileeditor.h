@@ -69,6 +69,7 @@ private:
     QLineEdit *m_keystoneConf;
     QCheckBox *m_readOnly;
     QCheckBox *m_production;
+    QCheckBox *m_plaintext;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
 };

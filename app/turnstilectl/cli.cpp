@@ -104,6 +104,8 @@ QString Cli::promptSecret(const QString &label)
 bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
 {
     SecretStore store;
+    if (p.allowPlaintextSecrets)
+        store.setPlaintextProfiles({p.name});
     QString error;
     bool ok = store.readAllBlocking(p.name, s, &error);
     if (!ok && !quiet)
@@ -357,6 +359,8 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
 bool Cli::storeSecrets(const QString &profile, const Secrets &s)
 {
     SecretStore keychain;
+    if (ProfileStore().profile(profile).allowPlaintextSecrets)
+        keychain.setPlaintextProfiles({profile});
     bool ok = true;
     for (SecretKind k : kAllSecretKinds) {
         if (s.get(k).isEmpty())

@@ -1,7 +1,14 @@
 #include "profiles/secretstore.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
 
 #include <memory>
 
@@ -90,26 +97,105 @@ QString SecretStore::keyFor(const QString &profile, SecretKind kind)
     return QStringLiteral("profile/%1/%2").arg(profile, kindName(kind));
 }
 
+QString SecretStore::plaintextFile() const
+{
+    if (!m_plaintextFile.isEmpty())
+        return m_plaintextFile;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+           + QStringLiteral("/turnstile/plaintext-secrets.json");
+}
+
+SecretResult SecretStore::readPlaintext(const QString &key) const
+{
+    SecretResult r;
+    r.plaintext = true;
+    QFile f(plaintextFile());
+    if (!f.open(QIODevice::ReadOnly)) {
+        r.notFound = true;
+        r.error = tr("No secret is stored for this profile.");
+        return r;
+    }
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    if (!o.contains(key)) {
+        r.notFound = true;
+        r.error = tr("No secret is stored for this profile.");
+        return r;
+    }
+    r.ok = true;
+    r.value = o.value(key).toString();
+    return r;
+}
+
+SecretResult SecretStore::writePlaintext(const QString &key, const QString *value) const
+{
+    SecretResult r;
+    r.plaintext = true;
+    QJsonObject o;
+    {
+        QFile in(plaintextFile());
+        if (in.open(QIODevice::ReadOnly))
+            o = QJsonDocument::fromJson(in.readAll()).object();
+    }
+    if (value)
+        o.insert(key, *value);
+    else
+        o.remove(key);
+    QDir().mkpath(QFileInfo(plaintextFile()).absolutePath());
+    QSaveFile out(plaintextFile());
+    // Owner-only before the first byte is written; the rename keeps the mode.
+    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        r.error = tr("Cannot write %1.").arg(plaintextFile());
+        return r;
+    }
+    out.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    if (!out.commit()) {
+        r.error = tr("Cannot write %1.").arg(plaintextFile());
+        return r;
+    }
+    r.ok = true;
+    return r;
+}
+
 void SecretStore::read(const QString &profile, SecretKind kind, Callback done)
 {
     auto *job = new QKeychain::ReadPasswordJob(serviceName(), this);
-    job->setKey(keyFor(profile, kind));
-    runJob(job, done);
+    const QString key = keyFor(profile, kind);
+    job->setKey(key);
+    const bool fallback = plaintextAllowed(profile);
+    runJob(job, [this, done, key, fallback](const SecretResult &r) {
+        if (!r.ok && !r.notFound && fallback)
+            done(readPlaintext(key));
+        else
+            done(r);
+    });
 }
 
 void SecretStore::write(const QString &profile, SecretKind kind, const QString &value, Callback done)
 {
     auto *job = new QKeychain::WritePasswordJob(serviceName(), this);
-    job->setKey(keyFor(profile, kind));
+    const QString key = keyFor(profile, kind);
+    job->setKey(key);
     job->setTextData(value);
-    runJob(job, done);
+    const bool fallback = plaintextAllowed(profile);
+    runJob(job, [this, done, key, value, fallback](const SecretResult &r) {
+        if (!r.ok && fallback)
+            done(writePlaintext(key, &value));
+        else
+            done(r);
+    });
 }
 
 void SecretStore::remove(const QString &profile, SecretKind kind, Callback done)
 {
     auto *job = new QKeychain::DeletePasswordJob(serviceName(), this);
-    job->setKey(keyFor(profile, kind));
-    runJob(job, done);
+    const QString key = keyFor(profile, kind);
+    job->setKey(key);
+    runJob(job, [this, done, key](const SecretResult &r) {
+        // A plain-text copy, if one was ever made, goes too.
+        if (QFile::exists(plaintextFile()))
+            writePlaintext(key, nullptr);
+        done(r);
+    });
 }
 
 void SecretStore::readAll(const QString &profile, std::function<void(const Secrets &, const QString &)> done)

@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -15,6 +16,7 @@ struct SecretResult
     bool notFound = false; // the keychain works, the entry does not exist
     QString value;
     QString error; // one sentence, never contains the secret
+    bool plaintext = false; // served from (or stored in) the opt-in plain-text file
 };
 
 // Secrets in the OS keychain through QtKeychain (Secret Service / libsecret on
@@ -44,8 +46,23 @@ public:
     // error sentence only when the keychain itself is unusable.
     bool readAllBlocking(const QString &profile, Secrets *out, QString *error);
 
+    // Profiles whose owner explicitly accepted plain-text storage for when no
+    // keychain works (Profile::allowPlaintextSecrets). For every other profile
+    // a missing keychain means the secret is simply not stored.
+    void setPlaintextProfiles(const QStringList &profiles) { m_plaintextProfiles = profiles; }
+    void setPlaintextFile(const QString &path) { m_plaintextFile = path; }
+    QString plaintextFile() const;
+
     static QString serviceName();
     static QString keyFor(const QString &profile, SecretKind kind);
+
+private:
+    bool plaintextAllowed(const QString &profile) const { return m_plaintextProfiles.contains(profile); }
+    SecretResult readPlaintext(const QString &key) const;
+    SecretResult writePlaintext(const QString &key, const QString *value) const; // nullptr removes
+
+    QStringList m_plaintextProfiles;
+    QString m_plaintextFile;
 };
 
 } // namespace turnstile
