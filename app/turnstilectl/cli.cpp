@@ -182,7 +182,7 @@ int Cli::cmdProbe(const QStringList &args)
     // Several regions are probed at once, each on its own thread.
     QList<QFuture<ProbeResult>> futures;
     for (const auto &[p, s] : targets)
-        futures.append(QtConcurrent::run([p, s] { return runProbe(p, s); }));
+        futures.append(QtConcurrent::run([p = p, s = s] { return runProbe(p, s); }));
     bool healthy = true;
     QJsonArray all;
     for (QFuture<ProbeResult> &f : futures) {
@@ -214,6 +214,13 @@ void Cli::printProbe(const ProbeResult &r)
             line(Tr::tr("Issue a token"), Tr::tr("%1 (token %L2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
         if (r.validateMs)
             line(Tr::tr("Validate a token"), Tr::tr("%1 (median)").arg(ms(r.validateMs)));
+        if (r.catalogBytes)
+            line(Tr::tr("Catalog"), Tr::tr("%L1 bytes, regions: %2")
+                                        .arg(*r.catalogBytes)
+                                        .arg(r.catalogRegions.isEmpty() ? Tr::tr("none") : r.catalogRegions.join(QStringLiteral(", "))));
+        line(Tr::tr("Health check"), r.health == u"ok"       ? Tr::tr("OK")
+                                     : r.health == u"absent" ? Tr::tr("not deployed")
+                                                             : Tr::tr("failing"));
         if (!r.tokenError.isEmpty())
             line(Tr::tr("Tokens"), Tr::tr("unavailable: %1").arg(r.tokenError));
     }

@@ -274,55 +274,9 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
 
 VersionInfo KeystoneClient::discover()
 {
-    VersionInfo v;
-    v.http = send("GET", m_profile.authUrl, {}, {});
-    if (!v.http.ok()) {
-        v.error = v.http.error;
-        return v;
-    }
-    QJsonParseError pe{};
-    const QJsonObject doc = QJsonDocument::fromJson(v.http.body, &pe).object();
-    if (pe.error != QJsonParseError::NoError) {
-        v.error = Tr::tr("The version document at %1 is not JSON (%2).").arg(where(m_profile.authUrl), pe.errorString());
-        return v;
-    }
-    auto selfLink = [](const QJsonObject &ver) {
-        for (const QJsonValue &l : ver.value(u"links").toArray())
-            if (l.toObject().value(u"rel").toString() == u"self")
-                return QUrl(l.toObject().value(u"href").toString());
-        return QUrl();
-    };
-    QJsonObject ver = doc.value(u"version").toObject();
-    if (ver.isEmpty()) {
-        // Root document: {"versions": {"values": [...]}}
-        for (const QJsonValue &val : doc.value(u"versions").toObject().value(u"values").toArray()) {
-            if (val.toObject().value(u"id").toString().startsWith(u"v3")) {
-                ver = val.toObject();
-                break;
-            }
-        }
-    }
-    if (ver.isEmpty()) {
-        v.error = Tr::tr("%1 does not advertise the Identity v3 API.").arg(where(m_profile.authUrl));
-        return v;
-    }
-    v.id = ver.value(u"id").toString();
-    v.status = ver.value(u"status").toString();
-    QUrl self = selfLink(ver);
-    if (self.isValid() && !self.isEmpty()) {
-        // Keystone behind a proxy often advertises an internal host name; keep the
-        // scheme, host and port the operator configured, take only the path.
-        QUrl base = m_profile.authUrl;
-        QString path = self.path();
-        while (path.endsWith(u'/'))
-            path.chop(1);
-        base.setPath(path);
-        base.setQuery(QString());
-        v.v3Url = base;
-    } else {
-        v.v3Url = m_v3;
-    }
-    if (v.v3Url.isValid() && !v.v3Url.isEmpty())
+    const VersionInfo v =
+        parseVersionDocument(send("GET", m_profile.authUrl, {}, {}), m_profile.authUrl, m_v3);
+    if (v.ok() && v.v3Url.isValid() && !v.v3Url.isEmpty())
         m_v3 = v.v3Url;
     return v;
 }
@@ -361,34 +315,12 @@ TokenInfo KeystoneClient::issueToken(bool withCatalog)
         t.error = err;
         return t;
     }
-    t.http = send("POST", v3Url(withCatalog ? QStringLiteral("/auth/tokens") : QStringLiteral("/auth/tokens?nocatalog")),
-                  QJsonDocument(req).toJson(QJsonDocument::Compact), {});
-    if (!t.http.ok()) {
-        t.error = t.http.error;
-        return t;
-    }
-    t.token = t.http.header("x-subject-token");
-    if (t.token.isEmpty()) {
-        t.error = Tr::tr("Keystone answered %1 but sent no X-Subject-Token header.").arg(t.http.status);
-        return t;
-    }
-    t.tokenBytes = t.token.size();
-    QJsonParseError pe{};
-    const QJsonObject tok = QJsonDocument::fromJson(t.http.body, &pe).object().value(u"token").toObject();
-    if (pe.error != QJsonParseError::NoError || tok.isEmpty()) {
-        t.error = Tr::tr("The token response from %1 is not a Keystone token document.").arg(where(t.http.url));
-        return t;
-    }
-    t.expiresAt = QDateTime::fromString(tok.value(u"expires_at").toString(), Qt::ISODateWithMs);
-    const QJsonArray audit = tok.value(u"audit_ids").toArray();
-    if (!audit.isEmpty())
-        t.auditId = audit.first().toString();
-    t.userId = tok.value(u"user").toObject().value(u"id").toString();
-    t.projectId = tok.value(u"project").toObject().value(u"id").toString();
-    if (tok.contains(u"catalog"))
-        t.catalogBytes = QJsonDocument(tok.value(u"catalog").toArray()).toJson(QJsonDocument::Compact).size();
-    t.warnings = sizeWarnings(t.tokenBytes, t.catalogBytes);
-    m_authToken = t.token;
+    t = parseTokenResponse(send("POST",
+                                v3Url(withCatalog ? QStringLiteral("/auth/tokens")
+                                                  : QStringLiteral("/auth/tokens?nocatalog")),
+                                QJsonDocument(req).toJson(QJsonDocument::Compact), {}));
+    if (t.ok())
+        m_authToken = t.token;
     return t;
 }
 
@@ -408,6 +340,46 @@ HttpResult KeystoneClient::revokeToken(const QByteArray &subjectToken)
 HttpResult KeystoneClient::get(const QString &pathAndQuery)
 {
     return send("GET", v3Url(pathAndQuery), {}, {{"X-Auth-Token", m_authToken}});
+}
+
+HttpResult KeystoneClient::getAbsolute(const QUrl &url, bool authenticated)
+{
+    const QUrl mine = m_profile.authUrl;
+    if (url.scheme() != mine.scheme() || url.host() != mine.host() || url.port(-1) != mine.port(-1)) {
+        HttpResult r;
+        r.method = "GET";
+        r.url = url.adjusted(QUrl::RemoveUserInfo);
+        r.error = Tr::tr("Refusing to follow %1: it leaves the profile's endpoint %2.")
+                      .arg(r.url.toString(), mine.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString());
+        return r;
+    }
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (authenticated)
+        headers.append({"X-Auth-Token", m_authToken});
+    return send("GET", url, {}, headers);
+}
+
+HttpResult KeystoneClient::post(const QString &pathAndQuery, const QByteArray &json)
+{
+    return send("POST", v3Url(pathAndQuery), json, {{"X-Auth-Token", m_authToken}});
+}
+
+HttpResult KeystoneClient::patch(const QString &pathAndQuery, const QByteArray &json)
+{
+    return send("PATCH", v3Url(pathAndQuery), json, {{"X-Auth-Token", m_authToken}});
+}
+
+QUrl KeystoneClient::rootUrl() const
+{
+    QUrl u = m_v3.isEmpty() ? m_profile.authUrl : m_v3;
+    QString path = u.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    if (path.endsWith(u"/v3"))
+        path.chop(3);
+    u.setPath(path);
+    u.setQuery(QString());
+    return u;
 }
 
 } // namespace turnstile

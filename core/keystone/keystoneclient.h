@@ -1,6 +1,7 @@
 #pragma once
 
 #include "keystone/httpresult.h"
+#include "keystone/responses.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
 
@@ -13,31 +14,6 @@
 class QNetworkAccessManager;
 
 namespace turnstile {
-
-struct VersionInfo
-{
-    HttpResult http;
-    QString id;      // "v3.14"
-    QString status;  // "stable"
-    QUrl v3Url;      // the identity v3 base used for every other call
-    QString error;
-    bool ok() const { return error.isEmpty(); }
-};
-
-struct TokenInfo
-{
-    HttpResult http;
-    QByteArray token; // the X-Subject-Token value; keep in memory only
-    qint64 tokenBytes = 0;
-    qint64 catalogBytes = 0; // size of the serialised catalog in the body, 0 with ?nocatalog
-    QDateTime expiresAt;
-    QString auditId;
-    QString userId;
-    QString projectId;
-    QStringList warnings; // header-size warnings
-    QString error;
-    bool ok() const { return error.isEmpty(); }
-};
 
 // A blocking Keystone v3 client. Each call runs a local event loop until the
 // reply, the timeout or the size cap, so it must live on a worker thread (or in
@@ -65,6 +41,15 @@ public:
     HttpResult revokeToken(const QByteArray &subjectToken);
     // GET <v3>/<path>, authenticated with the current token.
     HttpResult get(const QString &pathAndQuery);
+    // GET an absolute URL (links.next, /healthcheck). Only URLs on the
+    // profile's own scheme, host and port are fetched, so a crafted "next"
+    // link cannot send the token elsewhere.
+    HttpResult getAbsolute(const QUrl &url, bool authenticated = true);
+    // POST/PATCH <v3>/<path> with a JSON body, authenticated.
+    HttpResult post(const QString &pathAndQuery, const QByteArray &json);
+    HttpResult patch(const QString &pathAndQuery, const QByteArray &json);
+    // The identity root (the auth URL without its /v3 suffix).
+    QUrl rootUrl() const;
 
     QUrl v3Base() const { return m_v3; }
     QByteArray authToken() const { return m_authToken; }

@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/rowcount.h"
+#include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
 
 #include <QCoreApplication>
@@ -30,6 +31,13 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
     }
 
     if (v.ok()) {
+        const HealthResult h = healthcheck(client);
+        r.health = !h.enabled ? QStringLiteral("absent") : h.healthy ? QStringLiteral("ok") : QStringLiteral("failing");
+        if (h.enabled && !h.healthy)
+            r.warnings.append(h.error);
+    }
+
+    if (v.ok()) {
         const TokenInfo t = client.issueToken(false);
         if (t.ok()) {
             r.issueMs = t.http.elapsedMs();
@@ -49,6 +57,14 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
             if (!samples.isEmpty()) {
                 std::sort(samples.begin(), samples.end());
                 r.validateMs = samples.at(samples.size() / 2);
+            }
+            // The catalog size matters because services receive it with every
+            // validation; multi-region catalogs outgrow header limits.
+            const CatalogResult c = fetchCatalog(client);
+            if (c.ok()) {
+                r.catalogBytes = c.catalogBytes;
+                r.catalogRegions = c.regions;
+                r.warnings.append(KeystoneClient::sizeWarnings(0, c.catalogBytes));
             }
             // Leave no live probe tokens behind? Revoking would add a
             // revocation_event per probe and grow the very table we watch, so

@@ -35,6 +35,8 @@ QJsonObject ProbeResult::toJson() const
     QJsonObject ks{{QStringLiteral("url"), endpoint},
                    {QStringLiteral("reachable"), reachable},
                    {QStringLiteral("version"), str(keystoneVersion)},
+                   {QStringLiteral("health"), str(health)},
+                   {QStringLiteral("regions"), QJsonArray::fromStringList(catalogRegions)},
                    {QStringLiteral("error"), str(endpointError)}};
     QJsonObject tok{{QStringLiteral("issue_ms"), opt(issueMs)},
                     {QStringLiteral("validate_ms"), opt(validateMs)},
@@ -70,6 +72,9 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.reachable = ks[u"reachable"].toBool();
     r.keystoneVersion = ks[u"version"].toString();
     r.endpointError = ks[u"error"].toString();
+    r.health = ks[u"health"].toString();
+    for (const QJsonValue &v : ks[u"regions"].toArray())
+        r.catalogRegions.append(v.toString());
     const QJsonObject tok = o[u"token"].toObject();
     r.issueMs = optD(tok[u"issue_ms"]);
     r.validateMs = optD(tok[u"validate_ms"]);

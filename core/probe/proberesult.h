@@ -23,6 +23,9 @@ struct ProbeResult
     bool reachable = false;
     QString keystoneVersion;
     QString endpointError;
+    // oslo.middleware /healthcheck: "ok", "failing", "absent" (not deployed) or empty (not asked)
+    QString health;
+    QStringList catalogRegions;
 
     // Token issue/validate
     std::optional<double> issueMs;

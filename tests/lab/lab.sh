@@ -90,7 +90,7 @@ declare -A PIDF=([mariadb]=$RUN/mariadbd.pid [postgres]=$RUN/postgres.pid [keyst
     [memcached]=$RUN/memcached.pid [sshd]=$RUN/sshd.pid [dbus]=$RUN/dbus.pid [keyring]=$RUN/keyring.pid)
 # what /proc/PID/cmdline must contain (env: = a line of /proc/PID/environ)
 declare -A PAT=([mariadb]=$MY_DATA [postgres]=$PG_DATA [keystone]=$RUN/uwsgi.pid
-    [memcached]=$RUN/memcached.pid [sshd]=$SSH_DIR/sshd_config [dbus]=$DBUS_SOCK
+    [memcached]=$RUN/memcached.pid [sshd]=$SSH_DIR/sshd_config [dbus]=$RUN/dbus-session.conf
     [keyring]="env:DBUS_SESSION_BUS_ADDRESS=$DBUS_ADDR")
 declare -A LABEL=([mariadb]=MariaDB [postgres]=PostgreSQL [keystone]=Keystone [memcached]=memcached
     [sshd]=sshd [dbus]=dbus-daemon [keyring]=gnome-keyring)
@@ -488,8 +488,25 @@ kr_env() { env -u DISPLAY -u WAYLAND_DISPLAY -u GNOME_KEYRING_CONTROL DBUS_SESSI
 start_dbus() {
     mkdir -p "$XDG_RT" "$KR_DATA"; chmod 700 "$XDG_RT" "$KR_DATA"
     rm -f "$DBUS_SOCK"
-    kr_env dbus-daemon --session --fork --address="$DBUS_ADDR" --print-pid >"${PIDF[dbus]}" 2>>"$LOGS/dbus.log" \
-        || die "dbus-daemon failed to start (see $LOGS/dbus.log)"
+    # A private session bus WITHOUT service activation: if the keyring daemon
+    # dies, clients must get an error, not a freshly activated, locked keyring
+    # that silently hides every stored secret.
+    cat >"$RUN/dbus-session.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>$DBUS_ADDR</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+    kr_env setsid dbus-daemon --config-file="$RUN/dbus-session.conf" --fork --print-pid >"${PIDF[dbus]}" \
+        2>>"$LOGS/dbus.log" </dev/null || die "dbus-daemon failed to start (see $LOGS/dbus.log)"
     wait_for 50 pid_of dbus >/dev/null || die "dbus-daemon pid $(cat "${PIDF[dbus]}") is not running"
 }
 keyring_works() {
@@ -498,7 +515,13 @@ keyring_works() {
 }
 start_keyring() {
     local p found=()
-    printf '%s' "$KEYRING_PASSWORD" | kr_env gnome-keyring-daemon --unlock --components=secrets \
+    # Keyring daemons on our bus that we did not record (e.g. left locked after
+    # a crash) would answer instead of ours: they go first.
+    for p in $(pgrep -x gnome-keyring-d || true); do
+        if matches_pid "$p" "${PAT[keyring]}"; then kill "$p" 2>/dev/null || true; fi
+    done
+    # setsid: the daemon must not die with the shell (or CI job) that started the lab.
+    printf '%s' "$KEYRING_PASSWORD" | kr_env setsid gnome-keyring-daemon --unlock --components=secrets \
         >>"$LOGS/keyring.log" 2>&1 || die "gnome-keyring-daemon --unlock failed (see $LOGS/keyring.log)"
     for p in $(pgrep -x gnome-keyring-d || true); do
         matches_pid "$p" "${PAT[keyring]}" && found+=("$p")
