@@ -15,6 +15,7 @@ ProbeScheduler::ProbeScheduler(SecretStore *secrets, QObject *parent)
     : QObject(parent)
     , m_secrets(secrets)
 {
+    m_pool.setMaxThreadCount(8);
 }
 
 ProbeScheduler::~ProbeScheduler() = default;
@@ -41,7 +42,7 @@ void ProbeScheduler::probe(const Profile &profile)
 void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets)
 {
     ++m_inFlight;
-    QtConcurrent::run([profile, secrets]() { return runProbe(profile, secrets); })
+    QtConcurrent::run(&m_pool, [profile, secrets]() { return runProbe(profile, secrets); })
         .then(this, [this, name = profile.name, generation](const ProbeResult &r) {
             --m_inFlight;
             if (m_generation.value(name) != generation)

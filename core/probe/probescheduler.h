@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QThreadPool>
 
 namespace turnstile {
 
@@ -34,6 +35,10 @@ private:
 
     SecretStore *m_secrets;
     QHash<QString, quint64> m_generation;
+    // Probes wait on the network, not the CPU: a pool of their own keeps one
+    // unreachable region (a 15 s timeout) from delaying every other region,
+    // which the 2-thread global pool on a 2-core box would do.
+    QThreadPool m_pool;
     int m_inFlight = 0;
 };
 

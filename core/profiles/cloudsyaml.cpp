@@ -28,6 +28,8 @@ struct Tr
 constexpr qint64 kMaxFileSize = 4 * 1024 * 1024;
 constexpr int kMaxNodes = 200000;
 constexpr int kMaxDepth = 64;
+// Aliases repeat text without repeating it in the file: count the text too.
+constexpr qint64 kMaxTextBytes = 4 * kMaxFileSize;
 
 QString fromStd(const std::string &s)
 {
@@ -61,6 +63,8 @@ public:
         case YAML::NodeType::Null:
             return QVariant();
         case YAML::NodeType::Scalar:
+            if (!countText(node))
+                return fail(node.Mark(), Tr::tr("the document is too large or too deeply nested."));
             return QVariant(fromStd(node.Scalar()));
         case YAML::NodeType::Sequence: {
             QVariantList list;
@@ -77,6 +81,9 @@ public:
             for (auto it = node.begin(); it != node.end(); ++it) {
                 if (!it->first.IsScalar())
                     return fail(it->first.Mark(), Tr::tr("a mapping key must be plain text."));
+                if (!countText(it->first))
+                    return fail(it->first.Mark(),
+                                Tr::tr("the document is too large or too deeply nested."));
                 const auto v = convert(it->second, depth + 1);
                 if (!v)
                     return std::nullopt;
@@ -89,6 +96,12 @@ public:
     }
 
 private:
+    bool countText(const YAML::Node &scalar)
+    {
+        m_textBytes += qint64(scalar.Scalar().size());
+        return m_textBytes <= kMaxTextBytes;
+    }
+
     std::optional<QVariant> fail(const YAML::Mark &mark, const QString &msg)
     {
         if (m_error.isEmpty())
@@ -99,6 +112,7 @@ private:
     QString m_source;
     QString m_error;
     int m_nodes = 0;
+    qint64 m_textBytes = 0;
 };
 
 struct ParsedDocument

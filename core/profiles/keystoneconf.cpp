@@ -201,9 +201,18 @@ public:
                 *foundSection = norm;
             if (foundKey)
                 *foundKey = key;
+            const int valueLine = m_ini.lines.value(norm).value(key).value(v.size() - 1);
             if (line)
-                *line = m_ini.lines.value(norm).value(key).value(v.size() - 1);
-            return substitute(norm, v.constLast(), 0);
+                *line = valueLine;
+            m_substitutionWork = 0;
+            QString value = substitute(norm, v.constLast(), 0);
+            if (m_substitutionWork > kMaxSubstitutionWork) {
+                fail(valueLine, Tr::tr("[%1] %2: its $-references expand to too much text (options "
+                                       "that refer to each other many times?).")
+                                    .arg(norm, key));
+                return std::nullopt;
+            }
+            return value;
         }
         return std::nullopt;
     }
@@ -276,7 +285,7 @@ public:
     }
 
 private:
-    void fail(int line, const QString &msg)
+    void fail(int line, const QString &msg) const
     {
         if (m_failed)
             return; // the first problem is the one worth reading
@@ -296,6 +305,7 @@ private:
     {
         if (!in.contains(u'$'))
             return in;
+        m_substitutionWork += in.size();
         QString out;
         out.reserve(in.size());
         auto isIdStart = [](QChar c) { return c == u'_' || (c.isLetter() && c.unicode() < 128); };
@@ -344,6 +354,7 @@ private:
                 continue;
             }
             out += *resolved;
+            m_substitutionWork += resolved->size();
             i = end;
         }
         return out;
@@ -352,6 +363,8 @@ private:
     std::optional<QString> lookup(const QString &section, const QString &name, int depth) const
     {
         if (depth > 8) // a = $b, b = $a: stop, leave it literal
+            return std::nullopt;
+        if (m_substitutionWork > kMaxSubstitutionWork) // raw() refuses the value
             return std::nullopt;
         QList<std::pair<QString, QString>> candidates;
         const qsizetype dot = name.indexOf(u'.');
@@ -369,7 +382,13 @@ private:
 
     const IniFile &m_ini;
     QString *m_error;
-    bool m_failed = false;
+    mutable bool m_failed = false;
+    // Characters substitute() has scanned and copied for the value raw() is
+    // reading (values without a '$' cost nothing).
+    // "a = $b$b$b..., b = $c$c$c..." expands exponentially with the depth;
+    // past this much work the value is refused instead of hanging.
+    static constexpr qsizetype kMaxSubstitutionWork = 256 * 1024;
+    mutable qsizetype m_substitutionWork = 0;
 };
 
 // True when `text` quotes a piece of the password: DatabaseUrl's messages

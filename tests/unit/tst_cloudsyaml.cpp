@@ -546,6 +546,34 @@ private slots:
         QVERIFY(!c.parse("clouds:\n  a: &loop [x, *loop]\n", u"loop.yaml"_s, &error));
         QVERIFY2(error.contains(u"too large"_s), qPrintable(error));
     }
+
+    void aliasesOfLongTextAreRefused()
+    {
+        // Found by fuzz_cloudsyaml: few nodes, but each alias repeats a long
+        // scalar; this 3 KB file used to take gigabytes (10^5 copies of 3000
+        // characters).
+        QByteArray yaml = "a: &a \"" + QByteArray(3000, 'x') + "\"\n";
+        for (char level = 'b'; level <= 'f'; ++level) {
+            const char prev = char(level - 1);
+            yaml += QByteArray(1, level) + ": &" + QByteArray(1, level) + " [";
+            for (int k = 0; k < 10; ++k)
+                yaml += (k ? ", *" : "*") + QByteArray(1, prev);
+            yaml += "]\n";
+        }
+        yaml += "clouds: {}\n";
+        CloudsYaml c;
+        QString error;
+        QVERIFY(!c.parse(yaml, u"bomb.yaml"_s, &error));
+        QVERIFY2(error.contains(u"too large"_s), qPrintable(error));
+        // The same as mapping keys.
+        QVERIFY(!c.parse("k: &k \"" + QByteArray(3000, 'k') + "\"\nm: &m {*k : 1}\n" +
+                             "n: &n [*m, *m, *m, *m, *m, *m, *m, *m, *m, *m]\n" +
+                             "o: &o [*n, *n, *n, *n, *n, *n, *n, *n, *n, *n]\n" +
+                             "p: &p [*o, *o, *o, *o, *o, *o, *o, *o, *o, *o]\n" +
+                             "q: [*p, *p, *p, *p, *p, *p, *p, *p, *p, *p]\nclouds: {}\n",
+                         u"keys.yaml"_s, &error));
+        QVERIFY2(error.contains(u"too large"_s), qPrintable(error));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCloudsYaml)

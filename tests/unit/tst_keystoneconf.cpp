@@ -1,5 +1,6 @@
 #include "profiles/keystoneconf.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -354,6 +355,36 @@ private slots:
         // A reference loop stays literal instead of recursing forever.
         const KeystoneConf loop = confOk("[fernet_tokens]\na = $b\nb = $a\nkey_repository = $a\n");
         QVERIFY(loop.fernetKeyRepository.contains(u'$'));
+    }
+
+    void dollarSubstitutionBombIsRefused()
+    {
+        // Found by fuzz_keystoneconf: each level refers to the one below ten
+        // times, so a 400-byte file expanded to 10^10 characters and hung.
+        QByteArray text = "[DEFAULT]\na0 = xxxxxxxxxxxxxxxx\n";
+        for (int i = 1; i <= 10; ++i)
+            text += "a" + QByteArray::number(i) + " = " +
+                    QByteArray("$a").append(QByteArray::number(i - 1)).repeated(10) + "\n";
+        text += "[database]\nconnection = $a10\n";
+        QElapsedTimer timer;
+        timer.start();
+        QString error;
+        const KeystoneConf c = KeystoneConf::fromIni(parseOk(text), &error);
+        QVERIFY2(error.contains(u"line 14: [database] connection"_s), qPrintable(error));
+        QVERIFY2(error.contains(u"too much text"_s), qPrintable(error));
+        QVERIFY(!c.databaseConnection);
+        QVERIFY(timer.elapsed() < 5000);
+        // A value referring to itself several times, as the fuzzer wrote it.
+        QVERIFY(!KeystoneConf::fromIni(parseOk("[database]\nconnection = $p$p$p\np = " +
+                                               QByteArray(600, 'p') + "$p$p$p\n"),
+                                       &error)
+                     .databaseConnection);
+        QVERIFY2(error.contains(u"too much text"_s), qPrintable(error));
+        // Ordinary nesting is untouched.
+        QCOMPARE(confOk("[DEFAULT]\na = x\nb = $a$a\nc = $b$b\n[database]\n"
+                        "connection = mysql://u:$c@h/db\n")
+                     .database.password,
+                 u"xxxx"_s);
     }
 
     void deprecatedConnectionNames()
