@@ -16,7 +16,7 @@ BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
             qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqt6sql6-mysql libqt6sql6-psql
             libqt6sql6-sqlite libgl1-mesa-dev libyaml-cpp-dev
             xvfb xauth x11-apps imagemagick poppler-utils
-            dpkg-dev file appstream desktop-file-utils)
+            dpkg-dev file appstream desktop-file-utils clang libclang-rt-14-dev)
 
 log() { printf '[dev %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -110,6 +110,9 @@ cmd_test() {
     phase_start "tests (asan+ubsan: unit and widgets)"
     ctest --preset asan -L unit -j2 || rc=$?
     phase_end "tests (asan+ubsan: unit and widgets)"
+    phase_start "fuzz (libFuzzer, bounded)"
+    "$ROOT/tests/fuzz/run-fuzz.sh" || rc=$?
+    phase_end "fuzz (libFuzzer, bounded)"
     log "all phases took $(( $(date +%s) - t0 )) s; exit $rc"
     return $rc
 }
