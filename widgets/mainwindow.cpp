@@ -4,6 +4,8 @@
 #include "overviewpage.h"
 #include "probe/probescheduler.h"
 #include "profileeditor.h"
+#include "profiles/profileimporter.h"
+#include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 
@@ -20,6 +22,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace turnstile {
 
@@ -80,6 +83,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         editProfile(current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current);
     });
     editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    profilesMenu->addAction(tr("&Import every cloud from clouds.yaml"), this, [this] { importAllClouds(); });
     profilesMenu->addAction(tr("&Remove profile…"), this, &MainWindow::removeProfile);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -239,6 +243,36 @@ void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &
     reloadProfiles();
     selectProfile(p.name);
     refresh();
+}
+
+void MainWindow::importAllClouds(const QString &path)
+{
+    statusBar()->showMessage(tr("Reading clouds.yaml…"));
+    QtConcurrent::run([path] { return importCloudsYaml(path, QString()); }).then(this, [this](const ImportResult &r) {
+        QStringList names;
+        QString error = r.error;
+        for (const ImportedCloud &c : r.clouds) {
+            bool existed = false;
+            const Profile base = m_profiles->profile(c.profile.name, &existed);
+            QString err;
+            if (!m_profiles->save(existed ? overlayIdentity(base, c.profile) : c.profile, &err)) {
+                error = err;
+                continue;
+            }
+            names.append(c.profile.name);
+            for (SecretKind k : kAllSecretKinds)
+                if (!c.secrets.get(k).isEmpty())
+                    m_secrets->write(c.profile.name, k, c.secrets.get(k), [](const SecretResult &) {});
+        }
+        reloadProfiles();
+        statusBar()->showMessage(names.isEmpty() ? error
+                                                 : tr("Imported %n profile(s) from %1.", nullptr, int(names.size()))
+                                                       .arg(r.sourceFile),
+                                 15000);
+        if (!r.warnings.isEmpty())
+            QMessageBox::information(this, tr("clouds.yaml"), r.warnings.join(u'\n'));
+        emit cloudsImported(names, error);
+    });
 }
 
 void MainWindow::removeProfile()

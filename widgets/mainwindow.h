@@ -37,6 +37,12 @@ public slots:
     // Opens the editor for a new profile (empty name) or an existing one.
     void editProfile(const QString &name = {});
     void removeProfile();
+    // Imports every cloud and region of a clouds.yaml as profiles (openstacksdk's
+    // search order when path is empty); emits cloudsImported when done.
+    void importAllClouds(const QString &path = {});
+
+signals:
+    void cloudsImported(const QStringList &profiles, const QString &error);
 
 protected:
     void closeEvent(class QCloseEvent *e) override;

@@ -6,6 +6,8 @@
 #include "profiletile.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -53,6 +55,31 @@ private slots:
         w.selectProfile(QStringLiteral("other"));
         QCOMPARE(w.overviewPage()->tiles().size(), 1);
         QCOMPARE(w.overviewModel()->profiles(), QStringList{QStringLiteral("other")});
+    }
+    void importsEveryCloudAndRegion()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        QFile yaml(dir.filePath(QStringLiteral("clouds.yaml")));
+        QVERIFY(yaml.open(QIODevice::WriteOnly));
+        // Plain literals: moc's tokenizer trips over "//" and braces inside raw strings.
+        yaml.write("clouds:\n"
+                   "  prod:\n"
+                   "    auth: {auth_url: 'http://127.0.0.1:1/v3', username: u, project_name: p}\n"
+                   "    regions: [RegionOne, RegionTwo]\n"
+                   "  staging:\n"
+                   "    auth: {auth_url: 'http://127.0.0.1:1/v3', username: u, project_name: p}\n");
+        yaml.close();
+        SecretStore secrets;
+        MainWindow w(&store, &secrets);
+        QSignalSpy done(&w, &MainWindow::cloudsImported);
+        w.importAllClouds(yaml.fileName());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
+        QCOMPARE(store.names(), (QStringList{QStringLiteral("prod-RegionOne"), QStringLiteral("prod-RegionTwo"),
+                                             QStringLiteral("staging")}));
+        QCOMPARE(store.profile(QStringLiteral("prod-RegionTwo")).regionName, QStringLiteral("RegionTwo"));
+        // Every region becomes a tile, probed at once.
+        QCOMPARE(w.overviewPage()->tiles().size(), 3);
     }
     void emptyStoreShowsHint()
     {
