@@ -1,0 +1,144 @@
+#include "history/decimate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+namespace turnstile {
+
+namespace {
+
+struct Grid
+{
+    quint64 from = 0; // as unsigned, so ts - from never overflows
+    quint64 span = 0;
+    quint64 width = 0;
+    bool valid = false;
+};
+
+Grid makeGrid(qint64 from, qint64 to, int buckets)
+{
+    Grid g;
+    if (to <= from || buckets <= 0)
+        return g;
+    g.from = quint64(from);
+    g.span = quint64(to) - quint64(from); // exact: to > from
+    const quint64 n = std::min<quint64>(quint64(buckets), g.span);
+    g.width = g.span / n + (g.span % n != 0 ? 1 : 0);
+    g.valid = true;
+    return g;
+}
+
+// Accumulates rows that arrive in time order; one open column at a time, so
+// memory does not depend on the number of columns.
+class Accumulator
+{
+public:
+    explicit Accumulator(const Grid &g) : m_grid(g) {}
+
+    void add(qint64 ts, double min, double max, double sum, qint64 count)
+    {
+        if (count <= 0 || !std::isfinite(min) || !std::isfinite(max))
+            return;
+        const quint64 offset = quint64(ts) - m_grid.from;
+        if (offset >= m_grid.span) // before from (wraps around) or at/after to
+            return;
+        const quint64 index = offset / m_grid.width;
+        if (!m_open || index != m_index) {
+            flush();
+            m_open = true;
+            m_index = index;
+            m_current = Bucket{qint64(m_grid.from + index * m_grid.width), min, max, 0, 0};
+        }
+        m_current.min = std::min(m_current.min, min);
+        m_current.max = std::max(m_current.max, max);
+        m_current.sum += sum;
+        m_current.count += count;
+    }
+
+    QList<Bucket> take()
+    {
+        flush();
+        return std::move(m_out);
+    }
+
+private:
+    void flush()
+    {
+        if (m_open)
+            m_out.append(m_current);
+        m_open = false;
+    }
+
+    Grid m_grid;
+    bool m_open = false;
+    quint64 m_index = 0;
+    Bucket m_current;
+    QList<Bucket> m_out;
+};
+
+// The accumulator needs time order. Sorted input is the normal case (every
+// store query is ORDER BY ts) and costs one pass; anything else is visited
+// through a stably sorted index instead of being rejected.
+template <typename T> std::vector<qsizetype> timeOrder(const QList<T> &in, bool *sorted)
+{
+    *sorted =
+        std::is_sorted(in.cbegin(), in.cend(), [](const T &a, const T &b) { return a.ts < b.ts; });
+    if (*sorted)
+        return {};
+    std::vector<qsizetype> order(size_t(in.size()));
+    std::iota(order.begin(), order.end(), qsizetype(0));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](qsizetype a, qsizetype b) { return in[a].ts < in[b].ts; });
+    return order;
+}
+
+template <typename T, typename Add>
+QList<Bucket> reduce(const QList<T> &in, qint64 from, qint64 to, int buckets, Add add)
+{
+    const Grid g = makeGrid(from, to, buckets);
+    if (!g.valid || in.isEmpty())
+        return {};
+    Accumulator acc(g);
+    bool sorted = false;
+    const std::vector<qsizetype> order = timeOrder(in, &sorted);
+    if (sorted) {
+        for (const T &row : in)
+            add(acc, row);
+    } else {
+        for (qsizetype i : order)
+            add(acc, in[i]);
+    }
+    return acc.take();
+}
+
+} // namespace
+
+qint64 decimationWidth(qint64 from, qint64 to, int buckets)
+{
+    const Grid g = makeGrid(from, to, buckets);
+    if (!g.valid)
+        return 0;
+    // Only a single column over nearly the whole qint64 range is this wide.
+    return g.width > quint64(std::numeric_limits<qint64>::max())
+               ? std::numeric_limits<qint64>::max()
+               : qint64(g.width);
+}
+
+QList<Bucket> decimateMinMax(const QList<Sample> &samples, qint64 from, qint64 to, int buckets)
+{
+    return reduce(samples, from, to, buckets, [](Accumulator &acc, const Sample &s) {
+        acc.add(s.ts, s.value, s.value, s.value, 1);
+    });
+}
+
+QList<Bucket> decimateMinMax(const QList<Bucket> &rows, qint64 from, qint64 to, int buckets)
+{
+    return reduce(rows, from, to, buckets, [](Accumulator &acc, const Bucket &b) {
+        acc.add(b.ts, b.min, b.max, b.sum, b.count);
+    });
+}
+
+} // namespace turnstile

@@ -1,0 +1,83 @@
+#include "history/historyconfig.h"
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace turnstile {
+
+namespace {
+// lupdate resolves Tr::tr() through this declaration to the "HistoryConfig" context.
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(HistoryConfig)
+};
+
+constexpr auto kGroup = "history";
+} // namespace
+
+QString HistoryConfig::defaultSqlitePath()
+{
+    // The override lets a cron collector and tests point at a file without
+    // touching the user's data directory.
+    const QString env = qEnvironmentVariable("TURNSTILE_HISTORY");
+    if (!env.isEmpty())
+        return env;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/turnstile/history.sqlite");
+}
+
+QString HistoryConfig::effectiveSqlitePath() const
+{
+    return sqlitePath.isEmpty() ? defaultSqlitePath() : sqlitePath;
+}
+
+QString HistoryConfig::validationError() const
+{
+    if (rawRetentionDays < 0 || minuteRetentionDays < 0 || hourRetentionDays < 0)
+        return Tr::tr("History retention must be a number of days, or 0 to keep forever.");
+    if (backend == Backend::PostgreSql && url.backend != DatabaseUrl::Backend::PostgreSql)
+        return Tr::tr(
+            "The shared history needs a PostgreSQL URL (postgresql://user@host/database).");
+    return {};
+}
+
+HistoryConfig HistoryConfig::fromSettings(QSettings &s)
+{
+    HistoryConfig c;
+    s.beginGroup(QLatin1String(kGroup));
+    if (s.value(QStringLiteral("backend")).toString() == u"postgresql") {
+        c.backend = Backend::PostgreSql;
+        c.url = DatabaseUrl::parse(s.value(QStringLiteral("url")).toString());
+        c.url.password.clear(); // a password pasted into the INI file is not honoured
+    }
+    c.sqlitePath = s.value(QStringLiteral("sqlitePath")).toString();
+    c.rawRetentionDays = s.value(QStringLiteral("rawRetentionDays"), c.rawRetentionDays).toInt();
+    c.minuteRetentionDays =
+        s.value(QStringLiteral("minuteRetentionDays"), c.minuteRetentionDays).toInt();
+    c.hourRetentionDays = s.value(QStringLiteral("hourRetentionDays"), c.hourRetentionDays).toInt();
+    s.endGroup();
+    return c;
+}
+
+void HistoryConfig::toSettings(QSettings &s) const
+{
+    s.beginGroup(QLatin1String(kGroup));
+    s.setValue(QStringLiteral("backend"), backend == Backend::PostgreSql
+                                              ? QStringLiteral("postgresql")
+                                              : QStringLiteral("sqlite"));
+    if (backend == Backend::PostgreSql)
+        s.setValue(QStringLiteral("url"), url.toString(false));
+    else
+        s.remove(QStringLiteral("url"));
+    if (sqlitePath.isEmpty())
+        s.remove(QStringLiteral("sqlitePath"));
+    else
+        s.setValue(QStringLiteral("sqlitePath"), sqlitePath);
+    s.setValue(QStringLiteral("rawRetentionDays"), rawRetentionDays);
+    s.setValue(QStringLiteral("minuteRetentionDays"), minuteRetentionDays);
+    s.setValue(QStringLiteral("hourRetentionDays"), hourRetentionDays);
+    s.endGroup();
+}
+
+} // namespace turnstile

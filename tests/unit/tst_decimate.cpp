@@ -1,0 +1,213 @@
+// The pure min/max decimation behind every history chart.
+#include "history/decimate.h"
+
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace turnstile;
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr qint64 kMin = std::numeric_limits<qint64>::min();
+constexpr qint64 kMax = std::numeric_limits<qint64>::max();
+
+Bucket single(qint64 ts, double v)
+{
+    return Bucket{ts, v, v, v, 1};
+}
+} // namespace
+
+class TestDecimate : public QObject
+{
+    Q_OBJECT
+private slots:
+    void emptyInputGivesNoBuckets()
+    {
+        QVERIFY(decimateMinMax(QList<Sample>{}, 0, 1000, 100).isEmpty());
+        QVERIFY(decimateMinMax(QList<Bucket>{}, 0, 1000, 100).isEmpty());
+    }
+
+    void degenerateRangeOrBudgetGivesNoBuckets()
+    {
+        const QList<Sample> s{{5, 1.0}};
+        QVERIFY(decimateMinMax(s, 10, 10, 100).isEmpty());
+        QVERIFY(decimateMinMax(s, 10, 0, 100).isEmpty());
+        QVERIFY(decimateMinMax(s, 0, 10, 0).isEmpty());
+        QVERIFY(decimateMinMax(s, 0, 10, -3).isEmpty());
+        QCOMPARE(decimationWidth(0, 10, 0), 0);
+    }
+
+    void fewerSamplesThanBucketsKeepsEverySample()
+    {
+        const QList<Sample> s{{0, 1.5}, {10, -2.0}, {500, 7.25}};
+        const QList<Bucket> b = decimateMinMax(s, 0, 1000, 1000); // width 1 s
+        QCOMPARE(b.size(), 3);
+        QCOMPARE(b[0], single(0, 1.5));
+        QCOMPARE(b[1], single(10, -2.0));
+        QCOMPARE(b[2], single(500, 7.25));
+    }
+
+    void widthIsCeilingAndNeverBelowOneSecond()
+    {
+        QCOMPARE(decimationWidth(0, 1000, 100), 10);
+        QCOMPARE(decimationWidth(0, 1001, 100), 11);
+        QCOMPARE(decimationWidth(0, 10, 1000), 1); // more pixels than seconds
+        QCOMPARE(decimationWidth(0, 30 * 86400, 1600), 1620);
+    }
+
+    void aSingleSpikeSurvives()
+    {
+        // A day of flat one-second samples with one spike and one dip:
+        // 86,400 samples into 100 columns must keep both extremes.
+        QList<Sample> s;
+        s.reserve(86400);
+        for (qint64 t = 0; t < 86400; ++t)
+            s.append({t, 10.0});
+        s[40000].value = 1e6;
+        s[70001].value = -5;
+        const QList<Bucket> b = decimateMinMax(s, 0, 86400, 100);
+        QCOMPARE(b.size(), 100);
+        double hi = -kInf, lo = kInf;
+        qint64 total = 0;
+        for (const Bucket &x : b) {
+            hi = std::max(hi, x.max);
+            lo = std::min(lo, x.min);
+            total += x.count;
+            QVERIFY(x.min <= x.avg() && x.avg() <= x.max);
+        }
+        QCOMPARE(hi, 1e6);
+        QCOMPARE(lo, -5.0);
+        QCOMPARE(total, qint64(86400));
+        // ... in the right column (width 864 s)
+        QCOMPARE(b[40000 / 864].max, 1e6);
+        QCOMPARE(b[70001 / 864].min, -5.0);
+    }
+
+    void bucketBoundaries()
+    {
+        // [0, 100) in 10 columns of 10 s: a sample at 9 is column 0, at 10
+        // column 1, at 99 column 9; from is inclusive, to exclusive.
+        const QList<Sample> s{{-1, 100}, {0, 1}, {9, 2}, {10, 3}, {99, 4}, {100, 200}};
+        const QList<Bucket> b = decimateMinMax(s, 0, 100, 10);
+        QCOMPARE(b.size(), 3);
+        QCOMPARE(b[0], (Bucket{0, 1, 2, 3, 2}));
+        QCOMPARE(b[1], single(10, 3));
+        QCOMPARE(b[2], single(90, 4));
+    }
+
+    void columnStartsFollowFrom()
+    {
+        // Column starts are from + i * width, also for a negative or odd from.
+        const QList<Sample> s{{-7, 1}, {-3, 2}, {5, 3}};
+        const QList<Bucket> b = decimateMinMax(s, -7, 8, 3); // width 5: [-7,-2) [-2,3) [3,8)
+        QCOMPARE(b.size(), 2);
+        QCOMPARE(b[0], (Bucket{-7, 1, 2, 3, 2}));
+        QCOMPARE(b[1], single(3, 3));
+    }
+
+    void unsortedInputIsHandled()
+    {
+        QList<Sample> sorted;
+        for (int i = 0; i < 5000; ++i)
+            sorted.append({qint64(i) * 3, std::sin(i / 50.0) * 100});
+        QList<Sample> shuffled = sorted;
+        QRandomGenerator rng(42);
+        for (qsizetype i = shuffled.size() - 1; i > 0; --i)
+            shuffled.swapItemsAt(i, qsizetype(rng.bounded(quint32(i + 1))));
+        QVERIFY(shuffled != sorted);
+        const QList<Bucket> a = decimateMinMax(sorted, 0, 15000, 77);
+        const QList<Bucket> b = decimateMinMax(shuffled, 0, 15000, 77);
+        QCOMPARE(b.size(), a.size());
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            QCOMPARE(b[i].ts, a[i].ts);
+            QCOMPARE(b[i].min, a[i].min);
+            QCOMPARE(b[i].max, a[i].max);
+            QCOMPARE(b[i].count, a[i].count);
+            QVERIFY(qFuzzyCompare(b[i].sum + 1e9, a[i].sum + 1e9)); // summation order differs
+        }
+        for (qsizetype i = 1; i < b.size(); ++i)
+            QVERIFY(b[i - 1].ts < b[i].ts);
+    }
+
+    void nanAndInfinityAreGaps()
+    {
+        const QList<Sample> s{{0, kNaN},  {1, 5},     {2, kNaN}, {3, -kInf},
+                              {10, kNaN}, {11, kInf}, {20, 7}};
+        const QList<Bucket> b = decimateMinMax(s, 0, 30, 3);
+        QCOMPARE(b.size(), 2); // [10, 20) has nothing finite
+        QCOMPARE(b[0], single(0, 5));
+        QCOMPARE(b[1], single(20, 7));
+        QVERIFY(!std::isnan(b[0].avg()));
+        QVERIFY(std::isnan(Bucket{}.avg()));
+    }
+
+    void extremeRangesDoNotOverflow()
+    {
+        const QList<Sample> s{{kMin, 1}, {0, 2}, {kMax - 1, 3}};
+        const QList<Bucket> b = decimateMinMax(s, kMin, kMax, 4);
+        QCOMPARE(b.size(), 3);
+        QCOMPARE(b[0].ts, kMin);
+        QCOMPARE(b[0].max, 1.0);
+        QCOMPARE(b[1].max, 2.0);
+        QCOMPARE(b[2].max, 3.0);
+        QVERIFY(b[2].ts <= kMax - 1);
+        QCOMPARE(decimateMinMax(s, kMin, kMax, 1).size(), 1);
+        QCOMPARE(decimationWidth(kMin, kMax, 1), kMax);
+        // A huge budget over a small range: at most one column per second,
+        // and no allocation proportional to the budget.
+        QCOMPARE(
+            decimateMinMax(QList<Sample>{{5, 1}}, 0, 10, std::numeric_limits<int>::max()).size(),
+            1);
+    }
+
+    void rowsMergeWeightedByCount()
+    {
+        // Pre-aggregated rows (rollups) merge min/max/sum/count; the mean is
+        // weighted by the number of samples, not the number of rows.
+        const QList<Bucket> rows{{0, 1, 3, 20, 10}, {60, -4, 2, 0, 2}, {120, 5, 5, 5, 1}};
+        const QList<Bucket> b = decimateMinMax(rows, 0, 180, 1);
+        QCOMPARE(b.size(), 1);
+        QCOMPARE(b[0], (Bucket{0, -4, 5, 25, 13}));
+        QCOMPARE(b[0].avg(), 25.0 / 13);
+    }
+
+    void emptyOrNonFiniteRowsAreIgnored()
+    {
+        const QList<Bucket> rows{{0, 1, 1, 1, 0}, {10, kNaN, 2, 2, 1}, {20, 3, 3, 3, 1}};
+        const QList<Bucket> b = decimateMinMax(rows, 0, 30, 3);
+        QCOMPARE(b.size(), 1);
+        QCOMPARE(b[0], single(20, 3));
+    }
+
+    void neverMoreThanTheBudget_data()
+    {
+        QTest::addColumn<qint64>("span");
+        QTest::addColumn<int>("budget");
+        QTest::newRow("exact") << qint64(1000) << 100;
+        QTest::newRow("remainder") << qint64(1001) << 100;
+        QTest::newRow("prime") << qint64(9973) << 97;
+        QTest::newRow("budget > span") << qint64(50) << 1600;
+        QTest::newRow("month/1600") << qint64(30 * 86400) << 1600;
+    }
+    void neverMoreThanTheBudget()
+    {
+        QFETCH(qint64, span);
+        QFETCH(int, budget);
+        QList<Sample> s;
+        for (qint64 t = 0; t < span; t += std::max<qint64>(1, span / 20000))
+            s.append({t, double(t % 17)});
+        const QList<Bucket> b = decimateMinMax(s, 0, span, budget);
+        QVERIFY(b.size() <= budget);
+        qint64 total = 0;
+        for (const Bucket &x : b)
+            total += x.count;
+        QCOMPARE(total, qint64(s.size()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDecimate)
+#include "tst_decimate.moc"
