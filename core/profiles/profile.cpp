@@ -81,6 +81,8 @@ QJsonObject Profile::toJson() const
     o[u"key_repositories"] = toArray(keyRepositories);
     o[u"memcached_servers"] = toArray(memcachedServers);
     o[u"keystone_conf"] = keystoneConfPath;
+    if (!thresholds.isEmpty())
+        o[u"thresholds"] = thresholds;
     o[u"read_only"] = readOnly;
     o[u"production"] = production;
     o[u"allow_plaintext_secrets"] = allowPlaintextSecrets;
@@ -117,6 +119,7 @@ Profile Profile::fromJson(const QJsonObject &o)
     p.keyRepositories = toStringList(o[u"key_repositories"]);
     p.memcachedServers = toStringList(o[u"memcached_servers"]);
     p.keystoneConfPath = o[u"keystone_conf"].toString();
+    p.thresholds = o[u"thresholds"].toObject();
     p.readOnly = o[u"read_only"].toBool();
     p.production = o[u"production"].toBool();
     p.allowPlaintextSecrets = o[u"allow_plaintext_secrets"].toBool();

@@ -57,6 +57,10 @@ struct Profile
     // Optional keystone.conf location on this workstation
     QString keystoneConfPath;
 
+    // Per-profile threshold overrides: {"metric": {"warn": x, "critical": y}}
+    // (growth rules are keyed "metric/day"). Defaults in health/thresholds.
+    QJsonObject thresholds;
+
     // Guards
     bool readOnly = false;   // no guarded action may run against this profile
     bool production = false; // benchmarks ask for a typed confirmation

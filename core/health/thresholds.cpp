@@ -1,0 +1,154 @@
+#include "health/thresholds.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(Thresholds)
+};
+
+using K = ThresholdRule::Kind;
+
+QString fragment(const ThresholdRule &r, double value, const QHash<QString, double> &latest)
+{
+    const QLocale loc;
+    const qint64 n = qint64(value);
+    if (r.metric == u"keystone.up")
+        return Tr::tr("Keystone does not answer");
+    if (r.metric == u"validate.ms")
+        return value >= 1000 ? Tr::tr("token validation takes %1 s").arg(loc.toString(value / 1000, 'f', 1))
+                             : Tr::tr("token validation takes %1 ms").arg(loc.toString(value, 'f', 0));
+    if (r.metric == u"issue.ms")
+        return Tr::tr("issuing a token takes %1 ms").arg(loc.toString(value, 'f', 0));
+    if (r.metric == u"revocation_event.rows")
+        return Tr::tr("revocation_event has %1 rows").arg(loc.toString(n));
+    if (r.metric == u"revocation_event.obsolete")
+        return Tr::tr("%1 of %2 revocation events are obsolete")
+            .arg(loc.toString(n), loc.toString(qint64(latest.value(r.denominator))));
+    if (r.metric == u"revocation_event.wide")
+        return Tr::tr("%1 user-, project- or domain-wide revocation events are scanned on every validation")
+            .arg(loc.toString(n));
+    if (r.metric == u"token.expired")
+        return Tr::tr("the token table holds %1 expired rows").arg(loc.toString(n));
+    if (r.kind == K::GrowthPerDay)
+        return Tr::tr("%1 grows by %2 rows a day").arg(r.metric.section(u'.', 0, -2), loc.toString(n));
+    if (r.metric == u"memcached.hit_ratio")
+        return Tr::tr("the memcached hit ratio is %1%").arg(loc.toString(value * 100, 'f', 0));
+    if (r.metric == u"users.locked")
+        return Tr::tr("%n user(s) locked out", nullptr, int(n));
+    if (r.metric == u"catalog.bytes")
+        return Tr::tr("the catalog is %1 bytes").arg(loc.toString(n));
+    return Tr::tr("%1 is %2").arg(r.metric, loc.toString(value));
+}
+} // namespace
+
+QList<ThresholdRule> defaultThresholds()
+{
+    return {
+        {QStringLiteral("keystone.up"), K::Below, 1, 1, {}, 0},
+        {QStringLiteral("validate.ms"), K::Above, 500, 1500, {}, 0},
+        {QStringLiteral("issue.ms"), K::Above, 2000, 5000, {}, 0},
+        {QStringLiteral("revocation_event.rows"), K::Above, 1000, 10000, {}, 0},
+        {QStringLiteral("revocation_event.obsolete"), K::ShareOf, 0.5, 0.9, QStringLiteral("revocation_event.rows"), 100},
+        {QStringLiteral("revocation_event.wide"), K::Above, 100, 1000, {}, 0},
+        {QStringLiteral("token.expired"), K::Above, 1000000, 10000000, {}, 0},
+        {QStringLiteral("token.live"), K::GrowthPerDay, 100000, 1000000, {}, 0},
+        {QStringLiteral("revocation_event.rows"), K::GrowthPerDay, 1000, 10000, {}, 0},
+        {QStringLiteral("memcached.hit_ratio"), K::Below, 0.8, 0.5, {}, 0},
+        {QStringLiteral("users.locked"), K::Above, 5, 20, {}, 0},
+        {QStringLiteral("catalog.bytes"), K::Above, 4096, 8192, {}, 0},
+    };
+}
+
+QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
+{
+    QList<ThresholdRule> rules = defaultThresholds();
+    for (ThresholdRule &r : rules) {
+        const QString key = r.kind == K::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric;
+        const QJsonObject o = overrides.value(key).toObject();
+        if (o.contains(u"warn"))
+            r.warn = o.value(u"warn").toDouble();
+        if (o.contains(u"critical"))
+            r.critical = o.value(u"critical").toDouble();
+    }
+    return rules;
+}
+
+HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules, const QHash<QString, double> &latest,
+                             const QHash<QString, double> &growthPerDay)
+{
+    HealthVerdict v;
+    QStringList critical, warning;
+    bool anyValue = false;
+    for (const ThresholdRule &r : rules) {
+        double value = 0;
+        double compared = 0;
+        switch (r.kind) {
+        case K::Above:
+        case K::Below:
+            if (!latest.contains(r.metric))
+                continue;
+            value = compared = latest.value(r.metric);
+            break;
+        case K::GrowthPerDay:
+            if (!growthPerDay.contains(r.metric))
+                continue;
+            value = compared = growthPerDay.value(r.metric);
+            break;
+        case K::ShareOf: {
+            if (!latest.contains(r.metric) || !latest.contains(r.denominator))
+                continue;
+            const double denom = latest.value(r.denominator);
+            if (denom < std::max(1.0, r.minDenominator))
+                continue;
+            value = latest.value(r.metric);
+            compared = value / denom;
+            break;
+        }
+        }
+        anyValue = true;
+        const bool below = r.kind == K::Below;
+        const bool crit = below ? compared < r.critical : compared > r.critical;
+        const bool warn = below ? compared < r.warn : compared > r.warn;
+        if (!crit && !warn)
+            continue;
+        // GrowthPerDay needs the fragment to know it is a rate.
+        ThresholdRule shown = r;
+        (crit ? critical : warning).append(fragment(shown, value, latest));
+        v.triggered.append(r.metric);
+    }
+    if (!anyValue) {
+        v.level = HealthLevel::Unknown;
+        v.reason = Tr::tr("No figures yet.");
+        return v;
+    }
+    v.level = !critical.isEmpty() ? HealthLevel::Critical : !warning.isEmpty() ? HealthLevel::Warning : HealthLevel::Ok;
+    const QStringList all = critical + warning;
+    if (!all.isEmpty()) {
+        QString s = all.join(QStringLiteral("; "));
+        s[0] = s[0].toUpper();
+        v.reason = s + u'.';
+    }
+    return v;
+}
+
+QString healthLevelName(HealthLevel l)
+{
+    switch (l) {
+    case HealthLevel::Ok:
+        return QStringLiteral("ok");
+    case HealthLevel::Warning:
+        return QStringLiteral("warning");
+    case HealthLevel::Critical:
+        return QStringLiteral("critical");
+    case HealthLevel::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+} // namespace turnstile
