@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "historycommands.h"
 #include "probe/prober.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
@@ -41,7 +42,10 @@ int Cli::usage()
     m_err << Tr::tr("Usage: turnstilectl COMMAND [OPTIONS]\n"
                 "\n"
                 "Commands:\n"
-                "  probe --profile NAME [--json]     version, issue/validate timings, table counts\n"
+                "  probe --profile NAME|--cloud NAME [--json]   version, health, timings, sizes, table counts\n"
+                "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
+                "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
+                "  thresholds --profile NAME [--json]\n"
                 "  profiles list|show NAME|remove NAME|path\n"
                 "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf PATH\n"
                 "                  [--profile NAME]\n"
@@ -73,8 +77,31 @@ int Cli::run(const QStringList &args)
         return cmdProbe(rest);
     if (cmd == u"profiles")
         return cmdProfiles(rest);
+    HistoryCommands history(*this, m_out, m_err);
+    if (cmd == u"collect")
+        return history.collect(rest);
+    if (cmd == u"history")
+        return history.history(rest);
+    if (cmd == u"thresholds")
+        return history.thresholds(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
+}
+
+int Cli::resolveProfile(const QString &name, Profile *profile, Secrets *secrets, bool quiet)
+{
+    ProfileStore store;
+    bool found = false;
+    *profile = store.profile(name, &found);
+    if (!found) {
+        m_err << Tr::tr("turnstilectl: no profile named \"%1\" in %2 (known: %3).")
+                     .arg(name, store.fileName(),
+                          store.names().isEmpty() ? Tr::tr("none") : store.names().join(QStringLiteral(", ")))
+              << Qt::endl;
+        return Config;
+    }
+    loadSecrets(*profile, secrets, quiet);
+    return Ok;
 }
 
 QString Cli::promptSecret(const QString &label)

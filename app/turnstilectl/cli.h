@@ -24,6 +24,9 @@ public:
 
     Cli(QTextStream &out, QTextStream &err);
     int run(const QStringList &args);
+    // A stored profile and its secrets (keychain, then environment, then a
+    // prompt). Prints the reason and returns an exit code when it fails.
+    int resolveProfile(const QString &name, Profile *profile, Secrets *secrets, bool quiet);
 
 private:
     int cmdProbe(const QStringList &args);

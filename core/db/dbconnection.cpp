@@ -62,6 +62,11 @@ bool DbConnection::open()
             options << QStringLiteral("UNIX_SOCKET=%1").arg(m_url.unixSocket);
     } else if (m_url.backend == DatabaseUrl::Backend::PostgreSql) {
         options << QStringLiteral("connect_timeout=%1").arg(m_timeout);
+        // libpq has no read timeout: keepalives and tcp_user_timeout make a
+        // server that silently stops answering fail instead of hanging a worker.
+        options << QStringLiteral("keepalives=1") << QStringLiteral("keepalives_idle=15")
+                << QStringLiteral("keepalives_interval=5") << QStringLiteral("keepalives_count=3")
+                << QStringLiteral("tcp_user_timeout=%1").arg(std::max(30, m_timeout * 6) * 1000);
         if (!m_url.unixSocket.isEmpty())
             db.setHostName(m_url.unixSocket);
     }

@@ -17,8 +17,22 @@ QString tableName(KeystoneTable t)
         return QStringLiteral("local_user");
     case KeystoneTable::User:
         return QStringLiteral("user");
+    case KeystoneTable::AlembicVersion:
+        return QStringLiteral("alembic_version");
+    case KeystoneTable::MigrateVersion:
+        return QStringLiteral("migrate_version");
+    case KeystoneTable::UserOption:
+        return QStringLiteral("user_option");
     }
     return {};
+}
+
+QList<KeystoneTable> allKeystoneTables()
+{
+    return {
+        KeystoneTable::Token,          KeystoneTable::RevocationEvent, KeystoneTable::Trust,
+        KeystoneTable::Password,       KeystoneTable::LocalUser,       KeystoneTable::User,
+        KeystoneTable::AlembicVersion, KeystoneTable::MigrateVersion,  KeystoneTable::UserOption};
 }
 
 } // namespace turnstile

@@ -1,13 +1,28 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 namespace turnstile {
 
 // The Keystone tables Turnstile reads. SQL identifiers come only from this
 // closed list, never from user input.
-enum class KeystoneTable { Token, RevocationEvent, Trust, Password, LocalUser, User };
+enum class KeystoneTable
+{
+    Token,
+    RevocationEvent,
+    Trust,
+    Password,
+    LocalUser,
+    User,
+    // Schema bookkeeping and options, read by the database inspectors.
+    AlembicVersion, // Yoga and later
+    MigrateVersion, // sqlalchemy-migrate, before Yoga
+    UserOption,     // per-user exemptions (lockout, password expiry, inactivity)
+};
 
 QString tableName(KeystoneTable t);
+// Every value of KeystoneTable, in declaration order.
+QList<KeystoneTable> allKeystoneTables();
 
 } // namespace turnstile

@@ -1,0 +1,296 @@
+#include "historycommands.h"
+
+#include "cli.h"
+#include "collector/collector.h"
+#include "health/thresholds.h"
+#include "history/historyconfig.h"
+#include "history/historystore.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+#include "util/duration.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QSettings>
+#include <QThread>
+
+#include <csignal>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+};
+
+volatile std::sig_atomic_t s_stop = 0;
+void onSignal(int)
+{
+    s_stop = 1;
+}
+
+// The history store named in the shared settings (the GUI writes the same
+// group), with the PostgreSQL password from the keychain or the environment.
+bool openStore(HistoryStore &store, QTextStream &err)
+{
+    QSettings settings(QStringLiteral("turnstile"), QStringLiteral("turnstile"));
+    HistoryConfig config = HistoryConfig::fromSettings(settings);
+    if (config.backend == HistoryConfig::Backend::PostgreSql) {
+        config.password = qEnvironmentVariable("TURNSTILE_HISTORY_PASSWORD");
+        if (config.password.isEmpty()) {
+            SecretStore keychain;
+            const SecretResult r = keychain.readBlocking(QStringLiteral("_history"), SecretKind::DatabasePassword);
+            if (r.ok)
+                config.password = r.value;
+        }
+    }
+    if (!store.open(config)) {
+        err << store.error() << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+HistoryCommands::HistoryCommands(Cli &cli, QTextStream &out, QTextStream &err)
+    : m_cli(cli)
+    , m_out(out)
+    , m_err(err)
+{
+}
+
+int HistoryCommands::collect(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Tr::tr("Sample a profile into the history store (for cron or a systemd timer)."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to sample."), QStringLiteral("NAME"));
+    QCommandLineOption onceOpt(QStringLiteral("once"), Tr::tr("Sample once and exit (the default)."));
+    QCommandLineOption intervalOpt(QStringLiteral("interval"), Tr::tr("Keep sampling at this interval, e.g. 60s."),
+                                   QStringLiteral("DURATION"));
+    QCommandLineOption exactOpt(QStringLiteral("exact"), Tr::tr("Also take the exact (hourly) figures now."));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print what was written as JSON."));
+    parser.addOptions({profileOpt, onceOpt, intervalOpt, exactOpt, jsonOpt});
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (!parser.isSet(profileOpt) || (parser.isSet(onceOpt) && parser.isSet(intervalOpt))) {
+        m_err << Tr::tr("turnstilectl collect: give --profile NAME and at most one of --once or --interval.") << Qt::endl;
+        return Cli::Usage;
+    }
+    CollectOptions options;
+    bool loop = false;
+    if (parser.isSet(intervalOpt)) {
+        QString err;
+        const std::optional<qint64> secs = parseDuration(parser.value(intervalOpt), &err);
+        if (!secs || *secs < 10) {
+            m_err << (secs ? Tr::tr("turnstilectl collect: the interval must be at least 10 s.") : err) << Qt::endl;
+            return Cli::Usage;
+        }
+        options.intervalSec = int(*secs);
+        loop = true;
+    }
+    options.forceExact = parser.isSet(exactOpt);
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true); rc != Cli::Ok)
+        return rc;
+    HistoryStore store;
+    if (!openStore(store, m_err))
+        return Cli::Config;
+
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    int rc = Cli::Ok;
+    do {
+        const CollectResult r = collectOnce(profile, secrets, store, options);
+        options.forceExact = false;
+        if (!r.storeError.isEmpty()) {
+            m_err << r.storeError << Qt::endl;
+            rc = Cli::Problem;
+        }
+        for (const QString &u : r.unavailable)
+            m_err << Tr::tr("unavailable: %1").arg(u) << Qt::endl;
+        if (parser.isSet(jsonOpt)) {
+            QJsonObject metrics;
+            for (const auto &[key, sample] : r.samples)
+                metrics.insert(key.metric, sample.value);
+            m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("profile"), r.profile},
+                                                                 {QStringLiteral("ts"), r.slot},
+                                                                 {QStringLiteral("written"), r.written},
+                                                                 {QStringLiteral("metrics"), metrics}})
+                                           .toJson(QJsonDocument::Compact))
+                  << Qt::endl;
+        } else {
+            m_out << Tr::tr("%1: %2 figures at %3, %4 new in %5")
+                         .arg(r.profile)
+                         .arg(r.samples.size())
+                         .arg(QDateTime::fromSecsSinceEpoch(r.slot, Qt::UTC).toString(Qt::ISODate))
+                         .arg(std::max(0, r.written))
+                         .arg(store.location())
+                  << Qt::endl;
+        }
+        store.maintain(QDateTime::currentSecsSinceEpoch());
+        if (!loop)
+            break;
+        // Sleep to the next slot in short steps so SIGTERM ends the loop promptly.
+        const qint64 next = r.slot + options.intervalSec;
+        while (!s_stop && QDateTime::currentSecsSinceEpoch() < next)
+            QThread::msleep(200);
+    } while (!s_stop);
+    return rc;
+}
+
+int HistoryCommands::history(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Tr::tr("Print a metric's history, reduced to a number of points."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME"));
+    QCommandLineOption metricOpt(QStringLiteral("metric"), Tr::tr("Metric (omit to list them)."), QStringLiteral("NAME"));
+    QCommandLineOption rangeOpt(QStringLiteral("range"), Tr::tr("How far back, e.g. 24h or 7d."), QStringLiteral("DURATION"),
+                                QStringLiteral("7d"));
+    QCommandLineOption pointsOpt(QStringLiteral("points"), Tr::tr("At most this many points (min/max per bucket)."),
+                                 QStringLiteral("N"), QStringLiteral("800"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
+    QCommandLineOption csvOpt(QStringLiteral("csv"), Tr::tr("Print CSV."));
+    parser.addOptions({profileOpt, metricOpt, rangeOpt, pointsOpt, jsonOpt, csvOpt});
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (!parser.isSet(profileOpt)) {
+        m_err << Tr::tr("turnstilectl history: --profile NAME is required.") << Qt::endl;
+        return Cli::Usage;
+    }
+    QString err;
+    const std::optional<qint64> range = parseDuration(parser.value(rangeOpt), &err);
+    bool pointsOk = false;
+    const int points = parser.value(pointsOpt).toInt(&pointsOk);
+    if (!range || !pointsOk || points < 1 || points > 100000) {
+        m_err << (range ? Tr::tr("turnstilectl history: --points must be between 1 and 100000.") : err) << Qt::endl;
+        return Cli::Usage;
+    }
+    HistoryStore store;
+    if (!openStore(store, m_err))
+        return Cli::Config;
+    const QString profile = parser.value(profileOpt);
+    if (!parser.isSet(metricOpt)) {
+        const auto keys = store.seriesKeys(profile);
+        if (!keys) {
+            m_err << store.error() << Qt::endl;
+            return Cli::Problem;
+        }
+        for (const SeriesKey &k : *keys)
+            m_out << k.metric << Qt::endl;
+        return Cli::Ok;
+    }
+    const SeriesKey key{profile, parser.value(metricOpt)};
+    if (!key.isValid()) {
+        m_err << key.validationError() << Qt::endl;
+        return Cli::Usage;
+    }
+    const qint64 to = QDateTime::currentSecsSinceEpoch();
+    const std::optional<DecimatedSeries> series = store.query(key, to - *range, to, points);
+    if (!series) {
+        m_err << store.error() << Qt::endl;
+        return Cli::Problem;
+    }
+    if (parser.isSet(csvOpt)) {
+        m_out << "time,min,max,avg,count" << Qt::endl;
+        for (const Bucket &b : series->buckets)
+            m_out << QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) << u',' << b.min << u','
+                  << b.max << u',' << b.avg() << u',' << b.count << Qt::endl;
+        return Cli::Ok;
+    }
+    if (parser.isSet(jsonOpt)) {
+        QJsonArray arr;
+        for (const Bucket &b : series->buckets)
+            arr.append(QJsonObject{{QStringLiteral("ts"), b.ts},
+                                   {QStringLiteral("min"), b.min},
+                                   {QStringLiteral("max"), b.max},
+                                   {QStringLiteral("avg"), b.avg()},
+                                   {QStringLiteral("count"), b.count}});
+        m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("profile"), profile},
+                                                             {QStringLiteral("metric"), key.metric},
+                                                             {QStringLiteral("from"), to - *range},
+                                                             {QStringLiteral("to"), to},
+                                                             {QStringLiteral("bucket_seconds"), series->bucketSeconds},
+                                                             {QStringLiteral("points"), arr}})
+                                       .toJson(QJsonDocument::Indented));
+        return Cli::Ok;
+    }
+    const QLocale loc;
+    for (const Bucket &b : series->buckets)
+        m_out << QDateTime::fromSecsSinceEpoch(b.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << u'\t'
+              << loc.toString(b.min) << u'\t' << loc.toString(b.max) << Qt::endl;
+    return Cli::Ok;
+}
+
+int HistoryCommands::thresholds(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Tr::tr("Show the thresholds of a profile and its current verdict."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
+    parser.addOptions({profileOpt, jsonOpt});
+    if (!parser.parse(args) || !parser.isSet(profileOpt)) {
+        m_err << Tr::tr("turnstilectl thresholds: --profile NAME is required.") << Qt::endl;
+        return Cli::Usage;
+    }
+    ProfileStore profiles;
+    bool found = false;
+    const Profile p = profiles.profile(parser.value(profileOpt), &found);
+    if (!found) {
+        m_err << Tr::tr("turnstilectl thresholds: no profile named \"%1\".").arg(parser.value(profileOpt)) << Qt::endl;
+        return Cli::Config;
+    }
+    HistoryStore store;
+    if (!openStore(store, m_err))
+        return Cli::Config;
+    const QList<ThresholdRule> rules = effectiveThresholds(p.thresholds);
+    QHash<QString, double> latest, growth;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (const ThresholdRule &r : rules) {
+        for (const QString &m : {r.metric, r.denominator}) {
+            if (m.isEmpty() || latest.contains(m))
+                continue;
+            if (const auto s = store.latest(SeriesKey{p.name, m}); s && now - s->ts < 3 * 3600)
+                latest.insert(m, s->value);
+        }
+        if (r.kind == ThresholdRule::Kind::GrowthPerDay) {
+            const auto day = store.samples(SeriesKey{p.name, r.metric}, now - 86400, now);
+            if (day && day->size() >= 2 && day->last().ts > day->first().ts)
+                growth.insert(r.metric, (day->last().value - day->first().value) * 86400.0
+                                            / double(day->last().ts - day->first().ts));
+        }
+    }
+    const HealthVerdict v = evaluateHealth(rules, latest, growth);
+    if (parser.isSet(jsonOpt)) {
+        QJsonArray arr;
+        for (const ThresholdRule &r : rules)
+            arr.append(QJsonObject{{QStringLiteral("metric"), r.metric},
+                                   {QStringLiteral("warn"), r.warn},
+                                   {QStringLiteral("critical"), r.critical},
+                                   {QStringLiteral("latest"), latest.contains(r.metric) ? QJsonValue(latest.value(r.metric))
+                                                                                       : QJsonValue()}});
+        m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("status"), healthLevelName(v.level)},
+                                                             {QStringLiteral("reason"), v.reason},
+                                                             {QStringLiteral("rules"), arr}})
+                                       .toJson(QJsonDocument::Indented));
+    } else {
+        m_out << healthLevelName(v.level) << u'\t' << v.reason << Qt::endl;
+    }
+    return v.level == HealthLevel::Critical || v.level == HealthLevel::Warning ? Cli::Problem : Cli::Ok;
+}
+
+} // namespace turnstile

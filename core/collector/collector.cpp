@@ -1,0 +1,184 @@
+#include "collector/collector.h"
+
+#include "db/dbconnection.h"
+#include "db/keystoneinspector.h"
+#include "history/historystore.h"
+#include "probe/prober.h"
+#include "profiles/keystoneconf.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QRegularExpression>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(Collector)
+};
+
+// Schema and table names come from the server; in metric names they are
+// reduced to the metric alphabet, never used as SQL.
+QString metricPart(const QString &name)
+{
+    static const QRegularExpression bad(QStringLiteral("[^a-z0-9_]"));
+    return name.toLower().replace(bad, QStringLiteral("_")).left(48);
+}
+
+template <typename T>
+void put(QList<QPair<QString, double>> &out, QStringList *unavailable, const QString &metric, const Metric<T> &m)
+{
+    if (m.value)
+        out.append({metric, double(*m.value)});
+    else if (unavailable && !m.error.isEmpty())
+        unavailable->append(metric + QStringLiteral(": ") + m.error);
+}
+
+InspectorSettings settingsFor(const Profile &p)
+{
+    InspectorSettings s;
+    if (p.keystoneConfPath.isEmpty())
+        return s;
+    QString err;
+    const KeystoneConf conf = KeystoneConf::load(p.keystoneConfPath, &err);
+    if (!err.isEmpty())
+        return s;
+    s.tokenExpirationSec = conf.tokenExpiration;
+    s.revokeExpirationBufferSec = conf.revokeExpirationBuffer;
+    s.lockoutFailureAttempts = conf.lockoutFailureAttempts.value_or(0);
+    s.lockoutDurationSec = conf.lockoutDuration;
+    s.disableInactiveDays = conf.disableUserAccountDaysInactive.value_or(0);
+    return s;
+}
+} // namespace
+
+qint64 alignToSlot(qint64 epochSec, int intervalSec)
+{
+    const qint64 i = std::max(1, intervalSec);
+    return epochSec - ((epochSec % i) + i) % i;
+}
+
+QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList *unavailable)
+{
+    QList<QPair<QString, double>> out;
+    const ProbeResult &p = r.probe;
+    out.append({QStringLiteral("keystone.up"), p.endpointError.isEmpty() && p.reachable ? 1.0 : 0.0});
+    if (p.issueMs)
+        out.append({QStringLiteral("issue.ms"), *p.issueMs});
+    if (p.validateMs)
+        out.append({QStringLiteral("validate.ms"), *p.validateMs});
+    if (p.tokenBytes)
+        out.append({QStringLiteral("token.bytes"), double(*p.tokenBytes)});
+    if (p.catalogBytes)
+        out.append({QStringLiteral("catalog.bytes"), double(*p.catalogBytes)});
+    if (unavailable && !p.tokenError.isEmpty())
+        unavailable->append(QStringLiteral("validate.ms: ") + p.tokenError);
+
+    if (r.frequent) {
+        const FrequentSample &f = *r.frequent;
+        out.append({QStringLiteral("db.cycle_ms"), f.databaseMs});
+        put(out, unavailable, QStringLiteral("token.expired"), f.tokens.expired);
+        put(out, unavailable, QStringLiteral("token.live"), f.tokens.live);
+        put(out, unavailable, QStringLiteral("revocation_event.rows"), f.revocations.total);
+        put(out, unavailable, QStringLiteral("revocation_event.obsolete"), f.revocations.obsolete);
+        if (f.revocations.kinds.value)
+            out.append({QStringLiteral("revocation_event.wide"), double(f.revocations.kinds.value->wide)});
+        for (const KeystoneTableStats &t : f.tables) {
+            const QString base = QStringLiteral("table.") + metricPart(tableName(t.table));
+            if (!t.size.value) {
+                if (unavailable && !t.size.error.isEmpty())
+                    unavailable->append(base + QStringLiteral(": ") + t.size.error);
+                continue;
+            }
+            const TableSize &s = *t.size.value;
+            if (s.rowsEstimate)
+                out.append({base + QStringLiteral(".rows"), double(*s.rowsEstimate)});
+            if (s.dataBytes || s.indexBytes)
+                out.append({base + QStringLiteral(".bytes"), double(s.dataBytes.value_or(0) + s.indexBytes.value_or(0))});
+        }
+    }
+    if (r.exact) {
+        const ExactSample &e = *r.exact;
+        put(out, unavailable, QStringLiteral("token.expired_exact"), e.tokens.expired);
+        put(out, unavailable, QStringLiteral("token.live_exact"), e.tokens.live);
+        put(out, unavailable, QStringLiteral("users.enabled"), e.users.enabled);
+        put(out, unavailable, QStringLiteral("users.locked"), e.users.locked);
+        put(out, unavailable, QStringLiteral("users.passwords_expiring"), e.users.passwordsExpiringSoon);
+        out.append({QStringLiteral("db.exact_ms"), e.databaseMs});
+        if (e.server.schemas.value)
+            for (const SchemaSize &s : *e.server.schemas.value)
+                out.append({QStringLiteral("schema.") + metricPart(s.name) + QStringLiteral(".bytes"),
+                            double(s.dataBytes + s.indexBytes)});
+    }
+    qint64 hits = 0, misses = 0, evictions = 0, items = 0, conns = 0;
+    bool anyMc = false;
+    for (const MemcachedStats &m : r.memcached) {
+        if (!m.ok()) {
+            if (unavailable)
+                unavailable->append(QStringLiteral("memcached %1: %2").arg(m.server, m.error));
+            continue;
+        }
+        anyMc = true;
+        hits += m.getHits.value_or(0);
+        misses += m.getMisses.value_or(0);
+        evictions += m.evictions.value_or(0);
+        items += m.currItems.value_or(0);
+        conns += m.currConnections.value_or(0);
+    }
+    if (anyMc) {
+        out.append({QStringLiteral("memcached.hits"), double(hits)});
+        out.append({QStringLiteral("memcached.misses"), double(misses)});
+        out.append({QStringLiteral("memcached.evictions"), double(evictions)});
+        out.append({QStringLiteral("memcached.items"), double(items)});
+        out.append({QStringLiteral("memcached.connections"), double(conns)});
+        if (hits + misses > 0)
+            out.append({QStringLiteral("memcached.hit_ratio"), double(hits) / double(hits + misses)});
+    }
+    return out;
+}
+
+CollectResult collectOnce(const Profile &profile, const Secrets &secrets, HistoryStore &store,
+                          const CollectOptions &options)
+{
+    CollectResult r;
+    r.profile = profile.name;
+    r.slot = alignToSlot(QDateTime::currentSecsSinceEpoch(), options.intervalSec);
+
+    r.probe = runProbe(profile, secrets, 3);
+
+    if (!profile.databaseUrl.isEmpty()) {
+        QString err;
+        const DatabaseUrl url = DatabaseUrl::parse(profile.databaseUrl, &err);
+        if (url.isValid()) {
+            DbConnection db(url, secrets.databasePassword);
+            if (db.open()) {
+                KeystoneInspector inspector(db, settingsFor(profile));
+                r.frequent = inspector.sampleFrequent();
+                bool exactDue = options.forceExact;
+                if (!exactDue) {
+                    const std::optional<Sample> last =
+                        store.latest(SeriesKey{profile.name, QStringLiteral("db.exact_ms")});
+                    exactDue = !last || r.slot - last->ts >= options.exactEverySec;
+                }
+                if (exactDue)
+                    r.exact = inspector.sampleExact();
+            } else {
+                r.unavailable.append(QStringLiteral("database: ") + db.error());
+            }
+        } else {
+            r.unavailable.append(QStringLiteral("database: ") + err);
+        }
+    }
+    for (const QString &server : profile.memcachedServers)
+        r.memcached.append(fetchMemcachedStats(server));
+
+    for (const auto &[metric, value] : flattenMetrics(r, &r.unavailable))
+        r.samples.append({SeriesKey{profile.name, metric}, Sample{r.slot, value}});
+    r.written = store.append(r.samples);
+    if (r.written < 0)
+        r.storeError = store.error();
+    return r;
+}
+
+} // namespace turnstile

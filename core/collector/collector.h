@@ -1,0 +1,60 @@
+#pragma once
+
+#include "db/inspectorsample.h"
+#include "history/serieskey.h"
+#include "history/sample.h"
+#include "memcached/memcachedstats.h"
+#include "probe/proberesult.h"
+#include "profiles/profile.h"
+#include "profiles/secrets.h"
+
+#include <QList>
+#include <QPair>
+#include <QStringList>
+
+#include <optional>
+
+namespace turnstile {
+
+class HistoryStore;
+
+struct CollectOptions
+{
+    int intervalSec = 60;
+    // Exact figures (full token split, producers, users, schema sizes) run when
+    // the last exact sample is older than this, or when forced.
+    int exactEverySec = 3600;
+    bool forceExact = false;
+};
+
+// One sampling cycle of one profile, as values. Written to the history store
+// by collectOnce(); the GUI shows the same value.
+struct CollectResult
+{
+    QString profile;
+    qint64 slot = 0; // the aligned timestamp every sample of this cycle carries
+    ProbeResult probe;
+    std::optional<FrequentSample> frequent;
+    std::optional<ExactSample> exact;
+    QList<MemcachedStats> memcached;
+    QList<QPair<SeriesKey, Sample>> samples;
+    QStringList unavailable; // "metric: unavailable: reason", one per missing figure
+    int written = -1;        // new rows in the store; 0 when another writer had this slot already
+    QString storeError;
+};
+
+// The metric names a cycle writes, flattened from the structured samples.
+// Pure: the naming is tested without a server.
+QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList *unavailable);
+
+// Aligns a time to the sampling grid, so a GUI sampler and a cron collector
+// sampling the same profile in the same interval write the same timestamp and
+// the store keeps one of them (ON CONFLICT DO NOTHING).
+qint64 alignToSlot(qint64 epochSec, int intervalSec);
+
+// Runs one cycle: probe, database inspection (exact figures when due),
+// memcached, then writes everything to the store. Blocking; one thread.
+CollectResult collectOnce(const Profile &profile, const Secrets &secrets, HistoryStore &store,
+                          const CollectOptions &options = {});
+
+} // namespace turnstile

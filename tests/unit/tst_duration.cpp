@@ -1,0 +1,46 @@
+#include "util/duration.h"
+
+#include <QTest>
+
+using namespace turnstile;
+
+class TestDuration : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parses_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("secs");
+        QTest::newRow("plain") << QStringLiteral("90") << qint64(90);
+        QTest::newRow("s") << QStringLiteral("60s") << qint64(60);
+        QTest::newRow("m") << QStringLiteral("5m") << qint64(300);
+        QTest::newRow("h") << QStringLiteral("2h") << qint64(7200);
+        QTest::newRow("d") << QStringLiteral("7d") << qint64(604800);
+        QTest::newRow("w upper") << QStringLiteral("2W") << qint64(1209600);
+    }
+    void parses()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, secs);
+        QString err;
+        QCOMPARE(parseDuration(text, &err).value_or(-1), secs);
+        QVERIFY(err.isEmpty());
+    }
+    void rejects_data()
+    {
+        QTest::addColumn<QString>("text");
+        for (const char *bad : {"", "0", "0s", "-5m", "1.5h", "abc", "7 days", "99999999d", "3y"})
+            QTest::newRow(bad) << QString::fromLatin1(bad);
+    }
+    void rejects()
+    {
+        QFETCH(QString, text);
+        QString err;
+        QVERIFY(!parseDuration(text, &err).has_value());
+        QVERIFY(!err.isEmpty());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDuration)
+#include "tst_duration.moc"
