@@ -22,12 +22,11 @@ int OverviewModel::columnCount(const QModelIndex &parent) const
 
 OverviewModel::Status OverviewModel::statusOf(const ProbeResult &r)
 {
-    if (!r.endpointError.isEmpty() || !r.tokenError.isEmpty())
+    if (!r.endpointError.isEmpty() || !r.tokenError.isEmpty() || r.thresholdLevel == 3)
         return Status::Critical;
-    if (r.databaseConfigured
-        && (!r.databaseError.isEmpty() || !r.revocationError.isEmpty() || !r.tokenRowsError.isEmpty()))
-        return Status::Warning;
-    if (!r.warnings.isEmpty())
+    const bool dbProblem = r.databaseConfigured
+                           && (!r.databaseError.isEmpty() || !r.revocationError.isEmpty() || !r.tokenRowsError.isEmpty());
+    if (dbProblem || !r.warnings.isEmpty() || r.thresholdLevel == 2)
         return Status::Warning;
     return Status::Ok;
 }
@@ -38,6 +37,9 @@ QString OverviewModel::reasonOf(const ProbeResult &r)
         return r.endpointError;
     if (!r.tokenError.isEmpty())
         return r.tokenError;
+    // Thresholds first: they say what is wrong with Keystone, not with us.
+    if (r.thresholdLevel >= 2 && !r.thresholdReason.isEmpty())
+        return r.thresholdReason;
     if (!r.databaseError.isEmpty())
         return r.databaseError;
     if (!r.revocationError.isEmpty())
@@ -46,7 +48,7 @@ QString OverviewModel::reasonOf(const ProbeResult &r)
         return tr("token: %1").arg(r.tokenRowsError);
     if (!r.warnings.isEmpty())
         return r.warnings.first();
-    return tr("Keystone answers; tokens issue and validate.");
+    return tr("Keystone answers; tokens can be issued and validated.");
 }
 
 QString OverviewModel::statusText(Status s)

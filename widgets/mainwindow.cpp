@@ -2,6 +2,7 @@
 
 #include "overviewmodel.h"
 #include "overviewpage.h"
+#include "history/historyconfig.h"
 #include "probe/probescheduler.h"
 #include "profileeditor.h"
 #include "profiles/profileimporter.h"
@@ -107,6 +108,14 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     connect(m_scheduler, &ProbeScheduler::probeFinished, this, &MainWindow::onResult);
     connect(m_overview, &OverviewPage::profileActivated, this, [this](const QString &p) { selectProfile(p); });
 
+    {
+        // The window samples into the same history store as `turnstilectl
+        // collect`; the PostgreSQL password (shared store) comes from the keychain.
+        QSettings settings;
+        HistoryConfig history = HistoryConfig::fromSettings(settings);
+        if (history.backend == HistoryConfig::Backend::Sqlite && !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
+            m_scheduler->setHistory(history);
+    }
     m_timer->setInterval(kRefreshSeconds * 1000);
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
 

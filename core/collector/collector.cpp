@@ -2,6 +2,7 @@
 
 #include "db/dbconnection.h"
 #include "db/keystoneinspector.h"
+#include "health/thresholds.h"
 #include "history/historystore.h"
 #include "probe/prober.h"
 #include "profiles/keystoneconf.h"
@@ -178,6 +179,24 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     r.written = store.append(r.samples);
     if (r.written < 0)
         r.storeError = store.error();
+
+    // The verdict the Overview shows: this cycle's figures, growth from history.
+    const QList<ThresholdRule> rules = effectiveThresholds(profile.thresholds);
+    QHash<QString, double> latest, growth;
+    for (const auto &[key, sample] : std::as_const(r.samples))
+        latest.insert(key.metric, sample.value);
+    for (const ThresholdRule &rule : rules) {
+        if (rule.kind != ThresholdRule::Kind::GrowthPerDay)
+            continue;
+        const auto day = store.samples(SeriesKey{profile.name, rule.metric}, r.slot - 86400, r.slot);
+        // A day's growth needs at least an hour of history to mean anything.
+        if (day && day->size() >= 2 && day->last().ts - day->first().ts >= 3600)
+            growth.insert(rule.metric, (day->last().value - day->first().value) * 86400.0
+                                           / double(day->last().ts - day->first().ts));
+    }
+    const HealthVerdict v = evaluateHealth(rules, latest, growth);
+    r.probe.thresholdLevel = int(v.level);
+    r.probe.thresholdReason = v.reason;
     return r;
 }
 

@@ -56,6 +56,8 @@ QJsonObject ProbeResult::toJson() const
                        {QStringLiteral("started_at"), startedAt.toUTC().toString(Qt::ISODateWithMs)},
                        {QStringLiteral("duration_ms"), durationMs},
                        {QStringLiteral("healthy"), healthy()},
+                       {QStringLiteral("threshold_level"), thresholdLevel},
+                       {QStringLiteral("threshold_reason"), str(thresholdReason)},
                        {QStringLiteral("keystone"), ks},
                        {QStringLiteral("token"), tok},
                        {QStringLiteral("database"), db}};
@@ -67,6 +69,8 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.profile = o[u"profile"].toString();
     r.startedAt = QDateTime::fromString(o[u"started_at"].toString(), Qt::ISODateWithMs);
     r.durationMs = o[u"duration_ms"].toDouble();
+    r.thresholdLevel = o[u"threshold_level"].toInt();
+    r.thresholdReason = o[u"threshold_reason"].toString();
     const QJsonObject ks = o[u"keystone"].toObject();
     r.endpoint = ks[u"url"].toString();
     r.reachable = ks[u"reachable"].toBool();

@@ -45,6 +45,11 @@ struct ProbeResult
     QString databaseError;
     double databaseMs = 0;
 
+    // Threshold verdict over this cycle's figures (set by the collector):
+    // 0 unknown, 1 ok, 2 warning, 3 critical, and the sentence saying why.
+    int thresholdLevel = 0;
+    QString thresholdReason;
+
     // True when every configured part answered.
     bool healthy() const;
     QJsonObject toJson() const;

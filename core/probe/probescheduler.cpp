@@ -1,5 +1,8 @@
 #include "probe/probescheduler.h"
 
+#include "collector/collector.h"
+#include "history/historyconfig.h"
+#include "history/historystore.h"
 #include "probe/prober.h"
 #include "profiles/secrets.h"
 #include "profiles/secretstore.h"
@@ -39,10 +42,42 @@ void ProbeScheduler::probe(const Profile &profile)
     });
 }
 
+void ProbeScheduler::setHistory(const HistoryConfig &config)
+{
+    m_history = std::make_shared<const HistoryConfig>(config);
+}
+
+namespace {
+ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
+                           const std::shared_ptr<const HistoryConfig> &history)
+{
+    if (!history)
+        return runProbe(profile, secrets);
+    // One history connection per pool thread, opened on first use.
+    thread_local std::unique_ptr<HistoryStore> store;
+    thread_local std::shared_ptr<const HistoryConfig> openedWith;
+    if (!store || openedWith != history) {
+        store = std::make_unique<HistoryStore>();
+        openedWith = history;
+        if (!store->open(*history)) {
+            ProbeResult r = runProbe(profile, secrets);
+            r.warnings.append(store->error());
+            store.reset();
+            return r;
+        }
+    }
+    CollectOptions options;
+    options.intervalSec = 30;
+    return collectOnce(profile, secrets, *store, options).probe;
+}
+} // namespace
+
 void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets)
 {
     ++m_inFlight;
-    QtConcurrent::run(&m_pool, [profile, secrets]() { return runProbe(profile, secrets); })
+    QtConcurrent::run(&m_pool, [profile, secrets, history = m_history]() {
+        return probeAndRecord(profile, secrets, history);
+    })
         .then(this, [this, name = profile.name, generation](const ProbeResult &r) {
             --m_inFlight;
             if (m_generation.value(name) != generation)

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include <memory>
+
 namespace turnstile {
 
 class SecretStore;
@@ -24,6 +26,11 @@ public:
     ~ProbeScheduler() override;
 
     void probe(const Profile &profile);
+    // When set, every probe is a full collector cycle that also writes the
+    // history store (each pool thread keeps its own connection). Rows are
+    // keyed by aligned slot, so a cron collector and this window never
+    // duplicate a sample.
+    void setHistory(const struct HistoryConfig &config);
     int inFlight() const { return m_inFlight; }
 
 signals:
@@ -39,6 +46,7 @@ private:
     // unreachable region (a 15 s timeout) from delaying every other region,
     // which the 2-thread global pool on a 2-core box would do.
     QThreadPool m_pool;
+    std::shared_ptr<const struct HistoryConfig> m_history;
     int m_inFlight = 0;
 };
 

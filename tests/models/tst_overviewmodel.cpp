@@ -74,6 +74,18 @@ private slots:
         QCOMPARE(m.index(0, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>(), QColor(0xc6, 0x28, 0x28));
         QCOMPARE(m.index(0, 0).data(OverviewModel::ReasonRole).toString(), r.endpointError);
     }
+    void thresholdVerdictColoursTheRow()
+    {
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.thresholdLevel = 2;
+        r.thresholdReason = QStringLiteral("Revocation_event has 4,812 rows; 3,900 of 4,812 revocation events are obsolete.");
+        QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
+        QCOMPARE(OverviewModel::reasonOf(r), r.thresholdReason);
+        r.thresholdLevel = 3;
+        QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Critical);
+        r.endpointError = QStringLiteral("down");
+        QCOMPARE(OverviewModel::reasonOf(r), QStringLiteral("down")); // unreachable beats a stale verdict
+    }
     void missingFiguresSayUnavailable()
     {
         ProbeResult r = healthy(QStringLiteral("a"));
