@@ -1,0 +1,210 @@
+// `turnstilectl collect` against the lab builds history that `turnstilectl
+// history` returns with the right figures, on SQLite and on the shared
+// PostgreSQL store.
+#include "history/historyconfig.h"
+#include "history/historystore.h"
+#include "keystone/keystoneclient.h"
+#include "profiles/profilestore.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace turnstile;
+using testsupport::lab;
+
+class TestLabCollect : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_profile;
+
+    Profile labProfile() const
+    {
+        Profile p;
+        p.name = m_profile;
+        p.authUrl = QUrl(lab(QStringLiteral("TURNSTILE_LAB_KS_URL")));
+        p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
+        p.userDomainName = QStringLiteral("Default");
+        p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
+        p.projectDomainName = QStringLiteral("Default");
+        p.databaseUrl = QStringLiteral("mysql+pymysql://%1@%2:%3/%4")
+                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+        p.memcachedServers = {lab(QStringLiteral("TURNSTILE_LAB_MEMCACHED"))};
+        return p;
+    }
+
+    QProcessEnvironment env(const QString &configHome) const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+        e.insert(QStringLiteral("TURNSTILE_PROFILES"), m_dir.filePath(QStringLiteral("profiles.ini")));
+        // Secrets through the documented environment variables (cron style).
+        e.insert(QStringLiteral("OS_PASSWORD"), lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")));
+        e.insert(QStringLiteral("TURNSTILE_DB_PASSWORD"), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")));
+        e.insert(QStringLiteral("TURNSTILE_HISTORY_PASSWORD"), lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+        e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
+        e.remove(QStringLiteral("TURNSTILE_HISTORY"));
+        return e;
+    }
+
+    QByteArray ctl(const QString &configHome, const QStringList &args, int *exitCode)
+    {
+        QProcess p;
+        p.setProcessEnvironment(env(configHome));
+        p.start(testsupport::builtProgram(QStringLiteral("turnstilectl")), args);
+        p.waitForFinished(120000);
+        *exitCode = p.exitCode();
+        const QByteArray err = p.readAllStandardError();
+        if (*exitCode != 0)
+            qWarning("%s", err.constData());
+        return p.readAllStandardOutput();
+    }
+
+    qint64 revocationRows()
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), QStringLiteral("check"));
+        db.setHostName(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")));
+        db.setPort(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")).toInt());
+        db.setUserName(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")));
+        db.setPassword(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")));
+        db.setDatabaseName(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+        qint64 n = -1;
+        if (db.open()) {
+            QSqlQuery q(QStringLiteral("SELECT COUNT(*) FROM revocation_event"), db);
+            if (q.next())
+                n = q.value(0).toLongLong();
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+        return n;
+    }
+
+    void revokeOneToken()
+    {
+        Secrets s;
+        s.password = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD"));
+        KeystoneClient admin(labProfile(), s), victim(labProfile(), s);
+        QVERIFY(admin.issueToken().ok());
+        const TokenInfo t = victim.issueToken();
+        QVERIFY(t.ok());
+        QCOMPARE(admin.revokeToken(t.token).status, 204);
+    }
+
+    // Runs the collector loop for a few cycles, revoking a token between
+    // them, then reads the history back through the CLI.
+    void collectAndReadBack(const QString &configHome)
+    {
+        int rc = 0;
+        // --once twice in the same slot: the second run writes nothing new.
+        QJsonObject first = QJsonDocument::fromJson(ctl(configHome, {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
+                                                                     QStringLiteral("--once"), QStringLiteral("--json")},
+                                                        &rc))
+                                .object();
+        QCOMPARE(rc, 0);
+        QVERIFY(first.value(u"written").toInt() > 10);
+        QVERIFY(first.value(u"metrics").toObject().contains(u"memcached.items"));
+        QJsonObject again = QJsonDocument::fromJson(ctl(configHome, {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
+                                                                     QStringLiteral("--once"), QStringLiteral("--json")},
+                                                        &rc))
+                                .object();
+        if (again.value(u"ts").toInteger() == first.value(u"ts").toInteger())
+            QCOMPARE(again.value(u"written").toInt(), 0);
+
+        // The loop: 10 s slots, a revocation in between, SIGTERM ends it cleanly.
+        QProcess loop;
+        loop.setProcessEnvironment(env(configHome));
+        loop.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
+                   {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile, QStringLiteral("--interval"),
+                    QStringLiteral("10s")});
+        QVERIFY(loop.waitForStarted());
+        QTest::qWait(4000);
+        revokeOneToken();
+        QTest::qWait(12000);
+        const qint64 expected = revocationRows();
+        QVERIFY(expected > 0);
+        loop.terminate();
+        QVERIFY(loop.waitForFinished(30000));
+        QCOMPARE(loop.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(loop.exitCode(), 0);
+
+        const QJsonObject h = QJsonDocument::fromJson(ctl(configHome, {QStringLiteral("history"), QStringLiteral("--profile"), m_profile,
+                                                                       QStringLiteral("--metric"), QStringLiteral("revocation_event.rows"),
+                                                                       QStringLiteral("--range"), QStringLiteral("1h"),
+                                                                       QStringLiteral("--points"), QStringLiteral("800"),
+                                                                       QStringLiteral("--json")},
+                                                          &rc))
+                                  .object();
+        QCOMPARE(rc, 0);
+        const QJsonArray points = h.value(u"points").toArray();
+        QVERIFY2(points.size() >= 2, QJsonDocument(h).toJson().constData());
+        double total = 0;
+        for (const QJsonValue &p : points)
+            total += p.toObject().value(u"count").toDouble();
+        QVERIFY(total >= 3); // --once plus at least two loop cycles
+        // The newest figure is what the database holds now; the oldest is smaller.
+        QCOMPARE(qint64(points.last().toObject().value(u"max").toDouble()), expected);
+        QVERIFY(points.first().toObject().value(u"min").toDouble() < double(expected));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing");
+        m_profile = QStringLiteral("collect-%1").arg(QCoreApplication::applicationPid());
+        ProfileStore store(m_dir.filePath(QStringLiteral("profiles.ini")));
+        QVERIFY(store.save(labProfile()));
+    }
+
+    void sqliteHistory()
+    {
+        const QString home = m_dir.filePath(QStringLiteral("sqlite-config"));
+        QDir().mkpath(home + QStringLiteral("/turnstile"));
+        QSettings s(home + QStringLiteral("/turnstile/turnstile.conf"), QSettings::IniFormat);
+        s.setValue(QStringLiteral("history/sqlitePath"), m_dir.filePath(QStringLiteral("history.sqlite")));
+        s.sync();
+        collectAndReadBack(home);
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("history.sqlite"))));
+    }
+
+    void sharedPostgresHistory()
+    {
+        const QString home = m_dir.filePath(QStringLiteral("pg-config"));
+        QDir().mkpath(home + QStringLiteral("/turnstile"));
+        QSettings s(home + QStringLiteral("/turnstile/turnstile.conf"), QSettings::IniFormat);
+        s.setValue(QStringLiteral("history/backend"), QStringLiteral("postgresql"));
+        s.setValue(QStringLiteral("history/url"), QStringLiteral("postgresql://%1@%2:%3/%4")
+                                                      .arg(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
+                                                           lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), lab(QStringLiteral("TURNSTILE_LAB_PG_DB"))));
+        s.sync();
+        collectAndReadBack(home);
+
+        // A second "workstation" reading the same server sees the same rows.
+        HistoryConfig c;
+        c.backend = HistoryConfig::Backend::PostgreSql;
+        c.url = DatabaseUrl::parse(s.value(QStringLiteral("history/url")).toString());
+        c.password = lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD"));
+        HistoryStore other;
+        QVERIFY2(other.open(c), qPrintable(other.error()));
+        const auto latest = other.latest(SeriesKey{m_profile, QStringLiteral("revocation_event.rows")});
+        QVERIFY(latest.has_value());
+        QCOMPARE(qint64(latest->value), revocationRows());
+        QVERIFY(other.removeProfile(m_profile));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLabCollect)
+#include "tst_lab_collect.moc"
