@@ -36,6 +36,31 @@ QString lab(const QString &key)
     return env.value(key);
 }
 
+turnstile::Profile labAdminProfile(bool withDatabase)
+{
+    turnstile::Profile p;
+    p.name = QStringLiteral("lab");
+    p.authUrl = QUrl(lab(QStringLiteral("TURNSTILE_LAB_KS_URL")));
+    p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
+    p.userDomainName = QStringLiteral("Default");
+    p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
+    p.projectDomainName = QStringLiteral("Default");
+    p.timeoutMs = 20000;
+    if (withDatabase)
+        p.databaseUrl = QStringLiteral("mysql+pymysql://%1@%2:%3/%4")
+                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+    return p;
+}
+
+turnstile::Secrets labAdminSecrets()
+{
+    turnstile::Secrets s;
+    s.password = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD"));
+    s.databasePassword = lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD"));
+    return s;
+}
+
 QString builtProgram(const QString &name)
 {
     return QStringLiteral(TURNSTILE_BINARY_DIR "/app/") + name;

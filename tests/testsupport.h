@@ -1,5 +1,8 @@
 #pragma once
 
+#include "profiles/profile.h"
+#include "profiles/secrets.h"
+
 #include <QHash>
 #include <QString>
 
@@ -10,6 +13,10 @@ namespace testsupport {
 QHash<QString, QString> labEnv();
 // One value from the lab env file, or an empty string.
 QString lab(const QString &key);
+// The lab's admin (project admin, domain Default) as a profile, with the
+// lab's MariaDB when withDatabase; and its secrets.
+turnstile::Profile labAdminProfile(bool withDatabase = false);
+turnstile::Secrets labAdminSecrets();
 // Path of a built program (turnstilectl, ...) in the build tree.
 QString builtProgram(const QString &name);
 

@@ -32,16 +32,8 @@ class TestLabCollect : public QObject
 
     Profile labProfile() const
     {
-        Profile p;
+        Profile p = testsupport::labAdminProfile(true);
         p.name = m_profile;
-        p.authUrl = QUrl(lab(QStringLiteral("TURNSTILE_LAB_KS_URL")));
-        p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
-        p.userDomainName = QStringLiteral("Default");
-        p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
-        p.projectDomainName = QStringLiteral("Default");
-        p.databaseUrl = QStringLiteral("mysql+pymysql://%1@%2:%3/%4")
-                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
-                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
         p.memcachedServers = {lab(QStringLiteral("TURNSTILE_LAB_MEMCACHED"))};
         return p;
     }

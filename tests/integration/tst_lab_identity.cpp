@@ -15,24 +15,8 @@ class TestLabIdentity : public QObject
 {
     Q_OBJECT
 
-    static Profile admin()
-    {
-        Profile p;
-        p.name = QStringLiteral("lab");
-        p.authUrl = QUrl(lab(QStringLiteral("TURNSTILE_LAB_KS_URL")));
-        p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
-        p.userDomainName = QStringLiteral("Default");
-        p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
-        p.projectDomainName = QStringLiteral("Default");
-        p.timeoutMs = 20000;
-        return p;
-    }
-    static Secrets adminSecrets()
-    {
-        Secrets s;
-        s.password = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD"));
-        return s;
-    }
+    static Profile admin() { return testsupport::labAdminProfile(); }
+    static Secrets adminSecrets() { return testsupport::labAdminSecrets(); }
 
 private slots:
     void initTestCase() { QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing"); }

@@ -19,28 +19,8 @@ class TestLabProbe : public QObject
 {
     Q_OBJECT
 
-    static Profile labProfile()
-    {
-        Profile p;
-        p.name = QStringLiteral("lab");
-        p.authUrl = QUrl(lab(QStringLiteral("TURNSTILE_LAB_KS_URL")));
-        p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
-        p.userDomainName = QStringLiteral("Default");
-        p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
-        p.projectDomainName = QStringLiteral("Default");
-        p.databaseUrl = QStringLiteral("mysql+pymysql://%1@%2:%3/%4")
-                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
-                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
-        p.timeoutMs = 20000;
-        return p;
-    }
-    static Secrets labSecrets()
-    {
-        Secrets s;
-        s.password = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD"));
-        s.databasePassword = lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD"));
-        return s;
-    }
+    static Profile labProfile() { return testsupport::labAdminProfile(true); }
+    static Secrets labSecrets() { return testsupport::labAdminSecrets(); }
 
 private slots:
     void initTestCase()

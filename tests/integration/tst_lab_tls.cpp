@@ -18,14 +18,9 @@ class TestLabTls : public QObject
     // The lab admin against one of the lab's HTTPS endpoints; no CA configured.
     static Profile tlsProfile(const QString &urlKey = QStringLiteral("TURNSTILE_LAB_KS_TLS_URL"))
     {
-        Profile p;
+        Profile p = testsupport::labAdminProfile();
         p.name = QStringLiteral("lab-tls");
         p.authUrl = QUrl(lab(urlKey));
-        p.username = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
-        p.userDomainName = QStringLiteral("Default");
-        p.projectName = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"));
-        p.projectDomainName = QStringLiteral("Default");
-        p.timeoutMs = 20000;
         return p;
     }
     static Profile trusted(const QString &urlKey = QStringLiteral("TURNSTILE_LAB_KS_TLS_URL"))
@@ -34,12 +29,7 @@ class TestLabTls : public QObject
         p.caCertFile = lab(QStringLiteral("TURNSTILE_LAB_TLS_CA"));
         return p;
     }
-    static Secrets secrets()
-    {
-        Secrets s;
-        s.password = lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD"));
-        return s;
-    }
+    static Secrets secrets() { return testsupport::labAdminSecrets(); }
     static QString hostPort(const QString &urlKey)
     {
         const QUrl u(lab(urlKey));
