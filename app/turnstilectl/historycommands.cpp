@@ -242,17 +242,47 @@ int HistoryCommands::thresholds(const QStringList &args)
     parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
-    parser.addOptions({profileOpt, jsonOpt});
+    QCommandLineOption setOpt(QStringLiteral("set"),
+                              Tr::tr("Override a level for this profile, e.g. validate.ms=300:800 or token.live/day=500000:2000000."),
+                              QStringLiteral("METRIC=WARN:CRITICAL"));
+    QCommandLineOption resetOpt(QStringLiteral("reset"), Tr::tr("Back to the default for a metric."), QStringLiteral("METRIC"));
+    parser.addOptions({profileOpt, jsonOpt, setOpt, resetOpt});
     if (!parser.parse(args) || !parser.isSet(profileOpt)) {
         m_err << Tr::tr("turnstilectl thresholds: --profile NAME is required.") << Qt::endl;
         return Cli::Usage;
     }
     ProfileStore profiles;
     bool found = false;
-    const Profile p = profiles.profile(parser.value(profileOpt), &found);
+    Profile p = profiles.profile(parser.value(profileOpt), &found);
     if (!found) {
         m_err << Tr::tr("turnstilectl thresholds: no profile named \"%1\".").arg(parser.value(profileOpt)) << Qt::endl;
         return Cli::Config;
+    }
+    if (parser.isSet(setOpt) || parser.isSet(resetOpt)) {
+        QStringList known;
+        for (const ThresholdRule &r : defaultThresholds())
+            known.append(r.kind == ThresholdRule::Kind::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric);
+        for (const QString &spec : parser.values(setOpt)) {
+            const QString metric = spec.section(u'=', 0, 0);
+            const QString levels = spec.section(u'=', 1);
+            bool okWarn = false, okCrit = false;
+            const double warn = levels.section(u':', 0, 0).toDouble(&okWarn);
+            const double crit = levels.section(u':', 1).toDouble(&okCrit);
+            if (!known.contains(metric) || !okWarn || !okCrit) {
+                m_err << Tr::tr("turnstilectl thresholds: \"%1\" is not METRIC=WARN:CRITICAL with a known metric (%2).")
+                             .arg(spec, known.join(QStringLiteral(", ")))
+                      << Qt::endl;
+                return Cli::Usage;
+            }
+            p.thresholds.insert(metric, QJsonObject{{QStringLiteral("warn"), warn}, {QStringLiteral("critical"), crit}});
+        }
+        for (const QString &metric : parser.values(resetOpt))
+            p.thresholds.remove(metric);
+        QString err;
+        if (!profiles.save(p, &err)) {
+            m_err << err << Qt::endl;
+            return Cli::Config;
+        }
     }
     HistoryStore store;
     if (!openStore(store, m_err))

@@ -105,6 +105,9 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
         return Tr::tr("TLS verification of %1 failed: %2.").arg(hp, reasons.join(QStringLiteral("; ")));
     }
     default:
+        // OpenSSL reports a missing client certificate as a TLS alert on read.
+        if (qtText.contains(QStringLiteral("certificate required"), Qt::CaseInsensitive))
+            return Tr::tr("%1 requires a client certificate; set one (and its key) in the profile.").arg(hp);
         return Tr::tr("Cannot reach %1: %2").arg(hp, qtText);
     }
 }
