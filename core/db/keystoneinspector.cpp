@@ -80,7 +80,7 @@ qint64 micros(const QDateTime &t)
 } // namespace
 
 KeystoneInspector::KeystoneInspector(DbConnection &db, const InspectorSettings &settings)
-    : m_db(db), m_settings(settings), m_session(db, settings.statementTimeoutMs)
+    : m_settings(settings), m_session(db, settings.statementTimeoutMs)
 {}
 
 QList<KeystoneTable> KeystoneInspector::inspectedTables()

@@ -76,7 +76,6 @@ private:
     Metric<qint64> estimateRows(const QString &condition, const QDateTime &at);
     std::optional<qint64> tokenRowsEstimate();
 
-    DbConnection &m_db;
     InspectorSettings m_settings;
     SqlSession m_session;
     std::optional<SchemaInfo> m_schema;
