@@ -5,10 +5,7 @@
 
 namespace turnstile {
 
-OverviewModel::OverviewModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+OverviewModel::OverviewModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 int OverviewModel::rowCount(const QModelIndex &parent) const
 {
@@ -24,8 +21,9 @@ OverviewModel::Status OverviewModel::statusOf(const ProbeResult &r)
 {
     if (!r.endpointError.isEmpty() || !r.tokenError.isEmpty() || r.thresholdLevel == 3)
         return Status::Critical;
-    const bool dbProblem = r.databaseConfigured
-                           && (!r.databaseError.isEmpty() || !r.revocationError.isEmpty() || !r.tokenRowsError.isEmpty());
+    const bool dbProblem =
+        r.databaseConfigured &&
+        (!r.databaseError.isEmpty() || !r.revocationError.isEmpty() || !r.tokenRowsError.isEmpty());
     if (dbProblem || !r.warnings.isEmpty() || r.thresholdLevel == 2)
         return Status::Warning;
     return Status::Ok;
@@ -91,23 +89,29 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return row.busy && !row.result ? tr("Probing…") : statusText(status);
         case VersionColumn:
-            return row.result && !row.result->keystoneVersion.isEmpty() ? row.result->keystoneVersion : tr("n/a");
+            return row.result && !row.result->keystoneVersion.isEmpty()
+                       ? row.result->keystoneVersion
+                       : tr("n/a");
         case IssueColumn:
             return row.result ? ms(row.result->issueMs) : QVariant();
         case ValidateColumn:
             return row.result ? ms(row.result->validateMs) : QVariant();
         case RevocationColumn:
-            return row.result ? count(row.result->revocationEvents, row.result->revocationError) : QVariant();
+            return row.result ? count(row.result->revocationEvents, row.result->revocationError)
+                              : QVariant();
         case TokenRowsColumn:
-            return row.result ? count(row.result->tokenRows, row.result->tokenRowsError) : QVariant();
+            return row.result ? count(row.result->tokenRows, row.result->tokenRowsError)
+                              : QVariant();
         case UpdatedColumn:
-            return row.result ? loc.toString(row.result->startedAt.toLocalTime().time(), QLocale::ShortFormat)
+            return row.result ? loc.toString(row.result->startedAt.toLocalTime().time(),
+                                             QLocale::ShortFormat)
                               : QVariant();
         }
         break;
     case Qt::ToolTipRole:
     case ReasonRole:
-        return row.result ? reasonOf(*row.result) : (row.busy ? tr("Probing…") : tr("Not probed yet."));
+        return row.result ? reasonOf(*row.result)
+                          : (row.busy ? tr("Probing…") : tr("Not probed yet."));
     case StatusRole:
         return QVariant::fromValue(status);
     case BusyRole:

@@ -15,11 +15,34 @@ class OverviewModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, StatusColumn, VersionColumn, IssueColumn, ValidateColumn, RevocationColumn,
-                  TokenRowsColumn, UpdatedColumn, ColumnCount };
-    enum class Status { Unknown, Ok, Warning, Critical };
+    enum Column
+    {
+        NameColumn,
+        StatusColumn,
+        VersionColumn,
+        IssueColumn,
+        ValidateColumn,
+        RevocationColumn,
+        TokenRowsColumn,
+        UpdatedColumn,
+        ColumnCount
+    };
+    enum class Status
+    {
+        Unknown,
+        Ok,
+        Warning,
+        Critical
+    };
     Q_ENUM(Status)
-    enum Roles { StatusRole = Qt::UserRole + 1, ReasonRole, BusyRole, ProfileNameRole, SubtitleRole };
+    enum Roles
+    {
+        StatusRole = Qt::UserRole + 1,
+        ReasonRole,
+        BusyRole,
+        ProfileNameRole,
+        SubtitleRole
+    };
 
     explicit OverviewModel(QObject *parent = nullptr);
 

@@ -48,8 +48,10 @@ turnstile::Profile labAdminProfile(bool withDatabase)
     p.timeoutMs = 20000;
     if (withDatabase)
         p.databaseUrl = QStringLiteral("mysql+pymysql://%1@%2:%3/%4")
-                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
-                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+                            .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
     return p;
 }
 

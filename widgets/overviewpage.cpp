@@ -10,9 +10,7 @@
 
 namespace turnstile {
 
-OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent)
-    : QWidget(parent)
-    , m_model(model)
+OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent) : QWidget(parent), m_model(model)
 {
     auto *outer = new QVBoxLayout(this);
     auto *scroll = new QScrollArea(this);
@@ -20,9 +18,10 @@ OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent)
     scroll->setFrameShape(QFrame::NoFrame);
     auto *content = new QWidget(scroll);
     auto *contentLayout = new QVBoxLayout(content);
-    m_empty = new QLabel(tr("No profile yet. Import a clouds.yaml, an openrc file or a keystone.conf with "
-                            "<tt>turnstilectl profiles import</tt>."),
-                         content);
+    m_empty = new QLabel(
+        tr("No profile yet. Import a clouds.yaml, an openrc file or a keystone.conf with "
+           "<tt>turnstilectl profiles import</tt>."),
+        content);
     m_empty->setWordWrap(true);
     contentLayout->addWidget(m_empty);
     m_grid = new QGridLayout();

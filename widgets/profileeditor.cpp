@@ -20,13 +20,12 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <QVBoxLayout>
 
 namespace turnstile {
 
-ProfileEditor::ProfileEditor(QWidget *parent)
-    : QDialog(parent)
+ProfileEditor::ProfileEditor(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(tr("Connection profile"));
     auto *outer = new QVBoxLayout(this);
@@ -36,7 +35,8 @@ ProfileEditor::ProfileEditor(QWidget *parent)
     auto *fromClouds = new QPushButton(tr("clouds.yaml…"), this);
     auto *fromOpenrc = new QPushButton(tr("openrc…"), this);
     auto *fromConf = new QPushButton(tr("keystone.conf…"), this);
-    fromConf->setToolTip(tr("Adds the database, the Fernet key repository and memcached servers of a Keystone node."));
+    fromConf->setToolTip(tr(
+        "Adds the database, the Fernet key repository and memcached servers of a Keystone node."));
     imports->addWidget(fromClouds);
     imports->addWidget(fromOpenrc);
     imports->addWidget(fromConf);
@@ -52,12 +52,14 @@ ProfileEditor::ProfileEditor(QWidget *parent)
     m_authUrl = new QLineEdit(identity);
     m_authUrl->setPlaceholderText(QStringLiteral("https://keystone.example.com:5000/v3"));
     m_method = new QComboBox(identity);
-    m_method->addItem(tr("Application credential (recommended)"), int(AuthMethod::ApplicationCredential));
+    m_method->addItem(tr("Application credential (recommended)"),
+                      int(AuthMethod::ApplicationCredential));
     m_method->addItem(tr("Password"), int(AuthMethod::Password));
     m_method->addItem(tr("Token"), int(AuthMethod::Token));
-    m_methodHint = new QLabel(tr("Application credentials suit a monitoring tool: they are revocable, can be "
-                                 "restricted with access rules and never expose a person's password."),
-                              identity);
+    m_methodHint =
+        new QLabel(tr("Application credentials suit a monitoring tool: they are revocable, can be "
+                      "restricted with access rules and never expose a person's password."),
+                   identity);
     m_methodHint->setWordWrap(true);
     m_user = new QLineEdit(identity);
     m_userDomain = new QLineEdit(identity);
@@ -104,21 +106,25 @@ ProfileEditor::ProfileEditor(QWidget *parent)
     m_dbPassword->setEchoMode(QLineEdit::Password);
     m_dbPassword->setPlaceholderText(tr("stored in the system keychain"));
     m_keyRepos = new QPlainTextEdit(db);
-    m_keyRepos->setPlaceholderText(tr("one per Keystone node: /etc/keystone/fernet-keys or ssh://node1/etc/keystone/fernet-keys"));
+    m_keyRepos->setPlaceholderText(tr("one per Keystone node: /etc/keystone/fernet-keys or "
+                                      "ssh://node1/etc/keystone/fernet-keys"));
     m_keyRepos->setMaximumHeight(60);
     m_memcached = new QLineEdit(db);
     m_memcached->setPlaceholderText(QStringLiteral("10.0.0.5:11211, 10.0.0.6:11211"));
     m_keystoneConf = new QLineEdit(db);
-    m_readOnly = new QCheckBox(tr("Read-only: never run a guarded action against this profile"), db);
+    m_readOnly =
+        new QCheckBox(tr("Read-only: never run a guarded action against this profile"), db);
     m_production = new QCheckBox(tr("Production: benchmarks ask for a typed confirmation"), db);
     d->addRow(tr("Database URL"), m_dbUrl);
     d->addRow(tr("Database password"), m_dbPassword);
     d->addRow(tr("Key repositories"), m_keyRepos);
     d->addRow(tr("memcached servers"), m_memcached);
     d->addRow(tr("keystone.conf"), m_keystoneConf);
-    m_plaintext = new QCheckBox(tr("If no keychain is available, store this profile's secrets in plain text"), db);
-    m_plaintext->setToolTip(tr("Not recommended: the file is readable by anyone who can read your home directory's "
-                               "backups."));
+    m_plaintext = new QCheckBox(
+        tr("If no keychain is available, store this profile's secrets in plain text"), db);
+    m_plaintext->setToolTip(
+        tr("Not recommended: the file is readable by anyone who can read your home directory's "
+           "backups."));
     d->addRow(m_readOnly);
     d->addRow(m_production);
     d->addRow(m_plaintext);
@@ -143,15 +149,17 @@ ProfileEditor::ProfileEditor(QWidget *parent)
     connect(m_method, &QComboBox::currentIndexChanged, this, &ProfileEditor::updateAuthFields);
     connect(m_plaintext, &QCheckBox::toggled, this, [this](bool on) {
         if (on)
-            showImportMessage(tr("Warning: when no keychain is available, this profile's secrets will be written "
-                                 "unencrypted to a file only you can read."),
-                              true);
+            showImportMessage(
+                tr("Warning: when no keychain is available, this profile's secrets will be written "
+                   "unencrypted to a file only you can read."),
+                true);
     });
     connect(m_verify, &QCheckBox::toggled, this, [this](bool on) {
         if (!on)
-            showImportMessage(tr("TLS verification is off for this profile: anyone on the path can read its "
-                                 "credentials."),
-                              true);
+            showImportMessage(
+                tr("TLS verification is off for this profile: anyone on the path can read its "
+                   "credentials."),
+                true);
     });
     for (QLineEdit *e : {m_name, m_authUrl, m_dbUrl})
         connect(e, &QLineEdit::textChanged, this, &ProfileEditor::validate);
@@ -167,7 +175,8 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
     m_user->setText(p.userId.isEmpty() ? p.username : p.userId);
     m_userDomain->setText(p.userDomainName.isEmpty() ? p.userDomainId : p.userDomainName);
     m_project->setText(p.projectId.isEmpty() ? p.projectName : p.projectId);
-    m_projectDomain->setText(p.projectDomainName.isEmpty() ? p.projectDomainId : p.projectDomainName);
+    m_projectDomain->setText(p.projectDomainName.isEmpty() ? p.projectDomainId
+                                                           : p.projectDomainName);
     m_appCredId->setText(p.applicationCredentialId);
     m_region->setText(p.regionName);
     m_verify->setChecked(p.verifyTls);
@@ -182,9 +191,10 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
     m_readOnly->setChecked(p.readOnly);
     m_production->setChecked(p.production);
     m_plaintext->setChecked(p.allowPlaintextSecrets);
-    m_password->setText(p.authMethod == AuthMethod::ApplicationCredential ? s.applicationCredentialSecret
-                        : p.authMethod == AuthMethod::Token                ? s.token
-                                                                           : s.password);
+    m_password->setText(p.authMethod == AuthMethod::ApplicationCredential
+                            ? s.applicationCredentialSecret
+                        : p.authMethod == AuthMethod::Token ? s.token
+                                                            : s.password);
     m_dbPassword->setText(s.databasePassword);
     updateAuthFields();
     validate();
@@ -270,7 +280,8 @@ void ProfileEditor::validate()
     const QUrl url(m_authUrl->text().trimmed());
     if (!ProfileStore::isValidName(m_name->text().trimmed()))
         problem = tr("The name may use letters, digits, '.', '_' and '-'.");
-    else if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty())
+    else if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+             url.host().isEmpty())
         problem = tr("The auth URL must be an http:// or https:// URL.");
     else if (!m_dbUrl->text().trimmed().isEmpty()) {
         QString err;
@@ -296,41 +307,44 @@ void ProfileEditor::importCloudsYaml(const QString &given)
                                             tr("clouds.yaml (*.yaml *.yml *.json);;All files (*)"));
     if (path.isEmpty())
         return;
-    QtConcurrent::run([path] { return turnstile::importCloudsYaml(path, QString()); })
-        .then(this, [this](const ImportResult &r) {
-            if (r.clouds.isEmpty()) {
-                showImportMessage(r.error, true);
+    QtConcurrent::run([path] {
+        return turnstile::importCloudsYaml(path, QString());
+    }).then(this, [this](const ImportResult &r) {
+        if (r.clouds.isEmpty()) {
+            showImportMessage(r.error, true);
+            emit importFinished();
+            return;
+        }
+        int pick = 0;
+        if (r.clouds.size() > 1) {
+            QStringList names;
+            for (const ImportedCloud &c : r.clouds)
+                names.append(c.profile.name);
+            bool ok = false;
+            const QString chosen = QInputDialog::getItem(
+                this, tr("Choose a cloud"), tr("This file describes several clouds and regions:"),
+                names, 0, false, &ok);
+            if (!ok) {
                 emit importFinished();
                 return;
             }
-            int pick = 0;
-            if (r.clouds.size() > 1) {
-                QStringList names;
-                for (const ImportedCloud &c : r.clouds)
-                    names.append(c.profile.name);
-                bool ok = false;
-                const QString chosen = QInputDialog::getItem(this, tr("Choose a cloud"),
-                                                             tr("This file describes several clouds and regions:"),
-                                                             names, 0, false, &ok);
-                if (!ok) {
-                    emit importFinished();
-                    return;
-                }
-                pick = int(names.indexOf(chosen));
-            }
-            const ImportedCloud &c = r.clouds.at(pick);
-            Profile merged = overlayIdentity(profile(), c.profile);
-            if (m_name->text().trimmed().isEmpty())
-                merged.name = c.profile.name;
-            Secrets s = secrets();
-            for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
-                s.set(k, c.secrets.get(k));
-            setProfile(merged, s);
-            showImportMessage(r.warnings.isEmpty() ? tr("Imported cloud %1 from %2.").arg(c.profile.name, r.sourceFile)
-                                                   : r.warnings.join(u'\n'),
-                              false);
-            emit importFinished();
-        });
+            pick = int(names.indexOf(chosen));
+        }
+        const ImportedCloud &c = r.clouds.at(pick);
+        Profile merged = overlayIdentity(profile(), c.profile);
+        if (m_name->text().trimmed().isEmpty())
+            merged.name = c.profile.name;
+        Secrets s = secrets();
+        for (SecretKind k :
+             {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
+            s.set(k, c.secrets.get(k));
+        setProfile(merged, s);
+        showImportMessage(r.warnings.isEmpty()
+                              ? tr("Imported cloud %1 from %2.").arg(c.profile.name, r.sourceFile)
+                              : r.warnings.join(u'\n'),
+                          false);
+        emit importFinished();
+    });
 }
 
 void ProfileEditor::importOpenrc(const QString &given)
@@ -340,7 +354,9 @@ void ProfileEditor::importOpenrc(const QString &given)
         path = QFileDialog::getOpenFileName(this, tr("Import openrc"));
     if (path.isEmpty())
         return;
-    QtConcurrent::run([path] { return turnstile::importOpenrc(path); }).then(this, [this](const ImportResult &r) {
+    QtConcurrent::run([path] {
+        return turnstile::importOpenrc(path);
+    }).then(this, [this](const ImportResult &r) {
         if (r.clouds.isEmpty()) {
             showImportMessage(r.error, true);
         } else {
@@ -349,7 +365,8 @@ void ProfileEditor::importOpenrc(const QString &given)
             if (m_name->text().trimmed().isEmpty())
                 merged.name = c.profile.name;
             Secrets s = secrets();
-            for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
+            for (SecretKind k :
+                 {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
                 s.set(k, c.secrets.get(k));
             setProfile(merged, s);
             showImportMessage(r.warnings.join(u'\n'), false);
@@ -362,25 +379,28 @@ void ProfileEditor::importKeystoneConf(const QString &given)
 {
     QString path = given;
     if (path.isEmpty())
-        path = QFileDialog::getOpenFileName(this, tr("Import keystone.conf"), QStringLiteral("/etc/keystone"),
+        path = QFileDialog::getOpenFileName(this, tr("Import keystone.conf"),
+                                            QStringLiteral("/etc/keystone"),
                                             tr("Configuration (*.conf);;All files (*)"));
     if (path.isEmpty())
         return;
-    QtConcurrent::run([path] { return turnstile::importKeystoneConf(path); })
-        .then(this, [this, path](const ConfImportResult &r) {
-            if (!r.error.isEmpty()) {
-                showImportMessage(r.error, true);
-            } else {
-                Profile p = profile();
-                const ImportedSecrets found = applyKeystoneConf(p, r.conf, QFileInfo(path).absoluteFilePath());
-                Secrets s = secrets();
-                if (!found.databasePassword.isEmpty())
-                    s.databasePassword = found.databasePassword;
-                setProfile(p, s);
-                showImportMessage(r.warnings.join(u'\n'), !r.warnings.isEmpty());
-            }
-            emit importFinished();
-        });
+    QtConcurrent::run([path] {
+        return turnstile::importKeystoneConf(path);
+    }).then(this, [this, path](const ConfImportResult &r) {
+        if (!r.error.isEmpty()) {
+            showImportMessage(r.error, true);
+        } else {
+            Profile p = profile();
+            const ImportedSecrets found =
+                applyKeystoneConf(p, r.conf, QFileInfo(path).absoluteFilePath());
+            Secrets s = secrets();
+            if (!found.databasePassword.isEmpty())
+                s.databasePassword = found.databasePassword;
+            setProfile(p, s);
+            showImportMessage(r.warnings.join(u'\n'), !r.warnings.isEmpty());
+        }
+        emit importFinished();
+    });
 }
 
 } // namespace turnstile

@@ -11,13 +11,8 @@
 namespace turnstile {
 
 ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
-    : QFrame(parent)
-    , m_row(row)
-    , m_title(new QLabel(this))
-    , m_subtitle(new QLabel(this))
-    , m_status(new QLabel(this))
-    , m_figures(new QLabel(this))
-    , m_reason(new QLabel(this))
+    : QFrame(parent), m_row(row), m_title(new QLabel(this)), m_subtitle(new QLabel(this)),
+      m_status(new QLabel(this)), m_figures(new QLabel(this)), m_reason(new QLabel(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setMinimumWidth(340);
@@ -51,21 +46,25 @@ void ProfileTile::refresh()
     const int r = m_row.row();
     auto cell = [&](int column) { return m->index(r, column).data().toString(); };
     m_title->setText(cell(OverviewModel::NameColumn));
-    const auto status = m->index(r, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>();
-    const QColor colour = m->index(r, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>();
+    const auto status =
+        m->index(r, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>();
+    const QColor colour =
+        m->index(r, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>();
     m_status->setText(cell(OverviewModel::StatusColumn));
     m_subtitle->setText(m->index(r, 0).data(OverviewModel::SubtitleRole).toString());
     // Style sheets, not palettes: a parent style sheet would override a palette.
-    setStyleSheet(QStringLiteral("turnstile--ProfileTile { border: 3px solid %1; border-radius: 6px; }"
-                                 "QLabel#status { background: %1; color: white; font-weight: bold;"
-                                 " padding: 3px 10px; border-radius: 3px; }")
-                      .arg(colour.name()));
+    setStyleSheet(
+        QStringLiteral("turnstile--ProfileTile { border: 3px solid %1; border-radius: 6px; }"
+                       "QLabel#status { background: %1; color: white; font-weight: bold;"
+                       " padding: 3px 10px; border-radius: 3px; }")
+            .arg(colour.name()));
     const QString row = QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>");
     QString html = QStringLiteral("<table cellspacing=2>");
     html += row.arg(tr("Keystone API"), cell(OverviewModel::VersionColumn).toHtmlEscaped());
     html += row.arg(tr("Issue a token"), cell(OverviewModel::IssueColumn).toHtmlEscaped());
     html += row.arg(tr("Validate a token"), cell(OverviewModel::ValidateColumn).toHtmlEscaped());
-    html += row.arg(tr("revocation_event rows"), cell(OverviewModel::RevocationColumn).toHtmlEscaped());
+    html +=
+        row.arg(tr("revocation_event rows"), cell(OverviewModel::RevocationColumn).toHtmlEscaped());
     html += row.arg(tr("token rows"), cell(OverviewModel::TokenRowsColumn).toHtmlEscaped());
     html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
     html += QStringLiteral("</table>");

@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include <cstdio>
 #include <memory>
 
 int main(int argc, char *argv[])
@@ -20,13 +21,20 @@ int main(int argc, char *argv[])
     turnstile::installTranslations(app);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Operations dashboard for OpenStack Keystone."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Operations dashboard for OpenStack Keystone."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption profileOpt(QStringLiteral("profile"),
-                                  QCoreApplication::translate("main", "Open with this profile selected."),
-                                  QStringLiteral("NAME"));
+    QCommandLineOption profileOpt(
+        QStringLiteral("profile"),
+        QCoreApplication::translate("main", "Open with this profile selected."),
+        QStringLiteral("NAME"));
     parser.addOption(profileOpt);
+    QCommandLineOption pageOpt(
+        QStringLiteral("page"),
+        QCoreApplication::translate("main", "Open on this page: overview or growth."),
+        QStringLiteral("PAGE"));
+    parser.addOption(pageOpt);
     parser.process(app);
 
     turnstile::ProfileStore profiles;
@@ -34,6 +42,13 @@ int main(int argc, char *argv[])
     turnstile::MainWindow window(&profiles, &secrets);
     if (parser.isSet(profileOpt))
         window.selectProfile(parser.value(profileOpt));
+    if (parser.isSet(pageOpt) && !window.showPage(parser.value(pageOpt))) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                                    "main", "Unknown page %1; choose overview or growth.")
+                                    .arg(parser.value(pageOpt))));
+        return 2;
+    }
     window.show();
     return app.exec();
 }

@@ -10,9 +10,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QFuture>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QFuture>
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -31,28 +31,27 @@ struct Tr
 };
 } // namespace
 
-Cli::Cli(QTextStream &out, QTextStream &err)
-    : m_out(out)
-    , m_err(err)
-{
-}
+Cli::Cli(QTextStream &out, QTextStream &err) : m_out(out), m_err(err) {}
 
 int Cli::usage()
 {
-    m_err << Tr::tr("Usage: turnstilectl COMMAND [OPTIONS]\n"
-                "\n"
-                "Commands:\n"
-                "  probe --profile NAME|--cloud NAME [--json]   version, health, timings, sizes, table counts\n"
-                "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
-                "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
-                "  thresholds --profile NAME [--json]\n"
-                "  profiles list|show NAME|remove NAME|path\n"
-                "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf PATH\n"
-                "                  [--profile NAME]\n"
-                "  --version, --help\n"
-                "\n"
-                "Secrets come from the keychain or from OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET and\n"
-                "TURNSTILE_DB_PASSWORD, never from the command line.\n");
+    m_err << Tr::tr(
+        "Usage: turnstilectl COMMAND [OPTIONS]\n"
+        "\n"
+        "Commands:\n"
+        "  probe --profile NAME|--cloud NAME [--json]   version, health, timings, sizes, table "
+        "counts\n"
+        "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
+        "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
+        "  thresholds --profile NAME [--json]\n"
+        "  profiles list|show NAME|remove NAME|path\n"
+        "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
+        "PATH\n"
+        "                  [--profile NAME]\n"
+        "  --version, --help\n"
+        "\n"
+        "Secrets come from the keychain or from OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET and\n"
+        "TURNSTILE_DB_PASSWORD, never from the command line.\n");
     return Usage;
 }
 
@@ -62,7 +61,8 @@ int Cli::run(const QStringList &args)
         return usage();
     const QString cmd = args.at(1);
     if (cmd == u"--version" || cmd == u"-v") {
-        m_out << QCoreApplication::applicationName() << u' ' << QCoreApplication::applicationVersion() << Qt::endl;
+        m_out << QCoreApplication::applicationName() << u' '
+              << QCoreApplication::applicationVersion() << Qt::endl;
         return Ok;
     }
     if (cmd == u"--help" || cmd == u"-h" || cmd == u"help") {
@@ -96,7 +96,8 @@ int Cli::resolveProfile(const QString &name, Profile *profile, Secrets *secrets,
     if (!found) {
         m_err << Tr::tr("turnstilectl: no profile named \"%1\" in %2 (known: %3).")
                      .arg(name, store.fileName(),
-                          store.names().isEmpty() ? Tr::tr("none") : store.names().join(QStringLiteral(", ")))
+                          store.names().isEmpty() ? Tr::tr("none")
+                                                  : store.names().join(QStringLiteral(", ")))
               << Qt::endl;
         return Config;
     }
@@ -136,7 +137,8 @@ bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
     QString error;
     bool ok = store.readAllBlocking(p.name, s, &error);
     if (!ok && !quiet)
-        m_err << Tr::tr("warning: %1 Falling back to environment variables.").arg(error) << Qt::endl;
+        m_err << Tr::tr("warning: %1 Falling back to environment variables.").arg(error)
+              << Qt::endl;
     // The environment fills what the keychain does not have (cron jobs,
     // containers); it never overrides a stored secret silently.
     const QByteArray envPw = qgetenv("OS_PASSWORD");
@@ -149,9 +151,12 @@ bool Cli::loadSecrets(const Profile &p, Secrets *s, bool quiet)
     if (s->databasePassword.isEmpty() && !envDb.isEmpty())
         s->databasePassword = QString::fromLocal8Bit(envDb);
     if (p.authMethod == AuthMethod::Password && s->password.isEmpty())
-        s->password = promptSecret(Tr::tr("Password for %1 (profile %2): ").arg(p.username, p.name));
-    else if (p.authMethod == AuthMethod::ApplicationCredential && s->applicationCredentialSecret.isEmpty())
-        s->applicationCredentialSecret = promptSecret(Tr::tr("Application credential secret (profile %1): ").arg(p.name));
+        s->password =
+            promptSecret(Tr::tr("Password for %1 (profile %2): ").arg(p.username, p.name));
+    else if (p.authMethod == AuthMethod::ApplicationCredential &&
+             s->applicationCredentialSecret.isEmpty())
+        s->applicationCredentialSecret =
+            promptSecret(Tr::tr("Application credential secret (profile %1): ").arg(p.name));
     return ok;
 }
 
@@ -160,10 +165,12 @@ int Cli::cmdProbe(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Probe a Keystone profile once."));
     parser.addHelpOption();
-    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to probe."), QStringLiteral("NAME"));
-    QCommandLineOption cloudOpt(QStringLiteral("cloud"),
-                                Tr::tr("Probe a cloud straight from clouds.yaml (every region of it)."),
-                                QStringLiteral("NAME"));
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to probe."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption cloudOpt(
+        QStringLiteral("cloud"),
+        Tr::tr("Probe a cloud straight from clouds.yaml (every region of it)."),
+        QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     parser.addOptions({profileOpt, cloudOpt, jsonOpt});
     if (!parser.parse(args)) {
@@ -198,7 +205,8 @@ int Cli::cmdProbe(const QStringList &args)
         if (!found) {
             m_err << Tr::tr("turnstilectl probe: no profile named \"%1\" in %2 (known: %3).")
                          .arg(parser.value(profileOpt), store.fileName(),
-                              store.names().isEmpty() ? Tr::tr("none") : store.names().join(QStringLiteral(", ")))
+                              store.names().isEmpty() ? Tr::tr("none")
+                                                      : store.names().join(QStringLiteral(", ")))
                   << Qt::endl;
             return Config;
         }
@@ -221,7 +229,8 @@ int Cli::cmdProbe(const QStringList &args)
             printProbe(r);
     }
     if (json) {
-        const QJsonDocument doc = all.size() == 1 ? QJsonDocument(all.first().toObject()) : QJsonDocument(all);
+        const QJsonDocument doc =
+            all.size() == 1 ? QJsonDocument(all.first().toObject()) : QJsonDocument(all);
         m_out << QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
     }
     return healthy ? Ok : Problem;
@@ -233,18 +242,25 @@ void Cli::printProbe(const ProbeResult &r)
     auto line = [&](const QString &label, const QString &value) {
         m_out << QStringLiteral("  %1  %2").arg(label.leftJustified(22), value) << Qt::endl;
     };
-    auto ms = [&](const std::optional<double> &v) { return v ? Tr::tr("%1 ms").arg(loc.toString(*v, 'f', 1)) : QString(); };
+    auto ms = [&](const std::optional<double> &v) {
+        return v ? Tr::tr("%1 ms").arg(loc.toString(*v, 'f', 1)) : QString();
+    };
     m_out << Tr::tr("Profile %1 — %2").arg(r.profile, r.endpoint) << Qt::endl;
-    line(Tr::tr("Keystone API"), r.endpointError.isEmpty() ? r.keystoneVersion : Tr::tr("unavailable: %1").arg(r.endpointError));
+    line(Tr::tr("Keystone API"), r.endpointError.isEmpty()
+                                     ? r.keystoneVersion
+                                     : Tr::tr("unavailable: %1").arg(r.endpointError));
     if (r.endpointError.isEmpty()) {
         if (r.tokenError.isEmpty() || r.issueMs)
-            line(Tr::tr("Issue a token"), Tr::tr("%1 (token %L2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
+            line(Tr::tr("Issue a token"),
+                 Tr::tr("%1 (token %L2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
         if (r.validateMs)
             line(Tr::tr("Validate a token"), Tr::tr("%1 (median)").arg(ms(r.validateMs)));
         if (r.catalogBytes)
             line(Tr::tr("Catalog"), Tr::tr("%L1 bytes, regions: %2")
                                         .arg(*r.catalogBytes)
-                                        .arg(r.catalogRegions.isEmpty() ? Tr::tr("none") : r.catalogRegions.join(QStringLiteral(", "))));
+                                        .arg(r.catalogRegions.isEmpty()
+                                                 ? Tr::tr("none")
+                                                 : r.catalogRegions.join(QStringLiteral(", "))));
         line(Tr::tr("Health check"), r.health == u"ok"       ? Tr::tr("OK")
                                      : r.health == u"absent" ? Tr::tr("not deployed")
                                                              : Tr::tr("failing"));
@@ -259,8 +275,10 @@ void Cli::printProbe(const ProbeResult &r)
         line(Tr::tr("Database"), Tr::tr("unavailable: %1").arg(r.databaseError));
     } else {
         line(QStringLiteral("revocation_event"),
-             r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents)) : r.revocationError);
-        line(QStringLiteral("token"), r.tokenRows ? Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)) : r.tokenRowsError);
+             r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents))
+                                : r.revocationError);
+        line(QStringLiteral("token"),
+             r.tokenRows ? Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)) : r.tokenRowsError);
     }
 }
 
@@ -269,18 +287,24 @@ int Cli::cmdProfiles(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Manage connection profiles."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, path, import or remove"));
+    parser.addPositionalArgument(QStringLiteral("action"),
+                                 Tr::tr("list, show, path, import or remove"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption cloudsOpt(QStringLiteral("clouds-yaml"),
-                                 Tr::tr("Import from clouds.yaml (the path is optional; openstacksdk's search order applies)."));
-    QCommandLineOption cloudOpt(QStringLiteral("cloud"), Tr::tr("The cloud to import (default: OS_CLOUD, else all)."),
+                                 Tr::tr("Import from clouds.yaml (the path is optional; "
+                                        "openstacksdk's search order applies)."));
+    QCommandLineOption cloudOpt(QStringLiteral("cloud"),
+                                Tr::tr("The cloud to import (default: OS_CLOUD, else all)."),
                                 QStringLiteral("NAME"));
-    QCommandLineOption openrcOpt(QStringLiteral("openrc"), Tr::tr("Import an openrc file (it is read, never executed)."),
+    QCommandLineOption openrcOpt(QStringLiteral("openrc"),
+                                 Tr::tr("Import an openrc file (it is read, never executed)."),
                                  QStringLiteral("FILE"));
-    QCommandLineOption confOpt(QStringLiteral("keystone-conf"),
-                               Tr::tr("Add the database, key repository and memcached servers of a keystone.conf."),
-                               QStringLiteral("PATH"));
-    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Add the import to this existing profile."),
+    QCommandLineOption confOpt(
+        QStringLiteral("keystone-conf"),
+        Tr::tr("Add the database, key repository and memcached servers of a keystone.conf."),
+        QStringLiteral("PATH"));
+    QCommandLineOption profileOpt(QStringLiteral("profile"),
+                                  Tr::tr("Add the import to this existing profile."),
                                   QStringLiteral("NAME"));
     parser.addOptions({jsonOpt, cloudsOpt, cloudOpt, openrcOpt, confOpt, profileOpt});
     if (!parser.parse(args)) {
@@ -295,9 +319,11 @@ int Cli::cmdProfiles(const QStringList &args)
         return Ok;
     }
     if (action == u"import") {
-        const int sources = int(parser.isSet(cloudsOpt)) + int(parser.isSet(openrcOpt)) + int(parser.isSet(confOpt));
+        const int sources = int(parser.isSet(cloudsOpt)) + int(parser.isSet(openrcOpt)) +
+                            int(parser.isSet(confOpt));
         if (sources != 1) {
-            m_err << Tr::tr("turnstilectl profiles import: give exactly one of --clouds-yaml, --openrc or --keystone-conf.")
+            m_err << Tr::tr("turnstilectl profiles import: give exactly one of --clouds-yaml, "
+                            "--openrc or --keystone-conf.")
                   << Qt::endl;
             return Usage;
         }
@@ -321,7 +347,8 @@ int Cli::cmdProfiles(const QStringList &args)
         }
         for (const Profile &p : all)
             m_out << p.name << u'\t' << p.authUrl.toString() << u'\t'
-                  << (p.databaseUrl.isEmpty() ? Tr::tr("(no database)") : p.databaseUrl) << Qt::endl;
+                  << (p.databaseUrl.isEmpty() ? Tr::tr("(no database)") : p.databaseUrl)
+                  << Qt::endl;
         return Ok;
     }
     if (action == u"show" || action == u"remove") {
@@ -332,7 +359,8 @@ int Cli::cmdProfiles(const QStringList &args)
         bool found = false;
         const Profile p = store.profile(pos.at(1), &found);
         if (!found) {
-            m_err << Tr::tr("turnstilectl profiles: no profile named \"%1\".").arg(pos.at(1)) << Qt::endl;
+            m_err << Tr::tr("turnstilectl profiles: no profile named \"%1\".").arg(pos.at(1))
+                  << Qt::endl;
             return Config;
         }
         if (action == u"show") {
@@ -355,8 +383,9 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
     ProfileStore store;
     int rc = Ok;
     if (!o.profile.isEmpty() && clouds.size() != 1) {
-        m_err << Tr::tr("turnstilectl profiles import: --profile takes exactly one cloud, but the source describes %1; "
-                    "choose one with --cloud.")
+        m_err << Tr::tr("turnstilectl profiles import: --profile takes exactly one cloud, but the "
+                        "source describes %1; "
+                        "choose one with --cloud.")
                      .arg(clouds.size())
               << Qt::endl;
         return Usage;
@@ -364,8 +393,9 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
     for (const ImportedCloud &c : clouds) {
         const QString name = o.profile.isEmpty() ? c.profile.name : o.profile;
         if (!ProfileStore::isValidName(name)) {
-            m_err << Tr::tr("turnstilectl profiles import: \"%1\" is not a usable profile name; import it with "
-                        "--cloud and --profile NAME.")
+            m_err << Tr::tr("turnstilectl profiles import: \"%1\" is not a usable profile name; "
+                            "import it with "
+                            "--cloud and --profile NAME.")
                          .arg(name)
                   << Qt::endl;
             rc = Config;
@@ -403,8 +433,10 @@ bool Cli::storeSecrets(const QString &profile, const Secrets &s)
         if (!r.ok) {
             // Nothing goes to disk in plain text instead: the profile is saved
             // without the secret, and the operator is told how to supply it.
-            m_err << Tr::tr("warning: %1 The secret for profile %2 was not stored; provide it through the "
-                        "environment (OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET, TURNSTILE_DB_PASSWORD).")
+            m_err << Tr::tr("warning: %1 The secret for profile %2 was not stored; provide it "
+                            "through the "
+                            "environment (OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET, "
+                            "TURNSTILE_DB_PASSWORD).")
                          .arg(r.error, profile)
                   << Qt::endl;
             ok = false;
@@ -452,7 +484,8 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
         // No cloud name in a keystone.conf: name the profile after its database host.
         name = QStringLiteral("keystone-") + QString(conf.database.host).replace(u':', u'-');
         if (!conf.database.isValid() || !ProfileStore::isValidName(name)) {
-            m_err << Tr::tr("turnstilectl profiles import: %1 names no usable database host; give --profile NAME.")
+            m_err << Tr::tr("turnstilectl profiles import: %1 names no usable database host; give "
+                            "--profile NAME.")
                          .arg(path)
                   << Qt::endl;
             return Usage;
@@ -467,7 +500,9 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
         return Config;
     }
     const bool stored = storeSecrets(name, secrets);
-    m_out << (existed ? Tr::tr("Updated profile %1 from %2.") : Tr::tr("Created profile %1 from %2.")).arg(name, path)
+    m_out << (existed ? Tr::tr("Updated profile %1 from %2.")
+                      : Tr::tr("Created profile %1 from %2."))
+                 .arg(name, path)
           << Qt::endl;
     return stored ? Ok : Keychain;
 }

@@ -20,7 +20,14 @@ struct Secrets;
 class Cli
 {
 public:
-    enum Exit { Ok = 0, Problem = 1, Usage = 2, Config = 3, Keychain = 4 };
+    enum Exit
+    {
+        Ok = 0,
+        Problem = 1,
+        Usage = 2,
+        Config = 3,
+        Keychain = 4
+    };
 
     Cli(QTextStream &out, QTextStream &err);
     int run(const QStringList &args);

@@ -45,7 +45,8 @@ bool openStore(HistoryStore &store, QTextStream &err)
         config.password = qEnvironmentVariable("TURNSTILE_HISTORY_PASSWORD");
         if (config.password.isEmpty()) {
             SecretStore keychain;
-            const SecretResult r = keychain.readBlocking(QStringLiteral("_history"), SecretKind::DatabasePassword);
+            const SecretResult r =
+                keychain.readBlocking(QStringLiteral("_history"), SecretKind::DatabasePassword);
             if (r.ok)
                 config.password = r.value;
         }
@@ -60,22 +61,24 @@ bool openStore(HistoryStore &store, QTextStream &err)
 } // namespace
 
 HistoryCommands::HistoryCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli)
-    , m_out(out)
-    , m_err(err)
-{
-}
+    : m_cli(cli), m_out(out), m_err(err)
+{}
 
 int HistoryCommands::collect(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(Tr::tr("Sample a profile into the history store (for cron or a systemd timer)."));
+    parser.setApplicationDescription(
+        Tr::tr("Sample a profile into the history store (for cron or a systemd timer)."));
     parser.addHelpOption();
-    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to sample."), QStringLiteral("NAME"));
-    QCommandLineOption onceOpt(QStringLiteral("once"), Tr::tr("Sample once and exit (the default)."));
-    QCommandLineOption intervalOpt(QStringLiteral("interval"), Tr::tr("Keep sampling at this interval, e.g. 60s."),
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to sample."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption onceOpt(QStringLiteral("once"),
+                               Tr::tr("Sample once and exit (the default)."));
+    QCommandLineOption intervalOpt(QStringLiteral("interval"),
+                                   Tr::tr("Keep sampling at this interval, e.g. 60s."),
                                    QStringLiteral("DURATION"));
-    QCommandLineOption exactOpt(QStringLiteral("exact"), Tr::tr("Also take the exact (hourly) figures now."));
+    QCommandLineOption exactOpt(QStringLiteral("exact"),
+                                Tr::tr("Also take the exact (hourly) figures now."));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print what was written as JSON."));
     parser.addOptions({profileOpt, onceOpt, intervalOpt, exactOpt, jsonOpt});
     if (!parser.parse(args)) {
@@ -83,7 +86,9 @@ int HistoryCommands::collect(const QStringList &args)
         return Cli::Usage;
     }
     if (!parser.isSet(profileOpt) || (parser.isSet(onceOpt) && parser.isSet(intervalOpt))) {
-        m_err << Tr::tr("turnstilectl collect: give --profile NAME and at most one of --once or --interval.") << Qt::endl;
+        m_err << Tr::tr("turnstilectl collect: give --profile NAME and at most one of --once or "
+                        "--interval.")
+              << Qt::endl;
         return Cli::Usage;
     }
     CollectOptions options;
@@ -92,7 +97,9 @@ int HistoryCommands::collect(const QStringList &args)
         QString err;
         const std::optional<qint64> secs = parseDuration(parser.value(intervalOpt), &err);
         if (!secs || *secs < 10) {
-            m_err << (secs ? Tr::tr("turnstilectl collect: the interval must be at least 10 s.") : err) << Qt::endl;
+            m_err << (secs ? Tr::tr("turnstilectl collect: the interval must be at least 10 s.")
+                           : err)
+                  << Qt::endl;
             return Cli::Usage;
         }
         options.intervalSec = int(*secs);
@@ -101,7 +108,8 @@ int HistoryCommands::collect(const QStringList &args)
     options.forceExact = parser.isSet(exactOpt);
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true); rc != Cli::Ok)
+    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+        rc != Cli::Ok)
         return rc;
     HistoryStore store;
     if (!openStore(store, m_err))
@@ -123,11 +131,12 @@ int HistoryCommands::collect(const QStringList &args)
             QJsonObject metrics;
             for (const auto &[key, sample] : r.samples)
                 metrics.insert(key.metric, sample.value);
-            m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("profile"), r.profile},
-                                                                 {QStringLiteral("ts"), r.slot},
-                                                                 {QStringLiteral("written"), r.written},
-                                                                 {QStringLiteral("metrics"), metrics}})
-                                           .toJson(QJsonDocument::Compact))
+            m_out << QString::fromUtf8(
+                         QJsonDocument(QJsonObject{{QStringLiteral("profile"), r.profile},
+                                                   {QStringLiteral("ts"), r.slot},
+                                                   {QStringLiteral("written"), r.written},
+                                                   {QStringLiteral("metrics"), metrics}})
+                             .toJson(QJsonDocument::Compact))
                   << Qt::endl;
         } else {
             m_out << Tr::tr("%1: %2 figures at %3, %4 new in %5")
@@ -152,13 +161,17 @@ int HistoryCommands::collect(const QStringList &args)
 int HistoryCommands::history(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(Tr::tr("Print a metric's history, reduced to a number of points."));
+    parser.setApplicationDescription(
+        Tr::tr("Print a metric's history, reduced to a number of points."));
     parser.addHelpOption();
-    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME"));
-    QCommandLineOption metricOpt(QStringLiteral("metric"), Tr::tr("Metric (omit to list them)."), QStringLiteral("NAME"));
-    QCommandLineOption rangeOpt(QStringLiteral("range"), Tr::tr("How far back, e.g. 24h or 7d."), QStringLiteral("DURATION"),
-                                QStringLiteral("7d"));
-    QCommandLineOption pointsOpt(QStringLiteral("points"), Tr::tr("At most this many points (min/max per bucket)."),
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption metricOpt(QStringLiteral("metric"), Tr::tr("Metric (omit to list them)."),
+                                 QStringLiteral("NAME"));
+    QCommandLineOption rangeOpt(QStringLiteral("range"), Tr::tr("How far back, e.g. 24h or 7d."),
+                                QStringLiteral("DURATION"), QStringLiteral("7d"));
+    QCommandLineOption pointsOpt(QStringLiteral("points"),
+                                 Tr::tr("At most this many points (min/max per bucket)."),
                                  QStringLiteral("N"), QStringLiteral("800"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption csvOpt(QStringLiteral("csv"), Tr::tr("Print CSV."));
@@ -176,7 +189,9 @@ int HistoryCommands::history(const QStringList &args)
     bool pointsOk = false;
     const int points = parser.value(pointsOpt).toInt(&pointsOk);
     if (!range || !pointsOk || points < 1 || points > 100000) {
-        m_err << (range ? Tr::tr("turnstilectl history: --points must be between 1 and 100000.") : err) << Qt::endl;
+        m_err << (range ? Tr::tr("turnstilectl history: --points must be between 1 and 100000.")
+                        : err)
+              << Qt::endl;
         return Cli::Usage;
     }
     HistoryStore store;
@@ -207,8 +222,8 @@ int HistoryCommands::history(const QStringList &args)
     if (parser.isSet(csvOpt)) {
         m_out << "time,min,max,avg,count" << Qt::endl;
         for (const Bucket &b : series->buckets)
-            m_out << QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) << u',' << b.min << u','
-                  << b.max << u',' << b.avg() << u',' << b.count << Qt::endl;
+            m_out << QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) << u','
+                  << b.min << u',' << b.max << u',' << b.avg() << u',' << b.count << Qt::endl;
         return Cli::Ok;
     }
     if (parser.isSet(jsonOpt)) {
@@ -219,33 +234,39 @@ int HistoryCommands::history(const QStringList &args)
                                    {QStringLiteral("max"), b.max},
                                    {QStringLiteral("avg"), b.avg()},
                                    {QStringLiteral("count"), b.count}});
-        m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("profile"), profile},
-                                                             {QStringLiteral("metric"), key.metric},
-                                                             {QStringLiteral("from"), to - *range},
-                                                             {QStringLiteral("to"), to},
-                                                             {QStringLiteral("bucket_seconds"), series->bucketSeconds},
-                                                             {QStringLiteral("points"), arr}})
-                                       .toJson(QJsonDocument::Indented));
+        m_out << QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("profile"), profile},
+                                      {QStringLiteral("metric"), key.metric},
+                                      {QStringLiteral("from"), to - *range},
+                                      {QStringLiteral("to"), to},
+                                      {QStringLiteral("bucket_seconds"), series->bucketSeconds},
+                                      {QStringLiteral("points"), arr}})
+                .toJson(QJsonDocument::Indented));
         return Cli::Ok;
     }
     const QLocale loc;
     for (const Bucket &b : series->buckets)
-        m_out << QDateTime::fromSecsSinceEpoch(b.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << u'\t'
-              << loc.toString(b.min) << u'\t' << loc.toString(b.max) << Qt::endl;
+        m_out << QDateTime::fromSecsSinceEpoch(b.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+              << u'\t' << loc.toString(b.min) << u'\t' << loc.toString(b.max) << Qt::endl;
     return Cli::Ok;
 }
 
 int HistoryCommands::thresholds(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(Tr::tr("Show the thresholds of a profile and its current verdict."));
+    parser.setApplicationDescription(
+        Tr::tr("Show the thresholds of a profile and its current verdict."));
     parser.addHelpOption();
-    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME"));
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
+                                  QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption setOpt(QStringLiteral("set"),
-                              Tr::tr("Override a level for this profile, e.g. validate.ms=300:800 or token.live/day=500000:2000000."),
+                              Tr::tr("Override a level for this profile, e.g. validate.ms=300:800 "
+                                     "or token.live/day=500000:2000000."),
                               QStringLiteral("METRIC=WARN:CRITICAL"));
-    QCommandLineOption resetOpt(QStringLiteral("reset"), Tr::tr("Back to the default for a metric."), QStringLiteral("METRIC"));
+    QCommandLineOption resetOpt(QStringLiteral("reset"),
+                                Tr::tr("Back to the default for a metric."),
+                                QStringLiteral("METRIC"));
     parser.addOptions({profileOpt, jsonOpt, setOpt, resetOpt});
     if (!parser.parse(args) || !parser.isSet(profileOpt)) {
         m_err << Tr::tr("turnstilectl thresholds: --profile NAME is required.") << Qt::endl;
@@ -255,13 +276,17 @@ int HistoryCommands::thresholds(const QStringList &args)
     bool found = false;
     Profile p = profiles.profile(parser.value(profileOpt), &found);
     if (!found) {
-        m_err << Tr::tr("turnstilectl thresholds: no profile named \"%1\".").arg(parser.value(profileOpt)) << Qt::endl;
+        m_err << Tr::tr("turnstilectl thresholds: no profile named \"%1\".")
+                     .arg(parser.value(profileOpt))
+              << Qt::endl;
         return Cli::Config;
     }
     if (parser.isSet(setOpt) || parser.isSet(resetOpt)) {
         QStringList known;
         for (const ThresholdRule &r : defaultThresholds())
-            known.append(r.kind == ThresholdRule::Kind::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric);
+            known.append(r.kind == ThresholdRule::Kind::GrowthPerDay
+                             ? r.metric + QStringLiteral("/day")
+                             : r.metric);
         for (const QString &spec : parser.values(setOpt)) {
             const QString metric = spec.section(u'=', 0, 0);
             const QString levels = spec.section(u'=', 1);
@@ -269,12 +294,14 @@ int HistoryCommands::thresholds(const QStringList &args)
             const double warn = levels.section(u':', 0, 0).toDouble(&okWarn);
             const double crit = levels.section(u':', 1).toDouble(&okCrit);
             if (!known.contains(metric) || !okWarn || !okCrit) {
-                m_err << Tr::tr("turnstilectl thresholds: \"%1\" is not METRIC=WARN:CRITICAL with a known metric (%2).")
+                m_err << Tr::tr("turnstilectl thresholds: \"%1\" is not METRIC=WARN:CRITICAL with "
+                                "a known metric (%2).")
                              .arg(spec, known.join(QStringLiteral(", ")))
                       << Qt::endl;
                 return Cli::Usage;
             }
-            p.thresholds.insert(metric, QJsonObject{{QStringLiteral("warn"), warn}, {QStringLiteral("critical"), crit}});
+            p.thresholds.insert(metric, QJsonObject{{QStringLiteral("warn"), warn},
+                                                    {QStringLiteral("critical"), crit}});
         }
         for (const QString &metric : parser.values(resetOpt))
             p.thresholds.remove(metric);
@@ -300,27 +327,30 @@ int HistoryCommands::thresholds(const QStringList &args)
         if (r.kind == ThresholdRule::Kind::GrowthPerDay) {
             const auto day = store.samples(SeriesKey{p.name, r.metric}, now - 86400, now);
             if (day && day->size() >= 2 && day->last().ts > day->first().ts)
-                growth.insert(r.metric, (day->last().value - day->first().value) * 86400.0
-                                            / double(day->last().ts - day->first().ts));
+                growth.insert(r.metric, (day->last().value - day->first().value) * 86400.0 /
+                                            double(day->last().ts - day->first().ts));
         }
     }
     const HealthVerdict v = evaluateHealth(rules, latest, growth);
     if (parser.isSet(jsonOpt)) {
         QJsonArray arr;
         for (const ThresholdRule &r : rules)
-            arr.append(QJsonObject{{QStringLiteral("metric"), r.metric},
-                                   {QStringLiteral("warn"), r.warn},
-                                   {QStringLiteral("critical"), r.critical},
-                                   {QStringLiteral("latest"), latest.contains(r.metric) ? QJsonValue(latest.value(r.metric))
-                                                                                       : QJsonValue()}});
-        m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("status"), healthLevelName(v.level)},
-                                                             {QStringLiteral("reason"), v.reason},
-                                                             {QStringLiteral("rules"), arr}})
-                                       .toJson(QJsonDocument::Indented));
+            arr.append(QJsonObject{
+                {QStringLiteral("metric"), r.metric},
+                {QStringLiteral("warn"), r.warn},
+                {QStringLiteral("critical"), r.critical},
+                {QStringLiteral("latest"),
+                 latest.contains(r.metric) ? QJsonValue(latest.value(r.metric)) : QJsonValue()}});
+        m_out << QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("status"), healthLevelName(v.level)},
+                                      {QStringLiteral("reason"), v.reason},
+                                      {QStringLiteral("rules"), arr}})
+                .toJson(QJsonDocument::Indented));
     } else {
         m_out << healthLevelName(v.level) << u'\t' << v.reason << Qt::endl;
     }
-    return v.level == HealthLevel::Critical || v.level == HealthLevel::Warning ? Cli::Problem : Cli::Ok;
+    return v.level == HealthLevel::Critical || v.level == HealthLevel::Warning ? Cli::Problem
+                                                                               : Cli::Ok;
 }
 
 } // namespace turnstile

@@ -28,7 +28,8 @@ QString metricPart(const QString &name)
 }
 
 template <typename T>
-void put(QList<QPair<QString, double>> &out, QStringList *unavailable, const QString &metric, const Metric<T> &m)
+void put(QList<QPair<QString, double>> &out, QStringList *unavailable, const QString &metric,
+         const Metric<T> &m)
 {
     if (m.value)
         out.append({metric, double(*m.value)});
@@ -64,7 +65,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
 {
     QList<QPair<QString, double>> out;
     const ProbeResult &p = r.probe;
-    out.append({QStringLiteral("keystone.up"), p.endpointError.isEmpty() && p.reachable ? 1.0 : 0.0});
+    out.append(
+        {QStringLiteral("keystone.up"), p.endpointError.isEmpty() && p.reachable ? 1.0 : 0.0});
     if (p.issueMs)
         out.append({QStringLiteral("issue.ms"), *p.issueMs});
     if (p.validateMs)
@@ -84,7 +86,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         put(out, unavailable, QStringLiteral("revocation_event.rows"), f.revocations.total);
         put(out, unavailable, QStringLiteral("revocation_event.obsolete"), f.revocations.obsolete);
         if (f.revocations.kinds.value)
-            out.append({QStringLiteral("revocation_event.wide"), double(f.revocations.kinds.value->wide)});
+            out.append(
+                {QStringLiteral("revocation_event.wide"), double(f.revocations.kinds.value->wide)});
         for (const KeystoneTableStats &t : f.tables) {
             const QString base = QStringLiteral("table.") + metricPart(tableName(t.table));
             if (!t.size.value) {
@@ -96,7 +99,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
             if (s.rowsEstimate)
                 out.append({base + QStringLiteral(".rows"), double(*s.rowsEstimate)});
             if (s.dataBytes || s.indexBytes)
-                out.append({base + QStringLiteral(".bytes"), double(s.dataBytes.value_or(0) + s.indexBytes.value_or(0))});
+                out.append({base + QStringLiteral(".bytes"),
+                            double(s.dataBytes.value_or(0) + s.indexBytes.value_or(0))});
         }
     }
     if (r.exact) {
@@ -105,12 +109,14 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         put(out, unavailable, QStringLiteral("token.live_exact"), e.tokens.live);
         put(out, unavailable, QStringLiteral("users.enabled"), e.users.enabled);
         put(out, unavailable, QStringLiteral("users.locked"), e.users.locked);
-        put(out, unavailable, QStringLiteral("users.passwords_expiring"), e.users.passwordsExpiringSoon);
+        put(out, unavailable, QStringLiteral("users.passwords_expiring"),
+            e.users.passwordsExpiringSoon);
         out.append({QStringLiteral("db.exact_ms"), e.databaseMs});
         if (e.server.schemas.value)
             for (const SchemaSize &s : *e.server.schemas.value)
-                out.append({QStringLiteral("schema.") + metricPart(s.name) + QStringLiteral(".bytes"),
-                            double(s.dataBytes + s.indexBytes)});
+                out.append(
+                    {QStringLiteral("schema.") + metricPart(s.name) + QStringLiteral(".bytes"),
+                     double(s.dataBytes + s.indexBytes)});
     }
     qint64 hits = 0, misses = 0, evictions = 0, items = 0, conns = 0;
     bool anyMc = false;
@@ -134,7 +140,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         out.append({QStringLiteral("memcached.items"), double(items)});
         out.append({QStringLiteral("memcached.connections"), double(conns)});
         if (hits + misses > 0)
-            out.append({QStringLiteral("memcached.hit_ratio"), double(hits) / double(hits + misses)});
+            out.append(
+                {QStringLiteral("memcached.hit_ratio"), double(hits) / double(hits + misses)});
     }
     return out;
 }
@@ -188,11 +195,12 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     for (const ThresholdRule &rule : rules) {
         if (rule.kind != ThresholdRule::Kind::GrowthPerDay)
             continue;
-        const auto day = store.samples(SeriesKey{profile.name, rule.metric}, r.slot - 86400, r.slot);
+        const auto day =
+            store.samples(SeriesKey{profile.name, rule.metric}, r.slot - 86400, r.slot);
         // A day's growth needs at least an hour of history to mean anything.
         if (day && day->size() >= 2 && day->last().ts - day->first().ts >= 3600)
-            growth.insert(rule.metric, (day->last().value - day->first().value) * 86400.0
-                                           / double(day->last().ts - day->first().ts));
+            growth.insert(rule.metric, (day->last().value - day->first().value) * 86400.0 /
+                                           double(day->last().ts - day->first().ts));
     }
     const HealthVerdict v = evaluateHealth(rules, latest, growth);
     r.probe.thresholdLevel = int(v.level);

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "db/inspectorsample.h"
-#include "history/serieskey.h"
 #include "history/sample.h"
+#include "history/serieskey.h"
 #include "memcached/memcachedstats.h"
 #include "probe/proberesult.h"
 #include "profiles/profile.h"

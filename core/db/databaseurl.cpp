@@ -27,7 +27,8 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
     const QString trimmed = text.trimmed();
     const qsizetype schemeEnd = trimmed.indexOf(u"://");
     if (schemeEnd <= 0)
-        return fail(Tr::tr("The database URL has no scheme (expected e.g. mysql+pymysql://user@host/keystone)."));
+        return fail(Tr::tr(
+            "The database URL has no scheme (expected e.g. mysql+pymysql://user@host/keystone)."));
     out.dialect = trimmed.left(schemeEnd).toLower();
     const QString base = out.dialect.section(u'+', 0, 0);
     if (base == u"mysql" || base == u"mariadb")
@@ -37,7 +38,9 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
     else if (base == u"sqlite")
         out.backend = Backend::Sqlite;
     else
-        return fail(Tr::tr("Unsupported database dialect \"%1\"; Turnstile reads MySQL/MariaDB and PostgreSQL.").arg(out.dialect));
+        return fail(Tr::tr("Unsupported database dialect \"%1\"; Turnstile reads MySQL/MariaDB and "
+                           "PostgreSQL.")
+                        .arg(out.dialect));
 
     if (out.backend == Backend::Sqlite) {
         // sqlite:///relative/path or sqlite:////absolute/path
@@ -65,7 +68,8 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
         const QString userinfo = authority.left(at);
         authority = authority.mid(at + 1);
         const qsizetype colon = userinfo.indexOf(u':');
-        out.user = QUrl::fromPercentEncoding((colon >= 0 ? userinfo.left(colon) : userinfo).toUtf8());
+        out.user =
+            QUrl::fromPercentEncoding((colon >= 0 ? userinfo.left(colon) : userinfo).toUtf8());
         if (colon >= 0)
             out.password = QUrl::fromPercentEncoding(userinfo.mid(colon + 1).toUtf8());
     }
@@ -93,7 +97,8 @@ DatabaseUrl DatabaseUrl::parse(const QString &text, QString *error)
             bool ok = false;
             out.port = authority.mid(colon + 1).toInt(&ok);
             if (!ok || out.port <= 0 || out.port > 65535)
-                return fail(Tr::tr("The database URL has an invalid port \"%1\".").arg(authority.mid(colon + 1)));
+                return fail(Tr::tr("The database URL has an invalid port \"%1\".")
+                                .arg(authority.mid(colon + 1)));
         }
     }
     const QUrlQuery query(queryPart);
@@ -162,8 +167,8 @@ QString DatabaseUrl::toString(bool withPassword) const
     if (!query.isEmpty()) {
         QStringList items;
         for (const auto &[k, v] : query)
-            items.append(QString::fromUtf8(QUrl::toPercentEncoding(k)) + u'='
-                         + QString::fromUtf8(QUrl::toPercentEncoding(v, "/")));
+            items.append(QString::fromUtf8(QUrl::toPercentEncoding(k)) + u'=' +
+                         QString::fromUtf8(QUrl::toPercentEncoding(v, "/")));
         s += u'?' + items.join(u'&');
     }
     return s;

@@ -14,7 +14,13 @@ namespace turnstile {
 // with a sentence, never a guess.
 struct DatabaseUrl
 {
-    enum class Backend { Unknown, MySql, PostgreSql, Sqlite };
+    enum class Backend
+    {
+        Unknown,
+        MySql,
+        PostgreSql,
+        Sqlite
+    };
 
     Backend backend = Backend::Unknown;
     QString dialect; // "mysql+pymysql", "postgresql", ...

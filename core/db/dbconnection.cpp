@@ -12,14 +12,11 @@ QAtomicInteger<quint64> s_counter;
 }
 
 DbConnection::DbConnection(const DatabaseUrl &url, const QString &password, int connectTimeoutSec)
-    : m_url(url)
-    , m_password(password)
-    , m_timeout(connectTimeoutSec)
-    , m_name(QStringLiteral("turnstile-%1-%2")
+    : m_url(url), m_password(password), m_timeout(connectTimeoutSec),
+      m_name(QStringLiteral("turnstile-%1-%2")
                  .arg(quintptr(QThread::currentThreadId()))
                  .arg(s_counter.fetchAndAddRelaxed(1)))
-{
-}
+{}
 
 DbConnection::~DbConnection()
 {
@@ -35,12 +32,14 @@ DbConnection::~DbConnection()
 bool DbConnection::open()
 {
     if (!m_url.isValid()) {
-        m_error = QCoreApplication::translate("DbConnection", "No valid database URL is configured.");
+        m_error =
+            QCoreApplication::translate("DbConnection", "No valid database URL is configured.");
         return false;
     }
     if (!QSqlDatabase::isDriverAvailable(m_url.qtDriver())) {
-        m_error = QCoreApplication::translate("DbConnection", "The Qt SQL driver %1 is not installed.")
-                      .arg(m_url.qtDriver());
+        m_error =
+            QCoreApplication::translate("DbConnection", "The Qt SQL driver %1 is not installed.")
+                .arg(m_url.qtDriver());
         return false;
     }
     QSqlDatabase db = QSqlDatabase::addDatabase(m_url.qtDriver(), m_name);
@@ -75,7 +74,8 @@ bool DbConnection::open()
         QString text = db.lastError().databaseText().trimmed();
         if (text.isEmpty())
             text = db.lastError().text().trimmed();
-        m_error = QCoreApplication::translate("DbConnection", "Cannot connect to the database %1 at %2: %3")
+        m_error = QCoreApplication::translate("DbConnection",
+                                              "Cannot connect to the database %1 at %2: %3")
                       .arg(m_url.database, m_url.displayHost(), text);
         return false;
     }

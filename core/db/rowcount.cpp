@@ -4,8 +4,8 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QSqlError>
 #include <QSqlDriver>
+#include <QSqlError>
 #include <QSqlQuery>
 
 namespace turnstile {
@@ -21,8 +21,9 @@ RowCount countRows(DbConnection &db, KeystoneTable table)
     const QString ident = conn.driver()->escapeIdentifier(tableName(table), QSqlDriver::TableName);
     if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + ident) || !q.next()) {
         rc.error = QCoreApplication::translate("RowCount", "unavailable: %1")
-                       .arg(q.lastError().databaseText().trimmed().isEmpty() ? q.lastError().text()
-                                                                              : q.lastError().databaseText().trimmed());
+                       .arg(q.lastError().databaseText().trimmed().isEmpty()
+                                ? q.lastError().text()
+                                : q.lastError().databaseText().trimmed());
     } else {
         rc.rows = q.value(0).toLongLong();
     }

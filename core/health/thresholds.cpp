@@ -20,8 +20,9 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     if (r.metric == u"keystone.up")
         return Tr::tr("Keystone does not answer");
     if (r.metric == u"validate.ms")
-        return value >= 1000 ? Tr::tr("token validation takes %1 s").arg(loc.toString(value / 1000, 'f', 1))
-                             : Tr::tr("token validation takes %1 ms").arg(loc.toString(value, 'f', 0));
+        return value >= 1000
+                   ? Tr::tr("token validation takes %1 s").arg(loc.toString(value / 1000, 'f', 1))
+                   : Tr::tr("token validation takes %1 ms").arg(loc.toString(value, 'f', 0));
     if (r.metric == u"issue.ms")
         return Tr::tr("issuing a token takes %1 ms").arg(loc.toString(value, 'f', 0));
     if (r.metric == u"revocation_event.rows")
@@ -30,12 +31,14 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
         return Tr::tr("%1 of %2 revocation events are obsolete")
             .arg(loc.toString(n), loc.toString(qint64(latest.value(r.denominator))));
     if (r.metric == u"revocation_event.wide")
-        return Tr::tr("%1 user-, project- or domain-wide revocation events are scanned on every validation")
+        return Tr::tr("%1 user-, project- or domain-wide revocation events are scanned on every "
+                      "validation")
             .arg(loc.toString(n));
     if (r.metric == u"token.expired")
         return Tr::tr("the token table holds %1 expired rows").arg(loc.toString(n));
     if (r.kind == K::GrowthPerDay)
-        return Tr::tr("%1 grows by %2 rows a day").arg(r.metric.section(u'.', 0, -2), loc.toString(n));
+        return Tr::tr("%1 grows by %2 rows a day")
+            .arg(r.metric.section(u'.', 0, -2), loc.toString(n));
     if (r.metric == u"memcached.hit_ratio")
         return Tr::tr("the memcached hit ratio is %1%").arg(loc.toString(value * 100, 'f', 0));
     if (r.metric == u"users.locked")
@@ -53,7 +56,8 @@ QList<ThresholdRule> defaultThresholds()
         {QStringLiteral("validate.ms"), K::Above, 500, 1500, {}, 0},
         {QStringLiteral("issue.ms"), K::Above, 2000, 5000, {}, 0},
         {QStringLiteral("revocation_event.rows"), K::Above, 1000, 10000, {}, 0},
-        {QStringLiteral("revocation_event.obsolete"), K::ShareOf, 0.5, 0.9, QStringLiteral("revocation_event.rows"), 100},
+        {QStringLiteral("revocation_event.obsolete"), K::ShareOf, 0.5, 0.9,
+         QStringLiteral("revocation_event.rows"), 100},
         {QStringLiteral("revocation_event.wide"), K::Above, 100, 1000, {}, 0},
         {QStringLiteral("token.expired"), K::Above, 1000000, 10000000, {}, 0},
         {QStringLiteral("token.live"), K::GrowthPerDay, 100000, 1000000, {}, 0},
@@ -68,7 +72,8 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
 {
     QList<ThresholdRule> rules = defaultThresholds();
     for (ThresholdRule &r : rules) {
-        const QString key = r.kind == K::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric;
+        const QString key =
+            r.kind == K::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric;
         const QJsonObject o = overrides.value(key).toObject();
         if (o.contains(u"warn"))
             r.warn = o.value(u"warn").toDouble();
@@ -78,7 +83,8 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
     return rules;
 }
 
-HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules, const QHash<QString, double> &latest,
+HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
+                             const QHash<QString, double> &latest,
                              const QHash<QString, double> &growthPerDay)
 {
     HealthVerdict v;
@@ -126,7 +132,9 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules, const QHash<QStr
         v.reason = Tr::tr("No figures yet.");
         return v;
     }
-    v.level = !critical.isEmpty() ? HealthLevel::Critical : !warning.isEmpty() ? HealthLevel::Warning : HealthLevel::Ok;
+    v.level = !critical.isEmpty()  ? HealthLevel::Critical
+              : !warning.isEmpty() ? HealthLevel::Warning
+                                   : HealthLevel::Ok;
     const QStringList all = critical + warning;
     if (!all.isEmpty()) {
         QString s = all.join(QStringLiteral("; "));

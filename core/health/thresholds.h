@@ -8,18 +8,30 @@
 
 namespace turnstile {
 
-enum class HealthLevel { Unknown, Ok, Warning, Critical };
+enum class HealthLevel
+{
+    Unknown,
+    Ok,
+    Warning,
+    Critical
+};
 
 // One rule: a metric's latest value (or its growth per day, or its share of
 // another metric) against a warn and a critical level.
 struct ThresholdRule
 {
-    enum class Kind { Above, Below, GrowthPerDay, ShareOf };
+    enum class Kind
+    {
+        Above,
+        Below,
+        GrowthPerDay,
+        ShareOf
+    };
     QString metric;
     Kind kind = Kind::Above;
     double warn = 0;
     double critical = 0;
-    QString denominator;      // ShareOf: the metric the share is taken of
+    QString denominator;       // ShareOf: the metric the share is taken of
     double minDenominator = 0; // ShareOf: ignore tiny tables (3 of 4 rows obsolete is no fire)
 
     bool operator==(const ThresholdRule &) const = default;
@@ -33,12 +45,13 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides);
 struct HealthVerdict
 {
     HealthLevel level = HealthLevel::Unknown;
-    QString reason;       // one plain sentence naming every non-green figure
+    QString reason;        // one plain sentence naming every non-green figure
     QStringList triggered; // metric names that are amber or red
 };
 
 // Pure: latest values and growth per day (metric -> rows/day) in, verdict out.
-HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules, const QHash<QString, double> &latest,
+HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
+                             const QHash<QString, double> &latest,
                              const QHash<QString, double> &growthPerDay);
 
 QString healthLevelName(HealthLevel l);

@@ -34,7 +34,8 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
             return {};
         }
         if (s.password.isEmpty()) {
-            *error = Tr::tr("No password is available for this profile (keychain, OS_PASSWORD or prompt).");
+            *error = Tr::tr(
+                "No password is available for this profile (keychain, OS_PASSWORD or prompt).");
             return {};
         }
         QJsonObject user;
@@ -60,7 +61,8 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
         QJsonObject ac;
         if (!p.applicationCredentialId.isEmpty()) {
             ac[u"id"] = p.applicationCredentialId;
-        } else if (!p.applicationCredentialName.isEmpty() && (!p.userId.isEmpty() || !p.username.isEmpty())) {
+        } else if (!p.applicationCredentialName.isEmpty() &&
+                   (!p.userId.isEmpty() || !p.username.isEmpty())) {
             ac[u"name"] = p.applicationCredentialName;
             QJsonObject user;
             if (!p.userId.isEmpty()) {
@@ -74,14 +76,16 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
             }
             ac[u"user"] = user;
         } else {
-            *error = Tr::tr("An application credential needs its id, or its name plus the owning user.");
+            *error =
+                Tr::tr("An application credential needs its id, or its name plus the owning user.");
             return {};
         }
         ac[u"secret"] = s.applicationCredentialSecret;
         identity[u"methods"] = QJsonArray{QStringLiteral("application_credential")};
         identity[u"application_credential"] = ac;
         // The credential carries its own scope; Keystone rejects an explicit one.
-        return QJsonObject{{QStringLiteral("auth"), QJsonObject{{QStringLiteral("identity"), identity}}}};
+        return QJsonObject{
+            {QStringLiteral("auth"), QJsonObject{{QStringLiteral("identity"), identity}}}};
     }
     case AuthMethod::Token:
         if (s.token.isEmpty()) {
@@ -95,7 +99,8 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
 
     QJsonObject auth{{QStringLiteral("identity"), identity}};
     if (p.systemScope) {
-        auth[u"scope"] = QJsonObject{{QStringLiteral("system"), QJsonObject{{QStringLiteral("all"), true}}}};
+        auth[u"scope"] =
+            QJsonObject{{QStringLiteral("system"), QJsonObject{{QStringLiteral("all"), true}}}};
     } else if (!p.projectId.isEmpty() || !p.projectName.isEmpty()) {
         QJsonObject project;
         if (!p.projectId.isEmpty()) {
@@ -111,7 +116,8 @@ QJsonObject buildAuthRequest(const Profile &p, const Secrets &s, QString *error)
         }
         auth[u"scope"] = QJsonObject{{QStringLiteral("project"), project}};
     } else if (!p.domainId.isEmpty() || !p.domainName.isEmpty()) {
-        auth[u"scope"] = QJsonObject{{QStringLiteral("domain"), domainRef(p.domainId, p.domainName)}};
+        auth[u"scope"] =
+            QJsonObject{{QStringLiteral("domain"), domainRef(p.domainId, p.domainName)}};
     }
     return QJsonObject{{QStringLiteral("auth"), auth}};
 }

@@ -13,7 +13,7 @@ namespace turnstile {
 struct HttpResult
 {
     QByteArray method;
-    QUrl url; // never carries credentials
+    QUrl url;       // never carries credentials
     int status = 0; // 0 when no HTTP response arrived
     QString error;  // empty on success; otherwise one sentence saying what and where
     qint64 elapsedUs = 0;

@@ -32,18 +32,21 @@ QDateTime keystoneTime(const QJsonValue &v)
 }
 } // namespace
 
-ListResult listAll(KeystoneClient &client, const QString &pathAndQuery, const QString &key, int maxPages)
+ListResult listAll(KeystoneClient &client, const QString &pathAndQuery, const QString &key,
+                   int maxPages)
 {
     ListResult r;
     QString next = pathAndQuery;
     QSet<QString> seen;
     while (!next.isEmpty() && r.pages < maxPages) {
         if (seen.contains(next)) {
-            r.error = Tr::tr("Keystone's pagination for %1 points back to a page already read.").arg(pathAndQuery);
+            r.error = Tr::tr("Keystone's pagination for %1 points back to a page already read.")
+                          .arg(pathAndQuery);
             return r;
         }
         seen.insert(next);
-        const HttpResult h = next.startsWith(u"http") ? client.getAbsolute(QUrl(next)) : client.get(next);
+        const HttpResult h =
+            next.startsWith(u"http") ? client.getAbsolute(QUrl(next)) : client.get(next);
         if (!h.ok()) {
             r.error = h.error;
             return r;
@@ -52,7 +55,8 @@ ListResult listAll(KeystoneClient &client, const QString &pathAndQuery, const QS
         QJsonParseError pe{};
         const QJsonObject doc = QJsonDocument::fromJson(h.body, &pe).object();
         if (pe.error != QJsonParseError::NoError || !doc.value(key).isArray()) {
-            r.error = Tr::tr("The answer for %1 is not a Keystone \"%2\" list.").arg(pathAndQuery, key);
+            r.error =
+                Tr::tr("The answer for %1 is not a Keystone \"%2\" list.").arg(pathAndQuery, key);
             return r;
         }
         for (const QJsonValue &v : doc.value(key).toArray())
@@ -132,7 +136,8 @@ CatalogResult parseCatalog(const HttpResult &http)
     QJsonParseError pe{};
     const QJsonObject doc = QJsonDocument::fromJson(http.body, &pe).object();
     if (pe.error != QJsonParseError::NoError || !doc.value(u"catalog").isArray()) {
-        r.error = Tr::tr("The catalog from %1 is not a Keystone catalog document.").arg(http.url.toString());
+        r.error = Tr::tr("The catalog from %1 is not a Keystone catalog document.")
+                      .arg(http.url.toString());
         return r;
     }
     const QJsonArray catalog = doc.value(u"catalog").toArray();
@@ -171,7 +176,8 @@ HealthResult healthcheck(KeystoneClient &client)
     // (for example the disable-by-file switch of a node being drained).
     r.healthy = r.http.status == 200 || r.http.status == 204;
     if (!r.healthy)
-        r.error = r.http.error.isEmpty() ? Tr::tr("The healthcheck answered %1.").arg(r.http.status) : r.http.error;
+        r.error = r.http.error.isEmpty() ? Tr::tr("The healthcheck answered %1.").arg(r.http.status)
+                                         : r.http.error;
     return r;
 }
 

@@ -27,11 +27,19 @@ struct ListResult
 
 // GET a collection ("/users", "/projects"), following links.next until the
 // end or maxPages. `key` is the member holding the array ("users").
-ListResult listAll(KeystoneClient &client, const QString &pathAndQuery, const QString &key, int maxPages = 1000);
+ListResult listAll(KeystoneClient &client, const QString &pathAndQuery, const QString &key,
+                   int maxPages = 1000);
 
 struct RevocationEvent
 {
-    enum class Kind { AuditId, User, Project, Domain, Other };
+    enum class Kind
+    {
+        AuditId,
+        User,
+        Project,
+        Domain,
+        Other
+    };
     QString auditId;
     QString auditChainId;
     QString userId;

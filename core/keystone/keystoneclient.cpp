@@ -33,7 +33,8 @@ QString where(const QUrl &url)
     return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery).toString();
 }
 
-QString describeStatus(int status, const QByteArray &method, const QUrl &url, const QByteArray &body)
+QString describeStatus(int status, const QByteArray &method, const QUrl &url,
+                       const QByteArray &body)
 {
     // Keystone's error documents carry a human message; keep it short.
     QString detail;
@@ -43,11 +44,14 @@ QString describeStatus(int status, const QByteArray &method, const QUrl &url, co
     const QString target = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), where(url));
     QString msg;
     if (status == 401)
-        msg = Tr::tr("Keystone rejected the credentials (401) for %1; check the user, password or secret, and whether "
-                 "the account is locked.")
+        msg = Tr::tr("Keystone rejected the credentials (401) for %1; check the user, password or "
+                     "secret, and whether "
+                     "the account is locked.")
                   .arg(target);
     else if (status == 403)
-        msg = Tr::tr("Keystone refused the request (403) for %1; the account lacks the role or scope it needs.").arg(target);
+        msg = Tr::tr("Keystone refused the request (403) for %1; the account lacks the role or "
+                     "scope it needs.")
+                  .arg(target);
     else if (status == 404)
         msg = Tr::tr("Not found (404) at %1.").arg(target);
     else if (status >= 500)
@@ -66,14 +70,16 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
     const QString hp = url.port() > 0 ? QStringLiteral("%1:%2").arg(host).arg(url.port()) : host;
     switch (e) {
     case QNetworkReply::ConnectionRefusedError:
-        return Tr::tr("Connection refused by %1: nothing listens there, or a firewall rejects it.").arg(hp);
+        return Tr::tr("Connection refused by %1: nothing listens there, or a firewall rejects it.")
+            .arg(hp);
     case QNetworkReply::HostNotFoundError:
         return Tr::tr("The host name %1 cannot be resolved (DNS).").arg(host);
     case QNetworkReply::RemoteHostClosedError:
         return Tr::tr("%1 closed the connection before answering.").arg(hp);
     case QNetworkReply::TooManyRedirectsError:
     case QNetworkReply::InsecureRedirectError:
-        return Tr::tr("Too many or unsafe redirects starting at %1 (a redirect loop?).").arg(where(url));
+        return Tr::tr("Too many or unsafe redirects starting at %1 (a redirect loop?).")
+            .arg(where(url));
     case QNetworkReply::SslHandshakeFailedError: {
         QStringList reasons;
         for (const QSslError &s : sslErrors) {
@@ -84,7 +90,8 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
             case QSslError::SelfSignedCertificate:
             case QSslError::UnableToVerifyFirstCertificate:
             case QSslError::CertificateUntrusted:
-                reasons.append(Tr::tr("the certificate is signed by an unknown CA (set a CA bundle in the profile)"));
+                reasons.append(Tr::tr(
+                    "the certificate is signed by an unknown CA (set a CA bundle in the profile)"));
                 break;
             case QSslError::HostNameMismatch:
                 reasons.append(Tr::tr("the certificate does not match the host name %1").arg(host));
@@ -102,12 +109,14 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
         reasons.removeDuplicates();
         if (reasons.isEmpty())
             reasons.append(qtText);
-        return Tr::tr("TLS verification of %1 failed: %2.").arg(hp, reasons.join(QStringLiteral("; ")));
+        return Tr::tr("TLS verification of %1 failed: %2.")
+            .arg(hp, reasons.join(QStringLiteral("; ")));
     }
     default:
         // OpenSSL reports a missing client certificate as a TLS alert on read.
         if (qtText.contains(QStringLiteral("certificate required"), Qt::CaseInsensitive))
-            return Tr::tr("%1 requires a client certificate; set one (and its key) in the profile.").arg(hp);
+            return Tr::tr("%1 requires a client certificate; set one (and its key) in the profile.")
+                .arg(hp);
         return Tr::tr("Cannot reach %1: %2").arg(hp, qtText);
     }
 }
@@ -115,26 +124,28 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
 } // namespace
 
 KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
-    : m_profile(profile)
-    , m_secrets(secrets)
-    , m_nam(std::make_unique<QNetworkAccessManager>())
+    : m_profile(profile), m_secrets(secrets), m_nam(std::make_unique<QNetworkAccessManager>())
 {
     m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
     m_ssl = QSslConfiguration::defaultConfiguration();
     if (!profile.caCertFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(profile.caCertFile, QSsl::Pem);
         if (cas.isEmpty())
-            m_sslSetupError = Tr::tr("The CA bundle %1 is missing or holds no PEM certificate.").arg(profile.caCertFile);
+            m_sslSetupError = Tr::tr("The CA bundle %1 is missing or holds no PEM certificate.")
+                                  .arg(profile.caCertFile);
         else
             m_ssl.addCaCertificates(cas);
     }
     if (!profile.clientCertFile.isEmpty()) {
-        const QList<QSslCertificate> certs = QSslCertificate::fromPath(profile.clientCertFile, QSsl::Pem);
+        const QList<QSslCertificate> certs =
+            QSslCertificate::fromPath(profile.clientCertFile, QSsl::Pem);
         if (certs.isEmpty()) {
-            m_sslSetupError = Tr::tr("The client certificate %1 is missing or not PEM.").arg(profile.clientCertFile);
+            m_sslSetupError = Tr::tr("The client certificate %1 is missing or not PEM.")
+                                  .arg(profile.clientCertFile);
         } else {
             m_ssl.setLocalCertificate(certs.first());
-            QFile kf(profile.clientKeyFile.isEmpty() ? profile.clientCertFile : profile.clientKeyFile);
+            QFile kf(profile.clientKeyFile.isEmpty() ? profile.clientCertFile
+                                                     : profile.clientKeyFile);
             QSslKey key;
             if (kf.open(QIODevice::ReadOnly)) {
                 const QByteArray pem = kf.readAll();
@@ -145,7 +156,8 @@ KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
                 }
             }
             if (key.isNull())
-                m_sslSetupError = Tr::tr("The client key %1 is missing, encrypted or not PEM.").arg(kf.fileName());
+                m_sslSetupError = Tr::tr("The client key %1 is missing, encrypted or not PEM.")
+                                      .arg(kf.fileName());
             else
                 m_ssl.setPrivateKey(key);
         }
@@ -258,13 +270,16 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
 
     if (timedOut) {
         r.status = 0;
-        r.error = Tr::tr("No answer from %1 within %2 s (timeout).").arg(where(url)).arg(m_profile.timeoutMs / 1000.0);
+        r.error = Tr::tr("No answer from %1 within %2 s (timeout).")
+                      .arg(where(url))
+                      .arg(m_profile.timeoutMs / 1000.0);
     } else if (tooLarge) {
         r.error = Tr::tr("The response from %1 exceeds the %2 MiB limit and was cut off.")
                       .arg(where(url))
                       .arg(m_bodyLimit / (1024 * 1024));
-    } else if ((reply->error() != QNetworkReply::NoError && r.status == 0)
-               || (reply->error() > QNetworkReply::NoError && reply->error() < QNetworkReply::ContentAccessDenied)) {
+    } else if ((reply->error() != QNetworkReply::NoError && r.status == 0) ||
+               (reply->error() > QNetworkReply::NoError &&
+                reply->error() < QNetworkReply::ContentAccessDenied)) {
         // Transport-level failures (below Qt's HTTP-status range) win over a
         // status that may be set, e.g. the last 302 of a redirect loop.
         r.error = describeNetworkError(reply->error(), reply->errorString(), url, sslErrors);
@@ -289,12 +304,16 @@ QStringList KeystoneClient::sizeWarnings(qint64 tokenBytes, qint64 catalogBytes)
     QStringList w;
     auto check = [&](qint64 n, const QString &what) {
         if (n > kHeaderCritical)
-            w.append(Tr::tr("%1 is %2 bytes, above the common 8 KB header limit; requests will fail behind "
-                        "default proxies.")
+            w.append(
+                Tr::tr(
+                    "%1 is %2 bytes, above the common 8 KB header limit; requests will fail behind "
+                    "default proxies.")
+                    .arg(what)
+                    .arg(n));
+        else if (n > kHeaderWarn)
+            w.append(Tr::tr("%1 is %2 bytes, above the 4 KB header limit of some proxies.")
                          .arg(what)
                          .arg(n));
-        else if (n > kHeaderWarn)
-            w.append(Tr::tr("%1 is %2 bytes, above the 4 KB header limit of some proxies.").arg(what).arg(n));
     };
     check(tokenBytes, Tr::tr("The token"));
     check(catalogBytes, Tr::tr("The catalog"));
@@ -327,10 +346,12 @@ TokenInfo KeystoneClient::issueToken(bool withCatalog)
     return t;
 }
 
-HttpResult KeystoneClient::validateToken(const QByteArray &subjectToken, bool head, bool allowExpired)
+HttpResult KeystoneClient::validateToken(const QByteArray &subjectToken, bool head,
+                                         bool allowExpired)
 {
     return send(head ? QByteArrayLiteral("HEAD") : QByteArrayLiteral("GET"),
-                v3Url(allowExpired ? QStringLiteral("/auth/tokens?allow_expired=1") : QStringLiteral("/auth/tokens")),
+                v3Url(allowExpired ? QStringLiteral("/auth/tokens?allow_expired=1")
+                                   : QStringLiteral("/auth/tokens")),
                 {}, {{"X-Auth-Token", m_authToken}, {"X-Subject-Token", subjectToken}});
 }
 
@@ -348,12 +369,14 @@ HttpResult KeystoneClient::get(const QString &pathAndQuery)
 HttpResult KeystoneClient::getAbsolute(const QUrl &url, bool authenticated)
 {
     const QUrl mine = m_profile.authUrl;
-    if (url.scheme() != mine.scheme() || url.host() != mine.host() || url.port(-1) != mine.port(-1)) {
+    if (url.scheme() != mine.scheme() || url.host() != mine.host() ||
+        url.port(-1) != mine.port(-1)) {
         HttpResult r;
         r.method = "GET";
         r.url = url.adjusted(QUrl::RemoveUserInfo);
         r.error = Tr::tr("Refusing to follow %1: it leaves the profile's endpoint %2.")
-                      .arg(r.url.toString(), mine.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString());
+                      .arg(r.url.toString(),
+                           mine.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString());
         return r;
     }
     QList<QPair<QByteArray, QByteArray>> headers;

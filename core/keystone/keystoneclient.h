@@ -36,7 +36,8 @@ public:
     // POST /v3/auth/tokens. Stores the token as this client's X-Auth-Token.
     TokenInfo issueToken(bool withCatalog = false);
     // GET or HEAD /v3/auth/tokens with X-Subject-Token. 200 and 204 are success.
-    HttpResult validateToken(const QByteArray &subjectToken, bool head = false, bool allowExpired = false);
+    HttpResult validateToken(const QByteArray &subjectToken, bool head = false,
+                             bool allowExpired = false);
     // DELETE /v3/auth/tokens. For guarded actions and the lab only.
     HttpResult revokeToken(const QByteArray &subjectToken);
     // GET <v3>/<path>, authenticated with the current token.

@@ -32,7 +32,9 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
 
     if (v.ok()) {
         const HealthResult h = healthcheck(client);
-        r.health = !h.enabled ? QStringLiteral("absent") : h.healthy ? QStringLiteral("ok") : QStringLiteral("failing");
+        r.health = !h.enabled  ? QStringLiteral("absent")
+                   : h.healthy ? QStringLiteral("ok")
+                               : QStringLiteral("failing");
         if (h.enabled && !h.healthy)
             r.warnings.append(h.error);
     }

@@ -5,8 +5,7 @@
 namespace turnstile {
 
 namespace {
-template <typename T>
-QJsonValue opt(const std::optional<T> &v)
+template <typename T> QJsonValue opt(const std::optional<T> &v)
 {
     return v ? QJsonValue(double(*v)) : QJsonValue(QJsonValue::Null);
 }
@@ -26,8 +25,9 @@ QJsonValue str(const QString &s)
 
 bool ProbeResult::healthy() const
 {
-    return reachable && endpointError.isEmpty() && tokenError.isEmpty()
-           && (!databaseConfigured || (databaseError.isEmpty() && revocationError.isEmpty() && tokenRowsError.isEmpty()));
+    return reachable && endpointError.isEmpty() && tokenError.isEmpty() &&
+           (!databaseConfigured ||
+            (databaseError.isEmpty() && revocationError.isEmpty() && tokenRowsError.isEmpty()));
 }
 
 QJsonObject ProbeResult::toJson() const
@@ -52,15 +52,16 @@ QJsonObject ProbeResult::toJson() const
                    {QStringLiteral("token_rows_error"), str(tokenRowsError)},
                    {QStringLiteral("error"), str(databaseError)},
                    {QStringLiteral("query_ms"), databaseMs}};
-    return QJsonObject{{QStringLiteral("profile"), profile},
-                       {QStringLiteral("started_at"), startedAt.toUTC().toString(Qt::ISODateWithMs)},
-                       {QStringLiteral("duration_ms"), durationMs},
-                       {QStringLiteral("healthy"), healthy()},
-                       {QStringLiteral("threshold_level"), thresholdLevel},
-                       {QStringLiteral("threshold_reason"), str(thresholdReason)},
-                       {QStringLiteral("keystone"), ks},
-                       {QStringLiteral("token"), tok},
-                       {QStringLiteral("database"), db}};
+    return QJsonObject{
+        {QStringLiteral("profile"), profile},
+        {QStringLiteral("started_at"), startedAt.toUTC().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("duration_ms"), durationMs},
+        {QStringLiteral("healthy"), healthy()},
+        {QStringLiteral("threshold_level"), thresholdLevel},
+        {QStringLiteral("threshold_reason"), str(thresholdReason)},
+        {QStringLiteral("keystone"), ks},
+        {QStringLiteral("token"), tok},
+        {QStringLiteral("database"), db}};
 }
 
 ProbeResult ProbeResult::fromJson(const QJsonObject &o)

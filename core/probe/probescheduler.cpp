@@ -15,8 +15,7 @@
 namespace turnstile {
 
 ProbeScheduler::ProbeScheduler(SecretStore *secrets, QObject *parent)
-    : QObject(parent)
-    , m_secrets(secrets)
+    : QObject(parent), m_secrets(secrets)
 {
     m_pool.setMaxThreadCount(8);
 }
@@ -28,18 +27,19 @@ void ProbeScheduler::probe(const Profile &profile)
     const quint64 generation = ++m_generation[profile.name];
     emit probeStarted(profile.name);
     QPointer<ProbeScheduler> self(this);
-    m_secrets->readAll(profile.name, [self, profile, generation](const Secrets &s, const QString &error) {
-        if (!self)
-            return;
-        if (!error.isEmpty() && s == Secrets{}) {
-            // No keychain: still probe. Discovery and the database (if it
-            // needs no password) keep working; the token figure says why not.
-            Secrets none;
-            self->launch(profile, generation, none);
-            return;
-        }
-        self->launch(profile, generation, s);
-    });
+    m_secrets->readAll(profile.name,
+                       [self, profile, generation](const Secrets &s, const QString &error) {
+                           if (!self)
+                               return;
+                           if (!error.isEmpty() && s == Secrets{}) {
+                               // No keychain: still probe. Discovery and the database (if it
+                               // needs no password) keep working; the token figure says why not.
+                               Secrets none;
+                               self->launch(profile, generation, none);
+                               return;
+                           }
+                           self->launch(profile, generation, s);
+                       });
 }
 
 void ProbeScheduler::setHistory(const HistoryConfig &config)
@@ -77,13 +77,12 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
     ++m_inFlight;
     QtConcurrent::run(&m_pool, [profile, secrets, history = m_history]() {
         return probeAndRecord(profile, secrets, history);
-    })
-        .then(this, [this, name = profile.name, generation](const ProbeResult &r) {
-            --m_inFlight;
-            if (m_generation.value(name) != generation)
-                return; // a newer probe of this profile was requested: drop stale figures
-            emit probeFinished(r);
-        });
+    }).then(this, [this, name = profile.name, generation](const ProbeResult &r) {
+        --m_inFlight;
+        if (m_generation.value(name) != generation)
+            return; // a newer probe of this profile was requested: drop stale figures
+        emit probeFinished(r);
+    });
 }
 
 } // namespace turnstile

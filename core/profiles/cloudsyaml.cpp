@@ -160,8 +160,8 @@ std::optional<ParsedDocument> parseDocument(const QByteArray &data, const QStrin
         }
         return out;
     } catch (const YAML::Exception &e) {
-        return fail(
-            Tr::tr("%1: the YAML is malformed (%2).").arg(markText(source, e.mark), fromStd(e.msg)));
+        return fail(Tr::tr("%1: the YAML is malformed (%2).")
+                        .arg(markText(source, e.mark), fromStd(e.msg)));
     } catch (const std::exception &) {
         return fail(Tr::tr("%1 could not be read as YAML.").arg(source));
     }
@@ -315,15 +315,15 @@ std::optional<QList<Region>> regionsOf(const QVariantMap &cloud, QString *proble
             const QVariant values = m.value(QStringLiteral("values"));
             if (name.isEmpty() || !onlyKnownKeys ||
                 (values.isValid() && !values.isNull() && !isMap(values))) {
-                *problem =
-                    Tr::tr("a \"regions\" entry must be a name or a mapping with \"name\" and optional "
-                       "\"values\".");
+                *problem = Tr::tr(
+                    "a \"regions\" entry must be a name or a mapping with \"name\" and optional "
+                    "\"values\".");
                 return std::nullopt;
             }
             out.append({name, values.toMap()});
         } else if (isList(e)) {
             *problem = Tr::tr("a \"regions\" entry must be a name or a mapping with \"name\" and "
-                          "optional \"values\".");
+                              "optional \"values\".");
             return std::nullopt;
         } else {
             const QString name = e.toString().trimmed();
@@ -445,8 +445,8 @@ std::optional<ImportedCloud> profileFor(const QString &profileName, const QStrin
         p.authMethod = authMethodFromString(authType, &ok);
         if (!ok)
             r.fail(Tr::tr("auth_type \"%1\" is not supported (Turnstile uses password, "
-                      "v3applicationcredential "
-                      "or token).")
+                          "v3applicationcredential "
+                          "or token).")
                        .arg(authType));
     }
 
@@ -569,8 +569,9 @@ bool CloudsYaml::load(const QProcessEnvironment &env, const QStringList &searchD
     const QString clouds = findCloudsFile(env, searchDirs);
     if (clouds.isEmpty()) {
         if (error)
-            *error = Tr::tr("No clouds.yaml was found (looked at $OS_CLIENT_CONFIG_FILE and in %1).")
-                         .arg(searchDirs.join(QStringLiteral(", ")));
+            *error =
+                Tr::tr("No clouds.yaml was found (looked at $OS_CLIENT_CONFIG_FILE and in %1).")
+                    .arg(searchDirs.join(QStringLiteral(", ")));
         return false;
     }
     if (!loadFiles(clouds, findSecureFile(env, searchDirs), error))
@@ -636,8 +637,8 @@ bool CloudsYaml::mergeSecure(const QByteArray &yaml, const QString &sourceName, 
     const QVariant clouds = doc->root.value(QStringLiteral("clouds"));
     if (doc->root.contains(QStringLiteral("clouds")) && !isMap(clouds)) {
         if (error)
-            *error =
-                Tr::tr("%1: \"clouds\" must be a mapping of cloud names to settings.").arg(sourceName);
+            *error = Tr::tr("%1: \"clouds\" must be a mapping of cloud names to settings.")
+                         .arg(sourceName);
         return false;
     }
     m_root = mergeMaps(m_root, doc->root);
@@ -683,7 +684,8 @@ QList<ImportedCloud> CloudsYaml::importCloud(const QString &name, QString *error
     const QVariant cloud = clouds.value(name);
     if (!isMap(cloud)) {
         if (error)
-            *error = Tr::tr("%1: cloud \"%2\" must be a mapping of settings.").arg(where(name), name);
+            *error =
+                Tr::tr("%1: cloud \"%2\" must be a mapping of settings.").arg(where(name), name);
         return {};
     }
     return profilesFromConfig(name, cloud.toMap(), where(name), error);

@@ -133,7 +133,7 @@ IniFile IniFile::parse(const QByteArray &data, const QString &sourceName, QStrin
                 return fail(
                     lineNo,
                     Tr::tr("an indented line continues nothing (indentation marks a continuation "
-                       "of the previous value)."));
+                           "of the previous value)."));
             value.append(lstripped(line));
             continue;
         }
@@ -157,7 +157,8 @@ IniFile IniFile::parse(const QByteArray &data, const QString &sourceName, QStrin
         if (colon < 0 && equal < 0)
             return fail(
                 lineNo,
-                Tr::tr("the line is neither a [section], a comment nor a \"key = value\" setting."));
+                Tr::tr(
+                    "the line is neither a [section], a comment nor a \"key = value\" setting."));
         const qsizetype sep = (colon < 0 || (equal >= 0 && equal < colon)) ? equal : colon;
         key = line.left(sep).trimmed();
         QString v = line.mid(sep + 1).trimmed();
@@ -233,8 +234,8 @@ public:
         bool ok = false;
         const qlonglong n = v->trimmed().toLongLong(&ok);
         if (!ok) {
-            fail(line,
-                 Tr::tr("[%1] %2 must be a whole number, not \"%3\".").arg(section, key, v->trimmed()));
+            fail(line, Tr::tr("[%1] %2 must be a whole number, not \"%3\".")
+                           .arg(section, key, v->trimmed()));
             return std::nullopt;
         }
         if (n > std::numeric_limits<int>::max() || n < std::numeric_limits<int>::min()) {

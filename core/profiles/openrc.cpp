@@ -295,8 +295,10 @@ private:
 
     bool unterminated(Command &cmd)
     {
-        warn(cmd.line,
-             Tr::tr("a quoted value is not closed before the end of the file; the rest of the file was "
+        warn(
+            cmd.line,
+            Tr::tr(
+                "a quoted value is not closed before the end of the file; the rest of the file was "
                 "ignored."));
         cmd.words.clear();
         cmd.needsShell = false;
@@ -367,14 +369,14 @@ private:
                 }
             }
             if (target)
-                warn(
-                    cmd.line,
-                    Tr::tr("the value of %1 needs the shell to compute (command substitution, pipes or "
-                       "redirection); ignored.")
-                        .arg(target->text.left(target->assignLength - 1)));
+                warn(cmd.line, Tr::tr("the value of %1 needs the shell to compute (command "
+                                      "substitution, pipes or "
+                                      "redirection); ignored.")
+                                   .arg(target->text.left(target->assignLength - 1)));
             else
-                warn(cmd.line, Tr::tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
-                                   .arg(first));
+                warn(cmd.line,
+                     Tr::tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
+                         .arg(first));
             return;
         }
         if (first == u"export" || first == u"declare" || first == u"typeset" ||
@@ -404,8 +406,9 @@ private:
         // "VAR=x command" sets VAR for that command only; report the command.
         for (const Word &w : cmd.words) {
             if (w.assignLength < 0) {
-                warn(cmd.line, Tr::tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
-                                   .arg(w.text));
+                warn(cmd.line,
+                     Tr::tr("\"%1\" is a shell command that Turnstile does not run; ignored.")
+                         .arg(w.text));
                 return;
             }
         }
@@ -520,8 +523,8 @@ ImportedCloud fromEnvironment(const QProcessEnvironment &env, QString *error)
 
     if (!config.contains(QStringLiteral("auth_url"))) {
         if (error)
-            *error =
-                Tr::tr("OS_AUTH_URL is not set, so there is no cloud to import from the environment.");
+            *error = Tr::tr(
+                "OS_AUTH_URL is not set, so there is no cloud to import from the environment.");
         return {};
     }
     const QString name = QStringLiteral("envvars");

@@ -10,7 +10,12 @@ namespace turnstile {
 // How a profile authenticates against Keystone. Application credentials are the
 // recommended choice for a monitoring tool: they are revocable, can be limited
 // with access rules and never expose a human's password.
-enum class AuthMethod { Password, ApplicationCredential, Token };
+enum class AuthMethod
+{
+    Password,
+    ApplicationCredential,
+    Token
+};
 
 QString authMethodToString(AuthMethod m);
 AuthMethod authMethodFromString(const QString &s, bool *ok = nullptr);

@@ -7,7 +7,8 @@
 
 namespace turnstile {
 
-ImportResult importCloudsYaml(const QString &path, const QString &cloud, const QProcessEnvironment &env)
+ImportResult importCloudsYaml(const QString &path, const QString &cloud,
+                              const QProcessEnvironment &env)
 {
     ImportResult r;
     CloudsYaml yaml;

@@ -20,8 +20,9 @@ struct ImportResult
 
 // clouds.yaml: an explicit path, or openstacksdk's search order when empty.
 // cloud: one cloud, or empty for OS_CLOUD / every cloud.
-ImportResult importCloudsYaml(const QString &path, const QString &cloud,
-                              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+ImportResult
+importCloudsYaml(const QString &path, const QString &cloud,
+                 const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 // An openrc file, read without executing it; the cloud is named "envvars".
 ImportResult importOpenrc(const QString &path);
 

@@ -14,23 +14,17 @@ namespace {
 constexpr auto kGroup = "profiles";
 }
 
-ProfileStore::ProfileStore()
-    : m_file(defaultFile())
-{
-}
+ProfileStore::ProfileStore() : m_file(defaultFile()) {}
 
-ProfileStore::ProfileStore(const QString &settingsFile)
-    : m_file(settingsFile)
-{
-}
+ProfileStore::ProfileStore(const QString &settingsFile) : m_file(settingsFile) {}
 
 QString ProfileStore::defaultFile()
 {
     const QString env = qEnvironmentVariable("TURNSTILE_PROFILES");
     if (!env.isEmpty())
         return env;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-           + QStringLiteral("/turnstile/profiles.ini");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/turnstile/profiles.ini");
 }
 
 bool ProfileStore::isValidName(const QString &name)
@@ -85,9 +79,10 @@ bool ProfileStore::save(const Profile &p, QString *error)
 {
     if (!isValidName(p.name)) {
         if (error)
-            *error = QCoreApplication::translate("ProfileStore",
-                                                 "\"%1\" is not a valid profile name (letters, digits, '.', '_' and '-', "
-                                                 "at most 64 characters).")
+            *error = QCoreApplication::translate(
+                         "ProfileStore",
+                         "\"%1\" is not a valid profile name (letters, digits, '.', '_' and '-', "
+                         "at most 64 characters).")
                          .arg(p.name);
         return false;
     }
@@ -101,7 +96,9 @@ bool ProfileStore::save(const Profile &p, QString *error)
     s.sync();
     if (s.status() != QSettings::NoError) {
         if (error)
-            *error = QCoreApplication::translate("ProfileStore", "Cannot write the profile file %1.").arg(m_file);
+            *error =
+                QCoreApplication::translate("ProfileStore", "Cannot write the profile file %1.")
+                    .arg(m_file);
         return false;
     }
     return true;

@@ -6,9 +6,16 @@
 
 namespace turnstile {
 
-enum class SecretKind { Password, ApplicationCredentialSecret, Token, DatabasePassword };
-inline constexpr std::array<SecretKind, 4> kAllSecretKinds{SecretKind::Password, SecretKind::ApplicationCredentialSecret,
-                                                           SecretKind::Token, SecretKind::DatabasePassword};
+enum class SecretKind
+{
+    Password,
+    ApplicationCredentialSecret,
+    Token,
+    DatabasePassword
+};
+inline constexpr std::array<SecretKind, 4> kAllSecretKinds{
+    SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
+    SecretKind::DatabasePassword};
 
 // The secrets of one profile, in memory only. Passed by value to worker
 // threads; never serialised, never logged.

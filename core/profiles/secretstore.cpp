@@ -44,7 +44,8 @@ SecretResult resultOf(QKeychain::Job *job)
     }
     if (job->error() == QKeychain::EntryNotFound) {
         r.notFound = true;
-        r.error = QCoreApplication::translate("SecretStore", "No secret is stored in the keychain for this profile.");
+        r.error = QCoreApplication::translate(
+            "SecretStore", "No secret is stored in the keychain for this profile.");
         return r;
     }
     // QtKeychain's own text names the backend problem (no D-Bus session, locked
@@ -54,14 +55,14 @@ SecretResult resultOf(QKeychain::Job *job)
     return r;
 }
 
-template <typename JobT>
-void runJob(JobT *job, const SecretStore::Callback &done)
+template <typename JobT> void runJob(JobT *job, const SecretStore::Callback &done)
 {
     job->setAutoDelete(true);
     // 0.13 has no isAvailable(); the insecure fallback is never enabled: plain
     // text storage is an explicit per-profile opt-in handled by the caller.
     job->setInsecureFallback(false);
-    QObject::connect(job, &QKeychain::Job::finished, job, [done](QKeychain::Job *j) { done(resultOf(j)); });
+    QObject::connect(job, &QKeychain::Job::finished, job,
+                     [done](QKeychain::Job *j) { done(resultOf(j)); });
     job->start();
 }
 
@@ -82,10 +83,7 @@ SecretResult blocking(const std::function<void(SecretStore::Callback)> &start)
 
 } // namespace
 
-SecretStore::SecretStore(QObject *parent)
-    : QObject(parent)
-{
-}
+SecretStore::SecretStore(QObject *parent) : QObject(parent) {}
 
 QString SecretStore::serviceName()
 {
@@ -101,8 +99,8 @@ QString SecretStore::plaintextFile() const
 {
     if (!m_plaintextFile.isEmpty())
         return m_plaintextFile;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-           + QStringLiteral("/turnstile/plaintext-secrets.json");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/turnstile/plaintext-secrets.json");
 }
 
 SecretResult SecretStore::readPlaintext(const QString &key) const
@@ -143,7 +141,8 @@ SecretResult SecretStore::writePlaintext(const QString &key, const QString *valu
     QDir().mkpath(QFileInfo(plaintextFile()).absolutePath());
     QSaveFile out(plaintextFile());
     // Owner-only before the first byte is written; the rename keeps the mode.
-    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+    if (!out.open(QIODevice::WriteOnly) ||
+        !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
         r.error = tr("Cannot write %1.").arg(plaintextFile());
         return r;
     }
@@ -170,7 +169,8 @@ void SecretStore::read(const QString &profile, SecretKind kind, Callback done)
     });
 }
 
-void SecretStore::write(const QString &profile, SecretKind kind, const QString &value, Callback done)
+void SecretStore::write(const QString &profile, SecretKind kind, const QString &value,
+                        Callback done)
 {
     auto *job = new QKeychain::WritePasswordJob(serviceName(), this);
     const QString key = keyFor(profile, kind);
@@ -198,7 +198,8 @@ void SecretStore::remove(const QString &profile, SecretKind kind, Callback done)
     });
 }
 
-void SecretStore::readAll(const QString &profile, std::function<void(const Secrets &, const QString &)> done)
+void SecretStore::readAll(const QString &profile,
+                          std::function<void(const Secrets &, const QString &)> done)
 {
     struct State
     {
@@ -234,7 +235,8 @@ SecretResult SecretStore::readBlocking(const QString &profile, SecretKind kind)
     return blocking([&](Callback cb) { read(profile, kind, cb); });
 }
 
-SecretResult SecretStore::writeBlocking(const QString &profile, SecretKind kind, const QString &value)
+SecretResult SecretStore::writeBlocking(const QString &profile, SecretKind kind,
+                                        const QString &value)
 {
     return blocking([&](Callback cb) { write(profile, kind, value, cb); });
 }

@@ -15,7 +15,7 @@ struct SecretResult
     bool ok = false;
     bool notFound = false; // the keychain works, the entry does not exist
     QString value;
-    QString error; // one sentence, never contains the secret
+    QString error;          // one sentence, never contains the secret
     bool plaintext = false; // served from (or stored in) the opt-in plain-text file
 };
 
@@ -36,7 +36,8 @@ public:
 
     // Reads every kind, one after the other, then calls done once. Missing
     // entries stay empty; error is set only when the keychain is unusable.
-    void readAll(const QString &profile, std::function<void(const Secrets &, const QString &error)> done);
+    void readAll(const QString &profile,
+                 std::function<void(const Secrets &, const QString &error)> done);
 
     // Blocking variants that spin a local event loop: for turnstilectl only.
     SecretResult readBlocking(const QString &profile, SecretKind kind);
@@ -57,7 +58,10 @@ public:
     static QString keyFor(const QString &profile, SecretKind kind);
 
 private:
-    bool plaintextAllowed(const QString &profile) const { return m_plaintextProfiles.contains(profile); }
+    bool plaintextAllowed(const QString &profile) const
+    {
+        return m_plaintextProfiles.contains(profile);
+    }
     SecretResult readPlaintext(const QString &key) const;
     SecretResult writePlaintext(const QString &key, const QString *value) const; // nullptr removes
 

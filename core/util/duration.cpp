@@ -18,7 +18,8 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
     const QRegularExpressionMatch m = re.match(text.toLower());
     auto fail = [&]() -> std::optional<qint64> {
         if (error)
-            *error = Tr::tr("\"%1\" is not a duration; use a whole number with s, m, h, d or w, e.g. 60s or 7d.")
+            *error = Tr::tr("\"%1\" is not a duration; use a whole number with s, m, h, d or w, "
+                            "e.g. 60s or 7d.")
                          .arg(text);
         return std::nullopt;
     };
@@ -26,7 +27,11 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
         return fail();
     const qint64 n = m.captured(1).toLongLong();
     const QString unit = m.captured(2);
-    const qint64 factor = unit == u"m" ? 60 : unit == u"h" ? 3600 : unit == u"d" ? 86400 : unit == u"w" ? 604800 : 1;
+    const qint64 factor = unit == u"m"   ? 60
+                          : unit == u"h" ? 3600
+                          : unit == u"d" ? 86400
+                          : unit == u"w" ? 604800
+                                         : 1;
     const qint64 secs = n * factor;
     if (secs <= 0 || secs > qint64(10) * 366 * 86400)
         return fail();

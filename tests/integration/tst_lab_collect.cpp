@@ -42,12 +42,17 @@ class TestLabCollect : public QObject
     {
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
-        e.insert(QStringLiteral("TURNSTILE_PROFILES"), m_dir.filePath(QStringLiteral("profiles.ini")));
+        e.insert(QStringLiteral("TURNSTILE_PROFILES"),
+                 m_dir.filePath(QStringLiteral("profiles.ini")));
         // Secrets through the documented environment variables (cron style).
-        e.insert(QStringLiteral("OS_PASSWORD"), lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")));
-        e.insert(QStringLiteral("TURNSTILE_DB_PASSWORD"), lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")));
-        e.insert(QStringLiteral("TURNSTILE_HISTORY_PASSWORD"), lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
-        e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
+        e.insert(QStringLiteral("OS_PASSWORD"),
+                 lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")));
+        e.insert(QStringLiteral("TURNSTILE_DB_PASSWORD"),
+                 lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")));
+        e.insert(QStringLiteral("TURNSTILE_HISTORY_PASSWORD"),
+                 lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+        e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                 lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
         e.remove(QStringLiteral("TURNSTILE_HISTORY"));
         return e;
     }
@@ -67,7 +72,8 @@ class TestLabCollect : public QObject
 
     qint64 revocationRows()
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), QStringLiteral("check"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), QStringLiteral("check"));
         db.setHostName(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")));
         db.setPort(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")).toInt());
         db.setUserName(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")));
@@ -102,16 +108,20 @@ class TestLabCollect : public QObject
     {
         int rc = 0;
         // --once twice in the same slot: the second run writes nothing new.
-        QJsonObject first = QJsonDocument::fromJson(ctl(configHome, {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
-                                                                     QStringLiteral("--once"), QStringLiteral("--json")},
-                                                        &rc))
+        QJsonObject first = QJsonDocument::fromJson(
+                                ctl(configHome,
+                                    {QStringLiteral("collect"), QStringLiteral("--profile"),
+                                     m_profile, QStringLiteral("--once"), QStringLiteral("--json")},
+                                    &rc))
                                 .object();
         QCOMPARE(rc, 0);
         QVERIFY(first.value(u"written").toInt() > 10);
         QVERIFY(first.value(u"metrics").toObject().contains(u"memcached.items"));
-        QJsonObject again = QJsonDocument::fromJson(ctl(configHome, {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
-                                                                     QStringLiteral("--once"), QStringLiteral("--json")},
-                                                        &rc))
+        QJsonObject again = QJsonDocument::fromJson(
+                                ctl(configHome,
+                                    {QStringLiteral("collect"), QStringLiteral("--profile"),
+                                     m_profile, QStringLiteral("--once"), QStringLiteral("--json")},
+                                    &rc))
                                 .object();
         if (again.value(u"ts").toInteger() == first.value(u"ts").toInteger())
             QCOMPARE(again.value(u"written").toInt(), 0);
@@ -120,8 +130,8 @@ class TestLabCollect : public QObject
         QProcess loop;
         loop.setProcessEnvironment(env(configHome));
         loop.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
-                   {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile, QStringLiteral("--interval"),
-                    QStringLiteral("10s")});
+                   {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
+                    QStringLiteral("--interval"), QStringLiteral("10s")});
         QVERIFY(loop.waitForStarted());
         QTest::qWait(4000);
         revokeOneToken();
@@ -133,13 +143,15 @@ class TestLabCollect : public QObject
         QCOMPARE(loop.exitStatus(), QProcess::NormalExit);
         QCOMPARE(loop.exitCode(), 0);
 
-        const QJsonObject h = QJsonDocument::fromJson(ctl(configHome, {QStringLiteral("history"), QStringLiteral("--profile"), m_profile,
-                                                                       QStringLiteral("--metric"), QStringLiteral("revocation_event.rows"),
-                                                                       QStringLiteral("--range"), QStringLiteral("1h"),
-                                                                       QStringLiteral("--points"), QStringLiteral("800"),
-                                                                       QStringLiteral("--json")},
-                                                          &rc))
-                                  .object();
+        const QJsonObject h =
+            QJsonDocument::fromJson(
+                ctl(configHome,
+                    {QStringLiteral("history"), QStringLiteral("--profile"), m_profile,
+                     QStringLiteral("--metric"), QStringLiteral("revocation_event.rows"),
+                     QStringLiteral("--range"), QStringLiteral("1h"), QStringLiteral("--points"),
+                     QStringLiteral("800"), QStringLiteral("--json")},
+                    &rc))
+                .object();
         QCOMPARE(rc, 0);
         const QJsonArray points = h.value(u"points").toArray();
         QVERIFY2(points.size() >= 2, QJsonDocument(h).toJson().constData());
@@ -166,7 +178,8 @@ private slots:
         const QString home = m_dir.filePath(QStringLiteral("sqlite-config"));
         QDir().mkpath(home + QStringLiteral("/turnstile"));
         QSettings s(home + QStringLiteral("/turnstile/turnstile.conf"), QSettings::IniFormat);
-        s.setValue(QStringLiteral("history/sqlitePath"), m_dir.filePath(QStringLiteral("history.sqlite")));
+        s.setValue(QStringLiteral("history/sqlitePath"),
+                   m_dir.filePath(QStringLiteral("history.sqlite")));
         s.sync();
         collectAndReadBack(home);
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("history.sqlite"))));
@@ -178,9 +191,12 @@ private slots:
         QDir().mkpath(home + QStringLiteral("/turnstile"));
         QSettings s(home + QStringLiteral("/turnstile/turnstile.conf"), QSettings::IniFormat);
         s.setValue(QStringLiteral("history/backend"), QStringLiteral("postgresql"));
-        s.setValue(QStringLiteral("history/url"), QStringLiteral("postgresql://%1@%2:%3/%4")
-                                                      .arg(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
-                                                           lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), lab(QStringLiteral("TURNSTILE_LAB_PG_DB"))));
+        s.setValue(QStringLiteral("history/url"),
+                   QStringLiteral("postgresql://%1@%2:%3/%4")
+                       .arg(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")),
+                            lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
+                            lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")),
+                            lab(QStringLiteral("TURNSTILE_LAB_PG_DB"))));
         s.sync();
         collectAndReadBack(home);
 
@@ -191,7 +207,8 @@ private slots:
         c.password = lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD"));
         HistoryStore other;
         QVERIFY2(other.open(c), qPrintable(other.error()));
-        const auto latest = other.latest(SeriesKey{m_profile, QStringLiteral("revocation_event.rows")});
+        const auto latest =
+            other.latest(SeriesKey{m_profile, QStringLiteral("revocation_event.rows")});
         QVERIFY(latest.has_value());
         QCOMPARE(qint64(latest->value), revocationRows());
         QVERIFY(other.removeProfile(m_profile));

@@ -19,7 +19,10 @@ class TestLabIdentity : public QObject
     static Secrets adminSecrets() { return testsupport::labAdminSecrets(); }
 
 private slots:
-    void initTestCase() { QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing"); }
+    void initTestCase()
+    {
+        QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing");
+    }
 
     void applicationCredentialAuth()
     {
@@ -29,13 +32,18 @@ private slots:
         const QString name = QStringLiteral("turnstile-test-%1-%2")
                                  .arg(QCoreApplication::applicationPid())
                                  .arg(QDateTime::currentMSecsSinceEpoch());
-        const QJsonObject body{{QStringLiteral("application_credential"),
-                                QJsonObject{{QStringLiteral("name"), name},
-                                            {QStringLiteral("description"), QStringLiteral("Turnstile test")}}}};
-        const HttpResult created = c.post(QStringLiteral("/users/%1/application_credentials").arg(t.userId),
-                                          QJsonDocument(body).toJson(QJsonDocument::Compact));
+        const QJsonObject body{
+            {QStringLiteral("application_credential"),
+             QJsonObject{{QStringLiteral("name"), name},
+                         {QStringLiteral("description"), QStringLiteral("Turnstile test")}}}};
+        const HttpResult created =
+            c.post(QStringLiteral("/users/%1/application_credentials").arg(t.userId),
+                   QJsonDocument(body).toJson(QJsonDocument::Compact));
         QVERIFY2(created.status == 201, qPrintable(created.error));
-        const QJsonObject ac = QJsonDocument::fromJson(created.body).object().value(u"application_credential").toObject();
+        const QJsonObject ac = QJsonDocument::fromJson(created.body)
+                                   .object()
+                                   .value(u"application_credential")
+                                   .toObject();
 
         Profile p = admin();
         p.authMethod = AuthMethod::ApplicationCredential;
@@ -65,10 +73,12 @@ private slots:
         QVERIFY2(users.ok(), qPrintable(users.error));
         bool sawAdmin = false;
         for (const QJsonValue &u : users.items)
-            sawAdmin = sawAdmin || u.toObject().value(u"name").toString() == lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
+            sawAdmin = sawAdmin || u.toObject().value(u"name").toString() ==
+                                       lab(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"));
         QVERIFY(sawAdmin);
         QVERIFY(!users.truncated);
-        const ListResult projects = listAll(c, QStringLiteral("/projects"), QStringLiteral("projects"));
+        const ListResult projects =
+            listAll(c, QStringLiteral("/projects"), QStringLiteral("projects"));
         QVERIFY(projects.ok());
         QVERIFY(projects.items.size() >= 1);
 
@@ -106,7 +116,8 @@ private slots:
                 QVERIFY(e.revokedAt.isValid());
             }
         QVERIFY2(found, "the revoked token's audit id is not in OS-REVOKE/events?since=");
-        const RevocationEventsResult future = listRevocationEvents(c, QDateTime::currentDateTimeUtc().addDays(1));
+        const RevocationEventsResult future =
+            listRevocationEvents(c, QDateTime::currentDateTimeUtc().addDays(1));
         QVERIFY(future.ok());
         QVERIFY(future.events.isEmpty());
     }
@@ -114,7 +125,8 @@ private slots:
     void followingLinksStaysOnTheEndpoint()
     {
         KeystoneClient c(admin(), adminSecrets());
-        const HttpResult r = c.getAbsolute(QUrl(QStringLiteral("http://attacker.invalid/v3/users")));
+        const HttpResult r =
+            c.getAbsolute(QUrl(QStringLiteral("http://attacker.invalid/v3/users")));
         QVERIFY(!r.ok());
         QVERIFY(r.error.contains(QStringLiteral("Refusing")));
     }

@@ -28,7 +28,8 @@ private slots:
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
         // QtKeychain talks to the lab's private Secret Service.
-        qputenv("DBUS_SESSION_BUS_ADDRESS", lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
+        qputenv("DBUS_SESSION_BUS_ADDRESS",
+                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
     }
 
     void probeShowsLiveFigures()
@@ -78,7 +79,8 @@ private slots:
         QVERIFY(!r.healthy());
         QVERIFY(r.keystoneVersion.startsWith(QStringLiteral("v3.")));
         QVERIFY2(r.tokenError.contains(QStringLiteral("401")), qPrintable(r.tokenError));
-        QVERIFY2(r.databaseError.contains(QStringLiteral("Access denied")), qPrintable(r.databaseError));
+        QVERIFY2(r.databaseError.contains(QStringLiteral("Access denied")),
+                 qPrintable(r.databaseError));
         QVERIFY(!r.databaseError.contains(QStringLiteral("wrong-db-password")));
     }
 
@@ -90,14 +92,17 @@ private slots:
         const ProbeResult r = runProbe(p, labSecrets(), 1);
         QVERIFY(!r.reachable);
         QVERIFY2(r.endpointError.contains(QStringLiteral("refused")), qPrintable(r.endpointError));
-        QVERIFY2(r.databaseError.contains(QStringLiteral("127.0.0.1:1")), qPrintable(r.databaseError));
+        QVERIFY2(r.databaseError.contains(QStringLiteral("127.0.0.1:1")),
+                 qPrintable(r.databaseError));
     }
 
     void keychainRoundTrip()
     {
         SecretStore store;
-        const QString profile = QStringLiteral("keychain-test-%1").arg(QCoreApplication::applicationPid());
-        SecretResult w = store.writeBlocking(profile, SecretKind::Password, QStringLiteral("s3cret-value"));
+        const QString profile =
+            QStringLiteral("keychain-test-%1").arg(QCoreApplication::applicationPid());
+        SecretResult w =
+            store.writeBlocking(profile, SecretKind::Password, QStringLiteral("s3cret-value"));
         QVERIFY2(w.ok, qPrintable(w.error));
         SecretResult r = store.readBlocking(profile, SecretKind::Password);
         QVERIFY2(r.ok, qPrintable(r.error));
@@ -118,7 +123,10 @@ private slots:
         QVERIFY(store.save(p));
         SecretStore secrets;
         QVERIFY(secrets.writeBlocking(p.name, SecretKind::Password, labSecrets().password).ok);
-        QVERIFY(secrets.writeBlocking(p.name, SecretKind::DatabasePassword, labSecrets().databasePassword).ok);
+        QVERIFY(
+            secrets
+                .writeBlocking(p.name, SecretKind::DatabasePassword, labSecrets().databasePassword)
+                .ok);
 
         QProcess ctl;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -127,7 +135,8 @@ private slots:
         env.remove(QStringLiteral("TURNSTILE_DB_PASSWORD"));
         ctl.setProcessEnvironment(env);
         ctl.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
-                  {QStringLiteral("probe"), QStringLiteral("--profile"), p.name, QStringLiteral("--json")});
+                  {QStringLiteral("probe"), QStringLiteral("--profile"), p.name,
+                   QStringLiteral("--json")});
         QVERIFY(ctl.waitForFinished(60000));
         const QByteArray out = ctl.readAllStandardOutput();
         const QByteArray err = ctl.readAllStandardError();

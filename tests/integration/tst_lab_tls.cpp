@@ -169,7 +169,8 @@ private slots:
             QVERIFY2(!v.ok(), "the lab's mTLS port accepted a client without a certificate");
             QVERIFY2(v.error.contains(hostPort(QStringLiteral("TURNSTILE_LAB_KS_MTLS_URL"))),
                      qPrintable(v.error));
-            QVERIFY2(v.error.contains(QStringLiteral("requires a client certificate")), qPrintable(v.error));
+            QVERIFY2(v.error.contains(QStringLiteral("requires a client certificate")),
+                     qPrintable(v.error));
         }
         Profile p = trusted(QStringLiteral("TURNSTILE_LAB_KS_MTLS_URL"));
         p.clientCertFile = lab(QStringLiteral("TURNSTILE_LAB_TLS_CLIENT_CERT"));

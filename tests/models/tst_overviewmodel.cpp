@@ -43,7 +43,8 @@ private slots:
         m.setProfiles({QStringLiteral("b"), QStringLiteral("c")});
         QVERIFY(m.result(QStringLiteral("b")).has_value());
         QVERIFY(!m.result(QStringLiteral("c")).has_value());
-        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(), QLocale().toString(4812));
+        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(),
+                 QLocale().toString(4812));
     }
     void resultForUnknownProfileIsIgnored()
     {
@@ -58,11 +59,13 @@ private slots:
         ProbeResult r = healthy(QStringLiteral("a"));
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Ok);
 
-        r.databaseError = QStringLiteral("Cannot connect to the database keystone at db:3306: Access denied");
+        r.databaseError =
+            QStringLiteral("Cannot connect to the database keystone at db:3306: Access denied");
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
         QCOMPARE(OverviewModel::reasonOf(r), r.databaseError);
 
-        r.endpointError = QStringLiteral("Connection refused by 127.0.0.1:1: nothing listens there.");
+        r.endpointError =
+            QStringLiteral("Connection refused by 127.0.0.1:1: nothing listens there.");
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Critical);
         QCOMPARE(OverviewModel::reasonOf(r), r.endpointError);
 
@@ -71,20 +74,23 @@ private slots:
         m.setResult(r);
         QCOMPARE(m.index(0, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>(),
                  OverviewModel::Status::Critical);
-        QCOMPARE(m.index(0, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>(), QColor(0xc6, 0x28, 0x28));
+        QCOMPARE(m.index(0, OverviewModel::StatusColumn).data(Qt::DecorationRole).value<QColor>(),
+                 QColor(0xc6, 0x28, 0x28));
         QCOMPARE(m.index(0, 0).data(OverviewModel::ReasonRole).toString(), r.endpointError);
     }
     void thresholdVerdictColoursTheRow()
     {
         ProbeResult r = healthy(QStringLiteral("a"));
         r.thresholdLevel = 2;
-        r.thresholdReason = QStringLiteral("Revocation_event has 4,812 rows; 3,900 of 4,812 revocation events are obsolete.");
+        r.thresholdReason = QStringLiteral(
+            "Revocation_event has 4,812 rows; 3,900 of 4,812 revocation events are obsolete.");
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
         QCOMPARE(OverviewModel::reasonOf(r), r.thresholdReason);
         r.thresholdLevel = 3;
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Critical);
         r.endpointError = QStringLiteral("down");
-        QCOMPARE(OverviewModel::reasonOf(r), QStringLiteral("down")); // unreachable beats a stale verdict
+        QCOMPARE(OverviewModel::reasonOf(r),
+                 QStringLiteral("down")); // unreachable beats a stale verdict
     }
     void missingFiguresSayUnavailable()
     {
@@ -94,8 +100,12 @@ private slots:
         OverviewModel m;
         m.setProfiles({QStringLiteral("a")});
         m.setResult(r);
-        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(), QStringLiteral("unavailable"));
-        QVERIFY(m.index(0, 0).data(OverviewModel::ReasonRole).toString().contains(QStringLiteral("SELECT command denied")));
+        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(),
+                 QStringLiteral("unavailable"));
+        QVERIFY(m.index(0, 0)
+                    .data(OverviewModel::ReasonRole)
+                    .toString()
+                    .contains(QStringLiteral("SELECT command denied")));
     }
 };
 

@@ -45,7 +45,8 @@ private slots:
         p.systemScope = false;
         p.domainId = QStringLiteral("d1");
         auth = buildAuthRequest(p, s, &err).value(u"auth").toObject();
-        QCOMPARE(auth[u"scope"].toObject()[u"domain"].toObject()[u"id"].toString(), QStringLiteral("d1"));
+        QCOMPARE(auth[u"scope"].toObject()[u"domain"].toObject()[u"id"].toString(),
+                 QStringLiteral("d1"));
     }
     void applicationCredentialHasNoScope()
     {

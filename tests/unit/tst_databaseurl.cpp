@@ -11,7 +11,10 @@ private slots:
     void parsesKeystoneStyleMysql()
     {
         QString err;
-        const DatabaseUrl u = DatabaseUrl::parse(QStringLiteral("mysql+pymysql://keystone:p%40ss%3Aw%2Frd@db1.example:3307/keystone?charset=utf8"), &err);
+        const DatabaseUrl u = DatabaseUrl::parse(
+            QStringLiteral(
+                "mysql+pymysql://keystone:p%40ss%3Aw%2Frd@db1.example:3307/keystone?charset=utf8"),
+            &err);
         QVERIFY2(u.isValid(), qPrintable(err));
         QCOMPARE(u.backend, DatabaseUrl::Backend::MySql);
         QCOMPARE(u.dialect, QStringLiteral("mysql+pymysql"));
@@ -26,15 +29,18 @@ private slots:
     }
     void toStringDropsPasswordUnlessAsked()
     {
-        const DatabaseUrl u = DatabaseUrl::parse(QStringLiteral("mysql+pymysql://keystone:p%40ss@db1/keystone?charset=utf8"));
-        QCOMPARE(u.toString(), QStringLiteral("mysql+pymysql://keystone@db1/keystone?charset=utf8"));
+        const DatabaseUrl u = DatabaseUrl::parse(
+            QStringLiteral("mysql+pymysql://keystone:p%40ss@db1/keystone?charset=utf8"));
+        QCOMPARE(u.toString(),
+                 QStringLiteral("mysql+pymysql://keystone@db1/keystone?charset=utf8"));
         QVERIFY(!u.toString().contains(QStringLiteral("p%40ss")));
         const DatabaseUrl again = DatabaseUrl::parse(u.toString(true));
         QCOMPARE(again, u);
     }
     void postgresDefaultsAndSocket()
     {
-        const DatabaseUrl u = DatabaseUrl::parse(QStringLiteral("postgresql://keystone@/keystone?host=/var/run/postgresql"));
+        const DatabaseUrl u = DatabaseUrl::parse(
+            QStringLiteral("postgresql://keystone@/keystone?host=/var/run/postgresql"));
         QVERIFY(u.isValid());
         QCOMPARE(u.qtDriver(), QStringLiteral("QPSQL"));
         QCOMPARE(u.effectivePort(), 5432);
@@ -42,7 +48,8 @@ private slots:
     }
     void ipv6Host()
     {
-        const DatabaseUrl u = DatabaseUrl::parse(QStringLiteral("mysql://k:pw@[fd00::5]:3306/keystone"));
+        const DatabaseUrl u =
+            DatabaseUrl::parse(QStringLiteral("mysql://k:pw@[fd00::5]:3306/keystone"));
         QVERIFY(u.isValid());
         QCOMPARE(u.host, QStringLiteral("fd00::5"));
         QCOMPARE(u.port, 3306);
@@ -65,7 +72,8 @@ private slots:
         const DatabaseUrl u = DatabaseUrl::parse(url, &err);
         QVERIFY(!u.isValid());
         QVERIFY(!err.isEmpty());
-        QVERIFY2(!err.contains(QStringLiteral("pw")), "an error message must not echo the password");
+        QVERIFY2(!err.contains(QStringLiteral("pw")),
+                 "an error message must not echo the password");
     }
 };
 

@@ -29,7 +29,8 @@ private slots:
         QCOMPARE(r.events.at(1).kind(), RevocationEvent::Kind::User);
         QCOMPARE(r.events.at(2).kind(), RevocationEvent::Kind::Project);
         QCOMPARE(r.events.at(3).kind(), RevocationEvent::Kind::Domain);
-        QCOMPARE(r.events.at(0).revokedAt, QDateTime(QDate(2026, 11, 23), QTime(12, 30, 10), Qt::UTC));
+        QCOMPARE(r.events.at(0).revokedAt,
+                 QDateTime(QDate(2026, 11, 23), QTime(12, 30, 10), Qt::UTC));
     }
     void garbageIsAnError()
     {
@@ -44,7 +45,8 @@ private slots:
             {"type":"compute","endpoints":[{"region_id":"RegionOne"}]}]})"));
         QVERIFY(c.ok());
         QCOMPARE(c.services, 2);
-        QCOMPARE(c.regions, (QStringList{QStringLiteral("RegionOne"), QStringLiteral("RegionTwo")}));
+        QCOMPARE(c.regions,
+                 (QStringList{QStringLiteral("RegionOne"), QStringLiteral("RegionTwo")}));
         QVERIFY(c.catalogBytes > 50);
     }
 };

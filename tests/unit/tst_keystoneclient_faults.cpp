@@ -20,8 +20,7 @@ class FaultServer : public QObject
 {
 public:
     using Handler = std::function<QByteArray(const QByteArray &requestHead)>;
-    explicit FaultServer(Handler h)
-        : m_handler(std::move(h))
+    explicit FaultServer(Handler h) : m_handler(std::move(h))
     {
         m_server.listen(QHostAddress::LocalHost, 0);
         QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
@@ -53,11 +52,14 @@ private:
 
 QByteArray response(int status, const QByteArray &body, const QByteArray &extraHeaders = {})
 {
-    return "HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
-           + QByteArray::number(body.size()) + "\r\nConnection: close\r\n" + extraHeaders + "\r\n" + body;
+    return "HTTP/1.1 " + QByteArray::number(status) +
+           " X\r\nContent-Type: application/json\r\nContent-Length: " +
+           QByteArray::number(body.size()) + "\r\nConnection: close\r\n" + extraHeaders + "\r\n" +
+           body;
 }
 
-const QByteArray kVersion = R"({"version":{"id":"v3.14","status":"stable","links":[{"rel":"self","href":"http://x/v3/"}]}})";
+const QByteArray kVersion =
+    R"({"version":{"id":"v3.14","status":"stable","links":[{"rel":"self","href":"http://x/v3/"}]}})";
 
 Profile profileFor(const QUrl &url)
 {
@@ -85,7 +87,8 @@ class TestKeystoneClientFaults : public QObject
 private slots:
     void garbageVersionDocument()
     {
-        FaultServer srv([](const QByteArray &) { return response(200, "<html>proxy error</html>"); });
+        FaultServer srv(
+            [](const QByteArray &) { return response(200, "<html>proxy error</html>"); });
         KeystoneClient c(profileFor(srv.url()), pw());
         const VersionInfo v = c.discover();
         QVERIFY(!v.ok());
@@ -104,7 +107,8 @@ private slots:
     }
     void oversizedBodyIsCapped()
     {
-        FaultServer srv([](const QByteArray &) { return response(200, QByteArray(3 * 1024 * 1024, 'x')); });
+        FaultServer srv(
+            [](const QByteArray &) { return response(200, QByteArray(3 * 1024 * 1024, 'x')); });
         KeystoneClient c(profileFor(srv.url()), pw());
         c.setBodyLimit(1024 * 1024);
         const VersionInfo v = c.discover();
@@ -153,8 +157,9 @@ private slots:
     {
         FaultServer *self = nullptr;
         FaultServer srv([&self](const QByteArray &) {
-            return QByteArray("HTTP/1.1 302 Found\r\nLocation: ") + self->url().toString().toUtf8()
-                   + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            return QByteArray("HTTP/1.1 302 Found\r\nLocation: ") +
+                   self->url().toString().toUtf8() +
+                   "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         });
         self = &srv;
         KeystoneClient c(profileFor(srv.url()), pw());

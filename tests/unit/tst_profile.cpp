@@ -21,7 +21,8 @@ class TestProfile : public QObject
         p.verifyTls = false;
         p.caCertFile = QStringLiteral("/etc/ssl/ca.pem");
         p.databaseUrl = QStringLiteral("mysql+pymysql://keystone@db1/keystone");
-        p.keyRepositories = {QStringLiteral("ssh://node1/etc/keystone/fernet-keys"), QStringLiteral("/local/keys")};
+        p.keyRepositories = {QStringLiteral("ssh://node1/etc/keystone/fernet-keys"),
+                             QStringLiteral("/local/keys")};
         p.memcachedServers = {QStringLiteral("10.0.0.1:11211")};
         p.readOnly = true;
         p.timeoutMs = 2500;
@@ -54,7 +55,8 @@ private slots:
         Profile other = sample();
         other.name = QStringLiteral("another");
         QVERIFY(store.save(other));
-        QCOMPARE(store.names(), (QStringList{QStringLiteral("another"), QStringLiteral("region-one")}));
+        QCOMPARE(store.names(),
+                 (QStringList{QStringLiteral("another"), QStringLiteral("region-one")}));
         bool found = false;
         QCOMPARE(store.profile(QStringLiteral("region-one"), &found), sample());
         QVERIFY(found);

@@ -23,22 +23,27 @@ private slots:
     void revocationStormReadsAsOneSentence()
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
-        const HealthVerdict v = evaluateHealth(defaultThresholds(),
-                                               {{QStringLiteral("keystone.up"), 1},
-                                                {QStringLiteral("validate.ms"), 1300},
-                                                {QStringLiteral("revocation_event.rows"), 4812},
-                                                {QStringLiteral("revocation_event.obsolete"), 3900}},
-                                               {});
+        const HealthVerdict v =
+            evaluateHealth(defaultThresholds(),
+                           {{QStringLiteral("keystone.up"), 1},
+                            {QStringLiteral("validate.ms"), 1300},
+                            {QStringLiteral("revocation_event.rows"), 4812},
+                            {QStringLiteral("revocation_event.obsolete"), 3900}},
+                           {});
         QCOMPARE(v.level, HealthLevel::Warning);
-        QVERIFY2(v.reason.contains(QStringLiteral("revocation_event has 4,812 rows")), qPrintable(v.reason));
-        QVERIFY2(v.reason.contains(QStringLiteral("3,900 of 4,812 revocation events are obsolete")), qPrintable(v.reason));
-        QVERIFY2(v.reason.contains(QStringLiteral("Token validation takes 1.3 s")), qPrintable(v.reason));
+        QVERIFY2(v.reason.contains(QStringLiteral("revocation_event has 4,812 rows")),
+                 qPrintable(v.reason));
+        QVERIFY2(v.reason.contains(QStringLiteral("3,900 of 4,812 revocation events are obsolete")),
+                 qPrintable(v.reason));
+        QVERIFY2(v.reason.contains(QStringLiteral("Token validation takes 1.3 s")),
+                 qPrintable(v.reason));
         QVERIFY(v.reason.endsWith(u'.'));
     }
     void criticalWinsAndComesFirst()
     {
-        const HealthVerdict v = evaluateHealth(defaultThresholds(),
-                                               {{QStringLiteral("keystone.up"), 0}, {QStringLiteral("issue.ms"), 2500}}, {});
+        const HealthVerdict v = evaluateHealth(
+            defaultThresholds(),
+            {{QStringLiteral("keystone.up"), 0}, {QStringLiteral("issue.ms"), 2500}}, {});
         QCOMPARE(v.level, HealthLevel::Critical);
         QVERIFY(v.reason.startsWith(QStringLiteral("Keystone does not answer")));
     }
@@ -55,15 +60,18 @@ private slots:
         QHash<QString, double> growth{{QStringLiteral("token.live"), 250000}};
         HealthVerdict v = evaluateHealth(defaultThresholds(), {}, growth);
         QCOMPARE(v.level, HealthLevel::Warning);
-        QVERIFY2(v.reason.contains(QStringLiteral("Token grows by 250,000 rows a day")), qPrintable(v.reason));
-        const QJsonObject overrides{{QStringLiteral("token.live/day"),
-                                     QJsonObject{{QStringLiteral("warn"), 500000}, {QStringLiteral("critical"), 900000}}}};
+        QVERIFY2(v.reason.contains(QStringLiteral("Token grows by 250,000 rows a day")),
+                 qPrintable(v.reason));
+        const QJsonObject overrides{
+            {QStringLiteral("token.live/day"),
+             QJsonObject{{QStringLiteral("warn"), 500000}, {QStringLiteral("critical"), 900000}}}};
         v = evaluateHealth(effectiveThresholds(overrides), {}, growth);
         QCOMPARE(v.level, HealthLevel::Ok);
     }
     void belowRules()
     {
-        const HealthVerdict v = evaluateHealth(defaultThresholds(), {{QStringLiteral("memcached.hit_ratio"), 0.42}}, {});
+        const HealthVerdict v = evaluateHealth(defaultThresholds(),
+                                               {{QStringLiteral("memcached.hit_ratio"), 0.42}}, {});
         QCOMPARE(v.level, HealthLevel::Critical);
         QVERIFY(v.reason.contains(QStringLiteral("42")));
     }

@@ -15,7 +15,8 @@ private slots:
     void tsFilesAreComplete_data()
     {
         QTest::addColumn<QString>("tsFile");
-        QDirIterator it(QStringLiteral(TURNSTILE_SOURCE_DIR "/translations"), {QStringLiteral("*.ts")});
+        QDirIterator it(QStringLiteral(TURNSTILE_SOURCE_DIR "/translations"),
+                        {QStringLiteral("*.ts")});
         int n = 0;
         while (it.hasNext()) {
             const QString f = it.next();
@@ -33,7 +34,8 @@ private slots:
         QStringList args;
         for (const char *d : {"core", "models", "widgets", "app"})
             args << QStringLiteral(TURNSTILE_SOURCE_DIR "/") + QLatin1String(d);
-        args << QStringLiteral("-locations") << QStringLiteral("none") << QStringLiteral("-ts") << copy;
+        args << QStringLiteral("-locations") << QStringLiteral("none") << QStringLiteral("-ts")
+             << copy;
         QProcess lupdate;
         lupdate.start(QStringLiteral(TURNSTILE_LUPDATE), args);
         QVERIFY(lupdate.waitForFinished(120000));
@@ -76,16 +78,21 @@ private slots:
                     empty = xml.readElementText().isEmpty();
                 }
                 if (!type.isEmpty() || empty)
-                    problems << QStringLiteral("%1 [%2]: \"%3\"").arg(context, type.isEmpty() ? QStringLiteral("empty") : type, source);
+                    problems << QStringLiteral("%1 [%2]: \"%3\"")
+                                    .arg(context, type.isEmpty() ? QStringLiteral("empty") : type,
+                                         source);
             }
         }
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
         QVERIFY2(messages > 20, "suspiciously few messages: is lupdate scanning the sources?");
-        QVERIFY2(problems.isEmpty(),
-                 qPrintable(QStringLiteral("%1 message(s) need work in %2 (run: cmake --build build/dev --target "
-                                           "update_translations, then translate):\n  %3")
-                                .arg(problems.size())
-                                .arg(QFileInfo(tsFile).fileName(), problems.join(QStringLiteral("\n  ")))));
+        QVERIFY2(
+            problems.isEmpty(),
+            qPrintable(
+                QStringLiteral(
+                    "%1 message(s) need work in %2 (run: cmake --build build/dev --target "
+                    "update_translations, then translate):\n  %3")
+                    .arg(problems.size())
+                    .arg(QFileInfo(tsFile).fileName(), problems.join(QStringLiteral("\n  ")))));
     }
 };
 

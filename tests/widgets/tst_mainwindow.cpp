@@ -46,10 +46,12 @@ private slots:
         QCOMPARE(w.overviewPage()->tiles().size(), 2);
 
         // The first probe runs on its own; the window stays responsive meanwhile.
-        QTRY_VERIFY_WITH_TIMEOUT(w.overviewModel()->result(QStringLiteral("dead")).has_value(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.overviewModel()->result(QStringLiteral("dead")).has_value(),
+                                 10000);
         ProfileTile *tile = w.overviewPage()->tiles().first();
         QCOMPARE(tile->statusName(), OverviewModel::statusText(OverviewModel::Status::Critical));
-        QVERIFY2(tile->reasonText().contains(QStringLiteral("127.0.0.1:1")), qPrintable(tile->reasonText()));
+        QVERIFY2(tile->reasonText().contains(QStringLiteral("127.0.0.1:1")),
+                 qPrintable(tile->reasonText()));
 
         // Choosing one profile narrows the overview to it.
         w.selectProfile(QStringLiteral("other"));
@@ -75,9 +77,11 @@ private slots:
         QSignalSpy done(&w, &MainWindow::cloudsImported);
         w.importAllClouds(yaml.fileName());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
-        QCOMPARE(store.names(), (QStringList{QStringLiteral("prod-RegionOne"), QStringLiteral("prod-RegionTwo"),
-                                             QStringLiteral("staging")}));
-        QCOMPARE(store.profile(QStringLiteral("prod-RegionTwo")).regionName, QStringLiteral("RegionTwo"));
+        QCOMPARE(store.names(),
+                 (QStringList{QStringLiteral("prod-RegionOne"), QStringLiteral("prod-RegionTwo"),
+                              QStringLiteral("staging")}));
+        QCOMPARE(store.profile(QStringLiteral("prod-RegionTwo")).regionName,
+                 QStringLiteral("RegionTwo"));
         // Every region becomes a tile, probed at once.
         QCOMPARE(w.overviewPage()->tiles().size(), 3);
     }

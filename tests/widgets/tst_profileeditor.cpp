@@ -58,7 +58,8 @@ key_repository = /etc/keystone/fernet-keys/
         e.importKeystoneConf(conf);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 5000);
         p = e.profile();
-        QCOMPARE(p.databaseUrl, QStringLiteral("mysql+pymysql://keystone@db1.east:3306/keystone?charset=utf8"));
+        QCOMPARE(p.databaseUrl,
+                 QStringLiteral("mysql+pymysql://keystone@db1.east:3306/keystone?charset=utf8"));
         QCOMPARE(e.secrets().databasePassword, QStringLiteral("db@pw"));
         QCOMPARE(e.secrets().password, QStringLiteral("pa:ss word")); // kept
         QVERIFY(p.keyRepositories.contains(QStringLiteral("/etc/keystone/fernet-keys/")));
@@ -67,7 +68,8 @@ key_repository = /etc/keystone/fernet-keys/
     void malformedYamlSaysWhere()
     {
         QTemporaryDir dir;
-        const QString bad = write(dir, QStringLiteral("clouds.yaml"), "clouds:\n  east: [unclosed\n    auth: {\n");
+        const QString bad =
+            write(dir, QStringLiteral("clouds.yaml"), "clouds:\n  east: [unclosed\n    auth: {\n");
         ProfileEditor e;
         QSignalSpy done(&e, &ProfileEditor::importFinished);
         e.importCloudsYaml(bad);
