@@ -1,8 +1,9 @@
 #include "mainwindow.h"
 
+#include "growthpage.h"
+#include "history/historyconfig.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
-#include "history/historyconfig.h"
 #include "probe/probescheduler.h"
 #include "profileeditor.h"
 #include "profiles/profileimporter.h"
@@ -21,9 +22,10 @@
 #include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace turnstile {
 
@@ -32,26 +34,27 @@ constexpr int kRefreshSeconds = 30;
 }
 
 MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *parent)
-    : QMainWindow(parent)
-    , m_profiles(profiles)
-    , m_secrets(secrets)
-    , m_scheduler(new ProbeScheduler(secrets, this))
-    , m_model(new OverviewModel(this))
-    , m_overview(new OverviewPage(m_model, this))
-    , m_chooser(new QComboBox(this))
-    , m_lastUpdated(new QLabel(this))
-    , m_timer(new QTimer(this))
+    : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
+      m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
+      m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
+      m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
+      m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
-    setCentralWidget(m_overview);
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_overview, tr("Overview"));
+    m_pages->addTab(m_growth, tr("Growth"));
+    setCentralWidget(m_pages);
 
-    m_refreshAction = new QAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("&Refresh"), this);
+    m_refreshAction =
+        new QAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("&Refresh"), this);
     m_refreshAction->setShortcut(QKeySequence::Refresh);
     m_refreshAction->setToolTip(tr("Probe the selected profiles now (F5)"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 
-    m_pauseAction = new QAction(QIcon(QStringLiteral(":/icons/pause.svg")), tr("&Pause auto-refresh"), this);
+    m_pauseAction =
+        new QAction(QIcon(QStringLiteral(":/icons/pause.svg")), tr("&Pause auto-refresh"), this);
     m_pauseAction->setCheckable(true);
     m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
@@ -77,14 +80,16 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(quit);
     QMenu *profilesMenu = menuBar()->addMenu(tr("&Profiles"));
-    QAction *newProfile = profilesMenu->addAction(tr("&New profile…"), this, [this] { editProfile(); });
+    QAction *newProfile =
+        profilesMenu->addAction(tr("&New profile…"), this, [this] { editProfile(); });
     newProfile->setShortcut(QKeySequence::New);
     QAction *editAction = profilesMenu->addAction(tr("&Edit profile…"), this, [this] {
         const QString current = m_chooser->currentData().toString();
         editProfile(current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current);
     });
     editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    profilesMenu->addAction(tr("&Import every cloud from clouds.yaml"), this, [this] { importAllClouds(); });
+    profilesMenu->addAction(tr("&Import every cloud from clouds.yaml"), this,
+                            [this] { importAllClouds(); });
     profilesMenu->addAction(tr("&Remove profile…"), this, &MainWindow::removeProfile);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -104,16 +109,23 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     statusBar()->addPermanentWidget(m_lastUpdated);
 
     connect(m_chooser, &QComboBox::currentIndexChanged, this, &MainWindow::applySelection);
-    connect(m_scheduler, &ProbeScheduler::probeStarted, this, [this](const QString &p) { m_model->setBusy(p, true); });
+    connect(m_scheduler, &ProbeScheduler::probeStarted, this,
+            [this](const QString &p) { m_model->setBusy(p, true); });
     connect(m_scheduler, &ProbeScheduler::probeFinished, this, &MainWindow::onResult);
-    connect(m_overview, &OverviewPage::profileActivated, this, [this](const QString &p) { selectProfile(p); });
+    connect(m_overview, &OverviewPage::profileActivated, this, [this](const QString &p) {
+        selectProfile(p);
+        // A tile is the way into that profile's details; growth is the first of them.
+        m_growth->setProfile(p);
+        m_pages->setCurrentWidget(m_growth);
+    });
 
     {
         // The window samples into the same history store as `turnstilectl
         // collect`; the PostgreSQL password (shared store) comes from the keychain.
         QSettings settings;
         HistoryConfig history = HistoryConfig::fromSettings(settings);
-        if (history.backend == HistoryConfig::Backend::Sqlite && !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
+        if (history.backend == HistoryConfig::Backend::Sqlite &&
+            !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
             m_scheduler->setHistory(history);
     }
     m_timer->setInterval(kRefreshSeconds * 1000);
@@ -152,7 +164,22 @@ void MainWindow::reloadProfiles()
         m_chooser->addItem(p.name, p.name);
     const int idx = m_chooser->findData(current);
     m_chooser->setCurrentIndex(idx >= 0 ? idx : 0);
+    QStringList names;
+    for (const Profile &p : std::as_const(m_all))
+        names.append(p.name);
+    m_growth->setProfiles(names);
     applySelection();
+}
+
+bool MainWindow::showPage(const QString &name)
+{
+    if (name == u"overview")
+        m_pages->setCurrentWidget(m_overview);
+    else if (name == u"growth")
+        m_pages->setCurrentWidget(m_growth);
+    else
+        return false;
+    return true;
 }
 
 void MainWindow::selectProfile(const QString &name)
@@ -165,6 +192,9 @@ void MainWindow::selectProfile(const QString &name)
 void MainWindow::applySelection()
 {
     const QString selected = m_chooser->currentData().toString();
+    // Growth shows one profile at a time; "All profiles" keeps its choice.
+    if (!selected.isEmpty())
+        m_growth->setProfile(selected);
     QStringList names;
     for (const Profile &p : std::as_const(m_all))
         if (selected.isEmpty() || p.name == selected)
@@ -217,7 +247,8 @@ void MainWindow::editProfile(const QString &name)
                 guard->setProfile(guard->profile(), s);
         });
     }
-    connect(editor, &QDialog::accepted, this, [this, editor, name] { saveProfile(editor->profile(), editor->secrets(), name); });
+    connect(editor, &QDialog::accepted, this,
+            [this, editor, name] { saveProfile(editor->profile(), editor->secrets(), name); });
     editor->open();
 }
 
@@ -238,15 +269,15 @@ void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &
         const QString profileName = p.name;
         m_secrets->write(p.name, k, s.get(k), [self, profileName](const SecretResult &r) {
             if (self && r.ok && r.plaintext)
-                self->statusBar()->showMessage(
-                    tr("No keychain is available: the secret of profile %1 was stored in PLAIN TEXT, as you chose.")
-                        .arg(profileName),
-                    15000);
+                self->statusBar()->showMessage(tr("No keychain is available: the secret of profile "
+                                                  "%1 was stored in PLAIN TEXT, as you chose.")
+                                                   .arg(profileName),
+                                               15000);
             else if (self && !r.ok)
-                self->statusBar()->showMessage(
-                    tr("%1 The secret of profile %2 was not stored; nothing was written in plain text.")
-                        .arg(r.error, profileName),
-                    15000);
+                self->statusBar()->showMessage(tr("%1 The secret of profile %2 was not stored; "
+                                                  "nothing was written in plain text.")
+                                                   .arg(r.error, profileName),
+                                               15000);
         });
     }
     reloadProfiles();
@@ -257,7 +288,9 @@ void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &
 void MainWindow::importAllClouds(const QString &path)
 {
     statusBar()->showMessage(tr("Reading clouds.yaml…"));
-    QtConcurrent::run([path] { return importCloudsYaml(path, QString()); }).then(this, [this](const ImportResult &r) {
+    QtConcurrent::run([path] {
+        return importCloudsYaml(path, QString());
+    }).then(this, [this](const ImportResult &r) {
         QStringList names;
         QString error = r.error;
         for (const ImportedCloud &c : r.clouds) {
@@ -271,13 +304,15 @@ void MainWindow::importAllClouds(const QString &path)
             names.append(c.profile.name);
             for (SecretKind k : kAllSecretKinds)
                 if (!c.secrets.get(k).isEmpty())
-                    m_secrets->write(c.profile.name, k, c.secrets.get(k), [](const SecretResult &) {});
+                    m_secrets->write(c.profile.name, k, c.secrets.get(k),
+                                     [](const SecretResult &) {});
         }
         reloadProfiles();
-        statusBar()->showMessage(names.isEmpty() ? error
-                                                 : tr("Imported %n profile(s) from %1.", nullptr, int(names.size()))
-                                                       .arg(r.sourceFile),
-                                 15000);
+        statusBar()->showMessage(
+            names.isEmpty() ? error
+                            : tr("Imported %n profile(s) from %1.", nullptr, int(names.size()))
+                                  .arg(r.sourceFile),
+            15000);
         if (!r.warnings.isEmpty())
             QMessageBox::information(this, tr("clouds.yaml"), r.warnings.join(u'\n'));
         emit cloudsImported(names, error);
@@ -291,9 +326,10 @@ void MainWindow::removeProfile()
         statusBar()->showMessage(tr("Choose the profile to remove first."), 5000);
         return;
     }
-    if (QMessageBox::question(this, tr("Remove profile"),
-                              tr("Remove profile %1 and its secrets from the keychain?").arg(name))
-        != QMessageBox::Yes)
+    if (QMessageBox::question(
+            this, tr("Remove profile"),
+            tr("Remove profile %1 and its secrets from the keychain?").arg(name)) !=
+        QMessageBox::Yes)
         return;
     m_profiles->remove(name);
     for (SecretKind k : kAllSecretKinds)

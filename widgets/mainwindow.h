@@ -7,11 +7,13 @@
 
 class QComboBox;
 class QLabel;
+class QTabWidget;
 class QTimer;
 class QAction;
 
 namespace turnstile {
 
+class GrowthPage;
 class OverviewModel;
 class OverviewPage;
 class ProbeScheduler;
@@ -28,6 +30,10 @@ public:
 
     OverviewModel *overviewModel() const { return m_model; }
     OverviewPage *overviewPage() const { return m_overview; }
+    GrowthPage *growthPage() const { return m_growth; }
+    QTabWidget *pages() const { return m_pages; }
+    // "overview" or "growth"; false for an unknown name.
+    bool showPage(const QString &name);
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
     void selectProfile(const QString &name);
@@ -59,6 +65,8 @@ private:
     ProbeScheduler *m_scheduler;
     OverviewModel *m_model;
     OverviewPage *m_overview;
+    GrowthPage *m_growth;
+    QTabWidget *m_pages;
     QComboBox *m_chooser;
     QAction *m_refreshAction;
     QAction *m_pauseAction;

@@ -1,0 +1,130 @@
+#include "chartexporter.h"
+#include "chartview.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+using namespace turnstile;
+
+class TestExport : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<ChartView> m_a, m_b;
+    QString m_caption;
+
+    QList<ChartView *> charts() const { return {m_a.get(), m_b.get()}; }
+    static QByteArray read(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const qint64 t0 = 1'700'000'000;
+        QList<Bucket> live, trusts;
+        for (int i = 0; i < 40; ++i) {
+            live.append(Bucket{t0 + i * 90, 100.0 + i, 120.0 + i, 2 * (110.0 + i), 2});
+            trusts.append(Bucket{t0 + i * 90, 5, 5, 5, 1});
+        }
+        m_a = std::make_unique<ChartView>();
+        m_a->setTitle(QStringLiteral("Token rows"));
+        m_a->setTimeRange(t0, t0 + 3600);
+        m_a->setSeries({{QStringLiteral("token.live"), live}});
+        m_a->setAnnotations({Annotation{t0 + 1800, QStringLiteral("lab"),
+                                        QStringLiteral("purge.tokens"), QStringLiteral("purged")}});
+        m_b = std::make_unique<ChartView>();
+        m_b->setTitle(QStringLiteral("Trusts"));
+        m_b->setTimeRange(t0, t0 + 3600);
+        m_b->setSeries({{QStringLiteral("table.trust.rows"), trusts}});
+        m_caption = ChartExporter::caption({QStringLiteral("lab")}, t0, t0 + 3600,
+                                           QDateTime::fromSecsSinceEpoch(t0 + 3700));
+    }
+    void captionNamesProfileAndVersion()
+    {
+        QVERIFY(m_caption.contains(QStringLiteral("lab")));
+        QVERIFY(m_caption.contains(QStringLiteral(TURNSTILE_VERSION)));
+    }
+    void png()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growth.png"));
+        QCOMPARE(ChartExporter::exportTo(path, charts(), m_caption, QSize(800, 300)), QString());
+        QImage img;
+        QVERIFY(img.load(path, "PNG"));
+        QCOMPARE(img.size(), ChartExporter::pictureSize(2, QSize(800, 300)));
+        QCOMPARE(img.size(), QSize(800, 600 + ChartExporter::kCaptionHeight));
+    }
+    void svg()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growth.svg"));
+        QCOMPARE(ChartExporter::exportTo(path, charts(), m_caption), QString());
+        const QByteArray bytes = read(path);
+        QXmlStreamReader xml(bytes);
+        bool sawSvg = false;
+        QString text;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement() && xml.name() == u"svg")
+                sawSvg = true;
+            if (xml.isCharacters())
+                text += xml.text();
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(sawSvg);
+        QVERIFY2(text.contains(m_caption), qPrintable(m_caption));
+    }
+    void pdf()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growth.pdf"));
+        QCOMPARE(ChartExporter::exportTo(path, charts(), m_caption), QString());
+        const QByteArray bytes = read(path);
+        QVERIFY(bytes.startsWith("%PDF"));
+        QVERIFY(bytes.size() > 1024);
+    }
+    void csv()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growth.csv"));
+        QCOMPARE(ChartExporter::exportTo(path, charts(), m_caption), QString());
+        const QList<QByteArray> lines = read(path).trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 40 + 40);
+        QCOMPARE(lines[0], QByteArray("time,series,min,max,avg,count"));
+        QCOMPARE(lines[1], QByteArray("2023-11-14T22:13:20Z,token.live,100,120,110,2"));
+        QCOMPARE(lines[41], QByteArray("2023-11-14T22:13:20Z,table.trust.rows,5,5,5,1"));
+    }
+    void csvQuotesNames()
+    {
+        const QByteArray out =
+            ChartExporter::csv({{QStringLiteral("a,\"b\""), {Bucket{0, 1, 1, 1, 1}}}});
+        QVERIFY(out.contains("\"a,\"\"b\"\"\""));
+    }
+    void failuresAreSentences_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("png") << QStringLiteral("/nonexistent-turnstile-dir/x.png");
+        QTest::newRow("csv") << QStringLiteral("/nonexistent-turnstile-dir/x.csv");
+        QTest::newRow("pdf") << QStringLiteral("/nonexistent-turnstile-dir/x.pdf");
+        QTest::newRow("suffix") << QStringLiteral("/tmp/x.gif");
+    }
+    void failuresAreSentences()
+    {
+        QFETCH(QString, path);
+        const QString error = ChartExporter::exportTo(path, charts(), m_caption);
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(error.contains(path), qPrintable(error));
+        QVERIFY(error.endsWith(u'.'));
+        QVERIFY(!QFile::exists(path));
+    }
+};
+
+QTEST_MAIN(TestExport)
+#include "tst_export.moc"

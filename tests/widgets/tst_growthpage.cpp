@@ -1,0 +1,148 @@
+#include "chartview.h"
+#include "growthpage.h"
+#include "history/historystore.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace turnstile;
+
+class TestGrowthPage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    qint64 m_now = 0;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        const QString path = m_dir.filePath(QStringLiteral("history.sqlite"));
+        qputenv("TURNSTILE_HISTORY", path.toUtf8());
+
+        HistoryConfig config;
+        config.sqlitePath = path;
+        HistoryStore store;
+        QVERIFY2(store.open(config), qPrintable(store.error()));
+        m_now = QDateTime::currentSecsSinceEpoch();
+        // Ten days, one sample every 10 minutes: every range has data, and
+        // the 1 h and 7 d views differ in span.
+        QList<Sample> live, expired, revocations, trusts;
+        for (qint64 t = m_now - 10 * 86400; t < m_now; t += 600) {
+            live.append(Sample{t, 1000.0 + double((t / 600) % 50)});
+            expired.append(Sample{t, 200});
+            revocations.append(Sample{t, 12});
+            trusts.append(Sample{t, 3});
+        }
+        const QString lab = QStringLiteral("lab");
+        QVERIFY(store.append(SeriesKey{lab, QStringLiteral("token.live")}, live) > 0);
+        QVERIFY(store.append(SeriesKey{lab, QStringLiteral("token.expired")}, expired) > 0);
+        QVERIFY(store.append(SeriesKey{lab, QStringLiteral("revocation_event.rows")}, revocations) >
+                0);
+        QVERIFY(store.append(SeriesKey{lab, QStringLiteral("table.trust.rows")}, trusts) > 0);
+        QVERIFY(store.addAnnotation(Annotation{m_now - 1800, lab, QStringLiteral("purge.tokens"),
+                                               QStringLiteral("purged 40 expired tokens")}));
+        QVERIFY(store.rollup(m_now));
+    }
+    void showsSeriesAfterAsyncLoad()
+    {
+        GrowthPage page;
+        page.resize(1000, 700);
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.setProfiles({QStringLiteral("lab"), QStringLiteral("empty")});
+        page.setRangeSeconds(3600);
+        QCOMPARE(loaded.count(), 0); // hidden: nothing is read yet
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QCOMPARE(page.shownRangeSeconds(), 3600);
+        const QList<ChartView *> charts = page.charts();
+        QCOMPARE(charts.size(), 3);
+        // ~6 samples in the last hour, one per bucket.
+        QVERIFY2(charts[0]->linePointCount(0) >= 5,
+                 qPrintable(QString::number(charts[0]->linePointCount(0))));
+        QVERIFY(charts[0]->linePointCount(1) >= 5);
+        QVERIFY(charts[1]->linePointCount(0) >= 5);
+        QVERIFY(charts[2]->linePointCount(0) >= 5);
+        QCOMPARE(charts[0]->series().first().name, QStringLiteral("token.live"));
+        QCOMPARE(charts[0]->markerCount(), 1);
+
+        page.setProfile(QStringLiteral("empty"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+        QCOMPARE(charts[0]->linePointCount(0), 0);
+        QVERIFY2(page.statusText().contains(QStringLiteral("empty")),
+                 qPrintable(page.statusText()));
+    }
+    void newerRangeWins()
+    {
+        GrowthPage page;
+        page.resize(1000, 700);
+        page.setProfiles({QStringLiteral("lab")});
+        QSignalSpy loaded(
+            &page, &GrowthPage::loaded); // before show(): waiting for exposure runs the event loop
+        QList<qint64> shown;
+        connect(&page, &GrowthPage::loaded, this, [&] { shown.append(page.shownRangeSeconds()); });
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        shown.clear();
+        // Two changes in a row: the 90-day load is normally still in flight
+        // when the 1-hour one starts (a worker fast enough to finish before
+        // then lands first, which is not stale and may show briefly).
+        page.setRangeSeconds(90 * 86400);
+        page.setRangeSeconds(3600);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.contains(3600), 10000);
+        QTest::qWait(500); // the stale 90-day load must not land afterwards
+        QCOMPARE(shown.last(), 3600);
+        QCOMPARE(shown.count(3600), 1);
+        QVERIFY(shown.size() <= 2);
+        QCOMPARE(page.shownRangeSeconds(), 3600);
+        QVERIFY(page.charts()[0]->linePointCount(0) <= 7);
+    }
+    void missingStoreIsASentenceNotAFile()
+    {
+        HistoryConfig config;
+        config.sqlitePath = m_dir.filePath(QStringLiteral("absent.sqlite"));
+        GrowthPage page;
+        page.setProfiles({QStringLiteral("lab")});
+        page.show();
+        page.setHistoryConfig(config);
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("absent.sqlite")),
+                                 10000);
+        QVERIFY(!QFile::exists(config.sqlitePath));
+    }
+    void exportsWhatIsShown()
+    {
+        GrowthPage page;
+        page.resize(1000, 700);
+        page.setProfiles({QStringLiteral("lab")});
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QVERIFY(page.caption().contains(QStringLiteral("lab")));
+        QSignalSpy exported(&page, &GrowthPage::exportFinished);
+        const QString csv = m_dir.filePath(QStringLiteral("growth.csv"));
+        page.exportTo(csv);
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 10000);
+        QCOMPARE(exported.first().at(1).toString(), QString());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readLine().startsWith("time,series,min,max,avg,count"));
+        QVERIFY(f.readAll().contains("token.expired"));
+
+        page.exportTo(QStringLiteral("/nonexistent-turnstile-dir/growth.png"));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, 10000);
+        QVERIFY(!exported.last().at(1).toString().isEmpty());
+        QCOMPARE(page.statusText(), exported.last().at(1).toString());
+    }
+};
+
+QTEST_MAIN(TestGrowthPage)
+#include "tst_growthpage.moc"

@@ -1,0 +1,194 @@
+#include "chartexporter.h"
+
+#include "chartview.h"
+
+#include <QBuffer>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QImage>
+#include <QLocale>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+namespace turnstile {
+
+namespace {
+QString csvField(const QString &s)
+{
+    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n'))
+        return s;
+    QString quoted = s;
+    quoted.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + quoted + u'"';
+}
+
+QString number(double v)
+{
+    return QString::number(v, 'g', 15);
+}
+} // namespace
+
+std::optional<ChartExporter::Format> ChartExporter::formatOf(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"png")
+        return Format::Png;
+    if (suffix == u"svg")
+        return Format::Svg;
+    if (suffix == u"pdf")
+        return Format::Pdf;
+    if (suffix == u"csv")
+        return Format::Csv;
+    return std::nullopt;
+}
+
+QString ChartExporter::unsupportedFormat(const QString &path)
+{
+    return tr("Could not export to %1: choose a file name ending in .png, .svg, .pdf or .csv.")
+        .arg(QDir::toNativeSeparators(path));
+}
+
+QSize ChartExporter::pictureSize(int charts, QSize chartSize)
+{
+    return QSize(chartSize.width(), std::max(charts, 1) * chartSize.height() + kCaptionHeight);
+}
+
+QString ChartExporter::caption(const QStringList &profiles, qint64 from, qint64 to,
+                               const QDateTime &generatedAt)
+{
+    const QLocale locale;
+    const auto when = [&locale](qint64 secs) {
+        return locale.toString(QDateTime::fromSecsSinceEpoch(secs), QLocale::ShortFormat);
+    };
+    return tr("%1 · %2 – %3 · generated %4 · Turnstile %5")
+        .arg(profiles.join(QStringLiteral(", ")), when(from), when(to),
+             locale.toString(generatedAt, QLocale::ShortFormat), QStringLiteral(TURNSTILE_VERSION));
+}
+
+void ChartExporter::paint(QPainter *painter, const QRectF &page, const QList<ChartView *> &charts,
+                          const QString &caption)
+{
+    const qreal chartsHeight = page.height() - kCaptionHeight;
+    const qreal each = charts.isEmpty() ? chartsHeight : chartsHeight / qreal(charts.size());
+    for (qsizetype i = 0; i < charts.size(); ++i)
+        charts[i]->render(painter,
+                          QRectF(page.left(), page.top() + qreal(i) * each, page.width(), each));
+    painter->save();
+    painter->setPen(Qt::black);
+    QFont f = painter->font();
+    f.setPixelSize(13);
+    painter->setFont(f);
+    painter->drawText(
+        QRectF(page.left() + 8, page.top() + chartsHeight, page.width() - 16, kCaptionHeight),
+        Qt::AlignLeft | Qt::AlignVCenter, caption);
+    painter->restore();
+}
+
+QByteArray ChartExporter::csv(const QList<NamedSeries> &series)
+{
+    QString out = QStringLiteral("time,series,min,max,avg,count\n");
+    for (const NamedSeries &s : series)
+        for (const Bucket &b : s.buckets)
+            out += QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) + u',' +
+                   csvField(s.name) + u',' + number(b.min) + u',' + number(b.max) + u',' +
+                   number(b.avg()) + u',' + QString::number(b.count) + u'\n';
+    return out.toUtf8();
+}
+
+QByteArray ChartExporter::encode(Format format, const QList<ChartView *> &charts,
+                                 const QString &caption, QSize chartSize, QString *error)
+{
+    const auto failed = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return QByteArray();
+    };
+    if (format == Format::Csv) {
+        QList<NamedSeries> all;
+        for (const ChartView *c : charts)
+            all += c->series();
+        return csv(all);
+    }
+    const QSize size = pictureSize(int(charts.size()), chartSize);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    switch (format) {
+    case Format::Png: {
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        {
+            QPainter p(&image);
+            p.setRenderHint(QPainter::Antialiasing);
+            paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), charts, caption);
+        }
+        if (!image.save(&buffer, "PNG"))
+            return failed(tr("The chart could not be encoded as PNG."));
+        break;
+    }
+    case Format::Svg: {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(caption);
+        QPainter p;
+        if (!p.begin(&svg))
+            return failed(tr("The chart could not be encoded as SVG."));
+        paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), charts, caption);
+        p.end();
+        break;
+    }
+    case Format::Pdf: {
+        QPdfWriter pdf(&buffer);
+        pdf.setTitle(caption);
+        pdf.setCreator(QStringLiteral("Turnstile " TURNSTILE_VERSION));
+        pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
+                                      QMarginsF(10, 10, 10, 10), QPageLayout::Millimeter));
+        // Screen-like units, so fonts and pens match the PNG and the window.
+        pdf.setResolution(96);
+        QPainter p;
+        if (!p.begin(&pdf))
+            return failed(tr("The chart could not be encoded as PDF."));
+        p.setRenderHint(QPainter::Antialiasing);
+        paint(&p, QRectF(0, 0, pdf.width(), pdf.height()), charts, caption);
+        p.end();
+        break;
+    }
+    case Format::Csv:
+        break;
+    }
+    return bytes;
+}
+
+QString ChartExporter::write(const QString &path, const QByteArray &data)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return tr("Could not write %1: %2.")
+            .arg(QDir::toNativeSeparators(path), file.errorString());
+    if (file.write(data) != data.size() || !file.commit())
+        return tr("Could not write %1: %2.")
+            .arg(QDir::toNativeSeparators(path), file.errorString());
+    return {};
+}
+
+QString ChartExporter::exportTo(const QString &path, const QList<ChartView *> &charts,
+                                const QString &caption, QSize chartSize)
+{
+    const std::optional<Format> format = formatOf(path);
+    if (!format)
+        return unsupportedFormat(path);
+    QString error;
+    const QByteArray bytes = encode(*format, charts, caption, chartSize, &error);
+    if (!error.isEmpty())
+        return error;
+    return write(path, bytes);
+}
+
+} // namespace turnstile

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "namedseries.h"
+
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QList>
+#include <QSize>
+#include <QString>
+
+#include <optional>
+
+class QDateTime;
+class QPainter;
+class QRectF;
+
+namespace turnstile {
+
+class ChartView;
+
+// Turns charts into files: PNG, SVG and PDF are painted through
+// ChartView::render() with a caption line under the charts (profiles, time
+// range, when, which Turnstile), CSV holds the numbers the charts show.
+//
+// Rendering needs the GUI thread (it paints widgets); writing the file does
+// not, so encode() and write() are separate and write() may run on a worker.
+// Every failure is one translated sentence, never silence.
+class ChartExporter
+{
+    Q_DECLARE_TR_FUNCTIONS(ChartExporter)
+public:
+    enum class Format
+    {
+        Png,
+        Svg,
+        Pdf,
+        Csv
+    };
+
+    static constexpr int kCaptionHeight = 28;
+    static constexpr QSize kDefaultChartSize{1200, 420};
+
+    // By the file name's suffix; nullopt for anything else.
+    static std::optional<Format> formatOf(const QString &path);
+    // The sentence for a file name formatOf() does not know.
+    static QString unsupportedFormat(const QString &path);
+    // PNG and SVG: charts stacked, each chartSize, plus the caption line.
+    static QSize pictureSize(int charts, QSize chartSize = kDefaultChartSize);
+
+    static QString caption(const QStringList &profiles, qint64 from, qint64 to,
+                           const QDateTime &generatedAt);
+    // The one painter path: the charts stacked in page, the caption under them.
+    static void paint(QPainter *painter, const QRectF &page, const QList<ChartView *> &charts,
+                      const QString &caption);
+    // time,series,min,max,avg,count; time in ISO 8601 UTC.
+    static QByteArray csv(const QList<NamedSeries> &series);
+
+    // The file's bytes, or an empty array and a sentence in *error.
+    static QByteArray encode(Format format, const QList<ChartView *> &charts,
+                             const QString &caption, QSize chartSize = kDefaultChartSize,
+                             QString *error = nullptr);
+    // Writes atomically (QSaveFile). Empty on success, else one sentence.
+    // Touches no widget: safe on a worker thread.
+    static QString write(const QString &path, const QByteArray &data);
+    // encode() then write(), on the calling thread. Empty on success.
+    static QString exportTo(const QString &path, const QList<ChartView *> &charts,
+                            const QString &caption, QSize chartSize = kDefaultChartSize);
+};
+
+} // namespace turnstile

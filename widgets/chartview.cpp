@@ -1,0 +1,293 @@
+#include "chartview.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QDateTimeAxis>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QPainter>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace turnstile {
+
+namespace {
+double msecs(qint64 secs)
+{
+    return double(secs) * 1000.0;
+}
+
+// Axis labels must stay readable at every range: hours within a day,
+// dates beyond it.
+QString timeFormat(qint64 span)
+{
+    if (span <= 2 * 86400)
+        return QStringLiteral("HH:mm");
+    if (span <= 10 * 86400)
+        return QStringLiteral("dd.MM. HH:mm");
+    return QStringLiteral("dd.MM.");
+}
+} // namespace
+
+ChartView::ChartView(QWidget *parent)
+    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart, this)),
+      m_xAxis(new QDateTimeAxis), m_yAxis(new QValueAxis)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setMinimumHeight(180);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_xAxis->setTickCount(7);
+    m_yAxis->setLabelFormat(QStringLiteral("%.6g"));
+    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+    // Marker labels are plain scene items, so they move with the plot area
+    // on resizes and in exports rendered at another size.
+    connect(m_chart, &QChart::plotAreaChanged, this, &ChartView::placeMarkerLabels);
+    updateAxes();
+}
+
+ChartView::~ChartView() = default;
+
+void ChartView::setTitle(const QString &title)
+{
+    m_chart->setTitle(title);
+}
+
+QString ChartView::title() const
+{
+    return m_chart->title();
+}
+
+void ChartView::attach(QLineSeries *s)
+{
+    s->attachAxis(m_xAxis);
+    s->attachAxis(m_yAxis);
+}
+
+void ChartView::rebuildCurves()
+{
+    for (const Curve &c : std::as_const(m_curves)) {
+        m_chart->removeSeries(c.band);
+        m_chart->removeSeries(c.line);
+        delete c.band;
+        delete c.line;
+    }
+    m_curves.clear();
+    for (const NamedSeries &s : std::as_const(m_series)) {
+        Curve c;
+        // The band is added first so the line is drawn on top of it.
+        c.band = new QAreaSeries;
+        auto *upper = new QLineSeries(c.band);
+        auto *lower = new QLineSeries(c.band);
+        c.band->setUpperSeries(upper);
+        c.band->setLowerSeries(lower);
+        m_chart->addSeries(c.band);
+        c.band->attachAxis(m_xAxis);
+        c.band->attachAxis(m_yAxis);
+        const QColor colour = c.band->color();
+        QColor fill = colour;
+        fill.setAlpha(60);
+        c.band->setColor(fill);
+        c.band->setBorderColor(Qt::transparent);
+        c.band->setPen(Qt::NoPen);
+        for (QLegendMarker *m : m_chart->legend()->markers(c.band))
+            m->setVisible(false);
+
+        c.line = new QLineSeries;
+        c.line->setName(s.name);
+        m_chart->addSeries(c.line);
+        attach(c.line);
+        QPen pen(colour);
+        pen.setWidthF(1.6);
+        c.line->setPen(pen);
+        m_curves.append(c);
+    }
+}
+
+void ChartView::setSeries(const QList<NamedSeries> &series)
+{
+    bool sameShape = series.size() == m_series.size();
+    for (qsizetype i = 0; sameShape && i < series.size(); ++i)
+        sameShape = series[i].name == m_series[i].name;
+    m_series = series;
+    if (!sameShape)
+        rebuildCurves();
+
+    for (qsizetype i = 0; i < m_series.size(); ++i) {
+        const QList<Bucket> &buckets = m_series[i].buckets;
+        QList<QPointF> avg, upper, lower;
+        avg.reserve(buckets.size());
+        upper.reserve(buckets.size());
+        lower.reserve(buckets.size());
+        for (const Bucket &b : buckets) {
+            const double x = msecs(b.ts);
+            avg.append(QPointF(x, b.avg()));
+            upper.append(QPointF(x, b.max));
+            lower.append(QPointF(x, b.min));
+        }
+        // One replace() per series: appending point by point repaints and
+        // re-lays-out the chart once per point.
+        m_curves[i].line->replace(avg);
+        m_curves[i].band->upperSeries()->replace(upper);
+        m_curves[i].band->lowerSeries()->replace(lower);
+    }
+    updateAxes();
+}
+
+void ChartView::setAnnotations(const QList<Annotation> &annotations)
+{
+    m_annotations = annotations;
+    updateMarkers();
+}
+
+void ChartView::setTimeRange(qint64 from, qint64 to)
+{
+    m_from = from;
+    m_to = to;
+    updateAxes();
+}
+
+void ChartView::updateAxes()
+{
+    const bool fixedRange = m_to > m_from;
+    qint64 from = fixedRange ? m_from : std::numeric_limits<qint64>::max();
+    qint64 to = fixedRange ? m_to : std::numeric_limits<qint64>::min();
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    for (const NamedSeries &s : std::as_const(m_series))
+        for (const Bucket &b : s.buckets) {
+            lo = std::min(lo, b.min);
+            hi = std::max(hi, b.max);
+            if (!fixedRange) {
+                from = std::min(from, b.ts);
+                to = std::max(to, b.ts);
+            }
+        }
+    if (from > to) {
+        // Neither a range nor data: the last hour, so the axis reads sensibly.
+        to = QDateTime::currentSecsSinceEpoch();
+        from = to - 3600;
+    }
+    if (to <= from)
+        to = from + 1;
+    m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(msecs(from))),
+                      QDateTime::fromMSecsSinceEpoch(qint64(msecs(to))));
+    m_xAxis->setFormat(timeFormat(to - from));
+
+    if (!std::isfinite(lo) || !std::isfinite(hi)) {
+        lo = 0;
+        hi = 1;
+    }
+    // Counts start at zero: a table's growth reads honestly only against
+    // its absolute size, not against a zoomed-in band.
+    if (lo >= 0)
+        lo = 0;
+    if (hi <= lo)
+        hi = lo + 1;
+    m_yAxis->setRange(lo, hi + (hi - lo) * 0.05);
+    m_yAxis->applyNiceNumbers();
+    updateMarkers();
+}
+
+void ChartView::updateMarkers()
+{
+    for (QLineSeries *m : std::as_const(m_markers)) {
+        m_chart->removeSeries(m);
+        delete m;
+    }
+    m_markers.clear();
+    qDeleteAll(m_markerLabels);
+    m_markerLabels.clear();
+    for (const Annotation &a : std::as_const(m_annotations)) {
+        auto *marker = new QLineSeries;
+        marker->setName(a.text);
+        marker->replace(
+            {QPointF(msecs(a.ts), m_yAxis->min()), QPointF(msecs(a.ts), m_yAxis->max())});
+        m_chart->addSeries(marker);
+        attach(marker);
+        QPen pen(QColor(0xd0, 0x70, 0x10));
+        pen.setStyle(Qt::DashLine);
+        pen.setWidthF(1.2);
+        marker->setPen(pen);
+        for (QLegendMarker *m : m_chart->legend()->markers(marker))
+            m->setVisible(false);
+        const QString text =
+            QDateTime::fromSecsSinceEpoch(a.ts).toString(Qt::ISODate) + u' ' + a.text;
+        connect(marker, &QLineSeries::hovered, this, [text](const QPointF &, bool state) {
+            if (state)
+                QToolTip::showText(QCursor::pos(), text);
+        });
+        m_markers.append(marker);
+
+        // Only a short label on the chart; the whole text is in the tooltip.
+        constexpr int kLabelChars = 32;
+        auto *label = new QGraphicsSimpleTextItem(
+            a.text.size() > kLabelChars ? a.text.left(kLabelChars - 1) + QChar(0x2026) : a.text,
+            m_chart);
+        QFont f = label->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        label->setFont(f);
+        label->setBrush(pen.color().darker(120));
+        label->setZValue(10);
+        m_markerLabels.append(label);
+    }
+    placeMarkerLabels();
+}
+
+void ChartView::placeMarkerLabels()
+{
+    const QRectF plot = m_chart->plotArea();
+    for (qsizetype i = 0; i < m_markerLabels.size() && i < m_markers.size(); ++i) {
+        const QPointF at = m_chart->mapToPosition(
+            QPointF(msecs(m_annotations[i].ts), m_yAxis->max()), m_markers[i]);
+        QGraphicsSimpleTextItem *label = m_markerLabels[i];
+        // Left of the marker when the label would run past the plot's right edge.
+        const qreal width = label->boundingRect().width();
+        const qreal x = at.x() + 3 + width > plot.right() ? at.x() - 3 - width : at.x() + 3;
+        label->setPos(x, plot.top() + 2);
+        label->setVisible(plot.contains(QPointF(at.x(), plot.center().y())));
+    }
+}
+
+int ChartView::pixelBudget() const
+{
+    const int plot = int(m_chart->plotArea().width());
+    return std::clamp(plot > 0 ? plot : width(), 50, 4000);
+}
+
+void ChartView::render(QPainter *painter, const QRectF &target)
+{
+    // Lay the chart out at the target size so labels and lines keep their
+    // on-screen size instead of being scaled with the picture, then put it
+    // back the way the window shows it.
+    const QSizeF shown = m_chart->size();
+    m_chart->resize(target.size());
+    m_chart->scene()->render(painter, target, QRectF(m_chart->pos(), target.size()),
+                             Qt::IgnoreAspectRatio);
+    m_chart->resize(shown);
+}
+
+int ChartView::linePointCount(int index) const
+{
+    return index >= 0 && index < m_curves.size() ? int(m_curves[index].line->count()) : -1;
+}
+
+int ChartView::bandPointCount(int index) const
+{
+    return index >= 0 && index < m_curves.size() ? int(m_curves[index].band->upperSeries()->count())
+                                                 : -1;
+}
+
+} // namespace turnstile
