@@ -176,7 +176,22 @@ bool SqlSession::setUpSession(QString *reason)
         if (m_timeoutMs > 0)
             q.exec(QStringLiteral("SET statement_timeout = %1").arg(m_timeoutMs));
     }
+    for (const QString &statement : std::as_const(m_sessionStatements)) {
+        if (!q.exec(statement)) {
+            *reason = reasonOf(q.lastError());
+            return false;
+        }
+    }
     return true;
+}
+
+void SqlSession::addSessionStatement(const QString &sql)
+{
+    m_sessionStatements.append(sql);
+    if (m_ready) {
+        QSqlQuery q(m_db.database());
+        q.exec(sql);
+    }
 }
 
 bool SqlSession::alive()
@@ -227,8 +242,11 @@ bool SqlSession::execOnce(const QString &sql, const QVariantList &binds, SqlResu
     }
     if (!ok) {
         *reason = reasonOf(q.lastError());
+        out.nativeError = q.lastError().nativeErrorCode();
         return false;
     }
+    out.nativeError.clear();
+    out.rowsAffected = q.isSelect() ? -1 : q.numRowsAffected();
     const QSqlRecord rec = q.record();
     for (int i = 0; i < rec.count(); ++i)
         out.columns.append(rec.fieldName(i));
@@ -283,6 +301,12 @@ QString SqlSession::table(KeystoneTable t) const
 {
     const QSqlDatabase conn = m_db.database();
     return conn.driver()->escapeIdentifier(tableName(t), QSqlDriver::TableName);
+}
+
+QString SqlSession::column(QLatin1StringView name) const
+{
+    const QSqlDatabase conn = m_db.database();
+    return conn.driver()->escapeIdentifier(QString(name), QSqlDriver::FieldName);
 }
 
 QString SqlSession::literal(const QVariant &value) const

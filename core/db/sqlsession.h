@@ -20,6 +20,8 @@ struct SqlResult
     QString error; // translated "unavailable: …"; empty on success
     double ms = 0; // database time including a reconnect and retry
     bool reconnected = false;
+    QString nativeError;      // the server's error code ("1205", "40P01"), empty on success
+    qint64 rowsAffected = -1; // for DELETE/UPDATE; -1 when the driver cannot tell
 
     bool ok() const { return error.isEmpty(); }
     bool isEmpty() const { return rows.isEmpty(); }
@@ -43,6 +45,9 @@ public:
     // timeout). Call before building SQL: table() needs the driver.
     bool begin(QString *reason = nullptr);
     SqlResult run(const QString &sql, const QVariantList &binds = {});
+    // Extra session settings (e.g. a short lock wait for a purge), applied now
+    // if connected and again after every reconnect. Turnstile's own text only.
+    void addSessionStatement(const QString &sql);
 
     bool isMySql() const;
     bool isPostgres() const;
@@ -59,6 +64,9 @@ public:
     // A Keystone table name quoted by the driver. Identifiers never come from
     // anywhere else.
     QString table(KeystoneTable t) const;
+    // A column name quoted by the driver. Takes only Latin-1 literals written
+    // in Turnstile's code (Keystone's fixed column names), never user text.
+    QString column(QLatin1StringView name) const;
     // A value as the driver writes it into SQL text, for the statements a
     // server cannot prepare (PostgreSQL's EXPLAIN). Only for values Turnstile
     // made itself (timestamps, numbers), never for text from outside.
@@ -86,6 +94,7 @@ private:
     qint64 m_connectionId = -1;
     int m_reconnects = 0;
     double m_elapsedMs = 0;
+    QStringList m_sessionStatements;
     QString m_downReason;
     QElapsedTimer m_downSince;
 };

@@ -40,4 +40,23 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
     return secs;
 }
 
+QString formatDuration(qint64 seconds)
+{
+    if (seconds <= 0)
+        return QStringLiteral("0s");
+    const struct
+    {
+        qint64 size;
+        char unit;
+    } units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+    QStringList parts;
+    for (const auto &u : units) {
+        if (seconds >= u.size && parts.size() < 2) {
+            parts.append(QString::number(seconds / u.size) + QLatin1Char(u.unit));
+            seconds %= u.size;
+        }
+    }
+    return parts.join(u' ');
+}
+
 } // namespace turnstile

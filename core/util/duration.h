@@ -10,4 +10,8 @@ namespace turnstile {
 // fractional and absurd (> 10 years) values with a sentence in *error.
 std::optional<qint64> parseDuration(const QString &text, QString *error = nullptr);
 
+// Seconds -> "2d", "1d 6h", "90m" → "1h 30m", "45s": the largest two units,
+// the way the CLI accepts them.
+QString formatDuration(qint64 seconds);
+
 } // namespace turnstile

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace turnstile {
+
+// Where a running action is. Delivered by value, after every batch.
+struct ActionProgress
+{
+    qint64 done = 0;
+    qint64 total = -1; // the preview's estimate; may be passed when rows arrive meanwhile
+    int batches = 0;
+    int retries = 0;
+    double rowsPerSecond = 0;
+    double secondsLeft = -1;
+    double elapsedSeconds = 0;
+    int currentBatchSize = 0;
+    int lastSleepMs = 0;
+    double lastBatchMs = 0;
+};
+
+} // namespace turnstile

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace turnstile {
+
+// How a guarded action ended.
+struct ActionResult
+{
+    enum class Outcome
+    {
+        Completed,
+        Cancelled, // stopped by the operator after a whole batch
+        Failed,    // an error after retries; what was done stays done
+        Refused    // never started: read-only profile, wrong confirmation, ...
+    };
+
+    Outcome outcome = Outcome::Refused;
+    QString message; // one sentence, translated
+    qint64 before = -1;
+    qint64 after = -1;
+    qint64 affected = 0; // rows the statements reported
+    int batches = 0;
+    int retries = 0;
+    double slowestBatchMs = 0;
+    double durationSeconds = 0;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    QJsonObject details; // action-specific figures (e.g. fingerprints after a rotation)
+
+    bool ok() const { return outcome == Outcome::Completed; }
+    QJsonObject toJson() const;
+    static QString outcomeName(Outcome o);
+};
+
+} // namespace turnstile

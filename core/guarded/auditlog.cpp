@@ -1,0 +1,189 @@
+#include "guarded/auditlog.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QLockFile>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(AuditLog)
+};
+
+const QByteArray kGenesis(64, '0');
+
+// The last complete line of the file (without its newline), read from the
+// tail so a long log costs nothing.
+QByteArray lastLine(QFile &f)
+{
+    const qint64 size = f.size();
+    if (size == 0)
+        return {};
+    qint64 chunk = 64 * 1024;
+    for (;;) {
+        const qint64 from = qMax<qint64>(0, size - chunk);
+        f.seek(from);
+        QByteArray tail = f.read(size - from);
+        while (tail.endsWith('\n'))
+            tail.chop(1);
+        const qsizetype nl = tail.lastIndexOf('\n');
+        if (nl >= 0)
+            return tail.mid(nl + 1);
+        if (from == 0)
+            return tail;
+        chunk *= 4;
+    }
+}
+} // namespace
+
+AuditLog::AuditLog(QString path) : m_path(std::move(path)) {}
+
+QString AuditLog::defaultPath()
+{
+    const QString env = qEnvironmentVariable("TURNSTILE_AUDIT_LOG");
+    if (!env.isEmpty())
+        return env;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/turnstile/audit.jsonl");
+}
+
+QString AuditLog::hashLine(const QByteArray &line)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(line, QCryptographicHash::Sha256).toHex());
+}
+
+bool AuditLog::append(QJsonObject record, QString *error)
+{
+    auto fail = [&](const QString &why) {
+        if (error)
+            *error = Tr::tr("Cannot write the audit log %1: %2").arg(m_path, why);
+        return false;
+    };
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    lock.setStaleLockTime(30000);
+    if (!lock.tryLock(10000))
+        return fail(Tr::tr("another process holds %1.lock").arg(m_path));
+
+    QFile f(m_path);
+    if (!f.open(QIODevice::ReadWrite | QIODevice::Append))
+        return fail(f.errorString());
+    const QByteArray previous = lastLine(f);
+    qint64 seq = 1;
+    if (!previous.isEmpty()) {
+        const QJsonObject prev = QJsonDocument::fromJson(previous).object();
+        seq = prev.value(QStringLiteral("seq")).toInteger() + 1;
+    }
+    record.insert(QStringLiteral("seq"), seq);
+    record.insert(QStringLiteral("prev"),
+                  previous.isEmpty() ? QString::fromLatin1(kGenesis) : hashLine(previous));
+    record.insert(QStringLiteral("logged_at"),
+                  QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    QByteArray line = QJsonDocument(record).toJson(QJsonDocument::Compact);
+    line.append('\n');
+    f.seek(f.size());
+    if (f.write(line) != line.size())
+        return fail(f.errorString());
+    if (!f.flush())
+        return fail(f.errorString());
+    // The record must survive a power cut right after the action it describes.
+    if (::fsync(f.handle()) != 0)
+        return fail(QString::fromLocal8Bit(strerror(errno)));
+    return true;
+}
+
+AuditLog::Verification AuditLog::verify() const
+{
+    Verification v;
+    QFile f(m_path);
+    if (!f.exists())
+        return v;
+    if (!f.open(QIODevice::ReadOnly)) {
+        v.ok = false;
+        v.reason = f.errorString();
+        return v;
+    }
+    QByteArray previous;
+    qint64 expectedSeq = 1;
+    while (!f.atEnd()) {
+        QByteArray line = f.readLine();
+        if (line.endsWith('\n'))
+            line.chop(1);
+        if (line.isEmpty())
+            continue;
+        ++v.lines;
+        QJsonParseError pe;
+        const QJsonObject o = QJsonDocument::fromJson(line, &pe).object();
+        QString why;
+        if (pe.error != QJsonParseError::NoError)
+            why = Tr::tr("line %1 is not JSON").arg(v.lines);
+        else if (o.value(QStringLiteral("prev")).toString() !=
+                 (previous.isEmpty() ? QString::fromLatin1(kGenesis) : hashLine(previous)))
+            why = Tr::tr("line %1 does not follow line %2: the log was edited, or lines were "
+                         "removed or reordered")
+                      .arg(v.lines)
+                      .arg(v.lines - 1);
+        else if (o.value(QStringLiteral("seq")).toInteger() != expectedSeq)
+            why = Tr::tr("line %1 has sequence number %2, expected %3")
+                      .arg(v.lines)
+                      .arg(o.value(QStringLiteral("seq")).toInteger())
+                      .arg(expectedSeq);
+        if (!why.isEmpty() && v.ok) {
+            v.ok = false;
+            v.firstBadLine = v.lines;
+            v.reason = why;
+        }
+        previous = line;
+        ++expectedSeq;
+    }
+    return v;
+}
+
+std::optional<QList<QJsonObject>> AuditLog::read(const QString &profile, QString *error,
+                                                 int *unreadable) const
+{
+    QList<QJsonObject> out;
+    int bad = 0;
+    QFile f(m_path);
+    if (!f.exists()) {
+        if (unreadable)
+            *unreadable = 0;
+        return out;
+    }
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = Tr::tr("Cannot read the audit log %1: %2").arg(m_path, f.errorString());
+        return std::nullopt;
+    }
+    while (!f.atEnd()) {
+        const QByteArray line = f.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        QJsonParseError pe;
+        const QJsonDocument d = QJsonDocument::fromJson(line, &pe);
+        if (pe.error != QJsonParseError::NoError || !d.isObject()) {
+            ++bad;
+            continue;
+        }
+        const QJsonObject o = d.object();
+        if (profile.isEmpty() || o.value(QStringLiteral("profile")).toString() == profile)
+            out.append(o);
+    }
+    if (unreadable)
+        *unreadable = bad;
+    return out;
+}
+
+} // namespace turnstile

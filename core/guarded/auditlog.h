@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace turnstile {
+
+// The append-only record of guarded actions: one JSON object per line in
+// audit.jsonl. Every line carries "prev", the SHA-256 of the previous line's
+// bytes (64 zeros for the first), so an edited, removed or reordered line
+// breaks the chain and verify() names it. Appends from several processes
+// (the GUI and a cron'd turnstilectl) are serialised with a lock file.
+//
+// The log is local to this workstation and readable by its user; it holds no
+// secrets (parameters and figures only).
+class AuditLog
+{
+public:
+    explicit AuditLog(QString path = defaultPath());
+
+    // $TURNSTILE_AUDIT_LOG, else ~/.local/share/turnstile/audit.jsonl.
+    static QString defaultPath();
+    QString path() const { return m_path; }
+
+    // Adds "seq", "prev" and "logged_at" and appends the line (fsync'ed).
+    bool append(QJsonObject record, QString *error = nullptr);
+
+    struct Verification
+    {
+        bool ok = true;
+        int lines = 0;
+        int firstBadLine = -1; // 1-based
+        QString reason;
+    };
+    Verification verify() const;
+
+    // All records (optionally of one profile), oldest first. A line that is not
+    // JSON is skipped and counted, never fatal.
+    std::optional<QList<QJsonObject>> read(const QString &profile = {}, QString *error = nullptr,
+                                           int *unreadable = nullptr) const;
+
+    static QString hashLine(const QByteArray &line);
+
+private:
+    QString m_path;
+};
+
+} // namespace turnstile

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QString>
+
+namespace turnstile {
+
+// What the operator typed to allow a guarded action.
+struct Confirmation
+{
+    QString typedTarget;      // must equal ActionPreview::target.text
+    qint64 acknowledged = -1; // must be >= ActionPreview::mustAcknowledge when that is set
+};
+
+} // namespace turnstile

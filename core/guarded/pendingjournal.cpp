@@ -1,0 +1,93 @@
+#include "guarded/pendingjournal.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace turnstile {
+
+namespace {
+QString fileFor(const QString &action, const QString &target)
+{
+    const QByteArray h =
+        QCryptographicHash::hash((action + u'\n' + target).toUtf8(), QCryptographicHash::Sha1)
+            .toHex()
+            .left(16);
+    return PendingJournal::directory() + u'/' + action + u'-' + QString::fromLatin1(h) +
+           QStringLiteral(".json");
+}
+} // namespace
+
+QString PendingJournal::directory()
+{
+    const QString env = qEnvironmentVariable("TURNSTILE_PENDING_DIR");
+    if (!env.isEmpty())
+        return env;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/turnstile/pending");
+}
+
+std::optional<PendingRun> PendingJournal::load(const QString &action, const QString &target)
+{
+    QFile f(fileFor(action, target));
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QJsonObject o = QJsonDocument::fromJson(f.read(1 << 20)).object();
+    PendingRun r;
+    r.action = o.value(QStringLiteral("action")).toString();
+    r.target = o.value(QStringLiteral("target")).toString();
+    r.startedAt =
+        QDateTime::fromString(o.value(QStringLiteral("started_at")).toString(), Qt::ISODateWithMs);
+    r.cutoff =
+        QDateTime::fromString(o.value(QStringLiteral("cutoff")).toString(), Qt::ISODateWithMs);
+    r.parametersKey = o.value(QStringLiteral("parameters_key")).toString();
+    r.lastKey = o.value(QStringLiteral("last_key")).toVariant();
+    r.cutoffValue = o.value(QStringLiteral("cutoff_value")).toVariant();
+    r.done = o.value(QStringLiteral("done")).toInteger();
+    // A journal that does not describe this very job is ignored, not trusted.
+    if (r.action != action || r.target != target || !r.cutoff.isValid())
+        return std::nullopt;
+    return r;
+}
+
+bool PendingJournal::save(const PendingRun &run, QString *error)
+{
+    QDir().mkpath(directory());
+    QJsonObject o;
+    o.insert(QStringLiteral("action"), run.action);
+    o.insert(QStringLiteral("target"), run.target);
+    o.insert(QStringLiteral("started_at"), run.startedAt.toUTC().toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("cutoff"), run.cutoff.toUTC().toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("parameters_key"), run.parametersKey);
+    o.insert(QStringLiteral("last_key"), QJsonValue::fromVariant(run.lastKey));
+    o.insert(QStringLiteral("cutoff_value"),
+             run.cutoffValue.typeId() == QMetaType::QDateTime
+                 ? QJsonValue(run.cutoffValue.toDateTime().toUTC().toString(Qt::ISODateWithMs))
+                 : QJsonValue::fromVariant(run.cutoffValue));
+    o.insert(QStringLiteral("done"), run.done);
+    // Written whole and renamed, so a kill mid-write leaves the previous one.
+    QSaveFile f(fileFor(run.action, run.target));
+    if (!f.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = f.errorString();
+        return false;
+    }
+    f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    if (!f.commit()) {
+        if (error)
+            *error = f.errorString();
+        return false;
+    }
+    return true;
+}
+
+void PendingJournal::remove(const QString &action, const QString &target)
+{
+    QFile::remove(fileFor(action, target));
+}
+
+} // namespace turnstile
