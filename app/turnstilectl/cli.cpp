@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "guardedcommands.h"
 #include "historycommands.h"
 #include "probe/prober.h"
 #include "profiles/profileimporter.h"
@@ -44,6 +45,11 @@ int Cli::usage()
         "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
         "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
         "  thresholds --profile NAME [--json]\n"
+        "  purge-tokens --profile NAME [--older-than 2d] [--batch 1000]\n"
+        "               [--dry-run | --execute --confirm TARGET] [--json]\n"
+        "  revocations prune|truncate --profile NAME [--dry-run | --execute --confirm TARGET\n"
+        "               [--acknowledge N]] [--batch 1000] [--json]\n"
+        "  audit [--profile NAME] [--json] [--verify]\n"
         "  profiles list|show NAME|remove NAME|path\n"
         "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
         "PATH\n"
@@ -84,6 +90,13 @@ int Cli::run(const QStringList &args)
         return history.history(rest);
     if (cmd == u"thresholds")
         return history.thresholds(rest);
+    GuardedCommands guarded(*this, m_out, m_err);
+    if (cmd == u"purge-tokens")
+        return guarded.purgeTokens(rest);
+    if (cmd == u"revocations")
+        return guarded.revocations(rest);
+    if (cmd == u"audit")
+        return guarded.audit(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }

@@ -1,0 +1,408 @@
+#include "guardedcommands.h"
+
+#include "cli.h"
+#include "guarded/actioncontrol.h"
+#include "guarded/auditlog.h"
+#include "guarded/guardedworkflow.h"
+#include "guarded/revocationcleanup.h"
+#include "guarded/tokenpurge.h"
+#include "profiles/profile.h"
+#include "profiles/secrets.h"
+#include "util/duration.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+
+#include <atomic>
+#include <csignal>
+#include <unistd.h>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(GuardedCommands)
+};
+
+// SIGINT/SIGTERM ask the running action to stop after its batch; the handler
+// only flips an atomic flag that the progress callback forwards.
+std::atomic_bool g_stopRequested{false};
+extern "C" void onStopSignal(int)
+{
+    g_stopRequested.store(true);
+}
+
+struct SignalGuard
+{
+    struct sigaction oldInt
+    {};
+    struct sigaction oldTerm
+    {};
+    SignalGuard()
+    {
+        g_stopRequested.store(false);
+        struct sigaction sa
+        {};
+        sa.sa_handler = onStopSignal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &oldInt);
+        sigaction(SIGTERM, &sa, &oldTerm);
+    }
+    ~SignalGuard()
+    {
+        sigaction(SIGINT, &oldInt, nullptr);
+        sigaction(SIGTERM, &oldTerm, nullptr);
+    }
+};
+
+QString when(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
+                       : QStringLiteral("-");
+}
+
+QString seconds(double s)
+{
+    if (s < 0)
+        return QStringLiteral("?");
+    if (s < 10)
+        return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
+    return formatDuration(qint64(s + 0.5));
+}
+} // namespace
+
+GuardedCommands::GuardedCommands(Cli &cli, QTextStream &out, QTextStream &err)
+    : m_cli(cli), m_out(out), m_err(err)
+{}
+
+void GuardedCommands::addGuardOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("profile"), Tr::tr("Profile to act on."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("dry-run"), Tr::tr("Only show what would happen (the default).")});
+    p.addOption({QStringLiteral("execute"), Tr::tr("Run it; needs --confirm.")});
+    p.addOption({QStringLiteral("confirm"),
+                 Tr::tr("The target exactly as the dry run prints it, e.g. "
+                        "keystone.token@db1.example."),
+                 QStringLiteral("TARGET")});
+    p.addOption({QStringLiteral("json"), Tr::tr("Print the preview and result as JSON.")});
+    p.addOption({QStringLiteral("acknowledge"),
+                 Tr::tr("Accept the consequence the dry run counts (e.g. revocations that still "
+                        "protect tokens): that number."),
+                 QStringLiteral("N")});
+}
+
+void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
+{
+    if (json)
+        return; // printed together with the result
+    const QLocale l;
+    m_out << pv.title << Qt::endl;
+    m_out << Tr::tr("  target:      %1  (%2)").arg(pv.target.text, pv.target.description)
+          << Qt::endl;
+    if (pv.refused()) {
+        m_out << Tr::tr("  REFUSED:     %1").arg(pv.refusal) << Qt::endl;
+        return;
+    }
+    m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
+    m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
+    m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+    if (pv.oldestAffected.isValid())
+        m_out << Tr::tr("  affected:    %1 … %2")
+                     .arg(when(pv.oldestAffected), when(pv.newestAffected))
+              << Qt::endl;
+    m_out << Tr::tr("  estimate:    %1 (%2)").arg(seconds(pv.estimatedSeconds), pv.estimateBasis)
+          << Qt::endl;
+    for (const QString &s : pv.statements)
+        m_out << Tr::tr("  statement:   %1").arg(s) << Qt::endl;
+    for (const QString &c : pv.consequences)
+        m_out << Tr::tr("  consequence: %1").arg(c) << Qt::endl;
+    for (const QString &w : pv.warnings)
+        m_out << Tr::tr("  warning:     %1").arg(w) << Qt::endl;
+    if (pv.mustAcknowledge > 0)
+        m_out << Tr::tr("  acknowledge: add --acknowledge %1 to accept the consequence above")
+                     .arg(pv.mustAcknowledge)
+              << Qt::endl;
+}
+
+void GuardedCommands::printResult(const ActionResult &r, bool json)
+{
+    if (json)
+        return;
+    const QLocale l;
+    m_out << Tr::tr("Result: %1 — %2").arg(ActionResult::outcomeName(r.outcome), r.message)
+          << Qt::endl;
+    if (r.outcome == ActionResult::Outcome::Refused)
+        return;
+    m_out << Tr::tr("  rows before %1, after %2, deleted %3")
+                 .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
+          << Qt::endl;
+    m_out << Tr::tr("  %1 batches, %2 retries, slowest batch %3 ms, %4")
+                 .arg(r.batches)
+                 .arg(r.retries)
+                 .arg(r.slowestBatchMs, 0, 'f', 1)
+                 .arg(seconds(r.durationSeconds))
+          << Qt::endl;
+}
+
+int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
+                                const QCommandLineParser &p)
+{
+    const bool json = p.isSet(QStringLiteral("json"));
+    const bool execute = p.isSet(QStringLiteral("execute"));
+    if (execute && p.isSet(QStringLiteral("dry-run"))) {
+        m_err << Tr::tr("turnstilectl: --dry-run and --execute exclude each other.") << Qt::endl;
+        return Cli::Usage;
+    }
+    if (execute && !p.isSet(QStringLiteral("confirm"))) {
+        m_err << Tr::tr("turnstilectl: --execute needs --confirm TARGET; run without --execute to "
+                        "see the target.")
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    const ActionPreview preview = action.preview();
+    printPreview(preview, json);
+    QJsonObject doc;
+    doc.insert(QStringLiteral("preview"), preview.toJson());
+
+    int rc = preview.refused() ? int(Refused) : int(Cli::Ok);
+    if (execute && !preview.refused()) {
+        AuditLog audit;
+        GuardedWorkflow workflow(profile, audit);
+        Confirmation c;
+        c.typedTarget = p.value(QStringLiteral("confirm"));
+        if (p.isSet(QStringLiteral("acknowledge")))
+            c.acknowledged = p.value(QStringLiteral("acknowledge")).toLongLong();
+        const bool tty = isatty(STDERR_FILENO);
+        QElapsedTimer lastPrint;
+        lastPrint.start();
+        ActionControl *controlPtr = nullptr;
+        ActionControl control([&](const ActionProgress &pr) {
+            if (g_stopRequested.load() && controlPtr)
+                controlPtr->cancel();
+            if (!tty || lastPrint.elapsed() < 200)
+                return;
+            lastPrint.restart();
+            const QLocale l;
+            m_err << u'\r'
+                  << Tr::tr("%1 / %2 rows, %3 rows/s, %4 left, batch %5   ")
+                         .arg(l.toString(pr.done), l.toString(pr.total),
+                              l.toString(qRound64(pr.rowsPerSecond)), seconds(pr.secondsLeft))
+                         .arg(pr.currentBatchSize)
+                  << Qt::flush;
+        });
+        controlPtr = &control;
+        SignalGuard stopOnSignal;
+        const ActionResult r = workflow.run(action, preview, c, control);
+        if (tty)
+            m_err << Qt::endl;
+        printResult(r, json);
+        doc.insert(QStringLiteral("result"), r.toJson());
+        switch (r.outcome) {
+        case ActionResult::Outcome::Completed:
+            rc = Cli::Ok;
+            break;
+        case ActionResult::Outcome::Cancelled:
+            rc = Cancelled;
+            break;
+        case ActionResult::Outcome::Failed:
+            rc = Failed;
+            break;
+        case ActionResult::Outcome::Refused:
+            if (!json)
+                m_err << r.message << Qt::endl;
+            rc = Refused;
+            break;
+        }
+    } else if (!execute && !preview.refused() && !json) {
+        m_out << Tr::tr("Dry run only. To run it: --execute --confirm %1%2")
+                     .arg(preview.target.text,
+                          preview.mustAcknowledge > 0
+                              ? QStringLiteral(" --acknowledge %1").arg(preview.mustAcknowledge)
+                              : QString())
+              << Qt::endl;
+    }
+    if (json)
+        m_out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
+    return rc;
+}
+
+int GuardedCommands::purgeTokens(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(Tr::tr("Delete expired rows of Keystone's legacy token table in "
+                                       "short batches."));
+    p.addHelpOption();
+    addGuardOptions(p);
+    p.addOption({QStringLiteral("older-than"),
+                 Tr::tr("Keep tokens that expired less than this long ago (default: "
+                        "[token] allow_expired_window from keystone.conf, else 2d)."),
+                 QStringLiteral("DURATION")});
+    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
+                 QStringLiteral("N"), QStringLiteral("1000")});
+    if (!p.parse(args)) {
+        m_err << p.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        m_out << p.helpText();
+        return Cli::Ok;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: purge-tokens needs --profile NAME.") << Qt::endl;
+        return Cli::Usage;
+    }
+    std::optional<qint64> retention;
+    if (p.isSet(QStringLiteral("older-than"))) {
+        QString err;
+        retention = parseDuration(p.value(QStringLiteral("older-than")), &err);
+        if (!retention) {
+            m_err << Tr::tr("turnstilectl: --older-than: %1").arg(err) << Qt::endl;
+            return Cli::Usage;
+        }
+    }
+    bool ok = false;
+    const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
+    if (!ok || batch < 1 || batch > 100000) {
+        m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
+        return Cli::Usage;
+    }
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != Cli::Ok)
+        return rc;
+    TokenPurge purge(profile, secrets, retention);
+    ThrottleSettings t;
+    t.maxBatch = batch;
+    t.minBatch = std::min(t.minBatch, batch);
+    purge.setThrottle(t);
+    return runGuarded(purge, profile, p);
+}
+
+int GuardedCommands::revocations(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("prune: delete revocation events Keystone already treats as dead. truncate: "
+               "delete all of them (revives the tokens they revoked; needs --acknowledge)."));
+    p.addHelpOption();
+    addGuardOptions(p);
+    p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("prune|truncate"));
+    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
+                 QStringLiteral("N"), QStringLiteral("1000")});
+    if (!p.parse(args)) {
+        m_err << p.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        m_out << p.helpText();
+        return Cli::Ok;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 1 || (pos.first() != u"prune" && pos.first() != u"truncate") ||
+        !p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("Usage: turnstilectl revocations prune|truncate --profile NAME [--dry-run "
+                        "| --execute --confirm TARGET [--acknowledge N]] [--batch N] [--json]")
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    bool ok = false;
+    const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
+    if (!ok || batch < 1 || batch > 100000) {
+        m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("acknowledge"))) {
+        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
+        if (!ok) {
+            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
+                  << Qt::endl;
+            return Cli::Usage;
+        }
+    }
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != Cli::Ok)
+        return rc;
+    RevocationCleanup action(profile, secrets,
+                             pos.first() == u"prune" ? RevocationCleanup::Mode::PruneObsolete
+                                                     : RevocationCleanup::Mode::TruncateAll);
+    ThrottleSettings t;
+    t.maxBatch = batch;
+    t.minBatch = std::min(t.minBatch, batch);
+    action.setThrottle(t);
+    return runGuarded(action, profile, p);
+}
+
+int GuardedCommands::audit(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(Tr::tr("The guarded actions recorded on this workstation."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("profile"), Tr::tr("Only this profile's records."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("json"), Tr::tr("One JSON array of the records.")});
+    p.addOption({QStringLiteral("verify"),
+                 Tr::tr("Check the hash chain of the whole log; exit 1 when it is broken.")});
+    if (!p.parse(args)) {
+        m_err << p.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        m_out << p.helpText();
+        return Cli::Ok;
+    }
+    const AuditLog log;
+    const AuditLog::Verification v = log.verify();
+    QString error;
+    int unreadable = 0;
+    const auto records = log.read(p.value(QStringLiteral("profile")), &error, &unreadable);
+    if (!records) {
+        m_err << error << Qt::endl;
+        return Cli::Config;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray a;
+        for (const QJsonObject &o : *records)
+            a.append(o);
+        m_out << QJsonDocument(a).toJson(QJsonDocument::Indented);
+    } else {
+        const QLocale l;
+        for (const QJsonObject &o : *records) {
+            const QJsonObject r = o.value(u"result").toObject();
+            const QString sep = QStringLiteral("  ");
+            m_out << o.value(u"start").toString() << sep << o.value(u"profile").toString() << sep
+                  << o.value(u"action").toString() << sep << o.value(u"target").toString() << sep
+                  << r.value(u"outcome").toString() << sep
+                  << Tr::tr("%1 rows, %2 s, by %3@%4")
+                         .arg(l.toString(r.value(u"affected").toInteger()))
+                         .arg(r.value(u"duration_seconds").toDouble(), 0, 'f', 1)
+                         .arg(o.value(u"os_user").toString(), o.value(u"host").toString())
+                  << Qt::endl;
+        }
+        if (records->isEmpty())
+            m_out << Tr::tr("No guarded action recorded in %1.").arg(log.path()) << Qt::endl;
+    }
+    if (!v.ok) {
+        m_err << Tr::tr("The audit log %1 is damaged: %2").arg(log.path(), v.reason) << Qt::endl;
+        return Cli::Problem;
+    }
+    if (p.isSet(QStringLiteral("verify")))
+        m_err << Tr::tr("The audit log's hash chain is intact (%n line(s)).", nullptr, v.lines)
+              << Qt::endl;
+    if (unreadable > 0)
+        m_err << Tr::tr("%n line(s) of the audit log are not JSON and were skipped.", nullptr,
+                        unreadable)
+              << Qt::endl;
+    return Cli::Ok;
+}
+
+} // namespace turnstile

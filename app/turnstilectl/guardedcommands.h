@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QStringList>
+#include <QTextStream>
+
+class QCommandLineParser;
+
+namespace turnstile {
+
+class Cli;
+class GuardedAction;
+struct ActionPreview;
+struct ActionResult;
+struct Profile;
+
+// `turnstilectl purge-tokens`, `revocations prune|truncate` and `audit`: the
+// guarded actions. Dry run is the default; a run needs
+// `--execute --confirm TARGET`, TARGET exactly as the dry run prints it.
+class GuardedCommands
+{
+public:
+    // Exit codes beyond Cli's (docs/cli.md).
+    enum Exit
+    {
+        Refused = 5,   // the guard said no: read-only profile, wrong confirmation, no privilege
+        Failed = 6,    // started and stopped on an error; re-run to resume
+        Cancelled = 7, // stopped by SIGINT/SIGTERM after a whole batch; re-run to resume
+    };
+
+    GuardedCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    int purgeTokens(const QStringList &args);
+    int revocations(const QStringList &args);
+    int audit(const QStringList &args);
+
+    // Shared by every guarded command: preview, print, and with --execute run
+    // through GuardedWorkflow. Expects the options addGuardOptions() added.
+    int runGuarded(GuardedAction &action, const Profile &profile, const QCommandLineParser &p);
+    static void addGuardOptions(QCommandLineParser &p);
+
+private:
+    void printPreview(const ActionPreview &preview, bool json);
+    void printResult(const ActionResult &result, bool json);
+
+    Cli &m_cli;
+    QTextStream &m_out;
+    QTextStream &m_err;
+};
+
+} // namespace turnstile
