@@ -27,6 +27,18 @@ private slots:
         QCOMPARE(parseDuration(text, &err).value_or(-1), secs);
         QVERIFY(err.isEmpty());
     }
+    void formats()
+    {
+        QCOMPARE(formatDuration(0), QStringLiteral("0s"));
+        QCOMPARE(formatDuration(45), QStringLiteral("45s"));
+        QCOMPARE(formatDuration(5400), QStringLiteral("1h 30m"));
+        QCOMPARE(formatDuration(172800), QStringLiteral("2d"));
+        QCOMPARE(formatDuration(86400 + 300), QStringLiteral("1d 5m"));
+        QCOMPARE(formatDuration(86400 + 3600 + 61), QStringLiteral("1d 1h"));
+        // What it prints, the CLI parses back (for whole units).
+        QCOMPARE(parseDuration(formatDuration(7 * 86400)).value_or(-1), 7 * 86400);
+    }
+
     void rejects_data()
     {
         QTest::addColumn<QString>("text");

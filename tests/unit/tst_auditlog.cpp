@@ -1,0 +1,132 @@
+// The audit log's hash chain: every way of tampering with a past line breaks
+// verify() at that line; appends from two writers never fork the chain.
+#include "guarded/auditlog.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace turnstile;
+
+class TestAuditLog : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    static QJsonObject record(int i)
+    {
+        QJsonObject o;
+        o.insert(QStringLiteral("profile"), i % 2 ? QStringLiteral("a") : QStringLiteral("b"));
+        o.insert(QStringLiteral("action"), QStringLiteral("purge.tokens"));
+        o.insert(QStringLiteral("n"), i);
+        return o;
+    }
+    QString fresh(const QString &name) const { return m_dir.filePath(name); }
+    static QList<QByteArray> lines(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        QList<QByteArray> out = f.readAll().split('\n');
+        if (!out.isEmpty() && out.last().isEmpty())
+            out.removeLast();
+        return out;
+    }
+    static void write(const QString &path, const QList<QByteArray> &ls)
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        for (const QByteArray &l : ls)
+            f.write(l + '\n');
+    }
+
+private slots:
+    void chainIsWrittenAndVerified()
+    {
+        AuditLog log(fresh(QStringLiteral("a.jsonl")));
+        QVERIFY(log.verify().ok); // missing file: nothing to distrust
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(log.append(record(i)));
+        const auto v = log.verify();
+        QVERIFY(v.ok);
+        QCOMPARE(v.lines, 5);
+        const QList<QByteArray> ls = lines(log.path());
+        QCOMPARE(ls.size(), 5);
+        const QJsonObject first = QJsonDocument::fromJson(ls.at(0)).object();
+        QCOMPARE(first.value(u"prev").toString(), QString(64, u'0'));
+        QCOMPARE(first.value(u"seq").toInteger(), 1);
+        const QJsonObject second = QJsonDocument::fromJson(ls.at(1)).object();
+        QCOMPARE(second.value(u"prev").toString(), AuditLog::hashLine(ls.at(0)));
+        QCOMPARE(second.value(u"seq").toInteger(), 2);
+        const auto onlyA = log.read(QStringLiteral("a"));
+        QVERIFY(onlyA);
+        QCOMPARE(onlyA->size(), 2);
+    }
+
+    void tamperingIsFoundAtTheRightLine_data()
+    {
+        QTest::addColumn<QString>("how");
+        QTest::addColumn<int>("badLine");
+        QTest::newRow("edited figure") << QStringLiteral("edit") << 4;
+        QTest::newRow("removed line") << QStringLiteral("remove") << 2;
+        QTest::newRow("swapped lines") << QStringLiteral("swap") << 2;
+        QTest::newRow("garbage line") << QStringLiteral("garbage") << 3;
+        QTest::newRow("truncated head") << QStringLiteral("head") << 1;
+    }
+    void tamperingIsFoundAtTheRightLine()
+    {
+        QFETCH(QString, how);
+        QFETCH(int, badLine);
+        AuditLog log(fresh(how + QStringLiteral(".jsonl")));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(log.append(record(i)));
+        QList<QByteArray> ls = lines(log.path());
+        if (how == u"edit")
+            ls[2].replace("\"n\":2", "\"n\":9"); // line 3 edited: line 4's prev no longer matches
+        else if (how == u"remove")
+            ls.removeAt(1);
+        else if (how == u"swap")
+            ls.swapItemsAt(1, 2);
+        else if (how == u"garbage")
+            ls.insert(2, "not json");
+        else if (how == u"head")
+            ls.removeFirst();
+        write(log.path(), ls);
+        const auto v = log.verify();
+        QVERIFY(!v.ok);
+        QCOMPARE(v.firstBadLine, badLine);
+        QVERIFY(!v.reason.isEmpty());
+    }
+
+    void twoWritersNeverForkTheChain()
+    {
+        const QString path = fresh(QStringLiteral("concurrent.jsonl"));
+        auto writer = [path](int base) {
+            AuditLog log(path);
+            for (int i = 0; i < 40; ++i)
+                log.append(record(base + i));
+        };
+        QFuture<void> a = QtConcurrent::run(writer, 0);
+        QFuture<void> b = QtConcurrent::run(writer, 1000);
+        a.waitForFinished();
+        b.waitForFinished();
+        const auto v = AuditLog(path).verify();
+        QVERIFY2(v.ok, qPrintable(v.reason));
+        QCOMPARE(v.lines, 80);
+    }
+
+    void unwritableLogIsASentence()
+    {
+        AuditLog log(QStringLiteral("/proc/turnstile-no/audit.jsonl"));
+        QString error;
+        QVERIFY(!log.append(record(1), &error));
+        QVERIFY2(error.contains(QStringLiteral("/proc/turnstile-no/audit.jsonl")),
+                 qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuditLog)
+#include "tst_auditlog.moc"
