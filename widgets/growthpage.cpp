@@ -2,6 +2,8 @@
 
 #include "chartexporter.h"
 #include "chartview.h"
+#include "guarded/auditannotations.h"
+#include "guarded/auditlog.h"
 #include "history/historystore.h"
 
 #include <QComboBox>
@@ -245,6 +247,10 @@ GrowthPage::Load GrowthPage::load(const HistoryConfig &config, const QString &pr
     r.profile = profile;
     r.from = from;
     r.to = to;
+    // Guarded actions are recorded once, in the audit log; the charts draw
+    // them from there so a purge shows where its curve drops.
+    if (const auto records = AuditLog().read(profile))
+        r.annotations = annotationsFromAudit(*records, from, to);
     if (config.backend == HistoryConfig::Backend::Sqlite &&
         !QFileInfo::exists(config.effectiveSqlitePath())) {
         // Reading must not create an empty store where the collector will write.
@@ -273,7 +279,7 @@ GrowthPage::Load GrowthPage::load(const HistoryConfig &config, const QString &pr
         r.charts.append(chart);
     }
     if (const auto a = store.annotations(from, to, profile))
-        r.annotations = *a;
+        r.annotations += *a;
     else
         r.error = store.error();
     return r;

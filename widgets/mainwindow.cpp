@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "actionspage.h"
+#include "auditpage.h"
 #include "growthpage.h"
 #include "history/historyconfig.h"
 #include "overviewmodel.h"
@@ -37,6 +39,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
       m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
       m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
+      m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
       m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
       m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
@@ -45,6 +48,14 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     m_pages->setDocumentMode(true);
     m_pages->addTab(m_overview, tr("Overview"));
     m_pages->addTab(m_growth, tr("Growth"));
+    m_pages->addTab(m_actions, tr("Actions"));
+    m_pages->addTab(m_audit, tr("Audit log"));
+    // A guarded action's line shows in the audit page and, as an annotation,
+    // on the growth charts.
+    connect(m_actions, &ActionsPage::actionRecorded, this, [this] {
+        m_audit->reload();
+        m_growth->reload();
+    });
     setCentralWidget(m_pages);
 
     m_refreshAction =
@@ -177,6 +188,10 @@ bool MainWindow::showPage(const QString &name)
         m_pages->setCurrentWidget(m_overview);
     else if (name == u"growth")
         m_pages->setCurrentWidget(m_growth);
+    else if (name == u"actions")
+        m_pages->setCurrentWidget(m_actions);
+    else if (name == u"audit")
+        m_pages->setCurrentWidget(m_audit);
     else
         return false;
     return true;
@@ -195,6 +210,13 @@ void MainWindow::applySelection()
     // Growth shows one profile at a time; "All profiles" keeps its choice.
     if (!selected.isEmpty())
         m_growth->setProfile(selected);
+    // Actions need exactly one profile; the audit log filters by it.
+    Profile chosen;
+    for (const Profile &p : std::as_const(m_all))
+        if (p.name == selected)
+            chosen = p;
+    m_actions->setProfile(chosen);
+    m_audit->setProfile(selected);
     QStringList names;
     for (const Profile &p : std::as_const(m_all))
         if (selected.isEmpty() || p.name == selected)

@@ -13,6 +13,8 @@ class QAction;
 
 namespace turnstile {
 
+class ActionsPage;
+class AuditPage;
 class GrowthPage;
 class OverviewModel;
 class OverviewPage;
@@ -31,8 +33,10 @@ public:
     OverviewModel *overviewModel() const { return m_model; }
     OverviewPage *overviewPage() const { return m_overview; }
     GrowthPage *growthPage() const { return m_growth; }
+    ActionsPage *actionsPage() const { return m_actions; }
+    AuditPage *auditPage() const { return m_audit; }
     QTabWidget *pages() const { return m_pages; }
-    // "overview" or "growth"; false for an unknown name.
+    // "overview", "growth", "actions" or "audit"; false for an unknown name.
     bool showPage(const QString &name);
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
@@ -66,6 +70,8 @@ private:
     OverviewModel *m_model;
     OverviewPage *m_overview;
     GrowthPage *m_growth;
+    ActionsPage *m_actions;
+    AuditPage *m_audit;
     QTabWidget *m_pages;
     QComboBox *m_chooser;
     QAction *m_refreshAction;

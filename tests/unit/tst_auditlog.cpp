@@ -1,5 +1,6 @@
 // The audit log's hash chain: every way of tampering with a past line breaks
 // verify() at that line; appends from two writers never fork the chain.
+#include "guarded/auditannotations.h"
 #include "guarded/auditlog.h"
 
 #include <QFile>
@@ -116,6 +117,41 @@ private slots:
         const auto v = AuditLog(path).verify();
         QVERIFY2(v.ok, qPrintable(v.reason));
         QCOMPARE(v.lines, 80);
+    }
+
+    void actionsBecomeChartAnnotations()
+    {
+        auto rec = [](const QString &action, const QString &outcome, qint64 affected,
+                      const QString &end) {
+            QJsonObject result;
+            result.insert(QStringLiteral("outcome"), outcome);
+            result.insert(QStringLiteral("affected"), affected);
+            QJsonObject o;
+            o.insert(QStringLiteral("profile"), QStringLiteral("lab"));
+            o.insert(QStringLiteral("action"), action);
+            o.insert(QStringLiteral("end"), end);
+            o.insert(QStringLiteral("result"), result);
+            return o;
+        };
+        const QList<QJsonObject> records{
+            rec(QStringLiteral("purge.tokens"), QStringLiteral("completed"), 1900000,
+                QStringLiteral("2026-11-20T10:00:00.000Z")),
+            rec(QStringLiteral("revocations.prune"), QStringLiteral("cancelled"), 0,
+                QStringLiteral("2026-11-20T11:00:00.000Z")), // changed nothing
+            rec(QStringLiteral("revocations.truncate"), QStringLiteral("failed"), 300,
+                QStringLiteral("2026-11-20T12:00:00.000Z")),
+            rec(QStringLiteral("purge.tokens"), QStringLiteral("completed"), 5,
+                QStringLiteral("2026-11-25T12:00:00.000Z")), // outside the range
+        };
+        const qint64 from =
+            QDateTime::fromString(QStringLiteral("2026-11-20T00:00:00Z"), Qt::ISODate)
+                .toSecsSinceEpoch();
+        const QList<Annotation> a = annotationsFromAudit(records, from, from + 86400);
+        QCOMPARE(a.size(), 2);
+        QCOMPARE(a.at(0).kind, QStringLiteral("purge.tokens"));
+        QCOMPARE(a.at(0).ts, from + 10 * 3600);
+        QCOMPARE(a.at(0).text, QStringLiteral("purged 1,900,000 expired tokens"));
+        QCOMPARE(a.at(1).text, QStringLiteral("truncated 300 revocation events (failed)"));
     }
 
     void unwritableLogIsASentence()

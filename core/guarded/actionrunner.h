@@ -1,0 +1,54 @@
+#pragma once
+
+#include "guarded/actionpreview.h"
+#include "guarded/actionprogress.h"
+#include "guarded/actionresult.h"
+#include "guarded/confirmation.h"
+#include "profiles/profile.h"
+
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace turnstile {
+
+class ActionControl;
+class AuditLog;
+class GuardedAction;
+
+// Runs one guarded action's preview and confirmed run on its own thread and
+// hands the value results back on the thread that owns the runner (the GUI).
+// Destroying the runner cancels a run after its current batch and waits for
+// the thread: no action outlives the window that started it.
+class ActionRunner : public QObject
+{
+    Q_OBJECT
+public:
+    ActionRunner(std::shared_ptr<GuardedAction> action, Profile profile, QObject *parent = nullptr);
+    ~ActionRunner() override;
+
+    void requestPreview();
+    // Goes through GuardedWorkflow: the same guards and audit as turnstilectl.
+    void requestRun(const ActionPreview &preview, const Confirmation &confirmation);
+    // Thread-safe; the action stops after the batch in flight.
+    void cancel();
+    bool isBusy() const { return m_busy; }
+
+signals:
+    void previewReady(const turnstile::ActionPreview &preview);
+    void progress(const turnstile::ActionProgress &progress);
+    void finished(const turnstile::ActionResult &result);
+
+private:
+    std::shared_ptr<GuardedAction> m_action;
+    Profile m_profile;
+    QThread m_thread;
+    QObject *m_worker; // lives in m_thread
+    QMutex m_controlMutex;
+    std::shared_ptr<ActionControl> m_control;
+    bool m_busy = false;
+};
+
+} // namespace turnstile

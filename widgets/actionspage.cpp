@@ -1,0 +1,164 @@
+#include "actionspage.h"
+
+#include "guarded/revocationcleanup.h"
+#include "guarded/tokenpurge.h"
+#include "guardedactiondialog.h"
+#include "profiles/secretstore.h"
+#include "util/duration.h"
+
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace turnstile {
+
+ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
+    : QWidget(parent), m_secrets(secrets), m_header(new QLabel(this)),
+      m_retention(new QLineEdit(this)), m_batch(new QSpinBox(this)),
+      m_retentionError(new QLabel(this)),
+      m_purge(new QPushButton(tr("Purge expired tokens…"), this)),
+      m_prune(new QPushButton(tr("Prune obsolete revocation events…"), this)),
+      m_truncate(new QPushButton(tr("Truncate all revocation events…"), this))
+{
+    m_header->setWordWrap(true);
+    m_retention->setPlaceholderText(tr("allow_expired_window from keystone.conf, else 2d"));
+    m_retention->setToolTip(tr("Keep tokens that expired less than this long ago: 90m, 12h, 2d, "
+                               "1w."));
+    m_batch->setRange(10, 100000);
+    m_batch->setValue(1000);
+    m_batch->setSingleStep(100);
+    m_batch->setToolTip(tr("Rows per transaction. Smaller batches hold row locks for less time."));
+    m_retentionError->setStyleSheet(QStringLiteral("color:#c62828"));
+    m_retentionError->hide();
+
+    auto explain = [this](const QString &text) {
+        auto *l = new QLabel(text, this);
+        l->setWordWrap(true);
+        return l;
+    };
+
+    auto *tokens = new QGroupBox(tr("Legacy token table"), this);
+    auto *tl = new QFormLayout(tokens);
+    tl->addRow(explain(tr("Deletes rows of the token table (SQL/UUID token providers) that "
+                          "expired before now minus the retention, in short transactions that "
+                          "Keystone's writers barely notice. Resumable.")));
+    tl->addRow(tr("Retention:"), m_retention);
+    tl->addRow(QString(), m_retentionError);
+    tl->addRow(tr("Batch:"), m_batch);
+    tl->addRow(QString(), m_purge);
+
+    auto *revocations = new QGroupBox(tr("Revocation events"), this);
+    auto *rl = new QVBoxLayout(revocations);
+    rl->addWidget(explain(tr("Prune deletes the events Keystone itself treats as dead: older than "
+                             "the token lifetime plus [revoke] expiration_buffer. Safe; the "
+                             "recommended action.")));
+    rl->addWidget(m_prune);
+    rl->addWidget(explain(tr("Truncate deletes every event. Events younger than the token lifetime "
+                             "still protect tokens: deleting them makes logged-out sessions and "
+                             "removed roles valid again. The preview counts them and the run "
+                             "needs that count typed.")));
+    rl->addWidget(m_truncate);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_header);
+    layout->addWidget(tokens);
+    layout->addWidget(revocations);
+    layout->addStretch(1);
+
+    connect(m_purge, &QPushButton::clicked, this, [this] { start(Kind::PurgeTokens); });
+    connect(m_prune, &QPushButton::clicked, this, [this] { start(Kind::PruneRevocations); });
+    connect(m_truncate, &QPushButton::clicked, this, [this] { start(Kind::TruncateRevocations); });
+    connect(m_retention, &QLineEdit::textChanged, this, &ActionsPage::updateState);
+    updateState();
+}
+
+void ActionsPage::setProfile(const Profile &profile)
+{
+    m_profile = profile;
+    updateState();
+}
+
+void ActionsPage::updateState()
+{
+    QString why;
+    if (m_profile.name.isEmpty())
+        why = tr("Choose one profile to act on.");
+    else if (m_profile.readOnly)
+        why = tr("Profile %1 is read-only: no guarded action runs against it. Untick "
+                 "\"read-only\" in the profile editor to allow them.")
+                  .arg(m_profile.name);
+    else if (m_profile.databaseUrl.isEmpty())
+        why = tr("Profile %1 has no database. These actions work on Keystone's database; import "
+                 "its keystone.conf or enter the database URL in the profile.")
+                  .arg(m_profile.name);
+    m_header->setText(why.isEmpty() ? tr("Actions on %1 (%2). Every action starts with a dry run "
+                                         "and is recorded in the audit log.")
+                                          .arg(m_profile.name, m_profile.databaseUrl)
+                                    : why);
+    QString retentionError;
+    if (!m_retention->text().trimmed().isEmpty())
+        parseDuration(m_retention->text().trimmed(), &retentionError);
+    m_retentionError->setText(retentionError);
+    m_retentionError->setVisible(!retentionError.isEmpty());
+    const bool enabled = why.isEmpty() && !m_dialog;
+    m_purge->setEnabled(enabled && retentionError.isEmpty());
+    m_prune->setEnabled(enabled);
+    m_truncate->setEnabled(enabled);
+}
+
+void ActionsPage::start(Kind kind)
+{
+    const Profile profile = m_profile;
+    std::optional<qint64> retention;
+    if (!m_retention->text().trimmed().isEmpty())
+        retention = parseDuration(m_retention->text().trimmed());
+    const int batch = m_batch->value();
+    QPointer<ActionsPage> self(this);
+    // The keychain answers asynchronously; the action is built once the
+    // database password is in.
+    m_secrets->readAll(profile.name, [self, profile, kind, retention, batch](const Secrets &s,
+                                                                             const QString &) {
+        if (!self || self->m_profile.name != profile.name)
+            return;
+        ThrottleSettings t;
+        t.maxBatch = batch;
+        t.minBatch = std::min(t.minBatch, batch);
+        std::shared_ptr<TableCleanup> action;
+        switch (kind) {
+        case Kind::PurgeTokens:
+            action = std::make_shared<TokenPurge>(profile, s, retention);
+            break;
+        case Kind::PruneRevocations:
+            action = std::make_shared<RevocationCleanup>(profile, s,
+                                                         RevocationCleanup::Mode::PruneObsolete);
+            break;
+        case Kind::TruncateRevocations:
+            action = std::make_shared<RevocationCleanup>(profile, s,
+                                                         RevocationCleanup::Mode::TruncateAll);
+            break;
+        }
+        action->setThrottle(t);
+        self->open(action);
+    });
+}
+
+void ActionsPage::open(std::shared_ptr<GuardedAction> action)
+{
+    m_dialog = new GuardedActionDialog(std::move(action), m_profile, this);
+    m_dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_dialog, &GuardedActionDialog::actionFinished, this, &ActionsPage::actionRecorded);
+    connect(m_dialog, &QObject::destroyed, this, [this] {
+        m_dialog = nullptr;
+        updateState();
+    });
+    updateState();
+    emit dialogOpened();
+    m_dialog->open();
+}
+
+} // namespace turnstile

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "profiles/profile.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace turnstile {
+
+class GuardedAction;
+class GuardedActionDialog;
+class SecretStore;
+struct ActionResult;
+
+// The guarded actions of one profile. Each button builds the action and opens
+// the GuardedActionDialog: preview, typed confirmation, progress with cancel,
+// result, audit line. Read-only profiles show why nothing is offered.
+class ActionsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    ActionsPage(SecretStore *secrets, QWidget *parent = nullptr);
+
+    void setProfile(const Profile &profile);
+    const Profile &profile() const { return m_profile; }
+
+    QPushButton *purgeButton() const { return m_purge; }
+    QPushButton *pruneButton() const { return m_prune; }
+    QPushButton *truncateButton() const { return m_truncate; }
+    QLineEdit *retentionEdit() const { return m_retention; }
+    QSpinBox *batchSpin() const { return m_batch; }
+    // The dialog of the last action started, while it is open.
+    GuardedActionDialog *currentDialog() const { return m_dialog; }
+
+signals:
+    void dialogOpened(); // currentDialog() is the new dialog
+    // A guarded action ended (any outcome) and its audit line is written.
+    void actionRecorded(const turnstile::ActionResult &result);
+
+private:
+    enum class Kind
+    {
+        PurgeTokens,
+        PruneRevocations,
+        TruncateRevocations
+    };
+    void start(Kind kind);
+    void open(std::shared_ptr<GuardedAction> action);
+    void updateState();
+
+    SecretStore *m_secrets;
+    Profile m_profile;
+    QLabel *m_header;
+    QLineEdit *m_retention;
+    QSpinBox *m_batch;
+    QLabel *m_retentionError;
+    QPushButton *m_purge;
+    QPushButton *m_prune;
+    QPushButton *m_truncate;
+    GuardedActionDialog *m_dialog = nullptr;
+};
+
+} // namespace turnstile

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+class QTextBrowser;
+
+namespace turnstile {
+
+class AuditLogModel;
+
+// The audit log: every guarded action run from this workstation (GUI or
+// turnstilectl), newest first, with the state of the hash chain. Read off the
+// GUI thread; a stale read is dropped.
+class AuditPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit AuditPage(QWidget *parent = nullptr);
+
+    // "" = every profile.
+    void setProfile(const QString &profile);
+    void reload();
+
+    AuditLogModel *model() const { return m_model; }
+    QLabel *chainLabel() const { return m_chain; }
+
+signals:
+    void loaded();
+
+private:
+    QString m_profile;
+    quint64 m_generation = 0;
+    AuditLogModel *m_model;
+    QTableView *m_view;
+    QTextBrowser *m_details;
+    QLabel *m_chain;
+};
+
+} // namespace turnstile

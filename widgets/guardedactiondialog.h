@@ -1,0 +1,84 @@
+#pragma once
+
+#include "guarded/actionpreview.h"
+#include "guarded/actionprogress.h"
+#include "guarded/actionresult.h"
+#include "profiles/profile.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTextBrowser;
+
+namespace turnstile {
+
+class ActionRunner;
+class GuardedAction;
+
+// The GUI face of the guarded workflow: the preview is computed on the
+// runner's thread and shown in full; the Run button stays disabled until the
+// operator has typed the exact target (and the count to acknowledge, when
+// the preview asks for one); the run shows rows, rows per second and time
+// left, and Cancel stops it after the batch in flight. The dialog cannot be
+// closed while a batch runs; closing asks the action to stop first.
+class GuardedActionDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    GuardedActionDialog(std::shared_ptr<GuardedAction> action, const Profile &profile,
+                        QWidget *parent = nullptr);
+    ~GuardedActionDialog() override;
+
+    // For tests and keyboard users.
+    QLineEdit *confirmationEdit() const { return m_confirm; }
+    QLineEdit *acknowledgementEdit() const { return m_acknowledge; }
+    QPushButton *runButton() const { return m_run; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    QTextBrowser *previewView() const { return m_previewView; }
+    QLabel *statusLabel() const { return m_status; }
+    QProgressBar *progressBar() const { return m_progress; }
+    const ActionPreview &preview() const { return m_preview; }
+    bool hasPreview() const { return m_hasPreview; }
+    bool isRunning() const { return m_running; }
+    std::optional<ActionResult> result() const { return m_result; }
+
+signals:
+    void previewShown();
+    void actionFinished(const turnstile::ActionResult &result);
+
+protected:
+    void closeEvent(QCloseEvent *e) override;
+    void reject() override;
+
+private:
+    void showPreview(const ActionPreview &p);
+    void showProgress(const ActionProgress &p);
+    void showResult(const ActionResult &r);
+    void updateRunEnabled();
+    void startRun();
+
+    Profile m_profile;
+    ActionRunner *m_runner;
+    ActionPreview m_preview;
+    bool m_hasPreview = false;
+    bool m_running = false;
+    std::optional<ActionResult> m_result;
+
+    QTextBrowser *m_previewView;
+    QLabel *m_confirmLabel;
+    QLineEdit *m_confirm;
+    QLabel *m_acknowledgeLabel;
+    QLineEdit *m_acknowledge;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QPushButton *m_run;
+    QPushButton *m_cancel;
+};
+
+} // namespace turnstile
