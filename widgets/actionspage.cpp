@@ -33,6 +33,8 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     m_batch->setValue(1000);
     m_batch->setSingleStep(100);
     m_batch->setToolTip(tr("Rows per transaction. Smaller batches hold row locks for less time."));
+    m_retention->setMaximumWidth(340);
+    m_batch->setMaximumWidth(120);
     m_retentionError->setStyleSheet(QStringLiteral("color:#c62828"));
     m_retentionError->hide();
 
@@ -40,6 +42,16 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
         auto *l = new QLabel(text, this);
         l->setWordWrap(true);
         return l;
+    };
+
+    // Buttons keep their natural width; a full-width button reads as a banner.
+    auto leftAligned = [this](QWidget *w) {
+        auto *box = new QWidget(this);
+        auto *h = new QHBoxLayout(box);
+        h->setContentsMargins(0, 0, 0, 0);
+        h->addWidget(w);
+        h->addStretch(1);
+        return box;
     };
 
     auto *tokens = new QGroupBox(tr("Legacy token table"), this);
@@ -50,19 +62,19 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     tl->addRow(tr("Retention:"), m_retention);
     tl->addRow(QString(), m_retentionError);
     tl->addRow(tr("Batch:"), m_batch);
-    tl->addRow(QString(), m_purge);
+    tl->addRow(QString(), leftAligned(m_purge));
 
     auto *revocations = new QGroupBox(tr("Revocation events"), this);
     auto *rl = new QVBoxLayout(revocations);
     rl->addWidget(explain(tr("Prune deletes the events Keystone itself treats as dead: older than "
                              "the token lifetime plus [revoke] expiration_buffer. Safe; the "
                              "recommended action.")));
-    rl->addWidget(m_prune);
+    rl->addWidget(leftAligned(m_prune));
     rl->addWidget(explain(tr("Truncate deletes every event. Events younger than the token lifetime "
                              "still protect tokens: deleting them makes logged-out sessions and "
                              "removed roles valid again. The preview counts them and the run "
                              "needs that count typed.")));
-    rl->addWidget(m_truncate);
+    rl->addWidget(leftAligned(m_truncate));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);

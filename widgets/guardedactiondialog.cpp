@@ -127,7 +127,8 @@ void GuardedActionDialog::showPreview(const ActionPreview &p)
             html += QStringLiteral("<p style='color:#b26a00'>%1</p>").arg(esc(w));
         html += QStringLiteral("<p><b>%1</b></p>").arg(esc(tr("Statements, one chunk at a time:")));
         for (const QString &s : p.statements)
-            html += QStringLiteral("<pre>%1</pre>").arg(esc(s));
+            html += QStringLiteral("<p style='white-space:pre-wrap; font-family:monospace'>%1</p>")
+                        .arg(esc(s));
     }
     m_previewView->setHtml(html);
     if (p.refused()) {

@@ -1,0 +1,228 @@
+// The guarded purge and revocation prune on the lab's PostgreSQL: the same
+// engine with the PostgreSQL dialect (has_table_privilege, lock_timeout,
+// SQLSTATE codes). The schema is Keystone's PostgreSQL DDL for the two tables.
+#include "db/dbconnection.h"
+#include "guarded/actioncontrol.h"
+#include "guarded/auditlog.h"
+#include "guarded/guardedworkflow.h"
+#include "guarded/revocationcleanup.h"
+#include "guarded/tokenpurge.h"
+#include "testsupport.h"
+
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <unistd.h>
+
+using namespace turnstile;
+using testsupport::lab;
+
+class TestGuardedPg : public QObject
+{
+    Q_OBJECT
+
+    QString m_db;
+    QString m_roUser;
+    QString m_roPassword;
+    std::unique_ptr<DbConnection> m_owner;
+    QTemporaryDir m_tmp;
+
+    static bool superuser(const QString &sql)
+    {
+        QProcess p;
+        const QStringList args{
+            QStringLiteral("-X"), QStringLiteral("-q"),
+            QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+            QStringLiteral("-h"), lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")),
+            QStringLiteral("-p"), lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")),
+            QStringLiteral("-d"), QStringLiteral("postgres")};
+        p.setWorkingDirectory(QStringLiteral("/"));
+        if (geteuid() == 0)
+            p.start(QStringLiteral("runuser"),
+                    QStringList{QStringLiteral("-u"), QStringLiteral("postgres"),
+                                QStringLiteral("--"), QStringLiteral("psql")} +
+                        args);
+        else
+            p.start(QStringLiteral("psql"), args);
+        p.write(sql.toUtf8());
+        p.closeWriteChannel();
+        p.waitForFinished(60000);
+        if (p.exitCode() != 0)
+            qWarning("psql: %s", p.readAllStandardError().constData());
+        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }
+    bool ownerExec(const QString &sql)
+    {
+        QSqlQuery q(m_owner->database());
+        if (!q.exec(sql)) {
+            qWarning("%s -> %s", qPrintable(sql.left(200)), qPrintable(q.lastError().text()));
+            return false;
+        }
+        return true;
+    }
+    QString ownerValue(const QString &sql)
+    {
+        QSqlQuery q(m_owner->database());
+        return q.exec(sql) && q.next() ? q.value(0).toString() : QString();
+    }
+    Profile profile(const QString &user) const
+    {
+        Profile p;
+        p.name = QStringLiteral("guarded-pg");
+        p.databaseUrl = QStringLiteral("postgresql://%1@%2:%3/%4")
+                            .arg(user, lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), m_db);
+        return p;
+    }
+    Secrets secrets(const QString &password) const
+    {
+        Secrets s;
+        s.databasePassword = password;
+        return s;
+    }
+    Profile owner() const { return profile(lab(QStringLiteral("TURNSTILE_LAB_PG_USER"))); }
+    Secrets ownerSecrets() const
+    {
+        return secrets(lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+    }
+    QString liveChecksum()
+    {
+        return ownerValue(QStringLiteral(
+            "SELECT COUNT(*) || ':' || COALESCE(SUM(hashtext(id)::bigint), 0) FROM token WHERE "
+            "expires >= (now() AT TIME ZONE 'UTC') - INTERVAL '2 days' OR expires IS NULL"));
+    }
+    static ActionResult runConfirmed(TableCleanup &a, const Profile &p,
+                                     ActionPreview *out = nullptr)
+    {
+        const ActionPreview preview = a.preview();
+        if (out)
+            *out = preview;
+        AuditLog audit;
+        GuardedWorkflow wf(p, audit);
+        ActionControl control;
+        return wf.run(a, preview, Confirmation{preview.target.text, -1}, control);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_tmp.isValid());
+        qputenv("TURNSTILE_AUDIT_LOG", m_tmp.filePath(QStringLiteral("audit.jsonl")).toUtf8());
+        qputenv("TURNSTILE_PENDING_DIR", m_tmp.filePath(QStringLiteral("pending")).toUtf8());
+        QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")).isEmpty(),
+                 "the lab env file is missing: the lab_start fixture did not run");
+        const QString suffix = QString::number(QCoreApplication::applicationPid());
+        m_db = QStringLiteral("tst_guarded_pg_") + suffix;
+        m_roUser = QStringLiteral("tst_guard_pg_ro_") + suffix;
+        m_roPassword = QString::number(QRandomGenerator::system()->generate64(), 36);
+        QVERIFY(superuser(
+            QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nCREATE DATABASE "
+                           "%1 OWNER %2;\nDROP ROLE IF EXISTS %3;\nCREATE ROLE %3 "
+                           "LOGIN PASSWORD '%4';\n")
+                .arg(m_db, lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), m_roUser, m_roPassword)));
+        m_owner = std::make_unique<DbConnection>(DatabaseUrl::parse(owner().databaseUrl),
+                                                 lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+        QVERIFY2(m_owner->open(), qPrintable(m_owner->error()));
+        for (const QString &ddl :
+             {QStringLiteral("CREATE TABLE token (id varchar(64) PRIMARY KEY, expires timestamp, "
+                             "extra text, valid boolean NOT NULL, trust_id varchar(64), user_id "
+                             "varchar(64))"),
+              QStringLiteral("CREATE INDEX ix_token_expires ON token (expires)"),
+              QStringLiteral("CREATE TABLE revocation_event (id serial PRIMARY KEY, domain_id "
+                             "varchar(64), project_id varchar(64), user_id varchar(64), role_id "
+                             "varchar(64), trust_id varchar(64), consumer_id varchar(64), "
+                             "access_token_id varchar(64), issued_before timestamp NOT NULL, "
+                             "expires_at timestamp, revoked_at timestamp NOT NULL, audit_id "
+                             "varchar(32), audit_chain_id varchar(32))"),
+              QStringLiteral("GRANT SELECT ON token, revocation_event TO %1").arg(m_roUser),
+              QStringLiteral(
+                  "INSERT INTO token (id, expires, extra, valid, user_id) SELECT md5('x' || g || "
+                  "random()), (now() AT TIME ZONE 'UTC') - INTERVAL '2 days 1 second' - g * "
+                  "INTERVAL '37 seconds', repeat('e', 200), true, 'u' FROM generate_series(1, "
+                  "9000) g"),
+              QStringLiteral(
+                  "INSERT INTO token (id, expires, extra, valid, user_id) SELECT md5('l' "
+                  "|| g), (now() AT TIME ZONE 'UTC') + g * INTERVAL '1 minute', '{}', "
+                  "true, 'live' FROM generate_series(1, 400) g"),
+              QStringLiteral("INSERT INTO token (id, expires, valid) VALUES ('null-1', NULL, "
+                             "true)")})
+            QVERIFY(ownerExec(ddl));
+    }
+
+    void cleanupTestCase()
+    {
+        m_owner.reset();
+        superuser(
+            QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nDROP ROLE IF EXISTS %2;\n")
+                .arg(m_db, m_roUser));
+    }
+
+    void roleWithoutDeleteIsRefusedBeforeAnythingRuns()
+    {
+        TokenPurge purge(profile(m_roUser), secrets(m_roPassword));
+        const ActionPreview p = purge.preview();
+        QVERIFY2(p.refusal.contains(QStringLiteral("no DELETE privilege")), qPrintable(p.refusal));
+        QVERIFY2(p.refusal.contains(m_roUser), qPrintable(p.refusal));
+        QCOMPARE(ownerValue(QStringLiteral("SELECT COUNT(*) FROM token")), QStringLiteral("9401"));
+    }
+
+    void purgeWithALockHeldElsewhereLeavesExactlyTheLiveRows()
+    {
+        const QString live = liveChecksum();
+        // Another session locks some expired rows for longer than the purge's
+        // 2 s lock_timeout: SQLSTATE 55P03, a backoff, a retry, success.
+        DbConnection locker(DatabaseUrl::parse(owner().databaseUrl),
+                            lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+        QVERIFY(locker.open());
+        QSqlQuery q(locker.database());
+        QVERIFY(q.exec(QStringLiteral("BEGIN")));
+        QVERIFY(
+            q.exec(QStringLiteral("SELECT id FROM token WHERE expires < (now() AT TIME ZONE "
+                                  "'UTC') - INTERVAL '2 days' ORDER BY id LIMIT 3 FOR UPDATE")));
+        TokenPurge purge(owner(), ownerSecrets());
+        ThrottleSettings t;
+        t.maxBatch = 300;
+        t.backoffBaseMs = 100;
+        purge.setThrottle(t);
+        const Profile p = owner();
+        QFuture<ActionResult> f = QtConcurrent::run([&purge, p] { return runConfirmed(purge, p); });
+        QThread::sleep(3);
+        QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
+        f.waitForFinished();
+        const ActionResult r = f.result();
+        QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
+        QVERIFY(r.retries >= 1);
+        QCOMPARE(r.affected, 9000);
+        QCOMPARE(r.after, 401);
+        QCOMPARE(liveChecksum(), live);
+    }
+
+    void pruneKeepsRecentEvents()
+    {
+        QVERIFY(ownerExec(QStringLiteral(
+            "INSERT INTO revocation_event (audit_id, issued_before, revoked_at) SELECT 'old' || g, "
+            "(now() AT TIME ZONE 'UTC') - INTERVAL '3 hours', (now() AT TIME ZONE 'UTC') - "
+            "INTERVAL '3 hours' FROM generate_series(1, 250) g")));
+        QVERIFY(ownerExec(QStringLiteral(
+            "INSERT INTO revocation_event (user_id, issued_before, revoked_at) SELECT 'u' || g, "
+            "(now() AT TIME ZONE 'UTC') - INTERVAL '5 minutes', (now() AT TIME ZONE 'UTC') - "
+            "INTERVAL '5 minutes' FROM generate_series(1, 12) g")));
+        RevocationCleanup prune(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete);
+        ActionPreview preview;
+        const ActionResult r = runConfirmed(prune, owner(), &preview);
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        QCOMPARE(preview.rowsToGo, 250);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
+        QCOMPARE(ownerValue(QStringLiteral("SELECT COUNT(*) FROM revocation_event")),
+                 QStringLiteral("12"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGuardedPg)
+#include "tst_guarded_pg.moc"
