@@ -6,6 +6,7 @@
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "usercommands.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -44,6 +45,9 @@ int Cli::usage()
         "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
         "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
         "  thresholds --profile NAME [--json]\n"
+        "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
+        "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
+        "[--database-fallback]\n"
         "  profiles list|show NAME|remove NAME|path\n"
         "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
         "PATH\n"
@@ -84,6 +88,8 @@ int Cli::run(const QStringList &args)
         return history.history(rest);
     if (cmd == u"thresholds")
         return history.thresholds(rest);
+    if (cmd == u"users")
+        return UserCommands(*this, m_out, m_err).run(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }
