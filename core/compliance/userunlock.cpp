@@ -398,8 +398,9 @@ qint64 UserUnlock::failuresNow(const QString &userId, QString *error)
     return found.users.constFirst().failedAuthCount;
 }
 
-QString UserUnlock::databaseFallbackAdvice()
+QString UserUnlock::databaseFallbackAdvice(bool *possible)
 {
+    *possible = false;
     DatabaseUrl url;
     QString why;
     if (!databaseUsable(m_profile, &url, &why))
@@ -407,6 +408,7 @@ QString UserUnlock::databaseFallbackAdvice()
     DbConnection db(url, m_secrets.databasePassword);
     ComplianceInspector inspector(db, {});
     const QString no = inspector.localUserWriteRefusal();
+    *possible = no.isEmpty();
     if (no.isEmpty())
         return Tr::tr("The database user can write local_user: the database path (turnstilectl "
                       "users unlock --database-fallback) resets the counter there instead.");
@@ -439,11 +441,13 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
             r.message = Tr::tr("Keystone refused the unlock (403): the API user %1 may not update "
                                "users; Keystone's default policy allows it to admins only.")
                             .arg(m_apiUser.isEmpty() ? m_profile.username : m_apiUser);
-            const QString advice = databaseFallbackAdvice();
+            bool possible = false;
+            const QString advice = databaseFallbackAdvice(&possible);
             if (!advice.isEmpty()) {
                 r.message += u' ' + advice;
                 r.details.insert(QStringLiteral("database_fallback"), advice);
             }
+            r.details.insert(QStringLiteral("database_fallback_possible"), possible);
         } else {
             r.message = h.error;
         }

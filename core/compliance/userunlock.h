@@ -54,8 +54,9 @@ private:
     ActionResult executeApi(const ActionPreview &confirmed);
     ActionResult executeDatabase(const ActionPreview &confirmed);
     // "The database user can write local_user: …" or why the database path
-    // is not available either; empty without a database.
-    QString databaseFallbackAdvice();
+    // is not available either; empty without a database. *possible: the
+    // database path would work.
+    QString databaseFallbackAdvice(bool *possible);
     // failed_auth_count after the action, -1 when unknown.
     qint64 failuresNow(const QString &userId, QString *error);
 

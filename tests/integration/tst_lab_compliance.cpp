@@ -566,6 +566,7 @@ private slots:
         QCOMPARE(r.outcome, ActionResult::Outcome::Failed);
         QVERIFY2(r.message.contains(QStringLiteral("403")), qPrintable(r.message));
         QVERIFY2(r.message.contains(QStringLiteral("--database-fallback")), qPrintable(r.message));
+        QCOMPARE(r.details.value(u"database_fallback_possible").toBool(), true);
         QCOMPARE(failures(victimId).first, 3);
         QCOMPARE(
             auditRecords().constLast().value(u"result").toObject().value(u"outcome").toString(),
@@ -587,6 +588,7 @@ private slots:
         QCOMPARE(r.outcome, ActionResult::Outcome::Failed);
         QVERIFY2(!r.message.contains(QStringLiteral("--database-fallback")), qPrintable(r.message));
         QVERIFY2(r.message.contains(QStringLiteral("not available either")), qPrintable(r.message));
+        QCOMPARE(r.details.value(u"database_fallback_possible").toBool(true), false);
 
         // And the database path itself refuses to start without the grant.
         UserUnlock dbPath(p, s, victim, UserUnlock::Method::Database);
