@@ -2,6 +2,7 @@
 // (lockout after 3 failures for 1800 s, inactivity after 90 days) and its
 // MariaDB. Every user is a throw-away one with a unique name, deleted again
 // at the end; the lab admin only ever logs in with the right password.
+#include "compliance/compliancedirectory.h"
 #include "compliance/complianceinspector.h"
 #include "compliance/compliancerun.h"
 #include "compliance/compliancesummary.h"
@@ -402,6 +403,37 @@ private slots:
                  qPrintable(p.warnings.join(u'|')));
         UserUnlock plain(profile(), testsupport::labAdminSecrets(), viaGroup);
         QCOMPARE(plain.preview().parameters.value(u"service_account").toBool(true), false);
+    }
+
+    void directoryCompletesWhatTheDatabaseLacks()
+    {
+        // As a federated user would come out of the database: an id, nothing else.
+        ComplianceUser bare;
+        bare.id = m_ids.value(name("locked"));
+        ComplianceUser svc;
+        svc.id = m_ids.value(name("svc-direct"));
+        ComplianceReport r;
+        r.locked = Metric<QList<ComplianceEntry>>::of({{bare, {}, {}, -1}, {svc, {}, {}, -1}});
+        r.serviceAccountsError = QStringLiteral("unavailable: no assignment table");
+        QVERIFY(ComplianceDirectory::needsApi(r));
+
+        ComplianceDirectory directory(*m_admin);
+        directory.setServiceNames(name("svc-project"), name("svc-role"));
+        directory.completeReport(r);
+        const ComplianceUser &a = r.locked.value->at(0).user;
+        QCOMPARE(a.name, name("locked"));
+        QCOMPARE(a.domainId, QStringLiteral("default"));
+        QCOMPARE(a.domainName, QStringLiteral("Default"));
+        QCOMPARE(a.email, QStringLiteral("locked@example.org")); // extra's keys, top level
+        QCOMPARE(a.serviceAccount, std::optional<bool>(false));
+        QCOMPARE(r.locked.value->at(1).user.serviceAccount, std::optional<bool>(true));
+        QVERIFY(r.serviceAccountsError.isEmpty());
+        QVERIFY(!ComplianceDirectory::needsApi(r));
+
+        // An id Keystone does not know is a note, not a crash.
+        ComplianceUser ghost;
+        ghost.id = QStringLiteral("0123456789abcdef0123456789abcdef");
+        QVERIFY(directory.complete(ghost, true).contains(QStringLiteral("404")));
     }
 
     void unlockThroughTheGuardedWorkflow()
