@@ -7,6 +7,7 @@
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "usercommands.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -50,6 +51,9 @@ int Cli::usage()
         "  revocations prune|truncate --profile NAME [--dry-run | --execute --confirm TARGET\n"
         "               [--acknowledge N]] [--batch 1000] [--json]\n"
         "  audit [--profile NAME] [--json] [--verify]\n"
+        "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
+        "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
+        "[--database-fallback]\n"
         "  profiles list|show NAME|remove NAME|path\n"
         "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
         "PATH\n"
@@ -97,6 +101,8 @@ int Cli::run(const QStringList &args)
         return guarded.revocations(rest);
     if (cmd == u"audit")
         return guarded.audit(rest);
+    if (cmd == u"users")
+        return UserCommands(*this, m_out, m_err).run(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }

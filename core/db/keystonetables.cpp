@@ -23,16 +23,29 @@ QString tableName(KeystoneTable t)
         return QStringLiteral("migrate_version");
     case KeystoneTable::UserOption:
         return QStringLiteral("user_option");
+    case KeystoneTable::NonLocalUser:
+        return QStringLiteral("nonlocal_user");
+    case KeystoneTable::Project:
+        return QStringLiteral("project");
+    case KeystoneTable::Role:
+        return QStringLiteral("role");
+    case KeystoneTable::Assignment:
+        return QStringLiteral("assignment");
+    case KeystoneTable::UserGroupMembership:
+        return QStringLiteral("user_group_membership");
     }
     return {};
 }
 
 QList<KeystoneTable> allKeystoneTables()
 {
-    return {
-        KeystoneTable::Token,          KeystoneTable::RevocationEvent, KeystoneTable::Trust,
-        KeystoneTable::Password,       KeystoneTable::LocalUser,       KeystoneTable::User,
-        KeystoneTable::AlembicVersion, KeystoneTable::MigrateVersion,  KeystoneTable::UserOption};
+    return {KeystoneTable::Token,          KeystoneTable::RevocationEvent,
+            KeystoneTable::Trust,          KeystoneTable::Password,
+            KeystoneTable::LocalUser,      KeystoneTable::User,
+            KeystoneTable::AlembicVersion, KeystoneTable::MigrateVersion,
+            KeystoneTable::UserOption,     KeystoneTable::NonLocalUser,
+            KeystoneTable::Project,        KeystoneTable::Role,
+            KeystoneTable::Assignment,     KeystoneTable::UserGroupMembership};
 }
 
 } // namespace turnstile

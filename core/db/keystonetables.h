@@ -19,6 +19,13 @@ enum class KeystoneTable
     AlembicVersion, // Yoga and later
     MigrateVersion, // sqlalchemy-migrate, before Yoga
     UserOption,     // per-user exemptions (lockout, password expiry, inactivity)
+    // Names and role assignments, read by the compliance lists (user names of
+    // LDAP users, domain names, service accounts).
+    NonLocalUser,
+    Project, // projects and, since Mitaka, domains (is_domain)
+    Role,
+    Assignment,
+    UserGroupMembership,
 };
 
 QString tableName(KeystoneTable t);

@@ -395,6 +395,16 @@ HttpResult KeystoneClient::patch(const QString &pathAndQuery, const QByteArray &
     return send("PATCH", v3Url(pathAndQuery), json, {{"X-Auth-Token", m_authToken}});
 }
 
+HttpResult KeystoneClient::put(const QString &pathAndQuery, const QByteArray &json)
+{
+    return send("PUT", v3Url(pathAndQuery), json, {{"X-Auth-Token", m_authToken}});
+}
+
+HttpResult KeystoneClient::remove(const QString &pathAndQuery)
+{
+    return send("DELETE", v3Url(pathAndQuery), {}, {{"X-Auth-Token", m_authToken}});
+}
+
 QUrl KeystoneClient::rootUrl() const
 {
     QUrl u = m_v3.isEmpty() ? m_profile.authUrl : m_v3;

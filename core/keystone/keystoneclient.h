@@ -49,6 +49,10 @@ public:
     // POST/PATCH <v3>/<path> with a JSON body, authenticated.
     HttpResult post(const QString &pathAndQuery, const QByteArray &json);
     HttpResult patch(const QString &pathAndQuery, const QByteArray &json);
+    // PUT (an empty body for role grants) and DELETE <v3>/<path>, authenticated.
+    // For guarded actions and the lab only.
+    HttpResult put(const QString &pathAndQuery, const QByteArray &json = {});
+    HttpResult remove(const QString &pathAndQuery);
     // The identity root (the auth URL without its /v3 suffix).
     QUrl rootUrl() const;
 

@@ -1,0 +1,328 @@
+#include "usercommands.h"
+
+#include "cli.h"
+#include "guardedcommands.h"
+#include "compliance/complianceexport.h"
+#include "compliance/compliancerun.h"
+#include "compliance/userunlock.h"
+#include "guarded/actioncontrol.h"
+#include "guarded/auditlog.h"
+#include "guarded/guardedworkflow.h"
+#include "profiles/profile.h"
+#include "profiles/secrets.h"
+#include "util/duration.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+};
+
+QString utc(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")) : QString();
+}
+
+// "in 29m" / "3h ago", relative to the report's instant.
+QString relative(const QDateTime &t, const QDateTime &now)
+{
+    const qint64 s = now.secsTo(t);
+    if (s >= 0)
+        return Tr::tr("in %1").arg(formatDuration(std::max<qint64>(1, s)));
+    return Tr::tr("%1 ago").arg(formatDuration(-s));
+}
+
+QString describeEntry(ComplianceList list, const ComplianceEntry &e, const QDateTime &now)
+{
+    const ComplianceUser &u = e.user;
+    QStringList parts;
+    switch (list) {
+    case ComplianceList::Locked:
+        parts.append(e.at.isValid() ? Tr::tr("unlocks %1 (%2)").arg(utc(e.at), relative(e.at, now))
+                                    : Tr::tr("locked until reset (no failure time on record)"));
+        parts.append(Tr::tr("%n failure(s)", nullptr, u.failedAuthCount));
+        break;
+    case ComplianceList::Failing:
+        parts.append(Tr::tr("%n failure(s)", nullptr, u.failedAuthCount));
+        if (e.at.isValid())
+            parts.append(Tr::tr("last %1").arg(utc(e.at)));
+        break;
+    case ComplianceList::InactiveSoon:
+        parts.append(Tr::tr("disabled on %1 (inactive %n day(s))", nullptr, e.daysInactive)
+                         .arg(e.day.toString(Qt::ISODate)));
+        break;
+    case ComplianceList::InactiveDisabled:
+        parts.append(Tr::tr("disabled since %1 (inactive %n day(s))", nullptr, e.daysInactive)
+                         .arg(e.day.toString(Qt::ISODate)));
+        if (!u.enabled)
+            parts.append(Tr::tr("stored disabled"));
+        break;
+    case ComplianceList::PasswordExpiring:
+        parts.append(Tr::tr("expires %1 (%2)").arg(utc(e.at), relative(e.at, now)));
+        break;
+    case ComplianceList::PasswordExpired:
+        parts.append(Tr::tr("expired %1 (%2)").arg(utc(e.at), relative(e.at, now)));
+        break;
+    }
+    if (u.serviceAccount.value_or(false))
+        parts.append(Tr::tr("SERVICE ACCOUNT"));
+    if (!u.email.isEmpty())
+        parts.append(u.email);
+    return QStringLiteral("  %1  %2")
+        .arg(u.displayName().leftJustified(32), parts.join(QStringLiteral(", ")));
+}
+
+QList<ComplianceList> listsOf(const QString &which)
+{
+    if (which == u"locked")
+        return {ComplianceList::Locked, ComplianceList::Failing};
+    if (which == u"inactive")
+        return {ComplianceList::InactiveSoon, ComplianceList::InactiveDisabled};
+    return {ComplianceList::PasswordExpiring, ComplianceList::PasswordExpired};
+}
+} // namespace
+
+UserCommands::UserCommands(Cli &cli, QTextStream &out, QTextStream &err)
+    : m_cli(cli), m_out(out), m_err(err)
+{}
+
+int UserCommands::run(const QStringList &args)
+{
+    const QString sub = args.value(1);
+    QStringList rest = args.mid(1);
+    if (!rest.isEmpty())
+        rest[0] = args.at(0) + u' ' + sub;
+    if (sub == u"locked" || sub == u"inactive" || sub == u"expiring")
+        return lists(rest, sub);
+    if (sub == u"unlock")
+        return unlock(rest);
+    m_err << Tr::tr("Usage: turnstilectl users locked|inactive|expiring --profile NAME [--within "
+                    "7d] [--json|--csv]\n"
+                    "       turnstilectl users unlock --profile NAME --user NAME_OR_ID [--execute "
+                    "--confirm NAME] [--database-fallback] [--json]")
+          << Qt::endl;
+    return Cli::Usage;
+}
+
+void UserCommands::printReport(const ComplianceReport &report, const QList<ComplianceList> &lists)
+{
+    m_out << Tr::tr("Profile %1 at %2, settings from %3:")
+                 .arg(report.profile, utc(report.at), report.settings.sourceDescription())
+          << Qt::endl;
+    for (const ComplianceSettings::Row &row : report.settings.describe())
+        m_out << QStringLiteral("  %1  %2").arg(row.option.leftJustified(36), row.value)
+              << Qt::endl;
+    for (const ComplianceList l : lists) {
+        const auto &m = report.list(l);
+        m_out << Qt::endl;
+        const bool windowed =
+            l == ComplianceList::InactiveSoon || l == ComplianceList::PasswordExpiring;
+        const QString title = windowed ? Tr::tr("%1 within %n day(s)", nullptr, report.withinDays)
+                                             .arg(complianceListTitle(l))
+                                       : complianceListTitle(l);
+        if (!m.value) {
+            m_out << Tr::tr("%1: %2").arg(title, m.error) << Qt::endl;
+            continue;
+        }
+        m_out << Tr::tr("%1 (%2)").arg(title).arg(m.value->size()) << Qt::endl;
+        for (const ComplianceEntry &e : *m.value)
+            m_out << describeEntry(l, e, report.at) << Qt::endl;
+    }
+    if (!report.serviceAccountsError.isEmpty())
+        m_out << Qt::endl
+              << Tr::tr("Service accounts are not flagged: %1").arg(report.serviceAccountsError)
+              << Qt::endl;
+    for (const QString &n : report.notes)
+        m_out << Tr::tr("Note: %1").arg(n) << Qt::endl;
+}
+
+int UserCommands::lists(const QStringList &args, const QString &which)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        which == u"locked"     ? Tr::tr("Users locked out by failed logins, and users with failed "
+                                            "logins that are not locked yet.")
+        : which == u"inactive" ? Tr::tr("Users that inactivity is about to disable, and those it "
+                                        "has disabled.")
+                               : Tr::tr("Users whose password is about to expire, and those whose "
+                                        "password has expired."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption withinOpt(QStringLiteral("within"),
+                                 Tr::tr("The warning window, e.g. 7d or 2w (whole days, rounded "
+                                        "up)."),
+                                 QStringLiteral("DURATION"), QStringLiteral("7d"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
+    QCommandLineOption csvOpt(QStringLiteral("csv"),
+                              Tr::tr("Print CSV for a mail merge (list, name, domain, email, "
+                                     "date, ...)."));
+    parser.addOptions({profileOpt, withinOpt, jsonOpt, csvOpt});
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return Cli::Ok;
+    }
+    if (!parser.isSet(profileOpt) || (parser.isSet(jsonOpt) && parser.isSet(csvOpt))) {
+        m_err << Tr::tr("turnstilectl users %1: give --profile NAME and at most one of --json or "
+                        "--csv.")
+                     .arg(which)
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    QString err;
+    const std::optional<qint64> within = parseDuration(parser.value(withinOpt), &err);
+    if (!within || *within > 3650LL * 86400) {
+        m_err << (within ? Tr::tr("turnstilectl users: --within is at most 3650 days.") : err)
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+        rc != Cli::Ok)
+        return rc;
+    ComplianceRunOptions options;
+    options.withinDays = int((*within + 86399) / 86400);
+    QString configError;
+    const ComplianceReport report = runComplianceReport(profile, secrets, options, &configError);
+    if (!configError.isEmpty()) {
+        m_err << configError << Qt::endl;
+        return Cli::Config;
+    }
+    const QList<ComplianceList> lists = listsOf(which);
+    if (parser.isSet(csvOpt))
+        m_out << complianceCsv(report, lists);
+    else if (parser.isSet(jsonOpt))
+        m_out << QString::fromUtf8(
+            QJsonDocument(complianceJson(report, lists)).toJson(QJsonDocument::Indented));
+    else
+        printReport(report, lists);
+    bool complete = true;
+    for (const ComplianceList l : lists) {
+        if (!report.list(l).available()) {
+            complete = false;
+            if (parser.isSet(csvOpt) || parser.isSet(jsonOpt))
+                m_err << complianceListName(l) << QStringLiteral(": ") << report.list(l).error
+                      << Qt::endl;
+        }
+    }
+    return complete ? Cli::Ok : Cli::Problem;
+}
+
+int UserCommands::unlock(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Tr::tr("Unlock a user locked out by failed logins. Shows what would happen unless "
+               "--execute is given with --confirm and the user's name."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption userOpt(QStringLiteral("user"), Tr::tr("The user's name or ID."),
+                               QStringLiteral("NAME_OR_ID"));
+    QCommandLineOption executeOpt(QStringLiteral("execute"), Tr::tr("Unlock (default: dry run)."));
+    QCommandLineOption confirmOpt(QStringLiteral("confirm"),
+                                  Tr::tr("The user's name, as the preview shows it."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption dbOpt(QStringLiteral("database-fallback"),
+                             Tr::tr("Reset the counter in Keystone's database instead of through "
+                                    "the API (for an API account without the admin role)."));
+    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print the preview and result as "
+                                                              "JSON."));
+    parser.addOptions({profileOpt, userOpt, executeOpt, confirmOpt, dbOpt, jsonOpt});
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return Cli::Ok;
+    }
+    if (!parser.isSet(profileOpt) || !parser.isSet(userOpt) ||
+        parser.isSet(executeOpt) != parser.isSet(confirmOpt)) {
+        m_err << Tr::tr("turnstilectl users unlock: give --profile NAME and --user NAME_OR_ID, "
+                        "and --execute only together with --confirm NAME.")
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+        rc != Cli::Ok)
+        return rc;
+    UserUnlock action(profile, secrets, parser.value(userOpt),
+                      parser.isSet(dbOpt) ? UserUnlock::Method::Database : UserUnlock::Method::Api);
+    const ActionPreview preview = action.preview();
+    const bool json = parser.isSet(jsonOpt);
+    QJsonObject out{{QStringLiteral("preview"), preview.toJson()}};
+    if (!json) {
+        m_out << preview.title;
+        if (preview.target.isValid())
+            m_out << QStringLiteral(": ") << preview.target.description;
+        m_out << Qt::endl;
+        for (const QString &c : preview.consequences)
+            m_out << QStringLiteral("  ") << c << Qt::endl;
+        for (const QString &s : preview.statements)
+            m_out << QStringLiteral("  ") << Tr::tr("Runs: %1").arg(s) << Qt::endl;
+        for (const QString &w : preview.warnings)
+            m_out << QStringLiteral("  ") << Tr::tr("Warning: %1").arg(w) << Qt::endl;
+    }
+    auto finish = [&](int rc) {
+        if (json)
+            m_out << QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented));
+        return rc;
+    };
+    if (preview.refused()) {
+        m_err << Tr::tr("Refused: %1").arg(preview.refusal) << Qt::endl;
+        return finish(GuardedCommands::Refused);
+    }
+    if (preview.nothingToDo()) {
+        if (!json)
+            m_out << Tr::tr("Nothing to do.") << Qt::endl;
+        return finish(Cli::Ok);
+    }
+    if (!parser.isSet(executeOpt)) {
+        if (!json)
+            m_out << Tr::tr("Dry run: nothing changed. To unlock, run again with --execute "
+                            "--confirm %1")
+                         .arg(preview.target.text)
+                  << Qt::endl;
+        return finish(Cli::Ok);
+    }
+    AuditLog audit;
+    GuardedWorkflow workflow(profile, audit);
+    ActionControl control;
+    const ActionResult result =
+        workflow.run(action, preview, Confirmation{parser.value(confirmOpt), -1}, control);
+    out.insert(QStringLiteral("result"), result.toJson());
+    if (!json)
+        (result.ok() ? m_out : m_err) << result.message << Qt::endl;
+    else if (!result.ok())
+        m_err << result.message << Qt::endl;
+    // The exit codes every guarded action uses (docs/cli.md).
+    switch (result.outcome) {
+    case ActionResult::Outcome::Completed:
+        return finish(Cli::Ok);
+    case ActionResult::Outcome::Refused:
+        return finish(GuardedCommands::Refused);
+    case ActionResult::Outcome::Cancelled:
+        return finish(GuardedCommands::Cancelled);
+    case ActionResult::Outcome::Failed:
+        break;
+    }
+    return finish(GuardedCommands::Failed);
+}
+
+} // namespace turnstile

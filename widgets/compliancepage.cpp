@@ -1,0 +1,406 @@
+#include "compliancepage.h"
+
+#include "compliance/compliancerun.h"
+#include "compliancemodel.h"
+#include "guarded/actioncontrol.h"
+#include "guarded/actionpreview.h"
+#include "guarded/auditlog.h"
+#include "guarded/guardedworkflow.h"
+#include "profiles/secrets.h"
+#include "profiles/secretstore.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QShowEvent>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QVBoxLayout>
+
+namespace turnstile {
+
+CompliancePage::CompliancePage(SecretStore *secrets, QWidget *parent)
+    : QWidget(parent), m_secrets(secrets), m_model(new ComplianceModel(this)),
+      m_proxy(new QSortFilterProxyModel(this)), m_profileChooser(new QComboBox(this)),
+      m_windowChooser(new QComboBox(this)), m_listChooser(new QComboBox(this)),
+      m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Reload"), this)),
+      m_export(new QPushButton(tr("Export CSV…"), this)),
+      m_unlock(new QPushButton(tr("Unlock…"), this)), m_settings(new QLabel(this)),
+      m_status(new QLabel(this)), m_view(new QTableView(this))
+{
+    m_profileChooser->setMinimumContentsLength(16);
+    for (const int days : {7, 14, 30, 90})
+        m_windowChooser->addItem(tr("Next %n day(s)", nullptr, days), days);
+    for (const ComplianceList l : allComplianceLists())
+        m_listChooser->addItem(m_model->listLabel(l), int(l));
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ComplianceModel::SortRole);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // the list's own order until a click
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->verticalHeader()->hide();
+
+    m_unlock->setToolTip(
+        tr("Unlock the selected user: preview, typed confirmation, audit record."));
+    m_settings->setWordWrap(true);
+    m_settings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Profile:"), this));
+    bar->addWidget(m_profileChooser);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("List:"), this));
+    bar->addWidget(m_listChooser);
+    bar->addWidget(new QLabel(tr("Window:"), this));
+    bar->addWidget(m_windowChooser);
+    bar->addWidget(m_refresh);
+    bar->addStretch(1);
+    bar->addWidget(m_unlock);
+    bar->addWidget(m_export);
+
+    auto *outer = new QVBoxLayout(this);
+    outer->addLayout(bar);
+    outer->addWidget(m_settings);
+    outer->addWidget(m_status);
+    outer->addWidget(m_view, 1);
+
+    connect(m_profileChooser, &QComboBox::currentIndexChanged, this, [this] {
+        m_model->clear();
+        updateListChooser();
+        reload();
+    });
+    connect(m_windowChooser, &QComboBox::currentIndexChanged, this, &CompliancePage::reload);
+    connect(m_listChooser, &QComboBox::currentIndexChanged, this, [this] {
+        m_model->setList(list());
+        if (m_model->hasReport())
+            m_status->setText(m_model->unavailableReason().isEmpty()
+                                  ? summarizeCompliance(*m_model->report()).sentence()
+                                  : m_model->unavailableReason());
+        updateButtons();
+    });
+    connect(m_refresh, &QPushButton::clicked, this, &CompliancePage::reload);
+    connect(m_export, &QPushButton::clicked, this, &CompliancePage::chooseExportFile);
+    connect(m_unlock, &QPushButton::clicked, this, &CompliancePage::unlockSelected);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &CompliancePage::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &CompliancePage::updateButtons);
+    updateButtons();
+}
+
+CompliancePage::~CompliancePage() = default;
+
+void CompliancePage::setProfiles(const QList<Profile> &profiles)
+{
+    const QString current = profile();
+    m_profiles = profiles;
+    {
+        QSignalBlocker block(m_profileChooser);
+        m_profileChooser->clear();
+        for (const Profile &p : profiles)
+            m_profileChooser->addItem(p.name);
+        const int idx = m_profileChooser->findText(current);
+        m_profileChooser->setCurrentIndex(idx >= 0 ? idx : 0);
+    }
+    if (profile() != current) {
+        m_model->clear();
+        updateListChooser();
+        reload();
+    }
+}
+
+void CompliancePage::setProfile(const QString &name)
+{
+    const int idx = m_profileChooser->findText(name);
+    if (idx >= 0)
+        m_profileChooser->setCurrentIndex(idx);
+}
+
+QString CompliancePage::profile() const
+{
+    return m_profileChooser->currentText();
+}
+
+void CompliancePage::setWithinDays(int days)
+{
+    const int idx = m_windowChooser->findData(days);
+    if (idx >= 0)
+        m_windowChooser->setCurrentIndex(idx);
+}
+
+int CompliancePage::withinDays() const
+{
+    return m_windowChooser->currentData().toInt();
+}
+
+void CompliancePage::setList(ComplianceList list)
+{
+    const int idx = m_listChooser->findData(int(list));
+    if (idx >= 0)
+        m_listChooser->setCurrentIndex(idx);
+}
+
+ComplianceList CompliancePage::list() const
+{
+    return ComplianceList(m_listChooser->currentData().toInt());
+}
+
+QString CompliancePage::statusText() const
+{
+    return m_status->text();
+}
+
+QString CompliancePage::settingsText() const
+{
+    return m_settings->text();
+}
+
+std::optional<Profile> CompliancePage::profileNamed(const QString &name) const
+{
+    for (const Profile &p : m_profiles) {
+        if (p.name == name)
+            return p;
+    }
+    return std::nullopt;
+}
+
+void CompliancePage::showEvent(QShowEvent *e)
+{
+    QWidget::showEvent(e);
+    if (e->spontaneous())
+        return;
+    reload();
+}
+
+void CompliancePage::withSecrets(const QString &profile, std::function<void(const Secrets &)> then)
+{
+    if (!m_secrets) {
+        then(Secrets{});
+        return;
+    }
+    // Without a keychain the lists still load where the database needs no
+    // password; the figure that fails says why.
+    m_secrets->readAll(profile,
+                       [then = std::move(then)](const Secrets &s, const QString &) { then(s); });
+}
+
+void CompliancePage::reload()
+{
+    const quint64 generation = ++m_generation;
+    if (!isVisible())
+        return; // showEvent loads
+    const std::optional<Profile> p = profileNamed(profile());
+    if (!p) {
+        m_status->setText(tr("No profile yet: add one with a database to see its users."));
+        return;
+    }
+    m_status->setText(tr("Reading the compliance lists of %1…").arg(p->name));
+    const int within = withinDays();
+    QPointer<CompliancePage> self(this);
+    withSecrets(p->name, [self, p = *p, within, generation](const Secrets &secrets) {
+        if (!self || generation != self->m_generation)
+            return;
+        QtConcurrent::run([p, secrets, within] {
+            ComplianceRunOptions options;
+            options.withinDays = within;
+            return runComplianceReport(p, secrets, options);
+        }).then(self, [self, generation](const ComplianceReport &r) {
+            if (!self || generation != self->m_generation)
+                return; // another profile or window was chosen meanwhile
+            self->showReport(r);
+        });
+    });
+}
+
+void CompliancePage::showReport(const ComplianceReport &report)
+{
+    m_model->setReport(report);
+    updateListChooser();
+    const ComplianceSettings &s = report.settings;
+    QStringList parts;
+    parts.append(s.lockoutEnabled() ? tr("lockout after %n failure(s) for %1 s", nullptr,
+                                         *s.lockoutFailureAttempts)
+                                          .arg(s.lockoutDurationSec)
+                                    : tr("no lockout"));
+    parts.append(s.inactivityEnabled()
+                     ? tr("disabled after %n day(s) of inactivity", nullptr, *s.disableInactiveDays)
+                     : tr("no inactivity limit"));
+    parts.append(s.passwordExpiresDays
+                     ? tr("passwords expire after %n day(s)", nullptr, *s.passwordExpiresDays)
+                     : tr("passwords do not expire"));
+    m_settings->setText(
+        tr("Settings from %1: %2.").arg(s.sourceDescription(), parts.join(QStringLiteral(", "))));
+    QStringList tip;
+    for (const ComplianceSettings::Row &row : s.describe())
+        tip.append(QStringLiteral("%1 = %2").arg(row.option, row.value));
+    m_settings->setToolTip(tip.join(u'\n'));
+
+    QStringList status;
+    status.append(m_model->unavailableReason().isEmpty() ? summarizeCompliance(report).sentence()
+                                                         : m_model->unavailableReason());
+    if (!report.serviceAccountsError.isEmpty())
+        status.append(tr("Service accounts are not flagged: %1").arg(report.serviceAccountsError));
+    status.append(report.notes);
+    m_status->setText(status.join(u' '));
+    m_view->resizeColumnsToContents();
+    emit summaryChanged(report.profile, summarizeCompliance(report));
+    emit loaded();
+}
+
+void CompliancePage::updateListChooser()
+{
+    for (int i = 0; i < m_listChooser->count(); ++i)
+        m_listChooser->setItemText(
+            i, m_model->listLabel(ComplianceList(m_listChooser->itemData(i).toInt())));
+}
+
+void CompliancePage::updateButtons()
+{
+    const bool lockoutList = list() == ComplianceList::Locked || list() == ComplianceList::Failing;
+    const std::optional<Profile> p = profileNamed(profile());
+    m_unlock->setEnabled(lockoutList && !m_unlocking && p && !p->readOnly &&
+                         m_view->selectionModel()->hasSelection());
+    m_export->setEnabled(m_model->hasReport() && m_model->unavailableReason().isEmpty());
+}
+
+void CompliancePage::unlockSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const std::optional<ComplianceEntry> e =
+        m_model->entry(m_proxy->mapToSource(rows.first()).row());
+    if (!e)
+        return;
+    startUnlock(e->user.id, UserUnlock::Method::Api);
+}
+
+void CompliancePage::startUnlock(const QString &userId, UserUnlock::Method method)
+{
+    const std::optional<Profile> p = profileNamed(profile());
+    if (!p)
+        return;
+    m_unlocking = true;
+    updateButtons();
+    m_status->setText(tr("Preparing the unlock…"));
+    QPointer<CompliancePage> self(this);
+    auto done = [self](const QString &message) {
+        if (!self)
+            return;
+        self->m_unlocking = false;
+        self->m_status->setText(message);
+        self->updateButtons();
+    };
+    withSecrets(p->name, [self, p = *p, userId, method, done](const Secrets &secrets) {
+        if (!self)
+            return;
+        // One action object, used by one thread at a time: preview on a
+        // worker, confirmation here, run on a worker.
+        auto action = std::make_shared<UserUnlock>(p, secrets, userId, method);
+        QtConcurrent::run([action] {
+            return action->preview();
+        }).then(self, [self, action, p, userId, method, done](const ActionPreview &preview) {
+            if (!self)
+                return;
+            if (preview.refused()) {
+                done(tr("Not unlocked: %1").arg(preview.refusal));
+                return;
+            }
+            if (preview.nothingToDo()) {
+                done(preview.consequences.join(u' '));
+                return;
+            }
+            QString typed;
+            if (self->m_confirmer) {
+                typed = self->m_confirmer(preview);
+            } else {
+                QStringList text{preview.target.description};
+                text += preview.consequences;
+                for (const QString &w : preview.warnings)
+                    text.append(tr("Warning: %1").arg(w));
+                text.append(tr("Type %1 to confirm:").arg(preview.target.text));
+                typed =
+                    QInputDialog::getText(self, preview.title, text.join(QStringLiteral("\n\n")));
+            }
+            if (!self)
+                return;
+            if (typed.trimmed().isEmpty()) {
+                done(tr("Unlock cancelled; nothing changed."));
+                return;
+            }
+            QtConcurrent::run([action, p, preview, typed] {
+                AuditLog audit;
+                GuardedWorkflow workflow(p, audit);
+                ActionControl control;
+                return workflow.run(*action, preview, Confirmation{typed, -1}, control);
+            }).then(self, [self, userId, method, done](const ActionResult &r) {
+                if (!self)
+                    return;
+                done(r.message);
+                emit self->unlockFinished(r);
+                if (!r.ok() && method == UserUnlock::Method::Api &&
+                    r.details.value(u"database_fallback_possible").toBool()) {
+                    const QString question =
+                        tr("%1\n\nReset the failed logins in the database instead?").arg(r.message);
+                    const bool yes =
+                        self->m_fallbackChooser
+                            ? self->m_fallbackChooser(question)
+                            : QMessageBox::question(self, tr("Unlock through the database"),
+                                                    question) == QMessageBox::Yes;
+                    if (self && yes) {
+                        self->startUnlock(userId, UserUnlock::Method::Database);
+                        return;
+                    }
+                }
+                if (self)
+                    self->reload();
+            });
+        });
+    });
+}
+
+void CompliancePage::chooseExportFile()
+{
+    const QString suggested =
+        QStringLiteral("turnstile-%1-%2-%3.csv")
+            .arg(complianceListName(list()), profile(),
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export for a mail merge"),
+                                                      suggested, tr("CSV data (*.csv)"));
+    if (!path.isEmpty())
+        exportCsv(path);
+}
+
+void CompliancePage::exportCsv(const QString &path)
+{
+    const QByteArray bytes = m_model->csv().toUtf8();
+    QPointer<CompliancePage> self(this);
+    QtConcurrent::run([path, bytes] {
+        QSaveFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+            return tr("Cannot write %1: %2").arg(path, f.errorString());
+        return QString();
+    }).then(this, [self, path](const QString &error) {
+        if (!self)
+            return;
+        self->m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
+        emit self->exportFinished(path, error);
+    });
+}
+
+} // namespace turnstile
