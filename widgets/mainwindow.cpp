@@ -2,6 +2,7 @@
 
 #include "actionspage.h"
 #include "auditpage.h"
+#include "compliancepage.h"
 #include "growthpage.h"
 #include "history/historyconfig.h"
 #include "overviewmodel.h"
@@ -40,8 +41,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
       m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
       m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
       m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
-      m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
-      m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
+      m_compliance(new CompliancePage(secrets, this)), m_pages(new QTabWidget(this)),
+      m_chooser(new QComboBox(this)), m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
@@ -49,12 +50,18 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     m_pages->addTab(m_overview, tr("Overview"));
     m_pages->addTab(m_growth, tr("Growth"));
     m_pages->addTab(m_actions, tr("Actions"));
+    m_pages->addTab(m_compliance, tr("Compliance"));
     m_pages->addTab(m_audit, tr("Audit log"));
     // A guarded action's line shows in the audit page and, as an annotation,
     // on the growth charts.
     connect(m_actions, &ActionsPage::actionRecorded, this, [this] {
         m_audit->reload();
         m_growth->reload();
+    });
+    // An unlock clears a red tile: probe again rather than wait for the timer.
+    connect(m_compliance, &CompliancePage::unlockFinished, this, [this] {
+        m_audit->reload();
+        refresh();
     });
     setCentralWidget(m_pages);
 
@@ -162,6 +169,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::reloadProfiles()
 {
     m_all = m_profiles->profiles();
+    m_compliance->setProfiles(m_all);
     QStringList plaintext;
     for (const Profile &p : std::as_const(m_all))
         if (p.allowPlaintextSecrets)
@@ -190,6 +198,8 @@ bool MainWindow::showPage(const QString &name)
         m_pages->setCurrentWidget(m_growth);
     else if (name == u"actions")
         m_pages->setCurrentWidget(m_actions);
+    else if (name == u"compliance")
+        m_pages->setCurrentWidget(m_compliance);
     else if (name == u"audit")
         m_pages->setCurrentWidget(m_audit);
     else
@@ -216,6 +226,8 @@ void MainWindow::applySelection()
         if (p.name == selected)
             chosen = p;
     m_actions->setProfile(chosen);
+    if (!selected.isEmpty())
+        m_compliance->setProfile(selected);
     m_audit->setProfile(selected);
     QStringList names;
     for (const Profile &p : std::as_const(m_all))

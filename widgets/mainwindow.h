@@ -15,6 +15,7 @@ namespace turnstile {
 
 class ActionsPage;
 class AuditPage;
+class CompliancePage;
 class GrowthPage;
 class OverviewModel;
 class OverviewPage;
@@ -35,8 +36,9 @@ public:
     GrowthPage *growthPage() const { return m_growth; }
     ActionsPage *actionsPage() const { return m_actions; }
     AuditPage *auditPage() const { return m_audit; }
+    CompliancePage *compliancePage() const { return m_compliance; }
     QTabWidget *pages() const { return m_pages; }
-    // "overview", "growth", "actions" or "audit"; false for an unknown name.
+    // "overview", "growth", "actions", "compliance" or "audit"; false for an unknown name.
     bool showPage(const QString &name);
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
@@ -72,6 +74,7 @@ private:
     GrowthPage *m_growth;
     ActionsPage *m_actions;
     AuditPage *m_audit;
+    CompliancePage *m_compliance;
     QTabWidget *m_pages;
     QComboBox *m_chooser;
     QAction *m_refreshAction;

@@ -59,6 +59,8 @@ QJsonObject ProbeResult::toJson() const
         {QStringLiteral("healthy"), healthy()},
         {QStringLiteral("threshold_level"), thresholdLevel},
         {QStringLiteral("threshold_reason"), str(thresholdReason)},
+        {QStringLiteral("compliance"),
+         compliance ? QJsonValue(compliance->toJson()) : QJsonValue()},
         {QStringLiteral("keystone"), ks},
         {QStringLiteral("token"), tok},
         {QStringLiteral("database"), db}};

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "compliance/compliancesummary.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -49,6 +51,8 @@ struct ProbeResult
     // 0 unknown, 1 ok, 2 warning, 3 critical, and the sentence saying why.
     int thresholdLevel = 0;
     QString thresholdReason;
+    // Locked accounts (set by the scheduler when the profile has a database).
+    std::optional<ComplianceSummary> compliance;
 
     // True when every configured part answered.
     bool healthy() const;

@@ -1,8 +1,11 @@
 #include "probe/probescheduler.h"
 
 #include "collector/collector.h"
+#include "compliance/compliancerun.h"
+#include "health/thresholds.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
+#include "probe/compliancealert.h"
 #include "probe/prober.h"
 #include "profiles/secrets.h"
 #include "profiles/secretstore.h"
@@ -76,7 +79,17 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
 {
     ++m_inFlight;
     QtConcurrent::run(&m_pool, [profile, secrets, history = m_history]() {
-        return probeAndRecord(profile, secrets, history);
+        ProbeResult r = probeAndRecord(profile, secrets, history);
+        if (!profile.databaseUrl.isEmpty()) {
+            // Locked accounts, from the database only: names of local users
+            // are there, and the Overview must not add API load every cycle.
+            ComplianceRunOptions options;
+            options.useApi = false;
+            const ComplianceReport report = runComplianceReport(profile, secrets, options);
+            applyComplianceAlert(r, summarizeCompliance(report),
+                                 effectiveThresholds(profile.thresholds));
+        }
+        return r;
     }).then(this, [this, name = profile.name, generation](const ProbeResult &r) {
         --m_inFlight;
         if (m_generation.value(name) != generation)
