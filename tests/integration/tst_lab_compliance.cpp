@@ -11,8 +11,12 @@
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
+#include "health/thresholds.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
+#include "overviewmodel.h"
+#include "probe/compliancealert.h"
+#include "probe/prober.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
@@ -882,6 +886,55 @@ private slots:
         QVERIFY2(found.error.isEmpty(), qPrintable(found.error));
         QCOMPARE(found.users.size(), 1);
         QCOMPARE(found.users.at(0).failedAuthCount, 0);
+    }
+
+    // Issue 9's "done when": the locked service accounts of this run turn the
+    // Overview tile red with their names and unlock times (the code path the
+    // probe scheduler runs every cycle), one guarded unlock each clears them,
+    // and the log-in succeeds afterwards.
+    void lockedServiceAccountIsRedOnTheOverviewUntilUnlocked()
+    {
+        const QString direct = name("svc-direct");
+        const QString viaGroup = name("svc-group-member");
+        auto verdict = [this] {
+            ProbeResult r = runProbe(profile(), testsupport::labAdminSecrets(), 1);
+            applyComplianceAlert(r,
+                                 summarizeCompliance(runComplianceReport(
+                                     profile(), testsupport::labAdminSecrets(), options())),
+                                 effectiveThresholds({}));
+            return r;
+        };
+        // Earlier slots unlocked both; three wrong passwords lock them again.
+        QVERIFY(lockOut(direct));
+        QVERIFY(lockOut(viaGroup));
+        const ProbeResult red = verdict();
+        QVERIFY(red.compliance.has_value());
+        QVERIFY2(red.compliance->lockedServiceAccounts.size() >= 2,
+                 QJsonDocument(red.compliance->toJson()).toJson().constData());
+        QCOMPARE(OverviewModel::statusOf(red), OverviewModel::Status::Critical);
+        const QString reason = OverviewModel::reasonOf(red);
+        QVERIFY2(reason.contains(direct) && reason.contains(viaGroup), qPrintable(reason));
+        const QDateTime unlocksAt =
+            QDateTime::fromSecsSinceEpoch(failures(m_ids.value(direct)).second + 1800, Qt::UTC);
+        QVERIFY2(reason.contains(unlocksAt.toString(QStringLiteral("HH:mm"))), qPrintable(reason));
+
+        AuditLog audit(auditPath());
+        GuardedWorkflow workflow(profile(), audit);
+        ActionControl control;
+        for (const QString &u : {direct, viaGroup}) {
+            UserUnlock unlock(profile(), testsupport::labAdminSecrets(), u);
+            unlock.setServiceNames(name("svc-project"), name("svc-role"));
+            const ActionPreview p = unlock.preview();
+            QVERIFY2(!p.refused(), qPrintable(p.refusal));
+            const ActionResult r = workflow.run(unlock, p, Confirmation{u, -1}, control);
+            QVERIFY2(r.ok(), qPrintable(r.message));
+            QCOMPARE(login(u, m_password), 201);
+        }
+        const ProbeResult after = verdict();
+        QVERIFY(after.compliance && after.compliance->lockedServiceAccounts.isEmpty());
+        QVERIFY(OverviewModel::statusOf(after) != OverviewModel::Status::Critical ||
+                !OverviewModel::reasonOf(after).contains(direct));
+        QVERIFY(!OverviewModel::reasonOf(after).contains(viaGroup));
     }
 };
 
