@@ -330,6 +330,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         if (const auto pending = PendingJournal::load(run.action, run.target)) {
             run.startedAt = pending->startedAt;
             run.lastKey = keyFromJournal(pending->lastKey, sp.integerKey);
+            run.done = pending->done; // the journal counts the whole job
         }
     }
     PendingJournal::save(run);
