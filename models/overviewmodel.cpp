@@ -100,8 +100,11 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             return row.result ? count(row.result->revocationEvents, row.result->revocationError)
                               : QVariant();
         case TokenRowsColumn:
-            return row.result ? count(row.result->tokenRows, row.result->tokenRowsError)
-                              : QVariant();
+            if (!row.result)
+                return {};
+            // "≈": the server's estimate, the table is too big to COUNT(*) every cycle.
+            return (row.result->tokenRowsEstimated ? QStringLiteral("≈ ") : QString()) +
+                   count(row.result->tokenRows, row.result->tokenRowsError).toString();
         case UpdatedColumn:
             return row.result ? loc.toString(row.result->startedAt.toLocalTime().time(),
                                              QLocale::ShortFormat)

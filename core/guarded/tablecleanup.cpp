@@ -1,6 +1,7 @@
 #include "guarded/tablecleanup.h"
 
 #include "db/dbconnection.h"
+#include "db/rowcount.h"
 #include "db/sqlsession.h"
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
@@ -314,10 +315,20 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     const QString t = s.table(sp.table);
     const QString key = s.column(QLatin1StringView("id"));
     const QString pred = s.column(sp.predicateColumn);
-    const SqlResult before = s.run(QStringLiteral("SELECT COUNT(*) FROM %1").arg(t));
-    if (!before.ok())
-        return finish(ActionResult::Outcome::Failed, before.error);
-    r.before = before.value(0, 0).toLongLong();
+    // Before and after counts on a connection of their own, exact for small
+    // tables and the server's estimate for big ones: a COUNT(*) over millions
+    // of rows that are being deleted can take minutes, and a purge must never
+    // fail or wait for its own bookkeeping.
+    auto tableRows = [&](bool *estimated) -> qint64 {
+        // A fresh connection each time: the purge's may have been killed.
+        DbConnection countDb(url, m_secrets.databasePassword);
+        const RowCount c = countRows(countDb, sp.table);
+        if (estimated && c.estimated)
+            *estimated = true;
+        return c.rows.value_or(-1);
+    };
+    bool estimatedCounts = false;
+    r.before = tableRows(&estimatedCounts);
 
     PendingRun run;
     run.action = confirmed.action;
@@ -443,9 +454,9 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             sleepUnlessCancelled(sleepMs, control);
     }
     r.affected = done;
-    const SqlResult after = s.run(QStringLiteral("SELECT COUNT(*) FROM %1").arg(t));
-    if (after.ok())
-        r.after = after.value(0, 0).toLongLong();
+    r.after = tableRows(&estimatedCounts);
+    if (estimatedCounts)
+        r.details.insert(QStringLiteral("counts_estimated"), true);
     if (control.isCancelled()) {
         run.lastKey = lastKey;
         run.done += done;

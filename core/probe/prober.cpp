@@ -93,6 +93,7 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
                 r.revocationError = rev.error;
                 const RowCount tok = countRows(db, KeystoneTable::Token);
                 r.tokenRows = tok.rows;
+                r.tokenRowsEstimated = tok.estimated;
                 r.tokenRowsError = tok.error;
                 r.databaseMs = rev.queryMs + tok.queryMs;
             }

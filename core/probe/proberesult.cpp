@@ -49,6 +49,7 @@ QJsonObject ProbeResult::toJson() const
                    {QStringLiteral("revocation_event_rows"), opt(revocationEvents)},
                    {QStringLiteral("revocation_event_error"), str(revocationError)},
                    {QStringLiteral("token_rows"), opt(tokenRows)},
+                   {QStringLiteral("token_rows_estimated"), tokenRowsEstimated},
                    {QStringLiteral("token_rows_error"), str(tokenRowsError)},
                    {QStringLiteral("error"), str(databaseError)},
                    {QStringLiteral("query_ms"), databaseMs}};
@@ -97,6 +98,7 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.revocationError = db[u"revocation_event_error"].toString();
     r.tokenRows = optI(db[u"token_rows"]);
     r.tokenRowsError = db[u"token_rows_error"].toString();
+    r.tokenRowsEstimated = db[u"token_rows_estimated"].toBool();
     r.databaseError = db[u"error"].toString();
     r.databaseMs = db[u"query_ms"].toDouble();
     return r;

@@ -42,6 +42,7 @@ struct ProbeResult
     QString databaseTarget; // "keystone@db1:3306", no password
     std::optional<qint64> revocationEvents;
     std::optional<qint64> tokenRows;
+    bool tokenRowsEstimated = false; // the server's estimate: the table is too big to COUNT(*)
     QString revocationError;
     QString tokenRowsError;
     QString databaseError;

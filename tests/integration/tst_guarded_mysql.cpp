@@ -4,6 +4,7 @@
 // of the rows that must stay (expires >= cutoff or NULL) before and after, so
 // "nothing that should stay is lost" is checked, not assumed.
 #include "db/dbconnection.h"
+#include "db/rowcount.h"
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
@@ -404,7 +405,7 @@ private slots:
             ActionControl control;
             return runConfirmed(purge, p, control);
         });
-        QThread::sleep(3);
+        QThread::sleep(6); // well past the 2 s lock wait, however slow the start
         QVERIFY(rootExec(QStringLiteral("ROLLBACK")));
         f.waitForFinished();
         const ActionResult r = f.result();
@@ -503,6 +504,22 @@ private slots:
         const QJsonObject doc = QJsonDocument::fromJson(out.toUtf8()).object();
         QCOMPARE(doc.value(u"preview").toObject().value(u"rows_to_go").toInteger(), 50);
         QCOMPARE(ctl({QStringLiteral("audit"), QStringLiteral("--verify")}), 0);
+    }
+
+    void probeCountsAreExactWhenSmallAndEstimatedWhenBig()
+    {
+        seedTokens(5000, 50);
+        QVERIFY(rootExec(QStringLiteral("ANALYZE TABLE `%1`.token").arg(m_db)));
+        DbConnection db(DatabaseUrl::parse(writer().databaseUrl), m_password);
+        QVERIFY(db.open());
+        const RowCount exact = countRows(db, KeystoneTable::Token);
+        QCOMPARE(exact.rows.value_or(-1), 5053);
+        QVERIFY(!exact.estimated);
+        // Above the threshold the probe never scans: the server's estimate.
+        const RowCount big = countRows(db, KeystoneTable::Token, 1000);
+        QVERIFY(big.estimated);
+        QVERIFY2(big.rows.value_or(-1) > 1000 && big.rows.value_or(-1) < 20000,
+                 qPrintable(QString::number(big.rows.value_or(-1))));
     }
 
     void revocationPruneDeletesOnlyObsoleteEvents()

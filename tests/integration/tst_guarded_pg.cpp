@@ -192,7 +192,7 @@ private slots:
         purge.setThrottle(t);
         const Profile p = owner();
         QFuture<ActionResult> f = QtConcurrent::run([&purge, p] { return runConfirmed(purge, p); });
-        QThread::sleep(3);
+        QThread::sleep(6); // well past the 2 s lock wait, however slow the start
         QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
         f.waitForFinished();
         const ActionResult r = f.result();
