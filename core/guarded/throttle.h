@@ -9,9 +9,11 @@ namespace turnstile {
 //
 // - Batches shrink when one takes longer than maxBatchMs (a short transaction
 //   is the point: writers wait on our row locks at most that long) and grow
-//   back, never above the operator's batch size, when they are fast.
-// - After every batch it sleeps sleepRatio × the batch's time, so concurrent
-//   writers get the table between batches.
+//   back, never above the operator's batch size, when one takes less than
+//   half of it.
+// - After a batch that took more than half of maxBatchMs (a busy server) it
+//   sleeps sleepRatio × the batch's time, so concurrent writers get the
+//   server between batches; after a fast batch it goes straight on.
 // - A lock wait timeout or deadlock backs off exponentially.
 // - Galera flow control or replica lag above the limit pauses the work.
 struct ThrottleSettings
