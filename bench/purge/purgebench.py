@@ -425,7 +425,7 @@ def transactions(rows):
     for tid, stmts in by_thread.items():
         stmts.sort(key=lambda r: r[1])
         autocommit, explicit, cur = True, False, None
-        for _, start, secs, text in stmts:
+        for _, start, secs, text, _, affected in stmts:
             kind = statement_kind(text)
             end = start + secs
             if kind == "end" or kind == "autocommit-on" or kind == "begin":
@@ -448,13 +448,14 @@ def transactions(rows):
                 continue
             if autocommit and not explicit:
                 out.append({"thread": tid, "start": start, "end": end, "write": kind == "write",
-                            "statements": 1, "first": text[:160]})
+                            "statements": 1, "rows": affected, "first": text[:160]})
                 continue
             if cur is None:
                 cur = {"thread": tid, "start": start, "end": end, "write": False, "statements": 0,
-                       "first": text[:160]}
+                       "rows": 0, "first": text[:160]}
             cur["end"] = max(cur["end"], end)
             cur["statements"] += 1
+            cur["rows"] += affected
             cur["write"] = cur["write"] or kind == "write"
         if cur is not None:  # never committed: disconnected, i.e. rolled back
             cur["unterminated"] = True
@@ -469,7 +470,14 @@ def transaction_figures(trx, limit_ms):
     reads = [t for t in trx if not t["write"]]
     longest_w = max(writes, key=lambda t: t["ms"], default=None)
     longest_r = max(reads, key=lambda t: t["ms"], default=None)
+    t0 = min((t["start"] for t in trx), default=0)
+    # Whether the write transactions over the limit are big batches or single
+    # stalls of small ones: when they started, how long, how many rows.
+    over = sorted((t for t in writes if t["ms"] > limit_ms), key=lambda t: -t["ms"])[:40]
     return {
+        "over_limit_samples": [{"at_s": round(t["start"] - t0, 2), "ms": round(t["ms"], 1), "rows": t["rows"]}
+                               for t in sorted(over, key=lambda t: t["start"])],
+        "write_rows_p50": percentile([t["rows"] for t in writes], 0.5),
         "transactions": len(trx), "write_transactions": len(writes),
         "longest_write_ms": round(longest_w["ms"], 3) if longest_w else 0,
         "longest_write_statement": longest_w["first"] if longest_w else "",
@@ -493,11 +501,30 @@ def slow_log_on(lab):
 
 def slow_log_off(lab, user):
     lab.run("SET GLOBAL slow_query_log = 0")
-    rows = lab.run("SELECT thread_id, start_time, TIME_TO_SEC(query_time), sql_text FROM mysql.slow_log "
-                   "WHERE user_host LIKE %s", (f"{user}[%",))
+    rows = lab.run("SELECT thread_id, start_time, TIME_TO_SEC(query_time), sql_text, rows_examined, "
+                   "rows_affected FROM mysql.slow_log WHERE user_host LIKE %s", (f"{user}[%",))
     lab.run("SET GLOBAL long_query_time = 10")
-    return [(int(r[0]), r[1].timestamp(), float(r[2]), r[3] if isinstance(r[3], str) else r[3].decode())
-            for r in rows]
+    return [(int(r[0]), r[1].timestamp(), float(r[2]), r[3] if isinstance(r[3], str) else r[3].decode(),
+             int(r[4]), int(r[5])) for r in rows]
+
+
+def statement_summary(stmts):
+    """Per statement type (its first word): how many, their time, and the rows
+    they examined and changed - where a contender's time goes."""
+    out = {}
+    for s in stmts:
+        words = _COMMENT.sub("", s[3]).split(None, 1)
+        key = words[0].upper() if words else "?"
+        o = out.setdefault(key, {"count": 0, "seconds": 0.0, "max_ms": 0.0, "rows_examined": 0, "rows_affected": 0})
+        o["count"] += 1
+        o["seconds"] += s[2]
+        o["max_ms"] = max(o["max_ms"], s[2] * 1000)
+        o["rows_examined"] += s[4]
+        o["rows_affected"] += s[5]
+    for o in out.values():
+        o["seconds"] = round(o["seconds"], 3)
+        o["max_ms"] = round(o["max_ms"], 3)
+    return out
 
 
 # ---------------------------------------------------------------- contenders
@@ -583,7 +610,8 @@ def measure(lab, args, work, meta, name):
     writer.start()
     writer.ready.wait(10)
     time.sleep(1)  # the writer's steady state before the purge starts
-    log(f"{name}: running (cutoff {cutoff})")
+    load = os.getloadavg()
+    log(f"{name}: running (cutoff {cutoff}; load average {load[0]:.1f})")
     r = RUNNERS[name](lab, args, work, cutoff)
     writer.stop.set()
     writer.join()
@@ -600,11 +628,12 @@ def measure(lab, args, work, meta, name):
     w = writer.figures()
     w["server_max_ms"] = round(server_ins[-1], 1) if server_ins else 0
     res = {
-        "contender": name, "cutoff": cutoff,
+        "contender": name, "cutoff": cutoff, "load_average_at_start": round(load[0], 2),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
         "rows_deleted": r["rows_deleted"], "rows_deleted_verified": expired_before - expired_after,
         "seconds": round(r["seconds"], 2),
         "rows_per_second": round(r["rows_deleted"] / r["seconds"]) if r["seconds"] > 0 else 0,
-        "transactions": trx, "writer": w,
+        "transactions": trx, "statements": statement_summary(ours), "writer": w,
         "live_checksum_before": before, "live_checksum_after": after,
         "expired_left": expired_after, "writer_rows": writer_rows,
         "integrity_ok": before == after and expired_after == 0 and writer_rows == w["ok"]
@@ -624,8 +653,8 @@ def table(results, targets):
 
     base = results.get("pt-archiver")
     lines = ["| Contender | Rows deleted | Wall s | Rows/s | vs pt-archiver | Longest write trx ms | "
-             "Longest read-only trx ms | Writer p50 / p99 / max ms | Lock wait timeouts | Live rows intact |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "Longest read-only trx ms | Writer p50 / p99 / max ms | Lock wait timeouts | Live rows intact | Load avg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for name in CONTENDERS:
         r = results.get(name)
         if not r:
@@ -635,7 +664,8 @@ def table(results, targets):
         lines.append(f"| {name} | {r['rows_deleted']:,} | {r['seconds']:.1f} | {r['rows_per_second']:,} | {ratio} | "
                      f"{fmt_ms(t['longest_write_ms'])} | {fmt_ms(t['longest_read_only_ms'])} | "
                      f"{w['p50_ms']:.2f} / {w['p99_ms']:.2f} / {fmt_ms(w['max_ms'])} | {w['lock_wait_timeouts']} | "
-                     f"{'yes' if r['integrity_ok'] else 'NO'} ({r['live_checksum_after']}) |")
+                     f"{'yes' if r['integrity_ok'] else 'NO'} ({r['live_checksum_after']}) | "
+                     f"{r['load_average_at_start']:.1f}–{r['load_average_at_end']:.1f} |")
     lines.append("")
     for k, v in targets.items():
         lines.append(f"- {k}: {'met' if v['met'] else 'MISSED'} ({v['measured']})")
@@ -682,6 +712,8 @@ def main():
                     help="use the template files of an earlier run when they hold the same data")
     ap.add_argument("--buffer-pool-mib", type=int, default=2560,
                     help="innodb_buffer_pool_size for the run (0 = leave it); restored afterwards")
+    ap.add_argument("--redo-log-mib", type=int, default=1024,
+                    help="innodb_log_file_size for the run (0 = leave it); restored afterwards")
     ap.add_argument("--cold", action="store_true",
                     help="do not read the fresh table into the buffer pool before each contender")
     ap.add_argument("--end-idle-transactions", action="store_true",
@@ -702,22 +734,33 @@ def main():
     lab.run(f"ALTER DATABASE {DB} CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci")
     for host in ("127.0.0.1", "localhost"):
         lab.run(f"GRANT ALL PRIVILEGES ON {DB}.* TO %s@%s", (lab.user, host))
+    # A production-sized server for the run, the lab's own settings again
+    # afterwards: the lab starts MariaDB with a 256 MiB buffer pool (the 2 GB
+    # table would be read from disk all the time) and the default 96 MiB redo
+    # log (checkpoints then stall single statements of every contender for
+    # 300-400 ms). Both are dynamic in MariaDB 10.11.
     pool_before = int(lab.one("SELECT @@innodb_buffer_pool_size DIV 1048576"))
+    redo_before = int(lab.one("SELECT @@innodb_log_file_size DIV 1048576"))
     if args.buffer_pool_mib and args.buffer_pool_mib != pool_before:
         log(f"innodb_buffer_pool_size {pool_before} -> {args.buffer_pool_mib} MiB for the run")
         set_buffer_pool(lab, args.buffer_pool_mib)
+    if args.redo_log_mib and args.redo_log_mib != redo_before:
+        log(f"innodb_log_file_size {redo_before} -> {args.redo_log_mib} MiB for the run")
+        lab.run(f"SET GLOBAL innodb_log_file_size = {args.redo_log_mib * 1048576}")
     try:
         return measure_all(lab, args, names)
     finally:
+        if args.redo_log_mib and args.redo_log_mib != redo_before:
+            lab.run(f"SET GLOBAL innodb_log_file_size = {redo_before * 1048576}")
         if args.buffer_pool_mib and args.buffer_pool_mib != pool_before:
             set_buffer_pool(lab, pool_before)
 
 
 def measure_all(lab, args, names):
     server = lab.run("SELECT VERSION(), @@innodb_buffer_pool_size DIV 1048576, @@innodb_flush_log_at_trx_commit, "
-                     "@@tx_isolation, @@innodb_lock_wait_timeout, @@log_bin")[0]
-    log(f"server {server[0]}, buffer pool {server[1]} MiB, flush_log_at_trx_commit {server[2]}, "
-        f"{server[3]}, innodb_lock_wait_timeout {server[4]} s, binlog {'on' if server[5] else 'off'}")
+                     "@@tx_isolation, @@innodb_lock_wait_timeout, @@log_bin, @@innodb_log_file_size DIV 1048576")[0]
+    log(f"server {server[0]}, buffer pool {server[1]} MiB, redo log {server[6]} MiB, flush_log_at_trx_commit "
+        f"{server[2]}, {server[3]}, innodb_lock_wait_timeout {server[4]} s, binlog {'on' if server[5] else 'off'}")
 
     meta = usable_template(lab, args, args.work_dir) if args.reuse_template else None
     if meta:
@@ -732,7 +775,7 @@ def measure_all(lab, args, names):
     targets = evaluate(results, args.max_trx_ms)
 
     out = {"when": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-           "server": {"version": server[0], "buffer_pool_mib": int(server[1]),
+           "server": {"version": server[0], "buffer_pool_mib": int(server[1]), "redo_log_mib": int(server[6]),
                       "flush_log_at_trx_commit": int(server[2]), "isolation": server[3],
                       "innodb_lock_wait_timeout": int(server[4]), "binlog": bool(server[5])},
            "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()},
