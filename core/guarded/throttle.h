@@ -7,11 +7,13 @@ namespace turnstile {
 // How a chunked delete paces itself. Pure arithmetic, unit-tested; the
 // deleter feeds it what each batch cost and sleeps for what it returns.
 //
-// - Batches shrink when one takes longer than maxBatchMs (a short transaction
-//   is the point: writers wait on our row locks at most that long) and grow
-//   back, never above the operator's batch size, when they are fast.
-// - After every batch it sleeps sleepRatio × the batch's time, so concurrent
-//   writers get the table between batches.
+// - Batches aim at half of maxBatchMs (a short transaction is the point:
+//   writers wait on our row locks at most that long): they shrink when one
+//   takes more than 3/4 of it and grow back, never above the operator's batch
+//   size, when one takes less than 2/5.
+// - After a batch that took more than half of maxBatchMs (a busy server) it
+//   sleeps sleepRatio × the batch's time, so concurrent writers get the
+//   server between batches; after a fast batch it goes straight on.
 // - A lock wait timeout or deadlock backs off exponentially.
 // - Galera flow control or replica lag above the limit pauses the work.
 struct ThrottleSettings
