@@ -10,6 +10,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
+#include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -37,9 +38,11 @@ QString timeFormat(qint64 span)
 }
 } // namespace
 
-ChartView::ChartView(QWidget *parent)
-    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart, this)),
-      m_xAxis(new QDateTimeAxis), m_yAxis(new QValueAxis)
+ChartView::ChartView(QWidget *parent) : ChartView(Kind::Time, parent) {}
+
+ChartView::ChartView(Kind kind, QWidget *parent)
+    : QWidget(parent), m_kind(kind), m_chart(new QChart), m_view(new QChartView(m_chart, this)),
+      m_yAxis(new QValueAxis)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -48,14 +51,24 @@ ChartView::ChartView(QWidget *parent)
     m_view->setMinimumHeight(180);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
-    m_xAxis->setTickCount(7);
     m_yAxis->setLabelFormat(QStringLiteral("%.6g"));
-    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    if (m_kind == Kind::Time) {
+        m_xAxis = new QDateTimeAxis;
+        m_xAxis->setTickCount(7);
+        m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    } else {
+        m_xValueAxis = new QValueAxis;
+        m_xValueAxis->setLabelFormat(QStringLiteral("%.6g"));
+        m_chart->addAxis(m_xValueAxis, Qt::AlignBottom);
+    }
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
     // Marker labels are plain scene items, so they move with the plot area
     // on resizes and in exports rendered at another size.
     connect(m_chart, &QChart::plotAreaChanged, this, &ChartView::placeMarkerLabels);
-    updateAxes();
+    if (m_kind == Kind::Time)
+        updateAxes();
+    else
+        updateScatterAxes();
 }
 
 ChartView::~ChartView() = default;
@@ -70,9 +83,26 @@ QString ChartView::title() const
     return m_chart->title();
 }
 
-void ChartView::attach(QLineSeries *s)
+void ChartView::setAxisTitles(const QString &x, const QString &y)
 {
-    s->attachAxis(m_xAxis);
+    if (m_xValueAxis)
+        m_xValueAxis->setTitleText(x);
+    m_yAxis->setTitleText(y);
+}
+
+QList<NamedSeries> ChartView::series() const
+{
+    if (m_kind == Kind::Time)
+        return m_series;
+    QList<NamedSeries> out;
+    for (const ScatterSeries &s : m_scatter)
+        out << s.x << s.y;
+    return out;
+}
+
+void ChartView::attach(QAbstractSeries *s)
+{
+    s->attachAxis(m_xAxis ? static_cast<QAbstractAxis *>(m_xAxis) : m_xValueAxis);
     s->attachAxis(m_yAxis);
 }
 
@@ -94,8 +124,7 @@ void ChartView::rebuildCurves()
         c.band->setUpperSeries(upper);
         c.band->setLowerSeries(lower);
         m_chart->addSeries(c.band);
-        c.band->attachAxis(m_xAxis);
-        c.band->attachAxis(m_yAxis);
+        attach(c.band);
         const QColor colour = c.band->color();
         QColor fill = colour;
         fill.setAlpha(60);
@@ -118,6 +147,8 @@ void ChartView::rebuildCurves()
 
 void ChartView::setSeries(const QList<NamedSeries> &series)
 {
+    if (m_kind != Kind::Time)
+        return;
     bool sameShape = series.size() == m_series.size();
     for (qsizetype i = 0; sameShape && i < series.size(); ++i)
         sameShape = series[i].name == m_series[i].name;
@@ -146,17 +177,103 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
     updateAxes();
 }
 
+void ChartView::rebuildClouds()
+{
+    for (QScatterSeries *c : std::as_const(m_clouds)) {
+        m_chart->removeSeries(c);
+        delete c;
+    }
+    m_clouds.clear();
+    for (qsizetype i = 0; i < m_scatter.size(); ++i) {
+        auto *cloud = new QScatterSeries;
+        cloud->setName(m_scatter[i].name);
+        m_chart->addSeries(cloud);
+        attach(cloud);
+        // Translucent points: where a cloud is dense, it shows as darker.
+        QColor colour = cloud->color();
+        colour.setAlpha(150);
+        cloud->setColor(colour);
+        cloud->setBorderColor(Qt::transparent);
+        cloud->setMarkerSize(7);
+        connect(cloud, &QScatterSeries::hovered, this, [this, i](const QPointF &p, bool state) {
+            if (!state || i >= m_scatter.size())
+                return;
+            const QList<QPointF> points = m_scatter[i].points();
+            const QList<qint64> times = m_scatter[i].times();
+            const qsizetype at = points.indexOf(p);
+            if (at < 0)
+                return;
+            QToolTip::showText(
+                QCursor::pos(),
+                QStringLiteral("%1\n%2: %3\n%4: %5")
+                    .arg(QDateTime::fromSecsSinceEpoch(times[at]).toString(Qt::ISODate),
+                         m_xValueAxis->titleText(), QString::number(p.x(), 'g', 6),
+                         m_yAxis->titleText(), QString::number(p.y(), 'g', 6)));
+        });
+        m_clouds.append(cloud);
+    }
+}
+
+void ChartView::setScatter(const QList<ScatterSeries> &scatter)
+{
+    if (m_kind != Kind::Scatter)
+        return;
+    bool sameShape = scatter.size() == m_scatter.size();
+    for (qsizetype i = 0; sameShape && i < scatter.size(); ++i)
+        sameShape = scatter[i].name == m_scatter[i].name;
+    m_scatter = scatter;
+    if (!sameShape)
+        rebuildClouds();
+    for (qsizetype i = 0; i < m_scatter.size(); ++i)
+        m_clouds[i]->replace(m_scatter[i].points());
+    updateScatterAxes();
+}
+
+void ChartView::updateScatterAxes()
+{
+    double xlo = std::numeric_limits<double>::infinity();
+    double xhi = -xlo, ylo = xlo, yhi = -xlo;
+    for (const ScatterSeries &s : std::as_const(m_scatter))
+        for (const QPointF &p : s.points()) {
+            xlo = std::min(xlo, p.x());
+            xhi = std::max(xhi, p.x());
+            ylo = std::min(ylo, p.y());
+            yhi = std::max(yhi, p.y());
+        }
+    if (!std::isfinite(xlo)) {
+        xlo = 0;
+        xhi = 1;
+        ylo = 0;
+        yhi = 1;
+    }
+    // x is zoomed to the data: the question is how latency moves while the
+    // count moves, not how the count compares with zero. y starts at zero
+    // like every latency chart, so a small rise does not look like a cliff.
+    const double xpad = xhi > xlo ? (xhi - xlo) * 0.05 : std::max(1.0, std::abs(xhi) * 0.05);
+    m_xValueAxis->setRange(xlo - xpad, xhi + xpad);
+    m_xValueAxis->applyNiceNumbers();
+    if (ylo >= 0)
+        ylo = 0;
+    if (yhi <= ylo)
+        yhi = ylo + 1;
+    m_yAxis->setRange(ylo, yhi + (yhi - ylo) * 0.05);
+    m_yAxis->applyNiceNumbers();
+}
+
 void ChartView::setAnnotations(const QList<Annotation> &annotations)
 {
     m_annotations = annotations;
-    updateMarkers();
+    // A scatter chart has no time axis to put them on.
+    if (m_kind == Kind::Time)
+        updateMarkers();
 }
 
 void ChartView::setTimeRange(qint64 from, qint64 to)
 {
     m_from = from;
     m_to = to;
-    updateAxes();
+    if (m_kind == Kind::Time)
+        updateAxes();
 }
 
 void ChartView::updateAxes()
@@ -282,6 +399,11 @@ void ChartView::render(QPainter *painter, const QRectF &target)
 int ChartView::linePointCount(int index) const
 {
     return index >= 0 && index < m_curves.size() ? int(m_curves[index].line->count()) : -1;
+}
+
+int ChartView::scatterPointCount(int index) const
+{
+    return index >= 0 && index < m_clouds.size() ? int(m_clouds[index]->count()) : -1;
 }
 
 int ChartView::bandPointCount(int index) const

@@ -2,15 +2,12 @@
 
 #include "chartexporter.h"
 #include "chartview.h"
-#include "guarded/auditannotations.h"
-#include "guarded/auditlog.h"
-#include "history/historystore.h"
+#include "historyloader.h"
 
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -24,18 +21,6 @@
 #include <QVBoxLayout>
 
 namespace turnstile {
-
-struct GrowthPage::Load
-{
-    quint64 generation = 0;
-    QString profile;
-    qint64 from = 0;
-    qint64 to = 0;
-    QList<QList<NamedSeries>> charts;
-    QList<Annotation> annotations;
-    QString error;
-    bool noStore = false;
-};
 
 namespace {
 constexpr qint64 kHour = 3600;
@@ -94,22 +79,15 @@ GrowthPage::GrowthPage(QWidget *parent)
     bar->addStretch(1);
     bar->addWidget(m_export);
 
-    const QList<QPair<QString, QStringList>> specs = {
-        {tr("Token rows"), {QStringLiteral("token.live"), QStringLiteral("token.expired")}},
-        {tr("Revocation events"), {QStringLiteral("revocation_event.rows")}},
-        {tr("Trusts"), {QStringLiteral("table.trust.rows")}},
-    };
+    m_specs = chartSpecs();
+    m_charts = HistoryLoader::createCharts(m_specs, this);
     auto *grid = new QGridLayout;
-    for (qsizetype i = 0; i < specs.size(); ++i) {
-        auto *chart = new ChartView(this);
-        chart->setTitle(specs[i].first);
-        m_charts.append(chart);
-        m_metrics.append(specs[i].second);
+    for (qsizetype i = 0; i < m_charts.size(); ++i) {
         // The token chart is the one that matters most: full width on top.
         if (i == 0)
-            grid->addWidget(chart, 0, 0, 1, 2);
+            grid->addWidget(m_charts[i], 0, 0, 1, 2);
         else
-            grid->addWidget(chart, 1, int(i - 1));
+            grid->addWidget(m_charts[i], 1, int(i - 1));
     }
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 2);
@@ -132,6 +110,16 @@ GrowthPage::~GrowthPage() = default;
 QList<qint64> GrowthPage::rangeChoices()
 {
     return {kHour, kDay, 7 * kDay, 30 * kDay, 90 * kDay};
+}
+
+QList<ChartSpec> GrowthPage::chartSpecs()
+{
+    return {
+        ChartSpec::time(tr("Token rows"),
+                        {QStringLiteral("token.live"), QStringLiteral("token.expired")}),
+        ChartSpec::time(tr("Revocation events"), {QStringLiteral("revocation_event.rows")}),
+        ChartSpec::time(tr("Trusts"), {QStringLiteral("table.trust.rows")}),
+    };
 }
 
 void GrowthPage::setHistoryConfig(const HistoryConfig &config)
@@ -226,86 +214,31 @@ void GrowthPage::reload()
         budgets.append(c->pixelBudget());
     m_status->setText(tr("Loading the history of %1…").arg(name));
     const HistoryConfig config = m_config;
-    const QList<QStringList> metrics = m_metrics;
-    QtConcurrent::run([config, name, from, to, budgets, metrics, generation] {
-        Load r = load(config, name, from, to, metrics, budgets);
+    const QList<ChartSpec> specs = m_specs;
+    QtConcurrent::run([config, name, from, to, budgets, specs, generation] {
+        HistoryLoad r = HistoryLoader::load(config, {name}, from, to, specs, budgets);
         r.generation = generation;
         return r;
-    }).then(this, [this](const Load &r) {
+    }).then(this, [this](const HistoryLoad &r) {
         if (r.generation != m_generation)
             return; // a newer profile or range was chosen meanwhile
         apply(r);
     });
 }
 
-GrowthPage::Load GrowthPage::load(const HistoryConfig &config, const QString &profile, qint64 from,
-                                  qint64 to, const QList<QStringList> &metrics,
-                                  const QList<int> &budgets)
+void GrowthPage::apply(const HistoryLoad &r)
 {
-    // Worker thread: the store is opened, used and closed here.
-    Load r;
-    r.profile = profile;
-    r.from = from;
-    r.to = to;
-    // Guarded actions are recorded once, in the audit log; the charts draw
-    // them from there so a purge shows where its curve drops.
-    if (const auto records = AuditLog().read(profile))
-        r.annotations = annotationsFromAudit(*records, from, to);
-    if (config.backend == HistoryConfig::Backend::Sqlite &&
-        !QFileInfo::exists(config.effectiveSqlitePath())) {
-        // Reading must not create an empty store where the collector will write.
-        r.noStore = true;
-        r.error = tr("No history yet in %1: the window and `turnstilectl collect` write it while "
-                     "they sample.")
-                      .arg(QDir::toNativeSeparators(config.effectiveSqlitePath()));
-        return r;
-    }
-    HistoryStore store;
-    if (!store.open(config)) {
-        r.error = store.error();
-        return r;
-    }
-    for (qsizetype c = 0; c < metrics.size(); ++c) {
-        QList<NamedSeries> chart;
-        for (const QString &metric : metrics[c]) {
-            const std::optional<DecimatedSeries> q =
-                store.query(SeriesKey{profile, metric}, from, to, budgets.value(c, 600));
-            if (!q) {
-                r.error = store.error();
-                return r;
-            }
-            chart.append(NamedSeries{metric, q->buckets});
-        }
-        r.charts.append(chart);
-    }
-    if (const auto a = store.annotations(from, to, profile))
-        r.annotations += *a;
-    else
-        r.error = store.error();
-    return r;
-}
-
-void GrowthPage::apply(const Load &r)
-{
-    m_shownProfile = r.profile;
+    m_shownProfile = r.profiles.value(0);
     m_shownFrom = r.from;
     m_shownTo = r.to;
-    int samples = 0;
-    for (qsizetype c = 0; c < m_charts.size(); ++c) {
-        const QList<NamedSeries> series = r.charts.value(c);
-        for (const NamedSeries &s : series)
-            samples += int(s.buckets.size());
-        m_charts[c]->setTimeRange(r.from, r.to);
-        m_charts[c]->setSeries(series);
-        m_charts[c]->setAnnotations(r.annotations);
-    }
+    HistoryLoader::show(r, m_specs, m_charts);
     if (!r.error.isEmpty())
         m_status->setText(r.error);
-    else if (samples == 0)
-        m_status->setText(tr("No samples of %1 in this range yet.").arg(r.profile));
+    else if (r.bucketCount() == 0)
+        m_status->setText(tr("No samples of %1 in this range yet.").arg(m_shownProfile));
     else
         m_status->setText(
-            tr("%1 · %n annotation(s)", nullptr, int(r.annotations.size())).arg(r.profile));
+            tr("%1 · %n annotation(s)", nullptr, int(r.annotations.size())).arg(m_shownProfile));
     emit loaded();
 }
 

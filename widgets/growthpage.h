@@ -1,8 +1,7 @@
 #pragma once
 
-#include "history/annotation.h"
+#include "chartspec.h"
 #include "history/historyconfig.h"
-#include "namedseries.h"
 
 #include <QList>
 #include <QWidget>
@@ -16,6 +15,7 @@ class QToolButton;
 namespace turnstile {
 
 class ChartView;
+struct HistoryLoad;
 
 // How fast a profile's Keystone tables grow: token rows (live and expired),
 // revocation events and trusts over 1 h to 90 d, read from the history store
@@ -42,6 +42,8 @@ public:
     void setRangeSeconds(qint64 seconds);
     qint64 rangeSeconds() const;
     static QList<qint64> rangeChoices();
+    // The charts of this page; `turnstilectl report` draws the same.
+    static QList<ChartSpec> chartSpecs();
 
     QList<ChartView *> charts() const { return m_charts; }
     QComboBox *profileChooser() const { return m_profileChooser; }
@@ -66,10 +68,7 @@ protected:
     void hideEvent(QHideEvent *e) override;
 
 private:
-    struct Load;
-    static Load load(const HistoryConfig &config, const QString &profile, qint64 from, qint64 to,
-                     const QList<QStringList> &metrics, const QList<int> &budgets);
-    void apply(const Load &result);
+    void apply(const HistoryLoad &result);
     void chooseExportFile(const QString &filter, const QString &suffix);
 
     HistoryConfig m_config;
@@ -80,7 +79,7 @@ private:
     QLabel *m_status;
     QTimer *m_timer;
     QList<ChartView *> m_charts;
-    QList<QStringList> m_metrics; // per chart
+    QList<ChartSpec> m_specs; // parallel to m_charts
     quint64 m_generation = 0;
     QString m_shownProfile;
     qint64 m_shownFrom = 0;
