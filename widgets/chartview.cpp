@@ -27,14 +27,53 @@ double msecs(qint64 secs)
 }
 
 // Axis labels must stay readable at every range: hours within a day,
-// dates beyond it.
-QString timeFormat(qint64 span)
+// dates where ticks are a day or more apart, both in between.
+QString timeFormat(qint64 span, int ticks)
 {
-    if (span <= 2 * 86400)
+    const qint64 spacing = span / std::max(1, ticks - 1);
+    if (span <= 2 * 86400 && spacing < 86400)
         return QStringLiteral("HH:mm");
-    if (span <= 10 * 86400)
-        return QStringLiteral("dd.MM. HH:mm");
-    return QStringLiteral("dd.MM.");
+    if (spacing >= 86400)
+        return QStringLiteral("dd.MM.");
+    return QStringLiteral("dd.MM. HH:mm");
+}
+
+// How many ticks a time axis this wide gets: a date label needs ~130 px, so
+// a half-width chart gets fewer ticks rather than elided labels. A range of
+// whole days gets whole-day steps where the width allows (8 ticks for
+// 7 days, 7 for 30 days) so no date seems to be skipped.
+int timeTicks(qreal width, qint64 span)
+{
+    const int most = std::clamp(int((width - 80) / 130) + 1, 3, 8);
+    if (span >= 2 * 86400 && span % 86400 == 0)
+        for (int n = most; n >= 3; --n)
+            if ((span / 86400) % (n - 1) == 0)
+                return n;
+    return std::min(most, 7);
+}
+
+// Sets [lo, hi] widened to whole multiples of a 1-2-2.5-5 step, with at
+// most five intervals, so tick labels read 0, 10, 20 (QValueAxis::
+// applyNiceNumbers made 0, 13.3333, 26.6667, 40 of a 0-21 range).
+void setNiceRange(QValueAxis *axis, double lo, double hi)
+{
+    constexpr int kMaxIntervals = 5;
+    if (!(hi > lo))
+        hi = lo + 1;
+    const double raw = (hi - lo) / kMaxIntervals;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10 * magnitude;
+    for (const double m : {1.0, 2.0, 2.5, 5.0})
+        if (m * magnitude >= raw) {
+            step = m * magnitude;
+            break;
+        }
+    const double niceLo = std::floor(lo / step) * step;
+    const double niceHi = std::ceil(hi / step) * step;
+    // Tick count first: QtCharts lays the labels out on the range change and
+    // did not redo them for a tick count set after it.
+    axis->setTickCount(int(std::lround((niceHi - niceLo) / step)) + 1);
+    axis->setRange(niceLo, niceHi);
 }
 } // namespace
 
@@ -51,14 +90,14 @@ ChartView::ChartView(Kind kind, QWidget *parent)
     m_view->setMinimumHeight(180);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
-    m_yAxis->setLabelFormat(QStringLiteral("%.6g"));
+    // Up to nine digits: a million rows reads 1000000, not 1e+06.
+    m_yAxis->setLabelFormat(QStringLiteral("%.9g"));
     if (m_kind == Kind::Time) {
         m_xAxis = new QDateTimeAxis;
-        m_xAxis->setTickCount(7);
         m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     } else {
         m_xValueAxis = new QValueAxis;
-        m_xValueAxis->setLabelFormat(QStringLiteral("%.6g"));
+        m_xValueAxis->setLabelFormat(QStringLiteral("%.9g"));
         m_chart->addAxis(m_xValueAxis, Qt::AlignBottom);
     }
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
@@ -250,14 +289,12 @@ void ChartView::updateScatterAxes()
     // count moves, not how the count compares with zero. y starts at zero
     // like every latency chart, so a small rise does not look like a cliff.
     const double xpad = xhi > xlo ? (xhi - xlo) * 0.05 : std::max(1.0, std::abs(xhi) * 0.05);
-    m_xValueAxis->setRange(xlo - xpad, xhi + xpad);
-    m_xValueAxis->applyNiceNumbers();
+    setNiceRange(m_xValueAxis, xlo - xpad, xhi + xpad);
     if (ylo >= 0)
         ylo = 0;
     if (yhi <= ylo)
         yhi = ylo + 1;
-    m_yAxis->setRange(ylo, yhi + (yhi - ylo) * 0.05);
-    m_yAxis->applyNiceNumbers();
+    setNiceRange(m_yAxis, ylo, yhi + (yhi - ylo) * 0.05);
 }
 
 void ChartView::setAnnotations(const QList<Annotation> &annotations)
@@ -299,9 +336,13 @@ void ChartView::updateAxes()
     }
     if (to <= from)
         to = from + 1;
+    // Ticks and format before the range: the labels are laid out on the
+    // range change.
+    const int ticks = timeTicks(m_tickWidth > 0 ? m_tickWidth : width(), to - from);
+    m_xAxis->setTickCount(ticks);
+    m_xAxis->setFormat(timeFormat(to - from, ticks));
     m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(msecs(from))),
                       QDateTime::fromMSecsSinceEpoch(qint64(msecs(to))));
-    m_xAxis->setFormat(timeFormat(to - from));
 
     if (!std::isfinite(lo) || !std::isfinite(hi)) {
         lo = 0;
@@ -313,8 +354,7 @@ void ChartView::updateAxes()
         lo = 0;
     if (hi <= lo)
         hi = lo + 1;
-    m_yAxis->setRange(lo, hi + (hi - lo) * 0.05);
-    m_yAxis->applyNiceNumbers();
+    setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05);
     updateMarkers();
 }
 
@@ -378,6 +418,27 @@ void ChartView::placeMarkerLabels()
     }
 }
 
+void ChartView::fitTimeTicks(qreal width)
+{
+    if (!m_xAxis)
+        return;
+    m_tickWidth = width;
+    const qint64 span = m_xAxis->min().secsTo(m_xAxis->max());
+    const int ticks = timeTicks(width, span);
+    if (ticks == m_xAxis->tickCount())
+        return;
+    // Set before the chart is laid out at that width: QtCharts lays the
+    // labels out on a resize or a range change, not on these setters.
+    m_xAxis->setTickCount(ticks);
+    m_xAxis->setFormat(timeFormat(span, ticks));
+}
+
+void ChartView::resizeEvent(QResizeEvent *e)
+{
+    QWidget::resizeEvent(e);
+    fitTimeTicks(width());
+}
+
 int ChartView::pixelBudget() const
 {
     const int plot = int(m_chart->plotArea().width());
@@ -390,9 +451,11 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     // on-screen size instead of being scaled with the picture, then put it
     // back the way the window shows it.
     const QSizeF shown = m_chart->size();
+    fitTimeTicks(target.width());
     m_chart->resize(target.size());
     m_chart->scene()->render(painter, target, QRectF(m_chart->pos(), target.size()),
                              Qt::IgnoreAspectRatio);
+    fitTimeTicks(width());
     m_chart->resize(shown);
 }
 

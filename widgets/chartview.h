@@ -82,6 +82,9 @@ public:
     // Points of scatter cloud i; -1 when there is no such cloud.
     int scatterPointCount(int index) const;
 
+protected:
+    void resizeEvent(QResizeEvent *e) override;
+
 private:
     struct Curve
     {
@@ -95,6 +98,7 @@ private:
     void updateMarkers();
     void placeMarkerLabels();
     void attach(QAbstractSeries *s);
+    void fitTimeTicks(qreal width);
 
     Kind m_kind;
     QChart *m_chart;
@@ -111,6 +115,7 @@ private:
     QList<QGraphicsSimpleTextItem *> m_markerLabels; // children of m_chart
     qint64 m_from = 0;
     qint64 m_to = 0;
+    qreal m_tickWidth = 0; // the width the time axis' ticks are chosen for
 };
 
 } // namespace turnstile
