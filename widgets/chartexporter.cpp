@@ -13,6 +13,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include <QSet>
 #include <QSvgGenerator>
 
 namespace turnstile {
@@ -102,11 +103,16 @@ QByteArray ChartExporter::csv(const QList<NamedSeries> &series)
 
 QByteArray ChartExporter::csvOfCharts(const QList<ChartView *> &charts)
 {
+    // Names are unique per profile and metric; the first chart that shows a
+    // series has it at the finest resolution (the widest chart comes first).
     QList<NamedSeries> all;
+    QSet<QString> names;
     for (const ChartView *c : charts)
         for (const NamedSeries &s : c->series())
-            if (!all.contains(s))
+            if (!names.contains(s.name)) {
+                names.insert(s.name);
                 all.append(s);
+            }
     return csv(all);
 }
 

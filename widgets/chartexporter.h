@@ -56,7 +56,8 @@ public:
     static QByteArray csv(const QList<NamedSeries> &series);
 
     // time,series,min,max,avg,count of every chart; a series that two
-    // charts share (a scatter chart's y is often a time chart's curve) once.
+    // charts share (a scatter chart's y is often a time chart's curve) once,
+    // as the first chart showing it has it.
     static QByteArray csvOfCharts(const QList<ChartView *> &charts);
 
     // The file's bytes, or an empty array and a sentence in *error.

@@ -4,6 +4,7 @@
 #include "auditpage.h"
 #include "growthpage.h"
 #include "history/historyconfig.h"
+#include "latencypage.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
 #include "probe/probescheduler.h"
@@ -39,8 +40,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
       m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
       m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
-      m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
-      m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
+      m_latency(new LatencyPage(this)), m_actions(new ActionsPage(secrets, this)),
+      m_audit(new AuditPage(this)), m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
       m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
@@ -48,6 +49,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     m_pages->setDocumentMode(true);
     m_pages->addTab(m_overview, tr("Overview"));
     m_pages->addTab(m_growth, tr("Growth"));
+    m_pages->addTab(m_latency, tr("Latency"));
     m_pages->addTab(m_actions, tr("Actions"));
     m_pages->addTab(m_audit, tr("Audit log"));
     // A guarded action's line shows in the audit page and, as an annotation,
@@ -55,6 +57,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     connect(m_actions, &ActionsPage::actionRecorded, this, [this] {
         m_audit->reload();
         m_growth->reload();
+        m_latency->reload();
     });
     setCentralWidget(m_pages);
 
@@ -179,6 +182,7 @@ void MainWindow::reloadProfiles()
     for (const Profile &p : std::as_const(m_all))
         names.append(p.name);
     m_growth->setProfiles(names);
+    m_latency->setProfiles(names);
     applySelection();
 }
 
@@ -188,6 +192,8 @@ bool MainWindow::showPage(const QString &name)
         m_pages->setCurrentWidget(m_overview);
     else if (name == u"growth")
         m_pages->setCurrentWidget(m_growth);
+    else if (name == u"latency")
+        m_pages->setCurrentWidget(m_latency);
     else if (name == u"actions")
         m_pages->setCurrentWidget(m_actions);
     else if (name == u"audit")
@@ -207,9 +213,12 @@ void MainWindow::selectProfile(const QString &name)
 void MainWindow::applySelection()
 {
     const QString selected = m_chooser->currentData().toString();
-    // Growth shows one profile at a time; "All profiles" keeps its choice.
-    if (!selected.isEmpty())
+    // Growth and Latency show one profile at a time; "All profiles" keeps
+    // their choice.
+    if (!selected.isEmpty()) {
         m_growth->setProfile(selected);
+        m_latency->setProfile(selected);
+    }
     // Actions need exactly one profile; the audit log filters by it.
     Profile chosen;
     for (const Profile &p : std::as_const(m_all))

@@ -16,6 +16,7 @@ namespace turnstile {
 class ActionsPage;
 class AuditPage;
 class GrowthPage;
+class LatencyPage;
 class OverviewModel;
 class OverviewPage;
 class ProbeScheduler;
@@ -33,10 +34,11 @@ public:
     OverviewModel *overviewModel() const { return m_model; }
     OverviewPage *overviewPage() const { return m_overview; }
     GrowthPage *growthPage() const { return m_growth; }
+    LatencyPage *latencyPage() const { return m_latency; }
     ActionsPage *actionsPage() const { return m_actions; }
     AuditPage *auditPage() const { return m_audit; }
     QTabWidget *pages() const { return m_pages; }
-    // "overview", "growth", "actions" or "audit"; false for an unknown name.
+    // "overview", "growth", "latency", "actions" or "audit"; false for an unknown name.
     bool showPage(const QString &name);
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
@@ -70,6 +72,7 @@ private:
     OverviewModel *m_model;
     OverviewPage *m_overview;
     GrowthPage *m_growth;
+    LatencyPage *m_latency;
     ActionsPage *m_actions;
     AuditPage *m_audit;
     QTabWidget *m_pages;

@@ -3,6 +3,7 @@
 #include "chartview.h"
 #include "growthpage.h"
 #include "historyloader.h"
+#include "latencypage.h"
 
 #include <QDateTime>
 
@@ -14,7 +15,7 @@ ReportRenderer::~ReportRenderer() = default;
 
 QList<QList<ChartSpec>> ReportRenderer::pages()
 {
-    return {GrowthPage::chartSpecs()};
+    return {GrowthPage::chartSpecs(), LatencyPage::chartSpecs()};
 }
 
 QList<ChartSpec> ReportRenderer::specs()

@@ -16,10 +16,10 @@ namespace turnstile {
 
 class ChartView;
 
-// `turnstilectl report`: the charts of the Growth page (and of further
-// chart pages) for one or more profiles, one curve per profile and metric,
-// painted through ChartExporter like an export from the window. A PDF gets
-// one page per window page, a PNG every chart stacked.
+// `turnstilectl report`: the charts of the Growth and Latency pages for one
+// or more profiles, one curve per profile and metric, painted through
+// ChartExporter like an export from the window. A PDF gets one page per
+// window page, a PNG every chart stacked.
 //
 // load() reads the store and may run on any thread; a ReportRenderer owns
 // chart widgets, so construct it and render() on the GUI thread. The two

@@ -32,7 +32,8 @@ int main(int argc, char *argv[])
     parser.addOption(profileOpt);
     QCommandLineOption pageOpt(
         QStringLiteral("page"),
-        QCoreApplication::translate("main", "Open on this page: overview, growth, actions or audit."),
+        QCoreApplication::translate(
+            "main", "Open on this page: overview, growth, latency, actions or audit."),
         QStringLiteral("PAGE"));
     parser.addOption(pageOpt);
     parser.process(app);
@@ -43,10 +44,12 @@ int main(int argc, char *argv[])
     if (parser.isSet(profileOpt))
         window.selectProfile(parser.value(profileOpt));
     if (parser.isSet(pageOpt) && !window.showPage(parser.value(pageOpt))) {
-        std::fprintf(stderr, "%s\n",
-                     qPrintable(QCoreApplication::translate(
-                                    "main", "Unknown page %1; choose overview, growth, actions or audit.")
-                                    .arg(parser.value(pageOpt))));
+        std::fprintf(
+            stderr, "%s\n",
+            qPrintable(
+                QCoreApplication::translate(
+                    "main", "Unknown page %1; choose overview, growth, latency, actions or audit.")
+                    .arg(parser.value(pageOpt))));
         return 2;
     }
     window.show();

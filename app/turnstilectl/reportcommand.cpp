@@ -29,8 +29,8 @@ ReportCommand::ReportCommand(QTextStream &out, QTextStream &err) : m_out(out), m
 int ReportCommand::run(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        Tr::tr("Render the Growth charts of one or more profiles to a PDF or PNG file."));
+    parser.setApplicationDescription(Tr::tr(
+        "Render the Growth and Latency charts of one or more profiles to a PDF or PNG file."));
     parser.addHelpOption();
     QCommandLineOption profileOpt(
         QStringLiteral("profile"),

@@ -6,9 +6,9 @@
 namespace turnstile {
 
 // `turnstilectl report --profile NAME [--profile NAME…] [--range 30d]
-// --out FILE.pdf|.png`: the Growth charts of the profiles from the history
-// store, painted headless (offscreen platform, see main.cpp) through the
-// same exporter as the window's Export button.
+// --out FILE.pdf|.png`: the Growth and Latency charts of the profiles from
+// the history store, painted headless (offscreen platform, see main.cpp)
+// through the same exporter as the window's Export button.
 class ReportCommand
 {
 public:

@@ -1,3 +1,4 @@
+#include "latencypage.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
@@ -9,6 +10,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -84,6 +86,20 @@ private slots:
                  QStringLiteral("RegionTwo"));
         // Every region becomes a tile, probed at once.
         QCOMPARE(w.overviewPage()->tiles().size(), 3);
+    }
+    void pagesByName()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        SecretStore secrets;
+        MainWindow w(&store, &secrets);
+        for (const char *name : {"overview", "growth", "latency", "actions", "audit"}) {
+            QVERIFY2(w.showPage(QLatin1String(name)), name);
+            QCOMPARE(w.pages()->tabText(w.pages()->currentIndex()).isEmpty(), false);
+        }
+        QVERIFY(w.showPage(QStringLiteral("latency")));
+        QCOMPARE(w.pages()->currentWidget(), static_cast<QWidget *>(w.latencyPage()));
+        QVERIFY(!w.showPage(QStringLiteral("nonsense")));
     }
     void emptyStoreShowsHint()
     {

@@ -226,6 +226,15 @@ private slots:
                  ReportRenderer::pages().size());
         QVERIFY(text.contains(QStringLiteral("east · token.live")));
         QVERIFY(text.contains(QStringLiteral("west · token.live")));
+        // The Latency page's charts, on a page of their own.
+        QVERIFY(text.contains(QStringLiteral("west · validate.ms")));
+        QVERIFY(text.contains(QStringLiteral("Validation against revocation events")));
+        const QString pdfinfo = tool(QStringLiteral("pdfinfo"));
+        QVERIFY(!pdfinfo.isEmpty());
+        const std::optional<QString> info = runTool(pdfinfo, {path});
+        QVERIFY(info);
+        static const QRegularExpression pagesLine(QStringLiteral("Pages:\\s+(\\d+)"));
+        QCOMPARE(pagesLine.match(*info).captured(1).toInt(), int(ReportRenderer::pages().size()));
     }
 
     void errors_data()
