@@ -13,7 +13,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
-#include <QSettings>
 #include <QShowEvent>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
@@ -28,23 +27,12 @@ constexpr qint64 kDay = 24 * kHour;
 } // namespace
 
 HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *parent)
-    : QWidget(parent), m_specs(specs), m_profileChooser(new QComboBox(this)),
-      m_rangeChooser(new QComboBox(this)),
+    : QWidget(parent), m_config(HistoryLoader::windowConfig()), m_specs(specs),
+      m_profileChooser(new QComboBox(this)), m_rangeChooser(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Reload"), this)),
       m_export(new QToolButton(this)), m_note(new QLabel(this)), m_status(new QLabel(this)),
       m_grid(new QGridLayout), m_timer(new QTimer(this))
 {
-    {
-        QSettings settings;
-        m_config = HistoryConfig::fromSettings(settings);
-    }
-    // The environment wins over the settings, as it does for turnstilectl:
-    // it is how a test or a second checkout points at its own file.
-    if (qEnvironmentVariableIsSet("TURNSTILE_HISTORY")) {
-        m_config.backend = HistoryConfig::Backend::Sqlite;
-        m_config.sqlitePath = HistoryConfig::defaultSqlitePath();
-    }
-
     m_rangeChooser->addItem(tr("Last hour"), kHour);
     m_rangeChooser->addItem(tr("Last 24 hours"), kDay);
     m_rangeChooser->addItem(tr("Last 7 days"), 7 * kDay);

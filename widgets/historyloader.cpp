@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSettings>
 
 namespace turnstile {
 
@@ -32,6 +33,17 @@ void nameProfiles(QList<Annotation> &annotations, bool severalProfiles)
         a.text = a.profile + QStringLiteral(": ") + a.text;
 }
 } // namespace
+
+HistoryConfig HistoryLoader::windowConfig()
+{
+    QSettings settings;
+    HistoryConfig config = HistoryConfig::fromSettings(settings);
+    if (qEnvironmentVariableIsSet("TURNSTILE_HISTORY")) {
+        config.backend = HistoryConfig::Backend::Sqlite;
+        config.sqlitePath = HistoryConfig::defaultSqlitePath();
+    }
+    return config;
+}
 
 QString HistoryLoader::seriesName(const QString &profile, const QString &metric,
                                   bool severalProfiles)

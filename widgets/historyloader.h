@@ -26,6 +26,11 @@ class HistoryLoader
 {
     Q_DECLARE_TR_FUNCTIONS(HistoryLoader)
 public:
+    // The store the window reads: the [history] settings, or the file
+    // $TURNSTILE_HISTORY names, which wins (as for turnstilectl): it is how a
+    // test or a second checkout points at its own file.
+    static HistoryConfig windowConfig();
+
     // Does not create a missing SQLite file (noStore instead): reading must
     // not leave an empty store where a collector is about to write.
     static HistoryLoad load(const HistoryConfig &config, const QStringList &profiles, qint64 from,

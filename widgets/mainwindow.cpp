@@ -2,6 +2,7 @@
 
 #include "actionspage.h"
 #include "auditpage.h"
+#include "databasepage.h"
 #include "growthpage.h"
 #include "history/historyconfig.h"
 #include "latencypage.h"
@@ -40,8 +41,9 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
       m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
       m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
-      m_latency(new LatencyPage(this)), m_actions(new ActionsPage(secrets, this)),
-      m_audit(new AuditPage(this)), m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
+      m_latency(new LatencyPage(this)), m_database(new DatabasePage(secrets, this)),
+      m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
+      m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
       m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
@@ -50,6 +52,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     m_pages->addTab(m_overview, tr("Overview"));
     m_pages->addTab(m_growth, tr("Growth"));
     m_pages->addTab(m_latency, tr("Latency"));
+    m_pages->addTab(m_database, tr("Database"));
     m_pages->addTab(m_actions, tr("Actions"));
     m_pages->addTab(m_audit, tr("Audit log"));
     // A guarded action's line shows in the audit page and, as an annotation,
@@ -194,6 +197,8 @@ bool MainWindow::showPage(const QString &name)
         m_pages->setCurrentWidget(m_growth);
     else if (name == u"latency")
         m_pages->setCurrentWidget(m_latency);
+    else if (name == u"database")
+        m_pages->setCurrentWidget(m_database);
     else if (name == u"actions")
         m_pages->setCurrentWidget(m_actions);
     else if (name == u"audit")
@@ -219,12 +224,14 @@ void MainWindow::applySelection()
         m_growth->setProfile(selected);
         m_latency->setProfile(selected);
     }
-    // Actions need exactly one profile; the audit log filters by it.
+    // Actions and the database need exactly one profile; the audit log
+    // filters by it.
     Profile chosen;
     for (const Profile &p : std::as_const(m_all))
         if (p.name == selected)
             chosen = p;
     m_actions->setProfile(chosen);
+    m_database->setProfile(chosen);
     m_audit->setProfile(selected);
     QStringList names;
     for (const Profile &p : std::as_const(m_all))

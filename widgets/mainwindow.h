@@ -15,6 +15,7 @@ namespace turnstile {
 
 class ActionsPage;
 class AuditPage;
+class DatabasePage;
 class GrowthPage;
 class LatencyPage;
 class OverviewModel;
@@ -35,10 +36,12 @@ public:
     OverviewPage *overviewPage() const { return m_overview; }
     GrowthPage *growthPage() const { return m_growth; }
     LatencyPage *latencyPage() const { return m_latency; }
+    DatabasePage *databasePage() const { return m_database; }
     ActionsPage *actionsPage() const { return m_actions; }
     AuditPage *auditPage() const { return m_audit; }
     QTabWidget *pages() const { return m_pages; }
-    // "overview", "growth", "latency", "actions" or "audit"; false for an unknown name.
+    // "overview", "growth", "latency", "database", "actions" or "audit";
+    // false for an unknown name.
     bool showPage(const QString &name);
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
@@ -73,6 +76,7 @@ private:
     OverviewPage *m_overview;
     GrowthPage *m_growth;
     LatencyPage *m_latency;
+    DatabasePage *m_database;
     ActionsPage *m_actions;
     AuditPage *m_audit;
     QTabWidget *m_pages;

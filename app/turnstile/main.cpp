@@ -33,7 +33,7 @@ int main(int argc, char *argv[])
     QCommandLineOption pageOpt(
         QStringLiteral("page"),
         QCoreApplication::translate(
-            "main", "Open on this page: overview, growth, latency, actions or audit."),
+            "main", "Open on this page: overview, growth, latency, database, actions or audit."),
         QStringLiteral("PAGE"));
     parser.addOption(pageOpt);
     parser.process(app);
@@ -44,12 +44,11 @@ int main(int argc, char *argv[])
     if (parser.isSet(profileOpt))
         window.selectProfile(parser.value(profileOpt));
     if (parser.isSet(pageOpt) && !window.showPage(parser.value(pageOpt))) {
-        std::fprintf(
-            stderr, "%s\n",
-            qPrintable(
-                QCoreApplication::translate(
-                    "main", "Unknown page %1; choose overview, growth, latency, actions or audit.")
-                    .arg(parser.value(pageOpt))));
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                                    "main", "Unknown page %1; choose overview, growth, latency, "
+                                            "database, actions or audit.")
+                                    .arg(parser.value(pageOpt))));
         return 2;
     }
     window.show();

@@ -93,7 +93,7 @@ private slots:
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
         SecretStore secrets;
         MainWindow w(&store, &secrets);
-        for (const char *name : {"overview", "growth", "latency", "actions", "audit"}) {
+        for (const char *name : {"overview", "growth", "latency", "database", "actions", "audit"}) {
             QVERIFY2(w.showPage(QLatin1String(name)), name);
             QCOMPARE(w.pages()->tabText(w.pages()->currentIndex()).isEmpty(), false);
         }
