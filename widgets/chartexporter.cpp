@@ -116,6 +116,18 @@ QByteArray ChartExporter::csvOfCharts(const QList<ChartView *> &charts)
     return csv(all);
 }
 
+QImage ChartExporter::image(const QList<ChartView *> &charts, const QString &caption,
+                            QSize chartSize)
+{
+    const QSize size = pictureSize(int(charts.size()), chartSize);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), charts, caption);
+    return image;
+}
+
 QByteArray ChartExporter::encode(Format format, const QList<ChartView *> &charts,
                                  const QString &caption, QSize chartSize, QString *error)
 {
@@ -141,14 +153,7 @@ QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView
     buffer.open(QIODevice::WriteOnly);
     switch (format) {
     case Format::Png: {
-        QImage image(size, QImage::Format_ARGB32_Premultiplied);
-        image.fill(Qt::white);
-        {
-            QPainter p(&image);
-            p.setRenderHint(QPainter::Antialiasing);
-            paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), all, caption);
-        }
-        if (!image.save(&buffer, "PNG"))
+        if (!image(all, caption, chartSize).save(&buffer, "PNG"))
             return failed(tr("The chart could not be encoded as PNG."));
         break;
     }

@@ -11,6 +11,7 @@
 #include <optional>
 
 class QDateTime;
+class QImage;
 class QPainter;
 class QRectF;
 
@@ -59,6 +60,11 @@ public:
     // charts share (a scatter chart's y is often a time chart's curve) once,
     // as the first chart showing it has it.
     static QByteArray csvOfCharts(const QList<ChartView *> &charts);
+
+    // The picture a PNG export holds: the charts stacked, the caption under
+    // them, on white. Also what "Copy image" puts on the clipboard.
+    static QImage image(const QList<ChartView *> &charts, const QString &caption,
+                        QSize chartSize = kDefaultChartSize);
 
     // The file's bytes, or an empty array and a sentence in *error.
     static QByteArray encode(Format format, const QList<ChartView *> &charts,

@@ -4,12 +4,16 @@
 #include "chartview.h"
 #include "historyloader.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QGridLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
@@ -54,8 +58,18 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     exportMenu->addAction(tr("CSV data…"), this, [this] {
         chooseExportFile(tr("CSV data (*.csv)"), QStringLiteral("csv"));
     });
+    exportMenu->addSeparator();
+    exportMenu->addAction(tr("Copy image"), this, &HistoryChartsPage::copyImage);
     m_export->setText(tr("Export"));
+    m_export->setToolTip(tr("Export or copy the charts (Ctrl+Shift+E)"));
     m_export->setMenu(exportMenu);
+    // Ctrl+E already edits the profile (main window); Ctrl+Shift+E opens
+    // this menu while the page is the one shown.
+    auto *openExport = new QAction(this);
+    openExport->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    openExport->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(openExport, &QAction::triggered, m_export, &QToolButton::showMenu);
+    addAction(openExport);
     m_export->setPopupMode(QToolButton::InstantPopup);
     m_export->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
@@ -230,6 +244,14 @@ void HistoryChartsPage::chooseExportFile(const QString &filter, const QString &s
     const QString path = QFileDialog::getSaveFileName(this, exportTitle(), suggested, filter);
     if (!path.isEmpty())
         exportTo(path);
+}
+
+void HistoryChartsPage::copyImage()
+{
+    // The same painter path as a PNG export, so a pasted picture carries the
+    // caption too; the clipboard takes a QImage, no file is written.
+    QGuiApplication::clipboard()->setImage(ChartExporter::image(m_charts, caption()));
+    m_status->setText(tr("Copied the charts of %1 to the clipboard.").arg(m_shownProfile));
 }
 
 void HistoryChartsPage::exportTo(const QString &path)

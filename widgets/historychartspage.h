@@ -49,6 +49,7 @@ public:
     QList<ChartSpec> specs() const { return m_specs; }
     QComboBox *profileChooser() const { return m_profileChooser; }
     QComboBox *rangeChooser() const { return m_rangeChooser; }
+    QToolButton *exportButton() const { return m_export; }
     QString statusText() const;
     // The range of the data on screen; 0 before the first load.
     qint64 shownRangeSeconds() const { return m_shownTo - m_shownFrom; }
@@ -59,6 +60,8 @@ public slots:
     void reload();
     // Renders on this thread, writes on a worker; emits exportFinished.
     void exportTo(const QString &path);
+    // The charts as an export paints them (PNG path), onto the clipboard.
+    void copyImage();
 
 signals:
     void loaded();

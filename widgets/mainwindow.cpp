@@ -153,6 +153,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1000, 640);
+    // Back on the page that was open; `turnstile --page` still wins.
+    showPage(s.value(QStringLiteral("window/page")).toString());
 
     reloadProfiles();
     const QString last = s.value(QStringLiteral("window/profile")).toString();
@@ -189,23 +191,29 @@ void MainWindow::reloadProfiles()
     applySelection();
 }
 
+QList<QPair<QString, QWidget *>> MainWindow::namedPages() const
+{
+    return {{QStringLiteral("overview"), m_overview}, {QStringLiteral("growth"), m_growth},
+            {QStringLiteral("latency"), m_latency},   {QStringLiteral("database"), m_database},
+            {QStringLiteral("actions"), m_actions},   {QStringLiteral("audit"), m_audit}};
+}
+
 bool MainWindow::showPage(const QString &name)
 {
-    if (name == u"overview")
-        m_pages->setCurrentWidget(m_overview);
-    else if (name == u"growth")
-        m_pages->setCurrentWidget(m_growth);
-    else if (name == u"latency")
-        m_pages->setCurrentWidget(m_latency);
-    else if (name == u"database")
-        m_pages->setCurrentWidget(m_database);
-    else if (name == u"actions")
-        m_pages->setCurrentWidget(m_actions);
-    else if (name == u"audit")
-        m_pages->setCurrentWidget(m_audit);
-    else
-        return false;
-    return true;
+    for (const auto &[pageName, page] : namedPages())
+        if (pageName == name) {
+            m_pages->setCurrentWidget(page);
+            return true;
+        }
+    return false;
+}
+
+QString MainWindow::currentPageName() const
+{
+    for (const auto &[pageName, page] : namedPages())
+        if (page == m_pages->currentWidget())
+            return pageName;
+    return {};
 }
 
 void MainWindow::selectProfile(const QString &name)
@@ -381,6 +389,7 @@ void MainWindow::closeEvent(QCloseEvent *e)
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/profile"), m_chooser->currentData().toString());
+    s.setValue(QStringLiteral("window/page"), currentPageName());
     QMainWindow::closeEvent(e);
 }
 

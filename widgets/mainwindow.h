@@ -43,6 +43,7 @@ public:
     // "overview", "growth", "latency", "database", "actions" or "audit";
     // false for an unknown name.
     bool showPage(const QString &name);
+    QString currentPageName() const;
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
     void selectProfile(const QString &name);
@@ -68,6 +69,7 @@ private:
     void onResult(const ProbeResult &r);
     void updateStatusLine();
     void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName);
+    QList<QPair<QString, QWidget *>> namedPages() const;
 
     ProfileStore *m_profiles;
     SecretStore *m_secrets;

@@ -3,10 +3,13 @@
 #include "history/historystore.h"
 #include "latencypage.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QGuiApplication>
 #include <QImage>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -150,6 +153,16 @@ private slots:
         QVERIFY(all.contains(",issue.ms,"));
         const int validateRows = int(all.count(",validate.ms,"));
         QCOMPARE(validateRows, page.charts()[0]->linePointCount(0));
+
+        // Copy image: the PNG export's picture, on the clipboard.
+        page.copyImage();
+        const QImage copied = QGuiApplication::clipboard()->image();
+        QCOMPARE(copied.size(), ChartExporter::pictureSize(3));
+        QVERIFY(page.statusText().contains(QStringLiteral("clipboard")));
+        bool shortcut = false;
+        for (const QAction *a : page.actions())
+            shortcut = shortcut || a->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+        QVERIFY(shortcut);
 
         const QString png = m_dir.filePath(QStringLiteral("latency.png"));
         page.exportTo(png);

@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -100,6 +101,25 @@ private slots:
         QVERIFY(w.showPage(QStringLiteral("latency")));
         QCOMPARE(w.pages()->currentWidget(), static_cast<QWidget *>(w.latencyPage()));
         QVERIFY(!w.showPage(QStringLiteral("nonsense")));
+    }
+    void windowGeometryAndPageAreKept()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        SecretStore secrets;
+        QSettings().remove(QStringLiteral("window"));
+        {
+            MainWindow w(&store, &secrets);
+            w.resize(900, 610);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.showPage(QStringLiteral("database")));
+            QVERIFY(w.close());
+        }
+        MainWindow again(&store, &secrets);
+        QCOMPARE(again.currentPageName(), QStringLiteral("database"));
+        QCOMPARE(again.size(), QSize(900, 610));
+        QSettings().remove(QStringLiteral("window"));
     }
     void emptyStoreShowsHint()
     {
