@@ -13,6 +13,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include <QSet>
 #include <QSvgGenerator>
 
 namespace turnstile {
@@ -100,34 +101,59 @@ QByteArray ChartExporter::csv(const QList<NamedSeries> &series)
     return out.toUtf8();
 }
 
+QByteArray ChartExporter::csvOfCharts(const QList<ChartView *> &charts)
+{
+    // Names are unique per profile and metric; the first chart that shows a
+    // series has it at the finest resolution (the widest chart comes first).
+    QList<NamedSeries> all;
+    QSet<QString> names;
+    for (const ChartView *c : charts)
+        for (const NamedSeries &s : c->series())
+            if (!names.contains(s.name)) {
+                names.insert(s.name);
+                all.append(s);
+            }
+    return csv(all);
+}
+
+QImage ChartExporter::image(const QList<ChartView *> &charts, const QString &caption,
+                            QSize chartSize)
+{
+    const QSize size = pictureSize(int(charts.size()), chartSize);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), charts, caption);
+    return image;
+}
+
 QByteArray ChartExporter::encode(Format format, const QList<ChartView *> &charts,
                                  const QString &caption, QSize chartSize, QString *error)
+{
+    return encodePages(format, {charts}, caption, chartSize, error);
+}
+
+QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView *>> &pages,
+                                      const QString &caption, QSize chartSize, QString *error)
 {
     const auto failed = [error](const QString &message) {
         if (error)
             *error = message;
         return QByteArray();
     };
-    if (format == Format::Csv) {
-        QList<NamedSeries> all;
-        for (const ChartView *c : charts)
-            all += c->series();
-        return csv(all);
-    }
-    const QSize size = pictureSize(int(charts.size()), chartSize);
+    QList<ChartView *> all;
+    for (const QList<ChartView *> &page : pages)
+        all += page;
+    if (format == Format::Csv)
+        return csvOfCharts(all);
+    const QSize size = pictureSize(int(all.size()), chartSize);
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
     switch (format) {
     case Format::Png: {
-        QImage image(size, QImage::Format_ARGB32_Premultiplied);
-        image.fill(Qt::white);
-        {
-            QPainter p(&image);
-            p.setRenderHint(QPainter::Antialiasing);
-            paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), charts, caption);
-        }
-        if (!image.save(&buffer, "PNG"))
+        if (!image(all, caption, chartSize).save(&buffer, "PNG"))
             return failed(tr("The chart could not be encoded as PNG."));
         break;
     }
@@ -140,7 +166,7 @@ QByteArray ChartExporter::encode(Format format, const QList<ChartView *> &charts
         QPainter p;
         if (!p.begin(&svg))
             return failed(tr("The chart could not be encoded as SVG."));
-        paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), charts, caption);
+        paint(&p, QRectF(QPointF(0, 0), QSizeF(size)), all, caption);
         p.end();
         break;
     }
@@ -156,7 +182,11 @@ QByteArray ChartExporter::encode(Format format, const QList<ChartView *> &charts
         if (!p.begin(&pdf))
             return failed(tr("The chart could not be encoded as PDF."));
         p.setRenderHint(QPainter::Antialiasing);
-        paint(&p, QRectF(0, 0, pdf.width(), pdf.height()), charts, caption);
+        for (qsizetype i = 0; i < pages.size(); ++i) {
+            if (i > 0 && !pdf.newPage())
+                return failed(tr("The chart could not be encoded as PDF."));
+            paint(&p, QRectF(0, 0, pdf.width(), pdf.height()), pages[i], caption);
+        }
         p.end();
         break;
     }

@@ -11,6 +11,7 @@
 #include <optional>
 
 class QDateTime;
+class QImage;
 class QPainter;
 class QRectF;
 
@@ -55,10 +56,26 @@ public:
     // time,series,min,max,avg,count; time in ISO 8601 UTC.
     static QByteArray csv(const QList<NamedSeries> &series);
 
+    // time,series,min,max,avg,count of every chart; a series that two
+    // charts share (a scatter chart's y is often a time chart's curve) once,
+    // as the first chart showing it has it.
+    static QByteArray csvOfCharts(const QList<ChartView *> &charts);
+
+    // The picture a PNG export holds: the charts stacked, the caption under
+    // them, on white. Also what "Copy image" puts on the clipboard.
+    static QImage image(const QList<ChartView *> &charts, const QString &caption,
+                        QSize chartSize = kDefaultChartSize);
+
     // The file's bytes, or an empty array and a sentence in *error.
     static QByteArray encode(Format format, const QList<ChartView *> &charts,
                              const QString &caption, QSize chartSize = kDefaultChartSize,
                              QString *error = nullptr);
+    // Several groups of charts (a report's sections): a PDF gets one page
+    // per group, each with the caption; PNG and SVG stack every chart in one
+    // picture, pictureSize(all charts) large; CSV holds them all.
+    static QByteArray encodePages(Format format, const QList<QList<ChartView *>> &pages,
+                                  const QString &caption, QSize chartSize = kDefaultChartSize,
+                                  QString *error = nullptr);
     // Writes atomically (QSaveFile). Empty on success, else one sentence.
     // Touches no widget: safe on a worker thread.
     static QString write(const QString &path, const QByteArray &data);

@@ -10,6 +10,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
+#include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -26,20 +27,61 @@ double msecs(qint64 secs)
 }
 
 // Axis labels must stay readable at every range: hours within a day,
-// dates beyond it.
-QString timeFormat(qint64 span)
+// dates where ticks are a day or more apart, both in between.
+QString timeFormat(qint64 span, int ticks)
 {
-    if (span <= 2 * 86400)
+    const qint64 spacing = span / std::max(1, ticks - 1);
+    if (span <= 2 * 86400 && spacing < 86400)
         return QStringLiteral("HH:mm");
-    if (span <= 10 * 86400)
-        return QStringLiteral("dd.MM. HH:mm");
-    return QStringLiteral("dd.MM.");
+    if (spacing >= 86400)
+        return QStringLiteral("dd.MM.");
+    return QStringLiteral("dd.MM. HH:mm");
+}
+
+// How many ticks a time axis this wide gets: a date label needs ~130 px, so
+// a half-width chart gets fewer ticks rather than elided labels. A range of
+// whole days gets whole-day steps where the width allows (8 ticks for
+// 7 days, 7 for 30 days) so no date seems to be skipped.
+int timeTicks(qreal width, qint64 span)
+{
+    const int most = std::clamp(int((width - 80) / 130) + 1, 3, 8);
+    if (span >= 2 * 86400 && span % 86400 == 0)
+        for (int n = most; n >= 3; --n)
+            if ((span / 86400) % (n - 1) == 0)
+                return n;
+    return std::min(most, 7);
+}
+
+// Sets [lo, hi] widened to whole multiples of a 1-2-2.5-5 step, with at
+// most five intervals, so tick labels read 0, 10, 20 (QValueAxis::
+// applyNiceNumbers made 0, 13.3333, 26.6667, 40 of a 0-21 range).
+void setNiceRange(QValueAxis *axis, double lo, double hi)
+{
+    constexpr int kMaxIntervals = 5;
+    if (!(hi > lo))
+        hi = lo + 1;
+    const double raw = (hi - lo) / kMaxIntervals;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10 * magnitude;
+    for (const double m : {1.0, 2.0, 2.5, 5.0})
+        if (m * magnitude >= raw) {
+            step = m * magnitude;
+            break;
+        }
+    const double niceLo = std::floor(lo / step) * step;
+    const double niceHi = std::ceil(hi / step) * step;
+    // Tick count first: QtCharts lays the labels out on the range change and
+    // did not redo them for a tick count set after it.
+    axis->setTickCount(int(std::lround((niceHi - niceLo) / step)) + 1);
+    axis->setRange(niceLo, niceHi);
 }
 } // namespace
 
-ChartView::ChartView(QWidget *parent)
-    : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart, this)),
-      m_xAxis(new QDateTimeAxis), m_yAxis(new QValueAxis)
+ChartView::ChartView(QWidget *parent) : ChartView(Kind::Time, parent) {}
+
+ChartView::ChartView(Kind kind, QWidget *parent)
+    : QWidget(parent), m_kind(kind), m_chart(new QChart), m_view(new QChartView(m_chart, this)),
+      m_yAxis(new QValueAxis)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -48,14 +90,24 @@ ChartView::ChartView(QWidget *parent)
     m_view->setMinimumHeight(180);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
-    m_xAxis->setTickCount(7);
-    m_yAxis->setLabelFormat(QStringLiteral("%.6g"));
-    m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    // Up to nine digits: a million rows reads 1000000, not 1e+06.
+    m_yAxis->setLabelFormat(QStringLiteral("%.9g"));
+    if (m_kind == Kind::Time) {
+        m_xAxis = new QDateTimeAxis;
+        m_chart->addAxis(m_xAxis, Qt::AlignBottom);
+    } else {
+        m_xValueAxis = new QValueAxis;
+        m_xValueAxis->setLabelFormat(QStringLiteral("%.9g"));
+        m_chart->addAxis(m_xValueAxis, Qt::AlignBottom);
+    }
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
     // Marker labels are plain scene items, so they move with the plot area
     // on resizes and in exports rendered at another size.
     connect(m_chart, &QChart::plotAreaChanged, this, &ChartView::placeMarkerLabels);
-    updateAxes();
+    if (m_kind == Kind::Time)
+        updateAxes();
+    else
+        updateScatterAxes();
 }
 
 ChartView::~ChartView() = default;
@@ -70,9 +122,26 @@ QString ChartView::title() const
     return m_chart->title();
 }
 
-void ChartView::attach(QLineSeries *s)
+void ChartView::setAxisTitles(const QString &x, const QString &y)
 {
-    s->attachAxis(m_xAxis);
+    if (m_xValueAxis)
+        m_xValueAxis->setTitleText(x);
+    m_yAxis->setTitleText(y);
+}
+
+QList<NamedSeries> ChartView::series() const
+{
+    if (m_kind == Kind::Time)
+        return m_series;
+    QList<NamedSeries> out;
+    for (const ScatterSeries &s : m_scatter)
+        out << s.x << s.y;
+    return out;
+}
+
+void ChartView::attach(QAbstractSeries *s)
+{
+    s->attachAxis(m_xAxis ? static_cast<QAbstractAxis *>(m_xAxis) : m_xValueAxis);
     s->attachAxis(m_yAxis);
 }
 
@@ -94,8 +163,7 @@ void ChartView::rebuildCurves()
         c.band->setUpperSeries(upper);
         c.band->setLowerSeries(lower);
         m_chart->addSeries(c.band);
-        c.band->attachAxis(m_xAxis);
-        c.band->attachAxis(m_yAxis);
+        attach(c.band);
         const QColor colour = c.band->color();
         QColor fill = colour;
         fill.setAlpha(60);
@@ -118,6 +186,8 @@ void ChartView::rebuildCurves()
 
 void ChartView::setSeries(const QList<NamedSeries> &series)
 {
+    if (m_kind != Kind::Time)
+        return;
     bool sameShape = series.size() == m_series.size();
     for (qsizetype i = 0; sameShape && i < series.size(); ++i)
         sameShape = series[i].name == m_series[i].name;
@@ -146,17 +216,101 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
     updateAxes();
 }
 
+void ChartView::rebuildClouds()
+{
+    for (QScatterSeries *c : std::as_const(m_clouds)) {
+        m_chart->removeSeries(c);
+        delete c;
+    }
+    m_clouds.clear();
+    for (qsizetype i = 0; i < m_scatter.size(); ++i) {
+        auto *cloud = new QScatterSeries;
+        cloud->setName(m_scatter[i].name);
+        m_chart->addSeries(cloud);
+        attach(cloud);
+        // Translucent points: where a cloud is dense, it shows as darker.
+        QColor colour = cloud->color();
+        colour.setAlpha(150);
+        cloud->setColor(colour);
+        cloud->setBorderColor(Qt::transparent);
+        cloud->setMarkerSize(7);
+        connect(cloud, &QScatterSeries::hovered, this, [this, i](const QPointF &p, bool state) {
+            if (!state || i >= m_scatter.size())
+                return;
+            const QList<QPointF> points = m_scatter[i].points();
+            const QList<qint64> times = m_scatter[i].times();
+            const qsizetype at = points.indexOf(p);
+            if (at < 0)
+                return;
+            QToolTip::showText(
+                QCursor::pos(),
+                QStringLiteral("%1\n%2: %3\n%4: %5")
+                    .arg(QDateTime::fromSecsSinceEpoch(times[at]).toString(Qt::ISODate),
+                         m_xValueAxis->titleText(), QString::number(p.x(), 'g', 6),
+                         m_yAxis->titleText(), QString::number(p.y(), 'g', 6)));
+        });
+        m_clouds.append(cloud);
+    }
+}
+
+void ChartView::setScatter(const QList<ScatterSeries> &scatter)
+{
+    if (m_kind != Kind::Scatter)
+        return;
+    bool sameShape = scatter.size() == m_scatter.size();
+    for (qsizetype i = 0; sameShape && i < scatter.size(); ++i)
+        sameShape = scatter[i].name == m_scatter[i].name;
+    m_scatter = scatter;
+    if (!sameShape)
+        rebuildClouds();
+    for (qsizetype i = 0; i < m_scatter.size(); ++i)
+        m_clouds[i]->replace(m_scatter[i].points());
+    updateScatterAxes();
+}
+
+void ChartView::updateScatterAxes()
+{
+    double xlo = std::numeric_limits<double>::infinity();
+    double xhi = -xlo, ylo = xlo, yhi = -xlo;
+    for (const ScatterSeries &s : std::as_const(m_scatter))
+        for (const QPointF &p : s.points()) {
+            xlo = std::min(xlo, p.x());
+            xhi = std::max(xhi, p.x());
+            ylo = std::min(ylo, p.y());
+            yhi = std::max(yhi, p.y());
+        }
+    if (!std::isfinite(xlo)) {
+        xlo = 0;
+        xhi = 1;
+        ylo = 0;
+        yhi = 1;
+    }
+    // x is zoomed to the data: the question is how latency moves while the
+    // count moves, not how the count compares with zero. y starts at zero
+    // like every latency chart, so a small rise does not look like a cliff.
+    const double xpad = xhi > xlo ? (xhi - xlo) * 0.05 : std::max(1.0, std::abs(xhi) * 0.05);
+    setNiceRange(m_xValueAxis, xlo - xpad, xhi + xpad);
+    if (ylo >= 0)
+        ylo = 0;
+    if (yhi <= ylo)
+        yhi = ylo + 1;
+    setNiceRange(m_yAxis, ylo, yhi + (yhi - ylo) * 0.05);
+}
+
 void ChartView::setAnnotations(const QList<Annotation> &annotations)
 {
     m_annotations = annotations;
-    updateMarkers();
+    // A scatter chart has no time axis to put them on.
+    if (m_kind == Kind::Time)
+        updateMarkers();
 }
 
 void ChartView::setTimeRange(qint64 from, qint64 to)
 {
     m_from = from;
     m_to = to;
-    updateAxes();
+    if (m_kind == Kind::Time)
+        updateAxes();
 }
 
 void ChartView::updateAxes()
@@ -182,9 +336,13 @@ void ChartView::updateAxes()
     }
     if (to <= from)
         to = from + 1;
+    // Ticks and format before the range: the labels are laid out on the
+    // range change.
+    const int ticks = timeTicks(m_tickWidth > 0 ? m_tickWidth : width(), to - from);
+    m_xAxis->setTickCount(ticks);
+    m_xAxis->setFormat(timeFormat(to - from, ticks));
     m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(msecs(from))),
                       QDateTime::fromMSecsSinceEpoch(qint64(msecs(to))));
-    m_xAxis->setFormat(timeFormat(to - from));
 
     if (!std::isfinite(lo) || !std::isfinite(hi)) {
         lo = 0;
@@ -196,8 +354,7 @@ void ChartView::updateAxes()
         lo = 0;
     if (hi <= lo)
         hi = lo + 1;
-    m_yAxis->setRange(lo, hi + (hi - lo) * 0.05);
-    m_yAxis->applyNiceNumbers();
+    setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05);
     updateMarkers();
 }
 
@@ -261,6 +418,27 @@ void ChartView::placeMarkerLabels()
     }
 }
 
+void ChartView::fitTimeTicks(qreal width)
+{
+    if (!m_xAxis)
+        return;
+    m_tickWidth = width;
+    const qint64 span = m_xAxis->min().secsTo(m_xAxis->max());
+    const int ticks = timeTicks(width, span);
+    if (ticks == m_xAxis->tickCount())
+        return;
+    // Set before the chart is laid out at that width: QtCharts lays the
+    // labels out on a resize or a range change, not on these setters.
+    m_xAxis->setTickCount(ticks);
+    m_xAxis->setFormat(timeFormat(span, ticks));
+}
+
+void ChartView::resizeEvent(QResizeEvent *e)
+{
+    QWidget::resizeEvent(e);
+    fitTimeTicks(width());
+}
+
 int ChartView::pixelBudget() const
 {
     const int plot = int(m_chart->plotArea().width());
@@ -273,15 +451,22 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     // on-screen size instead of being scaled with the picture, then put it
     // back the way the window shows it.
     const QSizeF shown = m_chart->size();
+    fitTimeTicks(target.width());
     m_chart->resize(target.size());
     m_chart->scene()->render(painter, target, QRectF(m_chart->pos(), target.size()),
                              Qt::IgnoreAspectRatio);
+    fitTimeTicks(width());
     m_chart->resize(shown);
 }
 
 int ChartView::linePointCount(int index) const
 {
     return index >= 0 && index < m_curves.size() ? int(m_curves[index].line->count()) : -1;
+}
+
+int ChartView::scatterPointCount(int index) const
+{
+    return index >= 0 && index < m_clouds.size() ? int(m_clouds[index]->count()) : -1;
 }
 
 int ChartView::bandPointCount(int index) const

@@ -2,11 +2,13 @@
 
 #include "history/annotation.h"
 #include "namedseries.h"
+#include "scatterseries.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QWidget>
 
+class QAbstractSeries;
 class QAreaSeries;
 class QChart;
 class QChartView;
@@ -14,6 +16,7 @@ class QDateTimeAxis;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QPainter;
+class QScatterSeries;
 class QValueAxis;
 
 namespace turnstile {
@@ -25,18 +28,39 @@ namespace turnstile {
 // Each NamedSeries is drawn as its bucket average with a translucent
 // min-max band behind it, so a spike that decimation kept stays visible.
 // Annotations are dashed vertical markers on the time axis.
+//
+// A scatter chart (Kind::Scatter) plots one series against another instead,
+// one point per time bucket (ScatterSeries), on two value axes.
 class ChartView : public QWidget
 {
     Q_OBJECT
 public:
+    enum class Kind
+    {
+        Time,
+        Scatter
+    };
+
     explicit ChartView(QWidget *parent = nullptr);
+    // The kind is fixed for the view's life: the axes differ.
+    explicit ChartView(Kind kind, QWidget *parent = nullptr);
     ~ChartView() override;
+
+    Kind kind() const { return m_kind; }
 
     void setTitle(const QString &title);
     QString title() const;
-    // Replaces every curve; each underlying series gets one replace() call.
+    // Time charts. Replaces every curve; each underlying series gets one
+    // replace() call.
     void setSeries(const QList<NamedSeries> &series);
-    QList<NamedSeries> series() const { return m_series; }
+    // What the chart shows as time series; for a scatter chart the x and y
+    // series of every point cloud (what a CSV export writes).
+    QList<NamedSeries> series() const;
+    // Scatter charts: replaces every point cloud, one replace() each.
+    void setScatter(const QList<ScatterSeries> &scatter);
+    QList<ScatterSeries> scatter() const { return m_scatter; }
+    // Scatter charts: what the axes measure.
+    void setAxisTitles(const QString &x, const QString &y);
     void setAnnotations(const QList<Annotation> &annotations);
     QList<Annotation> annotations() const { return m_annotations; }
     // The time axis spans [from, to) (seconds since the epoch); without it
@@ -55,6 +79,11 @@ public:
     int linePointCount(int index) const;
     int bandPointCount(int index) const;
     int markerCount() const { return int(m_markers.size()); }
+    // Points of scatter cloud i; -1 when there is no such cloud.
+    int scatterPointCount(int index) const;
+
+protected:
+    void resizeEvent(QResizeEvent *e) override;
 
 private:
     struct Curve
@@ -63,22 +92,30 @@ private:
         QAreaSeries *band = nullptr;
     };
     void rebuildCurves();
+    void rebuildClouds();
     void updateAxes();
+    void updateScatterAxes();
     void updateMarkers();
     void placeMarkerLabels();
-    void attach(QLineSeries *s);
+    void attach(QAbstractSeries *s);
+    void fitTimeTicks(qreal width);
 
+    Kind m_kind;
     QChart *m_chart;
     QChartView *m_view;
-    QDateTimeAxis *m_xAxis;
+    QDateTimeAxis *m_xAxis = nullptr;   // Time
+    QValueAxis *m_xValueAxis = nullptr; // Scatter
     QValueAxis *m_yAxis;
     QList<NamedSeries> m_series;
+    QList<ScatterSeries> m_scatter;
+    QList<QScatterSeries *> m_clouds;
     QList<Annotation> m_annotations;
     QList<Curve> m_curves;
     QList<QLineSeries *> m_markers;
     QList<QGraphicsSimpleTextItem *> m_markerLabels; // children of m_chart
     qint64 m_from = 0;
     qint64 m_to = 0;
+    qreal m_tickWidth = 0; // the width the time axis' ticks are chosen for
 };
 
 } // namespace turnstile

@@ -1,90 +1,25 @@
 #pragma once
 
-#include "history/annotation.h"
-#include "history/historyconfig.h"
-#include "namedseries.h"
-
-#include <QList>
-#include <QWidget>
-
-class QComboBox;
-class QLabel;
-class QPushButton;
-class QTimer;
-class QToolButton;
+#include "historychartspage.h"
 
 namespace turnstile {
 
-class ChartView;
-
 // How fast a profile's Keystone tables grow: token rows (live and expired),
-// revocation events and trusts over 1 h to 90 d, read from the history store
-// already decimated to one bucket per chart pixel, with the annotations
-// (purges, rotations) as markers. Exports PNG, SVG, PDF and CSV.
-//
-// The store is read on a worker thread, a fresh HistoryStore per load; a
-// load that a newer one overtook (profile or range changed meanwhile) is
-// dropped. The page only loads while visible: when shown, and every
-// minute after that, so a page left open follows the collector.
-class GrowthPage : public QWidget
+// revocation events and trusts, with the purges and rotations that changed
+// them as markers.
+class GrowthPage : public HistoryChartsPage
 {
     Q_OBJECT
 public:
     explicit GrowthPage(QWidget *parent = nullptr);
-    ~GrowthPage() override;
 
-    // The store; by default the [history] settings, or $TURNSTILE_HISTORY.
-    void setHistoryConfig(const HistoryConfig &config);
-    void setProfiles(const QStringList &names);
-    void setProfile(const QString &name);
-    QString profile() const;
-    // One of 1 h, 24 h, 7 d, 30 d, 90 d, in seconds.
-    void setRangeSeconds(qint64 seconds);
-    qint64 rangeSeconds() const;
-    static QList<qint64> rangeChoices();
-
-    QList<ChartView *> charts() const { return m_charts; }
-    QComboBox *profileChooser() const { return m_profileChooser; }
-    QComboBox *rangeChooser() const { return m_rangeChooser; }
-    QString statusText() const;
-    // The range of the data on screen; 0 before the first load.
-    qint64 shownRangeSeconds() const { return m_shownTo - m_shownFrom; }
-    // The caption every export carries.
-    QString caption() const;
-
-public slots:
-    void reload();
-    // Renders on this thread, writes on a worker; emits exportFinished.
-    void exportTo(const QString &path);
-
-signals:
-    void loaded();
-    void exportFinished(const QString &path, const QString &error);
+    // The charts of this page; `turnstilectl report` draws the same.
+    static QList<ChartSpec> chartSpecs();
 
 protected:
-    void showEvent(QShowEvent *e) override;
-    void hideEvent(QHideEvent *e) override;
-
-private:
-    struct Load;
-    static Load load(const HistoryConfig &config, const QString &profile, qint64 from, qint64 to,
-                     const QList<QStringList> &metrics, const QList<int> &budgets);
-    void apply(const Load &result);
-    void chooseExportFile(const QString &filter, const QString &suffix);
-
-    HistoryConfig m_config;
-    QComboBox *m_profileChooser;
-    QComboBox *m_rangeChooser;
-    QPushButton *m_refresh;
-    QToolButton *m_export;
-    QLabel *m_status;
-    QTimer *m_timer;
-    QList<ChartView *> m_charts;
-    QList<QStringList> m_metrics; // per chart
-    quint64 m_generation = 0;
-    QString m_shownProfile;
-    qint64 m_shownFrom = 0;
-    qint64 m_shownTo = 0;
+    QString noProfileText() const override;
+    QString exportTitle() const override;
+    QString exportStem() const override;
 };
 
 } // namespace turnstile

@@ -3,8 +3,10 @@
 #include "actionspage.h"
 #include "auditpage.h"
 #include "compliancepage.h"
+#include "databasepage.h"
 #include "growthpage.h"
 #include "history/historyconfig.h"
+#include "latencypage.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
 #include "probe/probescheduler.h"
@@ -40,6 +42,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
       m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
       m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
+      m_latency(new LatencyPage(this)), m_database(new DatabasePage(secrets, this)),
       m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
       m_compliance(new CompliancePage(secrets, this)), m_pages(new QTabWidget(this)),
       m_chooser(new QComboBox(this)), m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
@@ -49,6 +52,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     m_pages->setDocumentMode(true);
     m_pages->addTab(m_overview, tr("Overview"));
     m_pages->addTab(m_growth, tr("Growth"));
+    m_pages->addTab(m_latency, tr("Latency"));
+    m_pages->addTab(m_database, tr("Database"));
     m_pages->addTab(m_actions, tr("Actions"));
     m_pages->addTab(m_compliance, tr("Compliance"));
     m_pages->addTab(m_audit, tr("Audit log"));
@@ -57,6 +62,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     connect(m_actions, &ActionsPage::actionRecorded, this, [this] {
         m_audit->reload();
         m_growth->reload();
+        m_latency->reload();
     });
     // An unlock clears a red tile: probe again rather than wait for the timer.
     connect(m_compliance, &CompliancePage::unlockFinished, this, [this] {
@@ -154,6 +160,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     if (!s.contains(QStringLiteral("window/geometry")))
         resize(1000, 640);
+    // Back on the page that was open; `turnstile --page` still wins.
+    showPage(s.value(QStringLiteral("window/page")).toString());
 
     reloadProfiles();
     const QString last = s.value(QStringLiteral("window/profile")).toString();
@@ -187,24 +195,34 @@ void MainWindow::reloadProfiles()
     for (const Profile &p : std::as_const(m_all))
         names.append(p.name);
     m_growth->setProfiles(names);
+    m_latency->setProfiles(names);
     applySelection();
+}
+
+QList<QPair<QString, QWidget *>> MainWindow::namedPages() const
+{
+    return {{QStringLiteral("overview"), m_overview}, {QStringLiteral("growth"), m_growth},
+            {QStringLiteral("latency"), m_latency},   {QStringLiteral("database"), m_database},
+            {QStringLiteral("actions"), m_actions},   {QStringLiteral("compliance"), m_compliance},
+            {QStringLiteral("audit"), m_audit}};
 }
 
 bool MainWindow::showPage(const QString &name)
 {
-    if (name == u"overview")
-        m_pages->setCurrentWidget(m_overview);
-    else if (name == u"growth")
-        m_pages->setCurrentWidget(m_growth);
-    else if (name == u"actions")
-        m_pages->setCurrentWidget(m_actions);
-    else if (name == u"compliance")
-        m_pages->setCurrentWidget(m_compliance);
-    else if (name == u"audit")
-        m_pages->setCurrentWidget(m_audit);
-    else
-        return false;
-    return true;
+    for (const auto &[pageName, page] : namedPages())
+        if (pageName == name) {
+            m_pages->setCurrentWidget(page);
+            return true;
+        }
+    return false;
+}
+
+QString MainWindow::currentPageName() const
+{
+    for (const auto &[pageName, page] : namedPages())
+        if (page == m_pages->currentWidget())
+            return pageName;
+    return {};
 }
 
 void MainWindow::selectProfile(const QString &name)
@@ -217,10 +235,14 @@ void MainWindow::selectProfile(const QString &name)
 void MainWindow::applySelection()
 {
     const QString selected = m_chooser->currentData().toString();
-    // Growth shows one profile at a time; "All profiles" keeps its choice.
-    if (!selected.isEmpty())
+    // Growth and Latency show one profile at a time; "All profiles" keeps
+    // their choice.
+    if (!selected.isEmpty()) {
         m_growth->setProfile(selected);
-    // Actions need exactly one profile; the audit log filters by it.
+        m_latency->setProfile(selected);
+    }
+    // Actions and the database need exactly one profile; the audit log
+    // filters by it.
     Profile chosen;
     for (const Profile &p : std::as_const(m_all))
         if (p.name == selected)
@@ -228,6 +250,7 @@ void MainWindow::applySelection()
     m_actions->setProfile(chosen);
     if (!selected.isEmpty())
         m_compliance->setProfile(selected);
+    m_database->setProfile(chosen);
     m_audit->setProfile(selected);
     QStringList names;
     for (const Profile &p : std::as_const(m_all))
@@ -377,6 +400,7 @@ void MainWindow::closeEvent(QCloseEvent *e)
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/profile"), m_chooser->currentData().toString());
+    s.setValue(QStringLiteral("window/page"), currentPageName());
     QMainWindow::closeEvent(e);
 }
 

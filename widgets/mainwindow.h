@@ -16,7 +16,9 @@ namespace turnstile {
 class ActionsPage;
 class AuditPage;
 class CompliancePage;
+class DatabasePage;
 class GrowthPage;
+class LatencyPage;
 class OverviewModel;
 class OverviewPage;
 class ProbeScheduler;
@@ -34,12 +36,16 @@ public:
     OverviewModel *overviewModel() const { return m_model; }
     OverviewPage *overviewPage() const { return m_overview; }
     GrowthPage *growthPage() const { return m_growth; }
+    LatencyPage *latencyPage() const { return m_latency; }
+    DatabasePage *databasePage() const { return m_database; }
     ActionsPage *actionsPage() const { return m_actions; }
     AuditPage *auditPage() const { return m_audit; }
     CompliancePage *compliancePage() const { return m_compliance; }
     QTabWidget *pages() const { return m_pages; }
-    // "overview", "growth", "actions", "compliance" or "audit"; false for an unknown name.
+    // "overview", "growth", "latency", "database", "actions", "compliance" or
+    // "audit"; false for an unknown name.
     bool showPage(const QString &name);
+    QString currentPageName() const;
     QComboBox *profileChooser() const { return m_chooser; }
     // Selects a profile by name ("" = all profiles).
     void selectProfile(const QString &name);
@@ -65,6 +71,7 @@ private:
     void onResult(const ProbeResult &r);
     void updateStatusLine();
     void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName);
+    QList<QPair<QString, QWidget *>> namedPages() const;
 
     ProfileStore *m_profiles;
     SecretStore *m_secrets;
@@ -72,6 +79,8 @@ private:
     OverviewModel *m_model;
     OverviewPage *m_overview;
     GrowthPage *m_growth;
+    LatencyPage *m_latency;
+    DatabasePage *m_database;
     ActionsPage *m_actions;
     AuditPage *m_audit;
     CompliancePage *m_compliance;

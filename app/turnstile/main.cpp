@@ -32,7 +32,8 @@ int main(int argc, char *argv[])
     parser.addOption(profileOpt);
     QCommandLineOption pageOpt(
         QStringLiteral("page"),
-        QCoreApplication::translate("main", "Open on this page: overview, growth, actions, compliance or audit."),
+        QCoreApplication::translate("main", "Open on this page: overview, growth, latency, "
+                                            "database, actions, compliance or audit."),
         QStringLiteral("PAGE"));
     parser.addOption(pageOpt);
     parser.process(app);
@@ -45,7 +46,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(pageOpt) && !window.showPage(parser.value(pageOpt))) {
         std::fprintf(stderr, "%s\n",
                      qPrintable(QCoreApplication::translate(
-                                    "main", "Unknown page %1; choose overview, growth, actions, compliance or audit.")
+                                    "main", "Unknown page %1; choose overview, growth, latency, "
+                                            "database, actions, compliance or audit.")
                                     .arg(parser.value(pageOpt))));
         return 2;
     }

@@ -7,6 +7,7 @@
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "reportcommand.h"
 #include "usercommands.h"
 
 #include <QCommandLineParser>
@@ -46,6 +47,7 @@ int Cli::usage()
         "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
         "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
         "  thresholds --profile NAME [--json]\n"
+        "  report --profile NAME [--profile NAME...] [--range 30d] --out FILE.pdf|FILE.png\n"
         "  purge-tokens --profile NAME [--older-than 2d] [--batch 1000]\n"
         "               [--dry-run | --execute --confirm TARGET] [--json]\n"
         "  revocations prune|truncate --profile NAME [--dry-run | --execute --confirm TARGET\n"
@@ -94,6 +96,8 @@ int Cli::run(const QStringList &args)
         return history.history(rest);
     if (cmd == u"thresholds")
         return history.thresholds(rest);
+    if (cmd == u"report")
+        return ReportCommand(m_out, m_err).run(rest);
     GuardedCommands guarded(*this, m_out, m_err);
     if (cmd == u"purge-tokens")
         return guarded.purgeTokens(rest);

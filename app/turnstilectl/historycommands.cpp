@@ -35,9 +35,18 @@ void onSignal(int)
     s_stop = 1;
 }
 
-// The history store named in the shared settings (the GUI writes the same
-// group), with the PostgreSQL password from the keychain or the environment.
 bool openStore(HistoryStore &store, QTextStream &err)
+{
+    if (!store.open(HistoryCommands::storeConfig())) {
+        err << store.error() << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+HistoryConfig HistoryCommands::storeConfig()
 {
     QSettings settings(QStringLiteral("turnstile"), QStringLiteral("turnstile"));
     HistoryConfig config = HistoryConfig::fromSettings(settings);
@@ -51,14 +60,8 @@ bool openStore(HistoryStore &store, QTextStream &err)
                 config.password = r.value;
         }
     }
-    if (!store.open(config)) {
-        err << store.error() << Qt::endl;
-        return false;
-    }
-    return true;
+    return config;
 }
-
-} // namespace
 
 HistoryCommands::HistoryCommands(Cli &cli, QTextStream &out, QTextStream &err)
     : m_cli(cli), m_out(out), m_err(err)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "history/historyconfig.h"
+
 #include <QStringList>
 #include <QTextStream>
 
@@ -16,6 +18,11 @@ public:
     int collect(const QStringList &args);
     int history(const QStringList &args);
     int thresholds(const QStringList &args);
+
+    // The history store named in the shared settings (the GUI writes the
+    // same group), with the PostgreSQL password from the environment or the
+    // keychain. Every command that reads or writes history uses this one.
+    static HistoryConfig storeConfig();
 
 private:
     Cli &m_cli;

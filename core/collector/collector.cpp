@@ -19,14 +19,6 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(Collector)
 };
 
-// Schema and table names come from the server; in metric names they are
-// reduced to the metric alphabet, never used as SQL.
-QString metricPart(const QString &name)
-{
-    static const QRegularExpression bad(QStringLiteral("[^a-z0-9_]"));
-    return name.toLower().replace(bad, QStringLiteral("_")).left(48);
-}
-
 template <typename T>
 void put(QList<QPair<QString, double>> &out, QStringList *unavailable, const QString &metric,
          const Metric<T> &m)
@@ -54,6 +46,14 @@ InspectorSettings settingsFor(const Profile &p)
     return s;
 }
 } // namespace
+
+// Schema and table names come from the server; in metric names they are
+// reduced to the metric alphabet, never used as SQL.
+QString metricNamePart(const QString &serverName)
+{
+    static const QRegularExpression bad(QStringLiteral("[^a-z0-9_]"));
+    return serverName.toLower().replace(bad, QStringLiteral("_")).left(48);
+}
 
 qint64 alignToSlot(qint64 epochSec, int intervalSec)
 {
@@ -89,7 +89,7 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
             out.append(
                 {QStringLiteral("revocation_event.wide"), double(f.revocations.kinds.value->wide)});
         for (const KeystoneTableStats &t : f.tables) {
-            const QString base = QStringLiteral("table.") + metricPart(tableName(t.table));
+            const QString base = QStringLiteral("table.") + metricNamePart(tableName(t.table));
             if (!t.size.value) {
                 if (unavailable && !t.size.error.isEmpty())
                     unavailable->append(base + QStringLiteral(": ") + t.size.error);
@@ -115,7 +115,7 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         if (e.server.schemas.value)
             for (const SchemaSize &s : *e.server.schemas.value)
                 out.append(
-                    {QStringLiteral("schema.") + metricPart(s.name) + QStringLiteral(".bytes"),
+                    {QStringLiteral("schema.") + metricNamePart(s.name) + QStringLiteral(".bytes"),
                      double(s.dataBytes + s.indexBytes)});
     }
     qint64 hits = 0, misses = 0, evictions = 0, items = 0, conns = 0;

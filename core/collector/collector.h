@@ -47,6 +47,12 @@ struct CollectResult
 // Pure: the naming is tested without a server.
 QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList *unavailable);
 
+// The part of a metric name that stands for a schema or table name the
+// server reported ("table.<part>.bytes", "schema.<part>.bytes"): lower case,
+// [a-z0-9_] only, at most 48 characters. Pages that look a table's history
+// up by its name use the same reduction.
+QString metricNamePart(const QString &serverName);
+
 // Aligns a time to the sampling grid, so a GUI sampler and a cron collector
 // sampling the same profile in the same interval write the same timestamp and
 // the store keeps one of them (ON CONFLICT DO NOTHING).

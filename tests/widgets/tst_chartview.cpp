@@ -56,6 +56,47 @@ private slots:
         v.setAnnotations({});
         QCOMPARE(v.markerCount(), 0);
     }
+    void scatterPairsBucketsByTime()
+    {
+        ScatterSeries s;
+        s.name = QStringLiteral("lab");
+        s.x = {QStringLiteral("revocation_event.rows"),
+               {Bucket{0, 10, 10, 10, 1}, Bucket{60, 20, 20, 20, 1}, Bucket{120, 30, 30, 30, 1},
+                Bucket{240, 50, 50, 50, 1}}};
+        s.y = {QStringLiteral("validate.ms"),
+               {Bucket{0, 1, 3, 4, 2}, Bucket{120, 5, 5, 5, 1}, Bucket{180, 9, 9, 9, 1},
+                Bucket{240, 7, 7, 0, 0}}};
+        // Only the buckets both sides have, with a finite mean on both.
+        QCOMPARE(s.points(), (QList<QPointF>{QPointF(10, 2), QPointF(30, 5)}));
+        QCOMPARE(s.times(), (QList<qint64>{0, 120}));
+    }
+    void scatterChart()
+    {
+        ChartView v(ChartView::Kind::Scatter);
+        QCOMPARE(v.kind(), ChartView::Kind::Scatter);
+        v.setAxisTitles(QStringLiteral("events"), QStringLiteral("ms"));
+        const QList<Bucket> x = buckets(40, 1'700'000'000, 60);
+        const QList<Bucket> y = buckets(30, 1'700'000'000, 60);
+        v.setScatter(
+            {ScatterSeries{
+                 QStringLiteral("east"), {QStringLiteral("x"), x}, {QStringLiteral("y"), y}},
+             ScatterSeries{
+                 QStringLiteral("west"), {QStringLiteral("x2"), x}, {QStringLiteral("y2"), {}}}});
+        QCOMPARE(v.scatterPointCount(0), 30);
+        QCOMPARE(v.scatterPointCount(1), 0);
+        QCOMPARE(v.scatterPointCount(2), -1);
+        // What a CSV export writes: both sides of every cloud.
+        QCOMPARE(v.series().size(), 4);
+        QCOMPARE(v.series().first().name, QStringLiteral("x"));
+        // Time-series calls do not apply to a scatter chart.
+        v.setSeries({{QStringLiteral("token.live"), x}});
+        QCOMPARE(v.linePointCount(0), -1);
+        v.setAnnotations({Annotation{1'700'000'100, QStringLiteral("p"),
+                                     QStringLiteral("purge.tokens"), QStringLiteral("purged")}});
+        QCOMPARE(v.markerCount(), 0);
+        v.setScatter({});
+        QCOMPARE(v.scatterPointCount(0), -1);
+    }
     void rendersAtTargetSizeAndKeepsWidgetSize()
     {
         ChartView v;

@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -73,6 +74,14 @@ private slots:
         QVERIFY(charts[2]->linePointCount(0) >= 5);
         QCOMPARE(charts[0]->series().first().name, QStringLiteral("token.live"));
         QCOMPARE(charts[0]->markerCount(), 1);
+        // A picture of the page for a person to look at: set
+        // TURNSTILE_TEST_GRAB_DIR. QtCharts lays legends out on the next
+        // event loop pass, hence the wait.
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QTest::qWait(100);
+            page.grab().save(
+                QDir(QString::fromLocal8Bit(dir)).filePath(QStringLiteral("growthpage.png")));
+        }
 
         page.setProfile(QStringLiteral("empty"));
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);

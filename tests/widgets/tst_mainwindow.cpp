@@ -1,3 +1,4 @@
+#include "latencypage.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
@@ -7,8 +8,10 @@
 
 #include <QComboBox>
 #include <QFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -84,6 +87,39 @@ private slots:
                  QStringLiteral("RegionTwo"));
         // Every region becomes a tile, probed at once.
         QCOMPARE(w.overviewPage()->tiles().size(), 3);
+    }
+    void pagesByName()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        SecretStore secrets;
+        MainWindow w(&store, &secrets);
+        for (const char *name : {"overview", "growth", "latency", "database", "actions", "audit"}) {
+            QVERIFY2(w.showPage(QLatin1String(name)), name);
+            QCOMPARE(w.pages()->tabText(w.pages()->currentIndex()).isEmpty(), false);
+        }
+        QVERIFY(w.showPage(QStringLiteral("latency")));
+        QCOMPARE(w.pages()->currentWidget(), static_cast<QWidget *>(w.latencyPage()));
+        QVERIFY(!w.showPage(QStringLiteral("nonsense")));
+    }
+    void windowGeometryAndPageAreKept()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        SecretStore secrets;
+        QSettings().remove(QStringLiteral("window"));
+        {
+            MainWindow w(&store, &secrets);
+            w.resize(900, 610);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.showPage(QStringLiteral("database")));
+            QVERIFY(w.close());
+        }
+        MainWindow again(&store, &secrets);
+        QCOMPARE(again.currentPageName(), QStringLiteral("database"));
+        QCOMPARE(again.size(), QSize(900, 610));
+        QSettings().remove(QStringLiteral("window"));
     }
     void emptyStoreShowsHint()
     {

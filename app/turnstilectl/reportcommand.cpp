@@ -1,0 +1,136 @@
+#include "reportcommand.h"
+
+#include "chartexporter.h"
+#include "cli.h"
+#include "historycommands.h"
+#include "historyload.h"
+#include "profiles/profilestore.h"
+#include "reportrenderer.h"
+#include "util/duration.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+};
+} // namespace
+
+ReportCommand::ReportCommand(QTextStream &out, QTextStream &err) : m_out(out), m_err(err) {}
+
+int ReportCommand::run(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Tr::tr(
+        "Render the Growth and Latency charts of one or more profiles to a PDF or PNG file."));
+    parser.addHelpOption();
+    QCommandLineOption profileOpt(
+        QStringLiteral("profile"),
+        Tr::tr("Profile to report on; repeat it to compare profiles in the same charts."),
+        QStringLiteral("NAME"));
+    QCommandLineOption rangeOpt(QStringLiteral("range"), Tr::tr("How far back, e.g. 7d or 30d."),
+                                QStringLiteral("DURATION"), QStringLiteral("30d"));
+    QCommandLineOption outOpt(QStringLiteral("out"), Tr::tr("The file to write: .pdf or .png."),
+                              QStringLiteral("FILE"));
+    parser.addOptions({profileOpt, rangeOpt, outOpt});
+    if (!parser.parse(args)) {
+        m_err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return Cli::Ok;
+    }
+    QStringList profiles;
+    for (const QString &p : parser.values(profileOpt))
+        if (!profiles.contains(p))
+            profiles.append(p);
+    const QString out = parser.value(outOpt);
+    if (profiles.isEmpty() || out.isEmpty()) {
+        m_err << Tr::tr("turnstilectl report: give --profile NAME (one or more) and --out "
+                        "FILE.pdf or FILE.png.")
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    QString error;
+    const std::optional<qint64> range = parseDuration(parser.value(rangeOpt), &error);
+    if (!range) {
+        m_err << error << Qt::endl;
+        return Cli::Usage;
+    }
+    const std::optional<ChartExporter::Format> format = ChartExporter::formatOf(out);
+    if (format != ChartExporter::Format::Pdf && format != ChartExporter::Format::Png) {
+        m_err << Tr::tr("turnstilectl report: cannot write %1: choose a file name ending in .pdf "
+                        "or .png.")
+                     .arg(QDir::toNativeSeparators(out))
+              << Qt::endl;
+        return Cli::Usage;
+    }
+
+    // The store is read on a worker while this thread sets up the charts.
+    const HistoryConfig config = HistoryCommands::storeConfig();
+    const qint64 to = QDateTime::currentSecsSinceEpoch();
+    const qint64 from = to - *range;
+    QFuture<HistoryLoad> reading = QtConcurrent::run(
+        [config, profiles, from, to] { return ReportRenderer::load(config, profiles, from, to); });
+    ReportRenderer renderer;
+    const HistoryLoad load = reading.result();
+
+    // A profile is known when profiles.ini has it or the history holds
+    // series of it (a shared store, or a profile removed since).
+    ProfileStore store;
+    const QStringList configured = store.names();
+    for (const QString &p : profiles) {
+        const bool inHistory =
+            !load.noStore && load.error.isEmpty() && !load.unknownProfiles.contains(p);
+        if (!configured.contains(p) && !inHistory) {
+            m_err << Tr::tr("turnstilectl report: no profile named \"%1\" in %2 or in the "
+                            "history (known: %3).")
+                         .arg(p, store.fileName(),
+                              configured.isEmpty() ? Tr::tr("none")
+                                                   : configured.join(QStringLiteral(", ")))
+                  << Qt::endl;
+            return Cli::Config;
+        }
+    }
+    if (load.noStore) {
+        m_err << load.error << Qt::endl;
+        return NoHistory;
+    }
+    if (!load.error.isEmpty()) {
+        m_err << load.error << Qt::endl;
+        return Cli::Config;
+    }
+    for (const QString &p : std::as_const(load.unknownProfiles))
+        m_err << Tr::tr("warning: the history holds nothing of profile %1 yet.").arg(p) << Qt::endl;
+    if (load.bucketCount() == 0) {
+        m_err << Tr::tr("turnstilectl report: the history holds no sample of %1 in the last %2.")
+                     .arg(profiles.join(QStringLiteral(", ")), formatDuration(*range))
+              << Qt::endl;
+        return NoHistory;
+    }
+
+    const QString caption = ReportRenderer::caption(load, QDateTime::currentDateTime());
+    const QByteArray bytes = renderer.render(*format, load, caption, &error);
+    if (bytes.isEmpty()) {
+        m_err << error << Qt::endl;
+        return NotWritten;
+    }
+    error = ChartExporter::write(out, bytes);
+    if (!error.isEmpty()) {
+        m_err << error << Qt::endl;
+        return NotWritten;
+    }
+    m_out << Tr::tr("Wrote %1: %2").arg(QDir::toNativeSeparators(out), caption) << Qt::endl;
+    return Cli::Ok;
+}
+
+} // namespace turnstile

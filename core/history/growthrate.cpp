@@ -1,0 +1,36 @@
+#include "history/growthrate.h"
+
+#include "history/historystore.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace turnstile {
+
+std::optional<double> growthPerDay(const QList<Bucket> &buckets)
+{
+    const Bucket *first = nullptr;
+    const Bucket *last = nullptr;
+    for (const Bucket &b : buckets) {
+        if (!std::isfinite(b.avg()))
+            continue;
+        if (!first)
+            first = &b;
+        last = &b;
+    }
+    if (!first || last->ts - first->ts < 3600)
+        return std::nullopt;
+    return (last->avg() - first->avg()) * 86400.0 / double(last->ts - first->ts);
+}
+
+std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qint64 from,
+                                   qint64 to)
+{
+    const int hours = int(std::clamp<qint64>((to - from) / 3600, 2, 400));
+    const std::optional<DecimatedSeries> q = store.query(key, from, to, hours);
+    if (!q)
+        return std::nullopt;
+    return growthPerDay(q->buckets);
+}
+
+} // namespace turnstile

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "history/bucket.h"
+#include "history/serieskey.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace turnstile {
+
+class HistoryStore;
+
+// How much a series grows per day: the slope between the mean of its first
+// and of its last bucket. Buckets, not single samples, so one odd sample at
+// either end does not decide the figure. nullopt when the buckets span less
+// than an hour (too short to say anything per day) or hold no finite mean.
+std::optional<double> growthPerDay(const QList<Bucket> &buckets);
+
+// The same over [from, to) of a stored series, read in hourly buckets (at
+// most 400) so a week costs one small rollup query. nullopt also for an
+// unknown series; a failing read leaves a sentence in store.error().
+std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qint64 from,
+                                   qint64 to);
+
+} // namespace turnstile

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace turnstile {
+
+// What one chart shows. The pages and `turnstilectl report` draw from the
+// same specs, so a report looks like the window.
+struct ChartSpec
+{
+    enum class Kind
+    {
+        // One curve per metric and profile over time (min/max band + mean).
+        Time,
+        // metrics[0] on x against metrics[1] on y, one point per time bucket.
+        Scatter
+    };
+
+    QString title;
+    QStringList metrics;
+    Kind kind = Kind::Time;
+    QString xTitle; // Scatter only: axis titles
+    QString yTitle;
+
+    static ChartSpec time(const QString &title, const QStringList &metrics)
+    {
+        ChartSpec s;
+        s.title = title;
+        s.metrics = metrics;
+        return s;
+    }
+    static ChartSpec scatter(const QString &title, const QString &xMetric, const QString &xTitle,
+                             const QString &yMetric, const QString &yTitle)
+    {
+        ChartSpec s;
+        s.title = title;
+        s.metrics = {xMetric, yMetric};
+        s.kind = Kind::Scatter;
+        s.xTitle = xTitle;
+        s.yTitle = yTitle;
+        return s;
+    }
+};
+
+} // namespace turnstile

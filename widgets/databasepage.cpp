@@ -1,0 +1,279 @@
+#include "databasepage.h"
+
+#include "collector/collector.h"
+#include "db/dbconnection.h"
+#include "db/keystoneinspector.h"
+#include "history/growthrate.h"
+#include "history/historystore.h"
+#include "historyloader.h"
+#include "profiles/secretstore.h"
+#include "tablesizesmodel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPointer>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QShowEvent>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QVBoxLayout>
+
+namespace turnstile {
+
+struct DatabasePage::Load
+{
+    quint64 generation = 0;
+    QString profile;
+    ServerSizes sizes;
+    QHash<QString, double> growth; // TableSizesModel::growthKey -> bytes per day
+    QString error;                 // the database could not be read
+    QString historyNote;           // growth is missing, and why
+    qint64 at = 0;
+};
+
+DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
+    : QWidget(parent), m_secrets(secrets), m_config(HistoryLoader::windowConfig()),
+      m_model(new TableSizesModel(this)), m_proxy(new QSortFilterProxyModel(this)),
+      m_header(new QLabel(this)), m_kind(new QComboBox(this)),
+      m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Refresh"), this)),
+      m_status(new QLabel(this)), m_view(new QTableView(this))
+{
+    m_kind->addItem(tr("Tables"), QStringLiteral("table"));
+    m_kind->addItem(tr("Schemas and databases"), QStringLiteral("schema"));
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(TableSizesModel::SortRole);
+    m_proxy->setFilterRole(TableSizesModel::KindRole);
+    m_proxy->setFilterKeyColumn(TableSizesModel::SchemaColumn);
+    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    // A dense list: dozens of tables should fit without scrolling.
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    // The table name takes the spare width, so the figures stay together.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->horizontalHeader()->setSectionResizeMode(TableSizesModel::TableColumn,
+                                                     QHeaderView::Stretch);
+    // The biggest first: that is what an operator looks for.
+    m_view->sortByColumn(TableSizesModel::TotalColumn, Qt::DescendingOrder);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_header, 1);
+    bar->addWidget(new QLabel(tr("Show:"), this));
+    bar->addWidget(m_kind);
+    bar->addWidget(m_refresh);
+
+    m_header->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    auto *outer = new QVBoxLayout(this);
+    outer->addLayout(bar);
+    outer->addWidget(m_status);
+    outer->addWidget(m_view, 1);
+
+    const auto applyKind = [this] {
+        const QString kind = m_kind->currentData().toString();
+        m_proxy->setFilterRegularExpression(
+            QRegularExpression(QStringLiteral("^%1$").arg(QRegularExpression::escape(kind))));
+    };
+    applyKind();
+    connect(m_kind, &QComboBox::currentIndexChanged, this, applyKind);
+    connect(m_refresh, &QPushButton::clicked, this, &DatabasePage::reload);
+    setProfile(Profile());
+}
+
+DatabasePage::~DatabasePage() = default;
+
+void DatabasePage::setHistoryConfig(const HistoryConfig &config)
+{
+    m_config = config;
+    reload();
+}
+
+void DatabasePage::setProfile(const Profile &profile)
+{
+    const bool changed = profile.name != m_profile.name ||
+                         profile.databaseUrl != m_profile.databaseUrl || m_loadedAt.isNull();
+    m_profile = profile;
+    if (profile.name.isEmpty())
+        m_header->setText(tr("Choose one profile to see its database server."));
+    else if (profile.databaseUrl.isEmpty())
+        m_header->setText(tr("Profile %1 has no database configured.").arg(profile.name));
+    else
+        // Through the parser: a password pasted into the URL is not shown.
+        m_header->setText(
+            tr("Profile %1 · %2")
+                .arg(profile.name, DatabaseUrl::parse(profile.databaseUrl).toString(false)));
+    if (changed) {
+        m_model->clear();
+        m_loadedAt = {};
+        reload();
+    }
+}
+
+QString DatabasePage::statusText() const
+{
+    return m_status->text();
+}
+
+void DatabasePage::showEvent(QShowEvent *e)
+{
+    QWidget::showEvent(e);
+    if (e->spontaneous())
+        return;
+    // Sizes change slowly: what was read in the last minutes is still good.
+    if (m_loadedAt.isNull() || m_loadedAt.secsTo(QDateTime::currentDateTime()) > 300)
+        reload();
+}
+
+void DatabasePage::reload()
+{
+    // Every request makes the ones in flight stale, also one not started.
+    const quint64 generation = ++m_generation;
+    if (!isVisible())
+        return; // showEvent loads
+    m_refresh->setEnabled(!m_profile.databaseUrl.isEmpty());
+    if (m_profile.name.isEmpty() || m_profile.databaseUrl.isEmpty()) {
+        m_status->setText(m_profile.name.isEmpty()
+                              ? QString()
+                              : tr("Add the database of %1 (Profiles → Edit, or import its "
+                                   "keystone.conf) to see its schemas and tables.")
+                                    .arg(m_profile.name));
+        emit loaded();
+        return;
+    }
+    m_status->setText(tr("Reading the sizes of the database server of %1…").arg(m_profile.name));
+    // The password comes from the keychain, asynchronously, on this thread.
+    QPointer<DatabasePage> self(this);
+    const QString name = m_profile.name;
+    m_secrets->readAll(name, [self, name, generation](const Secrets &s, const QString &) {
+        if (self && generation == self->m_generation && name == self->m_profile.name)
+            self->start(s, generation);
+    });
+}
+
+void DatabasePage::start(const Secrets &secrets, quint64 generation)
+{
+    const Profile profile = m_profile;
+    const HistoryConfig config = m_config;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QtConcurrent::run([profile, secrets, config, now, generation] {
+        Load r = load(profile, secrets, config, now);
+        r.generation = generation;
+        return r;
+    }).then(this, [this](const Load &r) {
+        if (r.generation != m_generation)
+            return; // another profile or a newer refresh meanwhile
+        apply(r);
+    });
+}
+
+DatabasePage::Load DatabasePage::load(const Profile &profile, const Secrets &secrets,
+                                      const HistoryConfig &config, qint64 now)
+{
+    // Worker thread: both connections are opened, used and closed here.
+    Load r;
+    r.profile = profile.name;
+    r.at = now;
+    QString err;
+    const DatabaseUrl url = DatabaseUrl::parse(profile.databaseUrl, &err);
+    if (!url.isValid()) {
+        r.error = err;
+        return r;
+    }
+    {
+        DbConnection db(url, secrets.databasePassword);
+        if (!db.open()) {
+            r.error = db.error();
+            return r;
+        }
+        KeystoneInspector inspector(db);
+        r.sizes = inspector.serverSizes();
+        if (!r.sizes.schemas.value) {
+            r.error = r.sizes.schemas.error;
+            return r;
+        }
+    }
+
+    // Growth from what the collector recorded: Keystone's own tables every
+    // cycle (table.NAME.bytes), schema totals with the hourly exact figures
+    // (schema.NAME.bytes). Other tables have no history.
+    if (config.backend == HistoryConfig::Backend::Sqlite &&
+        !QFileInfo::exists(config.effectiveSqlitePath())) {
+        r.historyNote = tr("No history yet in %1, so no growth figures.")
+                            .arg(QDir::toNativeSeparators(config.effectiveSqlitePath()));
+        return r;
+    }
+    HistoryStore store;
+    if (!store.open(config)) {
+        r.historyNote = store.error();
+        return r;
+    }
+    const auto known = store.seriesKeys(profile.name);
+    if (!known) {
+        r.historyNote = store.error();
+        return r;
+    }
+    const qint64 from = now - kGrowthWindow;
+    const auto grow = [&](const QString &metric, const QString &key) {
+        const SeriesKey series{profile.name, metric};
+        if (!known->contains(series))
+            return;
+        if (const std::optional<double> g = growthPerDay(store, series, from, now))
+            r.growth.insert(key, *g);
+    };
+    for (const SchemaSize &s : std::as_const(*r.sizes.schemas.value)) {
+        grow(QStringLiteral("schema.") + metricNamePart(s.name) + QStringLiteral(".bytes"),
+             TableSizesModel::growthKey(s.name));
+        if (!s.current)
+            continue;
+        for (const TableSize &t : s.tables)
+            grow(QStringLiteral("table.") + metricNamePart(t.name) + QStringLiteral(".bytes"),
+                 TableSizesModel::growthKey(s.name, t.name));
+    }
+    return r;
+}
+
+void DatabasePage::apply(const Load &r)
+{
+    m_loadedAt = QDateTime::fromSecsSinceEpoch(r.at);
+    if (!r.error.isEmpty()) {
+        m_model->clear();
+        m_status->setText(r.error);
+        emit loaded();
+        return;
+    }
+    m_model->setSizes(r.sizes, r.growth);
+    int tables = 0, schemas = 0;
+    for (const SchemaSize &s : r.sizes.schemas.value.value_or(QList<SchemaSize>())) {
+        ++schemas;
+        tables += int(s.tables.size());
+    }
+    QString status =
+        tr("%1 · %n table(s) in %2 schema(s), read in %3 ms", nullptr, tables)
+            .arg(QLocale().toString(m_loadedAt.time(), QLocale::ShortFormat),
+                 QLocale().toString(schemas), QLocale().toString(r.sizes.queryMs, 'f', 1));
+    if (r.sizes.otherDatabases.value && !r.sizes.otherDatabases.value->isEmpty())
+        status +=
+            u' ' + tr("· %n other database(s)", nullptr, int(r.sizes.otherDatabases.value->size()));
+    status +=
+        u' ' + (r.historyNote.isEmpty() ? tr("· growth per day over the last %n day(s) of history",
+                                             nullptr, int(kGrowthWindow / 86400))
+                                        : QStringLiteral("· ") + r.historyNote);
+    m_status->setText(status);
+    m_view->resizeColumnsToContents();
+    emit loaded();
+}
+
+} // namespace turnstile

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "history/historyconfig.h"
+#include "profiles/profile.h"
+
+#include <QDateTime>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace turnstile {
+
+class SecretStore;
+class TableSizesModel;
+struct Secrets;
+
+// What lives on a profile's database server and how big it is: every schema
+// and table the database user may see (sizes from the server's statistics,
+// KeystoneInspector::serverSizes), sortable, with growth per day where the
+// history has the size (Keystone's tables every cycle, schema totals
+// hourly).
+//
+// The database and the history are read on a worker thread, one connection
+// each per load; a load a newer one overtook (other profile, Refresh) is
+// dropped. The page loads when shown and on Refresh: sizes change slowly.
+class DatabasePage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DatabasePage(SecretStore *secrets, QWidget *parent = nullptr);
+    ~DatabasePage() override;
+
+    void setProfile(const Profile &profile);
+    const Profile &profile() const { return m_profile; }
+    void setHistoryConfig(const HistoryConfig &config);
+
+    TableSizesModel *model() const { return m_model; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QTableView *view() const { return m_view; }
+    // Tables, or schemas and other databases.
+    QComboBox *kindChooser() const { return m_kind; }
+    QString statusText() const;
+
+    // How far back growth per day is measured.
+    static constexpr qint64 kGrowthWindow = 7 * 86400;
+
+public slots:
+    void reload();
+
+signals:
+    void loaded();
+
+protected:
+    void showEvent(QShowEvent *e) override;
+
+private:
+    struct Load;
+    static Load load(const Profile &profile, const Secrets &secrets, const HistoryConfig &config,
+                     qint64 now);
+    void start(const Secrets &secrets, quint64 generation);
+    void apply(const Load &result);
+
+    SecretStore *m_secrets;
+    Profile m_profile;
+    HistoryConfig m_config;
+    TableSizesModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QLabel *m_header;
+    QComboBox *m_kind;
+    QPushButton *m_refresh;
+    QLabel *m_status;
+    QTableView *m_view;
+    quint64 m_generation = 0;
+    QDateTime m_loadedAt;
+};
+
+} // namespace turnstile

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "chartspec.h"
+#include "history/historyconfig.h"
+
+#include <QList>
+#include <QWidget>
+
+class QComboBox;
+class QGridLayout;
+class QImage;
+class QLabel;
+class QPushButton;
+class QTimer;
+class QToolButton;
+
+namespace turnstile {
+
+class ChartView;
+struct HistoryLoad;
+
+// A page of history charts for one profile: profile and range pickers
+// (1 h to 90 d), the charts of its ChartSpecs read from the history store
+// already decimated to one bucket per chart pixel, annotations (purges,
+// rotations) as markers, and Export (PNG, SVG, PDF, CSV) through
+// ChartExporter. The Growth and Latency pages are this with other charts.
+//
+// The store is read on a worker thread, a fresh HistoryStore per load; a
+// load that a newer one overtook (profile or range changed meanwhile) is
+// dropped. The page only loads while visible: when shown, and every
+// minute after that, so a page left open follows the collector.
+class HistoryChartsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    ~HistoryChartsPage() override;
+
+    // The store; by default the [history] settings, or $TURNSTILE_HISTORY.
+    void setHistoryConfig(const HistoryConfig &config);
+    void setProfiles(const QStringList &names);
+    void setProfile(const QString &name);
+    QString profile() const;
+    // One of 1 h, 24 h, 7 d, 30 d, 90 d, in seconds.
+    void setRangeSeconds(qint64 seconds);
+    qint64 rangeSeconds() const;
+    static QList<qint64> rangeChoices();
+
+    QList<ChartView *> charts() const { return m_charts; }
+    QList<ChartSpec> specs() const { return m_specs; }
+    QComboBox *profileChooser() const { return m_profileChooser; }
+    QComboBox *rangeChooser() const { return m_rangeChooser; }
+    QToolButton *exportButton() const { return m_export; }
+    QString statusText() const;
+    // The range of the data on screen; 0 before the first load.
+    qint64 shownRangeSeconds() const { return m_shownTo - m_shownFrom; }
+    // The caption every export carries.
+    QString caption() const;
+
+public slots:
+    void reload();
+    // Renders on this thread, writes on a worker; emits exportFinished.
+    void exportTo(const QString &path);
+    // The charts as an export paints them (PNG path), onto the clipboard.
+    void copyImage();
+
+signals:
+    void loaded();
+    void exportFinished(const QString &path, const QString &error);
+
+protected:
+    HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *parent);
+    // Where the page lays out charts(); below the pickers and the status.
+    QGridLayout *chartGrid() const { return m_grid; }
+    // A line under the pickers that says how to read the charts.
+    void setNote(const QString &note);
+
+    // What the page says with no profile at all.
+    virtual QString noProfileText() const = 0;
+    // The export dialog's title and the stem of the suggested file name.
+    virtual QString exportTitle() const = 0;
+    virtual QString exportStem() const = 0;
+
+    void showEvent(QShowEvent *e) override;
+    void hideEvent(QHideEvent *e) override;
+
+private:
+    void apply(const HistoryLoad &result);
+    void chooseExportFile(const QString &filter, const QString &suffix);
+
+    HistoryConfig m_config;
+    QList<ChartSpec> m_specs; // parallel to m_charts
+    QComboBox *m_profileChooser;
+    QComboBox *m_rangeChooser;
+    QPushButton *m_refresh;
+    QToolButton *m_export;
+    QLabel *m_note;
+    QLabel *m_status;
+    QGridLayout *m_grid;
+    QTimer *m_timer;
+    QList<ChartView *> m_charts;
+    quint64 m_generation = 0;
+    QString m_shownProfile;
+    qint64 m_shownFrom = 0;
+    qint64 m_shownTo = 0;
+};
+
+} // namespace turnstile

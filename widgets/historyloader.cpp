@@ -1,0 +1,168 @@
+#include "historyloader.h"
+
+#include "chartview.h"
+#include "guarded/auditannotations.h"
+#include "guarded/auditlog.h"
+#include "history/historystore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+
+namespace turnstile {
+
+namespace {
+// Guarded actions are recorded once, in the audit log; the charts draw them
+// from there so a purge shows where its curve drops.
+QList<Annotation> auditAnnotations(const QStringList &profiles, qint64 from, qint64 to)
+{
+    QList<Annotation> out;
+    const AuditLog log;
+    for (const QString &profile : profiles)
+        if (const auto records = log.read(profile))
+            out += annotationsFromAudit(*records, from, to);
+    return out;
+}
+
+// With several profiles on one chart a marker has to say whose it is.
+void nameProfiles(QList<Annotation> &annotations, bool severalProfiles)
+{
+    if (!severalProfiles)
+        return;
+    for (Annotation &a : annotations)
+        a.text = a.profile + QStringLiteral(": ") + a.text;
+}
+} // namespace
+
+HistoryConfig HistoryLoader::windowConfig()
+{
+    QSettings settings;
+    HistoryConfig config = HistoryConfig::fromSettings(settings);
+    if (qEnvironmentVariableIsSet("TURNSTILE_HISTORY")) {
+        config.backend = HistoryConfig::Backend::Sqlite;
+        config.sqlitePath = HistoryConfig::defaultSqlitePath();
+    }
+    return config;
+}
+
+QString HistoryLoader::seriesName(const QString &profile, const QString &metric,
+                                  bool severalProfiles)
+{
+    return severalProfiles ? profile + QStringLiteral(" · ") + metric : metric;
+}
+
+HistoryLoad HistoryLoader::load(const HistoryConfig &config, const QStringList &profiles,
+                                qint64 from, qint64 to, const QList<ChartSpec> &specs,
+                                const QList<int> &budgets)
+{
+    if (config.backend == HistoryConfig::Backend::Sqlite &&
+        !QFileInfo::exists(config.effectiveSqlitePath())) {
+        HistoryLoad r;
+        r.profiles = profiles;
+        r.from = from;
+        r.to = to;
+        r.annotations = auditAnnotations(profiles, from, to);
+        nameProfiles(r.annotations, profiles.size() > 1);
+        r.noStore = true;
+        r.error = tr("No history yet in %1: the window and `turnstilectl collect` write it while "
+                     "they sample.")
+                      .arg(QDir::toNativeSeparators(config.effectiveSqlitePath()));
+        return r;
+    }
+    HistoryStore store;
+    if (!store.open(config)) {
+        HistoryLoad r;
+        r.profiles = profiles;
+        r.from = from;
+        r.to = to;
+        r.error = store.error();
+        return r;
+    }
+    return load(store, profiles, from, to, specs, budgets);
+}
+
+HistoryLoad HistoryLoader::load(HistoryStore &store, const QStringList &profiles, qint64 from,
+                                qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets)
+{
+    HistoryLoad r;
+    r.profiles = profiles;
+    r.from = from;
+    r.to = to;
+    r.annotations = auditAnnotations(profiles, from, to);
+    const bool several = profiles.size() > 1;
+    const auto failed = [&r, &store] {
+        r.error = store.error();
+        r.series.clear();
+        r.scatter.clear();
+        return r;
+    };
+    for (const QString &profile : profiles) {
+        const auto keys = store.seriesKeys(profile);
+        if (!keys)
+            return failed();
+        if (keys->isEmpty())
+            r.unknownProfiles.append(profile);
+    }
+    for (qsizetype c = 0; c < specs.size(); ++c) {
+        const ChartSpec &spec = specs[c];
+        const int budget = budgets.value(c, 600);
+        QList<NamedSeries> series;
+        QList<ScatterSeries> scatter;
+        for (const QString &profile : profiles) {
+            QList<NamedSeries> read;
+            for (const QString &metric : spec.metrics) {
+                const std::optional<DecimatedSeries> q =
+                    store.query(SeriesKey{profile, metric}, from, to, budget);
+                if (!q)
+                    return failed();
+                read.append(NamedSeries{seriesName(profile, metric, several), q->buckets});
+            }
+            if (spec.kind == ChartSpec::Kind::Time)
+                series += read;
+            else if (read.size() == 2)
+                scatter.append(ScatterSeries{profile, read[0], read[1]});
+        }
+        r.series.append(series);
+        r.scatter.append(scatter);
+    }
+    for (const QString &profile : profiles) {
+        if (const auto a = store.annotations(from, to, profile))
+            r.annotations += *a;
+        else
+            return failed();
+    }
+    nameProfiles(r.annotations, several);
+    return r;
+}
+
+void HistoryLoader::show(const HistoryLoad &load, const QList<ChartSpec> &specs,
+                         const QList<ChartView *> &charts)
+{
+    for (qsizetype c = 0; c < charts.size() && c < specs.size(); ++c) {
+        ChartView *chart = charts[c];
+        if (specs[c].kind == ChartSpec::Kind::Scatter) {
+            chart->setScatter(load.scatter.value(c));
+            continue;
+        }
+        chart->setTimeRange(load.from, load.to);
+        chart->setSeries(load.series.value(c));
+        chart->setAnnotations(load.annotations);
+    }
+}
+
+QList<ChartView *> HistoryLoader::createCharts(const QList<ChartSpec> &specs, QWidget *parent)
+{
+    QList<ChartView *> charts;
+    for (const ChartSpec &spec : specs) {
+        auto *chart = new ChartView(spec.kind == ChartSpec::Kind::Scatter ? ChartView::Kind::Scatter
+                                                                          : ChartView::Kind::Time,
+                                    parent);
+        chart->setTitle(spec.title);
+        if (spec.kind == ChartSpec::Kind::Scatter)
+            chart->setAxisTitles(spec.xTitle, spec.yTitle);
+        charts.append(chart);
+    }
+    return charts;
+}
+
+} // namespace turnstile

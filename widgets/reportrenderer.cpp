@@ -1,0 +1,56 @@
+#include "reportrenderer.h"
+
+#include "chartview.h"
+#include "growthpage.h"
+#include "historyloader.h"
+#include "latencypage.h"
+
+#include <QDateTime>
+
+namespace turnstile {
+
+ReportRenderer::ReportRenderer() : m_charts(HistoryLoader::createCharts(specs(), &m_holder)) {}
+
+ReportRenderer::~ReportRenderer() = default;
+
+QList<QList<ChartSpec>> ReportRenderer::pages()
+{
+    return {GrowthPage::chartSpecs(), LatencyPage::chartSpecs()};
+}
+
+QList<ChartSpec> ReportRenderer::specs()
+{
+    QList<ChartSpec> all;
+    for (const QList<ChartSpec> &page : pages())
+        all += page;
+    return all;
+}
+
+HistoryLoad ReportRenderer::load(const HistoryConfig &config, const QStringList &profiles,
+                                 qint64 from, qint64 to)
+{
+    const QList<ChartSpec> all = specs();
+    return HistoryLoader::load(config, profiles, from, to, all,
+                               QList<int>(all.size(), pixelBudget()));
+}
+
+QString ReportRenderer::caption(const HistoryLoad &load, const QDateTime &generatedAt)
+{
+    return ChartExporter::caption(load.profiles, load.from, load.to, generatedAt);
+}
+
+QByteArray ReportRenderer::render(ChartExporter::Format format, const HistoryLoad &load,
+                                  const QString &caption, QString *error)
+{
+    HistoryLoader::show(load, specs(), m_charts);
+    QList<QList<ChartView *>> pageCharts;
+    qsizetype next = 0;
+    for (const QList<ChartSpec> &page : pages()) {
+        pageCharts.append(m_charts.mid(next, page.size()));
+        next += page.size();
+    }
+    return ChartExporter::encodePages(format, pageCharts, caption, ChartExporter::kDefaultChartSize,
+                                      error);
+}
+
+} // namespace turnstile
