@@ -28,29 +28,32 @@ private slots:
         s.minBatch = 50;
         s.maxBatchMs = 100;
         Throttle t(s);
-        t.afterBatch(400); // 4x too slow -> 1000 * 0.8 * 100/400 = 200
-        QCOMPARE(t.batchSize(), 200);
+        // Batches aim at half the limit: 400 ms -> 1000 * 50/400 = 125.
+        t.afterBatch(400);
+        QCOMPARE(t.batchSize(), 125);
         t.afterBatch(10000);
         QCOMPARE(t.batchSize(), 50); // never below the floor
-        t.afterBatch(60);            // within limits, not fast: unchanged
+        t.afterBatch(60);            // between 40 % and 75 % of the limit: unchanged
         QCOMPARE(t.batchSize(), 50);
-        t.afterBatch(10);
+        t.afterBatch(10); // fast: grows, at most doubling
         QCOMPARE(t.batchSize(), 100);
-        t.afterBatch(10);
-        t.afterBatch(10);
-        t.afterBatch(10);
-        t.afterBatch(10);
-        QCOMPARE(t.batchSize(), 1000);
+        t.afterBatch(35); // below 40 %: towards the aim, 100 * 50/35 = 142
+        QCOMPARE(t.batchSize(), 142);
+        for (int i = 0; i < 5; ++i)
+            t.afterBatch(1);
+        QCOMPARE(t.batchSize(), 1000); // never above the operator's batch
     }
 
-    void sleepIsAShareOfTheBatchTime()
+    void pausesOnlyAfterSlowBatches()
     {
         ThrottleSettings s;
+        s.maxBatchMs = 100;
         s.sleepRatio = 0.25;
         Throttle t(s);
-        QCOMPARE(t.afterBatch(40), 10);
+        QCOMPARE(t.afterBatch(40), 0);  // under the aim: nobody waits on us
+        QCOMPARE(t.afterBatch(80), 20); // over the aim: hand the server back
         s.sleepRatio = 0;
-        QCOMPARE(Throttle(s).afterBatch(40), 0);
+        QCOMPARE(Throttle(s).afterBatch(80), 0);
     }
 
     void lockConflictsBackOffThenGiveUp()
