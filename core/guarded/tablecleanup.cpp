@@ -38,8 +38,15 @@ void sleepUnlessCancelled(int ms, const ActionControl &control)
 {
     QElapsedTimer t;
     t.start();
-    while (t.elapsed() < ms && !control.isCancelled())
-        QThread::msleep(std::min<qint64>(50, ms - t.elapsed()));
+    while (!control.isCancelled()) {
+        // Read the clock once: checking it in the loop condition and again
+        // for the slice let a slice go negative, which msleep() takes as an
+        // unsigned "forever" - a GUI purge under load hung that way.
+        const qint64 left = ms - t.elapsed();
+        if (left <= 0)
+            break;
+        QThread::msleep(static_cast<unsigned long>(std::min<qint64>(50, left)));
+    }
 }
 
 QVariant keyFromJournal(const QVariant &v, bool integerKey)
