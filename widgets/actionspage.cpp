@@ -123,6 +123,16 @@ void ActionsPage::updateState()
     m_truncate->setEnabled(enabled);
 }
 
+ActionsPage::~ActionsPage()
+{
+    // An open dialog is a child and dies in ~QWidget, after this object is
+    // no longer an ActionsPage: its destroyed() handler must not call
+    // updateState() then (seen as a crash in tst_gui_purge when the page
+    // went out of scope with its dialog not yet deleted).
+    if (m_dialog)
+        disconnect(m_dialog, nullptr, this, nullptr);
+}
+
 void ActionsPage::start(Kind kind)
 {
     const Profile profile = m_profile;

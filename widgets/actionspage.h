@@ -26,6 +26,7 @@ class ActionsPage : public QWidget
     Q_OBJECT
 public:
     ActionsPage(SecretStore *secrets, QWidget *parent = nullptr);
+    ~ActionsPage() override;
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
