@@ -84,7 +84,7 @@ private slots:
         ChartView *scatter = charts[2];
         QCOMPARE(scatter->kind(), ChartView::Kind::Scatter);
         QCOMPARE(scatter->scatter().size(), 1);
-        const ScatterSeries &cloud = scatter->scatter().first();
+        const ScatterSeries cloud = scatter->scatter().first(); // scatter() returns a copy
         QCOMPARE(cloud.x.name, QStringLiteral("revocation_event.rows"));
         QCOMPARE(cloud.y.name, QStringLiteral("validate.ms"));
         QVERIFY(scatter->scatterPointCount(0) > 100);
