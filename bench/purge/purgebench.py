@@ -490,7 +490,7 @@ def transactions(rows):
     return out
 
 
-def transaction_figures(trx, limit_ms):
+def transaction_figures(trx, limit_ms, writer_stmts=()):
     writes = [t for t in trx if t["write"]]
     reads = [t for t in trx if not t["write"]]
     longest_w = max(writes, key=lambda t: t["ms"], default=None)
@@ -500,7 +500,13 @@ def transaction_figures(trx, limit_ms):
     # stalls of small ones: when they started, how long, how many rows.
     over = sorted((t for t in writes if t["ms"] > limit_ms), key=lambda t: -t["ms"])[:40]
     return {
-        "over_limit_samples": [{"at_s": round(t["start"] - t0, 2), "ms": round(t["ms"], 1), "rows": t["rows"]}
+        # writer_ms: the slowest of the writer's INSERTs that ran at the same
+        # time. A one-row INSERT that is as slow points to a stall of the whole
+        # server (log flush, CPU), not to the size of the batch.
+        "over_limit_samples": [{"at_s": round(t["start"] - t0, 2), "ms": round(t["ms"], 1), "rows": t["rows"],
+                                "writer_ms": round(max((w[2] * 1000 for w in writer_stmts
+                                                        if w[1] < t["end"] and w[1] + w[2] > t["start"]),
+                                                       default=0), 1)}
                                for t in sorted(over, key=lambda t: t["start"])],
         "write_rows_p50": percentile([t["rows"] for t in writes], 0.5),
         "transactions": len(trx), "write_transactions": len(writes),
@@ -655,7 +661,8 @@ def measure(lab, args, work, meta, name):
     counters = {k: v - counters.get(k, 0) for k, v in server_counters(lab).items()}
 
     ours = [s for s in stmts if s[0] not in writer_ids]
-    trx = transaction_figures(transactions(ours), args.max_trx_ms)
+    trx = transaction_figures(transactions(ours), args.max_trx_ms,
+                              [s for s in stmts if s[0] in writer_ids and statement_kind(s[3]) == "write"])
     # The writer's INSERTs as the server saw them, without the network.
     server_ins = sorted(s[2] * 1000 for s in stmts if s[0] in writer_ids and statement_kind(s[3]) == "write")
 
