@@ -30,9 +30,10 @@ How things are measured, and why that way:
     resolution, and includes the client's think time inside a transaction.
     performance_schema would need a server restart; INNODB_TRX.trx_started
     has whole seconds only.
-  * Writer: one connection, autocommit, 200 INSERTs/s of live tokens on a
-    fixed schedule (late slots are skipped and counted, not bunched up);
-    latency is each INSERT's round trip, ERROR 1205 is counted.
+  * Writer: two connections (Keystone has several workers), autocommit,
+    200 INSERTs/s of live tokens together on a fixed schedule (late slots
+    are skipped and counted, not bunched up); latency is each INSERT's round
+    trip, ERROR 1205 is counted.
   * Integrity: COUNT and a 64-bit BIT_XOR of MD5 over all columns of the live
     rows that were there before (the writer's rows have their own user_id and
     are counted separately) must be unchanged, and no expired row may remain.
@@ -281,6 +282,21 @@ def set_buffer_pool(lab, mib):
     log("the buffer pool resize has not finished; going on")
 
 
+_COUNTERS = ("Innodb_buffer_pool_reads", "Innodb_buffer_pool_pages_flushed", "Innodb_buffer_pool_pages_lru_flushed",
+             "Innodb_buffer_pool_wait_free", "Innodb_data_fsyncs", "Innodb_os_log_written", "Innodb_rows_deleted",
+             # Row lock waits of every session (the slow log's Lock_time leaves
+             # InnoDB's row lock waits out): how often anyone waited on a lock.
+             "Innodb_row_lock_waits", "Innodb_row_lock_time")
+
+
+def server_counters(lab):
+    """InnoDB counters whose change over a run shows whether the contenders
+    ran on equal terms (pages read from disk, flushing, log volume)."""
+    rows = lab.run("SHOW GLOBAL STATUS WHERE Variable_name IN (" + ", ".join(["%s"] * len(_COUNTERS)) + ")",
+                   _COUNTERS)
+    return {k: int(v) for k, v in rows}
+
+
 def idle_transactions(lab, older_than=30):
     """Other sessions' transactions that sit idle with a read view open: they
     stop InnoDB's purge for the whole server (the lab's Keystone leaves one
@@ -322,7 +338,7 @@ def wait_for_purge(lab, limit=1000, timeout=120):
 
 class Writer(threading.Thread):
     """Keystone issuing tokens: one autocommitted INSERT of a live token every
-    1/rate seconds on its own connection."""
+    1/rate seconds on its own connection (one of the writer's connections)."""
 
     def __init__(self, lab, rate):
         super().__init__(daemon=True)
@@ -376,13 +392,22 @@ class Writer(threading.Thread):
             self.latencies.append(time.perf_counter() - start)
         conn.close()
 
-    def figures(self):
-        ms = [x * 1000 for x in self.latencies]
-        return {"inserts": len(ms), "ok": self.ok, "lock_wait_timeouts": self.timeouts,
-                "other_errors": self.errors, "missed_slots": self.missed,
-                "p50_ms": round(percentile(ms, 0.50), 2), "p99_ms": round(percentile(ms, 0.99), 2),
-                "max_ms": round(max(ms, default=0), 1), "over_100ms": sum(1 for x in ms if x > 100),
-                "over_1s": sum(1 for x in ms if x > 1000)}
+
+
+def writer_figures(writers, seconds):
+    ms = [x * 1000 for w in writers for x in w.latencies]
+    errors = {}
+    for w in writers:
+        for k, v in w.errors.items():
+            errors[k] = errors.get(k, 0) + v
+    ok = sum(w.ok for w in writers)
+    return {"connections": len(writers), "inserts": len(ms), "ok": ok,
+            "rate_per_second": round(len(ms) / seconds, 1) if seconds > 0 else 0,
+            "lock_wait_timeouts": sum(w.timeouts for w in writers), "other_errors": errors,
+            "missed_slots": sum(w.missed for w in writers),
+            "p50_ms": round(percentile(ms, 0.50), 2), "p99_ms": round(percentile(ms, 0.99), 2),
+            "max_ms": round(max(ms, default=0), 1), "over_100ms": sum(1 for x in ms if x > 100),
+            "over_1s": sum(1 for x in ms if x > 1000)}
 
 
 # ---------------------------------------------------------------- transactions
@@ -425,7 +450,7 @@ def transactions(rows):
     for tid, stmts in by_thread.items():
         stmts.sort(key=lambda r: r[1])
         autocommit, explicit, cur = True, False, None
-        for _, start, secs, text, _, affected in stmts:
+        for _, start, secs, text, _, affected, _ in stmts:
             kind = statement_kind(text)
             end = start + secs
             if kind == "end" or kind == "autocommit-on" or kind == "begin":
@@ -465,7 +490,7 @@ def transactions(rows):
     return out
 
 
-def transaction_figures(trx, limit_ms):
+def transaction_figures(trx, limit_ms, writer_stmts=()):
     writes = [t for t in trx if t["write"]]
     reads = [t for t in trx if not t["write"]]
     longest_w = max(writes, key=lambda t: t["ms"], default=None)
@@ -475,7 +500,13 @@ def transaction_figures(trx, limit_ms):
     # stalls of small ones: when they started, how long, how many rows.
     over = sorted((t for t in writes if t["ms"] > limit_ms), key=lambda t: -t["ms"])[:40]
     return {
-        "over_limit_samples": [{"at_s": round(t["start"] - t0, 2), "ms": round(t["ms"], 1), "rows": t["rows"]}
+        # writer_ms: the slowest of the writer's INSERTs that ran at the same
+        # time. A one-row INSERT that is as slow points to a stall of the whole
+        # server (log flush, CPU), not to the size of the batch.
+        "over_limit_samples": [{"at_s": round(t["start"] - t0, 2), "ms": round(t["ms"], 1), "rows": t["rows"],
+                                "writer_ms": round(max((w[2] * 1000 for w in writer_stmts
+                                                        if w[1] < t["end"] and w[1] + w[2] > t["start"]),
+                                                       default=0), 1)}
                                for t in sorted(over, key=lambda t: t["start"])],
         "write_rows_p50": percentile([t["rows"] for t in writes], 0.5),
         "transactions": len(trx), "write_transactions": len(writes),
@@ -502,10 +533,11 @@ def slow_log_on(lab):
 def slow_log_off(lab, user):
     lab.run("SET GLOBAL slow_query_log = 0")
     rows = lab.run("SELECT thread_id, start_time, TIME_TO_SEC(query_time), sql_text, rows_examined, "
-                   "rows_affected FROM mysql.slow_log WHERE user_host LIKE %s", (f"{user}[%",))
+                   "rows_affected, TIME_TO_SEC(lock_time) FROM mysql.slow_log WHERE user_host LIKE %s",
+                   (f"{user}[%",))
     lab.run("SET GLOBAL long_query_time = 10")
     return [(int(r[0]), r[1].timestamp(), float(r[2]), r[3] if isinstance(r[3], str) else r[3].decode(),
-             int(r[4]), int(r[5])) for r in rows]
+             int(r[4]), int(r[5]), float(r[6])) for r in rows]
 
 
 def statement_summary(stmts):
@@ -606,26 +638,38 @@ def measure(lab, args, work, meta, name):
         die(f"the cutoff {cutoff} is outside the template's gap {gap}; rebuild the template")
 
     slow_log_on(lab)
-    writer = Writer(lab, args.rate)
-    writer.start()
-    writer.ready.wait(10)
+    counters = server_counters(lab)
+    # Keystone writes from several workers; one connection alone could not
+    # offer 200 INSERTs/s when each commit waits for its own log flush.
+    writers = [Writer(lab, args.rate / args.writer_connections) for _ in range(args.writer_connections)]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.ready.wait(10)
+    writer_ids = {w.thread_id for w in writers}
+    writer_clock = time.perf_counter()
     time.sleep(1)  # the writer's steady state before the purge starts
     load = os.getloadavg()
     log(f"{name}: running (cutoff {cutoff}; load average {load[0]:.1f})")
     r = RUNNERS[name](lab, args, work, cutoff)
-    writer.stop.set()
-    writer.join()
+    for w in writers:
+        w.stop.set()
+    for w in writers:
+        w.join()
+    writer_seconds = time.perf_counter() - writer_clock
     stmts = slow_log_off(lab, lab.user)
+    counters = {k: v - counters.get(k, 0) for k, v in server_counters(lab).items()}
 
-    ours = [s for s in stmts if s[0] != writer.thread_id]
-    trx = transaction_figures(transactions(ours), args.max_trx_ms)
+    ours = [s for s in stmts if s[0] not in writer_ids]
+    trx = transaction_figures(transactions(ours), args.max_trx_ms,
+                              [s for s in stmts if s[0] in writer_ids and statement_kind(s[3]) == "write"])
     # The writer's INSERTs as the server saw them, without the network.
-    server_ins = sorted(s[2] * 1000 for s in stmts if s[0] == writer.thread_id and statement_kind(s[3]) == "write")
+    server_ins = sorted(s[2] * 1000 for s in stmts if s[0] in writer_ids and statement_kind(s[3]) == "write")
 
     after = live_checksum(lab, "token", check_cut)
     expired_after = int(lab.one(f"SELECT COUNT(*) FROM {DB}.token WHERE expires < %s", (check_cut,)))
     writer_rows = int(lab.one(f"SELECT COUNT(*) FROM {DB}.token WHERE user_id = %s", (WRITER_USER,)))
-    w = writer.figures()
+    w = writer_figures(writers, writer_seconds)
     w["server_max_ms"] = round(server_ins[-1], 1) if server_ins else 0
     res = {
         "contender": name, "cutoff": cutoff, "load_average_at_start": round(load[0], 2),
@@ -633,7 +677,7 @@ def measure(lab, args, work, meta, name):
         "rows_deleted": r["rows_deleted"], "rows_deleted_verified": expired_before - expired_after,
         "seconds": round(r["seconds"], 2),
         "rows_per_second": round(r["rows_deleted"] / r["seconds"]) if r["seconds"] > 0 else 0,
-        "transactions": trx, "statements": statement_summary(ours), "writer": w,
+        "transactions": trx, "statements": statement_summary(ours), "server_counters": counters, "writer": w,
         "live_checksum_before": before, "live_checksum_after": after,
         "expired_left": expired_after, "writer_rows": writer_rows,
         "integrity_ok": before == after and expired_after == 0 and writer_rows == w["ok"]
@@ -653,8 +697,9 @@ def table(results, targets):
 
     base = results.get("pt-archiver")
     lines = ["| Contender | Rows deleted | Wall s | Rows/s | vs pt-archiver | Longest write trx ms | "
-             "Longest read-only trx ms | Writer p50 / p99 / max ms | Lock wait timeouts | Live rows intact | Load avg |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "Longest read-only trx ms | Writer p50 / p99 / max ms | Writer INSERTs/s | Lock wait timeouts | "
+             "Live rows intact | Load avg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for name in CONTENDERS:
         r = results.get(name)
         if not r:
@@ -663,7 +708,8 @@ def table(results, targets):
         w, t = r["writer"], r["transactions"]
         lines.append(f"| {name} | {r['rows_deleted']:,} | {r['seconds']:.1f} | {r['rows_per_second']:,} | {ratio} | "
                      f"{fmt_ms(t['longest_write_ms'])} | {fmt_ms(t['longest_read_only_ms'])} | "
-                     f"{w['p50_ms']:.2f} / {w['p99_ms']:.2f} / {fmt_ms(w['max_ms'])} | {w['lock_wait_timeouts']} | "
+                     f"{w['p50_ms']:.2f} / {w['p99_ms']:.2f} / {fmt_ms(w['max_ms'])} | {w['rate_per_second']:.0f} | "
+                     f"{w['lock_wait_timeouts']} | "
                      f"{'yes' if r['integrity_ok'] else 'NO'} ({r['live_checksum_after']}) | "
                      f"{r['load_average_at_start']:.1f}–{r['load_average_at_end']:.1f} |")
     lines.append("")
@@ -704,7 +750,8 @@ def main():
     ap.add_argument("--rows", type=int, default=2000000)
     ap.add_argument("--live", type=int, default=100000)
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--rate", type=float, default=200, help="writer INSERTs per second")
+    ap.add_argument("--rate", type=float, default=200, help="writer INSERTs per second, all connections")
+    ap.add_argument("--writer-connections", type=int, default=2)
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--max-trx-ms", type=float, default=100)
     ap.add_argument("--contenders", default=",".join(CONTENDERS))
