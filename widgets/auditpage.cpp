@@ -4,6 +4,7 @@
 #include "guarded/auditlog.h"
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
@@ -16,7 +17,6 @@
 
 namespace turnstile {
 
-namespace {
 struct AuditRead
 {
     QList<QJsonObject> records;
@@ -25,7 +25,6 @@ struct AuditRead
     int unreadable = 0;
     QString path;
 };
-} // namespace
 
 AuditPage::AuditPage(QWidget *parent)
     : QWidget(parent), m_model(new AuditLogModel(this)), m_view(new QTableView(this)),
@@ -76,7 +75,18 @@ void AuditPage::reload()
 {
     const quint64 generation = ++m_generation;
     const QString profile = m_profile;
-    QtConcurrent::run([profile] {
+    // A watcher owned by the page, not .then(this, …): Qt 6.4 asserts when a
+    // continuation's context is destroyed first, and the page may go away
+    // (the window closes) while the log is still being read.
+    auto *watcher = new QFutureWatcher<AuditRead>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        const AuditRead r = watcher->result();
+        if (generation != m_generation)
+            return; // a newer reload is on its way
+        showRead(r);
+    });
+    watcher->setFuture(QtConcurrent::run([profile] {
         AuditRead r;
         const AuditLog log;
         r.path = log.path();
@@ -84,25 +94,26 @@ void AuditPage::reload()
         if (const auto records = log.read(profile, &r.error, &r.unreadable))
             r.records = *records;
         return r;
-    }).then(this, [this, generation](const AuditRead &r) {
-        if (generation != m_generation)
-            return; // a newer reload is on its way
-        m_model->setRecords(r.records);
-        m_view->resizeColumnsToContents();
-        QString text;
-        if (!r.error.isEmpty())
-            text = r.error;
-        else if (!r.verification.ok)
-            text = tr("<b style='color:#c62828'>The audit log %1 has been tampered with or "
-                      "damaged:</b> %2")
-                       .arg(r.path.toHtmlEscaped(), r.verification.reason.toHtmlEscaped());
-        else
-            text = tr("%n record(s) in %1; the hash chain is intact.", nullptr,
-                      int(r.verification.lines))
-                       .arg(r.path.toHtmlEscaped());
-        m_chain->setText(text);
-        emit loaded();
-    });
+    }));
+}
+
+void AuditPage::showRead(const AuditRead &r)
+{
+    m_model->setRecords(r.records);
+    m_view->resizeColumnsToContents();
+    QString text;
+    if (!r.error.isEmpty())
+        text = r.error;
+    else if (!r.verification.ok)
+        text = tr("<b style='color:#c62828'>The audit log %1 has been tampered with or "
+                  "damaged:</b> %2")
+                   .arg(r.path.toHtmlEscaped(), r.verification.reason.toHtmlEscaped());
+    else
+        text =
+            tr("%n record(s) in %1; the hash chain is intact.", nullptr, int(r.verification.lines))
+                .arg(r.path.toHtmlEscaped());
+    m_chain->setText(text);
+    emit loaded();
 }
 
 } // namespace turnstile

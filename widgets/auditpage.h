@@ -9,6 +9,7 @@ class QTextBrowser;
 namespace turnstile {
 
 class AuditLogModel;
+struct AuditRead;
 
 // The audit log: every guarded action run from this workstation (GUI or
 // turnstilectl), newest first, with the state of the hash chain. Read off the
@@ -30,6 +31,8 @@ signals:
     void loaded();
 
 private:
+    void showRead(const AuditRead &r);
+
     QString m_profile;
     quint64 m_generation = 0;
     AuditLogModel *m_model;
