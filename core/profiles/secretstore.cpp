@@ -208,8 +208,14 @@ void SecretStore::readAll(const QString &profile,
     };
     auto state = std::make_shared<State>();
     auto step = std::make_shared<std::function<void()>>();
-    // The chain holds itself alive through the callback; it is released when done.
-    *step = [this, profile, done, state, step]() {
+    // The pending keychain read holds the chain alive; the chain itself holds
+    // only a weak reference, so a job deleted without calling back (the
+    // window closed first) frees it instead of leaking a cycle.
+    std::weak_ptr<std::function<void()>> weakStep = step;
+    *step = [this, profile, done, state, weakStep]() {
+        const auto step = weakStep.lock();
+        if (!step)
+            return;
         if (state->next >= kAllSecretKinds.size()) {
             done(state->secrets, QString());
             *step = nullptr;
