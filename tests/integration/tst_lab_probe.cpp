@@ -65,7 +65,11 @@ private slots:
         QCOMPARE(after.status, 404);
         QVERIFY(!after.ok());
         const ProbeResult later = runProbe(labProfile(), labSecrets(), 1);
-        QCOMPARE(*later.revocationEvents, *before.revocationEvents + 1);
+        // One row more, unless Keystone pruned events older than expiration +
+        // buffer while writing it (a lab that has run for hours).
+        QVERIFY(later.revocationEvents.has_value());
+        QVERIFY(*later.revocationEvents >= 1);
+        QVERIFY(*later.revocationEvents <= *before.revocationEvents + 1);
     }
 
     void wrongCredentialsDegradeOnlyTheirFigure()
