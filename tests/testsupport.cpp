@@ -1,7 +1,13 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTextStream>
+
+#include <unistd.h>
 
 namespace testsupport {
 
@@ -66,6 +72,61 @@ turnstile::Secrets labAdminSecrets()
 QString builtProgram(const QString &name)
 {
     return QStringLiteral(TURNSTILE_BINARY_DIR "/app/") + name;
+}
+
+turnstile::DatabaseUrl labMysqlRootUrl(const QString &database)
+{
+    const QString rootUser = geteuid() == 0 ? QStringLiteral("root") : qEnvironmentVariable("USER");
+    return turnstile::DatabaseUrl::parse(
+        QStringLiteral("mysql://%1@localhost/%2?unix_socket=%3")
+            .arg(rootUser, database, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET"))));
+}
+
+turnstile::DatabaseUrl labPgUrl(const QString &user, const QString &database)
+{
+    return turnstile::DatabaseUrl::parse(
+        QStringLiteral("postgresql://%1@%2:%3/%4")
+            .arg(user, lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
+                 lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), database));
+}
+
+bool labPgSuperuser(const QString &sql, QString *out)
+{
+    const QStringList args{QStringLiteral("-X"), QStringLiteral("-q"),
+                           QStringLiteral("-A"), QStringLiteral("-t"),
+                           QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
+                           QStringLiteral("-h"), lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")),
+                           QStringLiteral("-p"), lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")),
+                           QStringLiteral("-d"), QStringLiteral("postgres")};
+    QProcess p;
+    p.setWorkingDirectory(QStringLiteral("/"));
+    if (geteuid() == 0)
+        p.start(QStringLiteral("runuser"),
+                QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"),
+                            QStringLiteral("psql")} +
+                    args);
+    else
+        p.start(QStringLiteral("psql"), args);
+    if (!p.waitForStarted(10000))
+        return false;
+    p.write(sql.toUtf8());
+    p.closeWriteChannel();
+    if (!p.waitForFinished(60000))
+        return false;
+    if (out)
+        *out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    if (p.exitCode() != 0)
+        qWarning("psql: %s", p.readAllStandardError().constData());
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+bool execOrWarn(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    qWarning("%s\n  -> %s", qPrintable(sql.left(300)), qPrintable(q.lastError().text()));
+    return false;
 }
 
 } // namespace testsupport

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "db/databaseurl.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
 
 #include <QHash>
 #include <QString>
+
+class QSqlDatabase;
 
 namespace testsupport {
 
@@ -17,6 +20,19 @@ QString lab(const QString &key);
 // lab's MariaDB when withDatabase; and its secrets.
 turnstile::Profile labAdminProfile(bool withDatabase = false);
 turnstile::Secrets labAdminSecrets();
+// MariaDB's root: the OS user over the lab's socket (unix_socket auth), so
+// no password exists to leak.
+turnstile::DatabaseUrl labMysqlRootUrl(const QString &database = QStringLiteral("mysql"));
+// The lab's PostgreSQL over TCP as `user`.
+turnstile::DatabaseUrl labPgUrl(const QString &user, const QString &database);
+// SQL as the PostgreSQL cluster's superuser: the postgres OS user when we are
+// root (peer authentication), else our own user (lab.sh initdb -U $USER).
+// The SQL goes in on stdin, never on a command line. `out` gets the
+// unaligned, tuples-only output.
+bool labPgSuperuser(const QString &sql, QString *out = nullptr);
+// Runs one statement; on failure warns with the statement and the error.
+bool execOrWarn(const QSqlDatabase &db, const QString &sql);
+
 // Path of a built program (turnstilectl, ...) in the build tree.
 QString builtProgram(const QString &name);
 

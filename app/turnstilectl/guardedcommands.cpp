@@ -231,6 +231,28 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
     return rc;
 }
 
+void GuardedCommands::addBatchOption(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
+                 QStringLiteral("N"), QStringLiteral("1000")});
+}
+
+// --batch caps the adaptive batch size; the throttle may still go smaller
+// after slow batches, but never below what the operator asked for.
+std::optional<ThrottleSettings> GuardedCommands::batchThrottle(const QCommandLineParser &p)
+{
+    bool ok = false;
+    const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
+    if (!ok || batch < 1 || batch > 100000) {
+        m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
+        return std::nullopt;
+    }
+    ThrottleSettings t;
+    t.maxBatch = batch;
+    t.minBatch = std::min(t.minBatch, batch);
+    return t;
+}
+
 int GuardedCommands::purgeTokens(const QStringList &args)
 {
     QCommandLineParser p;
@@ -242,8 +264,7 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                  Tr::tr("Keep tokens that expired less than this long ago (default: "
                         "[token] allow_expired_window from keystone.conf, else 2d)."),
                  QStringLiteral("DURATION")});
-    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
-                 QStringLiteral("N"), QStringLiteral("1000")});
+    addBatchOption(p);
     if (!p.parse(args)) {
         m_err << p.errorText() << Qt::endl;
         return Cli::Usage;
@@ -265,12 +286,9 @@ int GuardedCommands::purgeTokens(const QStringList &args)
             return Cli::Usage;
         }
     }
-    bool ok = false;
-    const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
-    if (!ok || batch < 1 || batch > 100000) {
-        m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
+    const std::optional<ThrottleSettings> throttle = batchThrottle(p);
+    if (!throttle)
         return Cli::Usage;
-    }
     Profile profile;
     Secrets secrets;
     if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
@@ -278,10 +296,7 @@ int GuardedCommands::purgeTokens(const QStringList &args)
         rc != Cli::Ok)
         return rc;
     TokenPurge purge(profile, secrets, retention);
-    ThrottleSettings t;
-    t.maxBatch = batch;
-    t.minBatch = std::min(t.minBatch, batch);
-    purge.setThrottle(t);
+    purge.setThrottle(*throttle);
     return runGuarded(purge, profile, p);
 }
 
@@ -294,8 +309,7 @@ int GuardedCommands::revocations(const QStringList &args)
     p.addHelpOption();
     addGuardOptions(p);
     p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("prune|truncate"));
-    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
-                 QStringLiteral("N"), QStringLiteral("1000")});
+    addBatchOption(p);
     if (!p.parse(args)) {
         m_err << p.errorText() << Qt::endl;
         return Cli::Usage;
@@ -312,13 +326,11 @@ int GuardedCommands::revocations(const QStringList &args)
               << Qt::endl;
         return Cli::Usage;
     }
-    bool ok = false;
-    const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
-    if (!ok || batch < 1 || batch > 100000) {
-        m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
+    const std::optional<ThrottleSettings> throttle = batchThrottle(p);
+    if (!throttle)
         return Cli::Usage;
-    }
     if (p.isSet(QStringLiteral("acknowledge"))) {
+        bool ok = false;
         p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
         if (!ok) {
             m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
@@ -335,10 +347,7 @@ int GuardedCommands::revocations(const QStringList &args)
     RevocationCleanup action(profile, secrets,
                              pos.first() == u"prune" ? RevocationCleanup::Mode::PruneObsolete
                                                      : RevocationCleanup::Mode::TruncateAll);
-    ThrottleSettings t;
-    t.maxBatch = batch;
-    t.minBatch = std::min(t.minBatch, batch);
-    action.setThrottle(t);
+    action.setThrottle(*throttle);
     return runGuarded(action, profile, p);
 }
 

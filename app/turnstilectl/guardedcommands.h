@@ -1,7 +1,11 @@
 #pragma once
 
+#include "guarded/throttle.h"
+
 #include <QStringList>
 #include <QTextStream>
+
+#include <optional>
 
 class QCommandLineParser;
 
@@ -38,6 +42,8 @@ public:
     static void addGuardOptions(QCommandLineParser &p);
 
 private:
+    static void addBatchOption(QCommandLineParser &p);
+    std::optional<ThrottleSettings> batchThrottle(const QCommandLineParser &p);
     void printPreview(const ActionPreview &preview, bool json);
     void printResult(const ActionResult &result, bool json);
 

@@ -852,15 +852,20 @@ bool HistoryStore::rollup()
 
 bool HistoryStore::rollup(qint64 now)
 {
+    return forEachSeries(&HistoryStore::rollupSeries, now);
+}
+
+// One transaction per series keeps locks short; a collector rolling or
+// trimming many series never blocks a sampler for long.
+bool HistoryStore::forEachSeries(bool (HistoryStore::*perSeries)(int, qint64), qint64 now)
+{
     if (!ready())
         return false;
     const std::optional<QList<int>> ids = seriesIds();
     if (!ids)
         return false;
-    // One transaction per series keeps locks short; a collector rolling many
-    // series never blocks a sampler for long.
     for (int id : *ids) {
-        if (!rollupSeries(id, now))
+        if (!(this->*perSeries)(id, now))
             return false;
     }
     return true;
@@ -938,16 +943,7 @@ bool HistoryStore::rollupSeries(int id, qint64 now)
 
 bool HistoryStore::applyRetention(qint64 now)
 {
-    if (!ready())
-        return false;
-    const std::optional<QList<int>> ids = seriesIds();
-    if (!ids)
-        return false;
-    for (int id : *ids) {
-        if (!retainSeries(id, now))
-            return false;
-    }
-    return true;
+    return forEachSeries(&HistoryStore::retainSeries, now);
 }
 
 bool HistoryStore::retainSeries(int id, qint64 now)

@@ -156,6 +156,7 @@ private:
     int appendGroups(const QList<Group> &groups);
     bool insertSamples(int seriesId, int decimals, const QList<Sample> &samples, int *inserted);
     std::optional<QList<int>> seriesIds();
+    bool forEachSeries(bool (HistoryStore::*perSeries)(int, qint64), qint64 now);
     bool rollupSeries(int id, qint64 now);
     bool retainSeries(int id, qint64 now);
     std::optional<SeriesState> lockSeries(int id);

@@ -21,7 +21,10 @@
 #include <unistd.h>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labPgSuperuser;
+using testsupport::labPgUrl;
 
 class TestCompliancePg : public QObject
 {
@@ -33,57 +36,7 @@ class TestCompliancePg : public QObject
     QDateTime m_now;
     std::unique_ptr<DbConnection> m_owner;
 
-    // psql as the cluster's superuser (peer authentication over the lab's
-    // socket); the SQL goes in on stdin.
-    static bool superuser(const QString &sql)
-    {
-        const QStringList psql{QStringLiteral("psql"),
-                               QStringLiteral("-X"),
-                               QStringLiteral("-q"),
-                               QStringLiteral("-v"),
-                               QStringLiteral("ON_ERROR_STOP=1"),
-                               QStringLiteral("-h"),
-                               lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")),
-                               QStringLiteral("-p"),
-                               lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")),
-                               QStringLiteral("-d"),
-                               QStringLiteral("postgres")};
-        QProcess p;
-        p.setWorkingDirectory(QStringLiteral("/"));
-        if (geteuid() == 0)
-            p.start(QStringLiteral("runuser"),
-                    QStringList{QStringLiteral("-u"), QStringLiteral("postgres"),
-                                QStringLiteral("--")} +
-                        psql);
-        else
-            p.start(psql.first(), psql.mid(1));
-        if (!p.waitForStarted(10000))
-            return false;
-        p.write(sql.toUtf8());
-        p.closeWriteChannel();
-        if (!p.waitForFinished(60000))
-            return false;
-        if (p.exitCode() != 0)
-            qWarning("psql: %s", p.readAllStandardError().constData());
-        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-    }
-
-    static DatabaseUrl url(const QString &user, const QString &database)
-    {
-        return DatabaseUrl::parse(QStringLiteral("postgresql://%1@%2:%3/%4")
-                                      .arg(user, lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
-                                           lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), database));
-    }
-
-    bool exec(const QString &sql)
-    {
-        QSqlQuery q(m_owner->database());
-        if (!q.exec(sql)) {
-            qWarning("%s\n  -> %s", qPrintable(sql.left(300)), qPrintable(q.lastError().text()));
-            return false;
-        }
-        return true;
-    }
+    bool exec(const QString &sql) { return execOrWarn(m_owner->database(), sql); }
 
     ComplianceSettings settings() const
     {
@@ -217,14 +170,14 @@ private slots:
         m_db = QStringLiteral("tst_compliance_pg_") + suffix;
         m_ro = QStringLiteral("tst_compl_ro_") + suffix;
         m_roPassword = QString::number(QRandomGenerator::system()->generate64(), 36);
-        QVERIFY(superuser(
+        QVERIFY(labPgSuperuser(
             QStringLiteral(
                 "DROP DATABASE IF EXISTS %1 WITH (FORCE);\nCREATE DATABASE %1 OWNER %2;\n"
                 "DROP ROLE IF EXISTS %3;\nCREATE ROLE %3 LOGIN PASSWORD '%4';\n")
                 .arg(m_db, lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), m_ro, m_roPassword)));
-        m_owner =
-            std::make_unique<DbConnection>(url(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), m_db),
-                                           lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+        m_owner = std::make_unique<DbConnection>(
+            labPgUrl(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), m_db),
+            lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
         QVERIFY2(m_owner->open(), qPrintable(m_owner->error()));
         QVERIFY(createAndSeed());
         QVERIFY(
@@ -234,14 +187,15 @@ private slots:
     void cleanupTestCase()
     {
         m_owner.reset();
-        superuser(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nDROP ROLE IF EXISTS "
-                                 "%2;\n")
-                      .arg(m_db, m_ro));
+        labPgSuperuser(
+            QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nDROP ROLE IF EXISTS "
+                           "%2;\n")
+                .arg(m_db, m_ro));
     }
 
     void everyListOnPostgres()
     {
-        DbConnection db(url(m_ro, m_db), m_roPassword);
+        DbConnection db(labPgUrl(m_ro, m_db), m_roPassword);
         ComplianceInspector in(db, settings());
         in.setNow(m_now);
         const ComplianceReport r = in.inspect(7);
@@ -289,7 +243,7 @@ private slots:
 
     void findUsersAndTheWriteCheck()
     {
-        DbConnection ro(url(m_ro, m_db), m_roPassword);
+        DbConnection ro(labPgUrl(m_ro, m_db), m_roPassword);
         ComplianceInspector reader(ro, settings());
         const ComplianceInspector::Lookup byName = reader.findUsers(QStringLiteral("gp-name"));
         QVERIFY2(byName.error.isEmpty(), qPrintable(byName.error));

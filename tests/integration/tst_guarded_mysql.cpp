@@ -29,7 +29,9 @@
 #include <unistd.h>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labMysqlRootUrl;
 
 class TestGuardedMySql : public QObject
 {
@@ -44,15 +46,7 @@ class TestGuardedMySql : public QObject
     std::unique_ptr<DbConnection> m_root;
     QTemporaryDir m_tmp;
 
-    bool rootExec(const QString &sql)
-    {
-        QSqlQuery q(m_root->database());
-        if (!q.exec(sql)) {
-            qWarning("%s\n  -> %s", qPrintable(sql.left(300)), qPrintable(q.lastError().text()));
-            return false;
-        }
-        return true;
-    }
+    bool rootExec(const QString &sql) { return execOrWarn(m_root->database(), sql); }
     QVariant rootValue(const QString &sql)
     {
         QSqlQuery q(m_root->database());
@@ -147,13 +141,7 @@ private slots:
         m_roUser = QStringLiteral("tst_guard_ro_") + suffix;
         m_password =
             QString::number(QRandomGenerator::system()->generate64(), 36) + QStringLiteral("Aa1");
-        const QString rootUser =
-            geteuid() == 0 ? QStringLiteral("root") : qEnvironmentVariable("USER");
-        m_root = std::make_unique<DbConnection>(
-            DatabaseUrl::parse(
-                QStringLiteral("mysql://%1@localhost/mysql?unix_socket=%2")
-                    .arg(rootUser, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET")))),
-            QString());
+        m_root = std::make_unique<DbConnection>(labMysqlRootUrl(), QString());
         QVERIFY2(m_root->open(), qPrintable(m_root->error()));
         for (const QString &d : {m_db, m_missing, m_odd}) {
             QVERIFY(rootExec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(d)));

@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labPgSuperuser;
 
 class TestGuardedPg : public QObject
 {
@@ -33,39 +35,7 @@ class TestGuardedPg : public QObject
     std::unique_ptr<DbConnection> m_owner;
     QTemporaryDir m_tmp;
 
-    static bool superuser(const QString &sql)
-    {
-        QProcess p;
-        const QStringList args{
-            QStringLiteral("-X"), QStringLiteral("-q"),
-            QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
-            QStringLiteral("-h"), lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")),
-            QStringLiteral("-p"), lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")),
-            QStringLiteral("-d"), QStringLiteral("postgres")};
-        p.setWorkingDirectory(QStringLiteral("/"));
-        if (geteuid() == 0)
-            p.start(QStringLiteral("runuser"),
-                    QStringList{QStringLiteral("-u"), QStringLiteral("postgres"),
-                                QStringLiteral("--"), QStringLiteral("psql")} +
-                        args);
-        else
-            p.start(QStringLiteral("psql"), args);
-        p.write(sql.toUtf8());
-        p.closeWriteChannel();
-        p.waitForFinished(60000);
-        if (p.exitCode() != 0)
-            qWarning("psql: %s", p.readAllStandardError().constData());
-        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-    }
-    bool ownerExec(const QString &sql)
-    {
-        QSqlQuery q(m_owner->database());
-        if (!q.exec(sql)) {
-            qWarning("%s -> %s", qPrintable(sql.left(200)), qPrintable(q.lastError().text()));
-            return false;
-        }
-        return true;
-    }
+    bool ownerExec(const QString &sql) { return execOrWarn(m_owner->database(), sql); }
     QString ownerValue(const QString &sql)
     {
         QSqlQuery q(m_owner->database());
@@ -121,7 +91,7 @@ private slots:
         m_db = QStringLiteral("tst_guarded_pg_") + suffix;
         m_roUser = QStringLiteral("tst_guard_pg_ro_") + suffix;
         m_roPassword = QString::number(QRandomGenerator::system()->generate64(), 36);
-        QVERIFY(superuser(
+        QVERIFY(labPgSuperuser(
             QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nCREATE DATABASE "
                            "%1 OWNER %2;\nDROP ROLE IF EXISTS %3;\nCREATE ROLE %3 "
                            "LOGIN PASSWORD '%4';\n")
@@ -158,7 +128,7 @@ private slots:
     void cleanupTestCase()
     {
         m_owner.reset();
-        superuser(
+        labPgSuperuser(
             QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nDROP ROLE IF EXISTS %2;\n")
                 .arg(m_db, m_roUser));
     }

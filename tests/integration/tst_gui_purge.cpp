@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labMysqlRootUrl;
 
 class TestGuiPurge : public QObject
 {
@@ -45,15 +47,7 @@ class TestGuiPurge : public QObject
     std::unique_ptr<DbConnection> m_root;
     QTemporaryDir m_tmp;
 
-    bool rootExec(const QString &sql)
-    {
-        QSqlQuery q(m_root->database());
-        if (!q.exec(sql)) {
-            qWarning("%s -> %s", qPrintable(sql.left(200)), qPrintable(q.lastError().text()));
-            return false;
-        }
-        return true;
-    }
+    bool rootExec(const QString &sql) { return execOrWarn(m_root->database(), sql); }
     QString rootValue(const QString &sql)
     {
         QSqlQuery q(m_root->database());
@@ -108,12 +102,7 @@ private slots:
         m_user = QStringLiteral("tst_gui_") + suffix;
         m_password =
             QString::number(QRandomGenerator::system()->generate64(), 36) + QStringLiteral("Aa1");
-        m_root = std::make_unique<DbConnection>(
-            DatabaseUrl::parse(
-                QStringLiteral("mysql://%1@localhost/mysql?unix_socket=%2")
-                    .arg(geteuid() == 0 ? QStringLiteral("root") : qEnvironmentVariable("USER"),
-                         lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET")))),
-            QString());
+        m_root = std::make_unique<DbConnection>(labMysqlRootUrl(), QString());
         QVERIFY2(m_root->open(), qPrintable(m_root->error()));
         QVERIFY(rootExec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_db)));
         QVERIFY(rootExec(QStringLiteral("CREATE DATABASE `%1`").arg(m_db)));

@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labMysqlRootUrl;
 
 class TestInspectorMySql : public QObject
 {
@@ -43,15 +45,7 @@ class TestInspectorMySql : public QObject
     static QString day(const QDate &d) { return d.toString(QStringLiteral("yyyy-MM-dd")); }
     static qint64 us(const QDateTime &t) { return t.toMSecsSinceEpoch() * 1000; }
 
-    bool rootExec(const QString &sql)
-    {
-        QSqlQuery q(m_root->database());
-        if (!q.exec(sql)) {
-            qWarning("%s\n  -> %s", qPrintable(sql.left(300)), qPrintable(q.lastError().text()));
-            return false;
-        }
-        return true;
-    }
+    bool rootExec(const QString &sql) { return execOrWarn(m_root->database(), sql); }
     QStringList rootColumn(const QString &sql)
     {
         QStringList out;
@@ -237,15 +231,7 @@ private slots:
         m_roUser = QStringLiteral("tst_insp_ro_") + suffix;
         m_password =
             QString::number(QRandomGenerator::system()->generate64(), 36) + QStringLiteral("Aa1");
-
-        // MariaDB's root is the OS user over the socket (unix_socket auth).
-        const QString rootUser =
-            geteuid() == 0 ? QStringLiteral("root") : qEnvironmentVariable("USER");
-        m_root = std::make_unique<DbConnection>(
-            DatabaseUrl::parse(
-                QStringLiteral("mysql://%1@localhost/mysql?unix_socket=%2")
-                    .arg(rootUser, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET")))),
-            QString());
+        m_root = std::make_unique<DbConnection>(labMysqlRootUrl(), QString());
         QVERIFY2(m_root->open(), qPrintable(m_root->error()));
 
         QVERIFY(rootExec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_db)));

@@ -24,7 +24,10 @@
 #include <unistd.h>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labPgSuperuser;
+using testsupport::labPgUrl;
 
 class TestInspectorPg : public QObject
 {
@@ -41,58 +44,11 @@ class TestInspectorPg : public QObject
         return t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     }
 
-    // SQL as the cluster's superuser: the postgres OS user when we are root
-    // (peer authentication), else our own user (lab.sh initdb -U $USER).
-    // The SQL goes in on stdin, never on a command line.
-    static bool superuser(const QString &sql, QString *out = nullptr)
-    {
-        QProcess p;
-        QStringList args{QStringLiteral("-X"), QStringLiteral("-q"),
-                         QStringLiteral("-A"), QStringLiteral("-t"),
-                         QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
-                         QStringLiteral("-h"), lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")),
-                         QStringLiteral("-p"), lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")),
-                         QStringLiteral("-d"), QStringLiteral("postgres")};
-        p.setWorkingDirectory(QStringLiteral("/"));
-        if (geteuid() == 0)
-            p.start(QStringLiteral("runuser"),
-                    QStringList{QStringLiteral("-u"), QStringLiteral("postgres"),
-                                QStringLiteral("--"), QStringLiteral("psql")} +
-                        args);
-        else
-            p.start(QStringLiteral("psql"), args);
-        if (!p.waitForStarted(10000))
-            return false;
-        p.write(sql.toUtf8());
-        p.closeWriteChannel();
-        if (!p.waitForFinished(60000))
-            return false;
-        if (out)
-            *out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-        if (p.exitCode() != 0)
-            qWarning("psql: %s", p.readAllStandardError().constData());
-        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-    }
+    bool ownerExec(const QString &sql) { return execOrWarn(m_owner->database(), sql); }
 
-    bool ownerExec(const QString &sql)
-    {
-        QSqlQuery q(m_owner->database());
-        if (!q.exec(sql)) {
-            qWarning("%s\n  -> %s", qPrintable(sql.left(300)), qPrintable(q.lastError().text()));
-            return false;
-        }
-        return true;
-    }
-
-    static DatabaseUrl url(const QString &user, const QString &database)
-    {
-        return DatabaseUrl::parse(QStringLiteral("postgresql://%1@%2:%3/%4")
-                                      .arg(user, lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
-                                           lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), database));
-    }
     DbConnection *ownerConnection() const
     {
-        return new DbConnection(url(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), m_db),
+        return new DbConnection(labPgUrl(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")), m_db),
                                 lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
     }
     InspectorSettings settings() const
@@ -252,7 +208,7 @@ private slots:
         m_db = QStringLiteral("tst_inspector_pg_") + suffix;
         m_roUser = QStringLiteral("tst_insp_ro_") + suffix;
         m_roPassword = QString::number(QRandomGenerator::system()->generate64(), 36);
-        QVERIFY(superuser(
+        QVERIFY(labPgSuperuser(
             QStringLiteral(
                 "DROP DATABASE IF EXISTS %1 WITH (FORCE);\nCREATE DATABASE %1 OWNER %2;\n"
                 "DROP ROLE IF EXISTS %3;\nCREATE ROLE %3 LOGIN PASSWORD '%4';\n")
@@ -270,7 +226,7 @@ private slots:
     void cleanupTestCase()
     {
         m_owner.reset();
-        superuser(
+        labPgSuperuser(
             QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nDROP ROLE IF EXISTS %2;\n")
                 .arg(m_db, m_roUser));
     }
@@ -383,7 +339,7 @@ private slots:
 
     void missingGrantCostsOnlyItsFigure()
     {
-        DbConnection db(url(m_roUser, m_db), m_roPassword);
+        DbConnection db(labPgUrl(m_roUser, m_db), m_roPassword);
         KeystoneInspector in(db, settings());
         const FrequentSample f = in.sampleFrequent();
         // PostgreSQL lists every table in pg_class; the refusal comes with the query.
@@ -409,7 +365,8 @@ private slots:
         const qint64 pid = in.session().connectionId();
         QVERIFY(pid > 0);
         QString out;
-        QVERIFY(superuser(QStringLiteral("SELECT pg_terminate_backend(%1);\n").arg(pid), &out));
+        QVERIFY(
+            labPgSuperuser(QStringLiteral("SELECT pg_terminate_backend(%1);\n").arg(pid), &out));
         QCOMPARE(out, QStringLiteral("t"));
         QElapsedTimer t;
         t.start();

@@ -36,6 +36,7 @@
 
 using namespace turnstile;
 using testsupport::lab;
+using testsupport::labMysqlRootUrl;
 
 class TestLabCompliance : public QObject
 {
@@ -201,16 +202,6 @@ class TestLabCompliance : public QObject
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
 
-    // MariaDB's root is the OS user over the socket (unix_socket auth).
-    static DatabaseUrl rootUrl(const QString &database)
-    {
-        const QString rootUser =
-            geteuid() == 0 ? QStringLiteral("root") : qEnvironmentVariable("USER");
-        return DatabaseUrl::parse(
-            QStringLiteral("mysql://%1@localhost/%2?unix_socket=%3")
-                .arg(rootUser, database, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET"))));
-    }
-
     QList<QJsonObject> auditRecords() const
     {
         return AuditLog(auditPath()).read().value_or(QList<QJsonObject>());
@@ -290,7 +281,7 @@ private slots:
         if (!m_roleId.isEmpty())
             m_admin->remove(QStringLiteral("/roles/") + m_roleId);
         if (!m_scratchDb.isEmpty()) {
-            DbConnection root(rootUrl(QStringLiteral("mysql")), QString());
+            DbConnection root(labMysqlRootUrl(), QString());
             if (root.open())
                 QSqlQuery(root.database())
                     .exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_scratchDb));
@@ -847,7 +838,7 @@ private slots:
         m_scratchDb =
             QStringLiteral("tst_compliance_old_%1").arg(QCoreApplication::applicationPid());
         // The keystone user may only create tables in its own schema; use root.
-        DbConnection root(rootUrl(QStringLiteral("mysql")), QString());
+        DbConnection root(labMysqlRootUrl(), QString());
         QVERIFY2(root.open(), qPrintable(root.error()));
         QSqlQuery q(root.database());
         QVERIFY(q.exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_scratchDb)));
@@ -865,7 +856,7 @@ private slots:
                                       "VALUES (1, 'old1', 'default', 'old-user')")
                            .arg(m_scratchDb)));
 
-        DbConnection db(rootUrl(m_scratchDb), QString());
+        DbConnection db(labMysqlRootUrl(m_scratchDb), QString());
         ComplianceSettings settings;
         settings.lockoutFailureAttempts = 3;
         settings.disableInactiveDays = 90;
