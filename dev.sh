@@ -89,9 +89,11 @@ cmd_screenshot() {
     [[ -f $RUN_LAB_DIR/lab.env ]] || die "the lab is not running; run ./dev.sh run first"
     # shellcheck disable=SC1090,SC1091
     . "$RUN_LAB_DIR/lab.env"
+    # SHOT_ARGS: more turnstile options, e.g. "--page growth --color-scheme dark".
     DBUS_SESSION_BUS_ADDRESS=$TURNSTILE_LAB_DBUS_ADDRESS OUT=$(realpath -m "$out") GUI="$ROOT/build/dev/app/turnstile" \
-        xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
-            "$GUI" --profile lab -qwindowgeometry 1280x800+0+0 & pid=$!
+        SHOT_ARGS="${SHOT_ARGS:-}" xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+            # shellcheck disable=SC2086
+            "$GUI" --profile lab $SHOT_ARGS -qwindowgeometry 1280x800+0+0 & pid=$!
             sleep "${SHOT_DELAY:-8}"
             import -window root "$OUT"
             kill "$pid"; wait "$pid" 2>/dev/null || true'

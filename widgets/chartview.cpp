@@ -9,11 +9,13 @@
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScatterSeries>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 
 #include <cmath>
 #include <limits>
@@ -104,10 +106,14 @@ ChartView::ChartView(Kind kind, QWidget *parent)
     // Marker labels are plain scene items, so they move with the plot area
     // on resizes and in exports rendered at another size.
     connect(m_chart, &QChart::plotAreaChanged, this, &ChartView::placeMarkerLabels);
-    if (m_kind == Kind::Time)
+    if (m_kind == Kind::Time) {
+        m_view->viewport()->installEventFilter(this);
+        m_view->setToolTip(tr("Wheel: zoom · drag: pan · double click: back to the chosen range"));
         updateAxes();
-    else
+    } else {
         updateScatterAxes();
+    }
+    applyPalette();
 }
 
 ChartView::~ChartView() = default;
@@ -406,15 +412,31 @@ void ChartView::updateMarkers()
 void ChartView::placeMarkerLabels()
 {
     const QRectF plot = m_chart->plotArea();
+    // Actions close in time (a purge and its resume) would print their
+    // labels over each other: a label that would overlap one already placed
+    // goes one line lower.
+    QList<QRectF> placed;
     for (qsizetype i = 0; i < m_markerLabels.size() && i < m_markers.size(); ++i) {
         const QPointF at = m_chart->mapToPosition(
             QPointF(msecs(m_annotations[i].ts), m_yAxis->max()), m_markers[i]);
         QGraphicsSimpleTextItem *label = m_markerLabels[i];
         // Left of the marker when the label would run past the plot's right edge.
-        const qreal width = label->boundingRect().width();
-        const qreal x = at.x() + 3 + width > plot.right() ? at.x() - 3 - width : at.x() + 3;
-        label->setPos(x, plot.top() + 2);
-        label->setVisible(plot.contains(QPointF(at.x(), plot.center().y())));
+        const QRectF box = label->boundingRect();
+        const qreal x =
+            at.x() + 3 + box.width() > plot.right() ? at.x() - 3 - box.width() : at.x() + 3;
+        const bool visible = plot.contains(QPointF(at.x(), plot.center().y()));
+        QRectF r(x, plot.top() + 2, box.width(), box.height());
+        for (int line = 0; visible && line < 8; ++line) {
+            const bool clash = std::any_of(placed.cbegin(), placed.cend(),
+                                           [&r](const QRectF &p) { return p.intersects(r); });
+            if (!clash)
+                break;
+            r.translate(0, box.height() + 1);
+        }
+        label->setPos(r.topLeft());
+        label->setVisible(visible);
+        if (visible)
+            placed.append(r);
     }
 }
 
@@ -437,6 +459,138 @@ void ChartView::resizeEvent(QResizeEvent *e)
 {
     QWidget::resizeEvent(e);
     fitTimeTicks(width());
+}
+
+ViewRange ChartView::shownTimeRange() const
+{
+    if (!m_xAxis)
+        return {};
+    return ViewRange{m_xAxis->min().toSecsSinceEpoch(), m_xAxis->max().toSecsSinceEpoch()};
+}
+
+void ChartView::zoomBy(double factor, double anchor)
+{
+    if (m_kind != Kind::Time)
+        return;
+    const ViewRange r = zoomRange(shownTimeRange(), factor, anchor);
+    setTimeRange(r.from, r.to);
+    emit timeRangeRequested(r.from, r.to);
+}
+
+void ChartView::panBy(double fraction)
+{
+    if (m_kind != Kind::Time)
+        return;
+    const ViewRange r = panRange(shownTimeRange(), fraction, QDateTime::currentSecsSinceEpoch());
+    setTimeRange(r.from, r.to);
+    emit timeRangeRequested(r.from, r.to);
+}
+
+double ChartView::plotFraction(qreal x) const
+{
+    const QRectF plot = m_chart->plotArea();
+    // plotArea is in chart coordinates; the chart sits at the scene origin
+    // and the view does not scroll, so view x is chart x.
+    return plot.width() > 0 ? (x - plot.left()) / plot.width() : 0.5;
+}
+
+bool ChartView::eventFilter(QObject *watched, QEvent *e)
+{
+    if (watched != m_view->viewport() || m_kind != Kind::Time)
+        return QWidget::eventFilter(watched, e);
+    switch (e->type()) {
+    case QEvent::Wheel: {
+        auto *w = static_cast<QWheelEvent *>(e);
+        const int steps = w->angleDelta().y() / 120;
+        if (steps == 0)
+            return true;
+        // One notch zooms by 20 %, in when rolled away from the user.
+        zoomBy(std::pow(0.8, steps), plotFraction(w->position().x()));
+        return true;
+    }
+    case QEvent::MouseButtonPress: {
+        auto *m = static_cast<QMouseEvent *>(e);
+        if (m->button() != Qt::LeftButton)
+            break;
+        m_dragging = true;
+        m_dragStartX = m->position().x();
+        m_dragStartRange = shownTimeRange();
+        m_view->viewport()->setCursor(Qt::ClosedHandCursor);
+        return true;
+    }
+    case QEvent::MouseMove: {
+        if (!m_dragging)
+            break;
+        // While dragging only the axis moves; the data is asked for once, on
+        // release, so a drag does not queue a load per mouse event.
+        const double width = m_chart->plotArea().width();
+        if (width <= 0)
+            return true;
+        const ViewRange r =
+            panRange(m_dragStartRange,
+                     -(static_cast<QMouseEvent *>(e)->position().x() - m_dragStartX) / width,
+                     QDateTime::currentSecsSinceEpoch());
+        setTimeRange(r.from, r.to);
+        return true;
+    }
+    case QEvent::MouseButtonRelease: {
+        if (!m_dragging)
+            break;
+        m_dragging = false;
+        m_view->viewport()->unsetCursor();
+        const ViewRange r = shownTimeRange();
+        if (r != m_dragStartRange)
+            emit timeRangeRequested(r.from, r.to);
+        return true;
+    }
+    case QEvent::MouseButtonDblClick:
+        m_dragging = false;
+        emit timeRangeResetRequested();
+        return true;
+    default:
+        break;
+    }
+    return QWidget::eventFilter(watched, e);
+}
+
+void ChartView::changeEvent(QEvent *e)
+{
+    QWidget::changeEvent(e);
+    if (e->type() == QEvent::PaletteChange)
+        applyPalette();
+}
+
+// The chart follows the window's palette: light or dark, as the desktop
+// (or turnstile --color-scheme) chose, so a dark window has no white boxes.
+void ChartView::applyPalette()
+{
+    const QPalette p = palette();
+    const bool dark = p.color(QPalette::Window).lightness() < 128;
+    const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (m_chart->theme() != theme) {
+        // A theme change recolours the series and resets their pens: redo them.
+        m_chart->setTheme(theme);
+        if (m_kind == Kind::Time) {
+            const QList<NamedSeries> series = m_series;
+            m_series.clear();
+            rebuildCurves();
+            setSeries(series);
+        } else {
+            const QList<ScatterSeries> scatter = m_scatter;
+            m_scatter.clear();
+            rebuildClouds();
+            setScatter(scatter);
+        }
+        updateMarkers();
+    }
+    m_chart->setBackgroundBrush(p.color(QPalette::Base));
+    m_chart->setTitleBrush(p.color(QPalette::Text));
+    m_chart->legend()->setLabelColor(p.color(QPalette::Text));
+    for (QAbstractAxis *axis : m_chart->axes()) {
+        axis->setLabelsColor(p.color(QPalette::Text));
+        axis->setTitleBrush(p.color(QPalette::Text));
+    }
+    m_view->setBackgroundBrush(p.color(QPalette::Window));
 }
 
 int ChartView::pixelBudget() const

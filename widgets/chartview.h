@@ -1,6 +1,7 @@
 #pragma once
 
 #include "history/annotation.h"
+#include "history/viewrange.h"
 #include "namedseries.h"
 #include "scatterseries.h"
 
@@ -28,6 +29,11 @@ namespace turnstile {
 // Each NamedSeries is drawn as its bucket average with a translucent
 // min-max band behind it, so a spike that decimation kept stays visible.
 // Annotations are dashed vertical markers on the time axis.
+//
+// Time charts zoom with the mouse wheel (around the pointer) and pan by
+// dragging; the axis moves at once, on the data already there, and
+// timeRangeRequested() asks the owner for data decimated to the new range.
+// A double click asks to go back (timeRangeResetRequested()).
 //
 // A scatter chart (Kind::Scatter) plots one series against another instead,
 // one point per time bucket (ScatterSeries), on two value axes.
@@ -67,6 +73,16 @@ public:
     // (or with to <= from), the span of the data.
     void setTimeRange(qint64 from, qint64 to);
 
+    // What the time axis shows now, also after a zoom or pan whose data is
+    // still loading.
+    ViewRange shownTimeRange() const;
+    // Zoom and pan as the wheel and a drag do: factor < 1 zooms in around
+    // anchor (0 = left edge of the plot, 1 = right edge); fraction moves by
+    // that part of the span (positive = later). Both emit
+    // timeRangeRequested().
+    void zoomBy(double factor, double anchor = 0.5);
+    void panBy(double fraction);
+
     // How many buckets are worth asking for: one per pixel of the plot area.
     int pixelBudget() const;
 
@@ -82,8 +98,14 @@ public:
     // Points of scatter cloud i; -1 when there is no such cloud.
     int scatterPointCount(int index) const;
 
+signals:
+    void timeRangeRequested(qint64 from, qint64 to);
+    void timeRangeResetRequested();
+
 protected:
     void resizeEvent(QResizeEvent *e) override;
+    void changeEvent(QEvent *e) override;
+    bool eventFilter(QObject *watched, QEvent *e) override;
 
 private:
     struct Curve
@@ -99,6 +121,9 @@ private:
     void placeMarkerLabels();
     void attach(QAbstractSeries *s);
     void fitTimeTicks(qreal width);
+    void applyPalette();
+    // Where x (view coordinates) lies across the plot area, 0..1.
+    double plotFraction(qreal x) const;
 
     Kind m_kind;
     QChart *m_chart;
@@ -116,6 +141,10 @@ private:
     qint64 m_from = 0;
     qint64 m_to = 0;
     qreal m_tickWidth = 0; // the width the time axis' ticks are chosen for
+    // A drag in progress: where it started and the range shown then.
+    bool m_dragging = false;
+    qreal m_dragStartX = 0;
+    ViewRange m_dragStartRange;
 };
 
 } // namespace turnstile

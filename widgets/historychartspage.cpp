@@ -8,8 +8,12 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QFormLayout>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -28,6 +32,13 @@ namespace turnstile {
 namespace {
 constexpr qint64 kHour = 3600;
 constexpr qint64 kDay = 24 * kHour;
+// Range chooser data of the Custom… entry; the presets hold their seconds.
+constexpr qint64 kCustom = -1;
+
+QString shortTime(qint64 secs)
+{
+    return QLocale().toString(QDateTime::fromSecsSinceEpoch(secs), QLocale::ShortFormat);
+}
 } // namespace
 
 HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *parent)
@@ -42,6 +53,7 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     m_rangeChooser->addItem(tr("Last 7 days"), 7 * kDay);
     m_rangeChooser->addItem(tr("Last 30 days"), 30 * kDay);
     m_rangeChooser->addItem(tr("Last 90 days"), 90 * kDay);
+    m_rangeChooser->addItem(tr("Custom…"), kCustom);
     m_rangeChooser->setCurrentIndex(1);
     m_profileChooser->setMinimumContentsLength(16);
 
@@ -96,7 +108,16 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     outer->addLayout(m_grid, 1);
 
     connect(m_profileChooser, &QComboBox::currentIndexChanged, this, &HistoryChartsPage::reload);
-    connect(m_rangeChooser, &QComboBox::currentIndexChanged, this, &HistoryChartsPage::reload);
+    // activated, not currentIndexChanged: choosing Custom… again must ask
+    // again, and setting the index from code must not open a dialog.
+    connect(m_rangeChooser, &QComboBox::activated, this, &HistoryChartsPage::rangeChosen);
+    for (ChartView *chart : std::as_const(m_charts)) {
+        connect(chart, &ChartView::timeRangeRequested, this, &HistoryChartsPage::setCustomRange);
+        connect(chart, &ChartView::timeRangeResetRequested, this, [this] {
+            m_rangeChooser->setCurrentIndex(m_presetIndex);
+            reload();
+        });
+    }
     connect(m_refresh, &QPushButton::clicked, this, &HistoryChartsPage::reload);
     m_timer->setInterval(60 * 1000);
     connect(m_timer, &QTimer::timeout, this, &HistoryChartsPage::reload);
@@ -117,40 +138,139 @@ void HistoryChartsPage::setHistoryConfig(const HistoryConfig &config)
 
 void HistoryChartsPage::setProfiles(const QStringList &names)
 {
-    const QString current = profile();
+    const QStringList current = selectedProfiles();
+    const bool all = profile().isEmpty() && m_profileChooser->count() > 0;
     {
         QSignalBlocker block(m_profileChooser);
         m_profileChooser->clear();
-        m_profileChooser->addItems(names);
-        const int idx = m_profileChooser->findText(current);
+        for (const QString &name : names)
+            m_profileChooser->addItem(name, name);
+        // Regions side by side: every profile's curve in each chart.
+        if (names.size() > 1) {
+            m_profileChooser->insertSeparator(m_profileChooser->count());
+            m_profileChooser->addItem(tr("All profiles, side by side"), QString());
+        }
+        // findData(QString()) would find the "All profiles" entry.
+        const int idx = all && names.size() > 1 ? m_profileChooser->count() - 1
+                        : current.isEmpty()     ? 0
+                                                : m_profileChooser->findData(current.value(0));
         m_profileChooser->setCurrentIndex(idx >= 0 ? idx : 0);
     }
-    if (profile() != current)
+    if (selectedProfiles() != current)
         reload();
 }
 
 void HistoryChartsPage::setProfile(const QString &name)
 {
-    const int idx = m_profileChooser->findText(name);
-    if (idx >= 0)
+    const int idx = m_profileChooser->findData(name);
+    if (idx >= 0 && !name.isEmpty())
         m_profileChooser->setCurrentIndex(idx);
+}
+
+void HistoryChartsPage::showAllProfiles()
+{
+    if (m_profileChooser->count() > 2)
+        m_profileChooser->setCurrentIndex(m_profileChooser->count() - 1);
 }
 
 QString HistoryChartsPage::profile() const
 {
-    return m_profileChooser->currentText();
+    return m_profileChooser->currentData().toString();
+}
+
+QStringList HistoryChartsPage::selectedProfiles() const
+{
+    if (m_profileChooser->currentIndex() < 0)
+        return {};
+    if (const QString one = profile(); !one.isEmpty())
+        return {one};
+    QStringList all;
+    for (int i = 0; i < m_profileChooser->count(); ++i)
+        if (const QString name = m_profileChooser->itemData(i).toString(); !name.isEmpty())
+            all.append(name);
+    return all;
 }
 
 void HistoryChartsPage::setRangeSeconds(qint64 seconds)
 {
     const int idx = m_rangeChooser->findData(seconds);
-    if (idx >= 0)
+    if (idx >= 0 && seconds > 0) {
         m_rangeChooser->setCurrentIndex(idx);
+        m_presetIndex = idx;
+        reload();
+    }
 }
 
 qint64 HistoryChartsPage::rangeSeconds() const
 {
-    return m_rangeChooser->currentData().toLongLong();
+    return customRange() ? m_customTo - m_customFrom : m_rangeChooser->currentData().toLongLong();
+}
+
+bool HistoryChartsPage::customRange() const
+{
+    return m_rangeChooser->currentData().toLongLong() == kCustom;
+}
+
+void HistoryChartsPage::setCustomRange(qint64 from, qint64 to)
+{
+    if (to <= from)
+        return;
+    m_customFrom = from;
+    m_customTo = to;
+    const int idx = m_rangeChooser->findData(kCustom);
+    m_rangeChooser->setItemText(idx, tr("%1 – %2").arg(shortTime(from), shortTime(to)));
+    m_rangeChooser->setCurrentIndex(idx);
+    // Every time chart of the page shows the same span: move them all now,
+    // on the data already loaded, and fill in what the new span needs.
+    showRangeOnCharts(from, to);
+    reload();
+}
+
+void HistoryChartsPage::showRangeOnCharts(qint64 from, qint64 to)
+{
+    for (ChartView *chart : std::as_const(m_charts))
+        if (chart->kind() == ChartView::Kind::Time)
+            chart->setTimeRange(from, to);
+}
+
+void HistoryChartsPage::rangeChosen(int index)
+{
+    if (m_rangeChooser->itemData(index).toLongLong() == kCustom) {
+        askCustomRange();
+        return;
+    }
+    m_presetIndex = index;
+    reload();
+}
+
+void HistoryChartsPage::askCustomRange()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Custom range"));
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 to = customRange() && m_customTo > m_customFrom ? m_customTo : now;
+    const qint64 from = customRange() && m_customTo > m_customFrom
+                            ? m_customFrom
+                            : now - m_rangeChooser->itemData(m_presetIndex).toLongLong();
+    auto *fromEdit = new QDateTimeEdit(QDateTime::fromSecsSinceEpoch(from), &dialog);
+    auto *toEdit = new QDateTimeEdit(QDateTime::fromSecsSinceEpoch(to), &dialog);
+    for (QDateTimeEdit *e : {fromEdit, toEdit})
+        e->setCalendarPopup(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("From:"), fromEdit);
+    form->addRow(tr("To:"), toEdit);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted ||
+        toEdit->dateTime().toSecsSinceEpoch() <= fromEdit->dateTime().toSecsSinceEpoch()) {
+        // Cancelled, or an empty span: stay with what was shown.
+        if (!customRange() || m_customTo <= m_customFrom)
+            m_rangeChooser->setCurrentIndex(m_presetIndex);
+        return;
+    }
+    setCustomRange(fromEdit->dateTime().toSecsSinceEpoch(), toEdit->dateTime().toSecsSinceEpoch());
 }
 
 void HistoryChartsPage::setNote(const QString &note)
@@ -166,7 +286,7 @@ QString HistoryChartsPage::statusText() const
 
 QString HistoryChartsPage::caption() const
 {
-    return ChartExporter::caption({m_shownProfile}, m_shownFrom, m_shownTo,
+    return ChartExporter::caption(m_shownProfiles, m_shownFrom, m_shownTo,
                                   QDateTime::currentDateTime());
 }
 
@@ -195,21 +315,22 @@ void HistoryChartsPage::reload()
     const quint64 generation = ++m_generation;
     if (!isVisible())
         return; // showEvent loads
-    const QString name = profile();
-    if (name.isEmpty()) {
+    const QStringList names = selectedProfiles();
+    if (names.isEmpty()) {
         m_status->setText(noProfileText());
         return;
     }
-    const qint64 to = QDateTime::currentSecsSinceEpoch();
-    const qint64 from = to - rangeSeconds();
+    const bool custom = customRange() && m_customTo > m_customFrom;
+    const qint64 to = custom ? m_customTo : QDateTime::currentSecsSinceEpoch();
+    const qint64 from = custom ? m_customFrom : to - rangeSeconds();
     QList<int> budgets;
     for (const ChartView *c : std::as_const(m_charts))
         budgets.append(c->pixelBudget());
-    m_status->setText(tr("Loading the history of %1…").arg(name));
+    m_status->setText(tr("Loading the history of %1…").arg(names.join(QStringLiteral(", "))));
     const HistoryConfig config = m_config;
     const QList<ChartSpec> specs = m_specs;
-    QtConcurrent::run([config, name, from, to, budgets, specs, generation] {
-        HistoryLoad r = HistoryLoader::load(config, {name}, from, to, specs, budgets);
+    QtConcurrent::run([config, names, from, to, budgets, specs, generation] {
+        HistoryLoad r = HistoryLoader::load(config, names, from, to, specs, budgets);
         r.generation = generation;
         return r;
     }).then(this, [this](const HistoryLoad &r) {
@@ -221,25 +342,31 @@ void HistoryChartsPage::reload()
 
 void HistoryChartsPage::apply(const HistoryLoad &r)
 {
-    m_shownProfile = r.profiles.value(0);
+    m_shownProfiles = r.profiles;
     m_shownFrom = r.from;
     m_shownTo = r.to;
     HistoryLoader::show(r, m_specs, m_charts);
     if (!r.error.isEmpty())
         m_status->setText(r.error);
     else if (r.bucketCount() == 0)
-        m_status->setText(tr("No samples of %1 in this range yet.").arg(m_shownProfile));
+        m_status->setText(tr("No samples of %1 in this range yet.").arg(shownProfilesText()));
     else
-        m_status->setText(
-            tr("%1 · %n annotation(s)", nullptr, int(r.annotations.size())).arg(m_shownProfile));
+        m_status->setText(tr("%1 · %n annotation(s)", nullptr, int(r.annotations.size()))
+                              .arg(shownProfilesText()));
     emit loaded();
+}
+
+QString HistoryChartsPage::shownProfilesText() const
+{
+    return m_shownProfiles.join(QStringLiteral(", "));
 }
 
 void HistoryChartsPage::chooseExportFile(const QString &filter, const QString &suffix)
 {
     const QString suggested =
         QStringLiteral("turnstile-%1-%2-%3.%4")
-            .arg(exportStem(), m_shownProfile,
+            .arg(exportStem(),
+                 m_shownProfiles.size() == 1 ? m_shownProfiles.first() : QStringLiteral("all"),
                  QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")), suffix);
     const QString path = QFileDialog::getSaveFileName(this, exportTitle(), suggested, filter);
     if (!path.isEmpty())
@@ -251,7 +378,7 @@ void HistoryChartsPage::copyImage()
     // The same painter path as a PNG export, so a pasted picture carries the
     // caption too; the clipboard takes a QImage, no file is written.
     QGuiApplication::clipboard()->setImage(ChartExporter::image(m_charts, caption()));
-    m_status->setText(tr("Copied the charts of %1 to the clipboard.").arg(m_shownProfile));
+    m_status->setText(tr("Copied the charts of %1 to the clipboard.").arg(shownProfilesText()));
 }
 
 void HistoryChartsPage::exportTo(const QString &path)

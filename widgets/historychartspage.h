@@ -19,8 +19,10 @@ namespace turnstile {
 class ChartView;
 struct HistoryLoad;
 
-// A page of history charts for one profile: profile and range pickers
-// (1 h to 90 d), the charts of its ChartSpecs read from the history store
+// A page of history charts for one profile, or for every profile side by
+// side (one curve per region): profile and range pickers (1 h to 90 d or a
+// custom span; wheel zoom and drag pan on any chart set a custom span too),
+// the charts of its ChartSpecs read from the history store
 // already decimated to one bucket per chart pixel, annotations (purges,
 // rotations) as markers, and Export (PNG, SVG, PDF, CSV) through
 // ChartExporter. The Growth and Latency pages are this with other charts.
@@ -39,10 +41,19 @@ public:
     void setHistoryConfig(const HistoryConfig &config);
     void setProfiles(const QStringList &names);
     void setProfile(const QString &name);
+    // The chosen profile; empty when all are shown side by side.
     QString profile() const;
-    // One of 1 h, 24 h, 7 d, 30 d, 90 d, in seconds.
+    // Every profile in one chart, one series each (needs two or more).
+    void showAllProfiles();
+    // What the charts are asked to show: one profile, or all of them.
+    QStringList selectedProfiles() const;
+    // One of 1 h, 24 h, 7 d, 30 d, 90 d, in seconds; for a custom span its
+    // length.
     void setRangeSeconds(qint64 seconds);
     qint64 rangeSeconds() const;
+    // A fixed span [from, to), as zoom and pan and the Custom… entry set it.
+    void setCustomRange(qint64 from, qint64 to);
+    bool customRange() const;
     static QList<qint64> rangeChoices();
 
     QList<ChartView *> charts() const { return m_charts; }
@@ -53,6 +64,8 @@ public:
     QString statusText() const;
     // The range of the data on screen; 0 before the first load.
     qint64 shownRangeSeconds() const { return m_shownTo - m_shownFrom; }
+    qint64 shownFrom() const { return m_shownFrom; }
+    QStringList shownProfiles() const { return m_shownProfiles; }
     // The caption every export carries.
     QString caption() const;
 
@@ -86,6 +99,10 @@ protected:
 private:
     void apply(const HistoryLoad &result);
     void chooseExportFile(const QString &filter, const QString &suffix);
+    void rangeChosen(int index);
+    void askCustomRange();
+    void showRangeOnCharts(qint64 from, qint64 to);
+    QString shownProfilesText() const;
 
     HistoryConfig m_config;
     QList<ChartSpec> m_specs; // parallel to m_charts
@@ -99,7 +116,10 @@ private:
     QTimer *m_timer;
     QList<ChartView *> m_charts;
     quint64 m_generation = 0;
-    QString m_shownProfile;
+    QStringList m_shownProfiles;
+    int m_presetIndex = 1; // the last preset range, for going back from a zoom
+    qint64 m_customFrom = 0;
+    qint64 m_customTo = 0;
     qint64 m_shownFrom = 0;
     qint64 m_shownTo = 0;
 };

@@ -235,11 +235,13 @@ void MainWindow::selectProfile(const QString &name)
 void MainWindow::applySelection()
 {
     const QString selected = m_chooser->currentData().toString();
-    // Growth and Latency show one profile at a time; "All profiles" keeps
-    // their choice.
+    // Growth and Latency follow: one profile, or every region side by side.
     if (!selected.isEmpty()) {
         m_growth->setProfile(selected);
         m_latency->setProfile(selected);
+    } else {
+        m_growth->showAllProfiles();
+        m_latency->showAllProfiles();
     }
     // Actions and the database need exactly one profile; the audit log
     // filters by it.

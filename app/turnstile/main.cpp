@@ -1,3 +1,4 @@
+#include "colorscheme.h"
 #include "mainwindow.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
@@ -36,7 +37,31 @@ int main(int argc, char *argv[])
                                             "database, actions, compliance or audit."),
         QStringLiteral("PAGE"));
     parser.addOption(pageOpt);
+    QCommandLineOption schemeOpt(
+        QStringLiteral("color-scheme"),
+        QCoreApplication::translate("main", "system (default), light or dark. Also "
+                                            "$TURNSTILE_COLOR_SCHEME."),
+        QStringLiteral("SCHEME"));
+    parser.addOption(schemeOpt);
     parser.process(app);
+
+    const QString schemeText =
+        parser.isSet(schemeOpt)
+            ? parser.value(schemeOpt)
+            : qEnvironmentVariable("TURNSTILE_COLOR_SCHEME", QStringLiteral("system"));
+    const std::optional<turnstile::ColorScheme::Mode> scheme =
+        turnstile::ColorScheme::parse(schemeText);
+    if (!scheme) {
+        std::fprintf(
+            stderr, "%s\n",
+            qPrintable(QCoreApplication::translate(
+                           "main", "Unknown colour scheme %1; choose system, light or dark.")
+                           .arg(schemeText)));
+        return 2;
+    }
+    auto *colorScheme = new turnstile::ColorScheme;
+    colorScheme->setParent(&app);
+    colorScheme->apply(*scheme);
 
     turnstile::ProfileStore profiles;
     turnstile::SecretStore secrets;

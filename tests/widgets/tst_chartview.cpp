@@ -1,8 +1,12 @@
 #include "chartview.h"
 
+#include <QAbstractScrollArea>
 #include <QImage>
+#include <QMouseEvent>
 #include <QPainter>
+#include <QSignalSpy>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace turnstile;
 
@@ -96,6 +100,78 @@ private slots:
         QCOMPARE(v.markerCount(), 0);
         v.setScatter({});
         QCOMPARE(v.scatterPointCount(0), -1);
+    }
+    void wheelZoomsAroundThePointerAndDragPans()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        const qint64 t0 = 1'700'000'000;
+        v.setTimeRange(t0, t0 + 86400);
+        v.setSeries({{QStringLiteral("token.live"), buckets(288, t0, 300)}});
+        QSignalSpy asked(&v, &ChartView::timeRangeRequested);
+        QWidget *viewport = v.findChild<QAbstractScrollArea *>()->viewport();
+
+        // One notch away from the user over the left edge of the plot: 20 %
+        // narrower, and the left edge stays.
+        QWheelEvent wheel(QPointF(0, 200), viewport->mapToGlobal(QPointF(0, 200)), QPoint(),
+                          QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(viewport, &wheel);
+        QCOMPARE(asked.count(), 1);
+        const qint64 from = asked.last().at(0).toLongLong();
+        const qint64 to = asked.last().at(1).toLongLong();
+        QCOMPARE(to - from, qint64(86400 * 0.8));
+        QCOMPARE(from, t0); // the pointer was left of the plot: the left edge is the anchor
+        QCOMPARE(v.shownTimeRange(), (ViewRange{from, to}));
+
+        // Drag 200 px to the left: later in time, same span, asked once on release.
+        QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, QPoint(500, 200));
+        QMouseEvent move(QEvent::MouseMove, QPointF(300, 200),
+                         viewport->mapToGlobal(QPointF(300, 200)), Qt::NoButton, Qt::LeftButton,
+                         Qt::NoModifier);
+        QCoreApplication::sendEvent(viewport, &move);
+        QCOMPARE(asked.count(), 1);
+        QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, QPoint(300, 200));
+        QCOMPARE(asked.count(), 2);
+        QCOMPARE(asked.last().at(1).toLongLong() - asked.last().at(0).toLongLong(), to - from);
+        QVERIFY(asked.last().at(0).toLongLong() > from);
+
+        QSignalSpy reset(&v, &ChartView::timeRangeResetRequested);
+        QTest::mouseDClick(viewport, Qt::LeftButton, Qt::NoModifier, QPoint(300, 200));
+        QCOMPARE(reset.count(), 1);
+    }
+    void scatterChartsDoNotZoom()
+    {
+        ChartView v(ChartView::Kind::Scatter);
+        QSignalSpy asked(&v, &ChartView::timeRangeRequested);
+        v.zoomBy(0.5);
+        v.panBy(0.5);
+        QCOMPARE(asked.count(), 0);
+    }
+    void followsADarkPalette()
+    {
+        ChartView v;
+        v.resize(400, 300);
+        v.setSeries({{QStringLiteral("x"), buckets(5, 1'700'000'000, 60)}});
+        const auto background = [&v] {
+            QImage img(400, 300, QImage::Format_ARGB32);
+            img.fill(Qt::magenta);
+            QPainter p(&img);
+            v.render(&p, QRectF(0, 0, 400, 300));
+            p.end();
+            return img.pixelColor(200, 150).lightness(); // inside the plot area
+        };
+        QVERIFY2(background() > 200, "a light palette paints a light chart");
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x24));
+        dark.setColor(QPalette::Base, QColor(0x18, 0x18, 0x1c));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        v.setPalette(dark);
+        QVERIFY2(background() < 80, "a dark palette paints a dark chart");
+        // The curve survived the theme change.
+        QCOMPARE(v.linePointCount(0), 5);
     }
     void rendersAtTargetSizeAndKeepsWidgetSize()
     {

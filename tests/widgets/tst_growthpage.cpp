@@ -48,6 +48,12 @@ private slots:
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("revocation_event.rows")}, revocations) >
                 0);
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("table.trust.rows")}, trusts) > 0);
+        // A second region with fewer tokens, for the side-by-side charts.
+        QList<Sample> dc2;
+        for (const Sample &x : std::as_const(live))
+            dc2.append(Sample{x.ts, x.value / 2});
+        QVERIFY(store.append(SeriesKey{QStringLiteral("dc2"), QStringLiteral("token.live")}, dc2) >
+                0);
         QVERIFY(store.addAnnotation(Annotation{m_now - 1800, lab, QStringLiteral("purge.tokens"),
                                                QStringLiteral("purged 40 expired tokens")}));
         QVERIFY(store.rollup(m_now));
@@ -114,6 +120,73 @@ private slots:
         QVERIFY(shown.size() <= 2);
         QCOMPARE(page.shownRangeSeconds(), 3600);
         QVERIFY(page.charts()[0]->linePointCount(0) <= 7);
+    }
+    void regionsSideBySide()
+    {
+        GrowthPage page;
+        page.resize(1000, 700);
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.setProfiles({QStringLiteral("lab"), QStringLiteral("dc2")});
+        QCOMPARE(page.selectedProfiles(), QStringList{QStringLiteral("lab")});
+        page.showAllProfiles();
+        QCOMPARE(page.profile(), QString());
+        QCOMPARE(page.selectedProfiles(),
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("dc2")}));
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        // One curve per region and metric in one chart.
+        QStringList names;
+        for (const NamedSeries &s : page.charts()[0]->series())
+            names.append(s.name);
+        QVERIFY2(names.contains(QStringLiteral("lab · token.live")), qPrintable(names.join(u',')));
+        QVERIFY2(names.contains(QStringLiteral("dc2 · token.live")), qPrintable(names.join(u',')));
+        const int dc2 = int(names.indexOf(QStringLiteral("dc2 · token.live")));
+        QVERIFY(page.charts()[0]->linePointCount(dc2) > 100);
+        QVERIFY(page.caption().contains(QStringLiteral("lab")));
+        QVERIFY(page.caption().contains(QStringLiteral("dc2")));
+        // A new profile list keeps the side-by-side choice.
+        page.setProfiles({QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("empty")});
+        QCOMPARE(page.selectedProfiles().size(), 3);
+        page.setProfile(QStringLiteral("dc2"));
+        QCOMPARE(page.selectedProfiles(), QStringList{QStringLiteral("dc2")});
+    }
+    void zoomAndPanLoadTheSpanShown()
+    {
+        GrowthPage page;
+        page.resize(1000, 700);
+        page.setProfiles({QStringLiteral("lab")});
+        page.setRangeSeconds(86400);
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        const QList<ChartView *> charts = page.charts();
+        const int pointsAt24h = charts[0]->linePointCount(0);
+
+        // Zoom into the last six hours on one chart: every chart follows,
+        // and the page reads that span from the store at full resolution.
+        charts[0]->zoomBy(0.25, 1.0);
+        QVERIFY(page.customRange());
+        QCOMPARE(page.rangeSeconds(), 21600);
+        QCOMPARE(charts[1]->shownTimeRange(), charts[0]->shownTimeRange());
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+        QCOMPARE(page.shownRangeSeconds(), 21600);
+        const int pointsAt6h = charts[0]->linePointCount(0);
+        QVERIFY2(pointsAt6h >= 30 && pointsAt6h < pointsAt24h,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(pointsAt6h).arg(pointsAt24h)));
+        QVERIFY(page.caption().contains(QStringLiteral("lab")));
+
+        // Pan half a span back: same length, earlier.
+        const qint64 before = page.shownFrom();
+        charts[2]->panBy(-0.5);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 3, 10000);
+        QCOMPARE(page.shownRangeSeconds(), 21600);
+        QCOMPARE(page.shownFrom(), before - 10800);
+
+        // Double click: back to the preset.
+        emit charts[0]->timeRangeResetRequested();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 4, 10000);
+        QVERIFY(!page.customRange());
+        QCOMPARE(page.shownRangeSeconds(), 86400);
     }
     void missingStoreIsASentenceNotAFile()
     {
