@@ -105,8 +105,12 @@ QList<Bucket> reduce(const QList<T> &in, qint64 from, qint64 to, int buckets, Ad
     bool sorted = false;
     const std::vector<qsizetype> order = timeOrder(in, &sorted);
     if (sorted) {
-        for (const T &row : in)
-            add(acc, row);
+        // Only the rows inside [from, to) matter: a zoomed-in chart of a long
+        // series visits its window, not the whole series.
+        auto it = std::lower_bound(in.cbegin(), in.cend(), from,
+                                   [](const T &row, qint64 ts) { return row.ts < ts; });
+        for (; it != in.cend() && it->ts < to; ++it)
+            add(acc, *it);
     } else {
         for (qsizetype i : order)
             add(acc, in[i]);
