@@ -22,12 +22,21 @@ struct ChartSpec
     Kind kind = Kind::Time;
     QString xTitle; // Scatter only: axis titles
     QString yTitle;
+    // Values are multiplied by this on loading (bytes to MiB: a 1.4 GB
+    // schema reads 1335, not 1.4e+09); the title names the unit.
+    double scale = 1.0;
 
     static ChartSpec time(const QString &title, const QStringList &metrics)
     {
         ChartSpec s;
         s.title = title;
         s.metrics = metrics;
+        return s;
+    }
+    ChartSpec scaled(double factor) const
+    {
+        ChartSpec s = *this;
+        s.scale = factor;
         return s;
     }
     static ChartSpec scatter(const QString &title, const QString &xMetric, const QString &xTitle,

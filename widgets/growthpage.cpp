@@ -13,7 +13,7 @@ GrowthPage::GrowthPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), parent
     for (qsizetype i = 0; i < all.size(); ++i) {
         // The token chart is the one that matters most: full width on top.
         if (i == 0)
-            grid->addWidget(all[i], 0, 0, 1, 2);
+            grid->addWidget(all[i], 0, 0, 1, int(all.size() - 1));
         else
             grid->addWidget(all[i], 1, int(i - 1));
     }
@@ -26,8 +26,14 @@ QList<ChartSpec> GrowthPage::chartSpecs()
     return {
         ChartSpec::time(tr("Token rows"),
                         {QStringLiteral("token.live"), QStringLiteral("token.expired")}),
-        ChartSpec::time(tr("Revocation events"), {QStringLiteral("revocation_event.rows")}),
+        // Obsolete beside all: the gap is what a prune would remove.
+        ChartSpec::time(tr("Revocation events"), {QStringLiteral("revocation_event.rows"),
+                                                  QStringLiteral("revocation_event.obsolete")}),
         ChartSpec::time(tr("Trusts"), {QStringLiteral("table.trust.rows")}),
+        // Every schema on the server (data + indexes), as the exact cycle
+        // measures it.
+        ChartSpec::time(tr("Schema sizes (MiB)"), {QStringLiteral("schema.*.bytes")})
+            .scaled(1.0 / (1024 * 1024)),
     };
 }
 

@@ -7,6 +7,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
 #include <QSettings>
 
 namespace turnstile {
@@ -96,13 +98,35 @@ HistoryLoad HistoryLoader::load(HistoryStore &store, const QStringList &profiles
         r.scatter.clear();
         return r;
     };
+    // A metric with a '*' (schema.*.bytes) stands for every series of the
+    // profile that matches it: one curve per schema the server has.
+    QHash<QString, QList<QString>> known;
     for (const QString &profile : profiles) {
         const auto keys = store.seriesKeys(profile);
         if (!keys)
             return failed();
         if (keys->isEmpty())
             r.unknownProfiles.append(profile);
+        for (const SeriesKey &k : *keys)
+            known[profile].append(k.metric);
     }
+    const auto metricsOf = [&known](const QString &profile, const QStringList &metrics) {
+        QStringList out;
+        for (const QString &m : metrics) {
+            if (!m.contains(u'*')) {
+                out.append(m);
+                continue;
+            }
+            const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(m));
+            QStringList matched;
+            for (const QString &k : known.value(profile))
+                if (re.match(k).hasMatch())
+                    matched.append(k);
+            matched.sort();
+            out += matched;
+        }
+        return out;
+    };
     for (qsizetype c = 0; c < specs.size(); ++c) {
         const ChartSpec &spec = specs[c];
         const int budget = budgets.value(c, 600);
@@ -110,12 +134,19 @@ HistoryLoad HistoryLoader::load(HistoryStore &store, const QStringList &profiles
         QList<ScatterSeries> scatter;
         for (const QString &profile : profiles) {
             QList<NamedSeries> read;
-            for (const QString &metric : spec.metrics) {
+            for (const QString &metric : metricsOf(profile, spec.metrics)) {
                 const std::optional<DecimatedSeries> q =
                     store.query(SeriesKey{profile, metric}, from, to, budget);
                 if (!q)
                     return failed();
-                read.append(NamedSeries{seriesName(profile, metric, several), q->buckets});
+                QList<Bucket> buckets = q->buckets;
+                if (spec.scale != 1.0)
+                    for (Bucket &b : buckets) {
+                        b.min *= spec.scale;
+                        b.max *= spec.scale;
+                        b.sum *= spec.scale;
+                    }
+                read.append(NamedSeries{seriesName(profile, metric, several), buckets});
             }
             if (spec.kind == ChartSpec::Kind::Time)
                 series += read;

@@ -48,6 +48,13 @@ private slots:
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("revocation_event.rows")}, revocations) >
                 0);
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("table.trust.rows")}, trusts) > 0);
+        // Two schemas on the server; the schema chart finds them by pattern.
+        for (const char *schema : {"schema.keystone.bytes", "schema.mysql.bytes"}) {
+            QList<Sample> sizes;
+            for (const Sample &x : std::as_const(expired))
+                sizes.append(Sample{x.ts, 1e6});
+            QVERIFY(store.append(SeriesKey{lab, QLatin1String(schema)}, sizes) > 0);
+        }
         // A second region with fewer tokens, for the side-by-side charts.
         QList<Sample> dc2;
         for (const Sample &x : std::as_const(live))
@@ -71,7 +78,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
         QCOMPARE(page.shownRangeSeconds(), 3600);
         const QList<ChartView *> charts = page.charts();
-        QCOMPARE(charts.size(), 3);
+        QCOMPARE(charts.size(), 4);
+        // One curve per schema the store knows for this profile, by name.
+        QCOMPARE(charts[3]->series().size(), 2);
+        QCOMPARE(charts[3]->series()[0].name, QStringLiteral("schema.keystone.bytes"));
+        QCOMPARE(charts[3]->series()[1].name, QStringLiteral("schema.mysql.bytes"));
+        QVERIFY(charts[3]->linePointCount(1) >= 5);
+        // Shown in MiB: 1e6 bytes is 0.95 MiB.
+        QCOMPARE(charts[3]->series()[0].buckets.first().max, 1e6 / (1024 * 1024));
         // ~6 samples in the last hour, one per bucket.
         QVERIFY2(charts[0]->linePointCount(0) >= 5,
                  qPrintable(QString::number(charts[0]->linePointCount(0))));
