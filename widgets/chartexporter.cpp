@@ -7,6 +7,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QPageLayout>
 #include <QPageSize>
@@ -15,6 +18,8 @@
 #include <QSaveFile>
 #include <QSet>
 #include <QSvgGenerator>
+
+#include <cmath>
 
 namespace turnstile {
 
@@ -45,12 +50,15 @@ std::optional<ChartExporter::Format> ChartExporter::formatOf(const QString &path
         return Format::Pdf;
     if (suffix == u"csv")
         return Format::Csv;
+    if (suffix == u"json")
+        return Format::Json;
     return std::nullopt;
 }
 
 QString ChartExporter::unsupportedFormat(const QString &path)
 {
-    return tr("Could not export to %1: choose a file name ending in .png, .svg, .pdf or .csv.")
+    return tr("Could not export to %1: choose a file name ending in .png, .svg, .pdf, .csv or "
+              ".json.")
         .arg(QDir::toNativeSeparators(path));
 }
 
@@ -116,6 +124,47 @@ QByteArray ChartExporter::csvOfCharts(const QList<ChartView *> &charts)
     return csv(all);
 }
 
+QByteArray ChartExporter::jsonOfCharts(const QList<ChartView *> &charts, const QString &caption)
+{
+    const auto time = [](qint64 secs) {
+        return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate);
+    };
+    // NaN is not JSON: a bucket always has count > 0, but stay safe.
+    const auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };
+    QJsonArray chartsJson;
+    for (const ChartView *c : charts) {
+        QJsonArray seriesJson;
+        for (const NamedSeries &s : c->series()) {
+            QJsonArray buckets;
+            for (const Bucket &b : s.buckets)
+                buckets.append(QJsonObject{{QStringLiteral("time"), time(b.ts)},
+                                           {QStringLiteral("min"), number(b.min)},
+                                           {QStringLiteral("max"), number(b.max)},
+                                           {QStringLiteral("avg"), number(b.avg())},
+                                           {QStringLiteral("count"), b.count}});
+            seriesJson.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                          {QStringLiteral("buckets"), buckets}});
+        }
+        QJsonArray annotations;
+        for (const Annotation &a : c->annotations())
+            annotations.append(QJsonObject{{QStringLiteral("time"), time(a.ts)},
+                                           {QStringLiteral("profile"), a.profile},
+                                           {QStringLiteral("kind"), a.kind},
+                                           {QStringLiteral("text"), a.text}});
+        chartsJson.append(QJsonObject{{QStringLiteral("title"), c->title()},
+                                      {QStringLiteral("kind"), c->kind() == ChartView::Kind::Scatter
+                                                                   ? QStringLiteral("scatter")
+                                                                   : QStringLiteral("time")},
+                                      {QStringLiteral("series"), seriesJson},
+                                      {QStringLiteral("annotations"), annotations}});
+    }
+    return QJsonDocument(QJsonObject{{QStringLiteral("caption"), caption},
+                                     {QStringLiteral("generator"),
+                                      QStringLiteral("Turnstile " TURNSTILE_VERSION)},
+                                     {QStringLiteral("charts"), chartsJson}})
+        .toJson(QJsonDocument::Indented);
+}
+
 QImage ChartExporter::image(const QList<ChartView *> &charts, const QString &caption,
                             QSize chartSize)
 {
@@ -147,6 +196,8 @@ QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView
         all += page;
     if (format == Format::Csv)
         return csvOfCharts(all);
+    if (format == Format::Json)
+        return jsonOfCharts(all, caption);
     const QSize size = pictureSize(int(all.size()), chartSize);
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -191,6 +242,7 @@ QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView
         break;
     }
     case Format::Csv:
+    case Format::Json:
         break;
     }
     return bytes;

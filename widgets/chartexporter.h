@@ -21,7 +21,8 @@ class ChartView;
 
 // Turns charts into files: PNG, SVG and PDF are painted through
 // ChartView::render() with a caption line under the charts (profiles, time
-// range, when, which Turnstile), CSV holds the numbers the charts show.
+// range, when, which Turnstile), CSV and JSON hold the numbers the charts
+// show (JSON with the caption and each chart's title).
 //
 // Rendering needs the GUI thread (it paints widgets); writing the file does
 // not, so encode() and write() are separate and write() may run on a worker.
@@ -35,7 +36,8 @@ public:
         Png,
         Svg,
         Pdf,
-        Csv
+        Csv,
+        Json
     };
 
     static constexpr int kCaptionHeight = 28;
@@ -60,6 +62,12 @@ public:
     // charts share (a scatter chart's y is often a time chart's curve) once,
     // as the first chart showing it has it.
     static QByteArray csvOfCharts(const QList<ChartView *> &charts);
+
+    // {"caption", "generator", "charts": [{"title", "series": [{"name",
+    // "buckets": [{"time", "min", "max", "avg", "count"}]}], "annotations"}]}:
+    // every chart as shown, each with its own title, and the caption, so a
+    // script gets what a person sees.
+    static QByteArray jsonOfCharts(const QList<ChartView *> &charts, const QString &caption);
 
     // The picture a PNG export holds: the charts stacked, the caption under
     // them, on white. Also what "Copy image" puts on the clipboard.

@@ -1,5 +1,6 @@
 #include "chartview.h"
 
+#include <QApplication>
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
@@ -12,6 +13,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScatterSeries>
+#include <QStyle>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -564,7 +566,11 @@ void ChartView::changeEvent(QEvent *e)
 // (or turnstile --color-scheme) chose, so a dark window has no white boxes.
 void ChartView::applyPalette()
 {
-    const QPalette p = palette();
+    applyPalette(palette());
+}
+
+void ChartView::applyPalette(const QPalette &p)
+{
     const bool dark = p.color(QPalette::Window).lightness() < 128;
     const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
     if (m_chart->theme() != theme) {
@@ -605,12 +611,19 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     // on-screen size instead of being scaled with the picture, then put it
     // back the way the window shows it.
     const QSizeF shown = m_chart->size();
+    // Exports go into reports and onto paper: always the light look, also
+    // from a dark window.
+    const bool dark = m_chart->theme() == QChart::ChartThemeDark;
+    if (dark)
+        applyPalette(QApplication::style()->standardPalette());
     fitTimeTicks(target.width());
     m_chart->resize(target.size());
     m_chart->scene()->render(painter, target, QRectF(m_chart->pos(), target.size()),
                              Qt::IgnoreAspectRatio);
     fitTimeTicks(width());
     m_chart->resize(shown);
+    if (dark)
+        applyPalette();
 }
 
 int ChartView::linePointCount(int index) const

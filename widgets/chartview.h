@@ -122,6 +122,7 @@ private:
     void attach(QAbstractSeries *s);
     void fitTimeTicks(qreal width);
     void applyPalette();
+    void applyPalette(const QPalette &palette);
     // Where x (view coordinates) lies across the plot area, 0..1.
     double plotFraction(qreal x) const;
 

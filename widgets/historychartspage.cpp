@@ -70,6 +70,9 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     exportMenu->addAction(tr("CSV data…"), this, [this] {
         chooseExportFile(tr("CSV data (*.csv)"), QStringLiteral("csv"));
     });
+    exportMenu->addAction(tr("JSON data…"), this, [this] {
+        chooseExportFile(tr("JSON data (*.json)"), QStringLiteral("json"));
+    });
     exportMenu->addSeparator();
     exportMenu->addAction(tr("Copy image"), this, &HistoryChartsPage::copyImage);
     m_export->setText(tr("Export"));

@@ -154,13 +154,18 @@ private slots:
         ChartView v;
         v.resize(400, 300);
         v.setSeries({{QStringLiteral("x"), buckets(5, 1'700'000'000, 60)}});
+        // What the window shows (grab paints the widget as the screen does).
         const auto background = [&v] {
+            return v.grab().toImage().pixelColor(200, 150).lightness(); // inside the plot area
+        };
+        // What an export paints.
+        const auto exported = [&v] {
             QImage img(400, 300, QImage::Format_ARGB32);
             img.fill(Qt::magenta);
             QPainter p(&img);
             v.render(&p, QRectF(0, 0, 400, 300));
             p.end();
-            return img.pixelColor(200, 150).lightness(); // inside the plot area
+            return img.pixelColor(200, 150).lightness();
         };
         QVERIFY2(background() > 200, "a light palette paints a light chart");
         QPalette dark;
@@ -170,6 +175,9 @@ private slots:
         dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
         v.setPalette(dark);
         QVERIFY2(background() < 80, "a dark palette paints a dark chart");
+        // Exports stay light for reports and paper, and the window stays dark.
+        QVERIFY2(exported() > 200, "an export of a dark chart is light");
+        QVERIFY2(background() < 80, "the window is dark again after an export");
         // The curve survived the theme change.
         QCOMPARE(v.linePointCount(0), 5);
     }

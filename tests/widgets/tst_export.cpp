@@ -4,6 +4,9 @@
 #include <QDateTime>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -101,6 +104,40 @@ private slots:
         QCOMPARE(lines[1], QByteArray("2023-11-14T22:13:20Z,token.live,100,120,110,2"));
         QCOMPARE(lines[41], QByteArray("2023-11-14T22:13:20Z,table.trust.rows,5,5,5,1"));
     }
+    void json()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growth.json"));
+        QCOMPARE(ChartExporter::exportTo(path, charts(), m_caption), QString());
+        QJsonParseError err;
+        const QJsonObject doc = QJsonDocument::fromJson(read(path), &err).object();
+        QCOMPARE(err.error, QJsonParseError::NoError);
+        QCOMPARE(doc.value(QStringLiteral("caption")).toString(), m_caption);
+        QVERIFY(doc.value(QStringLiteral("generator"))
+                    .toString()
+                    .contains(QStringLiteral(TURNSTILE_VERSION)));
+        const QJsonArray charts = doc.value(QStringLiteral("charts")).toArray();
+        QCOMPARE(charts.size(), 2);
+        const QJsonObject first = charts[0].toObject();
+        QCOMPARE(first.value(QStringLiteral("title")).toString(), QStringLiteral("Token rows"));
+        const QJsonObject live = first.value(QStringLiteral("series")).toArray()[0].toObject();
+        QCOMPARE(live.value(QStringLiteral("name")).toString(), QStringLiteral("token.live"));
+        const QJsonArray buckets = live.value(QStringLiteral("buckets")).toArray();
+        QCOMPARE(buckets.size(), 40);
+        const QJsonObject b0 = buckets[0].toObject();
+        QCOMPARE(b0.value(QStringLiteral("time")).toString(),
+                 QStringLiteral("2023-11-14T22:13:20Z"));
+        QCOMPARE(b0.value(QStringLiteral("min")).toDouble(), 100.0);
+        QCOMPARE(b0.value(QStringLiteral("max")).toDouble(), 120.0);
+        QCOMPARE(b0.value(QStringLiteral("avg")).toDouble(), 110.0);
+        QCOMPARE(b0.value(QStringLiteral("count")).toInt(), 2);
+        const QJsonArray notes = first.value(QStringLiteral("annotations")).toArray();
+        QCOMPARE(notes.size(), 1);
+        QCOMPARE(notes[0].toObject().value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("purge.tokens"));
+        QCOMPARE(charts[1].toObject().value(QStringLiteral("title")).toString(),
+                 QStringLiteral("Trusts"));
+    }
     void csvQuotesNames()
     {
         const QByteArray out =
@@ -112,6 +149,7 @@ private slots:
         QTest::addColumn<QString>("path");
         QTest::newRow("png") << QStringLiteral("/nonexistent-turnstile-dir/x.png");
         QTest::newRow("csv") << QStringLiteral("/nonexistent-turnstile-dir/x.csv");
+        QTest::newRow("json") << QStringLiteral("/nonexistent-turnstile-dir/x.json");
         QTest::newRow("pdf") << QStringLiteral("/nonexistent-turnstile-dir/x.pdf");
         QTest::newRow("suffix") << QStringLiteral("/tmp/x.gif");
     }
