@@ -76,6 +76,8 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             return tr("n/a");
         return tr("%1 ms").arg(loc.toString(*v, 'f', 1));
     };
+    // Whole milliseconds once they are two digits: a tile has little room.
+    auto shortMs = [&](double v) { return tr("%1 ms").arg(loc.toString(v, 'f', v < 10 ? 1 : 0)); };
     auto count = [&](const std::optional<qint64> &v, const QString &err) -> QVariant {
         if (v)
             return loc.toString(*v);
@@ -95,7 +97,13 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         case IssueColumn:
             return row.result ? ms(row.result->issueMs) : QVariant();
         case ValidateColumn:
-            return row.result ? ms(row.result->validateMs) : QVariant();
+            if (!row.result)
+                return {};
+            // p50 and p99 over the profile's recent probes: the median says
+            // how it usually feels, the p99 whether some calls stall.
+            if (const auto &p = row.result->validatePercentiles)
+                return tr("p50 %1 · p99 %2").arg(shortMs(p->p50), shortMs(p->p99));
+            return ms(row.result->validateMs);
         case RevocationColumn:
             return row.result ? count(row.result->revocationEvents, row.result->revocationError)
                               : QVariant();
@@ -112,6 +120,13 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        if (index.column() == ValidateColumn && row.result && row.result->validatePercentiles) {
+            const LatencyPercentiles &p = *row.result->validatePercentiles;
+            return tr("Token validation over the last %n sample(s): p50 %1, p95 %2, p99 %3",
+                      nullptr, p.samples)
+                .arg(ms(p.p50).toString(), ms(p.p95).toString(), ms(p.p99).toString());
+        }
+        [[fallthrough]];
     case ReasonRole:
         return row.result ? reasonOf(*row.result)
                           : (row.busy ? tr("Probing…") : tr("Not probed yet."));
@@ -163,7 +178,7 @@ QVariant OverviewModel::headerData(int section, Qt::Orientation o, int role) con
     case IssueColumn:
         return tr("Issue");
     case ValidateColumn:
-        return tr("Validate");
+        return tr("Validate (p50 · p99)");
     case RevocationColumn:
         return tr("Revocation events");
     case TokenRowsColumn:

@@ -8,13 +8,13 @@ namespace turnstile {
 
 LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), parent)
 {
-    // The collector records one figure of each per probe (collector.cpp,
-    // flattenMetrics), not percentiles; the note says so instead of letting
-    // a mean pass for a p50.
-    setNote(tr("Each probe issues one token (issue.ms) and validates it three times, keeping the "
-               "median (validate.ms); no p95 or p99 is recorded. Lines are the mean per time "
-               "bucket, bands the fastest to slowest probe in it; each scatter point is one time "
-               "bucket."));
+    // What the percentiles are taken over (prober.h, LatencyWindow), so
+    // nobody reads a p99 of a few probes as a p99 of all traffic.
+    setNote(tr("Each probe issues one token and validates it three times; p50, p95 and p99 are "
+               "nearest-rank percentiles over the profile's last 200 timings of the last hour "
+               "(validate.p99.ms, issue.p99.ms, …). Lines are the mean per time bucket, bands the "
+               "lowest to highest value in it; each scatter point is one time bucket of the "
+               "per-probe median (validate.ms)."));
     QGridLayout *grid = chartGrid();
     const QList<ChartView *> all = charts();
     // Validation is what every OpenStack API call waits for: full width on top.
@@ -28,8 +28,12 @@ LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), pare
 QList<ChartSpec> LatencyPage::chartSpecs()
 {
     return {
-        ChartSpec::time(tr("Token validation (ms)"), {QStringLiteral("validate.ms")}),
-        ChartSpec::time(tr("Token issue (ms)"), {QStringLiteral("issue.ms")}),
+        ChartSpec::time(tr("Token validation p50/p95/p99 (ms)"),
+                        {QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
+                         QStringLiteral("validate.p99.ms")}),
+        ChartSpec::time(tr("Token issue p50/p95/p99 (ms)"),
+                        {QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
+                         QStringLiteral("issue.p99.ms")}),
         ChartSpec::scatter(tr("Validation against revocation events"),
                            QStringLiteral("revocation_event.rows"), tr("revocation events (rows)"),
                            QStringLiteral("validate.ms"), tr("ms")),

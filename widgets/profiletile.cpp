@@ -69,6 +69,9 @@ void ProfileTile::refresh()
     html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
     html += QStringLiteral("</table>");
     m_figures->setText(html);
+    // Which window the p50/p99 were taken over.
+    m_figures->setToolTip(
+        m->index(r, OverviewModel::ValidateColumn).data(Qt::ToolTipRole).toString());
     const QString reason = m->index(r, 0).data(OverviewModel::ReasonRole).toString();
     m_reason->setText(reason);
     m_reason->setVisible(status != OverviewModel::Status::Ok);

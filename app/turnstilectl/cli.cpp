@@ -278,6 +278,14 @@ void Cli::printProbe(const ProbeResult &r)
                  Tr::tr("%1 (token %L2 bytes)").arg(ms(r.issueMs)).arg(r.tokenBytes.value_or(0)));
         if (r.validateMs)
             line(Tr::tr("Validate a token"), Tr::tr("%1 (median)").arg(ms(r.validateMs)));
+        // Over this probe's own samples: a one-shot run keeps no window.
+        auto percentiles = [&](const QString &label, const std::optional<LatencyPercentiles> &p) {
+            if (p)
+                line(label, Tr::tr("p50 %1 · p95 %2 · p99 %3 (%n sample(s))", nullptr, p->samples)
+                                .arg(ms(p->p50), ms(p->p95), ms(p->p99)));
+        };
+        percentiles(Tr::tr("Validation latency"), r.validatePercentiles);
+        percentiles(Tr::tr("Issue latency"), r.issuePercentiles);
         if (r.catalogBytes)
             line(Tr::tr("Catalog"), Tr::tr("%L1 bytes, regions: %2")
                                         .arg(*r.catalogBytes)

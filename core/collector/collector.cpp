@@ -4,6 +4,7 @@
 #include "db/keystoneinspector.h"
 #include "health/thresholds.h"
 #include "history/historystore.h"
+#include "probe/latencywindow.h"
 #include "probe/prober.h"
 #include "profiles/keystoneconf.h"
 
@@ -71,6 +72,17 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         out.append({QStringLiteral("issue.ms"), *p.issueMs});
     if (p.validateMs)
         out.append({QStringLiteral("validate.ms"), *p.validateMs});
+    // Percentiles over the probe's latency window, beside the per-probe
+    // figures above (kept under their old names for existing history).
+    auto percentiles = [&](const QString &base, const std::optional<LatencyPercentiles> &lp) {
+        if (!lp)
+            return;
+        out.append({base + QStringLiteral(".p50.ms"), lp->p50});
+        out.append({base + QStringLiteral(".p95.ms"), lp->p95});
+        out.append({base + QStringLiteral(".p99.ms"), lp->p99});
+    };
+    percentiles(QStringLiteral("issue"), p.issuePercentiles);
+    percentiles(QStringLiteral("validate"), p.validatePercentiles);
     if (p.tokenBytes)
         out.append({QStringLiteral("token.bytes"), double(*p.tokenBytes)});
     if (p.catalogBytes)
@@ -153,7 +165,7 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     r.profile = profile.name;
     r.slot = alignToSlot(QDateTime::currentSecsSinceEpoch(), options.intervalSec);
 
-    r.probe = runProbe(profile, secrets, 3);
+    r.probe = runProbe(profile, secrets, 3, options.latency.get());
 
     if (!profile.databaseUrl.isEmpty()) {
         QString err;

@@ -12,6 +12,7 @@
 #include <QPair>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 namespace turnstile {
@@ -25,6 +26,10 @@ struct CollectOptions
     // the last exact sample is older than this, or when forced.
     int exactEverySec = 3600;
     bool forceExact = false;
+    // The profile's recent issue/validation timings, kept across cycles by a
+    // long-running caller (the window, `collect --interval`); the p50/p95/p99
+    // metrics are taken over it. Without one, over this cycle's samples.
+    std::shared_ptr<class LatencyWindow> latency;
 };
 
 // One sampling cycle of one profile, as values. Written to the history store

@@ -13,12 +13,16 @@ struct Tr
 
 using K = ThresholdRule::Kind;
 
-QString fragment(const ThresholdRule &r, double value, const QHash<QString, double> &latest)
+QString fragment(const ThresholdRule &r, double value, const QHash<QString, double> &latest,
+                 bool measured)
 {
     const QLocale loc;
     const qint64 n = qint64(value);
     if (r.metric == u"keystone.up")
         return Tr::tr("Keystone does not answer");
+    if (r.metric == u"validate.ms" && measured)
+        return value >= 1000 ? Tr::tr("validation p99 %1 s").arg(loc.toString(value / 1000, 'f', 1))
+                             : Tr::tr("validation p99 %1 ms").arg(loc.toString(value, 'f', 0));
     if (r.metric == u"validate.ms")
         return value >= 1000
                    ? Tr::tr("token validation takes %1 s").arg(loc.toString(value / 1000, 'f', 1))
@@ -52,19 +56,30 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
 QList<ThresholdRule> defaultThresholds()
 {
     return {
-        {QStringLiteral("keystone.up"), K::Below, 1, 1, {}, 0},
-        {QStringLiteral("validate.ms"), K::Above, 500, 1500, {}, 0},
-        {QStringLiteral("issue.ms"), K::Above, 2000, 5000, {}, 0},
-        {QStringLiteral("revocation_event.rows"), K::Above, 1000, 10000, {}, 0},
-        {QStringLiteral("revocation_event.obsolete"), K::ShareOf, 0.5, 0.9,
-         QStringLiteral("revocation_event.rows"), 100},
-        {QStringLiteral("revocation_event.wide"), K::Above, 100, 1000, {}, 0},
-        {QStringLiteral("token.expired"), K::Above, 1000000, 10000000, {}, 0},
-        {QStringLiteral("token.live"), K::GrowthPerDay, 100000, 1000000, {}, 0},
-        {QStringLiteral("revocation_event.rows"), K::GrowthPerDay, 1000, 10000, {}, 0},
-        {QStringLiteral("memcached.hit_ratio"), K::Below, 0.8, 0.5, {}, 0},
-        {QStringLiteral("users.locked"), K::Above, 5, 20, {}, 0},
-        {QStringLiteral("catalog.bytes"), K::Above, 4096, 8192, {}, 0},
+        {QStringLiteral("keystone.up"), K::Below, 1, 1, {}, 0, {}},
+        {QStringLiteral("validate.ms"),
+         K::Above,
+         500,
+         1500,
+         {},
+         0,
+         QStringLiteral("validate.p99.ms")},
+        {QStringLiteral("issue.ms"), K::Above, 2000, 5000, {}, 0, {}},
+        {QStringLiteral("revocation_event.rows"), K::Above, 1000, 10000, {}, 0, {}},
+        {QStringLiteral("revocation_event.obsolete"),
+         K::ShareOf,
+         0.5,
+         0.9,
+         QStringLiteral("revocation_event.rows"),
+         100,
+         {}},
+        {QStringLiteral("revocation_event.wide"), K::Above, 100, 1000, {}, 0, {}},
+        {QStringLiteral("token.expired"), K::Above, 1000000, 10000000, {}, 0, {}},
+        {QStringLiteral("token.live"), K::GrowthPerDay, 100000, 1000000, {}, 0, {}},
+        {QStringLiteral("revocation_event.rows"), K::GrowthPerDay, 1000, 10000, {}, 0, {}},
+        {QStringLiteral("memcached.hit_ratio"), K::Below, 0.8, 0.5, {}, 0, {}},
+        {QStringLiteral("users.locked"), K::Above, 5, 20, {}, 0, {}},
+        {QStringLiteral("catalog.bytes"), K::Above, 4096, 8192, {}, 0, {}},
     };
 }
 
@@ -93,13 +108,17 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
     for (const ThresholdRule &r : rules) {
         double value = 0;
         double compared = 0;
+        bool measured = false;
         switch (r.kind) {
         case K::Above:
-        case K::Below:
-            if (!latest.contains(r.metric))
+        case K::Below: {
+            measured = !r.measure.isEmpty() && latest.contains(r.measure);
+            const QString &m = measured ? r.measure : r.metric;
+            if (!latest.contains(m))
                 continue;
-            value = compared = latest.value(r.metric);
+            value = compared = latest.value(m);
             break;
+        }
         case K::GrowthPerDay:
             if (!growthPerDay.contains(r.metric))
                 continue;
@@ -124,7 +143,7 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
             continue;
         // GrowthPerDay needs the fragment to know it is a rate.
         ThresholdRule shown = r;
-        (crit ? critical : warning).append(fragment(shown, value, latest));
+        (crit ? critical : warning).append(fragment(shown, value, latest, measured));
         v.triggered.append(r.metric);
     }
     if (!anyValue) {

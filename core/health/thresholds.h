@@ -33,6 +33,11 @@ struct ThresholdRule
     double critical = 0;
     QString denominator;       // ShareOf: the metric the share is taken of
     double minDenominator = 0; // ShareOf: ignore tiny tables (3 of 4 rows obsolete is no fire)
+    // Above/Below: when this metric has a value, it is compared instead of
+    // `metric`, which stays the rule's name and override key. validate.ms is
+    // judged on validate.p99.ms (the probe window's p99); history and callers
+    // without percentiles fall back to the per-probe median.
+    QString measure;
 
     bool operator==(const ThresholdRule &) const = default;
 };

@@ -4,6 +4,7 @@
 #include "db/rowcount.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
+#include "probe/latencywindow.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -12,7 +13,8 @@
 
 namespace turnstile {
 
-ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validations)
+ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validations,
+                     LatencyWindow *window)
 {
     ProbeResult r;
     r.profile = profile.name;
@@ -57,8 +59,24 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
                 samples.append(h.elapsedMs());
             }
             if (!samples.isEmpty()) {
-                std::sort(samples.begin(), samples.end());
-                r.validateMs = samples.at(samples.size() / 2);
+                QList<double> sorted = samples;
+                std::sort(sorted.begin(), sorted.end());
+                r.validateMs = sorted.at(sorted.size() / 2);
+            }
+            // Percentiles only when this probe measured something itself: a
+            // cycle whose validations failed must not report the window's
+            // older figures as current.
+            using K = LatencyWindow::Kind;
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            if (window)
+                window->add(K::Issue, {*r.issueMs}, now);
+            r.issuePercentiles =
+                window ? window->percentiles(K::Issue, now) : latencyPercentiles({*r.issueMs});
+            if (!samples.isEmpty()) {
+                if (window)
+                    window->add(K::Validate, samples, now);
+                r.validatePercentiles =
+                    window ? window->percentiles(K::Validate, now) : latencyPercentiles(samples);
             }
             // The catalog size matters because services receive it with every
             // validation; multi-region catalogs outgrow header limits.

@@ -17,6 +17,29 @@ std::optional<qint64> optI(const QJsonValue &v)
 {
     return v.isDouble() ? std::optional<qint64>(qint64(v.toDouble())) : std::nullopt;
 }
+// p50/p95/p99 flat in the token object ("validate_p99_ms"), so jq and
+// monitoring scripts read them like the other figures.
+void putPercentiles(QJsonObject &o, const QString &prefix,
+                    const std::optional<LatencyPercentiles> &p)
+{
+    auto v = [&](double x) { return p ? QJsonValue(x) : QJsonValue(QJsonValue::Null); };
+    o.insert(prefix + QStringLiteral("_p50_ms"), v(p ? p->p50 : 0));
+    o.insert(prefix + QStringLiteral("_p95_ms"), v(p ? p->p95 : 0));
+    o.insert(prefix + QStringLiteral("_p99_ms"), v(p ? p->p99 : 0));
+    o.insert(prefix + QStringLiteral("_window_samples"), p ? p->samples : 0);
+}
+std::optional<LatencyPercentiles> getPercentiles(const QJsonObject &o, const QString &prefix)
+{
+    const QJsonValue p50 = o.value(prefix + QStringLiteral("_p50_ms"));
+    if (!p50.isDouble())
+        return std::nullopt;
+    LatencyPercentiles p;
+    p.p50 = p50.toDouble();
+    p.p95 = o.value(prefix + QStringLiteral("_p95_ms")).toDouble();
+    p.p99 = o.value(prefix + QStringLiteral("_p99_ms")).toDouble();
+    p.samples = o.value(prefix + QStringLiteral("_window_samples")).toInt();
+    return p;
+}
 QJsonValue str(const QString &s)
 {
     return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
@@ -44,6 +67,8 @@ QJsonObject ProbeResult::toJson() const
                     {QStringLiteral("catalog_bytes"), opt(catalogBytes)},
                     {QStringLiteral("error"), str(tokenError)},
                     {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+    putPercentiles(tok, QStringLiteral("validate"), validatePercentiles);
+    putPercentiles(tok, QStringLiteral("issue"), issuePercentiles);
     QJsonObject db{{QStringLiteral("configured"), databaseConfigured},
                    {QStringLiteral("target"), str(databaseTarget)},
                    {QStringLiteral("revocation_event_rows"), opt(revocationEvents)},
@@ -86,6 +111,8 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     const QJsonObject tok = o[u"token"].toObject();
     r.issueMs = optD(tok[u"issue_ms"]);
     r.validateMs = optD(tok[u"validate_ms"]);
+    r.validatePercentiles = getPercentiles(tok, QStringLiteral("validate"));
+    r.issuePercentiles = getPercentiles(tok, QStringLiteral("issue"));
     r.tokenBytes = optI(tok[u"token_bytes"]);
     r.catalogBytes = optI(tok[u"catalog_bytes"]);
     r.tokenError = tok[u"error"].toString();

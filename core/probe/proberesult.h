@@ -1,6 +1,7 @@
 #pragma once
 
 #include "compliance/compliancesummary.h"
+#include "probe/percentile.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -31,7 +32,12 @@ struct ProbeResult
 
     // Token issue/validate
     std::optional<double> issueMs;
-    std::optional<double> validateMs; // median of the validation samples
+    std::optional<double> validateMs; // median of this probe's validation samples
+    // Nearest-rank p50/p95/p99 over the profile's recent samples (LatencyWindow:
+    // the last 200 of the last hour, across probes); over this probe's own
+    // samples when it ran without a window (`turnstilectl probe`).
+    std::optional<LatencyPercentiles> validatePercentiles;
+    std::optional<LatencyPercentiles> issuePercentiles;
     std::optional<qint64> tokenBytes;
     std::optional<qint64> catalogBytes;
     QString tokenError;

@@ -6,6 +6,7 @@
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "probe/compliancealert.h"
+#include "probe/latencywindow.h"
 #include "probe/prober.h"
 #include "profiles/secrets.h"
 #include "profiles/secretstore.h"
@@ -52,10 +53,11 @@ void ProbeScheduler::setHistory(const HistoryConfig &config)
 
 namespace {
 ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
-                           const std::shared_ptr<const HistoryConfig> &history)
+                           const std::shared_ptr<const HistoryConfig> &history,
+                           const std::shared_ptr<LatencyWindow> &latency)
 {
     if (!history)
-        return runProbe(profile, secrets);
+        return runProbe(profile, secrets, 3, latency.get());
     // One history connection per pool thread, opened on first use.
     thread_local std::unique_ptr<HistoryStore> store;
     thread_local std::shared_ptr<const HistoryConfig> openedWith;
@@ -63,7 +65,7 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
         store = std::make_unique<HistoryStore>();
         openedWith = history;
         if (!store->open(*history)) {
-            ProbeResult r = runProbe(profile, secrets);
+            ProbeResult r = runProbe(profile, secrets, 3, latency.get());
             r.warnings.append(store->error());
             store.reset();
             return r;
@@ -71,6 +73,7 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
     }
     CollectOptions options;
     options.intervalSec = 30;
+    options.latency = latency;
     return collectOnce(profile, secrets, *store, options).probe;
 }
 } // namespace
@@ -78,8 +81,13 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
 void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets)
 {
     ++m_inFlight;
-    QtConcurrent::run(&m_pool, [profile, secrets, history = m_history]() {
-        ProbeResult r = probeAndRecord(profile, secrets, history);
+    // Keyed by the endpoint too: an edited profile pointing elsewhere starts afresh.
+    std::shared_ptr<LatencyWindow> &latency =
+        m_latency[profile.name + u'\n' + profile.authUrl.toString()];
+    if (!latency)
+        latency = std::make_shared<LatencyWindow>();
+    QtConcurrent::run(&m_pool, [profile, secrets, history = m_history, latency]() {
+        ProbeResult r = probeAndRecord(profile, secrets, history, latency);
         if (!profile.databaseUrl.isEmpty()) {
             // Locked accounts, from the database only: names of local users
             // are there, and the Overview must not add API load every cycle.

@@ -47,6 +47,9 @@ private:
     // which the 2-thread global pool on a 2-core box would do.
     QThreadPool m_pool;
     std::shared_ptr<const struct HistoryConfig> m_history;
+    // Each profile's recent issue/validation timings (p50/p95/p99 across
+    // probes); used on the pool, owned here on this object's thread.
+    QHash<QString, std::shared_ptr<class LatencyWindow>> m_latency;
     int m_inFlight = 0;
 };
 

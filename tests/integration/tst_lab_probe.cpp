@@ -1,5 +1,6 @@
 // The first slice end to end against the lab's real Keystone and MariaDB.
 #include "keystone/keystoneclient.h"
+#include "probe/latencywindow.h"
 #include "probe/prober.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
@@ -11,6 +12,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace turnstile;
 using testsupport::lab;
@@ -42,6 +45,35 @@ private slots:
         QVERIFY(r.tokenBytes.value_or(0) > 100); // Fernet tokens are ~180 bytes
         QVERIFY(r.revocationEvents.has_value());
         QCOMPARE(r.tokenRows.value_or(-1), 0); // Fernet never writes the legacy table
+    }
+
+    void percentilesSpanProbeCycles()
+    {
+        // Three light probes of three validations each: the window holds
+        // nine validation timings and three issue timings; each probe still
+        // issues one token.
+        LatencyWindow window;
+        ProbeResult r;
+        for (int i = 0; i < 3; ++i) {
+            r = runProbe(labProfile(), labSecrets(), 3, &window);
+            QVERIFY2(r.healthy(), QJsonDocument(r.toJson()).toJson().constData());
+        }
+        QVERIFY(r.validatePercentiles && r.issuePercentiles);
+        const LatencyPercentiles v = *r.validatePercentiles;
+        QCOMPARE(v.samples, 9);
+        QCOMPARE(r.issuePercentiles->samples, 3);
+        QVERIFY(v.p50 > 0 && v.p50 <= v.p95 && v.p95 <= v.p99);
+        // Nearest rank: every figure is one of the measured timings, and
+        // p99 of nine is the slowest.
+        const QList<double> kept =
+            window.samples(LatencyWindow::Kind::Validate, QDateTime::currentMSecsSinceEpoch());
+        QCOMPARE(kept.size(), 9);
+        QVERIFY(kept.contains(v.p50) && kept.contains(v.p99));
+        QCOMPARE(v.p99, *std::max_element(kept.begin(), kept.end()));
+        // Without a window: this probe's own samples.
+        const ProbeResult alone = runProbe(labProfile(), labSecrets(), 3);
+        QCOMPARE(alone.validatePercentiles->samples, 3);
+        QCOMPARE(alone.validatePercentiles->p50, *alone.validateMs);
     }
 
     void revocationCountFollowsTheDatabase()
@@ -150,6 +182,10 @@ private slots:
         QVERIFY(o[u"keystone"].toObject()[u"version"].toString().startsWith(QStringLiteral("v3.")));
         QVERIFY(o[u"token"].toObject()[u"issue_ms"].toDouble() > 0);
         QVERIFY(o[u"token"].toObject()[u"validate_ms"].toDouble() > 0);
+        for (const char *key : {"validate_p50_ms", "validate_p95_ms", "validate_p99_ms",
+                                "issue_p50_ms", "issue_p95_ms", "issue_p99_ms"})
+            QVERIFY2(o[u"token"].toObject()[QLatin1String(key)].toDouble() > 0, key);
+        QCOMPARE(o[u"token"].toObject()[u"validate_window_samples"].toInt(), 3);
         QCOMPARE(o[u"database"].toObject()[u"token_rows"].toInt(-1), 0);
         QVERIFY(o[u"database"].toObject()[u"revocation_event_rows"].isDouble());
 

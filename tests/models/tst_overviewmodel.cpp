@@ -107,6 +107,34 @@ private slots:
                     .toString()
                     .contains(QStringLiteral("SELECT command denied")));
     }
+    void validationShowsP50AndP99()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        ProbeResult r = healthy(QStringLiteral("a"));
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setProfiles({QStringLiteral("a")});
+        m.setResult(r);
+        // No window yet (an old result): the per-probe median.
+        QCOMPARE(m.index(0, OverviewModel::ValidateColumn).data().toString(),
+                 QStringLiteral("55.3 ms"));
+        r.validatePercentiles = LatencyPercentiles{12.25, 40, 1312.6, 180};
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::ValidateColumn).data().toString(),
+                 QStringLiteral("p50 12 ms · p99 1,313 ms"));
+        r.validatePercentiles = LatencyPercentiles{4.44, 5, 9.96, 3};
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::ValidateColumn).data().toString(),
+                 QStringLiteral("p50 4.4 ms · p99 10.0 ms"));
+        const QString tip =
+            m.index(0, OverviewModel::ValidateColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("last 3 sample")) &&
+                     tip.contains(QStringLiteral("p95 5.0 ms")),
+                 qPrintable(tip));
+        // Other columns keep the reason as their tooltip.
+        QCOMPARE(m.index(0, OverviewModel::NameColumn).data(Qt::ToolTipRole).toString(),
+                 OverviewModel::reasonOf(r));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOverviewModel)

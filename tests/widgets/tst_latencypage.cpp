@@ -45,17 +45,29 @@ private slots:
         // Seven days every 5 minutes: revocation events pile up and
         // validation slows with them; one probe failed to validate (a gap).
         QList<Sample> validate, issue, revocations;
+        QHash<QString, QList<Sample>> percentiles;
         const qint64 from = m_now - 7 * 86400;
         for (qint64 t = from; t < m_now; t += 300) {
             const double events = 100 + double(t - from) / 600.0;
             revocations.append(Sample{t, std::round(events)});
-            validate.append(Sample{t, 12 + events / 200 + 3 * std::sin(double(t) / 3600)});
-            issue.append(Sample{t, 55 + 8 * std::sin(double(t) / 5400)});
+            const double v = 12 + events / 200 + 3 * std::sin(double(t) / 3600);
+            const double i = 55 + 8 * std::sin(double(t) / 5400);
+            validate.append(Sample{t, v});
+            issue.append(Sample{t, i});
+            // The probe window's percentiles: a tail above the median.
+            percentiles[QStringLiteral("validate.p50.ms")].append(Sample{t, v});
+            percentiles[QStringLiteral("validate.p95.ms")].append(Sample{t, v * 1.6});
+            percentiles[QStringLiteral("validate.p99.ms")].append(Sample{t, v * 2.5});
+            percentiles[QStringLiteral("issue.p50.ms")].append(Sample{t, i});
+            percentiles[QStringLiteral("issue.p95.ms")].append(Sample{t, i * 1.3});
+            percentiles[QStringLiteral("issue.p99.ms")].append(Sample{t, i * 1.8});
         }
         validate[validate.size() / 2].value = std::numeric_limits<double>::quiet_NaN();
         const QString lab = QStringLiteral("lab");
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("validate.ms")}, validate) > 0);
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("issue.ms")}, issue) > 0);
+        for (auto it = percentiles.cbegin(); it != percentiles.cend(); ++it)
+            QVERIFY(store.append(SeriesKey{lab, it.key()}, it.value()) > 0);
         QVERIFY(store.append(SeriesKey{lab, QStringLiteral("revocation_event.rows")}, revocations) >
                 0);
         QVERIFY(store.rollup(m_now));
@@ -75,10 +87,22 @@ private slots:
         const QList<ChartView *> charts = page.charts();
         QCOMPARE(charts.size(), 3);
         QCOMPARE(charts[0]->kind(), ChartView::Kind::Time);
-        QCOMPARE(charts[0]->series().first().name, QStringLiteral("validate.ms"));
-        QCOMPARE(charts[1]->series().first().name, QStringLiteral("issue.ms"));
-        QVERIFY(charts[0]->linePointCount(0) > 100);
-        QVERIFY(charts[1]->linePointCount(0) > 100);
+        // p50, p95 and p99 over time, one curve each.
+        QStringList validateNames, issueNames;
+        for (const auto &s : charts[0]->series())
+            validateNames.append(s.name);
+        for (const auto &s : charts[1]->series())
+            issueNames.append(s.name);
+        QCOMPARE(validateNames,
+                 (QStringList{QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
+                              QStringLiteral("validate.p99.ms")}));
+        QCOMPARE(issueNames,
+                 (QStringList{QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
+                              QStringLiteral("issue.p99.ms")}));
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(charts[0]->linePointCount(i) > 100);
+            QVERIFY(charts[1]->linePointCount(i) > 100);
+        }
 
         // One point per time bucket that has both figures.
         ChartView *scatter = charts[2];
@@ -148,12 +172,13 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray all = f.readAll();
         QVERIFY(all.startsWith("time,series,min,max,avg,count"));
-        // The scatter's x series is in the file; its y series, which the
-        // validation chart shows too, is there once.
+        // Every curve and both scatter axes are in the file.
         QVERIFY(all.contains(",revocation_event.rows,"));
-        QVERIFY(all.contains(",issue.ms,"));
-        const int validateRows = int(all.count(",validate.ms,"));
-        QCOMPARE(validateRows, page.charts()[0]->linePointCount(0));
+        QVERIFY(all.contains(",validate.ms,"));
+        for (const char *m : {",validate.p50.ms,", ",validate.p95.ms,", ",validate.p99.ms,",
+                              ",issue.p50.ms,", ",issue.p95.ms,", ",issue.p99.ms,"})
+            QVERIFY2(all.contains(m), m);
+        QCOMPARE(int(all.count(",validate.p99.ms,")), page.charts()[0]->linePointCount(2));
 
         // Copy image: the PNG export's picture, on the clipboard.
         page.copyImage();

@@ -156,6 +156,15 @@ private slots:
                 series[QStringLiteral("validate.ms")].append(
                     Sample{t, scale * (18 + day * 0.8 + 4 * wave)});
                 series[QStringLiteral("issue.ms")].append(Sample{t, scale * (60 + 10 * wave)});
+                // The probe window's percentiles, which the latency charts draw.
+                const double v = scale * (18 + day * 0.8 + 4 * wave);
+                const double i = scale * (60 + 10 * wave);
+                series[QStringLiteral("validate.p50.ms")].append(Sample{t, v});
+                series[QStringLiteral("validate.p95.ms")].append(Sample{t, v * 1.6});
+                series[QStringLiteral("validate.p99.ms")].append(Sample{t, v * 2.5});
+                series[QStringLiteral("issue.p50.ms")].append(Sample{t, i});
+                series[QStringLiteral("issue.p95.ms")].append(Sample{t, i * 1.3});
+                series[QStringLiteral("issue.p99.ms")].append(Sample{t, i * 1.8});
             }
             for (auto it = series.cbegin(); it != series.cend(); ++it)
                 QVERIFY2(store.append(SeriesKey{profile, it.key()}, it.value()) > 0,
@@ -227,7 +236,8 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("east · token.live")));
         QVERIFY(text.contains(QStringLiteral("west · token.live")));
         // The Latency page's charts, on a page of their own.
-        QVERIFY(text.contains(QStringLiteral("west · validate.ms")));
+        QVERIFY(text.contains(QStringLiteral("west · validate.p99.ms")));
+        QVERIFY(text.contains(QStringLiteral("east · issue.p50.ms")));
         QVERIFY(text.contains(QStringLiteral("Validation against revocation events")));
         const QString pdfinfo = tool(QStringLiteral("pdfinfo"));
         QVERIFY(!pdfinfo.isEmpty());
