@@ -3,6 +3,8 @@
 #include <QColor>
 #include <QLocale>
 
+#include <cmath>
+
 namespace turnstile {
 
 OverviewModel::OverviewModel(QObject *parent) : QAbstractTableModel(parent) {}
@@ -104,9 +106,18 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             if (const auto &p = row.result->validatePercentiles)
                 return tr("p50 %1 · p99 %2").arg(shortMs(p->p50), shortMs(p->p99));
             return ms(row.result->validateMs);
-        case RevocationColumn:
-            return row.result ? count(row.result->revocationEvents, row.result->revocationError)
-                              : QVariant();
+        case RevocationColumn: {
+            if (!row.result)
+                return {};
+            const QString all =
+                count(row.result->revocationEvents, row.result->revocationError).toString();
+            // The part a prune would remove, where the collector measured it.
+            if (row.result->revocationEvents && row.result->revocationObsolete &&
+                *row.result->revocationObsolete > 0)
+                return tr("%1 (%2 obsolete)")
+                    .arg(all, loc.toString(*row.result->revocationObsolete));
+            return all;
+        }
         case TokenRowsColumn:
             if (!row.result)
                 return {};
@@ -117,6 +128,20 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             return row.result ? loc.toString(row.result->startedAt.toLocalTime().time(),
                                              QLocale::ShortFormat)
                               : QVariant();
+        case TokenGrowthColumn:
+            if (!row.result)
+                return {};
+            if (!row.result->tokenGrowthPerDay)
+                return tr("n/a");
+            return tr("%1%2 / day")
+                .arg(*row.result->tokenGrowthPerDay >= 0 ? QStringLiteral("+") : QString(),
+                     loc.toString(qint64(std::llround(*row.result->tokenGrowthPerDay))));
+        case MemcachedColumn:
+            if (!row.result)
+                return {};
+            if (!row.result->memcachedHitRatio)
+                return tr("n/a");
+            return tr("%1 %").arg(loc.toString(*row.result->memcachedHitRatio * 100, 'f', 1));
         }
         break;
     case Qt::ToolTipRole:
@@ -157,7 +182,8 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::TextAlignmentRole:
-        if (index.column() >= IssueColumn && index.column() <= TokenRowsColumn)
+        if ((index.column() >= IssueColumn && index.column() <= TokenRowsColumn) ||
+            index.column() == TokenGrowthColumn || index.column() == MemcachedColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
     }
@@ -185,6 +211,10 @@ QVariant OverviewModel::headerData(int section, Qt::Orientation o, int role) con
         return tr("Token rows");
     case UpdatedColumn:
         return tr("Updated");
+    case TokenGrowthColumn:
+        return tr("Token growth");
+    case MemcachedColumn:
+        return tr("memcached hits");
     }
     return {};
 }

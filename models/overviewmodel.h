@@ -25,6 +25,8 @@ public:
         RevocationColumn,
         TokenRowsColumn,
         UpdatedColumn,
+        TokenGrowthColumn, // rows per day over the last day
+        MemcachedColumn,   // hit ratio
         ColumnCount
     };
     enum class Status

@@ -66,6 +66,9 @@ void ProfileTile::refresh()
     html +=
         row.arg(tr("revocation_event rows"), cell(OverviewModel::RevocationColumn).toHtmlEscaped());
     html += row.arg(tr("token rows"), cell(OverviewModel::TokenRowsColumn).toHtmlEscaped());
+    html += row.arg(tr("token growth"), cell(OverviewModel::TokenGrowthColumn).toHtmlEscaped());
+    html +=
+        row.arg(tr("memcached hit ratio"), cell(OverviewModel::MemcachedColumn).toHtmlEscaped());
     html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
     html += QStringLiteral("</table>");
     m_figures->setText(html);

@@ -3,6 +3,7 @@
 #include "db/dbconnection.h"
 #include "db/keystoneinspector.h"
 #include "health/thresholds.h"
+#include "history/growthrate.h"
 #include "history/historystore.h"
 #include "probe/latencywindow.h"
 #include "probe/prober.h"
@@ -217,6 +218,18 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     const HealthVerdict v = evaluateHealth(rules, latest, growth);
     r.probe.thresholdLevel = int(v.level);
     r.probe.thresholdReason = v.reason;
+
+    // What the Overview tile shows beside the probe's own figures.
+    if (r.frequent)
+        r.probe.revocationObsolete = r.frequent->revocations.obsolete.value;
+    if (latest.contains(QStringLiteral("memcached.hit_ratio")))
+        r.probe.memcachedHitRatio = latest.value(QStringLiteral("memcached.hit_ratio"));
+    std::optional<double> tokenGrowth;
+    for (const char *metric : {"token.live", "token.expired"})
+        if (const auto g = growthPerDay(store, SeriesKey{profile.name, QLatin1String(metric)},
+                                        r.slot - 86400, r.slot + 1))
+            tokenGrowth = tokenGrowth.value_or(0) + *g;
+    r.probe.tokenGrowthPerDay = tokenGrowth;
     return r;
 }
 

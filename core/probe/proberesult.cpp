@@ -73,6 +73,8 @@ QJsonObject ProbeResult::toJson() const
                    {QStringLiteral("target"), str(databaseTarget)},
                    {QStringLiteral("revocation_event_rows"), opt(revocationEvents)},
                    {QStringLiteral("revocation_event_error"), str(revocationError)},
+                   {QStringLiteral("revocation_event_obsolete"), opt(revocationObsolete)},
+                   {QStringLiteral("token_growth_per_day"), opt(tokenGrowthPerDay)},
                    {QStringLiteral("token_rows"), opt(tokenRows)},
                    {QStringLiteral("token_rows_estimated"), tokenRowsEstimated},
                    {QStringLiteral("token_rows_error"), str(tokenRowsError)},
@@ -88,6 +90,8 @@ QJsonObject ProbeResult::toJson() const
         {QStringLiteral("compliance"),
          compliance ? QJsonValue(compliance->toJson()) : QJsonValue()},
         {QStringLiteral("keystone"), ks},
+        {QStringLiteral("memcached"),
+         QJsonObject{{QStringLiteral("hit_ratio"), opt(memcachedHitRatio)}}},
         {QStringLiteral("token"), tok},
         {QStringLiteral("database"), db}};
 }
@@ -123,6 +127,9 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.databaseTarget = db[u"target"].toString();
     r.revocationEvents = optI(db[u"revocation_event_rows"]);
     r.revocationError = db[u"revocation_event_error"].toString();
+    r.revocationObsolete = optI(db[u"revocation_event_obsolete"]);
+    r.tokenGrowthPerDay = optD(db[u"token_growth_per_day"]);
+    r.memcachedHitRatio = optD(o[u"memcached"].toObject()[u"hit_ratio"]);
     r.tokenRows = optI(db[u"token_rows"]);
     r.tokenRowsError = db[u"token_rows_error"].toString();
     r.tokenRowsEstimated = db[u"token_rows_estimated"].toBool();

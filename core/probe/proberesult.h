@@ -47,12 +47,21 @@ struct ProbeResult
     bool databaseConfigured = false;
     QString databaseTarget; // "keystone@db1:3306", no password
     std::optional<qint64> revocationEvents;
+    // Older than token expiration + buffer: what a prune would remove.
+    std::optional<qint64> revocationObsolete;
     std::optional<qint64> tokenRows;
+    // Rows per day, live and expired together, over the last day of history
+    // (set by the collector; needs an hour of history).
+    std::optional<double> tokenGrowthPerDay;
     bool tokenRowsEstimated = false; // the server's estimate: the table is too big to COUNT(*)
     QString revocationError;
     QString tokenRowsError;
     QString databaseError;
     double databaseMs = 0;
+
+    // get_hits / (get_hits + get_misses) over the profile's memcached
+    // servers since they started (set by the collector).
+    std::optional<double> memcachedHitRatio;
 
     // Threshold verdict over this cycle's figures (set by the collector):
     // 0 unknown, 1 ok, 2 warning, 3 critical, and the sentence saying why.

@@ -1,6 +1,7 @@
 // `turnstilectl collect` against the lab builds history that `turnstilectl
 // history` returns with the right figures, on SQLite and on the shared
 // PostgreSQL store.
+#include "collector/collector.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "keystone/keystoneclient.h"
@@ -15,6 +16,7 @@
 #include <QSettings>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -188,6 +190,42 @@ private slots:
         s.sync();
         collectAndReadBack(home);
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("history.sqlite"))));
+    }
+
+    // The figures the Overview tile shows beside the probe's: obsolete
+    // revocation events and the memcached hit ratio from this cycle; token
+    // growth per day only once an hour of history says something.
+    void tileFiguresFromOneCycle()
+    {
+        HistoryConfig config;
+        config.sqlitePath = m_dir.filePath(QStringLiteral("tile.sqlite"));
+        HistoryStore store;
+        QVERIFY2(store.open(config), qPrintable(store.error()));
+        // The lab's Keystone does not cache in memcached, so nothing may have
+        // asked it anything yet: one miss of our own makes a ratio exist.
+        {
+            const QStringList hostPort = lab(QStringLiteral("TURNSTILE_LAB_MEMCACHED")).split(u':');
+            QTcpSocket mc;
+            mc.connectToHost(hostPort.value(0), quint16(hostPort.value(1).toUInt()));
+            QVERIFY(mc.waitForConnected(5000));
+            mc.write("get turnstile-test-absent-key\r\n");
+            QVERIFY(mc.waitForReadyRead(5000));
+            QVERIFY(mc.readAll().startsWith("END"));
+        }
+        const CollectResult r =
+            collectOnce(labProfile(), testsupport::labAdminSecrets(), store, CollectOptions{});
+        // (users.locked is unavailable: this profile has no keystone.conf.)
+        for (const QString &u : r.unavailable)
+            QVERIFY2(!u.startsWith(QStringLiteral("memcached")) &&
+                         !u.startsWith(QStringLiteral("revocation_event")),
+                     qPrintable(u));
+        QVERIFY(r.probe.revocationObsolete.has_value());
+        QVERIFY(*r.probe.revocationObsolete >= 0);
+        QVERIFY(*r.probe.revocationObsolete <= r.probe.revocationEvents.value_or(0));
+        QVERIFY(r.probe.memcachedHitRatio.has_value());
+        QVERIFY(*r.probe.memcachedHitRatio >= 0 && *r.probe.memcachedHitRatio <= 1);
+        // One sample is no growth yet: a figure needs an hour of history.
+        QVERIFY(!r.probe.tokenGrowthPerDay.has_value());
     }
 
     void sharedPostgresHistory()

@@ -107,6 +107,44 @@ private slots:
                     .toString()
                     .contains(QStringLiteral("SELECT command denied")));
     }
+    void growthObsoleteAndMemcached()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        ProbeResult r = healthy(QStringLiteral("a"));
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setProfiles({QStringLiteral("a")});
+        m.setResult(r);
+        // Not measured (no history, no memcached): said, not left blank.
+        QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
+                 QStringLiteral("n/a"));
+        QCOMPARE(m.index(0, OverviewModel::MemcachedColumn).data().toString(),
+                 QStringLiteral("n/a"));
+        r.revocationEvents = 4812;
+        r.revocationObsolete = 3900;
+        r.tokenGrowthPerDay = 125000.4;
+        r.memcachedHitRatio = 0.9731;
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(),
+                 QStringLiteral("4,812 (3,900 obsolete)"));
+        QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
+                 QStringLiteral("+125,000 / day"));
+        QCOMPARE(m.index(0, OverviewModel::MemcachedColumn).data().toString(),
+                 QStringLiteral("97.3 %"));
+        r.tokenGrowthPerDay = -2000;
+        r.revocationObsolete = 0;
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
+                 QStringLiteral("-2,000 / day"));
+        QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(),
+                 QStringLiteral("4,812"));
+        // The figures survive the JSON round trip (turnstilectl probe --json).
+        r.revocationObsolete = 3900;
+        const ProbeResult back = ProbeResult::fromJson(r.toJson());
+        QCOMPARE(back.revocationObsolete, r.revocationObsolete);
+        QCOMPARE(back.tokenGrowthPerDay, r.tokenGrowthPerDay);
+        QCOMPARE(back.memcachedHitRatio, r.memcachedHitRatio);
+    }
     void validationShowsP50AndP99()
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
