@@ -39,7 +39,7 @@ public:
 
 private:
     void printPreview(const ActionPreview &preview, bool json);
-    void printResult(const ActionResult &result, bool json);
+    void printResult(const ActionResult &result, bool json, bool rows);
 
     Cli &m_cli;
     QTextStream &m_out;

@@ -279,6 +279,7 @@ ActionResult KeyRotation::execute(const ActionPreview &confirmed, ActionControl 
         run.action = kind();
         run.target = confirmed.target.text;
         run.startedAt = r.startedAt;
+        run.cutoff = r.startedAt; // the journal needs one; a rotation has no row cutoff
         run.parametersKey = source.text;
         run.lastKey = primaryBefore + 1;
         QString jerr;
