@@ -78,16 +78,21 @@ void KeysModel::addRows(const QList<RepositoryState> &nodes, const KeyConsistenc
             for (const KeyDifference &d : c.differences)
                 if (d.node == node && (d.index == idx || d.index < 0))
                     reasons << d.sentence;
-            // Differences are reported on the node that is not the reference;
-            // mark the reference's row of a key another node lacks as well.
-            if (reasons.isEmpty() && node == c.reference) {
-                for (const KeyDifference &d : c.differences)
-                    if (d.index == idx && d.kind != KeyDifference::Kind::DifferentPrimary)
-                        reasons << d.sentence;
-            }
             const QStringList problems = n.keyProblems.value(idx);
+            const RepositoryState *ref = nullptr;
+            for (const RepositoryState &o : nodes)
+                if (o.location.node() == c.reference)
+                    ref = &o;
             if (!r.key) {
                 r.role = tr("missing");
+                // Only a key the reference holds is this node's fault; a key
+                // that only another (wrong) node has is absent here as it should be.
+                if (ref && !ref->keys.contains(idx) && reasons.isEmpty()) {
+                    r.role = tr("absent");
+                    r.status = tr("absent, as on %1").arg(c.reference);
+                    m_rows.append(r);
+                    continue;
+                }
                 r.level = 3;
             }
             if (!reasons.isEmpty()) {
@@ -96,6 +101,8 @@ void KeysModel::addRows(const QList<RepositoryState> &nodes, const KeyConsistenc
             } else if (!problems.isEmpty()) {
                 r.level = std::max(r.level, 2);
                 r.status = problems.join(u'\n');
+            } else if (r.key && node == c.reference && !c.differences.isEmpty()) {
+                r.status = tr("reference (newest primary)");
             } else if (r.key) {
                 r.status = tr("in agreement");
             }

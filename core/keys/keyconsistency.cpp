@@ -141,13 +141,22 @@ KeyConsistency compareRepositories(const QList<RepositoryState> &nodes)
         const int rp = ref.primary();
         const int np = n.primary();
         if (rp != np) {
-            add(KeyDifference::Kind::DifferentPrimary, np,
-                np < 0 ? Tr::tr("%1 has no primary key, %2 signs with key %3.").arg(N, R).arg(rp)
-                       : Tr::tr("%1 signs new tokens with key %2, %3 with key %4.")
+            // Lead with what breaks: the sentence an operator acts on.
+            QStringList breaks;
+            if (!n.keys.contains(rp))
+                breaks << Tr::tr("tokens issued on %1 will fail validation on %2").arg(R, N);
+            if (np > 0 && !ref.keys.contains(np))
+                breaks << Tr::tr("tokens issued on %1 will fail validation on %2").arg(N, R);
+            const QString what =
+                np < 0 ? Tr::tr("%1 has no primary key, %2 signs with key %3").arg(N, R).arg(rp)
+                       : Tr::tr("%1 signs new tokens with key %2, %3 with key %4")
                              .arg(N)
                              .arg(np)
                              .arg(R)
-                             .arg(rp));
+                             .arg(rp);
+            add(KeyDifference::Kind::DifferentPrimary, np,
+                breaks.isEmpty() ? what + u'.'
+                                 : Tr::tr("%1: %2.").arg(what, breaks.join(QStringLiteral("; "))));
         }
         for (const KeyFile &k : ref.keys) {
             const QString role = ref.roleOf(k.index);

@@ -62,8 +62,7 @@ private slots:
                     return r;
             return -1;
         };
-        // node1 key 3: primary, agreed with node2, but node3 lacks it -> red
-        // on the reference row too
+        // node1 key 3: the reference's primary
         const int n1k3 = row(u"node1"_s, 3);
         QVERIFY(n1k3 >= 0);
         QCOMPARE(m.index(n1k3, KeysModel::RoleColumn).data().toString(), u"primary"_s);
@@ -82,9 +81,13 @@ private slots:
         QCOMPARE(
             m.index(n2k2, KeysModel::StatusColumn).data(Qt::ForegroundRole).value<QBrush>().color(),
             QColor(0x2e, 0x7d, 0x32));
-        // node1 key 1: node1 lacks it (node3's extra key)
-        QCOMPARE(m.index(row(u"node1"_s, 1), KeysModel::RoleColumn).data().toString(),
-                 u"missing"_s);
+        // key 1 is only node3's (extra): absent on node1 and node2 as it should be
+        QCOMPARE(m.index(row(u"node1"_s, 1), KeysModel::RoleColumn).data().toString(), u"absent"_s);
+        QCOMPARE(m.index(row(u"node2"_s, 1), 0).data(KeysModel::LevelRole).toInt(), 1);
+        QCOMPARE(m.index(row(u"node3"_s, 1), 0).data(KeysModel::LevelRole).toInt(), 3);
+        // the reference's rows stay green; node2 agrees with it
+        QCOMPARE(m.index(n1k3, 0).data(KeysModel::LevelRole).toInt(), 1);
+        QCOMPARE(m.index(row(u"node2"_s, 3), 0).data(KeysModel::LevelRole).toInt(), 1);
 
         // all agree: every row green
         m.setStatus(status({node(u"node1"_s, fresh), node(u"node2"_s, fresh)}));
