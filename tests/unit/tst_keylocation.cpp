@@ -174,6 +174,24 @@ private slots:
         QVERIFY(!missing.readable());
         QVERIFY(missing.errorMessage.contains(u"does not exist"_s));
 
+        RepositoryState denied;
+        denied.location = *KeyLocation::parse(u"ssh://keystone@node2/etc/keystone/fernet-keys"_s);
+        parseRepositoryListing("ERR denied\n", denied);
+        QVERIFY(!denied.readable());
+        QVERIFY2(denied.errorMessage.contains(u"permission denied"_s),
+                 qPrintable(denied.errorMessage));
+        QVERIFY(denied.errorMessage.contains(u"keystone@node2"_s));
+
+        // a key file the ssh user cannot read: no fingerprint, flagged
+        RepositoryState unreadableKey;
+        unreadableKey.location = *KeyLocation::parse(u"/k"_s);
+        parseRepositoryListing("DIR 700 ks ks\nNOW 5\nKEY 0 1 600 ks ks 44 -\n"
+                               "KEY 1 1 600 ks ks 44 abcdabcdabcdabcd\nEND\n",
+                               unreadableKey);
+        QVERIFY(unreadableKey.keys[0].fingerprint.isEmpty());
+        QCOMPARE(unreadableKey.keyProblems.value(0).size(), 1);
+        QVERIFY(unreadableKey.keyProblems.value(0).first().contains(u"not readable"_s));
+
         RepositoryState cut;
         cut.location = *KeyLocation::parse(u"/k"_s);
         parseRepositoryListing("DIR 700 a a\nKEY 0 1 600 a a 44 x\n", cut);
