@@ -47,7 +47,7 @@ cp -p 0 .turnstile-tmp.p
 head -c 32 /dev/urandom | base64 | tr -d '\n' | tr '+/' '-_' >.turnstile-tmp.s
 [ "$(wc -c <.turnstile-tmp.s)" -eq 44 ] || { echo "could not make a new key" >&2; exit 6; }
 chmod 600 .turnstile-tmp.p .turnstile-tmp.s
-chown --reference="$max" .turnstile-tmp.p .turnstile-tmp.s
+chown --reference=. .turnstile-tmp.p .turnstile-tmp.s
 sync .turnstile-tmp.p .turnstile-tmp.s
 backup
 mv -f .turnstile-tmp.p "$new"
@@ -85,8 +85,6 @@ QString receiveScript(const QString &path, const QMap<int, QString> &fingerprint
     s += QStringLiteral(R"SH(rm -rf .turnstile-incoming
 mkdir .turnstile-incoming
 tar -xf - -C .turnstile-incoming
-ref=$(ls -1 | grep -E '^[0-9]+$' | sort -n | tail -n 1 || true)
-[ -n "$ref" ] || ref=.
 inc=
 for e in $exp; do
   k=${e%%:*}; h=${e#*:}
@@ -94,7 +92,7 @@ for e in $exp; do
   [ -f "$f" ] || { echo "key $k did not arrive" >&2; exit 7; }
   [ "$(fp "$f")" = "$h" ] || { echo "key $k arrived with another fingerprint" >&2; exit 8; }
   chmod 600 "$f"
-  chown --reference="$ref" "$f"
+  chown --reference=. "$f"
   sync "$f"
   inc="$inc $k"
 done

@@ -14,7 +14,8 @@ namespace turnstile {
 // keystone-manage fernet_rotate, done safely: the new primary (a copy of 0,
 // mtime kept) and the new staged key (32 bytes from the node's
 // /dev/urandom, urlsafe base64) are written as temporary files, chmod 0600,
-// chown'ed like the current primary and synced; the current keys are copied
+// chown'ed to the repository directory's owner and group (what fernet_setup
+// sets, and what the status check expects) and synced; the current keys are copied
 // to .turnstile-backup/<UTC>/ (the last three kept); then rename to the new
 // primary, rename over 0, and remove the oldest non-staged keys down to
 // max_active_keys - 1. At every step the repository has a primary and a

@@ -363,12 +363,22 @@ private slots:
         QVERIFY2(problems.contains(u"0644"_s), qPrintable(problems));
         QVERIFY2(problems.contains(u"nobody"_s), qPrintable(problems));
 
-        // a rotation puts mode and owner right on every node
+        // a rotation puts mode and owner right on every node: the keys get
+        // the repository directory's owner and group (node2's is not root's)
+        QVERIFY(sh(u"chown nobody:nogroup '%1/node2'"_s.arg(m_root)));
         KeyRotation fix(locs, m_settings, SshOptions::fromEnvironment(),
                         KeyRotation::targetFor({}, locs));
-        QVERIFY(runRotation(fix).ok());
+        const ActionResult fixed = runRotation(fix);
+        QVERIFY2(fixed.ok(), qPrintable(fixed.message));
         st = readKeyStatus(setupFor(locs));
         QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        for (const KeyFile &k : st.fernet[1].keys) {
+            QCOMPARE(k.owner, u"nobody"_s);
+            QCOMPARE(k.group, u"nogroup"_s);
+            QCOMPARE(k.mode, 0600);
+        }
+        for (const KeyFile &k : st.fernet[0].keys)
+            QCOMPARE(k.owner, u"root"_s);
 
         // an empty repository: red, and a rotation refuses
         QVERIFY(sh(u"set -e; rm -rf '%1/empty'; mkdir -m 700 '%1/empty'"_s.arg(m_root)));
