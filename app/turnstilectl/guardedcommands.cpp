@@ -192,6 +192,15 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
                 return;
             lastPrint.restart();
             const QLocale l;
+            if (preview.rowsToGo < 0) { // no rows: a key rotation counts its steps
+                m_err << u'\r'
+                      << Tr::tr("step %1 of %2, %3   ")
+                             .arg(pr.done)
+                             .arg(pr.total)
+                             .arg(seconds(pr.elapsedSeconds))
+                      << Qt::flush;
+                return;
+            }
             m_err << u'\r'
                   << Tr::tr("%1 / %2 rows, %3 rows/s, %4 left, batch %5   ")
                          .arg(l.toString(pr.done), l.toString(pr.total),
