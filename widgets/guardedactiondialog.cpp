@@ -112,9 +112,13 @@ void GuardedActionDialog::showPreview(const ActionPreview &p)
         html += QStringLiteral("</table><p style='color:#c62828'><b>%1</b> %2</p>")
                     .arg(esc(tr("Refused:")), esc(p.refusal));
     } else {
-        row(tr("Cutoff"), esc(when(p.cutoff)));
-        row(tr("Rows that go"), esc(l.toString(p.rowsToGo)));
-        row(tr("Rows that stay"), esc(l.toString(p.rowsToStay)));
+        // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
+        if (p.cutoff.isValid())
+            row(tr("Cutoff"), esc(when(p.cutoff)));
+        if (p.rowsToGo >= 0) {
+            row(tr("Rows that go"), esc(l.toString(p.rowsToGo)));
+            row(tr("Rows that stay"), esc(l.toString(p.rowsToStay)));
+        }
         if (p.oldestAffected.isValid())
             row(tr("Affected span"),
                 esc(tr("%1 … %2").arg(when(p.oldestAffected), when(p.newestAffected))));
@@ -190,6 +194,14 @@ void GuardedActionDialog::showProgress(const ActionProgress &p)
     const QLocale l;
     if (p.total > 0)
         m_progress->setValue(int(std::min<qint64>(1000, p.done * 1000 / p.total)));
+    if (m_preview.rowsToGo < 0) {
+        m_progress->setRange(0, 1000);
+        m_status->setText(
+            tr("Step %1 of %2 · %3").arg(p.done).arg(p.total).arg(seconds(p.elapsedSeconds)));
+        if (p.total > 0)
+            m_progress->setValue(int(std::min<qint64>(1000, p.done * 1000 / p.total)));
+        return;
+    }
     m_status->setText(tr("%1 of %2 rows · %3 rows/s · %4 left · batch of %5")
                           .arg(l.toString(p.done), l.toString(p.total),
                                l.toString(qRound64(p.rowsPerSecond)), seconds(p.secondsLeft))
@@ -206,7 +218,7 @@ void GuardedActionDialog::showResult(const ActionResult &r)
     if (r.outcome == ActionResult::Outcome::Completed)
         m_progress->setValue(m_progress->maximum());
     QString text = r.message;
-    if (r.outcome != ActionResult::Outcome::Refused)
+    if (r.outcome != ActionResult::Outcome::Refused && m_preview.rowsToGo >= 0)
         text += u'\n' + tr("Before %1 rows, after %2 · %3 batches, %4 retries, slowest batch %5 "
                            "ms · %6")
                             .arg(l.toString(r.before), l.toString(r.after))

@@ -6,6 +6,7 @@
 #include "databasepage.h"
 #include "growthpage.h"
 #include "history/historyconfig.h"
+#include "keyspage.h"
 #include "latencypage.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
@@ -44,8 +45,9 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
       m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
       m_latency(new LatencyPage(this)), m_database(new DatabasePage(secrets, this)),
       m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
-      m_compliance(new CompliancePage(secrets, this)), m_pages(new QTabWidget(this)),
-      m_chooser(new QComboBox(this)), m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
+      m_compliance(new CompliancePage(secrets, this)), m_keys(new KeysPage(this)),
+      m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
+      m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
@@ -56,6 +58,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     m_pages->addTab(m_database, tr("Database"));
     m_pages->addTab(m_actions, tr("Actions"));
     m_pages->addTab(m_compliance, tr("Compliance"));
+    m_pages->addTab(m_keys, tr("Keys"));
     m_pages->addTab(m_audit, tr("Audit log"));
     // A guarded action's line shows in the audit page and, as an annotation,
     // on the growth charts.
@@ -63,6 +66,11 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         m_audit->reload();
         m_growth->reload();
         m_latency->reload();
+    });
+    // A rotation can turn a red key tile green: probe again.
+    connect(m_keys, &KeysPage::actionRecorded, this, [this] {
+        m_audit->reload();
+        refresh();
     });
     // An unlock clears a red tile: probe again rather than wait for the timer.
     connect(m_compliance, &CompliancePage::unlockFinished, this, [this] {
@@ -204,7 +212,7 @@ QList<QPair<QString, QWidget *>> MainWindow::namedPages() const
     return {{QStringLiteral("overview"), m_overview}, {QStringLiteral("growth"), m_growth},
             {QStringLiteral("latency"), m_latency},   {QStringLiteral("database"), m_database},
             {QStringLiteral("actions"), m_actions},   {QStringLiteral("compliance"), m_compliance},
-            {QStringLiteral("audit"), m_audit}};
+            {QStringLiteral("keys"), m_keys},         {QStringLiteral("audit"), m_audit}};
 }
 
 bool MainWindow::showPage(const QString &name)
@@ -250,6 +258,7 @@ void MainWindow::applySelection()
         if (p.name == selected)
             chosen = p;
     m_actions->setProfile(chosen);
+    m_keys->setProfile(chosen);
     if (!selected.isEmpty())
         m_compliance->setProfile(selected);
     m_database->setProfile(chosen);

@@ -18,6 +18,7 @@ class AuditPage;
 class CompliancePage;
 class DatabasePage;
 class GrowthPage;
+class KeysPage;
 class LatencyPage;
 class OverviewModel;
 class OverviewPage;
@@ -41,9 +42,10 @@ public:
     ActionsPage *actionsPage() const { return m_actions; }
     AuditPage *auditPage() const { return m_audit; }
     CompliancePage *compliancePage() const { return m_compliance; }
+    KeysPage *keysPage() const { return m_keys; }
     QTabWidget *pages() const { return m_pages; }
-    // "overview", "growth", "latency", "database", "actions", "compliance" or
-    // "audit"; false for an unknown name.
+    // "overview", "growth", "latency", "database", "actions", "compliance",
+    // "keys" or "audit"; false for an unknown name.
     bool showPage(const QString &name);
     QString currentPageName() const;
     QComboBox *profileChooser() const { return m_chooser; }
@@ -84,6 +86,7 @@ private:
     ActionsPage *m_actions;
     AuditPage *m_audit;
     CompliancePage *m_compliance;
+    KeysPage *m_keys;
     QTabWidget *m_pages;
     QComboBox *m_chooser;
     QAction *m_refreshAction;

@@ -34,7 +34,7 @@ int main(int argc, char *argv[])
     QCommandLineOption pageOpt(
         QStringLiteral("page"),
         QCoreApplication::translate("main", "Open on this page: overview, growth, latency, "
-                                            "database, actions, compliance or audit."),
+                                            "database, actions, compliance, keys or audit."),
         QStringLiteral("PAGE"));
     parser.addOption(pageOpt);
     QCommandLineOption schemeOpt(
@@ -72,7 +72,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "%s\n",
                      qPrintable(QCoreApplication::translate(
                                     "main", "Unknown page %1; choose overview, growth, latency, "
-                                            "database, actions, compliance or audit.")
+                                            "database, actions, compliance, keys or audit.")
                                     .arg(parser.value(pageOpt))));
         return 2;
     }

@@ -2,6 +2,7 @@
 
 #include "guardedcommands.h"
 #include "historycommands.h"
+#include "keycommands.h"
 #include "probe/prober.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
@@ -53,6 +54,9 @@ int Cli::usage()
         "  revocations prune|truncate --profile NAME [--dry-run | --execute --confirm TARGET\n"
         "               [--acknowledge N]] [--batch 1000] [--json]\n"
         "  audit [--profile NAME] [--json] [--verify]\n"
+        "  keys status --profile NAME|--repository LOC... [--json]\n"
+        "  keys rotate --profile NAME|--repository LOC... [--max-active-keys N]\n"
+        "               [--dry-run | --execute --confirm TARGET [--acknowledge N]] [--json]\n"
         "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
         "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
         "[--database-fallback]\n"
@@ -105,6 +109,8 @@ int Cli::run(const QStringList &args)
         return guarded.revocations(rest);
     if (cmd == u"audit")
         return guarded.audit(rest);
+    if (cmd == u"keys")
+        return KeyCommands(*this, m_out, m_err).run(rest);
     if (cmd == u"users")
         return UserCommands(*this, m_out, m_err).run(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;

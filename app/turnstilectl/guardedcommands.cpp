@@ -108,9 +108,13 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
         m_out << Tr::tr("  REFUSED:     %1").arg(pv.refusal) << Qt::endl;
         return;
     }
-    m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
-    m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
-    m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+    // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
+    if (pv.cutoff.isValid())
+        m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
+    if (pv.rowsToGo >= 0) {
+        m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
+        m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+    }
     if (pv.oldestAffected.isValid())
         m_out << Tr::tr("  affected:    %1 … %2")
                      .arg(when(pv.oldestAffected), when(pv.newestAffected))
@@ -129,14 +133,14 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
               << Qt::endl;
 }
 
-void GuardedCommands::printResult(const ActionResult &r, bool json)
+void GuardedCommands::printResult(const ActionResult &r, bool json, bool rows)
 {
     if (json)
         return;
     const QLocale l;
     m_out << Tr::tr("Result: %1 — %2").arg(ActionResult::outcomeName(r.outcome), r.message)
           << Qt::endl;
-    if (r.outcome == ActionResult::Outcome::Refused)
+    if (r.outcome == ActionResult::Outcome::Refused || !rows)
         return;
     m_out << Tr::tr("  rows before %1, after %2, deleted %3")
                  .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
@@ -188,6 +192,15 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
                 return;
             lastPrint.restart();
             const QLocale l;
+            if (preview.rowsToGo < 0) { // no rows: a key rotation counts its steps
+                m_err << u'\r'
+                      << Tr::tr("step %1 of %2, %3   ")
+                             .arg(pr.done)
+                             .arg(pr.total)
+                             .arg(seconds(pr.elapsedSeconds))
+                      << Qt::flush;
+                return;
+            }
             m_err << u'\r'
                   << Tr::tr("%1 / %2 rows, %3 rows/s, %4 left, batch %5   ")
                          .arg(l.toString(pr.done), l.toString(pr.total),
@@ -200,7 +213,7 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
         const ActionResult r = workflow.run(action, preview, c, control);
         if (tty)
             m_err << Qt::endl;
-        printResult(r, json);
+        printResult(r, json, preview.rowsToGo >= 0);
         doc.insert(QStringLiteral("result"), r.toJson());
         switch (r.outcome) {
         case ActionResult::Outcome::Completed:

@@ -45,7 +45,7 @@ private:
     static void addBatchOption(QCommandLineParser &p);
     std::optional<ThrottleSettings> batchThrottle(const QCommandLineParser &p);
     void printPreview(const ActionPreview &preview, bool json);
-    void printResult(const ActionResult &result, bool json);
+    void printResult(const ActionResult &result, bool json, bool rows);
 
     Cli &m_cli;
     QTextStream &m_out;

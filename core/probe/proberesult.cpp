@@ -89,6 +89,10 @@ QJsonObject ProbeResult::toJson() const
         {QStringLiteral("threshold_reason"), str(thresholdReason)},
         {QStringLiteral("compliance"),
          compliance ? QJsonValue(compliance->toJson()) : QJsonValue()},
+        {QStringLiteral("keys"),
+         keysLevel > 0 ? QJsonValue(QJsonObject{{QStringLiteral("level"), keysLevel},
+                                                {QStringLiteral("summary"), keysSummary}})
+                       : QJsonValue()},
         {QStringLiteral("keystone"), ks},
         {QStringLiteral("memcached"),
          QJsonObject{{QStringLiteral("hit_ratio"), opt(memcachedHitRatio)}}},
@@ -104,6 +108,8 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.durationMs = o[u"duration_ms"].toDouble();
     r.thresholdLevel = o[u"threshold_level"].toInt();
     r.thresholdReason = o[u"threshold_reason"].toString();
+    r.keysLevel = o[u"keys"].toObject()[u"level"].toInt();
+    r.keysSummary = o[u"keys"].toObject()[u"summary"].toString();
     const QJsonObject ks = o[u"keystone"].toObject();
     r.endpoint = ks[u"url"].toString();
     r.reachable = ks[u"reachable"].toBool();

@@ -69,6 +69,11 @@ struct ProbeResult
     QString thresholdReason;
     // Locked accounts (set by the scheduler when the profile has a database).
     std::optional<ComplianceSummary> compliance;
+    // Fernet key consistency across the profile's nodes (set by the scheduler
+    // when the profile lists key repositories): KeyConsistency::Level as int
+    // (0 unknown/not configured, 1 ok, 2 warning, 3 critical) and its sentence.
+    int keysLevel = 0;
+    QString keysSummary;
 
     // True when every configured part answered.
     bool healthy() const;

@@ -5,7 +5,9 @@
 #include "health/thresholds.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
+#include "keys/keystatus.h"
 #include "probe/compliancealert.h"
+#include "probe/keysalert.h"
 #include "probe/latencywindow.h"
 #include "probe/prober.h"
 #include "profiles/secrets.h"
@@ -96,6 +98,16 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
             const ComplianceReport report = runComplianceReport(profile, secrets, options);
             applyComplianceAlert(r, summarizeCompliance(report),
                                  effectiveThresholds(profile.thresholds));
+        }
+        if (!profile.keyRepositories.isEmpty()) {
+            // Over ssh with shared connections: a few hundred ms per cycle.
+            QString error;
+            if (const auto setup = KeySetup::fromProfile(profile, &error)) {
+                applyKeysAlert(r, readKeyStatus(*setup));
+            } else {
+                r.keysLevel = 3;
+                r.keysSummary = error;
+            }
         }
         return r;
     }).then(this, [this, name = profile.name, generation](const ProbeResult &r) {

@@ -1,0 +1,457 @@
+// Fernet key repositories against the lab: the live repository Keystone
+// uses, copies of it as three "nodes" behind the lab's loopback sshd
+// (node1..3 aliases), keystone-manage for the equivalence check, and the
+// faults an operator meets (refused port, wrong key, changed host key, bad
+// modes, empty repository, a kill in the middle of a distribution).
+#include "guarded/actioncontrol.h"
+#include "guarded/auditlog.h"
+#include "guarded/guardedworkflow.h"
+#include "keys/keyrotation.h"
+#include "keys/keystatus.h"
+#include "keystone/keystoneclient.h"
+#include "profiles/keystoneconf.h"
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace turnstile;
+using namespace Qt::StringLiterals;
+using testsupport::lab;
+
+namespace {
+bool sh(const QString &script, QString *out = nullptr)
+{
+    QProcess p;
+    p.start(u"/bin/sh"_s, {u"-c"_s, script});
+    p.waitForFinished(120000);
+    if (out)
+        *out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        qWarning() << "failed:" << script << p.readAllStandardError();
+        return false;
+    }
+    return true;
+}
+
+QStringList keyNames(const QString &dir)
+{
+    QStringList names;
+    for (const QString &n : QDir(dir).entryList(QDir::Files)) {
+        bool ok = false;
+        n.toInt(&ok);
+        if (ok)
+            names << n;
+    }
+    std::sort(names.begin(), names.end(),
+              [](const QString &a, const QString &b) { return a.toInt() < b.toInt(); });
+    return names;
+}
+
+QByteArray content(const QString &file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+} // namespace
+
+class TestLabKeys : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_state;
+    QString m_root;   // node directories under the lab dir
+    QString m_live;   // the repository Keystone uses
+    QString m_config; // the lab's ssh_config
+    RotationSettings m_settings;
+
+    QList<KeyLocation> nodes(const QStringList &names)
+    {
+        QList<KeyLocation> l;
+        for (const QString &n : names)
+            l << *KeyLocation::parse(u"ssh://"_s + n + m_root + u'/' + n);
+        return l;
+    }
+    // Copies the live repository to one directory per node.
+    bool makeNodes(const QStringList &names)
+    {
+        QString script = u"set -e; rm -rf '%1'; mkdir -p '%1';"_s.arg(m_root);
+        for (const QString &n : names)
+            script += u" cp -a '%1' '%2/%3';"_s.arg(m_live, m_root, n);
+        return sh(script);
+    }
+    ActionResult runRotation(KeyRotation &action, ActionPreview *shown = nullptr)
+    {
+        const ActionPreview pv = action.preview();
+        if (shown)
+            *shown = pv;
+        AuditLog audit(m_state.filePath(u"audit.jsonl"_s));
+        Profile p;
+        p.name = u"lab-keys"_s;
+        GuardedWorkflow wf(p, audit);
+        Confirmation c;
+        c.typedTarget = pv.target.text;
+        c.acknowledged = pv.mustAcknowledge;
+        ActionControl control;
+        return wf.run(action, pv, c, control);
+    }
+    KeySetup setupFor(const QList<KeyLocation> &locs) const
+    {
+        KeySetup s;
+        s.fernet = locs;
+        s.settings = m_settings;
+        s.ssh = SshOptions::fromEnvironment();
+        return s;
+    }
+    QString ctl() const { return testsupport::builtProgram(u"turnstilectl"_s); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(!lab(u"TURNSTILE_LAB_SSH_CONFIG"_s).isEmpty(),
+                 "the lab env file is missing: the lab_start fixture did not run");
+        QVERIFY(m_state.isValid());
+        m_config = lab(u"TURNSTILE_LAB_SSH_CONFIG"_s);
+        m_live = lab(u"TURNSTILE_LAB_FERNET_REPO"_s);
+        m_root = lab(u"TURNSTILE_LAB_DIR"_s) + u"/keys-test"_s;
+        // The nodes are this machine: the source node reaches the others
+        // with the same lab ssh configuration.
+        qputenv("TURNSTILE_SSH_CONFIG", m_config.toUtf8());
+        qputenv("TURNSTILE_KEYS_PEER_SSH_CONFIG", m_config.toUtf8());
+        qputenv("TURNSTILE_PENDING_DIR", m_state.filePath(u"pending"_s).toUtf8());
+        qputenv("TURNSTILE_AUDIT_LOG", m_state.filePath(u"audit.jsonl"_s).toUtf8());
+        QString error;
+        const KeystoneConf conf = KeystoneConf::load(lab(u"TURNSTILE_LAB_KEYSTONE_CONF"_s), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_settings = RotationSettings::fromKeystoneConf(conf);
+        QCOMPARE(m_settings.maxActiveKeys, 3);
+    }
+
+    void readsLocallyAndOverSshWithFingerprintsFromTheNode()
+    {
+        const auto local = *KeyLocation::parse(m_live);
+        const auto remote = *KeyLocation::parse(u"ssh://node1"_s + m_live);
+        KeySetup s = setupFor({local, remote});
+        s.credential = {*KeyLocation::parse(lab(u"TURNSTILE_LAB_CREDENTIAL_REPO"_s))};
+        const KeyStatus st = readKeyStatus(s);
+        QVERIFY2(st.fernet[0].readable(), qPrintable(st.fernet[0].errorMessage));
+        QVERIFY2(st.fernet[1].readable(), qPrintable(st.fernet[1].errorMessage));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        QCOMPARE(st.fernet[0].keys.keys(), st.fernet[1].keys.keys());
+        QVERIFY(st.fernet[0].keys.contains(0));
+        QVERIFY(st.fernet[0].primary() >= 1);
+        for (const KeyFile &k : st.fernet[1].keys) {
+            const QByteArray bytes = content(m_live + u'/' + QString::number(k.index));
+            QCOMPARE(
+                k.fingerprint,
+                QString::fromLatin1(
+                    QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().left(16)));
+            QCOMPARE(k.mode, 0600);
+            // Nothing of the key is in what Turnstile keeps.
+            QVERIFY(!QJsonDocument(st.toJson()).toJson().contains(bytes));
+        }
+        QCOMPARE(st.credential.size(), 1);
+        QVERIFY(st.credential[0].readable());
+        QVERIFY(st.credential[0].keys.contains(0));
+        QVERIFY(st.preflight.has_value());
+    }
+
+    void equivalentToKeystoneManage()
+    {
+        const QString a = m_root + u"/turnstile"_s;
+        const QString b = m_root + u"/keystone-manage"_s;
+        QVERIFY(sh(u"set -e; rm -rf '%1'; mkdir -p '%1'; cp -a '%2' '%3'; cp -a '%2' '%4'"_s.arg(
+            m_root, m_live, a, b)));
+        const QString conf = m_state.filePath(u"km.conf"_s);
+        QFile f(conf);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(u"[fernet_tokens]\nkey_repository = %1\nmax_active_keys = 3\n"_s.arg(b).toUtf8());
+        f.close();
+        for (int round = 1; round <= 4; ++round) {
+            const QByteArray stagedA = content(a + u"/0"_s);
+            const QByteArray stagedB = content(b + u"/0"_s);
+            KeyRotation action({*KeyLocation::parse(a)}, m_settings, SshOptions::fromEnvironment(),
+                               KeyRotation::targetFor({}, {*KeyLocation::parse(a)}));
+            ActionPreview pv;
+            const ActionResult r = runRotation(action, &pv);
+            QVERIFY2(r.ok(), qPrintable(r.message));
+            QCOMPARE(pv.target.text, a); // a single local repository: its path
+            QString out;
+            QVERIFY2(sh(u"keystone-manage --config-file '%1' fernet_rotate --keystone-user root "
+                        "--keystone-group root"_s.arg(conf),
+                        &out),
+                     qPrintable(out));
+            const QStringList na = keyNames(a);
+            QCOMPARE(na, keyNames(b));
+            QCOMPARE(na.size(), 3);
+            // the old staged key is the new primary, the new staged key is new
+            QCOMPARE(content(a + u'/' + na.last()), stagedA);
+            QCOMPARE(content(b + u'/' + na.last()), stagedB);
+            QVERIFY(content(a + u"/0"_s) != stagedA);
+            QCOMPARE(content(a + u"/0"_s).size(), 44);
+            QCOMPARE(
+                QByteArray::fromBase64(content(a + u"/0"_s), QByteArray::Base64UrlEncoding).size(),
+                32);
+            for (const QString &n : na)
+                QCOMPARE(QFileInfo(a + u'/' + n).permissions(),
+                         QFileInfo(b + u'/' + n).permissions());
+        }
+        // backups are kept next to the keys, in a name Keystone ignores
+        QVERIFY(
+            QDir(a + u"/.turnstile-backup"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() >=
+            1);
+    }
+
+    void liveRotationKeepsTokensAsThePreflightPredicts()
+    {
+        const Profile prof = testsupport::labAdminProfile();
+        const Secrets sec = testsupport::labAdminSecrets();
+        const KeyLocation live = *KeyLocation::parse(m_live);
+        KeyStatus st = readKeyStatus(setupFor({live}));
+        const int signingKey = st.fernet[0].primary();
+        KeystoneClient issuer(prof, sec);
+        const TokenInfo old = issuer.issueToken();
+        QVERIFY2(old.ok(), qPrintable(old.error));
+        auto validates = [&](const QByteArray &token) {
+            KeystoneClient c(prof, sec);
+            const TokenInfo admin = c.issueToken();
+            if (!admin.ok())
+                return -1;
+            return c.validateToken(token).status;
+        };
+        QCOMPARE(validates(old.token), 200);
+        bool rejected = false;
+        for (int round = 1; round <= 4 && !rejected; ++round) {
+            KeyRotation action({live}, m_settings, SshOptions::fromEnvironment(),
+                               KeyRotation::targetFor({}, {live}));
+            ActionPreview pv;
+            const ActionResult r = runRotation(action, &pv);
+            QVERIFY2(r.ok(), qPrintable(r.message));
+            const QStringList dropped =
+                pv.parameters.value(u"dropped").toString().split(u' ', Qt::SkipEmptyParts);
+            const bool predicted = dropped.contains(QString::number(signingKey));
+            if (predicted) {
+                // The token is live: the pre-flight must have asked for an
+                // acknowledgement.
+                QVERIFY(pv.mustAcknowledge >= 1);
+                QVERIFY(pv.consequences.join(u' ').contains(u"removes key %1"_s.arg(signingKey)));
+            }
+            const int status = validates(old.token);
+            if (predicted) {
+                QVERIFY2(status == 404 || status == 401,
+                         qPrintable(u"round %1: %2"_s.arg(round).arg(status)));
+                rejected = true;
+            } else {
+                QCOMPARE(status, 200);
+            }
+            KeystoneClient fresh(prof, sec);
+            const TokenInfo now = fresh.issueToken();
+            QVERIFY2(now.ok(), qPrintable(now.error));
+            QCOMPARE(validates(now.token), 200);
+        }
+        // max_active_keys 3: the signing key goes on the second rotation.
+        QVERIFY(rejected);
+    }
+
+    void threeNodesDesyncIsDetectedAndOneRotationRepairsIt()
+    {
+        const QStringList names = {u"node1"_s, u"node2"_s, u"node3"_s};
+        QVERIFY(makeNodes(names));
+        const auto locs = nodes(names);
+        KeyStatus st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        const int primary = st.fernet[0].primary();
+
+        // node2 rotates alone (as a stray cron job would).
+        {
+            KeyRotation alone({locs[1]}, m_settings, SshOptions::fromEnvironment(),
+                              KeyRotation::targetFor({}, {locs[1]}));
+            QVERIFY(runRotation(alone).ok());
+        }
+        st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Critical);
+        QCOMPARE(st.fernetConsistency.reference, u"node2"_s);
+        const QString why = st.fernetConsistency.reasonsFor(u"node1"_s).join(u'\n');
+        QVERIFY2(why.contains(u"tokens issued on node2 will fail validation on node1"_s),
+                 qPrintable(why));
+        QVERIFY(!st.fernetConsistency.reasonsFor(u"node3"_s).isEmpty());
+
+        // The CLI says the same and exits 1.
+        QProcess p;
+        p.start(ctl(), {u"keys"_s, u"status"_s, u"--repository"_s, locs[0].text, u"--repository"_s,
+                        locs[1].text, u"--repository"_s, locs[2].text, u"--json"_s});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+        const QJsonObject doc = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QCOMPARE(doc[u"level"].toString(), u"critical"_s);
+
+        KeyRotation action(locs, m_settings, SshOptions::fromEnvironment(),
+                           KeyRotation::targetFor({}, locs));
+        ActionPreview pv;
+        const ActionResult r = runRotation(action, &pv);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(pv.parameters[u"source"].toString(), locs[1].text);
+        QVERIFY(pv.statements.join(u'\n').contains(u"node to node"_s));
+        st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        QCOMPARE(st.fernet[0].primary(), primary + 2);
+        // The audit record holds fingerprints, never keys.
+        const QByteArray log = content(m_state.filePath(u"audit.jsonl"_s));
+        QVERIFY(log.contains("keys.rotate"));
+        QVERIFY(!log.contains(content(m_root + u"/node1/0"_s)));
+    }
+
+    void faultsAreNamed()
+    {
+        const QStringList names = {u"node1"_s, u"node2"_s};
+        QVERIFY(makeNodes(names));
+        const QString port = lab(u"TURNSTILE_LAB_SSH_PORT"_s);
+        // unreachable: nothing listens on port 1
+        auto one = [&](const QString &loc, const SshOptions &ssh) {
+            KeySetup s = setupFor({*KeyLocation::parse(loc)});
+            s.ssh = ssh;
+            return readKeyStatus(s).fernet.first();
+        };
+        SshOptions base = SshOptions::fromEnvironment();
+        RepositoryState r = one(u"ssh://root@127.0.0.1:1/tmp"_s, base);
+        QCOMPARE(r.error, NodeError::Unreachable);
+        QVERIFY2(r.errorMessage.contains(u"unreachable"_s), qPrintable(r.errorMessage));
+
+        // permission denied: a key the lab's sshd does not know
+        QVERIFY(sh(u"set -e; cd '%1'; ssh-keygen -q -t ed25519 -N '' -f stranger; "
+                   "printf 'Host stranger\\n HostName 127.0.0.1\\n Port %2\\n User root\\n "
+                   "IdentityFile %1/stranger\\n IdentitiesOnly yes\\n UserKnownHostsFile %3\\n "
+                   "GlobalKnownHostsFile /dev/null\\n' > stranger.conf"_s.arg(
+                       m_state.path(), port, lab(u"TURNSTILE_LAB_SSH_KNOWN_HOSTS"_s))));
+        SshOptions stranger = base;
+        stranger.configFile = m_state.filePath(u"stranger.conf"_s);
+        stranger.controlDir.clear();
+        r = one(u"ssh://stranger"_s + m_root + u"/node1"_s, stranger);
+        QCOMPARE(r.error, NodeError::PermissionDenied);
+
+        // a changed host key: known_hosts holds another key for the node
+        QVERIFY(
+            sh(u"set -e; cd '%1'; ssh-keygen -q -t ed25519 -N '' -f otherhost; "
+               "printf '[127.0.0.1]:%2 %s\\n' \"$(cut -d' ' -f1,2 otherhost.pub)\" > "
+               "wrong_known_hosts; printf 'Host impostor\\n HostName 127.0.0.1\\n Port %2\\n "
+               "User root\\n IdentityFile %3\\n IdentitiesOnly yes\\n UserKnownHostsFile "
+               "%1/wrong_known_hosts\\n GlobalKnownHostsFile /dev/null\\n' > impostor.conf"_s.arg(
+                   m_state.path(), port, lab(u"TURNSTILE_LAB_SSH_KEY"_s))));
+        SshOptions impostor = base;
+        impostor.configFile = m_state.filePath(u"impostor.conf"_s);
+        impostor.controlDir.clear();
+        r = one(u"ssh://impostor"_s + m_root + u"/node1"_s, impostor);
+        QCOMPARE(r.error, NodeError::HostKey);
+
+        // wrong mode and owner on node2: flagged, and the set is a warning
+        QVERIFY(sh(
+            u"set -e; cd '%1/node2'; chmod 0644 0; chown nobody \"$(ls | grep -E '^[0-9]+$' | sort -n | sed -n 2p)\""_s
+                .arg(m_root)));
+        const auto locs = nodes(names);
+        KeyStatus st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Warning);
+        const QString problems = st.fernetConsistency.problems.join(u'\n');
+        QVERIFY2(problems.contains(u"0644"_s), qPrintable(problems));
+        QVERIFY2(problems.contains(u"nobody"_s), qPrintable(problems));
+
+        // a rotation puts mode and owner right on every node: the keys get
+        // the repository directory's owner and group (node2's is not root's)
+        QVERIFY(sh(u"chown nobody:nogroup '%1/node2'"_s.arg(m_root)));
+        KeyRotation fix(locs, m_settings, SshOptions::fromEnvironment(),
+                        KeyRotation::targetFor({}, locs));
+        const ActionResult fixed = runRotation(fix);
+        QVERIFY2(fixed.ok(), qPrintable(fixed.message));
+        st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        for (const KeyFile &k : st.fernet[1].keys) {
+            QCOMPARE(k.owner, u"nobody"_s);
+            QCOMPARE(k.group, u"nogroup"_s);
+            QCOMPARE(k.mode, 0600);
+        }
+        for (const KeyFile &k : st.fernet[0].keys)
+            QCOMPARE(k.owner, u"root"_s);
+
+        // an empty repository: red, and a rotation refuses
+        QVERIFY(sh(u"set -e; rm -rf '%1/empty'; mkdir -m 700 '%1/empty'"_s.arg(m_root)));
+        const auto empty = *KeyLocation::parse(u"ssh://node3"_s + m_root + u"/empty"_s);
+        st = readKeyStatus(setupFor({empty}));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Critical);
+        QVERIFY(st.summary().contains(u"empty"_s));
+        KeyRotation onEmpty({empty}, m_settings, SshOptions::fromEnvironment(),
+                            KeyRotation::targetFor({}, {empty}));
+        QVERIFY(onEmpty.preview().refused());
+
+        // a missing repository
+        r = one(u"ssh://node1"_s + m_root + u"/nothing-here"_s, base);
+        QVERIFY(!r.readable());
+        QVERIFY(r.errorMessage.contains(u"does not exist"_s));
+    }
+
+    void killDuringDistributionThenRerunRepairs()
+    {
+        const QStringList names = {u"node1"_s, u"node2"_s, u"node3"_s};
+        QVERIFY(makeNodes(names));
+        const auto locs = nodes(names);
+        const int primary = readKeyStatus(setupFor(locs)).fernet[0].primary();
+        QStringList args = {u"keys"_s, u"rotate"_s};
+        for (const KeyLocation &l : locs)
+            args << u"--repository"_s << l.text;
+        args << u"--keystone-conf"_s << lab(u"TURNSTILE_LAB_KEYSTONE_CONF"_s);
+        const QString target = KeyRotation::targetFor({}, locs).text;
+        QCOMPARE(target, u"fernet-keys@node1,node2,node3"_s);
+
+        QProcess run;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"TURNSTILE_KEYS_TEST_PAUSE_MS"_s, u"4000"_s);
+        run.setProcessEnvironment(env);
+        run.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target,
+                                            u"--acknowledge"_s, u"5"_s});
+        QVERIFY(run.waitForStarted());
+        // node1 is the source; wait until node2 has the new primary, then kill.
+        const QString marker = m_root + u"/node2/"_s + QString::number(primary + 1);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 30000);
+        ::kill(pid_t(run.processId()), SIGKILL);
+        run.waitForFinished();
+        QVERIFY(!QFile::exists(m_root + u"/node3/"_s + QString::number(primary + 1)));
+
+        // Every repository is still usable (staged + primary), the set is red.
+        KeyStatus st = readKeyStatus(setupFor(locs));
+        for (const RepositoryState &n : st.fernet) {
+            QVERIFY(n.hasStaged());
+            QVERIFY(n.primary() >= primary);
+        }
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Critical);
+
+        // The dry run offers a repair, not a second rotation.
+        QProcess dry;
+        dry.start(ctl(), args + QStringList{u"--json"_s});
+        QVERIFY(dry.waitForFinished(60000));
+        QCOMPARE(dry.exitCode(), 0);
+        const QJsonObject pv =
+            QJsonDocument::fromJson(dry.readAllStandardOutput()).object()[u"preview"].toObject();
+        QCOMPARE(pv[u"parameters"].toObject()[u"mode"].toString(), u"repair"_s);
+
+        QProcess again;
+        again.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target});
+        QVERIFY(again.waitForFinished(60000));
+        QVERIFY2(again.exitCode() == 0,
+                 again.readAllStandardOutput() + again.readAllStandardError());
+        st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        QCOMPARE(st.fernet[2].primary(), primary + 1); // rotated once, not twice
+    }
+
+    void cleanupTestCase() { sh(u"rm -rf '%1'"_s.arg(m_root)); }
+};
+
+QTEST_GUILESS_MAIN(TestLabKeys)
+#include "tst_lab_keys.moc"

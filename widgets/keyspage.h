@@ -1,0 +1,72 @@
+#pragma once
+
+#include "keys/keystatus.h"
+#include "profiles/profile.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace turnstile {
+
+class GuardedActionDialog;
+class KeysModel;
+struct ActionResult;
+
+// The Keys page: the Fernet (and credential) key repositories of the
+// selected profile's nodes, one row per node and key index, with the
+// consistency verdict in red or green and the reason; Rotate opens the
+// guarded workflow (KeyRotation). Reading runs on the thread pool through a
+// watcher the page owns; a read overtaken by a newer one is dropped.
+class KeysPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit KeysPage(QWidget *parent = nullptr);
+    ~KeysPage() override;
+
+    void setProfile(const Profile &profile);
+    const Profile &profile() const { return m_profile; }
+    void reload();
+
+    KeysModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QLabel *verdictLabel() const { return m_verdict; }
+    QPushButton *rotateButton() const { return m_rotate; }
+    QPushButton *refreshButton() const { return m_refresh; }
+    GuardedActionDialog *currentDialog() const { return m_dialog; }
+    bool isLoading() const { return m_loading; }
+
+signals:
+    void loaded();
+    void dialogOpened();
+    void actionRecorded(const turnstile::ActionResult &result);
+
+protected:
+    void showEvent(class QShowEvent *e) override;
+
+private:
+    void showStatus(const KeyStatus &st);
+    void openRotation();
+    void updateButtons();
+
+    Profile m_profile;
+    KeysModel *m_model;
+    QLabel *m_header;
+    QLabel *m_verdict;
+    QLabel *m_details;
+    QTableView *m_view;
+    QPushButton *m_refresh;
+    QPushButton *m_rotate;
+    QFutureWatcher<KeyStatus> m_watcher;
+    quint64 m_generation = 0;
+    quint64 m_watchedGeneration = 0;
+    bool m_loading = false;
+    bool m_dirty = true;
+    GuardedActionDialog *m_dialog = nullptr;
+};
+
+} // namespace turnstile
