@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 
 using namespace turnstile;
 
@@ -28,6 +29,37 @@ private slots:
         QVERIFY(w.longestGapEndedAtMs() <= w.runMs());
         // Ticks kept coming outside the block.
         QVERIFY(w.gapsMs().size() >= 3);
+        // A sleep is not CPU: where the kernel says, the blocked gap shows
+        // as neither running nor waiting for a CPU.
+        if (!w.gapsCpuMs().isEmpty()) {
+            QCOMPARE(w.gapsCpuMs().size(), w.gapsMs().size());
+            const qsizetype i = w.gapsMs().indexOf(w.longestGapMs());
+            QVERIFY2(w.gapsCpuMs().at(i) + w.gapsRunQueueMs().at(i) < 250,
+                     qPrintable(QString::number(w.gapsCpuMs().at(i))));
+        }
+    }
+    void busyLoopShowsAsCpu()
+    {
+        StallWatchdog w(5);
+        w.start();
+        QTest::qWait(20);
+        QTimer::singleShot(0, this, [] {
+            QElapsedTimer t;
+            t.start();
+            volatile double x = 0;
+            while (t.elapsed() < 200)
+                x = x + 1;
+        });
+        QTest::qWait(50);
+        w.stop();
+        if (w.gapsCpuMs().isEmpty())
+            QSKIP("no /proc/thread-self/schedstat here");
+        const qsizetype i = w.gapsMs().indexOf(w.longestGapMs());
+        // Running or waiting for a CPU, all of it (the sleep case is above).
+        QVERIFY2(
+            w.gapsCpuMs().at(i) + w.gapsRunQueueMs().at(i) > 150,
+            qPrintable(
+                QStringLiteral("%1 + %2").arg(w.gapsCpuMs().at(i)).arg(w.gapsRunQueueMs().at(i))));
     }
     void stopFreezesTheFigures()
     {
