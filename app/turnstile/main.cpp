@@ -1,4 +1,5 @@
 #include "colorscheme.h"
+#include "firstpainthook.h"
 #include "mainwindow.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
@@ -6,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QIcon>
 
 #include <cstdio>
@@ -13,6 +15,8 @@
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceMain; // bench/startup: first paint, see firstpainthook.h
+    sinceMain.start();
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("turnstile"));
     QCoreApplication::setApplicationName(QStringLiteral("turnstile"));
@@ -76,6 +80,8 @@ int main(int argc, char *argv[])
                                     .arg(parser.value(pageOpt))));
         return 2;
     }
+    if (turnstile::FirstPaintHook::requested())
+        new turnstile::FirstPaintHook(&window, sinceMain);
     window.show();
     return app.exec();
 }

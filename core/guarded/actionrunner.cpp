@@ -6,86 +6,92 @@
 #include "guarded/guardedworkflow.h"
 
 #include <QElapsedTimer>
-#include <QPointer>
 
 namespace turnstile {
 
+template <typename F> void ActionRunner::post(const std::shared_ptr<Link> &link, F &&f)
+{
+    // Holding the mutex keeps the runner alive while the call is queued; once
+    // queued, Qt drops it if the runner is destroyed before it is delivered.
+    QMutexLocker lock(&link->mutex);
+    if (link->runner)
+        QMetaObject::invokeMethod(link->runner, std::forward<F>(f), Qt::QueuedConnection);
+}
+
 ActionRunner::ActionRunner(std::shared_ptr<GuardedAction> action, Profile profile, QObject *parent)
     : QObject(parent), m_action(std::move(action)), m_profile(std::move(profile)),
-      m_worker(new QObject)
+      m_link(std::make_shared<Link>()), m_thread(new QThread), m_worker(new QObject)
 {
-    m_thread.setObjectName(QStringLiteral("guarded-action"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread.start();
+    m_link->runner = this;
+    m_thread->setObjectName(QStringLiteral("guarded-action"));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread->start();
 }
 
 ActionRunner::~ActionRunner()
 {
+    {
+        QMutexLocker lock(&m_link->mutex);
+        m_link->runner = nullptr; // the worker reports nothing from now on
+    }
     cancel();
-    m_thread.quit();
-    m_thread.wait();
+    if (m_busy && !m_running) {
+        // Only a read-only preview is in flight: let it finish on its own.
+        connect(m_thread, &QThread::finished, m_thread, &QObject::deleteLater);
+        m_thread->quit();
+        return;
+    }
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
 }
 
 void ActionRunner::requestPreview()
 {
     m_busy = true;
-    QPointer<ActionRunner> self(this);
+    auto link = m_link;
     auto action = m_action;
-    QMetaObject::invokeMethod(m_worker, [self, action] {
+    QMetaObject::invokeMethod(m_worker, [link, action] {
         const ActionPreview p = action->preview();
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, p] {
-                if (!self)
-                    return;
-                self->m_busy = false;
-                emit self->previewReady(p);
-            },
-            Qt::QueuedConnection);
+        post(link, [link, p] {
+            ActionRunner *self = link->runner; // delivered only while it lives
+            self->m_busy = false;
+            emit self->previewReady(p);
+        });
     });
 }
 
 void ActionRunner::requestRun(const ActionPreview &preview, const Confirmation &confirmation)
 {
     m_busy = true;
-    QPointer<ActionRunner> self(this);
+    m_running = true;
+    auto link = m_link;
     auto action = m_action;
     const Profile profile = m_profile;
     // Progress arrives after every batch; the GUI needs a few updates a
     // second, not hundreds.
     auto lastSent = std::make_shared<QElapsedTimer>();
-    auto control = std::make_shared<ActionControl>([self, lastSent](const ActionProgress &p) {
+    auto control = std::make_shared<ActionControl>([link, lastSent](const ActionProgress &p) {
         if (lastSent->isValid() && lastSent->elapsed() < 100)
             return;
         lastSent->start();
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, p] {
-                if (self)
-                    emit self->progress(p);
-            },
-            Qt::QueuedConnection);
+        post(link, [link, p] { emit link->runner->progress(p); });
     });
     {
         QMutexLocker lock(&m_controlMutex);
         m_control = control;
     }
-    QMetaObject::invokeMethod(m_worker, [self, action, profile, preview, confirmation, control] {
+    QMetaObject::invokeMethod(m_worker, [link, action, profile, preview, confirmation, control] {
         AuditLog audit;
         GuardedWorkflow workflow(profile, audit);
         const ActionResult r = workflow.run(*action, preview, confirmation, *control);
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, r] {
-                if (!self)
-                    return;
-                self->m_busy = false;
-                emit self->finished(r);
-            },
-            Qt::QueuedConnection);
+        post(link, [link, r] {
+            ActionRunner *self = link->runner;
+            self->m_busy = false;
+            self->m_running = false;
+            emit self->finished(r);
+        });
     });
 }
 

@@ -21,7 +21,11 @@ class GuardedAction;
 // Runs one guarded action's preview and confirmed run on its own thread and
 // hands the value results back on the thread that owns the runner (the GUI).
 // Destroying the runner cancels a run after its current batch and waits for
-// the thread: no action outlives the window that started it.
+// the thread: no action outlives the window that started it. A preview is
+// read-only and may wait long on a slow database (a COUNT behind a table
+// lock): destroying the runner then does not wait — the thread finishes the
+// preview, reports nothing and deletes itself — so closing the dialog never
+// freezes the window.
 class ActionRunner : public QObject
 {
     Q_OBJECT
@@ -42,13 +46,24 @@ signals:
     void finished(const turnstile::ActionResult &result);
 
 private:
+    // The worker reaches the runner only through this, under its mutex, so a
+    // runner destroyed while its worker still runs is never posted to.
+    struct Link
+    {
+        QMutex mutex;
+        ActionRunner *runner = nullptr;
+    };
+    template <typename F> static void post(const std::shared_ptr<Link> &link, F &&f);
+
     std::shared_ptr<GuardedAction> m_action;
     Profile m_profile;
-    QThread m_thread;
+    std::shared_ptr<Link> m_link;
+    QThread *m_thread;
     QObject *m_worker; // lives in m_thread
     QMutex m_controlMutex;
     std::shared_ptr<ActionControl> m_control;
     bool m_busy = false;
+    bool m_running = false; // a confirmed run was requested (not just a preview)
 };
 
 } // namespace turnstile

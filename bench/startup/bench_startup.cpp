@@ -1,0 +1,314 @@
+// Measures what the issue promises for startup (docs/benchmarks.md,
+// "Startup"): from starting `turnstile` with four profiles to the first
+// painted main window in < 1 s, the figures filling in afterwards.
+//
+// Writes a private profiles file with four profiles — with --lab-env two on
+// the lab's Keystone and MariaDB (their secrets written to the lab's
+// Secret Service), and two that cannot answer: connection refused, and a
+// local port that accepts and never replies — then starts the built
+// `turnstile` --runs times with TURNSTILE_BENCH_FIRST_PAINT=1 (see
+// app/turnstile/firstpainthook.h) and a fresh settings directory each time.
+// Each figure is the wall time from QProcess::start() to the line the app
+// prints after its first frame; the app's own "since main()" figure and a
+// `turnstile --version` start (QApplication, no window) are printed beside it.
+// Exit status 0 when the median is under 1 s.
+#include "profiles/profile.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace turnstile;
+
+namespace {
+
+constexpr double kLimitMs = 1000;
+
+[[noreturn]] void die(const QString &what)
+{
+    std::fprintf(stderr, "bench_startup: %s\n", qPrintable(what));
+    std::exit(2);
+}
+
+// lab.env: lines `export KEY='VALUE'`.
+QHash<QString, QString> readEnvFile(const QString &path)
+{
+    QHash<QString, QString> env;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+        die(QStringLiteral("cannot read %1").arg(path));
+    QTextStream in(&f);
+    while (!in.atEnd()) {
+        QString line = in.readLine().trimmed();
+        if (line.startsWith(u"export "))
+            line = line.mid(7);
+        const qsizetype eq = line.indexOf(u'=');
+        if (line.isEmpty() || line.startsWith(u'#') || eq <= 0)
+            continue;
+        QString value = line.mid(eq + 1);
+        if (value.size() >= 2 && value.startsWith(u'\'') && value.endsWith(u'\''))
+            value = value.mid(1, value.size() - 2);
+        env.insert(line.left(eq), value);
+    }
+    return env;
+}
+
+// Accepts TCP connections in the kernel's backlog and never answers: an
+// endpoint behind a firewall that drops replies.
+int blackholePort(int *fd)
+{
+    *fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (*fd < 0 || ::bind(*fd, reinterpret_cast<sockaddr *>(&a), len) != 0 ||
+        ::listen(*fd, 128) != 0 || ::getsockname(*fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
+        die(QStringLiteral("no local port for the blackhole"));
+    return ntohs(a.sin_port);
+}
+
+double median(QList<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const qsizetype n = v.size();
+    return n == 0 ? 0 : n % 2 ? v.at(n / 2) : (v.at(n / 2 - 1) + v.at(n / 2)) / 2;
+}
+
+struct Run
+{
+    double wallMs = -1;  // start() to the first-paint line
+    double inAppMs = -1; // what the app printed: main() to first paint
+};
+
+Run startOnce(const QString &program, const QStringList &args, const QProcessEnvironment &env,
+              bool expectPaint)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    QElapsedTimer clock;
+    clock.start();
+    p.start(program, args);
+    if (!p.waitForStarted(10000))
+        die(QStringLiteral("%1 did not start: %2").arg(program, p.errorString()));
+    Run r;
+    QByteArray out;
+    while (clock.elapsed() < 30000) {
+        if (!expectPaint) {
+            if (p.waitForFinished(100)) {
+                r.wallMs = double(clock.nsecsElapsed()) / 1e6;
+                break;
+            }
+            continue;
+        }
+        if (p.waitForReadyRead(100) || p.bytesAvailable() > 0) {
+            out += p.readAllStandardOutput();
+            const qsizetype at = out.indexOf("turnstile-first-paint-ms ");
+            if (at >= 0 && out.indexOf('\n', at) > at) {
+                r.wallMs = double(clock.nsecsElapsed()) / 1e6;
+                const QByteArray line = out.mid(at, out.indexOf('\n', at) - at);
+                r.inAppMs = line.split(' ').value(1).toDouble();
+                break;
+            }
+        }
+        if (p.state() == QProcess::NotRunning)
+            break;
+    }
+    if (!p.waitForFinished(10000)) {
+        p.kill();
+        p.waitForFinished(2000);
+    }
+    if (r.wallMs < 0)
+        die(QStringLiteral("%1 %2: no first paint within 30 s; stderr: %3")
+                .arg(program, args.join(u' '),
+                     QString::fromLocal8Bit(p.readAllStandardError()).left(2000)));
+    return r;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Times turnstile from process start to its first painted window."));
+    parser.addHelpOption();
+    QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("Starts to time."),
+                               QStringLiteral("N"), QStringLiteral("9"));
+    QCommandLineOption labOpt(QStringLiteral("lab-env"),
+                              QStringLiteral("A lab env file (tests/lab/lab.sh): two profiles on "
+                                             "its Keystone and MariaDB."),
+                              QStringLiteral("FILE"));
+    QCommandLineOption dirOpt(QStringLiteral("dir"),
+                              QStringLiteral("Where profiles and settings go (default: a "
+                                             "temporary directory)."),
+                              QStringLiteral("DIR"));
+    QCommandLineOption keepOpt(QStringLiteral("keep"), QStringLiteral("Leave the files behind."));
+    QCommandLineOption appOpt(QStringLiteral("turnstile"), QStringLiteral("The program to time."),
+                              QStringLiteral("PATH"), QStringLiteral(TURNSTILE_PATH));
+    parser.addOptions({runsOpt, labOpt, dirOpt, keepOpt, appOpt});
+    parser.process(app);
+    const int runs = std::max(1, parser.value(runsOpt).toInt());
+    const QString program = parser.value(appOpt);
+    if (!QFileInfo(program).isExecutable())
+        die(QStringLiteral("%1 is not built").arg(program));
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariable("QT_QPA_PLATFORM") != u"offscreen")
+        die(QStringLiteral("no display: run under xvfb-run (bench/startup/run.sh)"));
+
+    QTemporaryDir tmp;
+    QString dir = parser.value(dirOpt);
+    if (dir.isEmpty()) {
+        if (!tmp.isValid())
+            die(QStringLiteral("no temporary directory"));
+        dir = tmp.path();
+    }
+    QDir().mkpath(dir);
+    tmp.setAutoRemove(!parser.isSet(keepOpt));
+
+    int holeFd = -1;
+    const int hole = blackholePort(&holeFd);
+    const QString profilesFile = QDir(dir).filePath(QStringLiteral("profiles.ini"));
+    QFile::remove(profilesFile);
+    ProfileStore store(profilesFile);
+    QList<Profile> profiles;
+    QHash<QString, QString> lab;
+    if (parser.isSet(labOpt))
+        lab = readEnvFile(parser.value(labOpt));
+    const QString bus = lab.isEmpty() ? QStringLiteral("unix:path=/nonexistent/turnstile-bench-bus")
+                                      : lab.value(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS"));
+    qputenv("DBUS_SESSION_BUS_ADDRESS", bus.toUtf8());
+    auto make = [&](const QString &name, const QString &url, const QString &db) {
+        Profile p;
+        p.name = name;
+        p.authUrl = QUrl(url);
+        p.username = lab.value(QStringLiteral("TURNSTILE_LAB_ADMIN_USER"), QStringLiteral("admin"));
+        p.userDomainName = QStringLiteral("Default");
+        p.projectName =
+            lab.value(QStringLiteral("TURNSTILE_LAB_ADMIN_PROJECT"), QStringLiteral("admin"));
+        p.projectDomainName = QStringLiteral("Default");
+        p.databaseUrl = db;
+        p.timeoutMs = 15000;
+        profiles.append(p);
+    };
+    const QString holeUrl = QStringLiteral("http://127.0.0.1:%1/v3").arg(hole);
+    const QString holeDb = QStringLiteral("mysql://keystone@127.0.0.1:%1/keystone").arg(hole);
+    if (!lab.isEmpty()) {
+        const QString db = QStringLiteral("mysql://%1@%2:%3/%4")
+                               .arg(lab.value(QStringLiteral("TURNSTILE_LAB_MYSQL_USER")),
+                                    lab.value(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")),
+                                    lab.value(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")),
+                                    lab.value(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+        make(QStringLiteral("lab-east"), lab.value(QStringLiteral("TURNSTILE_LAB_KS_URL")), db);
+        make(QStringLiteral("lab-west"), lab.value(QStringLiteral("TURNSTILE_LAB_KS_URL")), {});
+    } else {
+        make(QStringLiteral("hole-east"), holeUrl, holeDb);
+        make(QStringLiteral("refused-east"), QStringLiteral("http://127.0.0.1:1/v3"),
+             QStringLiteral("mysql://keystone@127.0.0.1:1/keystone"));
+    }
+    make(QStringLiteral("refused-west"), QStringLiteral("http://127.0.0.1:1/v3"),
+         QStringLiteral("mysql://keystone@127.0.0.1:1/keystone"));
+    make(QStringLiteral("hole-west"), holeUrl, holeDb);
+    for (const Profile &p : std::as_const(profiles)) {
+        QString err;
+        if (!store.save(p, &err))
+            die(err);
+    }
+    SecretStore secrets;
+    QStringList withSecrets;
+    if (!lab.isEmpty())
+        for (const Profile &p : std::as_const(profiles)) {
+            if (!p.name.startsWith(u"lab-"))
+                continue;
+            if (!secrets
+                     .writeBlocking(p.name, SecretKind::Password,
+                                    lab.value(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")))
+                     .ok ||
+                !secrets
+                     .writeBlocking(p.name, SecretKind::DatabasePassword,
+                                    lab.value(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")))
+                     .ok)
+                die(QStringLiteral("cannot write the lab's keyring over %1").arg(bus));
+            withSecrets.append(p.name);
+        }
+
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), dir);
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    env.insert(QStringLiteral("TURNSTILE_PROFILES"), profilesFile);
+    env.insert(QStringLiteral("TURNSTILE_HISTORY"),
+               QDir(dir).filePath(QStringLiteral("history.sqlite")));
+    env.insert(QStringLiteral("TURNSTILE_AUDIT_LOG"),
+               QDir(dir).filePath(QStringLiteral("audit.jsonl")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), QDir(dir).filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), bus);
+    env.insert(QStringLiteral("TURNSTILE_BENCH_FIRST_PAINT"), QStringLiteral("1"));
+
+    std::printf("turnstile: %s\nprofiles:  %s (%s)\nplatform:  %s\n", qPrintable(program),
+                qPrintable(profilesFile), qPrintable([&] {
+                    QStringList names;
+                    for (const Profile &p : std::as_const(profiles))
+                        names.append(p.name + QStringLiteral(" → ") + p.authUrl.toString());
+                    return names.join(QStringLiteral(", "));
+                }()),
+                qPrintable(qEnvironmentVariable("QT_QPA_PLATFORM", QStringLiteral("xcb"))));
+
+    // Process and QApplication start-up without a window, for comparison.
+    QList<double> bare;
+    for (int i = 0; i < std::min(runs, 5); ++i) {
+        QProcessEnvironment e = env;
+        e.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                 QDir(dir).filePath(QStringLiteral("config-version")));
+        bare.append(startOnce(program, {QStringLiteral("--version")}, e, false).wallMs);
+    }
+
+    QList<double> wall, inApp;
+    for (int i = 0; i < runs; ++i) {
+        // A fresh settings directory: no saved geometry or page, as on a first start.
+        QProcessEnvironment e = env;
+        const QString config = QDir(dir).filePath(QStringLiteral("config-%1").arg(i));
+        QDir(config).removeRecursively();
+        e.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
+        const Run r = startOnce(program, {}, e, true);
+        wall.append(r.wallMs);
+        inApp.append(r.inAppMs);
+        std::printf("run %2d: first paint %7.1f ms after start (%7.1f ms after main())\n", i + 1,
+                    r.wallMs, r.inAppMs);
+    }
+    for (const QString &name : std::as_const(withSecrets))
+        for (SecretKind k : {SecretKind::Password, SecretKind::DatabasePassword})
+            secrets.removeBlocking(name, k);
+    ::close(holeFd);
+
+    const double m = median(wall);
+    std::printf("\n%-52s %9s %9s %9s\n", "", "median", "min", "max");
+    std::printf("%-52s %9.1f %9.1f %9.1f\n", "start -> first painted window, 4 profiles (ms)", m,
+                *std::min_element(wall.begin(), wall.end()),
+                *std::max_element(wall.begin(), wall.end()));
+    std::printf("%-52s %9.1f %9.1f %9.1f\n", "  of which main() -> first paint (ms)", median(inApp),
+                *std::min_element(inApp.begin(), inApp.end()),
+                *std::max_element(inApp.begin(), inApp.end()));
+    std::printf("%-52s %9.1f %9.1f %9.1f\n", "`turnstile --version`, no window (ms)", median(bare),
+                *std::min_element(bare.begin(), bare.end()),
+                *std::max_element(bare.begin(), bare.end()));
+    std::printf("\ngoal: median < %.0f ms: %s\n", kLimitMs, m < kLimitMs ? "met" : "MISSED");
+    return m < kLimitMs ? 0 : 1;
+}

@@ -1,0 +1,85 @@
+// The watchdog the GUI-responsiveness test and bench/guistall rely on: it
+// must see a blocked event loop, and not invent stalls on an idle one.
+#include "util/stallwatchdog.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+using namespace turnstile;
+
+class TestStallWatchdog : public QObject
+{
+    Q_OBJECT
+private slots:
+    void seesABlockedLoop()
+    {
+        StallWatchdog w(5);
+        w.start();
+        QTest::qWait(50);
+        // The loop is blocked for 300 ms: no tick can run meanwhile.
+        QTimer::singleShot(0, this, [] { QThread::msleep(300); });
+        QTest::qWait(100);
+        w.stop();
+        QVERIFY2(w.longestGapMs() >= 300, qPrintable(QString::number(w.longestGapMs())));
+        QVERIFY(w.gapsLongerThan(250) >= 1);
+        QVERIFY(w.gapsLongerThan(250) < w.gapsMs().size());
+        QVERIFY(w.longestGapEndedAtMs() >= 300);
+        QVERIFY(w.longestGapEndedAtMs() <= w.runMs());
+        // Ticks kept coming outside the block.
+        QVERIFY(w.gapsMs().size() >= 3);
+        // A sleep is not CPU: where the kernel says, the blocked gap shows
+        // as neither running nor waiting for a CPU.
+        if (!w.gapsCpuMs().isEmpty()) {
+            QCOMPARE(w.gapsCpuMs().size(), w.gapsMs().size());
+            const qsizetype i = w.gapsMs().indexOf(w.longestGapMs());
+            QVERIFY2(w.gapsCpuMs().at(i) + w.gapsRunQueueMs().at(i) < 250,
+                     qPrintable(QString::number(w.gapsCpuMs().at(i))));
+        }
+    }
+    void busyLoopShowsAsCpu()
+    {
+        StallWatchdog w(5);
+        w.start();
+        QTest::qWait(20);
+        QTimer::singleShot(0, this, [] {
+            QElapsedTimer t;
+            t.start();
+            volatile double x = 0;
+            while (t.elapsed() < 200)
+                x = x + 1;
+        });
+        QTest::qWait(50);
+        w.stop();
+        if (w.gapsCpuMs().isEmpty())
+            QSKIP("no /proc/thread-self/schedstat here");
+        const qsizetype i = w.gapsMs().indexOf(w.longestGapMs());
+        // Running or waiting for a CPU, all of it (the sleep case is above).
+        QVERIFY2(
+            w.gapsCpuMs().at(i) + w.gapsRunQueueMs().at(i) > 150,
+            qPrintable(
+                QStringLiteral("%1 + %2").arg(w.gapsCpuMs().at(i)).arg(w.gapsRunQueueMs().at(i))));
+    }
+    void stopFreezesTheFigures()
+    {
+        StallWatchdog w(5);
+        w.start();
+        QTest::qWait(30);
+        w.stop();
+        const qsizetype ticks = w.gapsMs().size();
+        const double run = w.runMs();
+        QTest::qWait(30);
+        QCOMPARE(w.gapsMs().size(), ticks);
+        QCOMPARE(w.runMs(), run);
+        QVERIFY(w.longestGapMs() > 0);
+        // A restart forgets the earlier run.
+        w.start();
+        QVERIFY(w.gapsMs().isEmpty());
+        QCOMPARE(w.longestGapMs(), 0.0);
+        w.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStallWatchdog)
+#include "tst_stallwatchdog.moc"
