@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "benchcommands.h"
+
 #include "guardedcommands.h"
 #include "historycommands.h"
 #include "probe/prober.h"
@@ -53,6 +55,12 @@ int Cli::usage()
         "  revocations prune|truncate --profile NAME [--dry-run | --execute --confirm TARGET\n"
         "               [--acknowledge N]] [--batch 1000] [--json]\n"
         "  audit [--profile NAME] [--json] [--verify]\n"
+        "  bench validate --profile NAME [--concurrency 20] [--duration 15s | --count N] [--rate "
+        "R] [--json]\n"
+        "  bench revocation-impact --profile NAME --steps 0,100,500,1000 --kind "
+        "audit|user|project\n"
+        "               [--dry-run | --execute --confirm TARGET] [--json]\n"
+        "  bench runs --profile NAME [--json]\n"
         "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
         "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
         "[--database-fallback]\n"
@@ -107,6 +115,8 @@ int Cli::run(const QStringList &args)
         return guarded.audit(rest);
     if (cmd == u"users")
         return UserCommands(*this, m_out, m_err).run(rest);
+    if (cmd == u"bench")
+        return BenchCommands(*this, m_out, m_err).run(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }
