@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -22,6 +23,18 @@ struct ChartSpec
     Kind kind = Kind::Time;
     QString xTitle; // Scatter only: axis titles
     QString yTitle;
+    // Scatter only: further clouds read sample by sample rather than per
+    // time bucket, for sparse series such as benchmark results (one sample
+    // per measurement): decimation would average a whole experiment into
+    // one point. A point needs a sample of both metrics at the same second.
+    struct RawCloud
+    {
+        QString name;
+        QString xMetric;
+        QString yMetric;
+        bool operator==(const RawCloud &) const = default;
+    };
+    QList<RawCloud> rawClouds;
 
     static ChartSpec time(const QString &title, const QStringList &metrics)
     {

@@ -14,7 +14,7 @@ LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), pare
     setNote(tr("Each probe issues one token (issue.ms) and validates it three times, keeping the "
                "median (validate.ms); no p95 or p99 is recorded. Lines are the mean per time "
                "bucket, bands the fastest to slowest probe in it; each scatter point is one time "
-               "bucket."));
+               "bucket. Benchmark runs add their p50 and p99, one point per measurement."));
     QGridLayout *grid = chartGrid();
     const QList<ChartView *> all = charts();
     // Validation is what every OpenStack API call waits for: full width on top.
@@ -27,12 +27,21 @@ LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), pare
 
 QList<ChartSpec> LatencyPage::chartSpecs()
 {
+    ChartSpec scatter = ChartSpec::scatter(
+        tr("Validation against revocation events"), QStringLiteral("revocation_event.rows"),
+        tr("revocation events (rows)"), QStringLiteral("validate.ms"), tr("ms"));
+    // Benchmarks (turnstilectl bench, the Benchmark dialog) store their
+    // median and p99 with the event count they measured at; each is a point.
+    scatter.rawClouds = {
+        {tr("benchmark p50"), QStringLiteral("bench.revocation_events"),
+         QStringLiteral("bench.p50_ms")},
+        {tr("benchmark p99"), QStringLiteral("bench.revocation_events"),
+         QStringLiteral("bench.p99_ms")},
+    };
     return {
         ChartSpec::time(tr("Token validation (ms)"), {QStringLiteral("validate.ms")}),
         ChartSpec::time(tr("Token issue (ms)"), {QStringLiteral("issue.ms")}),
-        ChartSpec::scatter(tr("Validation against revocation events"),
-                           QStringLiteral("revocation_event.rows"), tr("revocation events (rows)"),
-                           QStringLiteral("validate.ms"), tr("ms")),
+        scatter,
     };
 }
 

@@ -197,12 +197,14 @@ void BenchCommands::printResult(const BenchResult &r)
                  .arg(r.workers)
                  .arg(r.tokens)
           << Qt::endl;
-    if (r.revocationEvents >= 0)
+    if (r.revocationStep >= 0)
         m_out << Tr::tr("  revocation events: %1 (step %2, kind %3)")
                      .arg(r.revocationEvents)
                      .arg(r.revocationStep)
                      .arg(r.eventKind)
               << Qt::endl;
+    else if (r.revocationEvents >= 0)
+        m_out << Tr::tr("  revocation events: %1").arg(r.revocationEvents) << Qt::endl;
     m_out << Tr::tr("  requests:   %1 sent, %2 answered, %3 ok, %4 errors in %5 s")
                  .arg(r.sent)
                  .arg(r.completed)

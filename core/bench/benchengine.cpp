@@ -252,7 +252,8 @@ BenchResult BenchEngine::measure(const BenchConfig &config)
         plan.config = config;
         plan.index = w;
         plan.workers = workers;
-        plan.maxInFlight = config.concurrency / workers + (w < config.concurrency % workers ? 1 : 0);
+        plan.maxInFlight =
+            config.concurrency / workers + (w < config.concurrency % workers ? 1 : 0);
         plan.url = url;
         plan.authToken = m_client->authToken();
         plan.tokens = m_pool;

@@ -54,10 +54,10 @@ public:
     struct Plan
     {
         BenchConfig config;
-        int index = 0;   // this worker
-        int workers = 1; // of
-        int maxInFlight = 1;   // requests in flight at most
-        QUrl url;        // <v3>/auth/tokens
+        int index = 0;       // this worker
+        int workers = 1;     // of
+        int maxInFlight = 1; // requests in flight at most
+        QUrl url;            // <v3>/auth/tokens
         QByteArray authToken;
         QList<QByteArray> tokens; // the pool
         QList<BenchSample> *output = nullptr;
