@@ -420,6 +420,7 @@ void BenchmarkDialog::start()
     if (profile.name.isEmpty() || m_running)
         return;
     m_results.clear();
+    m_currentRunId = 0;
     m_liveStart = 0;
     m_live->setSeries({});
     m_running = true;
@@ -519,6 +520,8 @@ void BenchmarkDialog::redrawImpact()
         if (item->checkState() != Qt::Checked)
             continue;
         const qint64 id = item->data(Qt::UserRole).toLongLong();
+        if (id == m_currentRunId && !mine.isEmpty())
+            continue;
         for (const BenchHistory::Run &run : std::as_const(m_saved))
             if (run.runId == id) {
                 rps.append(cloud(run.label(), run.points, false));
@@ -533,6 +536,7 @@ void BenchmarkDialog::onValidateFinished()
 {
     const BenchResult r = m_validateWatcher.result();
     m_engine.reset();
+    m_currentRunId = r.startedAt.toSecsSinceEpoch();
     if (!r.failed() || r.sent > 0) {
         m_results.append(r);
         redrawImpact();
@@ -546,6 +550,8 @@ void BenchmarkDialog::onValidateFinished()
 
 void BenchmarkDialog::onImpactFinished(const ActionResult &r)
 {
+    if (m_action)
+        m_currentRunId = m_action->runId();
     finishRun(tr("%1 — %2").arg(ActionResult::outcomeName(r.outcome), r.message));
     m_hasPreview = false; // a new run needs a new preview (the counts moved)
     m_confirm->clear();

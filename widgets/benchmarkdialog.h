@@ -164,6 +164,7 @@ private:
     bool m_hasPreview = false;
     bool m_running = false;
     qint64 m_liveStart = 0;
+    qint64 m_currentRunId = 0; // drawn as "this run", so not again as a saved run
     QList<BenchResult> m_results;
     QList<BenchHistory::Run> m_saved;
 };
