@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -25,6 +26,18 @@ struct ChartSpec
     // Values are multiplied by this on loading (bytes to MiB: a 1.4 GB
     // schema reads 1335, not 1.4e+09); the title names the unit.
     double scale = 1.0;
+    // Scatter only: further clouds read sample by sample rather than per
+    // time bucket, for sparse series such as benchmark results (one sample
+    // per measurement): decimation would average a whole experiment into
+    // one point. A point needs a sample of both metrics at the same second.
+    struct RawCloud
+    {
+        QString name;
+        QString xMetric;
+        QString yMetric;
+        bool operator==(const RawCloud &) const = default;
+    };
+    QList<RawCloud> rawClouds;
 
     static ChartSpec time(const QString &title, const QStringList &metrics)
     {

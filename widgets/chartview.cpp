@@ -35,6 +35,10 @@ double msecs(qint64 secs)
 QString timeFormat(qint64 span, int ticks)
 {
     const qint64 spacing = span / std::max(1, ticks - 1);
+    // Below a minute between ticks (the Benchmark dialog's live chart) every
+    // label would read the same minute.
+    if (spacing < 60)
+        return QStringLiteral("HH:mm:ss");
     if (span <= 2 * 86400 && spacing < 86400)
         return QStringLiteral("HH:mm");
     if (spacing >= 86400)
@@ -297,7 +301,8 @@ void ChartView::updateScatterAxes()
     // count moves, not how the count compares with zero. y starts at zero
     // like every latency chart, so a small rise does not look like a cliff.
     const double xpad = xhi > xlo ? (xhi - xlo) * 0.05 : std::max(1.0, std::abs(xhi) * 0.05);
-    setNiceRange(m_xValueAxis, xlo - xpad, xhi + xpad);
+    // Counts are never negative: no axis that starts at -200 events.
+    setNiceRange(m_xValueAxis, xlo >= 0 ? std::max(0.0, xlo - xpad) : xlo - xpad, xhi + xpad);
     if (ylo >= 0)
         ylo = 0;
     if (yhi <= ylo)

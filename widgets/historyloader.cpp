@@ -5,6 +5,7 @@
 #include "guarded/auditlog.h"
 #include "history/historystore.h"
 
+#include <cmath>
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
@@ -152,6 +153,23 @@ HistoryLoad HistoryLoader::load(HistoryStore &store, const QStringList &profiles
                 series += read;
             else if (read.size() == 2)
                 scatter.append(ScatterSeries{profile, read[0], read[1]});
+            for (const ChartSpec::RawCloud &raw : spec.rawClouds) {
+                ScatterSeries cloud;
+                cloud.name = several ? profile + QStringLiteral(" · ") + raw.name : raw.name;
+                NamedSeries *axes[2] = {&cloud.x, &cloud.y};
+                const QString metrics[2] = {raw.xMetric, raw.yMetric};
+                for (int a = 0; a < 2; ++a) {
+                    const auto samples = store.samples(SeriesKey{profile, metrics[a]}, from, to);
+                    if (!samples)
+                        return failed();
+                    axes[a]->name = seriesName(profile, metrics[a], several);
+                    for (const Sample &x : *samples)
+                        if (std::isfinite(x.value))
+                            axes[a]->buckets.append(Bucket{x.ts, x.value, x.value, x.value, 1});
+                }
+                if (!cloud.points().isEmpty())
+                    scatter.append(cloud);
+            }
         }
         r.series.append(series);
         r.scatter.append(scatter);

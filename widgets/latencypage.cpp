@@ -14,7 +14,8 @@ LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), pare
                "nearest-rank percentiles over the profile's last 200 timings of the last hour "
                "(validate.p99.ms, issue.p99.ms, …). Lines are the mean per time bucket, bands the "
                "lowest to highest value in it; each scatter point is one time bucket of the "
-               "per-probe median (validate.ms)."));
+               "per-probe median (validate.ms). Benchmark runs add their p50 and p99, one point "
+               "per measurement."));
     QGridLayout *grid = chartGrid();
     const QList<ChartView *> all = charts();
     // Validation is what every OpenStack API call waits for: full width on top.
@@ -27,6 +28,17 @@ LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), pare
 
 QList<ChartSpec> LatencyPage::chartSpecs()
 {
+    ChartSpec scatter = ChartSpec::scatter(
+        tr("Validation against revocation events"), QStringLiteral("revocation_event.rows"),
+        tr("revocation events (rows)"), QStringLiteral("validate.ms"), tr("ms"));
+    // Benchmarks (turnstilectl bench, the Benchmark dialog) store their
+    // median and p99 with the event count they measured at; each is a point.
+    scatter.rawClouds = {
+        {tr("benchmark p50"), QStringLiteral("bench.revocation_events"),
+         QStringLiteral("bench.p50_ms")},
+        {tr("benchmark p99"), QStringLiteral("bench.revocation_events"),
+         QStringLiteral("bench.p99_ms")},
+    };
     return {
         ChartSpec::time(tr("Token validation p50/p95/p99 (ms)"),
                         {QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
@@ -34,9 +46,7 @@ QList<ChartSpec> LatencyPage::chartSpecs()
         ChartSpec::time(tr("Token issue p50/p95/p99 (ms)"),
                         {QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
                          QStringLiteral("issue.p99.ms")}),
-        ChartSpec::scatter(tr("Validation against revocation events"),
-                           QStringLiteral("revocation_event.rows"), tr("revocation events (rows)"),
-                           QStringLiteral("validate.ms"), tr("ms")),
+        scatter,
     };
 }
 

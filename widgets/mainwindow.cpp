@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "benchmarkdialog.h"
+#include "historyloader.h"
+
 #include "actionspage.h"
 #include "auditpage.h"
 #include "compliancepage.h"
@@ -129,6 +132,13 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     view->addAction(m_pauseAction);
     view->addAction(nextProfile);
 
+    m_benchmarkAction = new QAction(tr("&Benchmark…"), this);
+    m_benchmarkAction->setToolTip(
+        tr("Measure token validation, or how revocation events slow it down"));
+    connect(m_benchmarkAction, &QAction::triggered, this, [this] { openBenchmark(); });
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(m_benchmarkAction);
+
     QToolBar *tb = addToolBar(tr("Main"));
     tb->setObjectName(QStringLiteral("mainToolbar"));
     tb->addWidget(new QLabel(tr("Profile:"), this));
@@ -138,6 +148,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     tb->addSeparator();
     tb->addAction(m_refreshAction);
     tb->addAction(m_pauseAction);
+    tb->addSeparator();
+    tb->addAction(m_benchmarkAction);
     statusBar()->addPermanentWidget(m_lastUpdated);
 
     connect(m_chooser, &QComboBox::currentIndexChanged, this, &MainWindow::applySelection);
@@ -181,6 +193,27 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
 }
 
 MainWindow::~MainWindow() = default;
+
+BenchmarkDialog *MainWindow::openBenchmark()
+{
+    if (m_benchmark) {
+        m_benchmark->raise();
+        m_benchmark->activateWindow();
+        return m_benchmark;
+    }
+    const QString current = m_chooser->currentData().toString();
+    m_benchmark = new BenchmarkDialog(
+        m_secrets, m_all, current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current,
+        HistoryLoader::windowConfig(), this);
+    m_benchmark->setAttribute(Qt::WA_DeleteOnClose);
+    // New points for the Latency page's scatter; a guarded run is in the audit log.
+    connect(m_benchmark, &BenchmarkDialog::resultsStored, this, [this] {
+        m_latency->reload();
+        m_audit->reload();
+    });
+    m_benchmark->show();
+    return m_benchmark;
+}
 
 void MainWindow::reloadProfiles()
 {

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QMainWindow>
+#include <QPointer>
 
 class QComboBox;
 class QLabel;
@@ -14,6 +15,7 @@ class QAction;
 namespace turnstile {
 
 class ActionsPage;
+class BenchmarkDialog;
 class AuditPage;
 class CompliancePage;
 class DatabasePage;
@@ -60,6 +62,8 @@ public slots:
     // Imports every cloud and region of a clouds.yaml as profiles (openstacksdk's
     // search order when path is empty); emits cloudsImported when done.
     void importAllClouds(const QString &path = {});
+    // Tools → Benchmark; one dialog at a time (raised when already open).
+    BenchmarkDialog *openBenchmark();
 
 signals:
     void cloudsImported(const QStringList &profiles, const QString &error);
@@ -91,6 +95,8 @@ private:
     QComboBox *m_chooser;
     QAction *m_refreshAction;
     QAction *m_pauseAction;
+    QAction *m_benchmarkAction;
+    QPointer<BenchmarkDialog> m_benchmark;
     QLabel *m_lastUpdated;
     QTimer *m_timer;
     QList<Profile> m_all;

@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "benchcommands.h"
+
 #include "guardedcommands.h"
 #include "historycommands.h"
 #include "keycommands.h"
@@ -57,6 +59,12 @@ int Cli::usage()
         "  keys status --profile NAME|--repository LOC... [--json]\n"
         "  keys rotate --profile NAME|--repository LOC... [--max-active-keys N]\n"
         "               [--dry-run | --execute --confirm TARGET [--acknowledge N]] [--json]\n"
+        "  bench validate --profile NAME [--concurrency 20] [--duration 15s | --count N] [--rate "
+        "R] [--json]\n"
+        "  bench revocation-impact --profile NAME --steps 0,100,500,1000 --kind "
+        "audit|user|project\n"
+        "               [--dry-run | --execute --confirm TARGET] [--json]\n"
+        "  bench runs --profile NAME [--json]\n"
         "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
         "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
         "[--database-fallback]\n"
@@ -113,6 +121,8 @@ int Cli::run(const QStringList &args)
         return KeyCommands(*this, m_out, m_err).run(rest);
     if (cmd == u"users")
         return UserCommands(*this, m_out, m_err).run(rest);
+    if (cmd == u"bench")
+        return BenchCommands(*this, m_out, m_err).run(rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }

@@ -108,12 +108,18 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
         m_out << Tr::tr("  REFUSED:     %1").arg(pv.refusal) << Qt::endl;
         return;
     }
-    // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
-    if (pv.cutoff.isValid())
-        m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
-    if (pv.rowsToGo >= 0) {
-        m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
-        m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+    if (pv.parameters.contains(u"steps")) {
+        // The revocation-impact experiment adds rows; it has no cutoff.
+        m_out << Tr::tr("  events now:  %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+        m_out << Tr::tr("  to add:      %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
+    } else {
+        // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
+        if (pv.cutoff.isValid())
+            m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
+        if (pv.rowsToGo >= 0) {
+            m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
+            m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+        }
     }
     if (pv.oldestAffected.isValid())
         m_out << Tr::tr("  affected:    %1 … %2")
@@ -142,9 +148,15 @@ void GuardedCommands::printResult(const ActionResult &r, bool json, bool rows)
           << Qt::endl;
     if (r.outcome == ActionResult::Outcome::Refused || !rows)
         return;
-    m_out << Tr::tr("  rows before %1, after %2, deleted %3")
-                 .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
-          << Qt::endl;
+    // The revocation-impact experiment adds rows instead of deleting them.
+    if (r.details.contains(u"steps"))
+        m_out << Tr::tr("  revocation events before %1, after %2, added %3")
+                     .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
+              << Qt::endl;
+    else
+        m_out << Tr::tr("  rows before %1, after %2, deleted %3")
+                     .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
+              << Qt::endl;
     m_out << Tr::tr("  %1 batches, %2 retries, slowest batch %3 ms, %4")
                  .arg(r.batches)
                  .arg(r.retries)

@@ -1,3 +1,4 @@
+#include "bench/benchhistory.h"
 #include "chartexporter.h"
 #include "chartview.h"
 #include "history/historystore.h"
@@ -146,6 +147,46 @@ private slots:
         QCOMPARE(scatter->scatterPointCount(0), 0);
         QVERIFY2(page.statusText().contains(QStringLiteral("empty")),
                  qPrintable(page.statusText()));
+    }
+
+    void benchmarkPointsOnTheScatter()
+    {
+        // Three measurements of a revocation-impact run, as the benchmark stores them.
+        HistoryConfig config;
+        config.sqlitePath = qEnvironmentVariable("TURNSTILE_HISTORY");
+        {
+            HistoryStore store;
+            QVERIFY(store.open(config));
+            const QList<QPair<qint64, double>> steps{{0, 40.0}, {100, 42.5}, {500, 47.0}};
+            qint64 t = m_now - 600;
+            for (const auto &[events, p50] : steps) {
+                BenchResult r;
+                r.profile = QStringLiteral("benched");
+                r.finishedAt = QDateTime::fromSecsSinceEpoch(t += 30, Qt::UTC);
+                r.achievedRate = 30;
+                r.latency.p50Ms = p50;
+                r.latency.p99Ms = p50 * 2;
+                r.revocationEvents = events;
+                QVERIFY(BenchHistory::save(store, r, m_now - 600, BenchHistory::Kind::User) > 0);
+            }
+        }
+        LatencyPage page;
+        page.resize(1000, 700);
+        QSignalSpy loaded(&page, &LatencyPage::loaded);
+        page.setProfiles({QStringLiteral("benched")});
+        page.setRangeSeconds(3600);
+        page.show();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        ChartView *scatter = page.charts()[2];
+        // No probe data: only the two benchmark clouds, each point one measurement.
+        const QList<ScatterSeries> clouds = scatter->scatter();
+        QCOMPARE(clouds.size(), 3);
+        QCOMPARE(clouds[0].points().size(), 0); // the probe's cloud, empty
+        QCOMPARE(clouds[1].name, QStringLiteral("benchmark p50"));
+        QCOMPARE(clouds[1].points().size(), 3);
+        QCOMPARE(clouds[1].points().last(), QPointF(500, 47.0));
+        QCOMPARE(clouds[2].name, QStringLiteral("benchmark p99"));
+        QCOMPARE(clouds[2].points().first(), QPointF(0, 80.0));
     }
 
     void rangePickerAndExport()

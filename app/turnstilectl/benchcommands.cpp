@@ -1,0 +1,486 @@
+#include "benchcommands.h"
+
+#include "bench/benchengine.h"
+#include "bench/benchhistory.h"
+#include "bench/revocationimpact.h"
+#include "cli.h"
+#include "guardedcommands.h"
+#include "history/historystore.h"
+#include "historycommands.h"
+#include "profiles/profile.h"
+#include "profiles/secrets.h"
+#include "util/duration.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+
+#include <atomic>
+#include <csignal>
+#include <unistd.h>
+
+namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(BenchCommands)
+};
+
+std::atomic_bool g_benchStop{false};
+extern "C" void onBenchSignal(int)
+{
+    g_benchStop.store(true);
+}
+
+// SIGINT/SIGTERM stop the run; what was measured is kept and printed.
+struct BenchSignals
+{
+    struct sigaction oldInt
+    {};
+    struct sigaction oldTerm
+    {};
+    BenchSignals()
+    {
+        g_benchStop.store(false);
+        struct sigaction sa
+        {};
+        sa.sa_handler = onBenchSignal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &oldInt);
+        sigaction(SIGTERM, &sa, &oldTerm);
+    }
+    ~BenchSignals()
+    {
+        sigaction(SIGINT, &oldInt, nullptr);
+        sigaction(SIGTERM, &oldTerm, nullptr);
+    }
+};
+
+QString ms(double v)
+{
+    return v < 10 ? QString::number(v, 'f', 2) : QString::number(v, 'f', 1);
+}
+} // namespace
+
+BenchCommands::BenchCommands(Cli &cli, QTextStream &out, QTextStream &err)
+    : m_cli(cli), m_out(out), m_err(err)
+{}
+
+int BenchCommands::usage()
+{
+    m_err << Tr::tr("Usage: turnstilectl bench validate --profile NAME [--concurrency 20] "
+                    "[--duration 15s | --count N] [--rate R] [--pool 50] [--json]\n"
+                    "       turnstilectl bench revocation-impact --profile NAME --steps "
+                    "0,100,500,1000 --kind audit|user|project [--dry-run | --execute --confirm "
+                    "TARGET] [--json]\n"
+                    "       turnstilectl bench runs --profile NAME [--json]\n");
+    return Cli::Usage;
+}
+
+int BenchCommands::run(const QStringList &args)
+{
+    if (args.size() < 2)
+        return usage();
+    const QString sub = args.at(1);
+    QStringList rest = args.mid(1);
+    rest[0] = args.at(0) + u' ' + sub;
+    if (sub == u"validate")
+        return validate(rest);
+    if (sub == u"revocation-impact")
+        return revocationImpact(rest);
+    if (sub == u"runs")
+        return runs(rest);
+    if (sub == u"--help" || sub == u"-h" || sub == u"help") {
+        usage();
+        return Cli::Ok;
+    }
+    m_err << Tr::tr("turnstilectl bench: unknown subcommand \"%1\".").arg(sub) << Qt::endl;
+    return usage();
+}
+
+void BenchCommands::addMeasureOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("concurrency"),
+                 Tr::tr("Requests in flight (closed loop), or the most in flight to keep the "
+                        "rate (open loop); 1 to %1. Default 20.")
+                     .arg(BenchConfig::kMaxConcurrency),
+                 QStringLiteral("C"), QStringLiteral("20")});
+    p.addOption({QStringLiteral("duration"), Tr::tr("How long to measure (default 15s)."),
+                 QStringLiteral("DURATION")});
+    p.addOption({QStringLiteral("count"), Tr::tr("Measure this many requests instead."),
+                 QStringLiteral("N")});
+    p.addOption({QStringLiteral("rate"),
+                 Tr::tr("Open loop: this many requests per second on a fixed schedule; latency "
+                        "counts from the intended send time."),
+                 QStringLiteral("R")});
+    p.addOption({QStringLiteral("pool"),
+                 Tr::tr("Distinct tokens to validate in turn (default 50)."), QStringLiteral("N"),
+                 QStringLiteral("50")});
+    p.addOption({QStringLiteral("issue-concurrency"),
+                 Tr::tr("Tokens issued in parallel for the pool (default 4)."), QStringLiteral("N"),
+                 QStringLiteral("4")});
+    p.addOption({QStringLiteral("timeout"), Tr::tr("Per-request timeout (default 10s)."),
+                 QStringLiteral("DURATION")});
+    p.addOption({QStringLiteral("max-errors"),
+                 Tr::tr("Stop after this many errors in a row (default 20)."), QStringLiteral("N"),
+                 QStringLiteral("20")});
+    p.addOption(
+        {QStringLiteral("no-store"), Tr::tr("Do not save the results in the history store.")});
+}
+
+bool BenchCommands::readMeasureOptions(const QCommandLineParser &p, BenchConfig *c)
+{
+    auto bad = [&](const QString &msg) {
+        m_err << Tr::tr("turnstilectl bench: %1").arg(msg) << Qt::endl;
+        return false;
+    };
+    bool ok = false;
+    c->concurrency = p.value(QStringLiteral("concurrency")).toInt(&ok);
+    if (!ok)
+        return bad(Tr::tr("--concurrency takes a whole number."));
+    if (p.isSet(QStringLiteral("rate"))) {
+        c->mode = BenchConfig::Mode::Open;
+        c->rate = p.value(QStringLiteral("rate")).toDouble(&ok);
+        if (!ok)
+            return bad(Tr::tr("--rate takes a number of requests per second."));
+    }
+    if (p.isSet(QStringLiteral("count")) && p.isSet(QStringLiteral("duration")))
+        return bad(Tr::tr("--duration and --count exclude each other."));
+    if (p.isSet(QStringLiteral("count"))) {
+        c->count = p.value(QStringLiteral("count")).toLongLong(&ok);
+        if (!ok || c->count < 1)
+            return bad(Tr::tr("--count takes a positive whole number."));
+        c->durationMs = 0;
+    }
+    if (p.isSet(QStringLiteral("duration"))) {
+        QString err;
+        const auto s = parseDuration(p.value(QStringLiteral("duration")), &err);
+        if (!s)
+            return bad(Tr::tr("--duration: %1").arg(err));
+        c->durationMs = *s * 1000;
+    }
+    if (p.isSet(QStringLiteral("timeout"))) {
+        QString err;
+        const auto s = parseDuration(p.value(QStringLiteral("timeout")), &err);
+        if (!s)
+            return bad(Tr::tr("--timeout: %1").arg(err));
+        c->timeoutMs = int(std::min<qint64>(*s, 600) * 1000);
+    }
+    c->poolSize = p.value(QStringLiteral("pool")).toInt(&ok);
+    if (!ok)
+        return bad(Tr::tr("--pool takes a whole number."));
+    c->issueConcurrency = p.value(QStringLiteral("issue-concurrency")).toInt(&ok);
+    if (!ok)
+        return bad(Tr::tr("--issue-concurrency takes a whole number."));
+    c->maxConsecutiveErrors = p.value(QStringLiteral("max-errors")).toInt(&ok);
+    if (!ok)
+        return bad(Tr::tr("--max-errors takes a whole number."));
+    if (const QString why = c->validationError(); !why.isEmpty())
+        return bad(why);
+    return true;
+}
+
+void BenchCommands::printResult(const BenchResult &r)
+{
+    const QLocale l;
+    if (r.failed() && r.sent == 0) {
+        m_err << r.error << Qt::endl;
+        return;
+    }
+    m_out << Tr::tr("%1 loop, concurrency %2, %3 worker thread(s), %4 distinct tokens")
+                 .arg(BenchConfig::modeName(r.config.mode))
+                 .arg(r.config.concurrency)
+                 .arg(r.workers)
+                 .arg(r.tokens)
+          << Qt::endl;
+    if (r.revocationStep >= 0)
+        m_out << Tr::tr("  revocation events: %1 (step %2, kind %3)")
+                     .arg(r.revocationEvents)
+                     .arg(r.revocationStep)
+                     .arg(r.eventKind)
+              << Qt::endl;
+    else if (r.revocationEvents >= 0)
+        m_out << Tr::tr("  revocation events: %1").arg(r.revocationEvents) << Qt::endl;
+    m_out << Tr::tr("  requests:   %1 sent, %2 answered, %3 ok, %4 errors in %5 s")
+                 .arg(r.sent)
+                 .arg(r.completed)
+                 .arg(r.ok)
+                 .arg(r.errors)
+                 .arg(r.elapsedS, 0, 'f', 2)
+          << Qt::endl;
+    if (r.targetRate > 0)
+        m_out << Tr::tr("  rate:       %1/s achieved of %2/s target")
+                     .arg(r.achievedRate, 0, 'f', 2)
+                     .arg(r.targetRate)
+              << Qt::endl;
+    else
+        m_out << Tr::tr("  rate:       %1/s").arg(r.achievedRate, 0, 'f', 2) << Qt::endl;
+    auto line = [&](const QString &name, const LatencySummary &s) {
+        m_out << QStringLiteral("  %1 min %2  p50 %3  p90 %4  p95 %5  p99 %6  p99.9 %7  max %8 ms")
+                     .arg(name, -11)
+                     .arg(ms(s.minMs), ms(s.p50Ms), ms(s.p90Ms), ms(s.p95Ms), ms(s.p99Ms),
+                          ms(s.p999Ms), ms(s.maxMs))
+              << Qt::endl;
+    };
+    line(Tr::tr("latency:"), r.latency);
+    line(Tr::tr("wire:"), r.wire);
+    line(Tr::tr("queue:"), r.queue);
+    if (!r.errorsByStatus.isEmpty()) {
+        QStringList parts;
+        for (auto it = r.errorsByStatus.cbegin(); it != r.errorsByStatus.cend(); ++it)
+            parts << QStringLiteral("%1 × %2").arg(it.value()).arg(it.key());
+        m_out << Tr::tr("  errors:     %1").arg(parts.join(QStringLiteral(", "))) << Qt::endl;
+    }
+    QStringList ps;
+    for (qint64 v : r.perSecond)
+        ps << QString::number(v);
+    m_out << Tr::tr("  per second: %1").arg(ps.join(u' ')) << Qt::endl;
+    if (r.incomplete)
+        m_out << Tr::tr("  INCOMPLETE: %1").arg(r.stopReason) << Qt::endl;
+    if (r.failed())
+        m_err << r.error << Qt::endl;
+}
+
+int BenchCommands::validate(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Measure token validation (GET /v3/auth/tokens) against a profile's Keystone. "
+               "Issues a pool of tokens, never revokes anything."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("profile"), Tr::tr("Profile to measure."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("json"), Tr::tr("Print the result as JSON.")});
+    p.addOption({QStringLiteral("confirm"),
+                 Tr::tr("For a profile marked production: its name, typed to confirm the load."),
+                 QStringLiteral("NAME")});
+    addMeasureOptions(p);
+    if (!p.parse(args)) {
+        m_err << p.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        m_out << p.helpText();
+        return Cli::Ok;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: bench validate needs --profile NAME.") << Qt::endl;
+        return Cli::Usage;
+    }
+    BenchConfig config;
+    if (!readMeasureOptions(p, &config))
+        return Cli::Usage;
+    const bool json = p.isSet(QStringLiteral("json"));
+    Profile profile;
+    Secrets secrets;
+    if (const int rc =
+            m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets, json);
+        rc != Cli::Ok)
+        return rc;
+    if (profile.production && p.value(QStringLiteral("confirm")).trimmed() != profile.name) {
+        m_err << Tr::tr("Profile %1 is marked production: a benchmark puts load on it. Add "
+                        "--confirm %1 to go ahead.")
+                     .arg(profile.name)
+              << Qt::endl;
+        return GuardedCommands::Refused;
+    }
+    BenchEngine engine(profile, secrets);
+    const bool tty = isatty(STDERR_FILENO) && !json;
+    engine.setProgress([&](const BenchProgress &pr) {
+        if (g_benchStop.load())
+            engine.cancel();
+        if (tty)
+            m_err << u'\r' << pr.message << QStringLiteral("    ") << Qt::flush;
+    });
+    BenchSignals stopOnSignal;
+    const BenchResult r = engine.run(config);
+    if (tty)
+        m_err << Qt::endl;
+    QString storeNote;
+    if (!p.isSet(QStringLiteral("no-store")) && r.sent > 0) {
+        HistoryStore store;
+        if (!store.open(HistoryCommands::storeConfig()))
+            storeNote = store.error();
+        else {
+            const qint64 runId = r.startedAt.toSecsSinceEpoch();
+            const qint64 ts = BenchHistory::save(store, r, runId, BenchHistory::Kind::Validate);
+            if (ts < 0)
+                storeNote = store.error();
+            else
+                BenchHistory::annotate(store, profile.name, ts, BenchHistory::Kind::Validate,
+                                       Tr::tr("benchmark: %1").arg(r.oneLine()));
+        }
+    }
+    if (json) {
+        QJsonObject o = r.toJson();
+        if (!storeNote.isEmpty())
+            o.insert(QStringLiteral("store_error"), storeNote);
+        m_out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+    } else {
+        printResult(r);
+    }
+    if (!storeNote.isEmpty())
+        m_err << Tr::tr("The result was not stored: %1").arg(storeNote) << Qt::endl;
+    if (r.failed())
+        return r.sent == 0 ? int(Cli::Problem) : int(GuardedCommands::Failed);
+    if (r.incomplete)
+        return g_benchStop.load() ? int(GuardedCommands::Cancelled) : int(GuardedCommands::Failed);
+    return Cli::Ok;
+}
+
+int BenchCommands::revocationImpact(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Measure validation, add revocation events through the API up to each step, "
+               "measure again. Lab and staging only; guarded."));
+    p.addHelpOption();
+    GuardedCommands::addGuardOptions(p);
+    p.addOption({QStringLiteral("steps"),
+                 Tr::tr("Revocation events to have added at each measurement, e.g. "
+                        "0,100,500,1000."),
+                 QStringLiteral("LIST")});
+    p.addOption({QStringLiteral("kind"),
+                 Tr::tr("Kind of event: audit (per token), user or project."),
+                 QStringLiteral("KIND"), QStringLiteral("audit")});
+    addMeasureOptions(p);
+    if (!p.parse(args)) {
+        m_err << p.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        m_out << p.helpText();
+        return Cli::Ok;
+    }
+    if (!p.isSet(QStringLiteral("profile")) || !p.isSet(QStringLiteral("steps"))) {
+        m_err << Tr::tr("turnstilectl: bench revocation-impact needs --profile NAME and --steps "
+                        "LIST.")
+              << Qt::endl;
+        return Cli::Usage;
+    }
+    QString err;
+    const auto steps = RevocationImpact::parseSteps(p.value(QStringLiteral("steps")), &err);
+    if (!steps) {
+        m_err << Tr::tr("turnstilectl bench: --steps: %1").arg(err) << Qt::endl;
+        return Cli::Usage;
+    }
+    const auto kind = BenchHistory::kindFromName(p.value(QStringLiteral("kind")));
+    if (!kind || *kind == BenchHistory::Kind::Validate) {
+        m_err << Tr::tr("turnstilectl bench: --kind is audit, user or project.") << Qt::endl;
+        return Cli::Usage;
+    }
+    BenchConfig config;
+    if (!readMeasureOptions(p, &config))
+        return Cli::Usage;
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != Cli::Ok)
+        return rc;
+    RevocationImpact action(profile, secrets, *kind, *steps, config);
+    if (!p.isSet(QStringLiteral("no-store")))
+        action.setHistory(HistoryCommands::storeConfig());
+    const bool json = p.isSet(QStringLiteral("json"));
+    const bool tty = isatty(STDERR_FILENO) && !json;
+    action.setBenchProgress([&](const BenchProgress &pr) {
+        if (tty)
+            m_err << u'\r' << pr.message << QStringLiteral("      ") << Qt::flush;
+    });
+    action.setStepCallback([&](const BenchResult &r) {
+        if (tty)
+            m_err << Qt::endl;
+        if (!json)
+            printResult(r);
+    });
+    GuardedCommands guarded(m_cli, m_out, m_err);
+    const int rc = guarded.runGuarded(action, profile, p);
+    if (!json && !action.results().isEmpty()) {
+        m_out << Tr::tr("events   validations/s   p50 ms   p99 ms   errors") << Qt::endl;
+        for (const BenchResult &r : action.results())
+            m_out << QStringLiteral("%1 %2 %3 %4 %5")
+                         .arg(r.revocationEvents, 6)
+                         .arg(r.achievedRate, 15, 'f', 1)
+                         .arg(r.latency.p50Ms, 8, 'f', 1)
+                         .arg(r.latency.p99Ms, 8, 'f', 1)
+                         .arg(r.errors, 8)
+                  << Qt::endl;
+    }
+    return rc;
+}
+
+int BenchCommands::runs(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(Tr::tr("The benchmark runs stored for a profile."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("json"), Tr::tr("Print JSON.")});
+    if (!p.parse(args)) {
+        m_err << p.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        m_out << p.helpText();
+        return Cli::Ok;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: bench runs needs --profile NAME.") << Qt::endl;
+        return Cli::Usage;
+    }
+    HistoryStore store;
+    if (!store.open(HistoryCommands::storeConfig())) {
+        m_err << store.error() << Qt::endl;
+        return Cli::Config;
+    }
+    const auto runs = BenchHistory::runs(store, p.value(QStringLiteral("profile")));
+    if (!runs) {
+        m_err << store.error() << Qt::endl;
+        return Cli::Config;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray a;
+        for (const BenchHistory::Run &run : *runs) {
+            QJsonArray pts;
+            for (const BenchHistory::Point &pt : run.points)
+                pts.append(QJsonObject{{QStringLiteral("ts"), pt.ts},
+                                       {QStringLiteral("revocation_events"), pt.revocationEvents},
+                                       {QStringLiteral("rps"), pt.rps},
+                                       {QStringLiteral("p50_ms"), pt.p50Ms},
+                                       {QStringLiteral("p99_ms"), pt.p99Ms},
+                                       {QStringLiteral("errors"), pt.errors},
+                                       {QStringLiteral("concurrency"), pt.concurrency},
+                                       {QStringLiteral("open_loop"), pt.openLoop},
+                                       {QStringLiteral("incomplete"), pt.incomplete}});
+            a.append(QJsonObject{{QStringLiteral("run"), run.runId},
+                                 {QStringLiteral("kind"), BenchHistory::kindName(run.kind)},
+                                 {QStringLiteral("points"), pts}});
+        }
+        m_out << QJsonDocument(a).toJson(QJsonDocument::Indented);
+        return Cli::Ok;
+    }
+    for (const BenchHistory::Run &run : *runs) {
+        m_out << run.label() << Qt::endl;
+        for (const BenchHistory::Point &pt : run.points)
+            m_out << Tr::tr("  %1  events %2  %3/s  p50 %4 ms  p99 %5 ms  errors %6%7")
+                         .arg(QDateTime::fromSecsSinceEpoch(pt.ts, Qt::UTC)
+                                  .toString(QStringLiteral("HH:mm:ss")))
+                         .arg(pt.revocationEvents < 0
+                                  ? QStringLiteral("-")
+                                  : QString::number(qint64(pt.revocationEvents)))
+                         .arg(pt.rps, 0, 'f', 1)
+                         .arg(pt.p50Ms, 0, 'f', 1)
+                         .arg(pt.p99Ms, 0, 'f', 1)
+                         .arg(qint64(pt.errors))
+                         .arg(pt.incomplete ? Tr::tr("  INCOMPLETE") : QString())
+                  << Qt::endl;
+    }
+    if (runs->isEmpty())
+        m_out << Tr::tr("No benchmark stored for this profile.") << Qt::endl;
+    return Cli::Ok;
+}
+
+} // namespace turnstile

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QStringList>
+#include <QTextStream>
+
+class QCommandLineParser;
+
+namespace turnstile {
+
+class Cli;
+struct BenchConfig;
+struct BenchResult;
+
+// `turnstilectl bench validate | revocation-impact | runs`: the token
+// validation benchmark, the guarded revocation-impact experiment and the
+// stored runs (docs/benchmark.md).
+class BenchCommands
+{
+public:
+    BenchCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    int run(const QStringList &args);
+
+private:
+    int validate(const QStringList &args);
+    int revocationImpact(const QStringList &args);
+    int runs(const QStringList &args);
+    int usage();
+
+    static void addMeasureOptions(QCommandLineParser &p);
+    // Fills *config from the options; prints the reason and returns false.
+    bool readMeasureOptions(const QCommandLineParser &p, BenchConfig *config);
+    void printResult(const BenchResult &r);
+
+    Cli &m_cli;
+    QTextStream &m_out;
+    QTextStream &m_err;
+};
+
+} // namespace turnstile
