@@ -188,8 +188,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     selectProfile(last);
     m_timer->start();
     updateStatusLine();
-    // First figures arrive asynchronously; the window paints right away.
-    QTimer::singleShot(0, this, &MainWindow::refresh);
+    // selectProfile() above asked for the first figures (applySelection);
+    // they arrive asynchronously and the window paints right away.
 }
 
 MainWindow::~MainWindow() = default;

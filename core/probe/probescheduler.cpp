@@ -80,8 +80,22 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
 }
 } // namespace
 
+struct ProbeScheduler::Pending
+{
+    Profile profile;
+    quint64 generation = 0;
+    Secrets secrets;
+};
+
 void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets)
 {
+    if (m_running.contains(profile.name)) {
+        // Replaces an older waiting request: only the newest matters.
+        m_pending.insert(profile.name,
+                         std::make_shared<Pending>(Pending{profile, generation, secrets}));
+        return;
+    }
+    m_running.insert(profile.name, profile);
     ++m_inFlight;
     // Keyed by the endpoint too: an edited profile pointing elsewhere starts afresh.
     std::shared_ptr<LatencyWindow> &latency =
@@ -112,9 +126,16 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
         return r;
     }).then(this, [this, name = profile.name, generation](const ProbeResult &r) {
         --m_inFlight;
-        if (m_generation.value(name) != generation)
-            return; // a newer probe of this profile was requested: drop stale figures
-        emit probeFinished(r);
+        const Profile ran = m_running.take(name);
+        const std::shared_ptr<Pending> next = m_pending.take(name);
+        // A newer request makes these figures stale, unless it only waited
+        // for this probe of the same profile: then they are the freshest
+        // there are, and the waiting probe follows.
+        const bool current = m_generation.value(name) == generation;
+        if (current || (next && next->profile == ran))
+            emit probeFinished(r);
+        if (next)
+            launch(next->profile, next->generation, next->secrets);
     });
 }
 

@@ -18,6 +18,11 @@ class SecretStore;
 // and the value-type result comes back through a queued continuation. A newer
 // request for the same profile makes older in-flight results stale; they are
 // dropped instead of overwriting fresher figures.
+//
+// At most one probe per profile runs at a time. A request while one runs is
+// kept (the newest only) and starts when it ends: a profile whose database
+// hangs must not pile up one blocked pool thread per refresh and starve the
+// other profiles' probes.
 class ProbeScheduler : public QObject
 {
     Q_OBJECT
@@ -39,6 +44,7 @@ signals:
 
 private:
     void launch(const Profile &profile, quint64 generation, const struct Secrets &secrets);
+    struct Pending;
 
     SecretStore *m_secrets;
     QHash<QString, quint64> m_generation;
@@ -51,6 +57,9 @@ private:
     // probes); used on the pool, owned here on this object's thread.
     QHash<QString, std::shared_ptr<class LatencyWindow>> m_latency;
     int m_inFlight = 0;
+    // Profiles with a probe on the pool, as they were when it started.
+    QHash<QString, Profile> m_running;
+    QHash<QString, std::shared_ptr<Pending>> m_pending;
 };
 
 } // namespace turnstile

@@ -1,0 +1,59 @@
+// ProbeScheduler runs at most one probe per profile: requests made while one
+// hangs are folded into one that follows it, so a stalled region cannot fill
+// the probe pool with blocked threads.
+#include "probe/probescheduler.h"
+#include "profiles/secretstore.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace turnstile;
+
+class TestProbeScheduler : public QObject
+{
+    Q_OBJECT
+private slots:
+    void requestsForABusyProfileAreFolded()
+    {
+        // Accepts connections and never answers: each probe waits for its
+        // timeout (a fault the lab's Keystone cannot produce on demand).
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> held;
+        connect(&silent, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *s = silent.nextPendingConnection())
+                held.append(s);
+        });
+
+        Profile p;
+        p.name = QStringLiteral("stalled");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v3").arg(silent.serverPort()));
+        p.username = QStringLiteral("admin");
+        p.timeoutMs = 1500;
+
+        SecretStore secrets;
+        ProbeScheduler scheduler(&secrets);
+        QSignalSpy finished(&scheduler, &ProbeScheduler::probeFinished);
+        for (int i = 0; i < 5; ++i)
+            scheduler.probe(p);
+        QTRY_COMPARE_WITH_TIMEOUT(scheduler.inFlight(), 1, 10000);
+        QTest::qWait(300);
+        QCOMPARE(scheduler.inFlight(), 1); // not five blocked pool threads
+
+        // The running probe reports (same profile, so its figures are the
+        // freshest there are), then the one request kept for afterwards.
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+        QTest::qWait(500);
+        QCOMPARE(finished.count(), 2);
+        QCOMPARE(scheduler.inFlight(), 0);
+        const ProbeResult r = finished.last().at(0).value<ProbeResult>();
+        QCOMPARE(r.profile, QStringLiteral("stalled"));
+        QVERIFY(!r.endpointError.isEmpty());
+        qDeleteAll(held);
+    }
+};
+
+QTEST_MAIN(TestProbeScheduler)
+#include "tst_probescheduler.moc"
