@@ -142,6 +142,18 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             if (!row.result->memcachedHitRatio)
                 return tr("n/a");
             return tr("%1 %").arg(loc.toString(*row.result->memcachedHitRatio * 100, 'f', 1));
+        case KeysColumn:
+            if (!row.result)
+                return {};
+            return row.result->keysSummary.isEmpty() ? tr("n/a") : row.result->keysSummary;
+        case LockedUsersColumn:
+            if (!row.result)
+                return {};
+            if (!row.result->compliance)
+                return tr("n/a");
+            if (row.result->compliance->locked < 0)
+                return tr("unavailable");
+            return loc.toString(row.result->compliance->locked);
         }
         break;
     case Qt::ToolTipRole:
@@ -215,6 +227,10 @@ QVariant OverviewModel::headerData(int section, Qt::Orientation o, int role) con
         return tr("Token growth");
     case MemcachedColumn:
         return tr("memcached hits");
+    case KeysColumn:
+        return tr("Fernet keys");
+    case LockedUsersColumn:
+        return tr("Locked users");
     }
     return {};
 }

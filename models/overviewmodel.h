@@ -27,6 +27,8 @@ public:
         UpdatedColumn,
         TokenGrowthColumn, // rows per day over the last day
         MemcachedColumn,   // hit ratio
+        KeysColumn,        // Fernet key repositories agree?
+        LockedUsersColumn, // locked local users (PCI-DSS lockout)
         ColumnCount
     };
     enum class Status

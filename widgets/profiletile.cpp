@@ -69,6 +69,8 @@ void ProfileTile::refresh()
     html += row.arg(tr("token growth"), cell(OverviewModel::TokenGrowthColumn).toHtmlEscaped());
     html +=
         row.arg(tr("memcached hit ratio"), cell(OverviewModel::MemcachedColumn).toHtmlEscaped());
+    html += row.arg(tr("Fernet keys"), cell(OverviewModel::KeysColumn).toHtmlEscaped());
+    html += row.arg(tr("locked users"), cell(OverviewModel::LockedUsersColumn).toHtmlEscaped());
     html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
     html += QStringLiteral("</table>");
     m_figures->setText(html);

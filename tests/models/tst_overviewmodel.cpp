@@ -120,6 +120,23 @@ private slots:
                  QStringLiteral("n/a"));
         QCOMPARE(m.index(0, OverviewModel::MemcachedColumn).data().toString(),
                  QStringLiteral("n/a"));
+        QCOMPARE(m.index(0, OverviewModel::KeysColumn).data().toString(), QStringLiteral("n/a"));
+        QCOMPARE(m.index(0, OverviewModel::LockedUsersColumn).data().toString(),
+                 QStringLiteral("n/a"));
+        r.keysSummary = QStringLiteral("3 nodes agree (primary 7)");
+        ComplianceSummary locked;
+        locked.locked = 12;
+        r.compliance = locked;
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::KeysColumn).data().toString(), r.keysSummary);
+        QCOMPARE(m.index(0, OverviewModel::LockedUsersColumn).data().toString(),
+                 QStringLiteral("12"));
+        locked.locked = -1;
+        r.compliance = locked;
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::LockedUsersColumn).data().toString(),
+                 QStringLiteral("unavailable"));
+        r.compliance.reset();
         r.revocationEvents = 4812;
         r.revocationObsolete = 3900;
         r.tokenGrowthPerDay = 125000.4;
