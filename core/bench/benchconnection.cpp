@@ -97,6 +97,14 @@ void BenchConnection::send(const QByteArray &request)
     Q_ASSERT(!m_busy);
     m_request = request;
     m_busy = true;
+    ++m_generation;
+    m_inSend = true;
+    sendNow();
+    m_inSend = false;
+}
+
+void BenchConnection::sendNow()
+{
     m_retried = false;
     m_parser.reset();
     if (m_ready && m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
@@ -189,8 +197,22 @@ void BenchConnection::onClosed(const QString &why)
 void BenchConnection::complete(Reply reply, bool keepConnection)
 {
     m_busy = false;
-    if (!keepConnection) {
+    if (!keepConnection)
         retireSocket();
+    if (m_inSend) {
+        // Failed inside send() (a refused loopback connect can fail at
+        // once): answering from inside would let a closed loop against a dead
+        // server recurse without bound. Delivered from the event loop instead,
+        // unless the request was aborted or replaced meanwhile.
+        const quint64 gen = m_generation;
+        QMetaObject::invokeMethod(
+            this,
+            [this, gen, reply] {
+                if (gen == m_generation && m_callback)
+                    m_callback(reply);
+            },
+            Qt::QueuedConnection);
+        return;
     }
     if (m_callback)
         m_callback(reply);
@@ -198,6 +220,7 @@ void BenchConnection::complete(Reply reply, bool keepConnection)
 
 void BenchConnection::abort()
 {
+    ++m_generation;
     m_busy = false;
     retireSocket();
 }

@@ -76,6 +76,7 @@ public:
     int connects() const { return m_connects; }
 
 private:
+    void sendNow();
     void newSocket();
     void retireSocket();
     void connectAndSend();
@@ -93,6 +94,8 @@ private:
     bool m_ready = false;  // connected (and encrypted) and reusable
     bool m_reused = false; // the request went out on a kept-alive connection
     bool m_retried = false;
+    bool m_inSend = false;
+    quint64 m_generation = 0; // bumped by send() and abort(): drops stale deferred answers
     int m_connects = 0;
 };
 

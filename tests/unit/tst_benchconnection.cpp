@@ -382,6 +382,41 @@ private slots:
         QVERIFY(!replies.at(0).error.isEmpty());
     }
 
+    void failuresNeverAnswerFromInsideSend()
+    {
+        // A closed loop sends the next request from the callback; against a
+        // dead endpoint a callback from inside send() would recurse once per
+        // request. Answers (even an immediate refusal) come from the event loop.
+        quint16 port = 0;
+        {
+            QTcpServer s;
+            QVERIFY(s.listen(QHostAddress::LocalHost));
+            port = s.serverPort();
+        }
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1/v3/auth/tokens").arg(port));
+        BenchConnection::Endpoint ep;
+        QVERIFY(BenchConnection::endpointFor(url, &ep));
+        BenchConnection conn(ep);
+        const QByteArray req = BenchConnection::buildRequest(url, "a", "s");
+        bool inSend = false;
+        int replies = 0;
+        int nested = 0;
+        conn.setCallback([&](const BenchConnection::Reply &r) {
+            QCOMPARE(r.outcome, BenchConnection::Reply::Outcome::Network);
+            nested += inSend ? 1 : 0;
+            if (++replies < 200) {
+                inSend = true;
+                conn.send(req);
+                inSend = false;
+            }
+        });
+        inSend = true;
+        conn.send(req);
+        inSend = false;
+        QTRY_COMPARE(replies, 200);
+        QCOMPARE(nested, 0);
+    }
+
     void abortDropsTheRequestSilently()
     {
         ScriptedServer server([](QTcpSocket *, int, int) {}); // never answers
