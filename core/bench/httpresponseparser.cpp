@@ -131,7 +131,7 @@ void HttpResponseParser::endOfHeaders()
         m_state = State::ChunkSize;
         return;
     }
-    if (m_otherEncoding || (m_chunked && m_otherEncoding)) {
+    if (m_otherEncoding) {
         m_chunked = false;
         m_keepAlive = false;
         m_state = State::UntilClose;
