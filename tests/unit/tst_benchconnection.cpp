@@ -11,6 +11,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <utility>
 
 using namespace turnstile;
 
@@ -38,21 +40,19 @@ public:
         QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *s = m_server.nextPendingConnection()) {
                 ++connections;
-                auto *buf = new QByteArray;
-                auto *onThis = new int(0);
-                QObject::connect(s, &QTcpSocket::readyRead, this, [this, s, buf, onThis] {
-                    buf->append(s->readAll());
-                    for (qsizetype end; (end = buf->indexOf("\r\n\r\n")) >= 0;) {
-                        requests.append(buf->left(end + 4));
-                        buf->remove(0, end + 4);
-                        m_responder(s, int(requests.size()) - 1, (*onThis)++);
+                // Shared by the lambdas: a responder may abort the socket,
+                // which emits disconnected() from inside readyRead().
+                auto state = std::make_shared<std::pair<QByteArray, int>>();
+                QObject::connect(s, &QTcpSocket::readyRead, this, [this, s, state] {
+                    state->first.append(s->readAll());
+                    for (qsizetype end; s->state() == QAbstractSocket::ConnectedState &&
+                                        (end = state->first.indexOf("\r\n\r\n")) >= 0;) {
+                        requests.append(state->first.left(end + 4));
+                        state->first.remove(0, end + 4);
+                        m_responder(s, int(requests.size()) - 1, state->second++);
                     }
                 });
-                QObject::connect(s, &QTcpSocket::disconnected, s, [s, buf, onThis] {
-                    delete buf;
-                    delete onThis;
-                    s->deleteLater();
-                });
+                QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
             }
         });
         QVERIFY(m_server.listen(QHostAddress::LocalHost));
