@@ -4,6 +4,8 @@
 //
 //   BENCH_URL=http://127.0.0.1:39500/v3 BENCH_AUTH_TOKEN=... BENCH_SUBJECT_TOKENS=t1,t2
 //     bench_validate [--concurrency 20] [--duration 15] [--rate R] [--timeout 10]
+// For https, BENCH_CA_FILE names a PEM CA bundle added to the system's (as a
+// profile's CA file); certificates are always verified.
 #include "bench/benchengine.h"
 
 #include <QCommandLineParser>
@@ -40,6 +42,7 @@ int main(int argc, char **argv)
     Profile profile;
     profile.name = QStringLiteral("bench");
     profile.authUrl = QUrl(url);
+    profile.caCertFile = qEnvironmentVariable("BENCH_CA_FILE");
     BenchConfig c;
     c.concurrency = p.value(QStringLiteral("concurrency")).toInt();
     c.durationMs = p.value(QStringLiteral("duration")).toLongLong() * 1000;

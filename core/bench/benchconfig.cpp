@@ -52,7 +52,7 @@ QString BenchConfig::validationError() const
 
 int BenchConfig::workerCount() const
 {
-    return std::max(1, (concurrency + kPerManager - 1) / kPerManager);
+    return std::max(1, (concurrency + kPerWorker - 1) / kPerWorker);
 }
 
 QString BenchConfig::modeName(Mode m)

@@ -38,14 +38,15 @@ struct BenchConfig
     static constexpr int kMaxPool = 10000;
     static constexpr qint64 kMaxDurationMs = 3600 * 1000;
     static constexpr qint64 kMaxCount = 10000000;
-    // QNetworkAccessManager opens at most 6 connections per host; more
-    // requests wait inside Qt where we cannot time them. Each worker thread
-    // owns one manager and never has more than this in flight.
-    static constexpr int kPerManager = 6;
+    // Connections (one request in flight each) per worker thread. Each
+    // thread's event loop drives its own BenchConnections; 6 keeps a thread
+    // per ~6 slots as with the former QNetworkAccessManager client (which
+    // could not open more per host), so C = 20 still runs on 4 threads.
+    static constexpr int kPerWorker = 6;
 
     // Empty when the configuration can run, else one translated sentence.
     QString validationError() const;
-    // Worker threads (one QNetworkAccessManager each) for `concurrency`.
+    // Worker threads (kPerWorker connections each at most) for `concurrency`.
     int workerCount() const;
     QJsonObject toJson() const;
     static BenchConfig fromJson(const QJsonObject &o);

@@ -236,6 +236,27 @@ BenchResult BenchEngine::measure(const BenchConfig &config)
     while (path.endsWith(u'/'))
         path.chop(1);
     url.setPath(path + QStringLiteral("/auth/tokens"));
+    BenchConnection::Endpoint endpoint;
+    if (QString why; !BenchConnection::endpointFor(url, &endpoint, &why)) {
+        failed.error = Tr::tr("Cannot benchmark %1: only http and https URLs are supported.")
+                           .arg(url.toDisplayString());
+        return failed;
+    }
+    if (endpoint.tls) {
+        if (const QString err = m_client->sslSetupError(); !err.isEmpty()) {
+            failed.error = err;
+            return failed;
+        }
+        endpoint.ssl = m_client->sslConfiguration();
+    }
+    // The tokens go into header lines verbatim.
+    bool safe = BenchConnection::isHeaderSafe(m_client->authToken());
+    for (const QByteArray &t : std::as_const(m_pool))
+        safe = safe && BenchConnection::isHeaderSafe(t);
+    if (!safe) {
+        failed.error = Tr::tr("A token contains characters that cannot go into an HTTP header.");
+        return failed;
+    }
 
     const int workers = config.workerCount();
     BenchShared shared;
@@ -255,6 +276,7 @@ BenchResult BenchEngine::measure(const BenchConfig &config)
         plan.maxInFlight =
             config.concurrency / workers + (w < config.concurrency % workers ? 1 : 0);
         plan.url = url;
+        plan.endpoint = endpoint;
         plan.authToken = m_client->authToken();
         plan.tokens = m_pool;
         plan.output = &outputs[size_t(w)];

@@ -19,8 +19,9 @@ namespace turnstile {
 // The token-validation benchmark. Phase one issues a pool of distinct
 // tokens (so Keystone's token cache, when enabled, is not what gets
 // measured); phase two validates them with GET /v3/auth/tokens, closed or
-// open loop, from ceil(C / 6) worker threads that each own a
-// QNetworkAccessManager.
+// open loop, from ceil(C / 6) worker threads that each drive up to 6
+// BenchConnections (a lean HTTP/1.1 client; the issue phase keeps using
+// KeystoneClient).
 //
 // Blocking: run it on a worker thread (or in turnstilectl). The calling
 // thread needs no event loop of its own; the engine spins one while it

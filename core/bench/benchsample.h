@@ -16,7 +16,7 @@ struct BenchSample
     };
 
     qint64 intendedNs = 0; // when it should have gone out (open loop: the schedule)
-    qint64 sentNs = 0;     // when it was handed to QNetworkAccessManager
+    qint64 sentNs = 0;     // when it was handed to its connection (connect included in wire)
     qint64 doneNs = 0;     // when the reply finished
     int status = 0;
     Outcome outcome = Outcome::Http;

@@ -2,9 +2,6 @@
 
 #include "bench/openloopschedule.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QTimer>
 
 #include <chrono>
@@ -27,14 +24,19 @@ BenchWorker::~BenchWorker() = default;
 
 void BenchWorker::start()
 {
-    // Created here, on the worker's thread: a manager belongs to its thread.
-    m_nam = new QNetworkAccessManager(this);
-    m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    // Created here, on the worker's thread: a socket belongs to its thread.
+    m_requests.reserve(m_plan.tokens.size());
+    for (const QByteArray &t : std::as_const(m_plan.tokens))
+        m_requests.append(BenchConnection::buildRequest(m_plan.url, m_plan.authToken, t));
+    for (int i = 0; i < m_plan.maxInFlight; ++i) {
+        auto *conn = new BenchConnection(m_plan.endpoint, this);
+        conn->setCallback([this, conn](const BenchConnection::Reply &r) { onFinished(conn, r); });
+        m_idle.append(conn);
+    }
     m_house = new QTimer(this);
     m_house->setInterval(20);
     connect(m_house, &QTimer::timeout, this, &BenchWorker::housekeeping);
     m_house->start();
-    connect(m_nam, &QNetworkAccessManager::finished, this, &BenchWorker::onFinished);
     const BenchConfig &c = m_plan.config;
     if (c.mode == BenchConfig::Mode::Closed) {
         for (int i = 0; i < m_plan.maxInFlight; ++i)
@@ -105,46 +107,37 @@ void BenchWorker::send(qint64 intendedNs)
             return;
         }
     }
-    QNetworkRequest req(m_plan.url);
-    req.setRawHeader("Accept", "application/json");
-    req.setRawHeader("User-Agent", "turnstile-bench/" TURNSTILE_VERSION);
-    req.setRawHeader("X-Auth-Token", m_plan.authToken);
-    req.setRawHeader("X-Subject-Token",
-                     m_plan.tokens.at(qsizetype(m_tokenCursor % m_plan.tokens.size())));
+    if (m_idle.isEmpty())
+        return; // cannot happen: callers keep at most maxInFlight requests out
     // HTTP/1.1 like wrk: one request per connection at a time.
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    const QByteArray &request = m_requests.at(qsizetype(m_tokenCursor % m_requests.size()));
     m_tokenCursor += m_plan.workers;
+    BenchConnection *conn = m_idle.takeLast();
     InFlight f;
     f.intendedNs = intendedNs;
     f.sentNs = m_shared->elapsedNs();
-    QNetworkReply *reply = m_nam->get(req);
-    m_inFlight.insert(reply, f);
+    m_inFlight.insert(conn, f);
     m_shared->sent.fetch_add(1);
+    conn->send(request);
 }
 
-void BenchWorker::onFinished(QNetworkReply *reply)
+void BenchWorker::onFinished(BenchConnection *conn, const BenchConnection::Reply &reply)
 {
     const qint64 done = m_shared->elapsedNs();
-    reply->deleteLater();
-    const auto it = m_inFlight.find(reply);
+    const auto it = m_inFlight.find(conn);
     if (it == m_inFlight.end())
         return;
     const InFlight f = it.value();
     m_inFlight.erase(it);
-    // Aborted by us at the end of the window or on stop: not a measurement.
-    const bool abortedByUs = reply->error() == QNetworkReply::OperationCanceledError;
-    if (abortedByUs && !f.timedOut)
-        return;
-    reply->readAll(); // received like any client would; not kept
+    m_idle.append(conn);
     BenchSample s;
     s.intendedNs = f.intendedNs;
     s.sentNs = f.sentNs;
     s.doneNs = done;
-    s.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (f.timedOut)
-        s.outcome = BenchSample::Outcome::Timeout;
-    else if (s.status == 0)
-        s.outcome = BenchSample::Outcome::Network;
+    if (reply.outcome == BenchConnection::Reply::Outcome::Http)
+        s.status = reply.status;
+    else
+        s.outcome = BenchSample::Outcome::Network; // refused, reset, TLS, not HTTP
     m_samples.append(s);
     if (s.outcome == BenchSample::Outcome::Http)
         m_shared->answered.fetch_add(1);
@@ -183,30 +176,58 @@ void BenchWorker::housekeeping()
     if (m_shared->stop.load()) {
         m_draining = true;
         m_waiting.clear();
-        const auto replies = m_inFlight.keys();
-        for (QNetworkReply *r : replies)
-            r->abort(); // finished() arrives synchronously; onFinished drops it
+        abortAll();
         finishIfIdle();
         return;
     }
     // Requests older than the timeout are given up and recorded as such.
     const qint64 limit = qint64(c.timeoutMs) * 1000000;
-    QList<QNetworkReply *> late;
-    for (auto it = m_inFlight.begin(); it != m_inFlight.end(); ++it)
-        if (now - it.value().sentNs > limit) {
-            it.value().timedOut = true;
+    QList<BenchConnection *> late;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it)
+        if (now - it.value().sentNs > limit)
             late.append(it.key());
-        }
-    for (QNetworkReply *r : late)
-        r->abort();
+    for (BenchConnection *conn : std::as_const(late)) {
+        const InFlight f = m_inFlight.take(conn);
+        conn->abort(); // no callback follows
+        m_idle.append(conn);
+        BenchSample s;
+        s.intendedNs = f.intendedNs;
+        s.sentNs = f.sentNs;
+        s.doneNs = now;
+        s.outcome = BenchSample::Outcome::Timeout;
+        m_samples.append(s);
+        m_shared->errors.fetch_add(1);
+        if (m_shared->consecutiveErrors.fetch_add(1) + 1 >= m_shared->maxConsecutiveErrors)
+            m_shared->stop.store(true);
+    }
+    if (!late.isEmpty() && m_shared->stop.load()) {
+        housekeeping();
+        return;
+    }
+    if (!late.isEmpty()) {
+        // The freed connections take the next requests.
+        if (c.mode == BenchConfig::Mode::Closed)
+            for (qsizetype i = 0; i < late.size(); ++i)
+                send(m_shared->elapsedNs());
+        else
+            fillSlots();
+    }
     if (c.mode == BenchConfig::Mode::Closed && c.count == 0 && now >= c.durationMs * 1000000) {
         // The window is over: what is still in flight is not counted, as wrk does.
         m_draining = true;
-        const auto replies = m_inFlight.keys();
-        for (QNetworkReply *r : replies)
-            r->abort();
+        abortAll();
     }
     finishIfIdle();
+}
+
+void BenchWorker::abortAll()
+{
+    // Aborted by us at the end of the window or on stop: not a measurement.
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+        it.key()->abort();
+        m_idle.append(it.key());
+    }
+    m_inFlight.clear();
 }
 
 void BenchWorker::finishIfIdle()
@@ -235,7 +256,7 @@ void BenchWorker::finish()
     if (m_plan.output)
         *m_plan.output = std::move(m_samples);
     // Deleted on this thread when its event loop ends (QThread processes
-    // deferred deletes on exit), together with the manager and its replies.
+    // deferred deletes on exit), together with its connections.
     deleteLater();
     m_shared->finished.fetch_add(1);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bench/benchconfig.h"
+#include "bench/benchconnection.h"
 #include "bench/benchsample.h"
 
 #include <QByteArray>
@@ -12,8 +13,6 @@
 #include <atomic>
 #include <deque>
 
-class QNetworkAccessManager;
-class QNetworkReply;
 class QTimer;
 
 namespace turnstile {
@@ -38,15 +37,16 @@ struct BenchShared
     qint64 elapsedNs() const { return nowNs() - startNs; }
 };
 
-// One load-generating thread: owns a QNetworkAccessManager and never has
-// more than BenchConfig::kPerManager requests in flight on it, so no request
-// waits inside Qt where it cannot be timed. Requests that are due while all
-// slots are busy (open loop) wait in this worker's queue; that wait is
-// recorded as client queue time and counts into the latency.
+// One load-generating thread: owns maxInFlight BenchConnections (at most
+// BenchConfig::kPerWorker), one request in flight on each, all driven by this
+// thread's event loop. No request waits anywhere it cannot be timed: requests
+// that are due while every connection is busy (open loop) wait in this
+// worker's queue; that wait is recorded as client queue time and counts into
+// the latency.
 //
 // Lives on its own QThread; start() is invoked there. When done it moves its
 // samples to *output, bumps shared->finished and deletes itself (with its
-// manager) on its thread.
+// connections) on its thread.
 class BenchWorker : public QObject
 {
     Q_OBJECT
@@ -58,6 +58,7 @@ public:
         int workers = 1;     // of
         int maxInFlight = 1; // requests in flight at most
         QUrl url;            // <v3>/auth/tokens
+        BenchConnection::Endpoint endpoint;
         QByteArray authToken;
         QList<QByteArray> tokens; // the pool
         QList<BenchSample> *output = nullptr;
@@ -74,11 +75,11 @@ private:
     {
         qint64 intendedNs = 0;
         qint64 sentNs = 0;
-        bool timedOut = false;
     };
 
     void send(qint64 intendedNs);
-    void onFinished(QNetworkReply *reply);
+    void onFinished(BenchConnection *conn, const BenchConnection::Reply &reply);
+    void abortAll();
     void housekeeping();
     void tick();
     void fillSlots();
@@ -88,10 +89,11 @@ private:
 
     Plan m_plan;
     BenchShared *m_shared;
-    QNetworkAccessManager *m_nam = nullptr;
+    QList<QByteArray> m_requests; // one prebuilt GET per pool token
+    QList<BenchConnection *> m_idle;
     QTimer *m_house = nullptr;
     QTimer *m_tick = nullptr;
-    QHash<QNetworkReply *, InFlight> m_inFlight;
+    QHash<BenchConnection *, InFlight> m_inFlight;
     std::deque<qint64> m_waiting; // open loop: intended times of due requests
     QList<BenchSample> m_samples;
     qint64 m_next = 0;         // open loop: this worker's next schedule index

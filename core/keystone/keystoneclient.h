@@ -57,6 +57,12 @@ public:
     QUrl rootUrl() const;
 
     QUrl v3Base() const { return m_v3; }
+    // The TLS settings every request of this client uses (the profile's CA
+    // bundle, client certificate, verification), for other sockets to the
+    // same endpoint (the benchmark's connections). Not usable when
+    // sslSetupError() is set.
+    QSslConfiguration sslConfiguration() const { return m_ssl; }
+    QString sslSetupError() const { return m_sslSetupError; }
     QByteArray authToken() const { return m_authToken; }
     void setAuthToken(const QByteArray &t) { m_authToken = t; }
 
