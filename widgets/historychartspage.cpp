@@ -3,6 +3,7 @@
 #include "chartexporter.h"
 #include "chartview.h"
 #include "historyloader.h"
+#include "util/whenfinished.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -332,15 +333,16 @@ void HistoryChartsPage::reload()
     m_status->setText(tr("Loading the history of %1…").arg(names.join(QStringLiteral(", "))));
     const HistoryConfig config = m_config;
     const QList<ChartSpec> specs = m_specs;
-    QtConcurrent::run([config, names, from, to, budgets, specs, generation] {
-        HistoryLoad r = HistoryLoader::load(config, names, from, to, specs, budgets);
-        r.generation = generation;
-        return r;
-    }).then(this, [this](const HistoryLoad &r) {
-        if (r.generation != m_generation)
-            return; // a newer profile or range was chosen meanwhile
-        apply(r);
-    });
+    whenFinished(this, QtConcurrent::run([config, names, from, to, budgets, specs, generation] {
+                     HistoryLoad r = HistoryLoader::load(config, names, from, to, specs, budgets);
+                     r.generation = generation;
+                     return r;
+                 }),
+                 [this](const HistoryLoad &r) {
+                     if (r.generation != m_generation)
+                         return; // a newer profile or range was chosen meanwhile
+                     apply(r);
+                 });
 }
 
 void HistoryChartsPage::apply(const HistoryLoad &r)
@@ -402,13 +404,13 @@ void HistoryChartsPage::exportTo(const QString &path)
         emit exportFinished(path, error);
         return;
     }
-    QtConcurrent::run([path, bytes] {
-        return ChartExporter::write(path, bytes);
-    }).then(this, [this, path](const QString &err) {
-        m_status->setText(err.isEmpty() ? tr("Exported to %1.").arg(QDir::toNativeSeparators(path))
-                                        : err);
-        emit exportFinished(path, err);
-    });
+    whenFinished(
+        this, QtConcurrent::run([path, bytes] { return ChartExporter::write(path, bytes); }),
+        [this, path](const QString &err) {
+            m_status->setText(
+                err.isEmpty() ? tr("Exported to %1.").arg(QDir::toNativeSeparators(path)) : err);
+            emit exportFinished(path, err);
+        });
 }
 
 } // namespace turnstile
