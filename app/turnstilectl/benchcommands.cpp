@@ -1,4 +1,5 @@
 #include "benchcommands.h"
+#include "stopsignals.h"
 
 #include "bench/benchengine.h"
 #include "bench/benchhistory.h"
@@ -28,36 +29,6 @@ namespace {
 struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(BenchCommands)
-};
-
-std::atomic_bool g_benchStop{false};
-extern "C" void onBenchSignal(int)
-{
-    g_benchStop.store(true);
-}
-
-// SIGINT/SIGTERM stop the run; what was measured is kept and printed.
-struct BenchSignals
-{
-    struct sigaction oldInt
-    {};
-    struct sigaction oldTerm
-    {};
-    BenchSignals()
-    {
-        g_benchStop.store(false);
-        struct sigaction sa
-        {};
-        sa.sa_handler = onBenchSignal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &oldInt);
-        sigaction(SIGTERM, &sa, &oldTerm);
-    }
-    ~BenchSignals()
-    {
-        sigaction(SIGINT, &oldInt, nullptr);
-        sigaction(SIGTERM, &oldTerm, nullptr);
-    }
 };
 
 QString ms(double v)
@@ -290,12 +261,12 @@ int BenchCommands::validate(const QStringList &args)
     BenchEngine engine(profile, secrets);
     const bool tty = isatty(STDERR_FILENO) && !json;
     engine.setProgress([&](const BenchProgress &pr) {
-        if (g_benchStop.load())
+        if (StopSignals::requested())
             engine.cancel();
         if (tty)
             m_err << u'\r' << pr.message << QStringLiteral("    ") << Qt::flush;
     });
-    BenchSignals stopOnSignal;
+    StopSignals stopOnSignal; // the partial measurement is kept and printed
     const BenchResult r = engine.run(config);
     if (tty)
         m_err << Qt::endl;
@@ -327,7 +298,8 @@ int BenchCommands::validate(const QStringList &args)
     if (r.failed())
         return r.sent == 0 ? int(Cli::Problem) : int(GuardedCommands::Failed);
     if (r.incomplete)
-        return g_benchStop.load() ? int(GuardedCommands::Cancelled) : int(GuardedCommands::Failed);
+        return StopSignals::requested() ? int(GuardedCommands::Cancelled)
+                                        : int(GuardedCommands::Failed);
     return Cli::Ok;
 }
 

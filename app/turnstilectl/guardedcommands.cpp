@@ -1,4 +1,5 @@
 #include "guardedcommands.h"
+#include "stopsignals.h"
 
 #include "cli.h"
 #include "guarded/actioncontrol.h"
@@ -27,37 +28,6 @@ namespace {
 struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(GuardedCommands)
-};
-
-// SIGINT/SIGTERM ask the running action to stop after its batch; the handler
-// only flips an atomic flag that the progress callback forwards.
-std::atomic_bool g_stopRequested{false};
-extern "C" void onStopSignal(int)
-{
-    g_stopRequested.store(true);
-}
-
-struct SignalGuard
-{
-    struct sigaction oldInt
-    {};
-    struct sigaction oldTerm
-    {};
-    SignalGuard()
-    {
-        g_stopRequested.store(false);
-        struct sigaction sa
-        {};
-        sa.sa_handler = onStopSignal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &oldInt);
-        sigaction(SIGTERM, &sa, &oldTerm);
-    }
-    ~SignalGuard()
-    {
-        sigaction(SIGINT, &oldInt, nullptr);
-        sigaction(SIGTERM, &oldTerm, nullptr);
-    }
 };
 
 QString when(const QDateTime &t)
@@ -198,7 +168,7 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
         lastPrint.start();
         ActionControl *controlPtr = nullptr;
         ActionControl control([&](const ActionProgress &pr) {
-            if (g_stopRequested.load() && controlPtr)
+            if (StopSignals::requested() && controlPtr)
                 controlPtr->cancel();
             if (!tty || lastPrint.elapsed() < 200)
                 return;
@@ -221,7 +191,7 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
                   << Qt::flush;
         });
         controlPtr = &control;
-        SignalGuard stopOnSignal;
+        StopSignals stopOnSignal; // the action stops after its batch
         const ActionResult r = workflow.run(action, preview, c, control);
         if (tty)
             m_err << Qt::endl;
