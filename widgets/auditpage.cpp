@@ -1,4 +1,5 @@
 #include "auditpage.h"
+#include "util/iopool.h"
 
 #include "auditlogmodel.h"
 #include "guarded/auditlog.h"
@@ -86,7 +87,7 @@ void AuditPage::reload()
             return; // a newer reload is on its way
         showRead(r);
     });
-    watcher->setFuture(QtConcurrent::run([profile] {
+    watcher->setFuture(QtConcurrent::run(ioPool(), [profile] {
         AuditRead r;
         const AuditLog log;
         r.path = log.path();

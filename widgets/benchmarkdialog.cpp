@@ -1,4 +1,5 @@
 #include "benchmarkdialog.h"
+#include "util/iopool.h"
 
 #include "bench/benchengine.h"
 #include "bench/revocationimpact.h"
@@ -348,7 +349,7 @@ void BenchmarkDialog::reloadRuns()
 {
     const QString profile = currentProfile().name;
     const HistoryConfig config = m_history;
-    m_runsWatcher.setFuture(QtConcurrent::run([config, profile] {
+    m_runsWatcher.setFuture(QtConcurrent::run(ioPool(), [config, profile] {
         // Reading must not create an empty store where a collector is about to write.
         if (profile.isEmpty() || (config.backend == HistoryConfig::Backend::Sqlite &&
                                   !QFileInfo::exists(config.effectiveSqlitePath())))
@@ -453,7 +454,7 @@ void BenchmarkDialog::startValidate(const Profile &profile, const Secrets &secre
     const std::shared_ptr<BenchEngine> engine = m_engine;
     const BenchConfig cfg = config();
     const HistoryConfig history = m_history;
-    m_validateWatcher.setFuture(QtConcurrent::run([engine, cfg, history] {
+    m_validateWatcher.setFuture(QtConcurrent::run(ioPool(), [engine, cfg, history] {
         BenchResult r = engine->run(cfg);
         if (r.sent > 0) {
             HistoryStore store;
@@ -622,7 +623,7 @@ void BenchmarkDialog::exportTo(const QString &path)
     }
     m_exportPath = path;
     m_exportWatcher.setFuture(
-        QtConcurrent::run([path, data] { return ChartExporter::write(path, data); }));
+        QtConcurrent::run(ioPool(), [path, data] { return ChartExporter::write(path, data); }));
 }
 
 void BenchmarkDialog::closeEvent(QCloseEvent *e)

@@ -1,4 +1,6 @@
 #include "compliancepage.h"
+#include "util/iopool.h"
+#include "util/whenfinished.h"
 
 #include "compliance/compliancerun.h"
 #include "compliancemodel.h"
@@ -215,15 +217,18 @@ void CompliancePage::reload()
     withSecrets(p->name, [self, p = *p, within, generation](const Secrets &secrets) {
         if (!self || generation != self->m_generation)
             return;
-        QtConcurrent::run([p, secrets, within] {
-            ComplianceRunOptions options;
-            options.withinDays = within;
-            return runComplianceReport(p, secrets, options);
-        }).then(self, [self, generation](const ComplianceReport &r) {
-            if (!self || generation != self->m_generation)
-                return; // another profile or window was chosen meanwhile
-            self->showReport(r);
-        });
+        whenFinished(self,
+                     QtConcurrent::run(ioPool(),
+                                       [p, secrets, within] {
+                                           ComplianceRunOptions options;
+                                           options.withinDays = within;
+                                           return runComplianceReport(p, secrets, options);
+                                       }),
+                     [self, generation](const ComplianceReport &r) {
+                         if (!self || generation != self->m_generation)
+                             return; // another profile or window was chosen meanwhile
+                         self->showReport(r);
+                     });
     });
 }
 
@@ -312,65 +317,71 @@ void CompliancePage::startUnlock(const QString &userId, UserUnlock::Method metho
         // One action object, used by one thread at a time: preview on a
         // worker, confirmation here, run on a worker.
         auto action = std::make_shared<UserUnlock>(p, secrets, userId, method);
-        QtConcurrent::run([action] {
-            return action->preview();
-        }).then(self, [self, action, p, userId, method, done](const ActionPreview &preview) {
-            if (!self)
-                return;
-            if (preview.refused()) {
-                done(tr("Not unlocked: %1").arg(preview.refusal));
-                return;
-            }
-            if (preview.nothingToDo()) {
-                done(preview.consequences.join(u' '));
-                return;
-            }
-            QString typed;
-            if (self->m_confirmer) {
-                typed = self->m_confirmer(preview);
-            } else {
-                QStringList text{preview.target.description};
-                text += preview.consequences;
-                for (const QString &w : preview.warnings)
-                    text.append(tr("Warning: %1").arg(w));
-                text.append(tr("Type %1 to confirm:").arg(preview.target.text));
-                typed =
-                    QInputDialog::getText(self, preview.title, text.join(QStringLiteral("\n\n")));
-            }
-            if (!self)
-                return;
-            if (typed.trimmed().isEmpty()) {
-                done(tr("Unlock cancelled; nothing changed."));
-                return;
-            }
-            QtConcurrent::run([action, p, preview, typed] {
-                AuditLog audit;
-                GuardedWorkflow workflow(p, audit);
-                ActionControl control;
-                return workflow.run(*action, preview, Confirmation{typed, -1}, control);
-            }).then(self, [self, userId, method, done](const ActionResult &r) {
+        whenFinished(
+            self, QtConcurrent::run(ioPool(), [action] { return action->preview(); }),
+            [self, action, p, userId, method, done](const ActionPreview &preview) {
                 if (!self)
                     return;
-                done(r.message);
-                emit self->unlockFinished(r);
-                if (!r.ok() && method == UserUnlock::Method::Api &&
-                    r.details.value(u"database_fallback_possible").toBool()) {
-                    const QString question =
-                        tr("%1\n\nReset the failed logins in the database instead?").arg(r.message);
-                    const bool yes =
-                        self->m_fallbackChooser
-                            ? self->m_fallbackChooser(question)
-                            : QMessageBox::question(self, tr("Unlock through the database"),
-                                                    question) == QMessageBox::Yes;
-                    if (self && yes) {
-                        self->startUnlock(userId, UserUnlock::Method::Database);
-                        return;
-                    }
+                if (preview.refused()) {
+                    done(tr("Not unlocked: %1").arg(preview.refusal));
+                    return;
                 }
-                if (self)
-                    self->reload();
+                if (preview.nothingToDo()) {
+                    done(preview.consequences.join(u' '));
+                    return;
+                }
+                QString typed;
+                if (self->m_confirmer) {
+                    typed = self->m_confirmer(preview);
+                } else {
+                    QStringList text{preview.target.description};
+                    text += preview.consequences;
+                    for (const QString &w : preview.warnings)
+                        text.append(tr("Warning: %1").arg(w));
+                    text.append(tr("Type %1 to confirm:").arg(preview.target.text));
+                    typed = QInputDialog::getText(self, preview.title,
+                                                  text.join(QStringLiteral("\n\n")));
+                }
+                if (!self)
+                    return;
+                if (typed.trimmed().isEmpty()) {
+                    done(tr("Unlock cancelled; nothing changed."));
+                    return;
+                }
+                whenFinished(
+                    self,
+                    QtConcurrent::run(
+                        ioPool(),
+                        [action, p, preview, typed] {
+                            AuditLog audit;
+                            GuardedWorkflow workflow(p, audit);
+                            ActionControl control;
+                            return workflow.run(*action, preview, Confirmation{typed, -1}, control);
+                        }),
+                    [self, userId, method, done](const ActionResult &r) {
+                        if (!self)
+                            return;
+                        done(r.message);
+                        emit self->unlockFinished(r);
+                        if (!r.ok() && method == UserUnlock::Method::Api &&
+                            r.details.value(u"database_fallback_possible").toBool()) {
+                            const QString question =
+                                tr("%1\n\nReset the failed logins in the database instead?")
+                                    .arg(r.message);
+                            const bool yes =
+                                self->m_fallbackChooser
+                                    ? self->m_fallbackChooser(question)
+                                    : QMessageBox::question(self, tr("Unlock through the database"),
+                                                            question) == QMessageBox::Yes;
+                            if (self && yes) {
+                                self->startUnlock(userId, UserUnlock::Method::Database);
+                                return;
+                            }
+                        }
+                        if (self)
+                            self->reload();
+                    });
             });
-        });
     });
 }
 
@@ -390,17 +401,22 @@ void CompliancePage::exportCsv(const QString &path)
 {
     const QByteArray bytes = m_model->csv().toUtf8();
     QPointer<CompliancePage> self(this);
-    QtConcurrent::run([path, bytes] {
-        QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
-            return tr("Cannot write %1: %2").arg(path, f.errorString());
-        return QString();
-    }).then(this, [self, path](const QString &error) {
-        if (!self)
-            return;
-        self->m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
-        emit self->exportFinished(path, error);
-    });
+    whenFinished(
+        this,
+        QtConcurrent::run(ioPool(),
+                          [path, bytes] {
+                              QSaveFile f(path);
+                              if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() ||
+                                  !f.commit())
+                                  return tr("Cannot write %1: %2").arg(path, f.errorString());
+                              return QString();
+                          }),
+        [self, path](const QString &error) {
+            if (!self)
+                return;
+            self->m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
+            emit self->exportFinished(path, error);
+        });
 }
 
 } // namespace turnstile

@@ -1,4 +1,5 @@
 #include "databasepage.h"
+#include "util/iopool.h"
 #include "util/whenfinished.h"
 
 #include "collector/collector.h"
@@ -169,11 +170,13 @@ void DatabasePage::start(const Secrets &secrets, quint64 generation)
     const Profile profile = m_profile;
     const HistoryConfig config = m_config;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    whenFinished(this, QtConcurrent::run([profile, secrets, config, now, generation] {
-                     Load r = load(profile, secrets, config, now);
-                     r.generation = generation;
-                     return r;
-                 }),
+    whenFinished(this,
+                 QtConcurrent::run(ioPool(),
+                                   [profile, secrets, config, now, generation] {
+                                       Load r = load(profile, secrets, config, now);
+                                       r.generation = generation;
+                                       return r;
+                                   }),
                  [this](const Load &r) {
                      if (r.generation != m_generation)
                          return; // another profile or a newer refresh meanwhile

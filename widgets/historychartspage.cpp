@@ -1,4 +1,5 @@
 #include "historychartspage.h"
+#include "util/iopool.h"
 
 #include "chartexporter.h"
 #include "chartview.h"
@@ -333,11 +334,14 @@ void HistoryChartsPage::reload()
     m_status->setText(tr("Loading the history of %1…").arg(names.join(QStringLiteral(", "))));
     const HistoryConfig config = m_config;
     const QList<ChartSpec> specs = m_specs;
-    whenFinished(this, QtConcurrent::run([config, names, from, to, budgets, specs, generation] {
-                     HistoryLoad r = HistoryLoader::load(config, names, from, to, specs, budgets);
-                     r.generation = generation;
-                     return r;
-                 }),
+    whenFinished(this,
+                 QtConcurrent::run(ioPool(),
+                                   [config, names, from, to, budgets, specs, generation] {
+                                       HistoryLoad r = HistoryLoader::load(config, names, from, to,
+                                                                           specs, budgets);
+                                       r.generation = generation;
+                                       return r;
+                                   }),
                  [this](const HistoryLoad &r) {
                      if (r.generation != m_generation)
                          return; // a newer profile or range was chosen meanwhile
@@ -405,7 +409,8 @@ void HistoryChartsPage::exportTo(const QString &path)
         return;
     }
     whenFinished(
-        this, QtConcurrent::run([path, bytes] { return ChartExporter::write(path, bytes); }),
+        this,
+        QtConcurrent::run(ioPool(), [path, bytes] { return ChartExporter::write(path, bytes); }),
         [this, path](const QString &err) {
             m_status->setText(
                 err.isEmpty() ? tr("Exported to %1.").arg(QDir::toNativeSeparators(path)) : err);

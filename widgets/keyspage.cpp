@@ -1,4 +1,5 @@
 #include "keyspage.h"
+#include "util/iopool.h"
 
 #include "guardedactiondialog.h"
 #include "keys/keyrotation.h"
@@ -129,7 +130,7 @@ void KeysPage::reload()
     m_loading = true;
     m_watchedGeneration = m_generation;
     m_verdict->setText(tr("Reading the key repositories…"));
-    m_watcher.setFuture(QtConcurrent::run([s = *setup] { return readKeyStatus(s); }));
+    m_watcher.setFuture(QtConcurrent::run(ioPool(), [s = *setup] { return readKeyStatus(s); }));
     updateButtons();
 }
 

@@ -1,4 +1,6 @@
 #include "mainwindow.h"
+#include "util/iopool.h"
+#include "util/whenfinished.h"
 
 #include "benchmarkdialog.h"
 #include "historyloader.h"
@@ -389,35 +391,36 @@ void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &
 void MainWindow::importAllClouds(const QString &path)
 {
     statusBar()->showMessage(tr("Reading clouds.yaml…"));
-    QtConcurrent::run([path] {
-        return importCloudsYaml(path, QString());
-    }).then(this, [this](const ImportResult &r) {
-        QStringList names;
-        QString error = r.error;
-        for (const ImportedCloud &c : r.clouds) {
-            bool existed = false;
-            const Profile base = m_profiles->profile(c.profile.name, &existed);
-            QString err;
-            if (!m_profiles->save(existed ? overlayIdentity(base, c.profile) : c.profile, &err)) {
-                error = err;
-                continue;
+    whenFinished(
+        this, QtConcurrent::run(ioPool(), [path] { return importCloudsYaml(path, QString()); }),
+        [this](const ImportResult &r) {
+            QStringList names;
+            QString error = r.error;
+            for (const ImportedCloud &c : r.clouds) {
+                bool existed = false;
+                const Profile base = m_profiles->profile(c.profile.name, &existed);
+                QString err;
+                if (!m_profiles->save(existed ? overlayIdentity(base, c.profile) : c.profile,
+                                      &err)) {
+                    error = err;
+                    continue;
+                }
+                names.append(c.profile.name);
+                for (SecretKind k : kAllSecretKinds)
+                    if (!c.secrets.get(k).isEmpty())
+                        m_secrets->write(c.profile.name, k, c.secrets.get(k),
+                                         [](const SecretResult &) {});
             }
-            names.append(c.profile.name);
-            for (SecretKind k : kAllSecretKinds)
-                if (!c.secrets.get(k).isEmpty())
-                    m_secrets->write(c.profile.name, k, c.secrets.get(k),
-                                     [](const SecretResult &) {});
-        }
-        reloadProfiles();
-        statusBar()->showMessage(
-            names.isEmpty() ? error
-                            : tr("Imported %n profile(s) from %1.", nullptr, int(names.size()))
-                                  .arg(r.sourceFile),
-            15000);
-        if (!r.warnings.isEmpty())
-            QMessageBox::information(this, tr("clouds.yaml"), r.warnings.join(u'\n'));
-        emit cloudsImported(names, error);
-    });
+            reloadProfiles();
+            statusBar()->showMessage(
+                names.isEmpty() ? error
+                                : tr("Imported %n profile(s) from %1.", nullptr, int(names.size()))
+                                      .arg(r.sourceFile),
+                15000);
+            if (!r.warnings.isEmpty())
+                QMessageBox::information(this, tr("clouds.yaml"), r.warnings.join(u'\n'));
+            emit cloudsImported(names, error);
+        });
 }
 
 void MainWindow::removeProfile()

@@ -1,4 +1,6 @@
 #include "profileeditor.h"
+#include "util/iopool.h"
+#include "util/whenfinished.h"
 
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
@@ -307,44 +309,47 @@ void ProfileEditor::importCloudsYaml(const QString &given)
                                             tr("clouds.yaml (*.yaml *.yml *.json);;All files (*)"));
     if (path.isEmpty())
         return;
-    QtConcurrent::run([path] {
-        return turnstile::importCloudsYaml(path, QString());
-    }).then(this, [this](const ImportResult &r) {
-        if (r.clouds.isEmpty()) {
-            showImportMessage(r.error, true);
-            emit importFinished();
-            return;
-        }
-        int pick = 0;
-        if (r.clouds.size() > 1) {
-            QStringList names;
-            for (const ImportedCloud &c : r.clouds)
-                names.append(c.profile.name);
-            bool ok = false;
-            const QString chosen = QInputDialog::getItem(
-                this, tr("Choose a cloud"), tr("This file describes several clouds and regions:"),
-                names, 0, false, &ok);
-            if (!ok) {
+    whenFinished(
+        this,
+        QtConcurrent::run(ioPool(),
+                          [path] { return turnstile::importCloudsYaml(path, QString()); }),
+        [this](const ImportResult &r) {
+            if (r.clouds.isEmpty()) {
+                showImportMessage(r.error, true);
                 emit importFinished();
                 return;
             }
-            pick = int(names.indexOf(chosen));
-        }
-        const ImportedCloud &c = r.clouds.at(pick);
-        Profile merged = overlayIdentity(profile(), c.profile);
-        if (m_name->text().trimmed().isEmpty())
-            merged.name = c.profile.name;
-        Secrets s = secrets();
-        for (SecretKind k :
-             {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
-            s.set(k, c.secrets.get(k));
-        setProfile(merged, s);
-        showImportMessage(r.warnings.isEmpty()
-                              ? tr("Imported cloud %1 from %2.").arg(c.profile.name, r.sourceFile)
-                              : r.warnings.join(u'\n'),
-                          false);
-        emit importFinished();
-    });
+            int pick = 0;
+            if (r.clouds.size() > 1) {
+                QStringList names;
+                for (const ImportedCloud &c : r.clouds)
+                    names.append(c.profile.name);
+                bool ok = false;
+                const QString chosen = QInputDialog::getItem(
+                    this, tr("Choose a cloud"),
+                    tr("This file describes several clouds and regions:"), names, 0, false, &ok);
+                if (!ok) {
+                    emit importFinished();
+                    return;
+                }
+                pick = int(names.indexOf(chosen));
+            }
+            const ImportedCloud &c = r.clouds.at(pick);
+            Profile merged = overlayIdentity(profile(), c.profile);
+            if (m_name->text().trimmed().isEmpty())
+                merged.name = c.profile.name;
+            Secrets s = secrets();
+            for (SecretKind k :
+                 {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
+                s.set(k, c.secrets.get(k));
+            setProfile(merged, s);
+            showImportMessage(
+                r.warnings.isEmpty()
+                    ? tr("Imported cloud %1 from %2.").arg(c.profile.name, r.sourceFile)
+                    : r.warnings.join(u'\n'),
+                false);
+            emit importFinished();
+        });
 }
 
 void ProfileEditor::importOpenrc(const QString &given)
@@ -354,25 +359,25 @@ void ProfileEditor::importOpenrc(const QString &given)
         path = QFileDialog::getOpenFileName(this, tr("Import openrc"));
     if (path.isEmpty())
         return;
-    QtConcurrent::run([path] {
-        return turnstile::importOpenrc(path);
-    }).then(this, [this](const ImportResult &r) {
-        if (r.clouds.isEmpty()) {
-            showImportMessage(r.error, true);
-        } else {
-            const ImportedCloud &c = r.clouds.first();
-            Profile merged = overlayIdentity(profile(), c.profile);
-            if (m_name->text().trimmed().isEmpty())
-                merged.name = c.profile.name;
-            Secrets s = secrets();
-            for (SecretKind k :
-                 {SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token})
-                s.set(k, c.secrets.get(k));
-            setProfile(merged, s);
-            showImportMessage(r.warnings.join(u'\n'), false);
-        }
-        emit importFinished();
-    });
+    whenFinished(
+        this, QtConcurrent::run(ioPool(), [path] { return turnstile::importOpenrc(path); }),
+        [this](const ImportResult &r) {
+            if (r.clouds.isEmpty()) {
+                showImportMessage(r.error, true);
+            } else {
+                const ImportedCloud &c = r.clouds.first();
+                Profile merged = overlayIdentity(profile(), c.profile);
+                if (m_name->text().trimmed().isEmpty())
+                    merged.name = c.profile.name;
+                Secrets s = secrets();
+                for (SecretKind k : {SecretKind::Password, SecretKind::ApplicationCredentialSecret,
+                                     SecretKind::Token})
+                    s.set(k, c.secrets.get(k));
+                setProfile(merged, s);
+                showImportMessage(r.warnings.join(u'\n'), false);
+            }
+            emit importFinished();
+        });
 }
 
 void ProfileEditor::importKeystoneConf(const QString &given)
@@ -384,23 +389,23 @@ void ProfileEditor::importKeystoneConf(const QString &given)
                                             tr("Configuration (*.conf);;All files (*)"));
     if (path.isEmpty())
         return;
-    QtConcurrent::run([path] {
-        return turnstile::importKeystoneConf(path);
-    }).then(this, [this, path](const ConfImportResult &r) {
-        if (!r.error.isEmpty()) {
-            showImportMessage(r.error, true);
-        } else {
-            Profile p = profile();
-            const ImportedSecrets found =
-                applyKeystoneConf(p, r.conf, QFileInfo(path).absoluteFilePath());
-            Secrets s = secrets();
-            if (!found.databasePassword.isEmpty())
-                s.databasePassword = found.databasePassword;
-            setProfile(p, s);
-            showImportMessage(r.warnings.join(u'\n'), !r.warnings.isEmpty());
-        }
-        emit importFinished();
-    });
+    whenFinished(
+        this, QtConcurrent::run(ioPool(), [path] { return turnstile::importKeystoneConf(path); }),
+        [this, path](const ConfImportResult &r) {
+            if (!r.error.isEmpty()) {
+                showImportMessage(r.error, true);
+            } else {
+                Profile p = profile();
+                const ImportedSecrets found =
+                    applyKeystoneConf(p, r.conf, QFileInfo(path).absoluteFilePath());
+                Secrets s = secrets();
+                if (!found.databasePassword.isEmpty())
+                    s.databasePassword = found.databasePassword;
+                setProfile(p, s);
+                showImportMessage(r.warnings.join(u'\n'), !r.warnings.isEmpty());
+            }
+            emit importFinished();
+        });
 }
 
 } // namespace turnstile

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "util/iopool.h"
 
 #include "benchcommands.h"
 
@@ -256,7 +257,7 @@ int Cli::cmdProbe(const QStringList &args)
     // Several regions are probed at once, each on its own thread.
     QList<QFuture<ProbeResult>> futures;
     for (const auto &[p, s] : targets)
-        futures.append(QtConcurrent::run([p = p, s = s] { return runProbe(p, s); }));
+        futures.append(QtConcurrent::run(ioPool(), [p = p, s = s] { return runProbe(p, s); }));
     bool healthy = true;
     QJsonArray all;
     for (QFuture<ProbeResult> &f : futures) {

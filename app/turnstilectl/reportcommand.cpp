@@ -1,4 +1,5 @@
 #include "reportcommand.h"
+#include "util/iopool.h"
 
 #include "chartexporter.h"
 #include "cli.h"
@@ -79,8 +80,9 @@ int ReportCommand::run(const QStringList &args)
     const HistoryConfig config = HistoryCommands::storeConfig();
     const qint64 to = QDateTime::currentSecsSinceEpoch();
     const qint64 from = to - *range;
-    QFuture<HistoryLoad> reading = QtConcurrent::run(
-        [config, profiles, from, to] { return ReportRenderer::load(config, profiles, from, to); });
+    QFuture<HistoryLoad> reading = QtConcurrent::run(ioPool(), [config, profiles, from, to] {
+        return ReportRenderer::load(config, profiles, from, to);
+    });
     ReportRenderer renderer;
     const HistoryLoad load = reading.result();
 

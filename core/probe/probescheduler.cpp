@@ -1,4 +1,5 @@
 #include "probe/probescheduler.h"
+#include "util/whenfinished.h"
 
 #include "collector/collector.h"
 #include "compliance/compliancerun.h"
@@ -102,41 +103,46 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
         m_latency[profile.name + u'\n' + profile.authUrl.toString()];
     if (!latency)
         latency = std::make_shared<LatencyWindow>();
-    QtConcurrent::run(&m_pool, [profile, secrets, history = m_history, latency]() {
-        ProbeResult r = probeAndRecord(profile, secrets, history, latency);
-        if (!profile.databaseUrl.isEmpty()) {
-            // Locked accounts, from the database only: names of local users
-            // are there, and the Overview must not add API load every cycle.
-            ComplianceRunOptions options;
-            options.useApi = false;
-            const ComplianceReport report = runComplianceReport(profile, secrets, options);
-            applyComplianceAlert(r, summarizeCompliance(report),
-                                 effectiveThresholds(profile.thresholds));
-        }
-        if (!profile.keyRepositories.isEmpty()) {
-            // Over ssh with shared connections: a few hundred ms per cycle.
-            QString error;
-            if (const auto setup = KeySetup::fromProfile(profile, &error)) {
-                applyKeysAlert(r, readKeyStatus(*setup));
-            } else {
-                r.keysLevel = 3;
-                r.keysSummary = error;
-            }
-        }
-        return r;
-    }).then(this, [this, name = profile.name, generation](const ProbeResult &r) {
-        --m_inFlight;
-        const Profile ran = m_running.take(name);
-        const std::shared_ptr<Pending> next = m_pending.take(name);
-        // A newer request makes these figures stale, unless it only waited
-        // for this probe of the same profile: then they are the freshest
-        // there are, and the waiting probe follows.
-        const bool current = m_generation.value(name) == generation;
-        if (current || (next && next->profile == ran))
-            emit probeFinished(r);
-        if (next)
-            launch(next->profile, next->generation, next->secrets);
-    });
+    whenFinished(
+        this,
+        QtConcurrent::run(&m_pool,
+                          [profile, secrets, history = m_history, latency]() {
+                              ProbeResult r = probeAndRecord(profile, secrets, history, latency);
+                              if (!profile.databaseUrl.isEmpty()) {
+                                  // Locked accounts, from the database only: names of local users
+                                  // are there, and the Overview must not add API load every cycle.
+                                  ComplianceRunOptions options;
+                                  options.useApi = false;
+                                  const ComplianceReport report =
+                                      runComplianceReport(profile, secrets, options);
+                                  applyComplianceAlert(r, summarizeCompliance(report),
+                                                       effectiveThresholds(profile.thresholds));
+                              }
+                              if (!profile.keyRepositories.isEmpty()) {
+                                  // Over ssh with shared connections: a few hundred ms per cycle.
+                                  QString error;
+                                  if (const auto setup = KeySetup::fromProfile(profile, &error)) {
+                                      applyKeysAlert(r, readKeyStatus(*setup));
+                                  } else {
+                                      r.keysLevel = 3;
+                                      r.keysSummary = error;
+                                  }
+                              }
+                              return r;
+                          }),
+        [this, name = profile.name, generation](const ProbeResult &r) {
+            --m_inFlight;
+            const Profile ran = m_running.take(name);
+            const std::shared_ptr<Pending> next = m_pending.take(name);
+            // A newer request makes these figures stale, unless it only waited
+            // for this probe of the same profile: then they are the freshest
+            // there are, and the waiting probe follows.
+            const bool current = m_generation.value(name) == generation;
+            if (current || (next && next->profile == ran))
+                emit probeFinished(r);
+            if (next)
+                launch(next->profile, next->generation, next->secrets);
+        });
 }
 
 } // namespace turnstile

@@ -5,9 +5,11 @@
 #include "databasepage.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
+#include "util/iopool.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
@@ -99,10 +101,53 @@ private slots:
         while (silent.hasPendingConnections())
             delete silent.nextPendingConnection();
         silent.close();
-        QVERIFY(QThreadPool::globalInstance()->waitForDone(60000));
+        QVERIFY(ioPool()->waitForDone(60000));
         QTest::qWait(200);
         QCOMPARE(loaded.count(), 1);
         QCOMPARE(page.statusText(), shown);
+    }
+
+    void hungLoadsLeaveQtGuiPoolFree()
+    {
+        // Qt Gui converts large images in segments on the global thread pool
+        // and waits for them on the calling (GUI) thread. Two pages whose
+        // databases hang must therefore not sit on that pool: on a 2-core
+        // machine they would take both of its threads, and the next large
+        // image conversion on the GUI thread would wait for the databases.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        const Profile slow = profile(
+            QStringLiteral("slow"), QStringLiteral("mysql+pymysql://keystone@127.0.0.1:%1/keystone")
+                                        .arg(silent.serverPort()));
+        SecretStore secrets;
+        DatabasePage first(&secrets);
+        DatabasePage second(&secrets);
+        const int cores = QThreadPool::globalInstance()->maxThreadCount();
+        first.show();
+        second.show();
+        QSignalSpy firstLoaded(&first, &DatabasePage::loaded);
+        QSignalSpy secondLoaded(&second, &DatabasePage::loaded);
+        first.setProfile(slow);
+        second.setProfile(slow);
+        // Both loads are connected and waiting for a greeting.
+        QTRY_VERIFY_WITH_TIMEOUT(ioPool()->activeThreadCount() >= 2, 10000);
+        QVERIFY2(QThreadPool::globalInstance()->activeThreadCount() == 0,
+                 qPrintable(QStringLiteral("%1 of the %2 global pool threads wait for a database")
+                                .arg(QThreadPool::globalInstance()->activeThreadCount())
+                                .arg(cores)));
+        // A conversion Qt splits across the global pool finishes while the
+        // databases still hang.
+        QImage big(2048, 2048, QImage::Format_ARGB32);
+        big.fill(Qt::darkCyan);
+        const QImage converted = big.convertToFormat(QImage::Format_RGB888);
+        QCOMPARE(converted.pixelColor(1000, 1000), QColor(Qt::darkCyan));
+        QVERIFY2(firstLoaded.count() + secondLoaded.count() == 0,
+                 qPrintable(first.statusText() + u' ' + second.statusText()));
+
+        while (silent.hasPendingConnections())
+            delete silent.nextPendingConnection();
+        silent.close();
+        QTRY_COMPARE_WITH_TIMEOUT(firstLoaded.count() + secondLoaded.count(), 2, 60000);
     }
 
     void kindChooserFilters()
