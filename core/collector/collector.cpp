@@ -63,6 +63,17 @@ qint64 alignToSlot(qint64 epochSec, int intervalSec)
     return epochSec - ((epochSec % i) + i) % i;
 }
 
+std::optional<double> memcachedHitRatio(const MemcachedCounters &now,
+                                        const std::optional<MemcachedCounters> &before)
+{
+    MemcachedCounters d = now;
+    if (before && now.hits >= before->hits && now.misses >= before->misses)
+        d = {now.hits - before->hits, now.misses - before->misses};
+    if (d.hits + d.misses <= 0)
+        return std::nullopt;
+    return d.hits / (d.hits + d.misses);
+}
+
 QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList *unavailable)
 {
     QList<QPair<QString, double>> out;
@@ -152,9 +163,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         out.append({QStringLiteral("memcached.evictions"), double(evictions)});
         out.append({QStringLiteral("memcached.items"), double(items)});
         out.append({QStringLiteral("memcached.connections"), double(conns)});
-        if (hits + misses > 0)
-            out.append(
-                {QStringLiteral("memcached.hit_ratio"), double(hits) / double(hits + misses)});
+        if (const auto ratio = memcachedHitRatio({double(hits), double(misses)}, r.memcachedBefore))
+            out.append({QStringLiteral("memcached.hit_ratio"), *ratio});
     }
     return out;
 }
@@ -193,6 +203,14 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     }
     for (const QString &server : profile.memcachedServers)
         r.memcached.append(fetchMemcachedStats(server));
+    if (!profile.memcachedServers.isEmpty()) {
+        const auto hits = store.latest(SeriesKey{profile.name, QStringLiteral("memcached.hits")});
+        const auto misses =
+            store.latest(SeriesKey{profile.name, QStringLiteral("memcached.misses")});
+        // Only a pair from the same earlier cycle describes one moment.
+        if (hits && misses && hits->ts == misses->ts && hits->ts < r.slot)
+            r.memcachedBefore = MemcachedCounters{hits->value, misses->value};
+    }
 
     for (const auto &[metric, value] : flattenMetrics(r, &r.unavailable))
         r.samples.append({SeriesKey{profile.name, metric}, Sample{r.slot, value}});

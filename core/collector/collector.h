@@ -34,6 +34,22 @@ struct CollectOptions
 
 // One sampling cycle of one profile, as values. Written to the history store
 // by collectOnce(); the GUI shows the same value.
+// memcached's get_hits and get_misses: counters since the server started.
+struct MemcachedCounters
+{
+    double hits = 0;
+    double misses = 0;
+};
+
+// The hit ratio of the reads between two samples of the counters. A ratio
+// over the counters' whole life hides today's problem behind weeks of good
+// hits, so with an earlier sample the ratio is that of the difference. The
+// lifetime ratio stands in when there is no earlier sample or the counters
+// went back (memcached restarted: its lifetime is the interval). nullopt
+// when nothing was read in between — there is no ratio of no reads.
+std::optional<double> memcachedHitRatio(const MemcachedCounters &now,
+                                        const std::optional<MemcachedCounters> &before);
+
 struct CollectResult
 {
     QString profile;
@@ -42,6 +58,9 @@ struct CollectResult
     std::optional<FrequentSample> frequent;
     std::optional<ExactSample> exact;
     QList<MemcachedStats> memcached;
+    // The hit and miss counters the store held from the previous cycle, so
+    // the hit ratio is this interval's, not the lifetime's (see below).
+    std::optional<MemcachedCounters> memcachedBefore;
     QList<QPair<SeriesKey, Sample>> samples;
     QStringList unavailable; // "metric: unavailable: reason", one per missing figure
     int written = -1;        // new rows in the store; 0 when another writer had this slot already
