@@ -1,4 +1,5 @@
 #include "overviewmodel.h"
+#include "util/duration.h"
 
 #include <QColor>
 #include <QLocale>
@@ -49,6 +50,18 @@ QString OverviewModel::reasonOf(const ProbeResult &r)
     if (!r.warnings.isEmpty())
         return r.warnings.first();
     return tr("Keystone answers; tokens can be issued and validated.");
+}
+
+QString OverviewModel::tokenGrowthText(double perDay, std::optional<qint64> spanSec)
+{
+    const QLocale loc;
+    const auto signedCount = [&loc](double v) {
+        return (v >= 0 ? QStringLiteral("+") : QString()) + loc.toString(qint64(std::llround(v)));
+    };
+    if (spanSec && *spanSec > 0 && *spanSec < 20 * 3600)
+        return tr("%1 in the last %2")
+            .arg(signedCount(perDay * double(*spanSec) / 86400.0), formatDuration(*spanSec));
+    return tr("%1 / day").arg(signedCount(perDay));
 }
 
 QString OverviewModel::statusText(Status s)
@@ -133,9 +146,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                 return {};
             if (!row.result->tokenGrowthPerDay)
                 return tr("n/a");
-            return tr("%1%2 / day")
-                .arg(*row.result->tokenGrowthPerDay >= 0 ? QStringLiteral("+") : QString(),
-                     loc.toString(qint64(std::llround(*row.result->tokenGrowthPerDay))));
+            return tokenGrowthText(*row.result->tokenGrowthPerDay, row.result->tokenGrowthSpanSec);
         case MemcachedColumn:
             if (!row.result)
                 return {};

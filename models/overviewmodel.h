@@ -66,6 +66,10 @@ public:
     static Status statusOf(const ProbeResult &r);
     static QString reasonOf(const ProbeResult &r);
     static QString statusText(Status s);
+    // "+125,000 / day"; from less than 20 h of history the change itself,
+    // "-1,669,327 in the last 9h 2m": a day's extrapolation of a few hours
+    // (a purge, a burst) reads as an absurd rate.
+    static QString tokenGrowthText(double perDay, std::optional<qint64> spanSec);
 
 private:
     struct Row

@@ -243,11 +243,15 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     if (latest.contains(QStringLiteral("memcached.hit_ratio")))
         r.probe.memcachedHitRatio = latest.value(QStringLiteral("memcached.hit_ratio"));
     std::optional<double> tokenGrowth;
+    std::optional<qint64> tokenGrowthSpan;
     for (const char *metric : {"token.live", "token.expired"})
-        if (const auto g = growthPerDay(store, SeriesKey{profile.name, QLatin1String(metric)},
-                                        r.slot - 86400, r.slot + 1))
-            tokenGrowth = tokenGrowth.value_or(0) + *g;
+        if (const auto g = growthOver(store, SeriesKey{profile.name, QLatin1String(metric)},
+                                      r.slot - 86400, r.slot + 1)) {
+            tokenGrowth = tokenGrowth.value_or(0) + g->perDay();
+            tokenGrowthSpan = std::max(tokenGrowthSpan.value_or(0), g->spanSec);
+        }
     r.probe.tokenGrowthPerDay = tokenGrowth;
+    r.probe.tokenGrowthSpanSec = tokenGrowthSpan;
     return r;
 }
 

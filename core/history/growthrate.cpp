@@ -7,7 +7,7 @@
 
 namespace turnstile {
 
-std::optional<double> growthPerDay(const QList<Bucket> &buckets)
+std::optional<Growth> growthOver(const QList<Bucket> &buckets)
 {
     const Bucket *first = nullptr;
     const Bucket *last = nullptr;
@@ -20,17 +20,31 @@ std::optional<double> growthPerDay(const QList<Bucket> &buckets)
     }
     if (!first || last->ts - first->ts < 3600)
         return std::nullopt;
-    return (last->avg() - first->avg()) * 86400.0 / double(last->ts - first->ts);
+    return Growth{last->avg() - first->avg(), last->ts - first->ts};
 }
 
-std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qint64 from,
-                                   qint64 to)
+std::optional<double> growthPerDay(const QList<Bucket> &buckets)
+{
+    if (const auto g = growthOver(buckets))
+        return g->perDay();
+    return std::nullopt;
+}
+
+std::optional<Growth> growthOver(HistoryStore &store, const SeriesKey &key, qint64 from, qint64 to)
 {
     const int hours = int(std::clamp<qint64>((to - from) / 3600, 2, 400));
     const std::optional<DecimatedSeries> q = store.query(key, from, to, hours);
     if (!q)
         return std::nullopt;
-    return growthPerDay(q->buckets);
+    return growthOver(q->buckets);
+}
+
+std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qint64 from,
+                                   qint64 to)
+{
+    if (const auto g = growthOver(store, key, from, to))
+        return g->perDay();
+    return std::nullopt;
 }
 
 } // namespace turnstile

@@ -11,10 +11,21 @@ namespace turnstile {
 
 class HistoryStore;
 
-// How much a series grows per day: the slope between the mean of its first
-// and of its last bucket. Buckets, not single samples, so one odd sample at
-// either end does not decide the figure. nullopt when the buckets span less
-// than an hour (too short to say anything per day) or hold no finite mean.
+// How much a series changed between the mean of its first and of its last
+// bucket, and over how long.
+struct Growth
+{
+    double change = 0;
+    qint64 spanSec = 0;
+    double perDay() const { return change * 86400.0 / double(spanSec); }
+};
+
+// Buckets, not single samples, so one odd sample at either end does not
+// decide the figure. nullopt when the buckets span less than an hour (too
+// short to say anything) or hold no finite mean.
+std::optional<Growth> growthOver(const QList<Bucket> &buckets);
+
+// growthOver() as a slope per day.
 std::optional<double> growthPerDay(const QList<Bucket> &buckets);
 
 // The same over [from, to) of a stored series, read in hourly buckets (at
@@ -22,5 +33,6 @@ std::optional<double> growthPerDay(const QList<Bucket> &buckets);
 // unknown series; a failing read leaves a sentence in store.error().
 std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qint64 from,
                                    qint64 to);
+std::optional<Growth> growthOver(HistoryStore &store, const SeriesKey &key, qint64 from, qint64 to);
 
 } // namespace turnstile

@@ -75,6 +75,7 @@ QJsonObject ProbeResult::toJson() const
                    {QStringLiteral("revocation_event_error"), str(revocationError)},
                    {QStringLiteral("revocation_event_obsolete"), opt(revocationObsolete)},
                    {QStringLiteral("token_growth_per_day"), opt(tokenGrowthPerDay)},
+                   {QStringLiteral("token_growth_span_s"), opt(tokenGrowthSpanSec)},
                    {QStringLiteral("token_rows"), opt(tokenRows)},
                    {QStringLiteral("token_rows_estimated"), tokenRowsEstimated},
                    {QStringLiteral("token_rows_error"), str(tokenRowsError)},
@@ -135,6 +136,7 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.revocationError = db[u"revocation_event_error"].toString();
     r.revocationObsolete = optI(db[u"revocation_event_obsolete"]);
     r.tokenGrowthPerDay = optD(db[u"token_growth_per_day"]);
+    r.tokenGrowthSpanSec = optI(db[u"token_growth_span_s"]);
     r.memcachedHitRatio = optD(o[u"memcached"].toObject()[u"hit_ratio"]);
     r.tokenRows = optI(db[u"token_rows"]);
     r.tokenRowsError = db[u"token_rows_error"].toString();

@@ -53,6 +53,10 @@ struct ProbeResult
     // Rows per day, live and expired together, over the last day of history
     // (set by the collector; needs an hour of history).
     std::optional<double> tokenGrowthPerDay;
+    // The history the figure above was measured over (at most a day): with
+    // a few hours only, the tile shows the change itself, not a day's
+    // extrapolation of it.
+    std::optional<qint64> tokenGrowthSpanSec;
     bool tokenRowsEstimated = false; // the server's estimate: the table is too big to COUNT(*)
     QString revocationError;
     QString tokenRowsError;

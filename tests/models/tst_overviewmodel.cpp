@@ -153,6 +153,17 @@ private slots:
         m.setResult(r);
         QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
                  QStringLiteral("-2,000 / day"));
+        // From a few hours of history (a purge an hour ago), the change itself:
+        // -4,000,000 / day over 9 h is 1.5 M rows gone, not a rate.
+        r.tokenGrowthPerDay = -4'000'000;
+        r.tokenGrowthSpanSec = 9 * 3600;
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
+                 QStringLiteral("-1,500,000 in the last 9h"));
+        r.tokenGrowthSpanSec = 86400 - 60; // a full day (less a sample slot)
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
+                 QStringLiteral("-4,000,000 / day"));
         QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(),
                  QStringLiteral("4,812"));
         // The figures survive the JSON round trip (turnstilectl probe --json).
@@ -160,6 +171,7 @@ private slots:
         const ProbeResult back = ProbeResult::fromJson(r.toJson());
         QCOMPARE(back.revocationObsolete, r.revocationObsolete);
         QCOMPARE(back.tokenGrowthPerDay, r.tokenGrowthPerDay);
+        QCOMPARE(back.tokenGrowthSpanSec, r.tokenGrowthSpanSec);
         QCOMPARE(back.memcachedHitRatio, r.memcachedHitRatio);
     }
     void validationShowsP50AndP99()

@@ -18,6 +18,11 @@ private slots:
         const QList<Bucket> b = {Bucket{0, 90, 110, 200, 2}, Bucket{21600, 0, 999, 500, 1},
                                  Bucket{43200, 150, 170, 320, 2}};
         QCOMPARE(growthPerDay(b), std::optional<double>(120.0));
+        // The change and the span it was measured over, for the tile.
+        const std::optional<Growth> g = growthOver(b);
+        QVERIFY(g);
+        QCOMPARE(g->change, 60.0);
+        QCOMPARE(g->spanSec, qint64(43200));
     }
     void shrinkingIsNegative()
     {
