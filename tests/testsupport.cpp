@@ -1,4 +1,5 @@
 #include "testsupport.h"
+#include "labenv.h"
 
 #include <QFile>
 #include <QProcess>
@@ -13,27 +14,10 @@ namespace testsupport {
 
 QHash<QString, QString> labEnv()
 {
-    QHash<QString, QString> env;
     QString path = qEnvironmentVariable("TURNSTILE_LAB_ENV");
     if (path.isEmpty())
         path = QStringLiteral(TURNSTILE_TEST_LAB_ENV);
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
-        return env;
-    QTextStream in(&f);
-    while (!in.atEnd()) {
-        QString line = in.readLine().trimmed();
-        if (line.startsWith(u"export "))
-            line = line.mid(7);
-        const qsizetype eq = line.indexOf(u'=');
-        if (line.isEmpty() || line.startsWith(u'#') || eq <= 0)
-            continue;
-        QString value = line.mid(eq + 1);
-        if (value.size() >= 2 && value.startsWith(u'\'') && value.endsWith(u'\''))
-            value = value.mid(1, value.size() - 2);
-        env.insert(line.left(eq), value);
-    }
-    return env;
+    return labsupport::readLabEnv(path);
 }
 
 QString lab(const QString &key)

@@ -17,34 +17,28 @@
 // painting), and the machine's noise.
 // Exit status 0 when the longest stall of every stall round is < 50 ms.
 #include "actionspage.h"
-#include "db/dbconnection.h"
+#include "blackholeport.h"
+#include "db/databaseurl.h"
 #include "guardedactiondialog.h"
+#include "labenv.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "tablelocker.h"
 #include "util/stallwatchdog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QPushButton>
-#include <QSemaphore>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTemporaryDir>
-#include <QTextStream>
-#include <QThread>
 #include <QTimer>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <memory>
 
@@ -58,28 +52,6 @@ constexpr double kGoalMs = 50;
 {
     std::fprintf(stderr, "bench_guistall: %s\n", qPrintable(what));
     std::exit(2);
-}
-
-QHash<QString, QString> readEnvFile(const QString &path)
-{
-    QHash<QString, QString> env;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
-        die(QStringLiteral("cannot read %1").arg(path));
-    QTextStream in(&f);
-    while (!in.atEnd()) {
-        QString line = in.readLine().trimmed();
-        if (line.startsWith(u"export "))
-            line = line.mid(7);
-        const qsizetype eq = line.indexOf(u'=');
-        if (line.isEmpty() || line.startsWith(u'#') || eq <= 0)
-            continue;
-        QString value = line.mid(eq + 1);
-        if (value.size() >= 2 && value.startsWith(u'\'') && value.endsWith(u'\''))
-            value = value.mid(1, value.size() - 2);
-        env.insert(line.left(eq), value);
-    }
-    return env;
 }
 
 // Waits `ms` while the event loop runs (the watchdog ticks in it).
@@ -101,81 +73,6 @@ bool spinUntil(const std::function<bool()> &done, int timeoutMs)
     }
     return true;
 }
-
-// LOCK TABLES token WRITE on its own thread and connection. Once armed it
-// waits until one more session than before queues behind the lock, keeps it
-// waiting `holdMs`, and unlocks: that query stalls holdMs however long
-// Keystone took before it reached the database. Everything here happens on
-// the locker's thread, never on the GUI thread being measured.
-class TableLocker
-{
-public:
-    explicit TableLocker(const DatabaseUrl &root) : m_root(root)
-    {
-        m_thread.reset(QThread::create([this] { run(); }));
-        m_thread->start();
-        m_locked.acquire();
-    }
-    ~TableLocker()
-    {
-        arm(0);
-        m_thread->wait();
-    }
-    QString error() const { return m_error; }
-    void arm(int holdMs)
-    {
-        m_holdMs = holdMs;
-        m_armed.release();
-    }
-    bool finished() const { return m_thread->isFinished(); }
-    int waitersAtRelease() const { return m_waiters; }
-    double newWaiterAfterMs() const { return m_newWaiterAfterMs; }
-
-private:
-    static int waiters(const QSqlDatabase &db)
-    {
-        QSqlQuery w(db);
-        return w.exec(QStringLiteral("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-                                     "WHERE STATE LIKE 'Waiting for table%lock'")) &&
-                       w.next()
-                   ? w.value(0).toInt()
-                   : -1;
-    }
-    void run()
-    {
-        DbConnection root(m_root, QString());
-        if (!root.open()) {
-            m_error = root.error();
-            m_locked.release();
-            return;
-        }
-        QSqlQuery q(root.database());
-        if (!q.exec(QStringLiteral("LOCK TABLES token WRITE"))) {
-            m_error = q.lastError().text();
-            m_locked.release();
-            return;
-        }
-        m_locked.release();
-        m_armed.tryAcquire(1, 120000);
-        const int before = waiters(root.database());
-        QElapsedTimer armed;
-        armed.start();
-        while (m_holdMs > 0 && waiters(root.database()) <= before && armed.elapsed() < 60000)
-            QThread::msleep(50);
-        m_newWaiterAfterMs = double(armed.elapsed());
-        QThread::msleep(m_holdMs);
-        m_waiters = waiters(root.database());
-        q.exec(QStringLiteral("UNLOCK TABLES"));
-    }
-
-    DatabaseUrl m_root;
-    std::unique_ptr<QThread> m_thread;
-    QSemaphore m_locked, m_armed;
-    QString m_error;
-    std::atomic<int> m_holdMs{0};
-    std::atomic<int> m_waiters{-1};
-    std::atomic<double> m_newWaiterAfterMs{0};
-};
 
 struct Action
 {
@@ -226,7 +123,10 @@ int main(int argc, char *argv[])
     parser.process(app);
     if (!parser.isSet(labOpt))
         die(QStringLiteral("--lab-env FILE is required (tests/lab/lab.sh start)"));
-    const QHash<QString, QString> lab = readEnvFile(parser.value(labOpt));
+    QString envError;
+    const QHash<QString, QString> lab = labsupport::readLabEnv(parser.value(labOpt), &envError);
+    if (lab.isEmpty())
+        die(envError.isEmpty() ? QStringLiteral("empty lab env file") : envError);
     const int rounds = std::max(1, parser.value(roundsOpt).toInt());
     const int stallMs = std::max(1000, parser.value(stallOpt).toInt());
     const QString scenarios = parser.value(scenarioOpt);
@@ -240,17 +140,10 @@ int main(int argc, char *argv[])
     qputenv("TURNSTILE_AUDIT_LOG", tmp.filePath(QStringLiteral("audit.jsonl")).toUtf8());
     qputenv("XDG_CONFIG_HOME", tmp.filePath(QStringLiteral("config")).toUtf8());
 
-    // The blackhole: listen, never accept.
-    const int holeFd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (holeFd < 0 || ::bind(holeFd, reinterpret_cast<sockaddr *>(&a), len) != 0 ||
-        ::listen(holeFd, 128) != 0 ||
-        ::getsockname(holeFd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
+    const labsupport::BlackholePort blackhole;
+    if (blackhole.port() == 0)
         die(QStringLiteral("no local port for the blackhole"));
-    const int holePort = ntohs(a.sin_port);
+    const int holePort = blackhole.port();
 
     const QString ksUrl = lab.value(QStringLiteral("TURNSTILE_LAB_KS_URL"));
     const QString dbName = lab.value(QStringLiteral("TURNSTILE_LAB_MYSQL_DB"));
@@ -322,10 +215,10 @@ int main(int argc, char *argv[])
             die(QStringLiteral("the first probes did not finish in 120 s"));
 
         for (int round = 0; round < rounds; ++round) {
-            std::unique_ptr<TableLocker> lock;
+            std::unique_ptr<labsupport::TableLocker> lock;
             if (stall) {
-                lock = std::make_unique<TableLocker>(rootUrl);
-                if (!lock->error().isEmpty())
+                lock = std::make_unique<labsupport::TableLocker>(rootUrl);
+                if (!lock->ok())
                     die(QStringLiteral("LOCK TABLES: ") + lock->error());
             }
             StallWatchdog watchdog(5);
@@ -458,7 +351,6 @@ int main(int argc, char *argv[])
     for (const Profile &p : {locked, hole})
         for (SecretKind k : {SecretKind::Password, SecretKind::DatabasePassword})
             secrets.removeBlocking(p.name, k);
-    ::close(holeFd);
 
     double worstStall = 0, worstSleep = 0;
     bool anyStall = false;

@@ -12,6 +12,8 @@
 // prints after its first frame; the app's own "since main()" figure and a
 // `turnstile --version` start (QApplication, no window) are printed beside it.
 // Exit status 0 when the median is under 1 s.
+#include "blackholeport.h"
+#include "labenv.h"
 #include "profiles/profile.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
@@ -24,11 +26,6 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <QTextStream>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -44,44 +41,6 @@ constexpr double kLimitMs = 1000;
 {
     std::fprintf(stderr, "bench_startup: %s\n", qPrintable(what));
     std::exit(2);
-}
-
-// lab.env: lines `export KEY='VALUE'`.
-QHash<QString, QString> readEnvFile(const QString &path)
-{
-    QHash<QString, QString> env;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
-        die(QStringLiteral("cannot read %1").arg(path));
-    QTextStream in(&f);
-    while (!in.atEnd()) {
-        QString line = in.readLine().trimmed();
-        if (line.startsWith(u"export "))
-            line = line.mid(7);
-        const qsizetype eq = line.indexOf(u'=');
-        if (line.isEmpty() || line.startsWith(u'#') || eq <= 0)
-            continue;
-        QString value = line.mid(eq + 1);
-        if (value.size() >= 2 && value.startsWith(u'\'') && value.endsWith(u'\''))
-            value = value.mid(1, value.size() - 2);
-        env.insert(line.left(eq), value);
-    }
-    return env;
-}
-
-// Accepts TCP connections in the kernel's backlog and never answers: an
-// endpoint behind a firewall that drops replies.
-int blackholePort(int *fd)
-{
-    *fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (*fd < 0 || ::bind(*fd, reinterpret_cast<sockaddr *>(&a), len) != 0 ||
-        ::listen(*fd, 128) != 0 || ::getsockname(*fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
-        die(QStringLiteral("no local port for the blackhole"));
-    return ntohs(a.sin_port);
 }
 
 double median(QList<double> v)
@@ -184,15 +143,21 @@ int main(int argc, char *argv[])
     QDir().mkpath(dir);
     tmp.setAutoRemove(!parser.isSet(keepOpt));
 
-    int holeFd = -1;
-    const int hole = blackholePort(&holeFd);
+    const labsupport::BlackholePort blackhole;
+    if (blackhole.port() == 0)
+        die(QStringLiteral("no local port for the blackhole"));
+    const int hole = blackhole.port();
     const QString profilesFile = QDir(dir).filePath(QStringLiteral("profiles.ini"));
     QFile::remove(profilesFile);
     ProfileStore store(profilesFile);
     QList<Profile> profiles;
     QHash<QString, QString> lab;
-    if (parser.isSet(labOpt))
-        lab = readEnvFile(parser.value(labOpt));
+    if (parser.isSet(labOpt)) {
+        QString envError;
+        lab = labsupport::readLabEnv(parser.value(labOpt), &envError);
+        if (lab.isEmpty())
+            die(envError.isEmpty() ? QStringLiteral("empty lab env file") : envError);
+    }
     const QString bus = lab.isEmpty() ? QStringLiteral("unix:path=/nonexistent/turnstile-bench-bus")
                                       : lab.value(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS"));
     qputenv("DBUS_SESSION_BUS_ADDRESS", bus.toUtf8());
@@ -296,7 +261,6 @@ int main(int argc, char *argv[])
     for (const QString &name : std::as_const(withSecrets))
         for (SecretKind k : {SecretKind::Password, SecretKind::DatabasePassword})
             secrets.removeBlocking(name, k);
-    ::close(holeFd);
 
     const double m = median(wall);
     std::printf("\n%-52s %9s %9s %9s\n", "", "median", "min", "max");

@@ -12,12 +12,13 @@
 // stall: it proves the work is off the GUI thread, not the 50 ms goal, which
 // bench/guistall measures; tests assert no timing goals).
 #include "actionspage.h"
-#include "db/dbconnection.h"
+#include "blackholeport.h"
 #include "guardedactiondialog.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "tablelocker.h"
 #include "testsupport.h"
 #include "util/stallwatchdog.h"
 
@@ -25,142 +26,15 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QPushButton>
-#include <QSemaphore>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <memory>
 #include <optional>
 
 using namespace turnstile;
 using testsupport::lab;
-
-namespace {
-
-// A TCP port that completes the handshake in the kernel (listen backlog) and
-// never accepts or answers: a MariaDB client waits for a greeting that never
-// comes, as behind a firewall that drops the server's packets.
-class BlackholePort
-{
-public:
-    BlackholePort()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&a), len) != 0 ||
-            ::listen(m_fd, 128) != 0 ||
-            ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
-            return;
-        m_port = ntohs(a.sin_port);
-    }
-    ~BlackholePort()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    int port() const { return m_port; }
-
-private:
-    int m_fd = -1;
-    int m_port = 0;
-};
-
-// Holds LOCK TABLES <db>.token WRITE on its own thread and connection (a
-// QSqlDatabase belongs to one thread). Once armed, it waits until one more
-// session than before queues behind the lock (the probe under test), keeps
-// it waiting `holdMs` more, and unlocks — so that query stalls for holdMs
-// however long Keystone took before it reached the database.
-class TableLocker
-{
-public:
-    explicit TableLocker(const QString &database) : m_database(database)
-    {
-        m_thread.reset(QThread::create([this] { run(); }));
-        m_thread->start();
-        m_locked.acquire();
-    }
-    ~TableLocker()
-    {
-        arm(0);
-        m_thread->wait();
-    }
-    bool ok() const { return m_error.isEmpty(); }
-    QString error() const { return m_error; }
-    void arm(int holdMs)
-    {
-        m_holdMs = holdMs;
-        m_armed.release();
-    }
-    bool finished() const { return m_thread->isFinished(); }
-    // Sessions waiting on the lock just before it was released.
-    int waitersAtRelease() const { return m_waiters; }
-    // From arming until the new waiter appeared, and the whole time held.
-    double newWaiterAfterMs() const { return m_newWaiterAfterMs; }
-    double heldMs() const { return m_heldMs; }
-
-private:
-    static int waiters(const QSqlDatabase &db)
-    {
-        QSqlQuery w(db);
-        return w.exec(QStringLiteral("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-                                     "WHERE STATE LIKE 'Waiting for table%lock'")) &&
-                       w.next()
-                   ? w.value(0).toInt()
-                   : -1;
-    }
-    void run()
-    {
-        DbConnection root(testsupport::labMysqlRootUrl(m_database), QString());
-        if (!root.open()) {
-            m_error = root.error();
-            m_locked.release();
-            return;
-        }
-        QSqlQuery q(root.database());
-        if (!q.exec(QStringLiteral("LOCK TABLES token WRITE"))) {
-            m_error = q.lastError().text();
-            m_locked.release();
-            return;
-        }
-        QElapsedTimer held;
-        held.start();
-        m_locked.release();
-        m_armed.tryAcquire(1, 120000);
-        const int before = waiters(root.database());
-        QElapsedTimer armed;
-        armed.start();
-        while (m_holdMs > 0 && waiters(root.database()) <= before && armed.elapsed() < 60000)
-            QThread::msleep(50);
-        m_newWaiterAfterMs = double(armed.elapsed());
-        QThread::msleep(m_holdMs);
-        m_waiters = waiters(root.database());
-        q.exec(QStringLiteral("UNLOCK TABLES"));
-        m_heldMs = double(held.nsecsElapsed()) / 1e6;
-    }
-
-    QString m_database;
-    std::unique_ptr<QThread> m_thread;
-    QSemaphore m_locked, m_armed;
-    QString m_error;
-    std::atomic<int> m_holdMs{0};
-    std::atomic<int> m_waiters{-1};
-    std::atomic<double> m_newWaiterAfterMs{0};
-    std::atomic<double> m_heldMs{0};
-};
-
-} // namespace
 
 class TestGuiStall : public QObject
 {
@@ -205,7 +79,7 @@ private slots:
     void windowStaysResponsiveWhileDatabasesStall()
     {
         const qint64 pid = QCoreApplication::applicationPid();
-        BlackholePort blackhole;
+        labsupport::BlackholePort blackhole;
         QVERIFY(blackhole.port() > 0);
 
         ProfileStore profiles(m_tmp.filePath(QStringLiteral("profiles.ini")));
@@ -225,7 +99,8 @@ private slots:
                 return;
         }
 
-        TableLocker lock(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")));
+        labsupport::TableLocker lock(
+            testsupport::labMysqlRootUrl(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB"))));
         QVERIFY2(lock.ok(), qPrintable(lock.error()));
 
         SecretStore secrets;
