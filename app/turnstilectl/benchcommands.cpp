@@ -229,14 +229,8 @@ int BenchCommands::validate(const QStringList &args)
                  Tr::tr("For a profile marked production: its name, typed to confirm the load."),
                  QStringLiteral("NAME")});
     addMeasureOptions(p);
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: bench validate needs --profile NAME.") << Qt::endl;
         return Cli::Usage;
@@ -319,14 +313,8 @@ int BenchCommands::revocationImpact(const QStringList &args)
                  Tr::tr("Kind of event: audit (per token), user or project."),
                  QStringLiteral("KIND"), QStringLiteral("audit")});
     addMeasureOptions(p);
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     if (!p.isSet(QStringLiteral("profile")) || !p.isSet(QStringLiteral("steps"))) {
         m_err << Tr::tr("turnstilectl: bench revocation-impact needs --profile NAME and --steps "
                         "LIST.")
@@ -391,14 +379,8 @@ int BenchCommands::runs(const QStringList &args)
     p.addHelpOption();
     p.addOption({QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("json"), Tr::tr("Print JSON.")});
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: bench runs needs --profile NAME.") << Qt::endl;
         return Cli::Usage;

@@ -29,6 +29,20 @@
 
 namespace turnstile {
 
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+                                    QTextStream &out, QTextStream &err)
+{
+    if (!parser.parse(args)) {
+        err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Cli::Ok;
+    }
+    return std::nullopt;
+}
+
 namespace {
 // lupdate resolves Tr::tr() through this declaration to the "Cli"
 // context; a free Tr::tr() wrapper would leave the strings context-less.
@@ -213,14 +227,8 @@ int Cli::cmdProbe(const QStringList &args)
         QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     parser.addOptions({profileOpt, cloudOpt, jsonOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return Ok;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     if (parser.isSet(profileOpt) == parser.isSet(cloudOpt)) {
         m_err << Tr::tr("turnstilectl probe: give --profile NAME or --cloud NAME.") << Qt::endl;
         return Usage;

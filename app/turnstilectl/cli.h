@@ -3,6 +3,10 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <optional>
+
+class QCommandLineParser;
+
 namespace turnstile {
 
 class ProfileStore;
@@ -12,6 +16,12 @@ struct ProbeResult;
 class SecretStore;
 struct Profile;
 struct Secrets;
+
+// Every command's first step: parses `args` with `parser` (which has a help
+// option). A parse error is printed to `err` (exit Usage), --help to `out`
+// (exit Ok); nullopt means the command goes on.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+                                    QTextStream &out, QTextStream &err);
 
 // turnstilectl's command dispatcher. Each command parses its own options with
 // QCommandLineParser. Exit codes (documented in docs/cli.md):

@@ -260,14 +260,8 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                         "[token] allow_expired_window from keystone.conf, else 2d)."),
                  QStringLiteral("DURATION")});
     addBatchOption(p);
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: purge-tokens needs --profile NAME.") << Qt::endl;
         return Cli::Usage;
@@ -305,14 +299,8 @@ int GuardedCommands::revocations(const QStringList &args)
     addGuardOptions(p);
     p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("prune|truncate"));
     addBatchOption(p);
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 1 || (pos.first() != u"prune" && pos.first() != u"truncate") ||
         !p.isSet(QStringLiteral("profile"))) {
@@ -356,14 +344,8 @@ int GuardedCommands::audit(const QStringList &args)
     p.addOption({QStringLiteral("json"), Tr::tr("One JSON array of the records.")});
     p.addOption({QStringLiteral("verify"),
                  Tr::tr("Check the hash chain of the whole log; exit 1 when it is broken.")});
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     const AuditLog log;
     const AuditLog::Verification v = log.verify();
     QString error;

@@ -211,14 +211,8 @@ int KeyCommands::status(const QStringList &args)
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("json"), Tr::tr("Print JSON.")});
     addSetupOptions(p);
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     int rc = Cli::Ok;
     const auto setup = setupFrom(p, &rc);
     if (!setup)
@@ -280,14 +274,8 @@ int KeyCommands::rotate(const QStringList &args)
     p.addHelpOption();
     GuardedCommands::addGuardOptions(p);
     addSetupOptions(p);
-    if (!p.parse(args)) {
-        m_err << p.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (p.isSet(QStringLiteral("help"))) {
-        m_out << p.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
     int rc = Cli::Ok;
     const auto setup = setupFrom(p, &rc);
     if (!setup)

@@ -42,14 +42,8 @@ int ReportCommand::run(const QStringList &args)
     QCommandLineOption outOpt(QStringLiteral("out"), Tr::tr("The file to write: .pdf or .png."),
                               QStringLiteral("FILE"));
     parser.addOptions({profileOpt, rangeOpt, outOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     QStringList profiles;
     for (const QString &p : parser.values(profileOpt))
         if (!profiles.contains(p))

@@ -166,14 +166,8 @@ int UserCommands::lists(const QStringList &args, const QString &which)
                               Tr::tr("Print CSV for a mail merge (list, name, domain, email, "
                                      "date, ...)."));
     parser.addOptions({profileOpt, withinOpt, jsonOpt, csvOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     if (!parser.isSet(profileOpt) || (parser.isSet(jsonOpt) && parser.isSet(csvOpt))) {
         m_err << Tr::tr("turnstilectl users %1: give --profile NAME and at most one of --json or "
                         "--csv.")
@@ -242,14 +236,8 @@ int UserCommands::unlock(const QStringList &args)
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print the preview and result as "
                                                               "JSON."));
     parser.addOptions({profileOpt, userOpt, executeOpt, confirmOpt, dbOpt, jsonOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return Cli::Ok;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     if (!parser.isSet(profileOpt) || !parser.isSet(userOpt) ||
         parser.isSet(executeOpt) != parser.isSet(confirmOpt)) {
         m_err << Tr::tr("turnstilectl users unlock: give --profile NAME and --user NAME_OR_ID, "
