@@ -5,6 +5,7 @@
 #include "bench/revocationimpact.h"
 #include "chartexporter.h"
 #include "chartview.h"
+#include "exportmenu.h"
 #include "guarded/actionrunner.h"
 #include "history/historystore.h"
 #include "profiles/secretstore.h"
@@ -22,7 +23,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QMenu>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -121,19 +121,11 @@ BenchmarkDialog::BenchmarkDialog(SecretStore *secrets, const QList<Profile> &pro
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_export->setText(tr("Export"));
     m_export->setPopupMode(QToolButton::InstantPopup);
-    auto *exportMenu = new QMenu(m_export);
-    exportMenu->addAction(tr("PNG image…"), this, [this] {
-        chooseExportFile(tr("PNG image (*.png)"), QStringLiteral("png"));
-    });
-    exportMenu->addAction(tr("SVG drawing…"), this, [this] {
-        chooseExportFile(tr("SVG drawing (*.svg)"), QStringLiteral("svg"));
-    });
-    exportMenu->addAction(tr("PDF document…"), this, [this] {
-        chooseExportFile(tr("PDF document (*.pdf)"), QStringLiteral("pdf"));
-    });
-    exportMenu->addAction(tr("CSV data…"), this, [this] {
-        chooseExportFile(tr("CSV data (*.csv)"), QStringLiteral("csv"));
-    });
+    using F = ChartExporter::Format;
+    auto *exportMenu = new ExportMenu(
+        {F::Png, F::Svg, F::Pdf, F::Csv},
+        [this](const QString &filter, const QString &suffix) { chooseExportFile(filter, suffix); },
+        m_export);
     m_export->setMenu(exportMenu);
     m_live->setTitle(tr("Answers per second (live)"));
     m_rpsChart->setTitle(tr("Validations per second against revocation events"));

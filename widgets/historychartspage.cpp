@@ -3,6 +3,7 @@
 
 #include "chartexporter.h"
 #include "chartview.h"
+#include "exportmenu.h"
 #include "historyloader.h"
 #include "util/whenfinished.h"
 
@@ -59,22 +60,11 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     m_rangeChooser->setCurrentIndex(1);
     m_profileChooser->setMinimumContentsLength(16);
 
-    auto *exportMenu = new QMenu(m_export);
-    exportMenu->addAction(tr("PNG image…"), this, [this] {
-        chooseExportFile(tr("PNG image (*.png)"), QStringLiteral("png"));
-    });
-    exportMenu->addAction(tr("SVG drawing…"), this, [this] {
-        chooseExportFile(tr("SVG drawing (*.svg)"), QStringLiteral("svg"));
-    });
-    exportMenu->addAction(tr("PDF document…"), this, [this] {
-        chooseExportFile(tr("PDF document (*.pdf)"), QStringLiteral("pdf"));
-    });
-    exportMenu->addAction(tr("CSV data…"), this, [this] {
-        chooseExportFile(tr("CSV data (*.csv)"), QStringLiteral("csv"));
-    });
-    exportMenu->addAction(tr("JSON data…"), this, [this] {
-        chooseExportFile(tr("JSON data (*.json)"), QStringLiteral("json"));
-    });
+    using F = ChartExporter::Format;
+    auto *exportMenu = new ExportMenu(
+        {F::Png, F::Svg, F::Pdf, F::Csv, F::Json},
+        [this](const QString &filter, const QString &suffix) { chooseExportFile(filter, suffix); },
+        m_export);
     exportMenu->addSeparator();
     exportMenu->addAction(tr("Copy image"), this, &HistoryChartsPage::copyImage);
     m_export->setText(tr("Export"));
