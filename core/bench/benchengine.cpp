@@ -1,6 +1,7 @@
 #include "bench/benchengine.h"
 
 #include "bench/benchworker.h"
+#include "bench/splitwork.h"
 #include "keystone/authrequest.h"
 #include "keystone/identityapi.h"
 
@@ -9,9 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QThread>
-#include <QThreadPool>
 
 #include <memory>
 #include <vector>
@@ -74,7 +73,7 @@ QString BenchEngine::issueTokens(int n, int concurrency, QList<TokenInfo> *out)
     std::atomic_bool failed{false};
     QMutex mutex;
     QString firstError;
-    auto work = [&](int howMany) {
+    auto work = [&](qint64 howMany) {
         KeystoneClient c(direct, m_secrets);
         c.setAuthToken(admin);
         QList<TokenInfo> mine;
@@ -95,32 +94,16 @@ QString BenchEngine::issueTokens(int n, int concurrency, QList<TokenInfo> *out)
         return mine;
     };
     const int threads = std::clamp(concurrency, 1, std::max(1, n));
-    QThreadPool pool;
-    pool.setMaxThreadCount(threads);
-    QList<QFuture<QList<TokenInfo>>> futures;
-    for (int t = 0; t < threads; ++t) {
-        const int share = n / threads + (t < n % threads ? 1 : 0);
-        if (share > 0)
-            futures.append(QtConcurrent::run(&pool, work, share));
-    }
-    QElapsedTimer since;
-    since.start();
-    for (;;) {
-        bool all = true;
-        for (const auto &f : futures)
-            all = all && f.isFinished();
-        if (all)
-            break;
-        QThread::msleep(50);
+    const auto futures = splitWork(n, threads, 50, work, [&](double elapsedS) {
         BenchProgress p;
         p.phase = BenchProgress::Phase::Issue;
         p.done = done.load();
         p.total = n;
-        p.elapsedS = since.elapsed() / 1000.0;
+        p.elapsedS = elapsedS;
         p.message = Tr::tr("Issuing tokens: %1 of %2").arg(p.done).arg(n);
         report(p);
-    }
-    for (auto &f : futures)
+    });
+    for (const auto &f : futures)
         *out += f.result();
     if (!firstError.isEmpty())
         return firstError;

@@ -1,6 +1,7 @@
 #include "bench/revocationimpact.h"
 
 #include "bench/benchengine.h"
+#include "bench/splitwork.h"
 #include "guarded/actioncontrol.h"
 #include "history/historystore.h"
 #include "keystone/identityapi.h"
@@ -8,13 +9,9 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
-#include <QtConcurrent/QtConcurrentRun>
-#include <QThread>
-#include <QThreadPool>
 
 namespace turnstile {
 
@@ -239,28 +236,12 @@ QString RevocationImpact::generate(BenchEngine &engine, qint64 n, const QString 
         }
     };
     const int threads = int(std::clamp<qint64>(m_generateConcurrency, 1, n));
-    QThreadPool pool;
-    pool.setMaxThreadCount(threads);
-    QList<QFuture<void>> futures;
-    for (int t = 0; t < threads; ++t) {
-        const qint64 share = n / threads + (t < n % threads ? 1 : 0);
-        if (share > 0)
-            futures.append(QtConcurrent::run(&pool, work, share));
-    }
-    QElapsedTimer since;
-    since.start();
     const qint64 before = *added;
-    for (;;) {
-        bool all = true;
-        for (const auto &f : futures)
-            all = all && f.isFinished();
-        if (all)
-            break;
-        QThread::msleep(100);
+    splitWork(n, threads, 100, work, [&](double elapsedS) {
         ActionProgress ap;
         ap.done = before + done.load();
         ap.total = m_steps.last();
-        ap.elapsedSeconds = since.elapsed() / 1000.0;
+        ap.elapsedSeconds = elapsedS;
         ap.rowsPerSecond = ap.elapsedSeconds > 0 ? done.load() / ap.elapsedSeconds : 0;
         control.report(ap);
         if (m_onProgress) {
@@ -272,7 +253,7 @@ QString RevocationImpact::generate(BenchEngine &engine, qint64 n, const QString 
             p.message = Tr::tr("Adding revocation events: %1 of %2").arg(p.done).arg(p.total);
             m_onProgress(p);
         }
-    }
+    });
     *added = before + done.load();
     return firstError;
 }
