@@ -128,12 +128,13 @@ private slots:
             for (const QString &flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
                 const QString what = call.join(u' ') + u' ' + flag;
                 const Run r = ctl(dir, call + QStringList{flag});
-                QVERIFY2(r.exitCode == 0, qPrintable(what + u": " + r.err));
-                QVERIFY2(r.out.startsWith(u"Usage: turnstilectl " + call.first()),
-                         qPrintable(what + u": " + r.out));
-                QVERIFY2(!r.out.contains(u"--help-all"), qPrintable(what + u": " + r.out));
-                QVERIFY2(!r.out.contains(program), qPrintable(what + u": " + r.out));
-                QVERIFY2(r.err.isEmpty(), qPrintable(what + u": " + r.err));
+                QVERIFY2(r.exitCode == 0, qPrintable(what + QStringLiteral(": ") + r.err));
+                QVERIFY2(r.out.startsWith(QStringLiteral("Usage: turnstilectl ") + call.first()),
+                         qPrintable(what + QStringLiteral(": ") + r.out));
+                QVERIFY2(!r.out.contains(u"--help-all"),
+                         qPrintable(what + QStringLiteral(": ") + r.out));
+                QVERIFY2(!r.out.contains(program), qPrintable(what + QStringLiteral(": ") + r.out));
+                QVERIFY2(r.err.isEmpty(), qPrintable(what + QStringLiteral(": ") + r.err));
             }
         }
     }
@@ -176,12 +177,15 @@ private slots:
         QVERIFY2(csv.contains(u",794329123,794329123,794329123,1\n"), qPrintable(csv));
         csv = history("validate.ms", "--csv");
         QVERIFY2(csv.contains(u",12.5,12.5,12.5,1\n"), qPrintable(csv));
+        // The text is for a person: digits grouped as the locale does.
+        const QLocale loc = QLocale::system();
+        auto both = [&](const QString &figure) { return QStringLiteral("\t%1\t%1\n").arg(figure); };
         QString text = history("revocation_event.rows", "");
-        QVERIFY2(text.contains(u"\t1938245\t1938245\n"), qPrintable(text));
+        QVERIFY2(text.contains(both(loc.toString(qint64(1938245)))), qPrintable(text));
         text = history("token.bytes", "");
-        QVERIFY2(text.contains(u"\t794329123\t794329123\n"), qPrintable(text));
+        QVERIFY2(text.contains(both(loc.toString(qint64(794329123)))), qPrintable(text));
         text = history("validate.ms", "");
-        QVERIFY2(text.contains(u"\t12.5\t12.5\n"), qPrintable(text));
+        QVERIFY2(text.contains(both(loc.toString(12.5))), qPrintable(text));
     }
 
     // Runs every case of the table under "Cases the tests run" in
@@ -191,9 +195,10 @@ private slots:
         QFile doc(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/cli.md"));
         QVERIFY(doc.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(doc.readAll());
-        const qsizetype start = text.indexOf(u"### Cases the tests run");
+        const qsizetype start = text.indexOf(QStringLiteral("### Cases the tests run"));
         QVERIFY2(start >= 0, "docs/cli.md lost its table of cases");
-        const qsizetype end = text.indexOf(u"\n\n", text.indexOf(u"\n|", start) + 1);
+        const qsizetype end =
+            text.indexOf(QStringLiteral("\n\n"), text.indexOf(QStringLiteral("\n|"), start) + 1);
         static const QRegularExpression row(
             QStringLiteral("^\\| `turnstilectl([^`]*)` \\| (.*?) *\\| (\\d+) \\|$"),
             QRegularExpression::MultilineOption);
@@ -203,8 +208,9 @@ private slots:
             const QStringList args = m.captured(1).split(u' ', Qt::SkipEmptyParts);
             const QString situation = m.captured(2);
             const int expected = m.captured(3).toInt();
-            const QString what = QStringLiteral("turnstilectl ") + args.join(u' ') +
-                                 (situation.isEmpty() ? QString() : u" (" + situation + u')');
+            const QString what =
+                QStringLiteral("turnstilectl ") + args.join(u' ') +
+                (situation.isEmpty() ? QString() : QStringLiteral(" (") + situation + u')');
 
             QTemporaryDir dir;
             QVERIFY(writeDownProfile(dir));
@@ -215,7 +221,8 @@ private slots:
                 QVERIFY(writeFile(dir.filePath(QStringLiteral("keystone.conf")),
                                   "[database]\nconnection = oracle://keystone@db.example/ks\n"));
             } else if (!situation.isEmpty()) {
-                QFAIL(qPrintable(u"tst_cli does not know how to set up: " + situation));
+                QFAIL(qPrintable(QStringLiteral("tst_cli does not know how to set up: ") +
+                                 situation));
             }
 
             const Run r = ctl(dir, args);
@@ -228,7 +235,8 @@ private slots:
             // Every failure says why on stderr; a collect without Keystone
             // names what it could not sample, as docs/collector.md promises.
             if (expected != 0)
-                QVERIFY2(!r.err.trimmed().isEmpty(), qPrintable(what + u": nothing on stderr"));
+                QVERIFY2(!r.err.trimmed().isEmpty(),
+                         qPrintable(what + QStringLiteral(": nothing on stderr")));
             if (args.value(0) == u"collect" && expected != 0)
                 QVERIFY2(r.err.contains(u"unavailable: keystone: "), qPrintable(what + r.err));
             ++cases;
