@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exitcode.h"
+
 #include <QStringList>
 #include <QTextStream>
 
@@ -31,20 +33,11 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
 int printUsage(const QString &usage, const QString &arg, QTextStream &out, QTextStream &err);
 
 // turnstilectl's command dispatcher. Each command parses its own options with
-// QCommandLineParser. Exit codes (documented in docs/cli.md):
-//   0 success, 1 the check ran and found a problem, 2 usage error,
-//   3 configuration error (unknown profile, unreadable file), 4 keychain error.
+// QCommandLineParser. Exit codes: exitcode.h (documented in docs/cli.md).
 class Cli
 {
 public:
-    enum Exit
-    {
-        Ok = 0,
-        Problem = 1,
-        Usage = 2,
-        Config = 3,
-        Keychain = 4
-    };
+    using enum exitcode::Code;
 
     Cli(QTextStream &out, QTextStream &err);
     int run(const QStringList &args);
