@@ -2,6 +2,7 @@
 // command and sub-command answers --help, figures are printed with every
 // digit, and the exit codes of the documented cases are what docs/cli.md says.
 // Runs the built binary in a configuration of its own; needs no lab.
+#include "../../app/turnstilectl/exitcode.h"
 #include "history/historystore.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
@@ -186,6 +187,27 @@ private slots:
         QVERIFY2(text.contains(both(loc.toString(qint64(794329123)))), qPrintable(text));
         text = history("validate.ms", "");
         QVERIFY2(text.contains(both(loc.toString(12.5))), qPrintable(text));
+    }
+
+    // The codes docs/cli.md lists are exactly those of exitcode.h, the one
+    // list every command returns from.
+    void exitCodeTableMatchesTheEnum()
+    {
+        QFile doc(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/cli.md"));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(doc.readAll());
+        const qsizetype start = text.indexOf(u"| Code | Meaning |");
+        QVERIFY(start >= 0);
+        static const QRegularExpression row(QStringLiteral("^\\| (\\d+) \\| "),
+                                            QRegularExpression::MultilineOption);
+        QList<int> documented;
+        for (auto it = row.globalMatch(text.mid(start, text.indexOf(u"\n\n", start) - start));
+             it.hasNext();)
+            documented.append(it.next().captured(1).toInt());
+        using namespace exitcode;
+        const QList<int> codes{Ok,      Problem, Usage,     Config,    Keychain,
+                               Refused, Failed,  Cancelled, NoHistory, NotWritten};
+        QCOMPARE(documented, codes);
     }
 
     // Runs every case of the table under "Cases the tests run" in
