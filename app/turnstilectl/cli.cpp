@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cstdio>
@@ -28,20 +29,6 @@
 #include <unistd.h>
 
 namespace turnstile {
-
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
-                                    QTextStream &out, QTextStream &err)
-{
-    if (!parser.parse(args)) {
-        err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Cli::Ok;
-    }
-    return std::nullopt;
-}
 
 namespace {
 // lupdate resolves Tr::tr() through this declaration to the "Cli"
@@ -52,11 +39,41 @@ struct Tr
 };
 } // namespace
 
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+                                    QTextStream &out, QTextStream &err)
+{
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  Tr::tr("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(args)) {
+        err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (parser.isSet(help)) {
+        // Qt names the program by the path it was started with; scripts and
+        // the docs call it by the command ("turnstilectl keys status").
+        QString text = parser.helpText();
+        const QString program = QCoreApplication::arguments().value(0);
+        if (const qsizetype at = program.isEmpty() ? -1 : text.indexOf(program); at >= 0)
+            text.replace(at, program.size(), args.value(0));
+        out << text;
+        return Cli::Ok;
+    }
+    return std::nullopt;
+}
+
+int printUsage(const QString &usage, const QString &arg, QTextStream &out, QTextStream &err)
+{
+    const bool asked = arg == u"--help" || arg == u"-h" || arg == u"help";
+    (asked ? out : err) << usage << (usage.endsWith(u'\n') ? "" : "\n") << Qt::flush;
+    return asked ? Cli::Ok : Cli::Usage;
+}
+
 Cli::Cli(QTextStream &out, QTextStream &err) : m_out(out), m_err(err) {}
 
-int Cli::usage()
+int Cli::usage(const QString &arg)
 {
-    m_err << Tr::tr(
+    const QString text = Tr::tr(
         "Usage: turnstilectl COMMAND [OPTIONS]\n"
         "\n"
         "Commands:\n"
@@ -83,7 +100,9 @@ int Cli::usage()
         "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
         "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
         "[--database-fallback]\n"
-        "  profiles list|show NAME|remove NAME|path\n"
+        "  profiles list [--json]\n"
+        "  profiles path\n"
+        "  profiles show|remove NAME\n"
         "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
         "PATH\n"
         "                  [--profile NAME]\n"
@@ -91,7 +110,7 @@ int Cli::usage()
         "\n"
         "Secrets come from the keychain or from OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET and\n"
         "TURNSTILE_DB_PASSWORD, never from the command line.\n");
-    return Usage;
+    return printUsage(text, arg, m_out, m_err);
 }
 
 int Cli::run(const QStringList &args)
@@ -104,14 +123,12 @@ int Cli::run(const QStringList &args)
               << QCoreApplication::applicationVersion() << Qt::endl;
         return Ok;
     }
-    if (cmd == u"--help" || cmd == u"-h" || cmd == u"help") {
-        usage();
-        return Ok;
-    }
-    // Each command sees "turnstilectl <cmd> ..." so QCommandLineParser's
-    // messages name the command.
+    if (cmd == u"--help" || cmd == u"-h" || cmd == u"help")
+        return usage(cmd);
+    // Each command sees "turnstilectl <cmd> ..." so its help names the
+    // command as scripts call it, whatever path the binary was started by.
     QStringList rest = args.mid(1);
-    rest[0] = args.at(0) + u' ' + cmd;
+    rest[0] = QStringLiteral("turnstilectl ") + cmd;
     if (cmd == u"probe")
         return cmdProbe(rest);
     if (cmd == u"profiles")
@@ -142,8 +159,28 @@ int Cli::run(const QStringList &args)
     return usage();
 }
 
+bool Cli::profileFileReadable()
+{
+    const QString file = ProfileStore::defaultFile();
+    const QFileInfo info(file);
+    if (!info.exists())
+        return true; // no profiles yet
+    const QSettings settings(file, QSettings::IniFormat);
+    if (info.isFile() && info.isReadable() && settings.status() == QSettings::NoError)
+        return true;
+    m_err << (settings.status() == QSettings::FormatError
+                  ? Tr::tr("turnstilectl: the profile file %1 is not a valid INI file; repair it "
+                           "or move it aside.")
+                  : Tr::tr("turnstilectl: the profile file %1 cannot be read."))
+                 .arg(file)
+          << Qt::endl;
+    return false;
+}
+
 int Cli::resolveProfile(const QString &name, Profile *profile, Secrets *secrets, bool quiet)
 {
+    if (!profileFileReadable())
+        return Config;
     ProfileStore store;
     bool found = false;
     *profile = store.profile(name, &found);
@@ -218,7 +255,6 @@ int Cli::cmdProbe(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Probe a Keystone profile once."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to probe."),
                                   QStringLiteral("NAME"));
     QCommandLineOption cloudOpt(
@@ -247,6 +283,8 @@ int Cli::cmdProbe(const QStringList &args)
             targets.append({c.profile, s});
         }
     } else {
+        if (!profileFileReadable())
+            return Config;
         ProfileStore store;
         bool found = false;
         const Profile p = store.profile(parser.value(profileOpt), &found);
@@ -342,7 +380,6 @@ int Cli::cmdProfiles(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Manage connection profiles."));
-    parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("action"),
                                  Tr::tr("list, show, path, import or remove"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
@@ -363,10 +400,8 @@ int Cli::cmdProfiles(const QStringList &args)
                                   Tr::tr("Add the import to this existing profile."),
                                   QStringLiteral("NAME"));
     parser.addOptions({jsonOpt, cloudsOpt, cloudOpt, openrcOpt, confOpt, profileOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Usage;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     const QStringList pos = parser.positionalArguments();
     const QString action = pos.value(0, QStringLiteral("list"));
     ProfileStore store;
@@ -374,6 +409,8 @@ int Cli::cmdProfiles(const QStringList &args)
         m_out << store.fileName() << Qt::endl;
         return Ok;
     }
+    if (!profileFileReadable())
+        return Config;
     if (action == u"import") {
         const int sources = int(parser.isSet(cloudsOpt)) + int(parser.isSet(openrcOpt)) +
                             int(parser.isSet(confOpt));
@@ -531,7 +568,16 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
         return Config;
     }
     for (const QString &w : r.warnings)
-        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
+        if (w != r.conf.databaseError)
+            m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
+    // A connection that cannot be read is a broken import, not a detail: the
+    // profile would silently lack its database (and keep an old one).
+    if (!r.conf.databaseError.isEmpty()) {
+        m_err << Tr::tr("turnstilectl profiles import: %1 Nothing was imported.")
+                     .arg(r.conf.databaseError)
+              << Qt::endl;
+        return Config;
+    }
     const KeystoneConf &conf = r.conf;
     QString err;
     ProfileStore store;
