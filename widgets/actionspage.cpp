@@ -1,5 +1,6 @@
 #include "actionspage.h"
 
+#include "db/databaseurl.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tokenpurge.h"
 #include "guardedactiondialog.h"
@@ -110,7 +111,8 @@ void ActionsPage::updateState()
                   .arg(m_profile.name);
     m_header->setText(why.isEmpty() ? tr("Actions on %1 (%2). Every action starts with a dry run "
                                          "and is recorded in the audit log.")
-                                          .arg(m_profile.name, m_profile.databaseUrl)
+                                          .arg(m_profile.name,
+                                               DatabaseUrl::stripPassword(m_profile.databaseUrl))
                                     : why);
     QString retentionError;
     if (!m_retention->text().trimmed().isEmpty())
