@@ -71,8 +71,11 @@ QString applyParameter(DatabaseUrl &out, const QString &k, const QString &v)
         out.unixSocket = v;
         return {};
     }
-    if (pg && k == u"host" && v.startsWith(u'/')) {
-        out.unixSocket = v;
+    if (pg && k == u"host") {
+        if (v.startsWith(u'/'))
+            out.unixSocket = v;
+        else
+            out.host = v;
         return {};
     }
     if ((mysql && k == u"ssl_ca") || (pg && k == u"sslrootcert")) {
