@@ -19,7 +19,9 @@ QString caFile(const DatabaseUrl &url)
 // Qt 6.4's QMYSQL knows SSL_CA, SSL_CERT, SSL_KEY, SSL_CAPATH and SSL_CIPHER
 // (mysql_ssl_set) and nothing to ask for host-name checking; MariaDB
 // Connector/C then insists on TLS (no fall-back to plain text) and checks the
-// chain against SSL_CA. The host name is checked by MysqlTlsCheck first.
+// chain against SSL_CA (verified against the lab: an unknown CA is refused, a
+// certificate for another host is not). The host name is checked by
+// MysqlTlsCheck first.
 QStringList mysqlTlsOptions(const DatabaseUrl &url)
 {
     QStringList o;
@@ -33,8 +35,11 @@ QStringList mysqlTlsOptions(const DatabaseUrl &url)
         o << QStringLiteral("SSL_CERT=%1").arg(url.tlsCertFile);
     if (!url.tlsKeyFile.isEmpty())
         o << QStringLiteral("SSL_KEY=%1").arg(url.tlsKeyFile);
-    if (mode == Mode::Require && url.tlsCertFile.isEmpty() && url.tlsKeyFile.isEmpty())
-        o << QStringLiteral("CLIENT_SSL"); // encryption without a CA to check against
+    // Encryption without a CA to check against: any of the mysql_ssl_set()
+    // values switches TLS on (and makes it mandatory); Qt 6.4 ignores the
+    // CLIENT_SSL flag, which would connect in plain text.
+    if (mode == Mode::Require)
+        o << QStringLiteral("SSL_CIPHER=HIGH:!aNULL");
     return o;
 }
 
