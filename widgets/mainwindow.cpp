@@ -381,25 +381,25 @@ void MainWindow::saveProfile(const Profile &p, const Secrets &given, const QStri
     const QString profileName = p.name;
     // Written under the new name, cleared fields removed, a renamed profile's
     // old entries removed: no secret outlives the profile it belonged to.
-    m_secrets->replace(
-        secretsKnown ? previousName : QString(), p.name, s, secretsKnown,
-        [self, profileName](const QList<SecretResult> &results) {
-            if (!self)
-                return;
-            for (const SecretResult &r : results) {
-                if (r.ok && r.plaintext)
-                    self->statusBar()->showMessage(
-                        tr("No keychain is available: the secret of profile "
-                           "%1 was stored in PLAIN TEXT, as you chose.")
-                            .arg(profileName),
-                        15000);
-                else if (!r.ok)
-                    self->statusBar()->showMessage(tr("%1 The secret of profile %2 was not stored; "
-                                                      "nothing was written in plain text.")
-                                                       .arg(r.error, profileName),
-                                                   15000);
-            }
-        });
+    m_secrets->replace(secretsKnown ? previousName : QString(), p.name, s, secretsKnown,
+                       [self, profileName](const QList<SecretResult> &results) {
+                           if (!self)
+                               return;
+                           for (const SecretResult &r : results) {
+                               if (r.ok && r.plaintext)
+                                   self->statusBar()->showMessage(
+                                       tr("No keychain is available: the secret of profile "
+                                          "%1 was stored in PLAIN TEXT, as you chose.")
+                                           .arg(profileName),
+                                       15000);
+                               else if (!r.ok)
+                                   self->statusBar()->showMessage(
+                                       tr("%1 The secret of profile %2 was not stored; "
+                                          "nothing was written in plain text.")
+                                           .arg(r.error, profileName),
+                                       15000);
+                           }
+                       });
     reloadProfiles();
     selectProfile(p.name);
     refresh();
@@ -414,38 +414,36 @@ void MainWindow::migrateDatabasePasswords()
         QPointer<MainWindow> self(this);
         const QString name = it.key();
         const QString password = it.value();
-        m_secrets->read(name, SecretKind::DatabasePassword,
-                        [self, name, password](const SecretResult &existing) {
-                            if (!self)
-                                return;
-                            auto strip = [self, name](const SecretResult &r) {
-                                if (!self)
-                                    return;
-                                QString error;
-                                if (!r.ok || !self->m_profiles->stripDatabasePasswords({name},
-                                                                                       &error)) {
-                                    self->statusBar()->showMessage(
-                                        tr("%1 holds the database password of profile %2 in "
-                                           "plain text and it could not be moved to the "
-                                           "keychain: %3")
-                                            .arg(self->m_profiles->fileName(), name,
-                                                 r.ok ? error : r.error));
-                                    return;
-                                }
-                                self->statusBar()->showMessage(
-                                    tr("Moved the database password of profile %1 from %2 to "
-                                       "the keychain; the file no longer holds it.")
-                                        .arg(name, self->m_profiles->fileName()),
-                                    15000);
-                                self->reloadProfiles();
-                            };
-                            // One already in the keychain is the one connections used.
-                            if (existing.ok && !existing.value.isEmpty())
-                                strip(existing);
-                            else
-                                self->m_secrets->write(name, SecretKind::DatabasePassword,
-                                                       password, strip);
-                        });
+        m_secrets->read(
+            name, SecretKind::DatabasePassword,
+            [self, name, password](const SecretResult &existing) {
+                if (!self)
+                    return;
+                auto strip = [self, name](const SecretResult &r) {
+                    if (!self)
+                        return;
+                    QString error;
+                    if (!r.ok || !self->m_profiles->stripDatabasePasswords({name}, &error)) {
+                        self->statusBar()->showMessage(
+                            tr("%1 holds the database password of profile %2 in "
+                               "plain text and it could not be moved to the "
+                               "keychain: %3")
+                                .arg(self->m_profiles->fileName(), name, r.ok ? error : r.error));
+                        return;
+                    }
+                    self->statusBar()->showMessage(
+                        tr("Moved the database password of profile %1 from %2 to "
+                           "the keychain; the file no longer holds it.")
+                            .arg(name, self->m_profiles->fileName()),
+                        15000);
+                    self->reloadProfiles();
+                };
+                // One already in the keychain is the one connections used.
+                if (existing.ok && !existing.value.isEmpty())
+                    strip(existing);
+                else
+                    self->m_secrets->write(name, SecretKind::DatabasePassword, password, strip);
+            });
     }
 }
 

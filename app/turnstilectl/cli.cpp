@@ -3,10 +3,10 @@
 
 #include "benchcommands.h"
 
+#include "db/databaseurl.h"
 #include "guardedcommands.h"
 #include "historycommands.h"
 #include "keycommands.h"
-#include "db/databaseurl.h"
 #include "probe/prober.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
@@ -177,10 +177,10 @@ void Cli::migrateDatabasePasswords()
         // A password already in the keychain is the one every connection used
         // (the URL's was never sent); it stays.
         const SecretResult existing = keychain.readBlocking(p.name, SecretKind::DatabasePassword);
-        const SecretResult r = existing.ok && !existing.value.isEmpty()
-                                   ? existing
-                                   : keychain.writeBlocking(p.name, SecretKind::DatabasePassword,
-                                                            *it);
+        const SecretResult r =
+            existing.ok && !existing.value.isEmpty()
+                ? existing
+                : keychain.writeBlocking(p.name, SecretKind::DatabasePassword, *it);
         if (!r.ok) {
             m_err << Tr::tr("warning: %1 holds the database password of profile %2 in plain "
                             "text and it could not be moved to the keychain: %3")
@@ -500,7 +500,8 @@ int Cli::cmdProfiles(const QStringList &args)
             return Config;
         }
         if (action == u"show") {
-            m_out << QString::fromUtf8(QJsonDocument(displayJson(p)).toJson(QJsonDocument::Indented));
+            m_out << QString::fromUtf8(
+                QJsonDocument(displayJson(p)).toJson(QJsonDocument::Indented));
             return Ok;
         }
         store.remove(p.name);
@@ -541,7 +542,7 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
                             "import it with "
                             "--cloud and --profile NAME.")
                          .arg(name)
-              << Qt::endl;
+                  << Qt::endl;
             rc = Config;
             continue;
         }
@@ -554,9 +555,9 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
         existing.insert(name, merged);
         toSave.append(merged);
         saved.append({merged, c.secrets});
-        lines.append((existed ? Tr::tr("Updated profile %1 (%2).")
-                              : Tr::tr("Created profile %1 (%2)."))
-                         .arg(name, merged.authUrl.toString()));
+        lines.append(
+            (existed ? Tr::tr("Updated profile %1 (%2).") : Tr::tr("Created profile %1 (%2)."))
+                .arg(name, merged.authUrl.toString()));
     }
     QString err;
     QHash<QString, QString> moved;

@@ -85,7 +85,7 @@ QString MysqlTlsCheck::verify(const DatabaseUrl &url, const QString &caFile, int
     // SSLRequest: capabilities, max packet, character set, 23 bytes of zero.
     QByteArray request(4 + 32, '\0');
     qToLittleEndian<quint32>(32, request.data()); // 3-byte length ...
-    request[3] = 1;                                // ... and sequence number 1
+    request[3] = 1;                               // ... and sequence number 1
     qToLittleEndian<quint32>(kClientLongPassword | kClientProtocol41 | kClientSsl |
                                  kClientSecureConnection,
                              request.data() + 4);

@@ -98,7 +98,8 @@ Profile ProfileStore::profile(const QString &name, bool *found) const
     return p;
 }
 
-bool ProfileStore::save(const Profile &p, QString *error, QHash<QString, QString> *databasePasswords)
+bool ProfileStore::save(const Profile &p, QString *error,
+                        QHash<QString, QString> *databasePasswords)
 {
     return saveAll({p}, error, databasePasswords);
 }

@@ -79,10 +79,10 @@ template <typename JobT> void runJob(JobT *job, const SecretStore::Callback &don
             return;
         SecretResult r;
         r.error = QCoreApplication::translate(
-                      "SecretStore",
-                      "The system keychain did not answer within %n second(s); it may be locked. "
-                      "Unlock it or provide the secret through the environment.",
-                      nullptr, timeoutMs / 1000);
+            "SecretStore",
+            "The system keychain did not answer within %n second(s); it may be locked. "
+            "Unlock it or provide the secret through the environment.",
+            nullptr, timeoutMs / 1000);
         done(r);
     });
     timer->start(timeoutMs);
@@ -278,9 +278,8 @@ void SecretStore::removeQuietly(const QString &profile, SecretKind kind, Callbac
     });
 }
 
-void SecretStore::replace(const QString &previousName, const QString &name,
-                          const Secrets &secrets, bool complete,
-                          std::function<void(const QList<SecretResult> &)> done)
+void SecretStore::replace(const QString &previousName, const QString &name, const Secrets &secrets,
+                          bool complete, std::function<void(const QList<SecretResult> &)> done)
 {
     using Step = std::function<void(Callback)>;
     QList<Step> steps;

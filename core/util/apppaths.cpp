@@ -119,7 +119,8 @@ bool AppPaths::makePrivateFile(const QString &path, QString *error)
             *error = Tr::tr("Cannot create %1: %2").arg(path, lastError());
         return false;
     }
-    struct stat st {};
+    struct stat st
+    {};
     if (::stat(name.constData(), &st) != 0) {
         if (error)
             *error = Tr::tr("Cannot read %1: %2").arg(path, lastError());

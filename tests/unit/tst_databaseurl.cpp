@@ -151,9 +151,9 @@ private slots:
         QCOMPARE(u.tlsCaFile, QStringLiteral("/r.pem"));
         QCOMPARE(u.tlsKeyFile, QStringLiteral("/c.key"));
         // Verified by default, except on this machine.
-        QCOMPARE(DatabaseUrl::parse(QStringLiteral("mysql://k@db1.example/keystone"))
-                     .effectiveTlsMode(),
-                 Mode::VerifyFull);
+        QCOMPARE(
+            DatabaseUrl::parse(QStringLiteral("mysql://k@db1.example/keystone")).effectiveTlsMode(),
+            Mode::VerifyFull);
         QCOMPARE(DatabaseUrl::parse(QStringLiteral("postgresql://k@10.0.0.5/keystone"))
                      .effectiveTlsMode(),
                  Mode::VerifyFull);

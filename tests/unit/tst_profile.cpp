@@ -159,9 +159,9 @@ private slots:
             for (int i = 0; i < kCount; ++i) {
                 Profile p = sample();
                 p.name = QStringLiteral("cloud-%1").arg(i, 5, 10, QLatin1Char('0'));
-                s.setValue(QStringLiteral("profiles/") + p.name,
-                           QString::fromUtf8(
-                               QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact)));
+                s.setValue(
+                    QStringLiteral("profiles/") + p.name,
+                    QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact)));
             }
         }
         QElapsedTimer t;

@@ -39,8 +39,9 @@ class TestProfilesCli : public QObject
         e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
                  QStringLiteral("unix:path=/nonexistent/turnstile-no-bus"));
         e.remove(QStringLiteral("DISPLAY"));
-        for (const QString &k : {QStringLiteral("OS_CLOUD"), QStringLiteral("OS_CLIENT_CONFIG_FILE"),
-                                 QStringLiteral("OS_PASSWORD"), QStringLiteral("OS_AUTH_URL")})
+        for (const QString &k :
+             {QStringLiteral("OS_CLOUD"), QStringLiteral("OS_CLIENT_CONFIG_FILE"),
+              QStringLiteral("OS_PASSWORD"), QStringLiteral("OS_AUTH_URL")})
             e.remove(k);
         for (auto it = extra.constBegin(); it != extra.constEnd(); ++it)
             e.insert(it.key(), it.value());
@@ -85,12 +86,13 @@ private slots:
                                   "export OS_AUTH_URL=https://ks1.example:5000/v3\n"
                                   "export OS_USERNAME=alice\nexport OS_PROJECT_NAME=admin\n"
                                   "export OS_USER_DOMAIN_NAME=Default\n");
-        const QString rc2 = write(QStringLiteral("two.rc"),
-                                  "export OS_AUTH_URL=https://ks2.example:5000/v3\n"
-                                  "export OS_USERNAME=bob\nexport OS_PROJECT_NAME=admin\n"
-                                  "export OS_USER_DOMAIN_NAME=Default\n");
-        Run r = ctl({QStringLiteral("profiles"), QStringLiteral("import"), QStringLiteral("--openrc"),
-                     rc1, QStringLiteral("--profile"), QStringLiteral("first")});
+        const QString rc2 =
+            write(QStringLiteral("two.rc"), "export OS_AUTH_URL=https://ks2.example:5000/v3\n"
+                                            "export OS_USERNAME=bob\nexport OS_PROJECT_NAME=admin\n"
+                                            "export OS_USER_DOMAIN_NAME=Default\n");
+        Run r =
+            ctl({QStringLiteral("profiles"), QStringLiteral("import"), QStringLiteral("--openrc"),
+                 rc1, QStringLiteral("--profile"), QStringLiteral("first")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         r = ctl({QStringLiteral("profiles"), QStringLiteral("import"), QStringLiteral("--openrc"),
                  rc2, QStringLiteral("--profile"), QStringLiteral("second")});
@@ -141,8 +143,10 @@ private slots:
         writeProfile(p);
         for (const QStringList &args :
              {QStringList{QStringLiteral("profiles"), QStringLiteral("list")},
-              QStringList{QStringLiteral("profiles"), QStringLiteral("list"), QStringLiteral("--json")},
-              QStringList{QStringLiteral("profiles"), QStringLiteral("show"), QStringLiteral("old")}}) {
+              QStringList{QStringLiteral("profiles"), QStringLiteral("list"),
+                          QStringLiteral("--json")},
+              QStringList{QStringLiteral("profiles"), QStringLiteral("show"),
+                          QStringLiteral("old")}}) {
             const Run r = ctl(args);
             QCOMPARE(r.exitCode, 0);
             QVERIFY2(r.out.contains(QStringLiteral("keystone@127.0.0.1:9/keystone")),
@@ -152,9 +156,9 @@ private slots:
             // No keychain and no plain-text opt-in: it stays, and we say so.
             QVERIFY2(r.err.contains(QStringLiteral("could not be moved")), qPrintable(r.err));
         }
-        const Run probe = ctl({QStringLiteral("probe"), QStringLiteral("--profile"),
-                               QStringLiteral("old")},
-                              {{QStringLiteral("OS_PASSWORD"), QStringLiteral("x")}});
+        const Run probe =
+            ctl({QStringLiteral("probe"), QStringLiteral("--profile"), QStringLiteral("old")},
+                {{QStringLiteral("OS_PASSWORD"), QStringLiteral("x")}});
         QVERIFY2(probe.err.contains(QStringLiteral("clear text")), qPrintable(probe.err));
         QVERIFY(!(probe.out + probe.err).contains(QStringLiteral("Hunter2pw")));
     }

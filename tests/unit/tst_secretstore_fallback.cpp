@@ -73,7 +73,8 @@ private slots:
         Secrets s;
         s.password = QStringLiteral("pw-old");
         s.databasePassword = QStringLiteral("db-old");
-        for (const SecretResult &r : store.replaceBlocking(QString(), QStringLiteral("old"), s, true))
+        for (const SecretResult &r :
+             store.replaceBlocking(QString(), QStringLiteral("old"), s, true))
             QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(store.readBlocking(QStringLiteral("old"), SecretKind::Password).value,
                  QStringLiteral("pw-old"));
