@@ -78,8 +78,8 @@ QString MysqlTlsCheck::verify(const DatabaseUrl &url, const QString &caFile, int
     const quint16 capabilities =
         qFromLittleEndian<quint16>(greeting.constData() + versionEnd + 1 + 4 + 8 + 1);
     if (!(capabilities & kClientSsl))
-        return Tr::tr("The database server at %1 does not offer TLS, and this profile requires "
-                      "it.")
+        return Tr::tr("The database server at %1 does not offer TLS, which this profile "
+                      "requires (ssl_mode=DISABLED in the database URL connects without it).")
             .arg(where);
 
     // SSLRequest: capabilities, max packet, character set, 23 bytes of zero.
