@@ -195,7 +195,10 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
     m_clientCert->setText(p.clientCertFile);
     m_clientKey->setText(p.clientKeyFile);
     m_timeout->setValue(std::max(1, p.timeoutMs / 1000));
-    m_dbUrl->setText(p.databaseUrl);
+    // A file not yet migrated may still hold the password in the URL: it is
+    // shown in the password field (masked), never in the URL.
+    QString urlPassword;
+    m_dbUrl->setText(DatabaseUrl::stripPassword(p.databaseUrl, &urlPassword));
     m_keyRepos->setPlainText(p.keyRepositories.join(u'\n'));
     m_memcached->setText(p.memcachedServers.join(QStringLiteral(", ")));
     m_keystoneConf->setText(p.keystoneConfPath);
@@ -206,7 +209,7 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
                             ? s.applicationCredentialSecret
                         : p.authMethod == AuthMethod::Token ? s.token
                                                             : s.password);
-    m_dbPassword->setText(s.databasePassword);
+    m_dbPassword->setText(s.databasePassword.isEmpty() ? urlPassword : s.databasePassword);
     updateAuthFields();
     validate();
 }

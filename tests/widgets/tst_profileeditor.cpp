@@ -116,6 +116,12 @@ key_repository = /etc/keystone/fernet-keys/
         QCOMPARE(url->text(), QStringLiteral("mysql+pymysql://keystone@db1/keystone"));
         QCOMPARE(e.secrets().databasePassword, QStringLiteral("S3c?ret"));
         QVERIFY(e.importMessage().contains(QStringLiteral("keychain")));
+
+        // A profile from a file not yet migrated shows no password in the URL field.
+        p.databaseUrl = QStringLiteral("postgresql://keystone:Old%21pw@db1/keystone");
+        e.setProfile(p);
+        QCOMPARE(url->text(), QStringLiteral("postgresql://keystone@db1/keystone"));
+        QCOMPARE(e.secrets().databasePassword, QStringLiteral("Old!pw"));
     }
     // Issue 14.4 (low): http:// to another machine is named while editing.
     void warnsAboutClearTextAuthUrl()
