@@ -53,6 +53,8 @@ private:
     int cmdProbe(const QStringList &args);
     void printProbe(const ProbeResult &r);
     int cmdProfiles(const QStringList &args);
+    // Moves database passwords still inside saved URLs to the keychain, once.
+    void migrateDatabasePasswords();
     // The list of commands; on stdout with exit Ok when `arg` asks for help.
     int usage(const QString &arg = {});
 
@@ -66,7 +68,7 @@ private:
     int importKeystoneConf(const QString &path, const ImportOptions &o);
     int reportImport(const ImportResult &r, const ImportOptions &o);
     int saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o);
-    bool storeSecrets(const QString &profile, const Secrets &s);
+    bool storeSecrets(const Profile &profile, const Secrets &s);
 
     // Secrets for a profile: keychain first, then the documented environment
     // variables. Never from the command line.
