@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace turnstile;
 using namespace Qt::StringLiterals;
@@ -60,6 +61,7 @@ private slots:
         // The private state directory of the scripts goes under $HOME.
         QVERIFY(m_home.isValid());
         qputenv("HOME", m_home.path().toUtf8());
+        qputenv("TURNSTILE_PENDING_DIR", m_home.filePath(u"pending"_s).toUtf8());
     }
 
     // A chained .arg() read a "%1" in the path as the next placeholder and
@@ -183,6 +185,56 @@ private slots:
         ActionControl control;
         QCOMPARE(action.execute(forged, control).outcome, ActionResult::Outcome::Failed);
         QCOMPARE(keyNames(dir), (QStringList{u"0"_s, u"1"_s, u"2"_s}));
+    }
+
+    // What the GUI does when its window closes during a rotation against a
+    // slow node: cancel from another thread. The step stops at once, the
+    // journal stays, and the next run repairs instead of rotating again.
+    void cancelDuringTheRotationStepReturnsAtOnceAndTheRerunRepairs()
+    {
+        QTemporaryDir base;
+        const QString dir = base.filePath(u"r"_s);
+        QVERIFY(makeRepository(dir, {0, 1, 2}));
+        const QString bin = base.filePath(u"bin"_s);
+        QVERIFY(QDir().mkpath(bin));
+        QFile sync(bin + u"/sync"_s);
+        QVERIFY(sync.open(QIODevice::WriteOnly));
+        sync.write("#!/bin/sh\nif [ \"${1:-}\" = . ]; then sleep 60; fi\n"
+                   "exec env PATH=/usr/bin:/bin sync \"$@\"\n");
+        sync.close();
+        sync.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const KeyLocation loc = *KeyLocation::parse(dir);
+        RotationSettings s;
+        KeyRotation action({loc}, s, SshOptions{}, KeyRotation::targetFor({}, {loc}));
+        const ActionPreview pv = action.preview();
+        QVERIFY2(!pv.refused(), qPrintable(pv.refusal));
+        QCOMPARE(pv.parameters[u"mode"].toString(), u"rotate"_s);
+
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.toUtf8() + ':' + path);
+        ActionControl control;
+        QThread *canceller = QThread::create([&] {
+            QThread::msleep(1500);
+            control.cancel();
+        });
+        canceller->start();
+        QElapsedTimer t;
+        t.start();
+        const ActionResult r = action.execute(pv, control);
+        const qint64 took = t.elapsed();
+        canceller->wait();
+        delete canceller;
+        qputenv("PATH", path);
+        QVERIFY2(took < 6000, qPrintable(QString::number(took)));
+        QCOMPARE(r.outcome, ActionResult::Outcome::Cancelled);
+        QVERIFY(QFile::exists(dir + u"/3"_s)); // the rename happened before the slow sync
+
+        KeyRotation again({loc}, s, SshOptions{}, KeyRotation::targetFor({}, {loc}));
+        const ActionPreview next = again.preview();
+        QCOMPARE(next.parameters[u"mode"].toString(), u"repair"_s);
+        ActionControl c2;
+        QVERIFY(again.execute(next, c2).ok());
+        QCOMPARE(keyNames(dir), (QStringList{u"0"_s, u"2"_s, u"3"_s})); // rotated once
     }
 
     void twoLocalRepositoriesAreToldApart()
