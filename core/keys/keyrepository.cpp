@@ -91,6 +91,13 @@ d=%1
 if [ ! -e "$d" ]; then echo "ERR missing"; exit 0; fi
 if [ ! -d "$d" ]; then echo "ERR notdir"; exit 0; fi
 if [ ! -r "$d" ] || [ ! -x "$d" ]; then echo "ERR denied"; exit 0; fi
+if [ -L "$d" ] || [ "$(cd "$d" && pwd -P)" != "$d" ]; then echo "UNSAFE dir"; fi
+for f in "$d"/.turnstile*; do
+  n=${f##*/}
+  case $n in *[!A-Za-z0-9._-]*) n=- ;; esac
+  if [ -L "$f" ]; then echo "UNSAFE link $n"
+  elif [ -e "$f" ] && [ ! -f "$f" ] && [ ! -d "$f" ]; then echo "UNSAFE special $n"; fi
+done
 fp() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum <"$1" | cut -c1-16
   else openssl dgst -sha256 -r <"$1" | cut -c1-16; fi
@@ -143,10 +150,21 @@ void parseRepositoryListing(const QByteArray &output, RepositoryState &state)
         } else if (tag == u"NOW" && f.size() >= 2) {
             state.nodeTime = QDateTime::fromSecsSinceEpoch(f.at(1).toLongLong(), Qt::UTC);
         } else if (tag == u"LINK" && f.size() >= 2 && isKeyIndexText(f.at(1))) {
-            state.linkedKeys << f.at(1).toInt();
-            state.problems << Tr::tr("Key file %1 on %2 is a symbolic link; Turnstile changes no "
-                                     "key in this repository until it is a regular file.")
-                                  .arg(f.at(1), node);
+            state.unsafe << Tr::tr("Key file %1 on %2 is a symbolic link; Turnstile changes no "
+                                   "key in this repository until it is a regular file.")
+                                .arg(f.at(1), node);
+        } else if (tag == u"UNSAFE" && f.value(1) == u"dir") {
+            state.unsafe << Tr::tr("The repository %1 on %2 is a symbolic link or resolves "
+                                   "through one; Turnstile changes it only under its real path.")
+                                .arg(state.location.path, node);
+        } else if (tag == u"UNSAFE" && f.size() >= 3) {
+            const QString entry = f.at(2) == u"-" ? QStringLiteral(".turnstile…") : f.at(2);
+            state.unsafe << (f.at(1) == u"link"
+                                 ? Tr::tr("%1/%2 on %3 is a symbolic link; remove it before "
+                                          "Turnstile changes this repository.")
+                                 : Tr::tr("%1/%2 on %3 is neither a regular file nor a directory; "
+                                          "remove it before Turnstile changes this repository."))
+                                .arg(state.location.path, entry, node);
         } else if (tag == u"KEY" && f.size() >= 8) {
             // Only what the listing script can print: anything else means
             // the node's tools say something else, and what it says must
@@ -181,6 +199,7 @@ void parseRepositoryListing(const QByteArray &output, RepositoryState &state)
         return;
     }
     // Checks that make a node wrong even when its keys agree with the others.
+    state.problems += state.unsafe;
     if (state.keys.isEmpty()) {
         state.problems << Tr::tr("The repository is empty: Keystone on %1 can neither issue nor "
                                  "validate tokens.")

@@ -47,7 +47,9 @@ struct RepositoryState
     QMap<int, KeyFile> keys;            // by index
     QStringList problems;               // wrong mode/owner, no staged key, empty repository...
     QMap<int, QStringList> keyProblems; // the problems of one key file, by index
-    QList<int> linkedKeys;              // key names that are symbolic links (no KeyFile)
+    // Why Turnstile refuses to change this repository (a symbolic link where
+    // the scripts would act as root); also in problems. Empty when it may.
+    QStringList unsafe;
 
     bool readable() const { return error == NodeError::None && errorMessage.isEmpty(); }
     bool empty() const { return readable() && keys.isEmpty(); }

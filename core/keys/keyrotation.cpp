@@ -107,11 +107,8 @@ ActionPreview KeyRotation::preview()
         }
     }
     for (const RepositoryState &s : states) {
-        if (!s.linkedKeys.isEmpty()) {
-            p.refusal = Tr::tr("Key file %1 in %2 on %3 is a symbolic link; Turnstile changes no "
-                               "key until every key file is a regular file.")
-                            .arg(s.linkedKeys.first())
-                            .arg(s.location.path, s.location.node());
+        if (!s.unsafe.isEmpty()) {
+            p.refusal = s.unsafe.first();
             return p;
         }
     }

@@ -499,6 +499,16 @@ private slots:
         QVERIFY2(r.message.contains(u".turnstile-backup"_s) &&
                      r.message.contains(u"symbolic link"_s),
                  qPrintable(r.message));
+        // The script refuses on its own too, whatever a caller previewed;
+        // and so does the receiving side.
+        const int primary = primaryOf(locs[0]);
+        const NodeShell shell(locs[0], SshOptions::fromEnvironment());
+        NodeOutput o = shell.run(rotateScript(repo, 3, primary));
+        QCOMPARE(o.exitCode, int(KeyScriptUnsafe));
+        QVERIFY2(o.message.contains(repo + u"/.turnstile-backup is a symbolic link"_s),
+                 qPrintable(o.message));
+        o = shell.run(receiveScript(repo, {{0, u"0123456789abcdef"_s}}).toUtf8());
+        QCOMPARE(o.exitCode, int(KeyScriptUnsafe));
         QCOMPARE(keyNames(repo), before);
         QCOMPARE(QDir(victim).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
                  (QStringList{u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s}));
