@@ -2,7 +2,10 @@
 // uses, copies of it as three "nodes" behind the lab's loopback sshd
 // (node1..3 aliases), keystone-manage for the equivalence check, and the
 // faults an operator meets (refused port, wrong key, changed host key, bad
-// modes, empty repository, a kill in the middle of a distribution).
+// modes, empty repository, a kill in the middle of a distribution), and what
+// the keystone account or a node's tools can plant: symbolic links where the
+// scripts act as root, a link in the key stream, a fingerprint that is a
+// shell payload; a Ctrl-C or a timeout inside the rotation step.
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
