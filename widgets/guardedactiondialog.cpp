@@ -163,7 +163,7 @@ void GuardedActionDialog::updateRunEnabled()
     if (ok && m_preview.mustAcknowledge > 0) {
         bool isNumber = false;
         const qint64 n = m_acknowledge->text().trimmed().toLongLong(&isNumber);
-        ok = isNumber && n >= m_preview.mustAcknowledge;
+        ok = isNumber && n == m_preview.mustAcknowledge;
     }
     m_run->setEnabled(ok);
 }
