@@ -62,7 +62,7 @@ void GuardedCommands::addGuardOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("json"), Tr::tr("Print the preview and result as JSON.")});
     p.addOption({QStringLiteral("acknowledge"),
                  Tr::tr("Accept the consequence the dry run counts (e.g. revocations that still "
-                        "protect tokens): that number."),
+                        "protect tokens): exactly that number."),
                  QStringLiteral("N")});
 }
 
@@ -259,9 +259,19 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                  Tr::tr("Keep tokens that expired less than this long ago (default: "
                         "[token] allow_expired_window from keystone.conf, else 2d)."),
                  QStringLiteral("DURATION")});
+    p.addOption({QStringLiteral("inside-allow-expired-window"),
+                 Tr::tr("Accept a retention shorter than [token] allow_expired_window.")});
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
+    // "--older-than 7 d" leaves a stray "d": refused, never dropped.
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: purge-tokens takes no argument \"%1\"; write durations "
+                        "without spaces, e.g. --older-than 7d.")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return Cli::Usage;
+    }
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: purge-tokens needs --profile NAME.") << Qt::endl;
         return Cli::Usage;
@@ -285,6 +295,7 @@ int GuardedCommands::purgeTokens(const QStringList &args)
         rc != Cli::Ok)
         return rc;
     TokenPurge purge(profile, secrets, retention);
+    purge.setInsideAllowExpiredWindow(p.isSet(QStringLiteral("inside-allow-expired-window")));
     purge.setThrottle(*throttle);
     return runGuarded(purge, profile, p);
 }
@@ -298,6 +309,10 @@ int GuardedCommands::revocations(const QStringList &args)
     p.addHelpOption();
     addGuardOptions(p);
     p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("prune|truncate"));
+    p.addOption({QStringLiteral("token-expiration"),
+                 Tr::tr("Keystone's [token] expiration, e.g. 24h; needed when the profile names "
+                        "no keystone.conf."),
+                 QStringLiteral("DURATION")});
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
@@ -305,7 +320,8 @@ int GuardedCommands::revocations(const QStringList &args)
     if (pos.size() != 1 || (pos.first() != u"prune" && pos.first() != u"truncate") ||
         !p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("Usage: turnstilectl revocations prune|truncate --profile NAME [--dry-run "
-                        "| --execute --confirm TARGET [--acknowledge N]] [--batch N] [--json]")
+                        "| --execute --confirm TARGET [--acknowledge N]] [--token-expiration DURATION] "
+                        "[--batch N] [--json]")
               << Qt::endl;
         return Cli::Usage;
     }
@@ -321,6 +337,15 @@ int GuardedCommands::revocations(const QStringList &args)
             return Cli::Usage;
         }
     }
+    std::optional<qint64> expiration;
+    if (p.isSet(QStringLiteral("token-expiration"))) {
+        QString err;
+        expiration = parseDuration(p.value(QStringLiteral("token-expiration")), &err);
+        if (!expiration) {
+            m_err << Tr::tr("turnstilectl: --token-expiration: %1").arg(err) << Qt::endl;
+            return Cli::Usage;
+        }
+    }
     Profile profile;
     Secrets secrets;
     if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
@@ -329,7 +354,8 @@ int GuardedCommands::revocations(const QStringList &args)
         return rc;
     RevocationCleanup action(profile, secrets,
                              pos.first() == u"prune" ? RevocationCleanup::Mode::PruneObsolete
-                                                     : RevocationCleanup::Mode::TruncateAll);
+                                                     : RevocationCleanup::Mode::TruncateAll,
+                             expiration);
     action.setThrottle(*throttle);
     return runGuarded(action, profile, p);
 }
@@ -362,7 +388,7 @@ int GuardedCommands::audit(const QStringList &args)
         m_out << QJsonDocument(a).toJson(QJsonDocument::Indented);
     } else {
         const QLocale l;
-        for (const QJsonObject &o : *records) {
+        for (const QJsonObject &o : AuditLog::runs(*records)) {
             const QJsonObject r = o.value(u"result").toObject();
             const QString sep = QStringLiteral("  ");
             m_out << o.value(u"start").toString() << sep << o.value(u"profile").toString() << sep
