@@ -10,6 +10,7 @@
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
 #include "util/duration.h"
+#include "util/rowfigure.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -87,8 +88,11 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
         if (pv.cutoff.isValid())
             m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
         if (pv.rowsToGo >= 0) {
-            m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
-            m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+            m_out << Tr::tr("  rows to go:  %1").arg(formatRows(pv.rowsToGo, pv.rowsToGoEstimated))
+                  << Qt::endl;
+            m_out << Tr::tr("  rows stay:   %1")
+                         .arg(formatRows(pv.rowsToStay, pv.rowsToStayEstimated))
+                  << Qt::endl;
         }
     }
     if (pv.oldestAffected.isValid())
@@ -125,7 +129,8 @@ void GuardedCommands::printResult(const ActionResult &r, bool json, bool rows)
               << Qt::endl;
     else
         m_out << Tr::tr("  rows before %1, after %2, deleted %3")
-                     .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
+                     .arg(formatRows(r.before, r.beforeEstimated),
+                          formatRows(r.after, r.afterEstimated), l.toString(r.affected))
               << Qt::endl;
     m_out << Tr::tr("  %1 batches, %2 retries, slowest batch %3 ms, %4")
                  .arg(r.batches)
@@ -319,10 +324,12 @@ int GuardedCommands::revocations(const QStringList &args)
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 1 || (pos.first() != u"prune" && pos.first() != u"truncate") ||
         !p.isSet(QStringLiteral("profile"))) {
-        m_err << Tr::tr("Usage: turnstilectl revocations prune|truncate --profile NAME [--dry-run "
-                        "| --execute --confirm TARGET [--acknowledge N]] [--token-expiration DURATION] "
-                        "[--batch N] [--json]")
-              << Qt::endl;
+        m_err
+            << Tr::tr(
+                   "Usage: turnstilectl revocations prune|truncate --profile NAME [--dry-run "
+                   "| --execute --confirm TARGET [--acknowledge N]] [--token-expiration DURATION] "
+                   "[--batch N] [--json]")
+            << Qt::endl;
         return Cli::Usage;
     }
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);

@@ -429,6 +429,37 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
         r.finishedAt = QDateTime::currentDateTimeUtc();
         return r;
     }
+    // The PATCH sets enabled = true: a user an administrator disabled since
+    // the preview would be enabled again. Read the user now and act only on
+    // the one the operator confirmed.
+    {
+        const HttpResult now = client.get(QStringLiteral("/users/") + pathPart(userId));
+        const QJsonObject u = QJsonDocument::fromJson(now.body).object().value(u"user").toObject();
+        QString why;
+        if (!now.ok())
+            why = Tr::tr("Cannot read user %1 again before the unlock: %2")
+                      .arg(confirmed.target.text, now.error);
+        else if (u.value(u"id").toString() != userId)
+            why = Tr::tr("Keystone no longer has the user %1 the preview found.")
+                      .arg(confirmed.target.text);
+        else if (!u.value(u"enabled").toBool(true))
+            why = Tr::tr("%1 was disabled since the preview; unlocking would enable it again. "
+                         "Nothing was changed.")
+                      .arg(confirmed.target.text);
+        else if (u.value(u"name").toString() != confirmed.parameters.value(u"name").toString() ||
+                 u.value(u"domain_id").toString() !=
+                     confirmed.parameters.value(u"domain_id").toString())
+            why = Tr::tr("User %1 changed since the preview (now %2 in domain %3); run the "
+                         "preview again. Nothing was changed.")
+                      .arg(confirmed.target.text, u.value(u"name").toString(),
+                           u.value(u"domain_id").toString());
+        if (!why.isEmpty()) {
+            r.outcome = ActionResult::Outcome::Refused;
+            r.message = why;
+            r.finishedAt = QDateTime::currentDateTimeUtc();
+            return r;
+        }
+    }
     const QByteArray body =
         QJsonDocument(
             QJsonObject{{QStringLiteral("user"), QJsonObject{{QStringLiteral("enabled"), true}}}})

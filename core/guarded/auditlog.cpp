@@ -96,8 +96,9 @@ bool AuditLog::append(QJsonObject record, QString *error, qint64 *seqOut)
             }();
             f.seek(cut);
             const QByteArray partial = f.read(size - cut);
-            QFile aside(m_path + QStringLiteral(".partial-") +
-                        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmsszzz")));
+            QFile aside(
+                m_path + QStringLiteral(".partial-") +
+                QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmsszzz")));
             if (!aside.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
                 aside.write(partial) != partial.size() || !aside.flush())
                 return fail(Tr::tr("cannot keep its unfinished last line aside: %1")

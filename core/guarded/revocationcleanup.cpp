@@ -97,8 +97,8 @@ QVariant RevocationCleanup::computeCutoff(SqlSession &session, QDateTime *shown,
             m_settingsSource += Tr::tr(", Keystone's API");
         }
     } else {
-        m_liveNote = Tr::tr("The token lifetime was not cross-checked against Keystone: %1.")
-                         .arg(liveError);
+        m_liveNote =
+            Tr::tr("The token lifetime was not cross-checked against Keystone: %1.").arg(liveError);
     }
     QString err;
     m_dbNow = databaseNowUtc(session, &err);

@@ -24,8 +24,9 @@ QString mysqlLockName(const QString &name)
     if (full.size() <= 64)
         return full;
     return QStringLiteral("turnstile:") +
-           QString::fromLatin1(
-               QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex().left(40));
+           QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256)
+                                   .toHex()
+                                   .left(40));
 }
 } // namespace
 
@@ -42,12 +43,14 @@ QString serverIdentity(SqlSession &s, QString *error)
                 *error = h.error;
             return {};
         }
-        return QStringLiteral("mysql:%1:%2").arg(h.value(0, 0).toString(), h.value(0, 1).toString());
+        return QStringLiteral("mysql:%1:%2")
+            .arg(h.value(0, 0).toString(), h.value(0, 1).toString());
     }
     // pg_control_system() is readable by superusers and pg_monitor members;
     // without it the address and port still tell two tunnels apart.
     QString system;
-    const SqlResult sys = s.run(QStringLiteral("SELECT system_identifier FROM pg_control_system()"));
+    const SqlResult sys =
+        s.run(QStringLiteral("SELECT system_identifier FROM pg_control_system()"));
     if (sys.ok())
         system = sys.value(0, 0).toString();
     const SqlResult a = s.run(QStringLiteral(
@@ -73,8 +76,9 @@ ActionLock::~ActionLock()
     if (m_session.isMySql())
         m_session.run(QStringLiteral("SELECT RELEASE_LOCK(?)"), {mysqlLockName(m_name)});
     else
-        m_session.run(QStringLiteral("SELECT pg_advisory_unlock(%1, hashtext(?))").arg(kPgLockClass),
-                      {m_name});
+        m_session.run(
+            QStringLiteral("SELECT pg_advisory_unlock(%1, hashtext(?))").arg(kPgLockClass),
+            {m_name});
 }
 
 bool ActionLock::stillHeld() const
@@ -119,7 +123,8 @@ QString ActionLock::holder()
         const qint64 conn = id.value(0, 0).toLongLong();
         // The processlist shows other users' sessions only with PROCESS.
         const SqlResult who = m_session.run(
-            QStringLiteral("SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?"),
+            QStringLiteral(
+                "SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?"),
             {conn});
         if (!who.ok() || who.isEmpty())
             return Tr::tr("connection %1").arg(conn);

@@ -220,8 +220,8 @@ QString TableCleanup::countAffected(SqlSession &s, const DatabaseUrl &url, const
     if (!cs.begin(&reason))
         return reason;
     auto countWhere = [&](const QString &cond) -> std::optional<qint64> {
-        const SqlResult r =
-            cs.run(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(t, cond), {p.cutoffValue});
+        const SqlResult r = cs.run(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(t, cond),
+                                   {p.cutoffValue});
         if (!r.ok() || r.isEmpty())
             return std::nullopt;
         return r.value(0, 0).toLongLong();
@@ -304,8 +304,7 @@ ActionPreview TableCleanup::preview()
     QString identityError;
     p.serverIdentity = serverIdentity(s, &identityError);
     if (p.serverIdentity.isEmpty()) {
-        p.refusal = Tr::tr("Cannot tell which server %1 is: %2")
-                        .arg(p.target.text, identityError);
+        p.refusal = Tr::tr("Cannot tell which server %1 is: %2").arg(p.target.text, identityError);
         return p;
     }
 
@@ -426,8 +425,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             *estimated = true;
         return c.rows.value_or(-1);
     };
-    bool estimatedCounts = false;
-    r.before = tableRows(&estimatedCounts);
+    r.before = tableRows(&r.beforeEstimated);
 
     PendingRun run;
     run.action = confirmed.action;
@@ -495,11 +493,12 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 run.done += done;
                 PendingJournal::save(run);
                 r.affected = done;
-                return finish(ActionResult::Outcome::Failed,
-                              Tr::tr("Stopped after %L1 rows: the connection was lost, and the lock "
-                                     "could not be taken again. %2")
-                                  .arg(done)
-                                  .arg(why));
+                return finish(
+                    ActionResult::Outcome::Failed,
+                    Tr::tr("Stopped after %L1 rows: the connection was lost, and the lock "
+                           "could not be taken again. %2")
+                        .arg(done)
+                        .arg(why));
             }
         }
         SqlResult d;
@@ -568,8 +567,8 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             sleepUnlessCancelled(sleepMs, control);
     }
     r.affected = done;
-    r.after = tableRows(&estimatedCounts);
-    if (estimatedCounts)
+    r.after = tableRows(&r.afterEstimated);
+    if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);
     if (control.isCancelled()) {
         run.lastKey = lastKey;

@@ -51,8 +51,7 @@ QString TokenPurge::configurationRefusal() const
         return Tr::tr("The retention of %1 is shorter than [token] allow_expired_window (%2, %3): "
                       "services may still validate the tokens it deletes. Accept that with "
                       "--inside-allow-expired-window.")
-            .arg(formatDuration(m_retention), formatDuration(m_allowExpiredWindow),
-                 m_windowSource);
+            .arg(formatDuration(m_retention), formatDuration(m_allowExpiredWindow), m_windowSource);
     return {};
 }
 

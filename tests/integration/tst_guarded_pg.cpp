@@ -183,7 +183,8 @@ private slots:
             "INSERT INTO revocation_event (user_id, issued_before, revoked_at) SELECT 'u' || g, "
             "(now() AT TIME ZONE 'UTC') - INTERVAL '5 minutes', (now() AT TIME ZONE 'UTC') - "
             "INTERVAL '5 minutes' FROM generate_series(1, 12) g")));
-        RevocationCleanup prune(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete);
+        RevocationCleanup prune(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete,
+                                3600);
         ActionPreview preview;
         const ActionResult r = runConfirmed(prune, owner(), &preview);
         QVERIFY2(!preview.refused(), qPrintable(preview.refusal));

@@ -150,7 +150,8 @@ private slots:
         GuardedActionDialog *d = openPurge(page);
         QVERIFY(d);
         QVERIFY2(!d->preview().refused(), qPrintable(d->preview().refusal));
-        const QString target = QStringLiteral("%1.token@127.0.0.1").arg(m_db);
+        const QString target = QStringLiteral("%1.token@127.0.0.1:%2")
+                                   .arg(m_db, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")));
         QCOMPARE(d->preview().target.text, target);
         QCOMPARE(d->preview().rowsToGo, 40000);
         QVERIFY(d->previewView()->toPlainText().contains(target));
