@@ -34,9 +34,11 @@ QString serverIdentity(SqlSession &s, QString *error)
 {
     if (s.isMySql()) {
         // MySQL has @@server_uuid; MariaDB has not (the SELECT fails there).
-        const SqlResult u = s.run(QStringLiteral("SELECT @@server_uuid"));
-        if (u.ok() && !u.value(0, 0).toString().isEmpty())
-            return QStringLiteral("mysql:uuid:") + u.value(0, 0).toString();
+        if (!s.isMariaDb()) {
+            const SqlResult u = s.run(QStringLiteral("SELECT @@server_uuid"));
+            if (u.ok() && !u.value(0, 0).toString().isEmpty())
+                return QStringLiteral("mysql:uuid:") + u.value(0, 0).toString();
+        }
         const SqlResult h = s.run(QStringLiteral("SELECT @@hostname, @@port"));
         if (!h.ok()) {
             if (error)
