@@ -204,7 +204,8 @@ class TestLabCompliance : public QObject
 
     QList<QJsonObject> auditRecords() const
     {
-        return AuditLog(auditPath()).read().value_or(QList<QJsonObject>());
+        // One entry per run: a "started" line answered by its "finished" line is one.
+        return AuditLog::runs(AuditLog(auditPath()).read().value_or(QList<QJsonObject>()));
     }
 
 private slots:
