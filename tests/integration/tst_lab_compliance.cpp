@@ -649,6 +649,40 @@ private slots:
         QVERIFY2(!db.preview().refused(), "the database path should be open");
     }
 
+    // An administrator disables the user between the preview and the run:
+    // the unlock's PATCH (enabled = true) would enable it again. It reads the
+    // user first and refuses.
+    void userDisabledAfterThePreviewStaysDisabled()
+    {
+        const QString u = name("disabled-later");
+        const QString id = createUser(u);
+        QVERIFY(lockOut(u));
+        UserUnlock action(profile(), testsupport::labAdminSecrets(), u);
+        const ActionPreview p = action.preview();
+        QVERIFY2(!p.refused(), qPrintable(p.refusal));
+        QCOMPARE(m_admin
+                     ->patch(QStringLiteral("/users/") + id,
+                             body({{QStringLiteral("user"),
+                                    QJsonObject{{QStringLiteral("enabled"), false}}}}))
+                     .status,
+                 200);
+        AuditLog audit(auditPath());
+        GuardedWorkflow workflow(profile(), audit);
+        ActionControl control;
+        const ActionResult r = workflow.run(action, p, Confirmation{u, -1}, control);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(r.message.contains(QStringLiteral("disabled")), qPrintable(r.message));
+        const HttpResult now = m_admin->get(QStringLiteral("/users/") + id);
+        QCOMPARE(QJsonDocument::fromJson(now.body)
+                     .object()
+                     .value(u"user")
+                     .toObject()
+                     .value(u"enabled")
+                     .toBool(true),
+                 false);
+        QCOMPARE(failures(id).first, 3);
+    }
+
     void exemptUserIsNeverLocked()
     {
         const QString u = name("exempt");
