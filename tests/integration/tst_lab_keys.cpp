@@ -410,10 +410,10 @@ private slots:
         QCOMPARE(target, u"fernet-keys@node1,node2,node3"_s);
 
         // The acknowledgement must be the dry run's exact count.
-        QProcess dry;
-        dry.start(ctl(), args + QStringList{u"--json"_s});
-        QVERIFY(dry.waitForFinished(60000));
-        const qint64 ack = QJsonDocument::fromJson(dry.readAllStandardOutput())
+        QProcess before;
+        before.start(ctl(), args + QStringList{u"--json"_s});
+        QVERIFY(before.waitForFinished(60000));
+        const qint64 ack = QJsonDocument::fromJson(before.readAllStandardOutput())
                                .object()
                                .value(u"preview"_s)
                                .toObject()

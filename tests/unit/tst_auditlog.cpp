@@ -165,7 +165,7 @@ private slots:
         {
             QFile f(log.path());
             QVERIFY(f.open(QIODevice::Append));
-            f.write(R"({"profile":"a","action":"purge.tok)");
+            f.write("{\"profile\":\"a\",\"action\":\"purge.tok");
         }
         QString error;
         QVERIFY2(log.append(record(3), &error), qPrintable(error));
@@ -177,7 +177,7 @@ private slots:
         QVERIFY(!aside.isEmpty());
         QFile kept(aside);
         QVERIFY(kept.open(QIODevice::ReadOnly));
-        QCOMPARE(kept.readAll(), QByteArray(R"({"profile":"a","action":"purge.tok)"));
+        QCOMPARE(kept.readAll(), QByteArray("{\"profile\":\"a\",\"action\":\"purge.tok"));
     }
 
     // The line number is the file's, so an editor finds it: a blank line
