@@ -202,9 +202,9 @@ private slots:
     void readsBackwardsFromTheEnd()
     {
         AuditLog log(fresh(QStringLiteral("backwards.jsonl")));
-        for (int i = 0; i < 2000; ++i) {
+        for (int i = 0; i < 400; ++i) {
             QJsonObject o = record(i);
-            o.insert(QStringLiteral("pad"), QString(i % 97, u'x'));
+            o.insert(QStringLiteral("pad"), QString(i % 397, u'x'));
             QVERIFY(log.append(o));
         }
         QList<int> seen;
@@ -212,15 +212,15 @@ private slots:
             seen.append(o.value(u"n").toInt());
             return true;
         }));
-        QCOMPARE(seen.size(), 2000);
-        for (int i = 0; i < 2000; ++i)
-            QCOMPARE(seen.at(i), 1999 - i);
+        QCOMPARE(seen.size(), 400);
+        for (int i = 0; i < 400; ++i)
+            QCOMPARE(seen.at(i), 399 - i);
         seen.clear();
         log.readBackwards([&](const QJsonObject &o) {
             seen.append(o.value(u"n").toInt());
             return seen.size() < 3;
         });
-        QCOMPARE(seen, (QList<int>{1999, 1998, 1997}));
+        QCOMPARE(seen, (QList<int>{399, 398, 397}));
     }
 
     // A started line answered by a finished one is one run; an unanswered
