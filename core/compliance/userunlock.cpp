@@ -429,11 +429,30 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
         r.finishedAt = QDateTime::currentDateTimeUtc();
         return r;
     }
+    // Keystone's default policy lets only admins read or update another user.
+    auto forbidden = [&](const HttpResult &h) {
+        r.details.insert(QStringLiteral("http_status"), h.status);
+        r.outcome = ActionResult::Outcome::Failed;
+        r.message = Tr::tr("Keystone refused the unlock (403): the API user %1 may not update "
+                           "users; Keystone's default policy allows it to admins only.")
+                        .arg(m_apiUser.isEmpty() ? m_profile.username : m_apiUser);
+        bool possible = false;
+        const QString advice = databaseFallbackAdvice(&possible);
+        if (!advice.isEmpty()) {
+            r.message += u' ' + advice;
+            r.details.insert(QStringLiteral("database_fallback"), advice);
+        }
+        r.details.insert(QStringLiteral("database_fallback_possible"), possible);
+        r.finishedAt = QDateTime::currentDateTimeUtc();
+        return r;
+    };
     // The PATCH sets enabled = true: a user an administrator disabled since
     // the preview would be enabled again. Read the user now and act only on
     // the one the operator confirmed.
     {
         const HttpResult now = client.get(QStringLiteral("/users/") + pathPart(userId));
+        if (now.status == 403)
+            return forbidden(now);
         const QJsonObject u = QJsonDocument::fromJson(now.body).object().value(u"user").toObject();
         QString why;
         if (!now.ok())
@@ -467,21 +486,10 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
     const HttpResult h = client.patch(QStringLiteral("/users/") + pathPart(userId), body);
     r.details.insert(QStringLiteral("http_status"), h.status);
     if (!h.ok()) {
+        if (h.status == 403)
+            return forbidden(h);
         r.outcome = ActionResult::Outcome::Failed;
-        if (h.status == 403) {
-            r.message = Tr::tr("Keystone refused the unlock (403): the API user %1 may not update "
-                               "users; Keystone's default policy allows it to admins only.")
-                            .arg(m_apiUser.isEmpty() ? m_profile.username : m_apiUser);
-            bool possible = false;
-            const QString advice = databaseFallbackAdvice(&possible);
-            if (!advice.isEmpty()) {
-                r.message += u' ' + advice;
-                r.details.insert(QStringLiteral("database_fallback"), advice);
-            }
-            r.details.insert(QStringLiteral("database_fallback_possible"), possible);
-        } else {
-            r.message = h.error;
-        }
+        r.message = h.error;
         r.finishedAt = QDateTime::currentDateTimeUtc();
         return r;
     }
