@@ -75,6 +75,8 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
     m_out << pv.title << Qt::endl;
     m_out << Tr::tr("  target:      %1  (%2)").arg(pv.target.text, pv.target.description)
           << Qt::endl;
+    if (!pv.serverIdentity.isEmpty())
+        m_out << Tr::tr("  server:      %1").arg(pv.serverIdentity) << Qt::endl;
     if (pv.refused()) {
         m_out << Tr::tr("  REFUSED:     %1").arg(pv.refusal) << Qt::endl;
         return;
