@@ -31,8 +31,10 @@ RevocationCleanup::RevocationCleanup(Profile profile, Secrets secrets, Mode mode
         if (!err.isEmpty()) {
             // A file that does not load is no reason to fall back to defaults.
             m_settingsRefusal =
-                Tr::tr("Cannot read the token lifetime from %1: %2 Fix the file, or remove it from "
-                       "the profile and give the lifetime with --token-expiration.")
+                Tr::tr(
+                    "Cannot read the token lifetime from %1: %2 Fix the file, or remove it from "
+                    "the profile and give the lifetime (--token-expiration, or Token lifetime on "
+                    "the Actions page).")
                     .arg(confPath, err);
             return;
         }
@@ -42,12 +44,13 @@ RevocationCleanup::RevocationCleanup(Profile profile, Secrets secrets, Mode mode
     }
     if (tokenExpirationSec) {
         m_expiration = std::max(m_expiration, *tokenExpirationSec);
-        sources.append(Tr::tr("--token-expiration"));
+        sources.append(Tr::tr("the lifetime given"));
     }
     if (m_expiration <= 0) {
         m_settingsRefusal =
             Tr::tr("The token lifetime is unknown: profile %1 names no keystone.conf. Give "
-                   "Keystone's [token] expiration with --token-expiration (e.g. 24h), or add the "
+                   "Keystone's [token] expiration (--token-expiration, or Token lifetime on the "
+                   "Actions page, e.g. 24h), or add the "
                    "keystone.conf to the profile; Keystone's default of 1 h would delete events "
                    "that still protect tokens in a cloud whose tokens live longer.")
                 .arg(this->profile().name);

@@ -50,7 +50,7 @@ QString TokenPurge::configurationRefusal() const
     if (m_retention >= 0 && m_retention < m_allowExpiredWindow && !m_insideWindowAccepted)
         return Tr::tr("The retention of %1 is shorter than [token] allow_expired_window (%2, %3): "
                       "services may still validate the tokens it deletes. Accept that with "
-                      "--inside-allow-expired-window.")
+                      "--inside-allow-expired-window, or the checkbox on the Actions page.")
             .arg(formatDuration(m_retention), formatDuration(m_allowExpiredWindow), m_windowSource);
     return {};
 }

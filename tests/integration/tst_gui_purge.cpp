@@ -235,6 +235,12 @@ private slots:
         QVERIFY(page.purgeButton()->isEnabled());
         page.retentionEdit()->setText(QStringLiteral("-2d"));
         QVERIFY(!page.purgeButton()->isEnabled());
+        // A bare number is no lifetime: the revocation actions wait for a unit.
+        page.tokenLifetimeEdit()->setText(QStringLiteral("24"));
+        QVERIFY(!page.pruneButton()->isEnabled());
+        QVERIFY(!page.truncateButton()->isEnabled());
+        page.tokenLifetimeEdit()->setText(QStringLiteral("24h"));
+        QVERIFY(page.pruneButton()->isEnabled());
     }
 };
 
