@@ -115,6 +115,21 @@ bool ActionLock::acquire(QString *why)
     return false;
 }
 
+QString ActionLock::holderNow()
+{
+    const SqlResult r =
+        m_session.isMySql()
+            ? m_session.run(QStringLiteral("SELECT IS_USED_LOCK(?)"), {mysqlLockName(m_name)})
+            : m_session.run(QStringLiteral("SELECT COUNT(*) FROM pg_locks WHERE locktype = "
+                                           "'advisory' AND granted AND classid = %1 AND objid = "
+                                           "CAST(hashtext(?) AS oid) AND objsubid = 2")
+                                .arg(kPgLockClass),
+                            {m_name});
+    if (!r.ok() || r.value(0, 0).isNull() || r.value(0, 0).toLongLong() == 0)
+        return {};
+    return holder();
+}
+
 QString ActionLock::holder()
 {
     if (m_session.isMySql()) {

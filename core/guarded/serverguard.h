@@ -34,6 +34,9 @@ public:
     // The lock lives in the connection: after the session reconnected, it
     // is gone and must be taken again before the next change.
     bool stillHeld() const;
+    // Who holds the lock now, without taking it (for a preview); empty when
+    // nobody does.
+    QString holderNow();
 
 private:
     QString holder();

@@ -308,6 +308,13 @@ ActionPreview TableCleanup::preview()
         return p;
     }
 
+    // A run in progress elsewhere: this one would be refused until it ends.
+    if (const QString who = ActionLock(s, url.database + u'.' + tableName(sp.table)).holderNow();
+        !who.isEmpty())
+        p.warnings.append(Tr::tr("Another run on this table holds its database lock (%1); a run "
+                                 "started now is refused until it ends.")
+                              .arg(who));
+
     // The cutoff: the interrupted run's, if there is one for these parameters.
     const auto pending = PendingJournal::load(p.action, p.target.text);
     if (pending && !pending->serverIdentity.isEmpty() &&

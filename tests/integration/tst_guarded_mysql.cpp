@@ -682,6 +682,7 @@ private slots:
         t.maxBatch = 100;
         first.setThrottle(t);
         ActionResult second;
+        ActionPreview secondPreview;
         bool ran = false;
         ActionControl control([&](const ActionProgress &p) {
             if (p.batches != 2 || ran)
@@ -689,7 +690,7 @@ private slots:
             ran = true;
             TokenPurge other(writer(), secrets());
             ActionControl c2;
-            second = runConfirmed(other, writer(), c2);
+            second = runConfirmed(other, writer(), c2, &secondPreview);
         });
         const ActionResult r = runConfirmed(first, writer(), control);
         QVERIFY(ran);
@@ -697,6 +698,10 @@ private slots:
         QVERIFY2(second.message.contains(QStringLiteral("holds")), qPrintable(second.message));
         QVERIFY2(second.message.contains(m_user), qPrintable(second.message));
         QCOMPARE(second.affected, 0);
+        // Its dry run already said so.
+        QVERIFY2(
+            secondPreview.warnings.join(u' ').contains(QStringLiteral("holds its database lock")),
+            qPrintable(secondPreview.warnings.join(u'|')));
         QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
         QCOMPARE(r.affected, 3000);
     }
