@@ -214,6 +214,7 @@ private slots:
                      !preview.serverIdentity.startsWith(QStringLiteral("postgresql:?")),
                  qPrintable(preview.serverIdentity));
         ActionResult second;
+        ActionPreview secondPreview;
         bool ran = false;
         AuditLog audit;
         GuardedWorkflow wf(owner(), audit);
@@ -223,7 +224,7 @@ private slots:
             ran = true;
             RevocationCleanup other(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete,
                                     3600);
-            second = runConfirmed(other, owner());
+            second = runConfirmed(other, owner(), &secondPreview);
         });
         const ActionResult r =
             wf.run(first, preview, Confirmation{preview.target.text, -1}, control);
@@ -232,6 +233,9 @@ private slots:
         QVERIFY2(second.message.contains(QStringLiteral("holds")), qPrintable(second.message));
         QVERIFY2(second.message.contains(lab(QStringLiteral("TURNSTILE_LAB_PG_USER"))),
                  qPrintable(second.message));
+        QVERIFY2(
+            secondPreview.warnings.join(u' ').contains(QStringLiteral("holds its database lock")),
+            qPrintable(secondPreview.warnings.join(u'|')));
         QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
         QCOMPARE(r.affected, 2000);
     }
