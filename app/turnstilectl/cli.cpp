@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "util/iopool.h"
+#include "util/rowfigure.h"
 
 #include "benchcommands.h"
 
@@ -447,7 +448,10 @@ void Cli::printProbe(const ProbeResult &r)
              r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents))
                                 : r.revocationError);
         line(QStringLiteral("token"),
-             r.tokenRows ? Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)) : r.tokenRowsError);
+             !r.tokenRows ? r.tokenRowsError
+             : r.tokenRowsEstimated
+                 ? Tr::tr("%1 rows (the server's estimate)").arg(formatRows(*r.tokenRows, true))
+                 : Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)));
     }
 }
 

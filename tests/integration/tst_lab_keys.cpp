@@ -443,12 +443,24 @@ private slots:
         const QString target = KeyRotation::targetFor({}, locs).text;
         QCOMPARE(target, u"fernet-keys@node1,node2,node3"_s);
 
+        // The acknowledgement must be the dry run's exact count.
+        QProcess before;
+        before.start(ctl(), args + QStringList{u"--json"_s});
+        QVERIFY(before.waitForFinished(60000));
+        const qint64 ack = QJsonDocument::fromJson(before.readAllStandardOutput())
+                               .object()
+                               .value(u"preview"_s)
+                               .toObject()
+                               .value(u"must_acknowledge"_s)
+                               .toInteger(-1);
+        QStringList execute{u"--execute"_s, u"--confirm"_s, target};
+        if (ack > 0)
+            execute << u"--acknowledge"_s << QString::number(ack);
         QProcess run;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"TURNSTILE_KEYS_TEST_PAUSE_MS"_s, u"4000"_s);
         run.setProcessEnvironment(env);
-        run.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target,
-                                            u"--acknowledge"_s, u"5"_s});
+        run.start(ctl(), args + execute);
         QVERIFY(run.waitForStarted());
         // node1 is the source; wait until node2 has the new primary, then kill.
         const QString marker = m_root + u"/node2/"_s + QString::number(primary + 1);
