@@ -3,7 +3,6 @@
 #include "util/whenfinished.h"
 
 #include "benchmarkdialog.h"
-#include "historyloader.h"
 
 #include "actionspage.h"
 #include "auditpage.h"
@@ -207,7 +206,7 @@ BenchmarkDialog *MainWindow::openBenchmark()
     const QString current = m_chooser->currentData().toString();
     m_benchmark = new BenchmarkDialog(
         m_secrets, m_all, current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current,
-        HistoryLoader::windowConfig(), this);
+        HistoryConfig::windowConfig(), this);
     m_benchmark->setAttribute(Qt::WA_DeleteOnClose);
     // New points for the Latency page's scatter; a guarded run is in the audit log.
     connect(m_benchmark, &BenchmarkDialog::resultsStored, this, [this] {
