@@ -2,8 +2,7 @@
 
 #include "chartpresenter.h"
 #include "chartview.h"
-#include "growthpage.h"
-#include "latencypage.h"
+#include "pagecharts.h"
 
 #include <QDateTime>
 
@@ -15,7 +14,7 @@ ReportRenderer::~ReportRenderer() = default;
 
 QList<QList<ChartSpec>> ReportRenderer::pages()
 {
-    return {GrowthPage::chartSpecs(), LatencyPage::chartSpecs()};
+    return {PageCharts::growth(), PageCharts::latency()};
 }
 
 QList<ChartSpec> ReportRenderer::specs()
