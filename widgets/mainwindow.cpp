@@ -6,6 +6,7 @@
 
 #include "actionspage.h"
 #include "auditpage.h"
+#include "collector/probescheduler.h"
 #include "compliancepage.h"
 #include "databasepage.h"
 #include "growthpage.h"
@@ -14,7 +15,6 @@
 #include "latencypage.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
-#include "probe/probescheduler.h"
 #include "profileeditor.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
