@@ -7,7 +7,6 @@
 #include "db/keystoneinspector.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
-#include "historyloader.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
 
@@ -41,7 +40,7 @@ struct DatabasePage::Load
 };
 
 DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
-    : QWidget(parent), m_secrets(secrets), m_config(HistoryLoader::windowConfig()),
+    : QWidget(parent), m_secrets(secrets), m_config(HistoryConfig::windowConfig()),
       m_model(new TableSizesModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_header(new QLabel(this)), m_kind(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Refresh"), this)),

@@ -1,12 +1,13 @@
 #include "growthpage.h"
 
 #include "chartview.h"
+#include "pagecharts.h"
 
 #include <QGridLayout>
 
 namespace turnstile {
 
-GrowthPage::GrowthPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), parent)
+GrowthPage::GrowthPage(QWidget *parent) : HistoryChartsPage(PageCharts::growth(), parent)
 {
     QGridLayout *grid = chartGrid();
     const QList<ChartView *> all = charts();
@@ -19,22 +20,6 @@ GrowthPage::GrowthPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), parent
     }
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 2);
-}
-
-QList<ChartSpec> GrowthPage::chartSpecs()
-{
-    return {
-        ChartSpec::time(tr("Token rows"),
-                        {QStringLiteral("token.live"), QStringLiteral("token.expired")}),
-        // Obsolete beside all: the gap is what a prune would remove.
-        ChartSpec::time(tr("Revocation events"), {QStringLiteral("revocation_event.rows"),
-                                                  QStringLiteral("revocation_event.obsolete")}),
-        ChartSpec::time(tr("Trusts"), {QStringLiteral("table.trust.rows")}),
-        // Every schema on the server (data + indexes), as the exact cycle
-        // measures it.
-        ChartSpec::time(tr("Schema sizes (MiB)"), {QStringLiteral("schema.*.bytes")})
-            .scaled(1.0 / (1024 * 1024)),
-    };
 }
 
 QString GrowthPage::noProfileText() const

@@ -13,9 +13,6 @@ class GrowthPage : public HistoryChartsPage
 public:
     explicit GrowthPage(QWidget *parent = nullptr);
 
-    // The charts of this page; `turnstilectl report` draws the same.
-    static QList<ChartSpec> chartSpecs();
-
 protected:
     QString noProfileText() const override;
     QString exportTitle() const override;

@@ -2,9 +2,9 @@
 #include "util/iopool.h"
 
 #include "chartexporter.h"
+#include "chartpresenter.h"
 #include "chartview.h"
 #include "exportmenu.h"
-#include "historyloader.h"
 #include "util/whenfinished.h"
 
 #include <QAction>
@@ -45,7 +45,7 @@ QString shortTime(qint64 secs)
 } // namespace
 
 HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *parent)
-    : QWidget(parent), m_config(HistoryLoader::windowConfig()), m_specs(specs),
+    : QWidget(parent), m_config(HistoryConfig::windowConfig()), m_specs(specs),
       m_profileChooser(new QComboBox(this)), m_rangeChooser(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Reload"), this)),
       m_export(new QToolButton(this)), m_note(new QLabel(this)), m_status(new QLabel(this)),
@@ -90,7 +90,7 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     bar->addStretch(1);
     bar->addWidget(m_export);
 
-    m_charts = HistoryLoader::createCharts(m_specs, this);
+    m_charts = ChartPresenter::createCharts(m_specs, this);
 
     m_note->setWordWrap(true);
     m_note->setForegroundRole(QPalette::PlaceholderText);
@@ -327,24 +327,24 @@ void HistoryChartsPage::reload()
     whenFinished(this,
                  QtConcurrent::run(ioPool(),
                                    [config, names, from, to, budgets, specs, generation] {
-                                       HistoryLoad r = HistoryLoader::load(config, names, from, to,
-                                                                           specs, budgets);
+                                       ChartData r =
+                                           ChartData::load(config, names, from, to, specs, budgets);
                                        r.generation = generation;
                                        return r;
                                    }),
-                 [this](const HistoryLoad &r) {
+                 [this](const ChartData &r) {
                      if (r.generation != m_generation)
                          return; // a newer profile or range was chosen meanwhile
                      apply(r);
                  });
 }
 
-void HistoryChartsPage::apply(const HistoryLoad &r)
+void HistoryChartsPage::apply(const ChartData &r)
 {
     m_shownProfiles = r.profiles;
     m_shownFrom = r.from;
     m_shownTo = r.to;
-    HistoryLoader::show(r, m_specs, m_charts);
+    ChartPresenter::show(r, m_specs, m_charts);
     if (!r.error.isEmpty())
         m_status->setText(r.error);
     else if (r.bucketCount() == 0)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "chartspec.h"
+#include "history/chartspec.h"
 #include "history/historyconfig.h"
 
 #include <QList>
@@ -17,7 +17,7 @@ class QToolButton;
 namespace turnstile {
 
 class ChartView;
-struct HistoryLoad;
+struct ChartData;
 
 // A page of history charts for one profile, or for every profile side by
 // side (one curve per region): profile and range pickers (1 h to 90 d or a
@@ -97,7 +97,7 @@ protected:
     void hideEvent(QHideEvent *e) override;
 
 private:
-    void apply(const HistoryLoad &result);
+    void apply(const ChartData &result);
     void chooseExportFile(const QString &filter, const QString &suffix);
     void rangeChosen(int index);
     void askCustomRange();

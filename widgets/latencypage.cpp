@@ -1,12 +1,13 @@
 #include "latencypage.h"
 
 #include "chartview.h"
+#include "pagecharts.h"
 
 #include <QGridLayout>
 
 namespace turnstile {
 
-LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), parent)
+LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(PageCharts::latency(), parent)
 {
     // What the percentiles are taken over (prober.h, LatencyWindow), so
     // nobody reads a p99 of a few probes as a p99 of all traffic.
@@ -24,30 +25,6 @@ LatencyPage::LatencyPage(QWidget *parent) : HistoryChartsPage(chartSpecs(), pare
     grid->addWidget(all[2], 1, 1);
     grid->setRowStretch(0, 3);
     grid->setRowStretch(1, 2);
-}
-
-QList<ChartSpec> LatencyPage::chartSpecs()
-{
-    ChartSpec scatter = ChartSpec::scatter(
-        tr("Validation against revocation events"), QStringLiteral("revocation_event.rows"),
-        tr("revocation events (rows)"), QStringLiteral("validate.ms"), tr("ms"));
-    // Benchmarks (turnstilectl bench, the Benchmark dialog) store their
-    // median and p99 with the event count they measured at; each is a point.
-    scatter.rawClouds = {
-        {tr("benchmark p50"), QStringLiteral("bench.revocation_events"),
-         QStringLiteral("bench.p50_ms")},
-        {tr("benchmark p99"), QStringLiteral("bench.revocation_events"),
-         QStringLiteral("bench.p99_ms")},
-    };
-    return {
-        ChartSpec::time(tr("Token validation p50/p95/p99 (ms)"),
-                        {QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
-                         QStringLiteral("validate.p99.ms")}),
-        ChartSpec::time(tr("Token issue p50/p95/p99 (ms)"),
-                        {QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
-                         QStringLiteral("issue.p99.ms")}),
-        scatter,
-    };
 }
 
 QString LatencyPage::noProfileText() const

@@ -14,9 +14,6 @@ class LatencyPage : public HistoryChartsPage
 public:
     explicit LatencyPage(QWidget *parent = nullptr);
 
-    // The charts of this page; `turnstilectl report` draws the same.
-    static QList<ChartSpec> chartSpecs();
-
 protected:
     QString noProfileText() const override;
     QString exportTitle() const override;

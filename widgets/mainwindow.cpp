@@ -3,10 +3,10 @@
 #include "util/whenfinished.h"
 
 #include "benchmarkdialog.h"
-#include "historyloader.h"
 
 #include "actionspage.h"
 #include "auditpage.h"
+#include "collector/probescheduler.h"
 #include "compliancepage.h"
 #include "databasepage.h"
 #include "growthpage.h"
@@ -15,7 +15,6 @@
 #include "latencypage.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
-#include "probe/probescheduler.h"
 #include "profileeditor.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
@@ -207,7 +206,7 @@ BenchmarkDialog *MainWindow::openBenchmark()
     const QString current = m_chooser->currentData().toString();
     m_benchmark = new BenchmarkDialog(
         m_secrets, m_all, current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current,
-        HistoryLoader::windowConfig(), this);
+        HistoryConfig::windowConfig(), this);
     m_benchmark->setAttribute(Qt::WA_DeleteOnClose);
     // New points for the Latency page's scatter; a guarded run is in the audit log.
     connect(m_benchmark, &BenchmarkDialog::resultsStored, this, [this] {

@@ -3,8 +3,8 @@
 
 #include "chartexporter.h"
 #include "cli.h"
+#include "history/chartdata.h"
 #include "historycommands.h"
-#include "historyload.h"
 #include "profiles/profilestore.h"
 #include "reportrenderer.h"
 #include "util/duration.h"
@@ -73,11 +73,11 @@ int ReportCommand::run(const QStringList &args)
     const HistoryConfig config = HistoryCommands::storeConfig();
     const qint64 to = QDateTime::currentSecsSinceEpoch();
     const qint64 from = to - *range;
-    QFuture<HistoryLoad> reading = QtConcurrent::run(ioPool(), [config, profiles, from, to] {
+    QFuture<ChartData> reading = QtConcurrent::run(ioPool(), [config, profiles, from, to] {
         return ReportRenderer::load(config, profiles, from, to);
     });
     ReportRenderer renderer;
-    const HistoryLoad load = reading.result();
+    const ChartData load = reading.result();
 
     // A profile is known when profiles.ini has it or the history holds
     // series of it (a shared store, or a profile removed since).

@@ -55,6 +55,17 @@ HistoryConfig HistoryConfig::fromSettings(QSettings &s)
     return c;
 }
 
+HistoryConfig HistoryConfig::windowConfig()
+{
+    QSettings settings;
+    HistoryConfig config = HistoryConfig::fromSettings(settings);
+    if (qEnvironmentVariableIsSet("TURNSTILE_HISTORY")) {
+        config.backend = HistoryConfig::Backend::Sqlite;
+        config.sqlitePath = HistoryConfig::defaultSqlitePath();
+    }
+    return config;
+}
+
 void HistoryConfig::toSettings(QSettings &s) const
 {
     s.beginGroup(QLatin1String(kGroup));

@@ -49,6 +49,11 @@ struct HistoryConfig
     static HistoryConfig fromSettings(QSettings &settings);
     void toSettings(QSettings &settings) const;
 
+    // The store the window reads: the [history] settings, or the file
+    // $TURNSTILE_HISTORY names, which wins (as for turnstilectl): it is how a
+    // test or a second checkout points at its own file.
+    static HistoryConfig windowConfig();
+
     bool operator==(const HistoryConfig &) const = default;
 };
 

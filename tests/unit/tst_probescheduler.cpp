@@ -1,7 +1,7 @@
 // ProbeScheduler runs at most one probe per profile: requests made while one
 // hangs are folded into one that follows it, so a stalled region cannot fill
 // the probe pool with blocked threads.
-#include "probe/probescheduler.h"
+#include "collector/probescheduler.h"
 #include "profiles/secretstore.h"
 
 #include <QSignalSpy>

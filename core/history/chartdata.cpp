@@ -1,20 +1,26 @@
-#include "historyloader.h"
+#include "history/chartdata.h"
 
-#include "chartview.h"
 #include "guarded/auditannotations.h"
 #include "guarded/auditlog.h"
+#include "history/historyconfig.h"
 #include "history/historystore.h"
 
-#include <cmath>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
 #include <QRegularExpression>
-#include <QSettings>
+
+#include <cmath>
 
 namespace turnstile {
 
 namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(ChartData)
+};
+
 // Guarded actions are recorded once, in the audit log; the charts draw them
 // from there so a purge shows where its curve drops.
 QList<Annotation> auditAnnotations(const QStringList &profiles, qint64 from, qint64 to)
@@ -44,44 +50,44 @@ void nameProfiles(QList<Annotation> &annotations, bool severalProfiles)
 }
 } // namespace
 
-HistoryConfig HistoryLoader::windowConfig()
+int ChartData::bucketCount() const
 {
-    QSettings settings;
-    HistoryConfig config = HistoryConfig::fromSettings(settings);
-    if (qEnvironmentVariableIsSet("TURNSTILE_HISTORY")) {
-        config.backend = HistoryConfig::Backend::Sqlite;
-        config.sqlitePath = HistoryConfig::defaultSqlitePath();
-    }
-    return config;
+    qsizetype n = 0;
+    for (const QList<NamedSeries> &chart : series)
+        for (const NamedSeries &s : chart)
+            n += s.buckets.size();
+    for (const QList<ScatterSeries> &chart : scatter)
+        for (const ScatterSeries &s : chart)
+            n += s.x.buckets.size() + s.y.buckets.size();
+    return int(n);
 }
 
-QString HistoryLoader::seriesName(const QString &profile, const QString &metric,
-                                  bool severalProfiles)
+QString ChartData::seriesName(const QString &profile, const QString &metric, bool severalProfiles)
 {
     return severalProfiles ? profile + QStringLiteral(" · ") + metric : metric;
 }
 
-HistoryLoad HistoryLoader::load(const HistoryConfig &config, const QStringList &profiles,
-                                qint64 from, qint64 to, const QList<ChartSpec> &specs,
-                                const QList<int> &budgets)
+ChartData ChartData::load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
+                          qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets)
 {
     if (config.backend == HistoryConfig::Backend::Sqlite &&
         !QFileInfo::exists(config.effectiveSqlitePath())) {
-        HistoryLoad r;
+        ChartData r;
         r.profiles = profiles;
         r.from = from;
         r.to = to;
         r.annotations = auditAnnotations(profiles, from, to);
         nameProfiles(r.annotations, profiles.size() > 1);
         r.noStore = true;
-        r.error = tr("No history yet in %1: the window and `turnstilectl collect` write it while "
-                     "they sample.")
-                      .arg(QDir::toNativeSeparators(config.effectiveSqlitePath()));
+        r.error =
+            Tr::tr("No history yet in %1: the window and `turnstilectl collect` write it while "
+                   "they sample.")
+                .arg(QDir::toNativeSeparators(config.effectiveSqlitePath()));
         return r;
     }
     HistoryStore store;
     if (!store.open(config)) {
-        HistoryLoad r;
+        ChartData r;
         r.profiles = profiles;
         r.from = from;
         r.to = to;
@@ -91,10 +97,10 @@ HistoryLoad HistoryLoader::load(const HistoryConfig &config, const QStringList &
     return load(store, profiles, from, to, specs, budgets);
 }
 
-HistoryLoad HistoryLoader::load(HistoryStore &store, const QStringList &profiles, qint64 from,
-                                qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets)
+ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint64 from, qint64 to,
+                          const QList<ChartSpec> &specs, const QList<int> &budgets)
 {
-    HistoryLoad r;
+    ChartData r;
     r.profiles = profiles;
     r.from = from;
     r.to = to;
@@ -189,36 +195,6 @@ HistoryLoad HistoryLoader::load(HistoryStore &store, const QStringList &profiles
     }
     nameProfiles(r.annotations, several);
     return r;
-}
-
-void HistoryLoader::show(const HistoryLoad &load, const QList<ChartSpec> &specs,
-                         const QList<ChartView *> &charts)
-{
-    for (qsizetype c = 0; c < charts.size() && c < specs.size(); ++c) {
-        ChartView *chart = charts[c];
-        if (specs[c].kind == ChartSpec::Kind::Scatter) {
-            chart->setScatter(load.scatter.value(c));
-            continue;
-        }
-        chart->setTimeRange(load.from, load.to);
-        chart->setSeries(load.series.value(c));
-        chart->setAnnotations(load.annotations);
-    }
-}
-
-QList<ChartView *> HistoryLoader::createCharts(const QList<ChartSpec> &specs, QWidget *parent)
-{
-    QList<ChartView *> charts;
-    for (const ChartSpec &spec : specs) {
-        auto *chart = new ChartView(spec.kind == ChartSpec::Kind::Scatter ? ChartView::Kind::Scatter
-                                                                          : ChartView::Kind::Time,
-                                    parent);
-        chart->setTitle(spec.title);
-        if (spec.kind == ChartSpec::Kind::Scatter)
-            chart->setAxisTitles(spec.xTitle, spec.yTitle);
-        charts.append(chart);
-    }
-    return charts;
 }
 
 } // namespace turnstile

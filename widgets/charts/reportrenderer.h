@@ -1,9 +1,9 @@
 #pragma once
 
 #include "chartexporter.h"
-#include "chartspec.h"
+#include "history/chartdata.h"
+#include "history/chartspec.h"
 #include "history/historyconfig.h"
-#include "historyload.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -41,14 +41,14 @@ public:
     static int pixelBudget() { return ChartExporter::kDefaultChartSize.width(); }
 
     // Blocking: opens the store, reads every chart of every page, closes it.
-    static HistoryLoad load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
-                            qint64 to);
+    static ChartData load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
+                          qint64 to);
 
     // profiles · range · generated at · Turnstile version.
-    static QString caption(const HistoryLoad &load, const QDateTime &generatedAt);
+    static QString caption(const ChartData &load, const QDateTime &generatedAt);
     // The file's bytes (PNG or PDF; SVG and CSV work too), or empty and a
     // sentence in *error.
-    QByteArray render(ChartExporter::Format format, const HistoryLoad &load, const QString &caption,
+    QByteArray render(ChartExporter::Format format, const ChartData &load, const QString &caption,
                       QString *error);
 
     QList<ChartView *> charts() const { return m_charts; }

@@ -1,4 +1,4 @@
-#include "probe/probescheduler.h"
+#include "collector/probescheduler.h"
 #include "util/whenfinished.h"
 
 #include "collector/collector.h"

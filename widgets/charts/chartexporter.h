@@ -1,6 +1,6 @@
 #pragma once
 
-#include "namedseries.h"
+#include "history/namedseries.h"
 
 #include <QByteArray>
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "scatterseries.h"
+#include "history/scatterseries.h"
 
 #include <QHash>
 

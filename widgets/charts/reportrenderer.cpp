@@ -1,21 +1,20 @@
 #include "reportrenderer.h"
 
+#include "chartpresenter.h"
 #include "chartview.h"
-#include "growthpage.h"
-#include "historyloader.h"
-#include "latencypage.h"
+#include "pagecharts.h"
 
 #include <QDateTime>
 
 namespace turnstile {
 
-ReportRenderer::ReportRenderer() : m_charts(HistoryLoader::createCharts(specs(), &m_holder)) {}
+ReportRenderer::ReportRenderer() : m_charts(ChartPresenter::createCharts(specs(), &m_holder)) {}
 
 ReportRenderer::~ReportRenderer() = default;
 
 QList<QList<ChartSpec>> ReportRenderer::pages()
 {
-    return {GrowthPage::chartSpecs(), LatencyPage::chartSpecs()};
+    return {PageCharts::growth(), PageCharts::latency()};
 }
 
 QList<ChartSpec> ReportRenderer::specs()
@@ -26,23 +25,22 @@ QList<ChartSpec> ReportRenderer::specs()
     return all;
 }
 
-HistoryLoad ReportRenderer::load(const HistoryConfig &config, const QStringList &profiles,
-                                 qint64 from, qint64 to)
+ChartData ReportRenderer::load(const HistoryConfig &config, const QStringList &profiles,
+                               qint64 from, qint64 to)
 {
     const QList<ChartSpec> all = specs();
-    return HistoryLoader::load(config, profiles, from, to, all,
-                               QList<int>(all.size(), pixelBudget()));
+    return ChartData::load(config, profiles, from, to, all, QList<int>(all.size(), pixelBudget()));
 }
 
-QString ReportRenderer::caption(const HistoryLoad &load, const QDateTime &generatedAt)
+QString ReportRenderer::caption(const ChartData &load, const QDateTime &generatedAt)
 {
     return ChartExporter::caption(load.profiles, load.from, load.to, generatedAt);
 }
 
-QByteArray ReportRenderer::render(ChartExporter::Format format, const HistoryLoad &load,
+QByteArray ReportRenderer::render(ChartExporter::Format format, const ChartData &load,
                                   const QString &caption, QString *error)
 {
-    HistoryLoader::show(load, specs(), m_charts);
+    ChartPresenter::show(load, specs(), m_charts);
     QList<QList<ChartView *>> pageCharts;
     qsizetype next = 0;
     for (const QList<ChartSpec> &page : pages()) {

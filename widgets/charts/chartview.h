@@ -1,9 +1,9 @@
 #pragma once
 
 #include "history/annotation.h"
+#include "history/namedseries.h"
+#include "history/scatterseries.h"
 #include "history/viewrange.h"
-#include "namedseries.h"
-#include "scatterseries.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,0 +1,293 @@
+// The chart data path without a widget: ChartData::load() against a real
+// SQLite history store in a temporary directory. Wildcard metrics, unit
+// scales, side-by-side profiles, scatter pairs, annotations and a missing
+// store, as the Growth and Latency pages and `turnstilectl report` get them.
+#include "history/chartdata.h"
+#include "history/historystore.h"
+
+#include <QFile>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace turnstile;
+
+namespace {
+constexpr qint64 T0 = 1699920000; // 2023-11-14T00:00:00Z
+constexpr qint64 kSpan = 2 * 3600;
+constexpr double kMiB = 1024.0 * 1024.0;
+
+QStringList namesOf(const QList<NamedSeries> &series)
+{
+    QStringList out;
+    for (const NamedSeries &s : series)
+        out.append(s.name);
+    return out;
+}
+} // namespace
+
+class TestChartData : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    HistoryConfig m_config;
+
+    ChartData load(const QStringList &profiles, const QList<ChartSpec> &specs,
+                   int budget = 60) const
+    {
+        return ChartData::load(m_config, profiles, T0, T0 + kSpan, specs,
+                               QList<int>(specs.size(), budget));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        // No audit record of the developer's own on the charts.
+        qputenv("TURNSTILE_AUDIT_LOG", m_dir.filePath(QStringLiteral("audit.jsonl")).toUtf8());
+        m_config.sqlitePath = m_dir.filePath(QStringLiteral("history.sqlite"));
+        HistoryStore store;
+        QVERIFY2(store.open(m_config), qPrintable(store.error()));
+        // Two hours, one sample a minute. "lab" has two schemas and a table
+        // whose name looks like a schema metric but is not one; "dc2" has
+        // half the tokens and one schema.
+        QHash<QString, QList<Sample>> lab, dc2;
+        for (qint64 t = T0; t < T0 + kSpan; t += 60) {
+            const double minute = double(t - T0) / 60.0;
+            lab[QStringLiteral("token.live")].append(Sample{t, 1000 + minute});
+            lab[QStringLiteral("revocation_event.rows")].append(Sample{t, 10 + minute});
+            lab[QStringLiteral("validate.ms")].append(Sample{t, 20 + minute / 10});
+            lab[QStringLiteral("schema.mysql.bytes")].append(Sample{t, 2 * kMiB});
+            lab[QStringLiteral("schema.keystone.bytes")].append(Sample{t, 1e6});
+            lab[QStringLiteral("schema.keystone.rows")].append(Sample{t, 5});
+            dc2[QStringLiteral("token.live")].append(Sample{t, (1000 + minute) / 2});
+            dc2[QStringLiteral("revocation_event.rows")].append(Sample{t, 3});
+            dc2[QStringLiteral("validate.ms")].append(Sample{t, 8});
+            dc2[QStringLiteral("schema.keystone.bytes")].append(Sample{t, 4 * kMiB});
+        }
+        for (const auto &[profile, series] :
+             {std::pair{QStringLiteral("lab"), lab}, std::pair{QStringLiteral("dc2"), dc2}})
+            for (auto it = series.cbegin(); it != series.cend(); ++it)
+                QVERIFY2(store.append(SeriesKey{profile, it.key()}, it.value()) > 0,
+                         qPrintable(store.error()));
+        // Two benchmark measurements of lab, one sample each at the same second.
+        for (const auto &[ts, events, p50] :
+             {std::tuple{T0 + 600, 100.0, 12.0}, std::tuple{T0 + 4200, 5000.0, 30.0}}) {
+            QVERIFY(store.append(
+                        SeriesKey{QStringLiteral("lab"), QStringLiteral("bench.revocation_events")},
+                        {Sample{ts, events}}) > 0);
+            QVERIFY(store.append(SeriesKey{QStringLiteral("lab"), QStringLiteral("bench.p50_ms")},
+                                 {Sample{ts, p50}}) > 0);
+        }
+        QVERIFY(store.addAnnotation(Annotation{T0 + 1800, QStringLiteral("lab"),
+                                               QStringLiteral("purge.tokens"),
+                                               QStringLiteral("purged 40 expired tokens")}));
+        QVERIFY(store.addAnnotation(Annotation{T0 + 3600, QStringLiteral("dc2"),
+                                               QStringLiteral("purge.tokens"),
+                                               QStringLiteral("purged 7 expired tokens")}));
+        QVERIFY(store.rollup(T0 + kSpan));
+    }
+
+    void wildcardMatchesEverySeriesOfTheProfileSorted()
+    {
+        const ChartData r =
+            load({QStringLiteral("lab")},
+                 {ChartSpec::time(QStringLiteral("Schemas"), {QStringLiteral("schema.*.bytes")})});
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.series.size(), 1);
+        // Sorted by name, and schema.keystone.rows does not match.
+        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("schema.keystone.bytes"),
+                                                    QStringLiteral("schema.mysql.bytes")}));
+        for (const NamedSeries &s : r.series[0])
+            QVERIFY(!s.buckets.isEmpty());
+        // The same wildcard finds what each profile has, and only that.
+        const ChartData dc2 =
+            load({QStringLiteral("dc2")},
+                 {ChartSpec::time(QStringLiteral("Schemas"), {QStringLiteral("schema.*.bytes")})});
+        QCOMPARE(namesOf(dc2.series[0]), QStringList{QStringLiteral("schema.keystone.bytes")});
+    }
+
+    void literalAndWildcardMetricsKeepTheSpecOrder()
+    {
+        const ChartData r =
+            load({QStringLiteral("lab")},
+                 {ChartSpec::time(QStringLiteral("Mixed"),
+                                  {QStringLiteral("token.live"), QStringLiteral("schema.*.bytes"),
+                                   QStringLiteral("validate.ms")})});
+        QCOMPARE(
+            namesOf(r.series[0]),
+            (QStringList{QStringLiteral("token.live"), QStringLiteral("schema.keystone.bytes"),
+                         QStringLiteral("schema.mysql.bytes"), QStringLiteral("validate.ms")}));
+    }
+
+    void scaleMultipliesValuesNotCounts()
+    {
+        const ChartSpec bytes =
+            ChartSpec::time(QStringLiteral("Schemas"), {QStringLiteral("schema.mysql.bytes")});
+        const ChartData raw = load({QStringLiteral("lab")}, {bytes});
+        const ChartData mib = load({QStringLiteral("lab")}, {bytes.scaled(1.0 / kMiB)});
+        QCOMPARE(raw.series[0].size(), 1);
+        QCOMPARE(mib.series[0].size(), 1);
+        const QList<Bucket> &a = raw.series[0][0].buckets;
+        const QList<Bucket> &b = mib.series[0][0].buckets;
+        QVERIFY(!a.isEmpty());
+        QCOMPARE(b.size(), a.size());
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            QCOMPARE(b[i].ts, a[i].ts);
+            QCOMPARE(b[i].count, a[i].count);
+            QCOMPARE(b[i].min, a[i].min / kMiB);
+            QCOMPARE(b[i].max, a[i].max / kMiB);
+            QCOMPARE(b[i].sum, a[i].sum / kMiB);
+        }
+        // 2 MiB of bytes reads 2.
+        QCOMPARE(b.first().min, 2.0);
+        QCOMPARE(b.first().avg(), 2.0);
+    }
+
+    void budgetBoundsTheBuckets()
+    {
+        const QList<ChartSpec> specs = {
+            ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")}),
+            ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")})};
+        // One budget per chart: the narrow chart gets fewer buckets.
+        const ChartData r =
+            ChartData::load(m_config, {QStringLiteral("lab")}, T0, T0 + kSpan, specs, {12, 200});
+        QVERIFY(r.series[0][0].buckets.size() <= 13);
+        QVERIFY(r.series[1][0].buckets.size() > r.series[0][0].buckets.size());
+        qint64 samples = 0;
+        for (const Bucket &b : r.series[0][0].buckets)
+            samples += b.count;
+        QCOMPARE(samples, kSpan / 60); // every sample counted once
+        QCOMPARE(r.bucketCount(),
+                 int(r.series[0][0].buckets.size() + r.series[1][0].buckets.size()));
+    }
+
+    void oneProfileNamesTheMetricAlone()
+    {
+        const ChartData r =
+            load({QStringLiteral("lab")},
+                 {ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")})});
+        QCOMPARE(r.profiles, QStringList{QStringLiteral("lab")});
+        QCOMPARE(r.from, T0);
+        QCOMPARE(r.to, T0 + kSpan);
+        QCOMPARE(namesOf(r.series[0]), QStringList{QStringLiteral("token.live")});
+        // The profile's own annotations, as written.
+        QCOMPARE(r.annotations.size(), 1);
+        QCOMPARE(r.annotations[0].text, QStringLiteral("purged 40 expired tokens"));
+        QCOMPARE(ChartData::seriesName(QStringLiteral("lab"), QStringLiteral("token.live"), false),
+                 QStringLiteral("token.live"));
+    }
+
+    void severalProfilesSideBySide()
+    {
+        const ChartData r =
+            load({QStringLiteral("lab"), QStringLiteral("dc2")},
+                 {ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")}),
+                  ChartSpec::time(QStringLiteral("Schemas"), {QStringLiteral("schema.*.bytes")})
+                      .scaled(1.0 / kMiB)});
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QVERIFY(r.unknownProfiles.isEmpty());
+        // Profile by profile, each curve named "profile · metric".
+        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("lab · token.live"),
+                                                    QStringLiteral("dc2 · token.live")}));
+        QCOMPARE(namesOf(r.series[1]),
+                 (QStringList{QStringLiteral("lab · schema.keystone.bytes"),
+                              QStringLiteral("lab · schema.mysql.bytes"),
+                              QStringLiteral("dc2 · schema.keystone.bytes")}));
+        QCOMPARE(r.series[1][2].buckets.first().max, 4.0);
+        // dc2 has half of lab's tokens, bucket for bucket.
+        const QList<Bucket> &lab = r.series[0][0].buckets;
+        const QList<Bucket> &dc2 = r.series[0][1].buckets;
+        QCOMPARE(dc2.size(), lab.size());
+        QCOMPARE(dc2.first().sum * 2, lab.first().sum);
+        // Markers say whose they are.
+        QStringList texts;
+        for (const Annotation &a : r.annotations)
+            texts.append(a.text);
+        texts.sort();
+        QCOMPARE(texts, (QStringList{QStringLiteral("dc2: purged 7 expired tokens"),
+                                     QStringLiteral("lab: purged 40 expired tokens")}));
+        QCOMPARE(ChartData::seriesName(QStringLiteral("dc2"), QStringLiteral("token.live"), true),
+                 QStringLiteral("dc2 · token.live"));
+    }
+
+    void scatterPairsBucketsPerProfile()
+    {
+        ChartSpec spec =
+            ChartSpec::scatter(QStringLiteral("Validation against revocation events"),
+                               QStringLiteral("revocation_event.rows"), QStringLiteral("rows"),
+                               QStringLiteral("validate.ms"), QStringLiteral("ms"));
+        spec.rawClouds = {{QStringLiteral("benchmark p50"),
+                           QStringLiteral("bench.revocation_events"),
+                           QStringLiteral("bench.p50_ms")}};
+        const ChartData one = load({QStringLiteral("lab")}, {spec});
+        QCOMPARE(one.series, (QList<QList<NamedSeries>>{{}}));
+        QCOMPARE(one.scatter.size(), 1);
+        // The bucketed cloud, then the raw benchmark cloud.
+        QCOMPARE(one.scatter[0].size(), 2);
+        const ScatterSeries &cloud = one.scatter[0][0];
+        QCOMPARE(cloud.name, QStringLiteral("lab"));
+        QCOMPARE(cloud.x.name, QStringLiteral("revocation_event.rows"));
+        QCOMPARE(cloud.y.name, QStringLiteral("validate.ms"));
+        QVERIFY(cloud.points().size() > 10);
+        const ScatterSeries &bench = one.scatter[0][1];
+        QCOMPARE(bench.name, QStringLiteral("benchmark p50"));
+        QCOMPARE(bench.points(), (QList<QPointF>{{100, 12}, {5000, 30}}));
+        QCOMPARE(bench.times(), (QList<qint64>{T0 + 600, T0 + 4200}));
+
+        // Side by side: one bucketed cloud per profile; dc2 has no benchmark,
+        // so no empty cloud of it.
+        const ChartData two = load({QStringLiteral("lab"), QStringLiteral("dc2")}, {spec});
+        QStringList names;
+        for (const ScatterSeries &s : two.scatter[0])
+            names.append(s.name);
+        QCOMPARE(names, (QStringList{QStringLiteral("lab"), QStringLiteral("lab · benchmark p50"),
+                                     QStringLiteral("dc2")}));
+        QCOMPARE(two.scatter[0][2].y.name, QStringLiteral("dc2 · validate.ms"));
+        QCOMPARE(two.scatter[0][2].points().first(), QPointF(3, 8));
+    }
+
+    void unknownProfileIsListed()
+    {
+        const ChartData r =
+            load({QStringLiteral("lab"), QStringLiteral("nowhere")},
+                 {ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")})});
+        QVERIFY(r.error.isEmpty());
+        QCOMPARE(r.unknownProfiles, QStringList{QStringLiteral("nowhere")});
+        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("lab · token.live"),
+                                                    QStringLiteral("nowhere · token.live")}));
+        QVERIFY(r.series[0][1].buckets.isEmpty());
+    }
+
+    void nothingInRangeIsNoBuckets()
+    {
+        const QList<ChartSpec> specs = {
+            ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")})};
+        const ChartData r =
+            ChartData::load(m_config, {QStringLiteral("lab")}, T0 - 7200, T0 - 3600, specs, {60});
+        QVERIFY(r.error.isEmpty());
+        QVERIFY(r.unknownProfiles.isEmpty());
+        QCOMPARE(r.bucketCount(), 0);
+    }
+
+    void missingStoreIsASentenceNotAFile()
+    {
+        HistoryConfig config;
+        config.sqlitePath = m_dir.filePath(QStringLiteral("absent.sqlite"));
+        const ChartData r = ChartData::load(
+            config, {QStringLiteral("lab")}, T0, T0 + kSpan,
+            {ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")})}, {60});
+        QVERIFY(r.noStore);
+        QVERIFY2(r.error.contains(QStringLiteral("absent.sqlite")), qPrintable(r.error));
+        QCOMPARE(r.bucketCount(), 0);
+        QCOMPARE(r.profiles, QStringList{QStringLiteral("lab")});
+        QVERIFY(!QFile::exists(config.sqlitePath)); // reading never creates a store
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChartData)
+#include "tst_chartdata.moc"

@@ -1,0 +1,37 @@
+#include "chartpresenter.h"
+
+#include "chartview.h"
+
+namespace turnstile {
+
+void ChartPresenter::show(const ChartData &data, const QList<ChartSpec> &specs,
+                          const QList<ChartView *> &charts)
+{
+    for (qsizetype c = 0; c < charts.size() && c < specs.size(); ++c) {
+        ChartView *chart = charts[c];
+        if (specs[c].kind == ChartSpec::Kind::Scatter) {
+            chart->setScatter(data.scatter.value(c));
+            continue;
+        }
+        chart->setTimeRange(data.from, data.to);
+        chart->setSeries(data.series.value(c));
+        chart->setAnnotations(data.annotations);
+    }
+}
+
+QList<ChartView *> ChartPresenter::createCharts(const QList<ChartSpec> &specs, QWidget *parent)
+{
+    QList<ChartView *> charts;
+    for (const ChartSpec &spec : specs) {
+        auto *chart = new ChartView(spec.kind == ChartSpec::Kind::Scatter ? ChartView::Kind::Scatter
+                                                                          : ChartView::Kind::Time,
+                                    parent);
+        chart->setTitle(spec.title);
+        if (spec.kind == ChartSpec::Kind::Scatter)
+            chart->setAxisTitles(spec.xTitle, spec.yTitle);
+        charts.append(chart);
+    }
+    return charts;
+}
+
+} // namespace turnstile
