@@ -33,6 +33,17 @@ QString where(const QUrl &url)
     return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery).toString();
 }
 
+int defaultPort(const QUrl &u)
+{
+    return u.port(u.scheme() == u"https" ? 443 : u.scheme() == u"http" ? 80 : -1);
+}
+
+bool sameOrigin(const QUrl &a, const QUrl &b)
+{
+    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
+           a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && defaultPort(a) == defaultPort(b);
+}
+
 QString describeStatus(int status, const QByteArray &method, const QUrl &url,
                        const QByteArray &body)
 {
@@ -126,7 +137,10 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
 KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
     : m_profile(profile), m_secrets(secrets), m_nam(std::make_unique<QNetworkAccessManager>())
 {
-    m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    // Each redirect is checked in send(): Qt copies every header of the
+    // request, X-Auth-Token and the password body included, onto the
+    // redirected one, so only the same origin may be followed.
+    m_nam->setRedirectPolicy(QNetworkRequest::UserVerifiedRedirectPolicy);
     m_ssl = QSslConfiguration::defaultConfiguration();
     if (!profile.caCertFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(profile.caCertFile, QSsl::Pem);
@@ -246,6 +260,19 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
         timedOut = true;
         reply->abort();
     });
+    QString redirectRefused;
+    QObject::connect(reply, &QNetworkReply::redirected, &loop, [&](const QUrl &to) {
+        const QUrl target = url.resolved(to);
+        if (sameOrigin(url, target)) {
+            emit reply->redirectAllowed();
+            return;
+        }
+        redirectRefused =
+            Tr::tr("%1 redirected to %2, another host, port or scheme; Turnstile does not send "
+                   "credentials there and did not follow it.")
+                .arg(where(url), where(target));
+        reply->abort();
+    });
     QObject::connect(reply, &QNetworkReply::sslErrors, &loop,
                      [&](const QList<QSslError> &errs) { sslErrors = errs; });
     QObject::connect(reply, &QNetworkReply::downloadProgress, &loop, [&](qint64 received, qint64) {
@@ -268,7 +295,9 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
     for (const auto &[k, v] : reply->rawHeaderPairs())
         r.headers.append({k.toLower(), v});
 
-    if (timedOut) {
+    if (!redirectRefused.isEmpty()) {
+        r.error = redirectRefused;
+    } else if (timedOut) {
         r.status = 0;
         r.error = Tr::tr("No answer from %1 within %2 s (timeout).")
                       .arg(where(url))
