@@ -4,6 +4,7 @@
 
 #include "collector/collector.h"
 #include "db/dbconnection.h"
+#include "db/drivererror.h"
 #include "db/keystoneinspector.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
@@ -13,6 +14,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -36,6 +38,7 @@ struct DatabasePage::Load
     ServerSizes sizes;
     QHash<QString, double> growth; // TableSizesModel::growthKey -> bytes per day
     QString error;                 // the database could not be read
+    QString errorDetail;           // the driver's own words behind `error`
     QString historyNote;           // growth is missing, and why
     qint64 at = 0;
 };
@@ -199,8 +202,14 @@ DatabasePage::Load DatabasePage::load(const Profile &profile, const Secrets &sec
     }
     {
         DbConnection db(url, secrets.databasePassword);
+        QElapsedTimer opening;
+        opening.start();
         if (!db.open()) {
-            r.error = db.error();
+            // One sentence; the driver's own text ("system error: 110") in the tooltip.
+            const DatabaseFailure f = describeDatabaseFailure(
+                db.error(), url.database + u'@' + url.displayHost(), opening.elapsed());
+            r.error = f.sentence;
+            r.errorDetail = f.detail;
             return r;
         }
         KeystoneInspector inspector(db);
@@ -256,6 +265,7 @@ void DatabasePage::apply(const Load &r)
     if (!r.error.isEmpty()) {
         m_model->clear();
         m_status->setText(r.error);
+        m_status->setToolTip(r.errorDetail);
         emit loaded();
         return;
     }
@@ -277,6 +287,7 @@ void DatabasePage::apply(const Load &r)
                                              nullptr, int(kGrowthWindow / 86400))
                                         : QStringLiteral("· ") + r.historyNote);
     m_status->setText(status);
+    m_status->setToolTip(QString());
     m_view->resizeColumnsToContents();
     emit loaded();
 }

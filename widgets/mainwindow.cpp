@@ -164,6 +164,18 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         m_growth->setProfile(p);
         m_pages->setCurrentWidget(m_growth);
     });
+    // Rejected credentials: Turnstile stopped logging in until the user asks.
+    connect(m_overview, &OverviewPage::retryRequested, this, [this](const QString &name) {
+        for (const Profile &p : std::as_const(m_all))
+            if (p.name == name)
+                m_scheduler->retryAuthentication(p);
+    });
+    // The profile's own account is locked: the Compliance page's guarded unlock.
+    connect(m_overview, &OverviewPage::unlockRequested, this,
+            [this](const QString &name, const QString &userId) {
+                m_pages->setCurrentWidget(m_compliance);
+                m_compliance->unlockUser(name, userId);
+            });
 
     {
         // The window samples into the same history store as `turnstilectl
