@@ -129,10 +129,9 @@ TokenInfo AuthBackoff::issueToken(KeystoneClient &client, const Profile &profile
     if (const auto stop = stopped(profile, secrets)) {
         TokenInfo t;
         t.http.status = 401;
-        t.error = stop->message.isEmpty()
-                      ? Tr::tr("Keystone rejected these credentials before; Turnstile does not "
-                               "try them again.")
-                      : stop->message;
+        t.error = Tr::tr("Keystone rejected these credentials at %1; Turnstile does not try them "
+                         "again until they change, so as not to lock the account.")
+                      .arg(stop->at.toLocalTime().toString(Qt::ISODate));
         if (refused)
             *refused = true;
         return t;

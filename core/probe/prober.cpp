@@ -26,17 +26,18 @@ struct Tr
 QString authRejectedSentence(const ProbeResult &r, int failedSoFar)
 {
     const QString what = r.authUser.isEmpty() ? Tr::tr("The credentials")
-                                              : Tr::tr("The password for %1").arg(r.authUser);
-    if (!r.lockoutAttempts || *r.lockoutAttempts <= 0)
-        return Tr::tr("%1 was rejected; Turnstile stopped trying so as not to lock the account. "
-                      "Fix the credentials or press Retry.")
+                         : r.authWithPassword
+                             ? Tr::tr("The password for %1").arg(r.authUser)
+                             : Tr::tr("The application credential %1").arg(r.authUser);
+    if (!r.lockoutAttempts || *r.lockoutAttempts <= 0 || !r.authWithPassword)
+        return Tr::tr("%1 was rejected; Turnstile stopped trying so as not to lock the account.")
             .arg(what);
+    // At least our own failure counts; the database may know of more.
     const int left = std::max(0, *r.lockoutAttempts - std::max(1, failedSoFar));
     return Tr::tr("%1 was rejected; Turnstile stopped trying so as not to lock the account "
-                  "(lockout after %n failure(s); at most %2 attempt(s) left). Fix the "
-                  "credentials or press Retry.",
-                  nullptr, *r.lockoutAttempts)
+                  "(lockout after %2 failures; attempts left: at most %3).")
         .arg(what)
+        .arg(*r.lockoutAttempts)
         .arg(left);
 }
 
@@ -85,9 +86,12 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
             r.lockoutDurationSec = conf.lockoutDuration;
         }
     }
-    r.authUser = !profile.username.isEmpty() ? profile.username
-                 : !profile.userId.isEmpty() ? profile.userId
-                                             : profile.applicationCredentialId;
+    r.authWithPassword = profile.authMethod == AuthMethod::Password;
+    r.authUser = !r.authWithPassword           ? (profile.applicationCredentialName.isEmpty()
+                                                      ? profile.applicationCredentialId
+                                                      : profile.applicationCredentialName)
+                 : !profile.username.isEmpty() ? profile.username
+                                               : profile.userId;
 
     if (v.ok()) {
         const TokenInfo t = AuthBackoff::issueToken(client, profile, secrets);

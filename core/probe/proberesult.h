@@ -46,7 +46,8 @@ struct ProbeResult
     // Turnstile stopped logging in with them (AuthBackoff) until they change
     // or the user asks for a retry, so as not to lock the account.
     bool authRejected = false;
-    QString authUser; // the account the profile logs in as, for the sentence
+    QString authUser; // the account (or application credential) the profile logs in as
+    bool authWithPassword = true;
     // [security_compliance] lockout_failure_attempts and lockout_duration from
     // the profile's keystone.conf, when it names one.
     std::optional<int> lockoutAttempts;
