@@ -35,9 +35,11 @@ class TestOverviewPage : public QObject
         QList<QPointer<ProfileTile>> before;
         bool inClick = false;
         bool diedInClick = false;
+        // Disconnected when this function returns: tiles may die later.
+        QObject scope;
         for (ProfileTile *t : w.overviewPage()->tiles()) {
             before.append(t);
-            QObject::connect(t, &QObject::destroyed, t, [&] {
+            QObject::connect(t, &QObject::destroyed, &scope, [&] {
                 if (inClick)
                     diedInClick = true;
             });
