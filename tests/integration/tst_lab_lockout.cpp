@@ -122,8 +122,19 @@ class TestLabLockout : public QObject
         if (!p.waitForFinished(120000))
             return -1;
         if (err)
-            *err = p.readAllStandardError();
+            *err = p.readAllStandardError() + "\n--- stdout:\n" + p.readAllStandardOutput();
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    // The turnstilectl runs below take their password from OS_PASSWORD only
+    // when the keychain has none for the profile.
+    void forgetSecrets()
+    {
+        SecretStore secrets;
+        secrets.setPlaintextProfiles({profileName()});
+        secrets.setPlaintextFile(m_dir.filePath(QStringLiteral("secrets.ini")));
+        for (SecretKind k : kAllSecretKinds)
+            secrets.removeBlocking(profileName(), k);
     }
 
     ProbeResult probeOnce(ProbeScheduler &scheduler, QSignalSpy &spy, bool retry = false)
@@ -180,6 +191,7 @@ private slots:
 
     void cleanupTestCase()
     {
+        forgetSecrets();
         if (m_admin && !m_userId.isEmpty())
             m_admin->remove(QStringLiteral("/users/") + m_userId);
     }
@@ -248,6 +260,7 @@ private slots:
         r = probeOnce(scheduler, finished);
         QVERIFY2(!r.authRejected && r.tokenError.isEmpty(), qPrintable(r.tokenError));
         QCOMPARE(failedCount(), 0);
+        forgetSecrets();
     }
 
     void collectTriesAWrongPasswordOnce()
@@ -264,7 +277,8 @@ private slots:
         loop.terminate();
         QVERIFY(loop.waitForFinished(30000));
         const QByteArray err = loop.readAllStandardError();
-        QVERIFY2(err.contains("stopped trying"), err.constData());
+        QVERIFY2(err.contains("stopped trying"),
+                 (err + "\n--- stdout:\n" + loop.readAllStandardOutput()).constData());
         // Cron: each run is a new process; the state file carries the stop.
         for (int i = 0; i < 2; ++i)
             ctl({QStringLiteral("collect"), QStringLiteral("--profile"), profileName(),
@@ -302,6 +316,10 @@ private slots:
         secrets.setPlaintextProfiles({profileName()});
         secrets.setPlaintextFile(m_dir.filePath(QStringLiteral("secrets.ini")));
         QVERIFY(secrets.writeBlocking(profileName(), SecretKind::Password, m_password).ok);
+        QVERIFY(secrets
+                    .writeBlocking(profileName(), SecretKind::DatabasePassword,
+                                   lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")))
+                    .ok);
         ProbeScheduler scheduler(&secrets);
         QSignalSpy finished(&scheduler, &ProbeScheduler::probeFinished);
         const ProbeResult r = probeOnce(scheduler, finished);
@@ -318,6 +336,7 @@ private slots:
                      .value<OverviewModel::AuthAction>(),
                  OverviewModel::AuthAction::Unlock);
         QCOMPARE(model.index(0, 0).data(OverviewModel::AuthUserIdRole).toString(), m_userId);
+        forgetSecrets();
     }
 };
 
