@@ -228,7 +228,7 @@ private slots:
             &rc);
         const QStringList names = {QStringLiteral("unknown"), QStringLiteral("ok"),
                                    QStringLiteral("warning"), QStringLiteral("critical")};
-        QVERIFY2(verdict.value(u"reason").toString().contains(QStringLiteral("token.expired")),
+        QVERIFY2(verdict.value(u"reason").toString().contains(QStringLiteral("expired rows")),
                  QJsonDocument(verdict).toJson().constData());
         QVERIFY(names.indexOf(verdict.value(u"status").toString()) >= 2);
         QCOMPARE(names.value(probe.value(u"threshold_level").toInt()),
