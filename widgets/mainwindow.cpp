@@ -10,6 +10,7 @@
 #include "compliancepage.h"
 #include "databasepage.h"
 #include "growthpage.h"
+#include "guarded/actionresult.h"
 #include "history/historyconfig.h"
 #include "keyspage.h"
 #include "latencypage.h"
@@ -37,6 +38,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolBar>
+#include <utility>
 
 namespace turnstile {
 
@@ -78,10 +80,18 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         refresh();
     });
     // An unlock clears a red tile: probe again rather than wait for the timer.
-    connect(m_compliance, &CompliancePage::unlockFinished, this, [this] {
-        m_audit->reload();
-        refresh();
-    });
+    connect(m_compliance, &CompliancePage::unlockFinished, this,
+            [this](const ActionResult &result) {
+                m_audit->reload();
+                // The profile's own account, unlocked from its tile: its
+                // credentials were set aside after the 401; try them again.
+                const QString own = std::exchange(m_unlockingOwnAccount, QString());
+                if (result.ok())
+                    for (const Profile &p : std::as_const(m_all))
+                        if (p.name == own)
+                            m_scheduler->retryAuthentication(p);
+                refresh();
+            });
     setCentralWidget(m_pages);
 
     m_refreshAction =
@@ -173,6 +183,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     // The profile's own account is locked: the Compliance page's guarded unlock.
     connect(m_overview, &OverviewPage::unlockRequested, this,
             [this](const QString &name, const QString &userId) {
+                m_unlockingOwnAccount = name;
                 m_pages->setCurrentWidget(m_compliance);
                 m_compliance->unlockUser(name, userId);
             });
