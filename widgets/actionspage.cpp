@@ -1,5 +1,6 @@
 #include "actionspage.h"
 
+#include "db/databaseurl.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tokenpurge.h"
 #include "guardedactiondialog.h"
@@ -108,10 +109,11 @@ void ActionsPage::updateState()
         why = tr("Profile %1 has no database. These actions work on Keystone's database; import "
                  "its keystone.conf or enter the database URL in the profile.")
                   .arg(m_profile.name);
-    m_header->setText(why.isEmpty() ? tr("Actions on %1 (%2). Every action starts with a dry run "
-                                         "and is recorded in the audit log.")
-                                          .arg(m_profile.name, m_profile.databaseUrl)
-                                    : why);
+    m_header->setText(
+        why.isEmpty() ? tr("Actions on %1 (%2). Every action starts with a dry run "
+                           "and is recorded in the audit log.")
+                            .arg(m_profile.name, DatabaseUrl::stripPassword(m_profile.databaseUrl))
+                      : why);
     QString retentionError;
     if (!m_retention->text().trimmed().isEmpty())
         parseDuration(m_retention->text().trimmed(), &retentionError);

@@ -209,6 +209,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     showPage(s.value(QStringLiteral("window/page")).toString());
 
     reloadProfiles();
+    migrateDatabasePasswords();
     const QString last = s.value(QStringLiteral("window/profile")).toString();
     selectProfile(last);
     m_timer->start();
@@ -365,74 +366,150 @@ void MainWindow::editProfile(const QString &name)
     if (!name.isEmpty())
         p = m_profiles->profile(name);
     editor->setProfile(p);
+    // Whether the form shows every stored secret: only then does an empty
+    // field mean "cleared" (a save before the keychain answered must not
+    // delete what the form never showed).
+    auto secretsKnown = std::make_shared<bool>(name.isEmpty());
     if (!name.isEmpty()) {
         // Existing secrets are loaded asynchronously; the form is usable meanwhile.
         QPointer<ProfileEditor> guard(editor);
-        m_secrets->readAll(name, [guard, p](const Secrets &s, const QString &) {
+        m_secrets->readAll(name, [guard, secretsKnown](const Secrets &s, const QString &error) {
+            *secretsKnown = error.isEmpty();
             if (guard)
                 guard->setProfile(guard->profile(), s);
         });
     }
-    connect(editor, &QDialog::accepted, this,
-            [this, editor, name] { saveProfile(editor->profile(), editor->secrets(), name); });
+    connect(editor, &QDialog::accepted, this, [this, editor, name, secretsKnown] {
+        saveProfile(editor->profile(), editor->secrets(), name, *secretsKnown);
+    });
     editor->open();
 }
 
-void MainWindow::saveProfile(const Profile &p, const Secrets &s, const QString &previousName)
+void MainWindow::saveProfile(const Profile &p, const Secrets &given, const QString &previousName,
+                             bool secretsKnown)
 {
     QString error;
-    if (!m_profiles->save(p, &error)) {
+    QHash<QString, QString> moved;
+    if (!m_profiles->save(p, &error, &moved)) {
         QMessageBox::warning(this, tr("Profile not saved"), error);
         return;
     }
+    Secrets s = given;
+    if (s.databasePassword.isEmpty())
+        s.databasePassword = moved.value(p.name);
     if (!previousName.isEmpty() && previousName != p.name)
         m_profiles->remove(previousName);
     reloadProfiles(); // also tells the secret store about a plain-text opt-in
-    for (SecretKind k : kAllSecretKinds) {
-        if (s.get(k).isEmpty())
-            continue;
-        QPointer<MainWindow> self(this);
-        const QString profileName = p.name;
-        m_secrets->write(p.name, k, s.get(k), [self, profileName](const SecretResult &r) {
-            if (self && r.ok && r.plaintext)
-                self->statusBar()->showMessage(tr("No keychain is available: the secret of profile "
-                                                  "%1 was stored in PLAIN TEXT, as you chose.")
-                                                   .arg(profileName),
-                                               15000);
-            else if (self && !r.ok)
-                self->statusBar()->showMessage(tr("%1 The secret of profile %2 was not stored; "
-                                                  "nothing was written in plain text.")
-                                                   .arg(r.error, profileName),
-                                               15000);
-        });
-    }
+    QPointer<MainWindow> self(this);
+    const QString profileName = p.name;
+    // Written under the new name, cleared fields removed, a renamed profile's
+    // old entries removed: no secret outlives the profile it belonged to.
+    m_secrets->replace(secretsKnown ? previousName : QString(), p.name, s, secretsKnown,
+                       [self, profileName](const QList<SecretResult> &results) {
+                           if (!self)
+                               return;
+                           for (const SecretResult &r : results) {
+                               if (r.ok && r.plaintext)
+                                   self->statusBar()->showMessage(
+                                       tr("No keychain is available: the secret of profile "
+                                          "%1 was stored in PLAIN TEXT, as you chose.")
+                                           .arg(profileName),
+                                       15000);
+                               else if (!r.ok)
+                                   self->statusBar()->showMessage(
+                                       tr("%1 The secret of profile %2 was not stored; "
+                                          "nothing was written in plain text.")
+                                           .arg(r.error, profileName),
+                                       15000);
+                           }
+                       });
     reloadProfiles();
     selectProfile(p.name);
     refresh();
+}
+
+void MainWindow::migrateDatabasePasswords()
+{
+    // Versions before this one saved a password typed into the database URL
+    // as it was; it moves to the keychain, and the file is rewritten without it.
+    const QHash<QString, QString> found = m_profiles->databasePasswordsInFile();
+    for (auto it = found.constBegin(); it != found.constEnd(); ++it) {
+        QPointer<MainWindow> self(this);
+        const QString name = it.key();
+        const QString password = it.value();
+        m_secrets->read(
+            name, SecretKind::DatabasePassword,
+            [self, name, password](const SecretResult &existing) {
+                if (!self)
+                    return;
+                auto strip = [self, name](const SecretResult &r) {
+                    if (!self)
+                        return;
+                    QString error;
+                    if (!r.ok || !self->m_profiles->stripDatabasePasswords({name}, &error)) {
+                        self->statusBar()->showMessage(
+                            tr("%1 holds the database password of profile %2 in "
+                               "plain text and it could not be moved to the "
+                               "keychain: %3")
+                                .arg(self->m_profiles->fileName(), name, r.ok ? error : r.error));
+                        return;
+                    }
+                    self->statusBar()->showMessage(
+                        tr("Moved the database password of profile %1 from %2 to "
+                           "the keychain; the file no longer holds it.")
+                            .arg(name, self->m_profiles->fileName()),
+                        15000);
+                    self->reloadProfiles();
+                };
+                // One already in the keychain is the one connections used.
+                if (existing.ok && !existing.value.isEmpty())
+                    strip(existing);
+                else
+                    self->m_secrets->write(name, SecretKind::DatabasePassword, password, strip);
+            });
+    }
 }
 
 void MainWindow::importAllClouds(const QString &path)
 {
     statusBar()->showMessage(tr("Reading clouds.yaml…"));
     whenFinished(
-        this, QtConcurrent::run(ioPool(), [path] { return importCloudsYaml(path, QString()); }),
+        this,
+        QtConcurrent::run(ioPool(),
+                          [path] {
+                              // "Import all" means all, whatever OS_CLOUD says.
+                              QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+                              env.remove(QStringLiteral("OS_CLOUD"));
+                              return importCloudsYaml(path, QString(), env);
+                          }),
         [this](const ImportResult &r) {
             QStringList names;
             QString error = r.error;
+            // One read and one write of the profile file for the whole import.
+            QHash<QString, Profile> existing;
+            for (const Profile &p : m_profiles->profiles())
+                existing.insert(p.name, p);
+            QList<Profile> toSave;
             for (const ImportedCloud &c : r.clouds) {
-                bool existed = false;
-                const Profile base = m_profiles->profile(c.profile.name, &existed);
-                QString err;
-                if (!m_profiles->save(existed ? overlayIdentity(base, c.profile) : c.profile,
-                                      &err)) {
-                    error = err;
-                    continue;
+                const auto it = existing.constFind(c.profile.name);
+                toSave.append(it != existing.constEnd() ? overlayIdentity(*it, c.profile)
+                                                        : c.profile);
+            }
+            QString err;
+            QHash<QString, QString> moved;
+            if (!m_profiles->saveAll(toSave, &err, &moved)) {
+                error = err;
+            } else {
+                for (const ImportedCloud &c : r.clouds) {
+                    names.append(c.profile.name);
+                    Secrets s = c.secrets;
+                    if (s.databasePassword.isEmpty())
+                        s.databasePassword = moved.value(c.profile.name);
+                    for (SecretKind k : kAllSecretKinds)
+                        if (!s.get(k).isEmpty())
+                            m_secrets->write(c.profile.name, k, s.get(k),
+                                             [](const SecretResult &) {});
                 }
-                names.append(c.profile.name);
-                for (SecretKind k : kAllSecretKinds)
-                    if (!c.secrets.get(k).isEmpty())
-                        m_secrets->write(c.profile.name, k, c.secrets.get(k),
-                                         [](const SecretResult &) {});
             }
             reloadProfiles();
             statusBar()->showMessage(

@@ -76,7 +76,9 @@ private:
     void applySelection();
     void onResult(const ProbeResult &r);
     void updateStatusLine();
-    void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName);
+    void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName,
+                     bool secretsKnown);
+    void migrateDatabasePasswords();
     QList<QPair<QString, QWidget *>> namedPages() const;
 
     ProfileStore *m_profiles;

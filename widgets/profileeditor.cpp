@@ -2,6 +2,7 @@
 #include "util/iopool.h"
 #include "util/whenfinished.h"
 
+#include "db/databaseurl.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
@@ -74,6 +75,11 @@ ProfileEditor::ProfileEditor(QWidget *parent) : QDialog(parent)
     m_password->setPlaceholderText(tr("stored in the system keychain"));
     f->addRow(tr("Name"), m_name);
     f->addRow(tr("Auth URL"), m_authUrl);
+    m_cleartext = new QLabel(identity);
+    m_cleartext->setWordWrap(true);
+    m_cleartext->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_cleartext->setVisible(false);
+    f->addRow(QString(), m_cleartext);
     f->addRow(tr("Authentication"), m_method);
     f->addRow(QString(), m_methodHint);
     f->addRow(tr("User"), m_user);
@@ -165,6 +171,9 @@ ProfileEditor::ProfileEditor(QWidget *parent) : QDialog(parent)
     });
     for (QLineEdit *e : {m_name, m_authUrl, m_dbUrl})
         connect(e, &QLineEdit::textChanged, this, &ProfileEditor::validate);
+    // A password pasted inside the URL moves to the password field (and so to
+    // the keychain) as soon as the URL is left; it is never saved in the URL.
+    connect(m_dbUrl, &QLineEdit::editingFinished, this, &ProfileEditor::takePasswordFromUrl);
     setProfile(Profile{});
 }
 
@@ -186,7 +195,10 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
     m_clientCert->setText(p.clientCertFile);
     m_clientKey->setText(p.clientKeyFile);
     m_timeout->setValue(std::max(1, p.timeoutMs / 1000));
-    m_dbUrl->setText(p.databaseUrl);
+    // A file not yet migrated may still hold the password in the URL: it is
+    // shown in the password field (masked), never in the URL.
+    QString urlPassword;
+    m_dbUrl->setText(DatabaseUrl::stripPassword(p.databaseUrl, &urlPassword));
     m_keyRepos->setPlainText(p.keyRepositories.join(u'\n'));
     m_memcached->setText(p.memcachedServers.join(QStringLiteral(", ")));
     m_keystoneConf->setText(p.keystoneConfPath);
@@ -197,7 +209,7 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
                             ? s.applicationCredentialSecret
                         : p.authMethod == AuthMethod::Token ? s.token
                                                             : s.password);
-    m_dbPassword->setText(s.databasePassword);
+    m_dbPassword->setText(s.databasePassword.isEmpty() ? urlPassword : s.databasePassword);
     updateAuthFields();
     validate();
 }
@@ -226,7 +238,7 @@ Profile ProfileEditor::profile() const
     p.clientCertFile = m_clientCert->text().trimmed();
     p.clientKeyFile = m_clientKey->text().trimmed();
     p.timeoutMs = m_timeout->value() * 1000;
-    p.databaseUrl = m_dbUrl->text().trimmed();
+    p.databaseUrl = DatabaseUrl::stripPassword(m_dbUrl->text().trimmed());
     QStringList repos;
     for (const QString &line : m_keyRepos->toPlainText().split(u'\n'))
         if (!line.trimmed().isEmpty())
@@ -259,12 +271,21 @@ Secrets ProfileEditor::secrets() const
         break;
     }
     s.databasePassword = m_dbPassword->text();
+    QString inUrl;
+    DatabaseUrl::stripPassword(m_dbUrl->text().trimmed(), &inUrl);
+    if (!inUrl.isEmpty())
+        s.databasePassword = inUrl; // typed last, and not yet moved to the field
     return s;
 }
 
 QString ProfileEditor::importMessage() const
 {
     return m_message->text();
+}
+
+QString ProfileEditor::cleartextWarning() const
+{
+    return m_cleartext->text();
 }
 
 void ProfileEditor::updateAuthFields()
@@ -276,8 +297,26 @@ void ProfileEditor::updateAuthFields()
     m_methodHint->setVisible(m != AuthMethod::ApplicationCredential);
 }
 
+void ProfileEditor::takePasswordFromUrl()
+{
+    QString password;
+    const QString stripped = DatabaseUrl::stripPassword(m_dbUrl->text().trimmed(), &password);
+    if (password.isEmpty())
+        return;
+    m_dbUrl->setText(stripped);
+    m_dbPassword->setText(password);
+    showImportMessage(tr("The password in the database URL was moved to the database password "
+                         "field; it is stored in the keychain, not in the URL."),
+                      false);
+}
+
 void ProfileEditor::validate()
 {
+    // Said while typing, not only on save: an http:// endpoint on another
+    // machine receives the password or secret in clear text.
+    const QString cleartext = Profile::cleartextWarning(QUrl(m_authUrl->text().trimmed()));
+    m_cleartext->setText(cleartext);
+    m_cleartext->setVisible(!cleartext.isEmpty());
     QString problem;
     const QUrl url(m_authUrl->text().trimmed());
     if (!ProfileStore::isValidName(m_name->text().trimmed()))

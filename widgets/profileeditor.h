@@ -31,6 +31,8 @@ public:
     Secrets secrets() const;
     // The last import's message (warning or error), for tests and the status line.
     QString importMessage() const;
+    // The clear-text warning under the auth URL, empty when there is none.
+    QString cleartextWarning() const;
 
 public slots:
     void importCloudsYaml(const QString &path = {});
@@ -42,12 +44,14 @@ signals:
 
 private:
     void updateAuthFields();
+    void takePasswordFromUrl();
     void validate();
     void showImportMessage(const QString &text, bool error);
 
     Profile m_base; // fields the form does not show survive an edit
     QLineEdit *m_name;
     QLineEdit *m_authUrl;
+    QLabel *m_cleartext; // warns about http:// to another machine
     QComboBox *m_method;
     QLabel *m_methodHint;
     QLineEdit *m_user;

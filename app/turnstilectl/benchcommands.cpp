@@ -41,15 +41,16 @@ BenchCommands::BenchCommands(Cli &cli, QTextStream &out, QTextStream &err)
     : m_cli(cli), m_out(out), m_err(err)
 {}
 
-int BenchCommands::usage()
+int BenchCommands::usage(const QString &arg)
 {
-    m_err << Tr::tr("Usage: turnstilectl bench validate --profile NAME [--concurrency 20] "
-                    "[--duration 15s | --count N] [--rate R] [--pool 50] [--json]\n"
-                    "       turnstilectl bench revocation-impact --profile NAME --steps "
-                    "0,100,500,1000 --kind audit|user|project [--dry-run | --execute --confirm "
-                    "TARGET] [--json]\n"
-                    "       turnstilectl bench runs --profile NAME [--json]\n");
-    return Cli::Usage;
+    return printUsage(
+        Tr::tr("Usage: turnstilectl bench validate --profile NAME [--concurrency 20] "
+               "[--duration 15s | --count N] [--rate R] [--pool 50] [--json]\n"
+               "       turnstilectl bench revocation-impact --profile NAME --steps "
+               "0,100,500,1000 --kind audit|user|project [--dry-run | --execute --confirm "
+               "TARGET] [--json]\n"
+               "       turnstilectl bench runs --profile NAME [--json]\n"),
+        arg, m_out, m_err);
 }
 
 int BenchCommands::run(const QStringList &args)
@@ -65,10 +66,8 @@ int BenchCommands::run(const QStringList &args)
         return revocationImpact(rest);
     if (sub == u"runs")
         return runs(rest);
-    if (sub == u"--help" || sub == u"-h" || sub == u"help") {
-        usage();
-        return Cli::Ok;
-    }
+    if (sub == u"--help" || sub == u"-h" || sub == u"help")
+        return usage(sub);
     m_err << Tr::tr("turnstilectl bench: unknown subcommand \"%1\".").arg(sub) << Qt::endl;
     return usage();
 }
@@ -222,7 +221,6 @@ int BenchCommands::validate(const QStringList &args)
     p.setApplicationDescription(
         Tr::tr("Measure token validation (GET /v3/auth/tokens) against a profile's Keystone. "
                "Issues a pool of tokens, never revokes anything."));
-    p.addHelpOption();
     p.addOption({QStringLiteral("profile"), Tr::tr("Profile to measure."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("json"), Tr::tr("Print the result as JSON.")});
     p.addOption({QStringLiteral("confirm"),
@@ -303,7 +301,6 @@ int BenchCommands::revocationImpact(const QStringList &args)
     p.setApplicationDescription(
         Tr::tr("Measure validation, add revocation events through the API up to each step, "
                "measure again. Lab and staging only; guarded."));
-    p.addHelpOption();
     GuardedCommands::addGuardOptions(p);
     p.addOption({QStringLiteral("steps"),
                  Tr::tr("Revocation events to have added at each measurement, e.g. "
@@ -376,7 +373,6 @@ int BenchCommands::runs(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(Tr::tr("The benchmark runs stored for a profile."));
-    p.addHelpOption();
     p.addOption({QStringLiteral("profile"), Tr::tr("Profile."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("json"), Tr::tr("Print JSON.")});
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))

@@ -4,6 +4,7 @@
 #include "benchcommands.h"
 
 #include "collector/collector.h"
+#include "db/databaseurl.h"
 #include "guardedcommands.h"
 #include "history/historystore.h"
 #include "historycommands.h"
@@ -23,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <csignal>
@@ -33,20 +35,6 @@
 
 namespace turnstile {
 
-std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
-                                    QTextStream &out, QTextStream &err)
-{
-    if (!parser.parse(args)) {
-        err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Cli::Ok;
-    }
-    return std::nullopt;
-}
-
 namespace {
 // lupdate resolves Tr::tr() through this declaration to the "Cli"
 // context; a free Tr::tr() wrapper would leave the strings context-less.
@@ -56,11 +44,51 @@ struct Tr
 };
 } // namespace
 
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+                                    QTextStream &out, QTextStream &err)
+{
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  Tr::tr("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(args)) {
+        err << parser.errorText() << Qt::endl;
+        return Cli::Usage;
+    }
+    if (parser.isSet(help)) {
+        // Qt names the program by the path it was started with; scripts and
+        // the docs call it by the command ("turnstilectl keys status").
+        QString text = parser.helpText();
+        const QString program = QCoreApplication::arguments().value(0);
+        if (const qsizetype at = program.isEmpty() ? -1 : text.indexOf(program); at >= 0)
+            text.replace(at, program.size(), args.value(0));
+        out << text;
+        return Cli::Ok;
+    }
+    return std::nullopt;
+}
+
+int printUsage(const QString &usage, const QString &arg, QTextStream &out, QTextStream &err)
+{
+    const bool asked = arg == u"--help" || arg == u"-h" || arg == u"help";
+    (asked ? out : err) << usage << (usage.endsWith(u'\n') ? "" : "\n") << Qt::flush;
+    return asked ? Cli::Ok : Cli::Usage;
+}
+namespace {
+// A profile as printed: a database password that is still in the URL (a file
+// not yet migrated) is never shown.
+QJsonObject displayJson(const Profile &p)
+{
+    QJsonObject o = p.toJson();
+    o[u"database_url"] = DatabaseUrl::stripPassword(p.databaseUrl);
+    return o;
+}
+} // namespace
+
 Cli::Cli(QTextStream &out, QTextStream &err) : m_out(out), m_err(err) {}
 
-int Cli::usage()
+int Cli::usage(const QString &arg)
 {
-    m_err << Tr::tr(
+    const QString text = Tr::tr(
         "Usage: turnstilectl COMMAND [OPTIONS]\n"
         "\n"
         "Commands:\n"
@@ -87,7 +115,9 @@ int Cli::usage()
         "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
         "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
         "[--database-fallback]\n"
-        "  profiles list|show NAME|remove NAME|path\n"
+        "  profiles list [--json]\n"
+        "  profiles path\n"
+        "  profiles show|remove NAME\n"
         "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
         "PATH\n"
         "                  [--profile NAME]\n"
@@ -95,7 +125,7 @@ int Cli::usage()
         "\n"
         "Secrets come from the keychain or from OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET and\n"
         "TURNSTILE_DB_PASSWORD, never from the command line.\n");
-    return Usage;
+    return printUsage(text, arg, m_out, m_err);
 }
 
 int Cli::run(const QStringList &args)
@@ -108,14 +138,13 @@ int Cli::run(const QStringList &args)
               << QCoreApplication::applicationVersion() << Qt::endl;
         return Ok;
     }
-    if (cmd == u"--help" || cmd == u"-h" || cmd == u"help") {
-        usage();
-        return Ok;
-    }
-    // Each command sees "turnstilectl <cmd> ..." so QCommandLineParser's
-    // messages name the command.
+    if (cmd == u"--help" || cmd == u"-h" || cmd == u"help")
+        return usage(cmd);
+    // Each command sees "turnstilectl <cmd> ..." so its help names the
+    // command as scripts call it, whatever path the binary was started by.
     QStringList rest = args.mid(1);
-    rest[0] = args.at(0) + u' ' + cmd;
+    rest[0] = QStringLiteral("turnstilectl ") + cmd;
+    migrateDatabasePasswords();
     if (cmd == u"probe")
         return cmdProbe(rest);
     if (cmd == u"profiles")
@@ -146,8 +175,77 @@ int Cli::run(const QStringList &args)
     return usage();
 }
 
+bool Cli::profileFileReadable()
+{
+    const QString file = ProfileStore::defaultFile();
+    const QFileInfo info(file);
+    if (!info.exists())
+        return true; // no profiles yet
+    const QSettings settings(file, QSettings::IniFormat);
+    if (info.isFile() && info.isReadable() && settings.status() == QSettings::NoError)
+        return true;
+    m_err << (settings.status() == QSettings::FormatError
+                  ? Tr::tr("turnstilectl: the profile file %1 is not a valid INI file; repair it "
+                           "or move it aside.")
+                  : Tr::tr("turnstilectl: the profile file %1 cannot be read."))
+                 .arg(file)
+          << Qt::endl;
+    return false;
+}
+
+void Cli::migrateDatabasePasswords()
+{
+    // Versions before this one saved a password typed into the database URL
+    // as it was. Such a password moves to the keychain on the first run that
+    // can write there, and the file is rewritten without it.
+    ProfileStore store;
+    if (!QFileInfo::exists(store.fileName()))
+        return;
+    const QHash<QString, QString> found = store.databasePasswordsInFile();
+    if (found.isEmpty())
+        return;
+    QStringList moved;
+    for (const Profile &p : store.profiles()) {
+        const auto it = found.constFind(p.name);
+        if (it == found.constEnd())
+            continue;
+        SecretStore keychain;
+        if (p.allowPlaintextSecrets)
+            keychain.setPlaintextProfiles({p.name});
+        // A password already in the keychain is the one every connection used
+        // (the URL's was never sent); it stays.
+        const SecretResult existing = keychain.readBlocking(p.name, SecretKind::DatabasePassword);
+        const SecretResult r =
+            existing.ok && !existing.value.isEmpty()
+                ? existing
+                : keychain.writeBlocking(p.name, SecretKind::DatabasePassword, *it);
+        if (!r.ok) {
+            m_err << Tr::tr("warning: %1 holds the database password of profile %2 in plain "
+                            "text and it could not be moved to the keychain: %3")
+                         .arg(store.fileName(), p.name, r.error)
+                  << Qt::endl;
+            break; // the keychain is not there: the others would fail alike
+        }
+        moved.append(p.name);
+    }
+    if (moved.isEmpty())
+        return;
+    QString err;
+    if (!store.stripDatabasePasswords(moved, &err)) {
+        m_err << Tr::tr("warning: %1").arg(err) << Qt::endl;
+        return;
+    }
+    m_err << Tr::tr("Moved the database password of %n profile(s) (%1) from %2 to the keychain; "
+                    "the file no longer holds it.",
+                    nullptr, int(moved.size()))
+                 .arg(moved.join(QStringLiteral(", ")), store.fileName())
+          << Qt::endl;
+}
+
 int Cli::resolveProfile(const QString &name, Profile *profile, Secrets *secrets, bool quiet)
 {
+    if (!profileFileReadable())
+        return Config;
     ProfileStore store;
     bool found = false;
     *profile = store.profile(name, &found);
@@ -262,25 +360,35 @@ int Cli::cmdProbe(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Probe a Keystone profile once."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to probe."),
                                   QStringLiteral("NAME"));
     QCommandLineOption cloudOpt(
         QStringLiteral("cloud"),
-        Tr::tr("Probe a cloud straight from clouds.yaml (every region of it)."),
+        Tr::tr("Probe a cloud straight from clouds.yaml (every region of it); default: OS_CLOUD."),
         QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     parser.addOptions({profileOpt, cloudOpt, jsonOpt});
     if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
         return *rc;
-    if (parser.isSet(profileOpt) == parser.isSet(cloudOpt)) {
+    // As with the openstack client, OS_CLOUD stands in for --cloud.
+    const QString envCloud = qEnvironmentVariable("OS_CLOUD").trimmed();
+    const bool useCloud =
+        parser.isSet(cloudOpt) || (!parser.isSet(profileOpt) && !envCloud.isEmpty());
+    if (parser.isSet(profileOpt) && parser.isSet(cloudOpt)) {
         m_err << Tr::tr("turnstilectl probe: give --profile NAME or --cloud NAME.") << Qt::endl;
+        return Usage;
+    }
+    if (!parser.isSet(profileOpt) && !useCloud) {
+        m_err << Tr::tr("turnstilectl probe: give --profile NAME or --cloud NAME (or set "
+                        "OS_CLOUD).")
+              << Qt::endl;
         return Usage;
     }
     const bool json = parser.isSet(jsonOpt);
     QList<QPair<Profile, Secrets>> targets;
-    if (parser.isSet(cloudOpt)) {
-        const ImportResult imported = importCloudsYaml(QString(), parser.value(cloudOpt));
+    if (useCloud) {
+        const ImportResult imported =
+            importCloudsYaml(QString(), parser.isSet(cloudOpt) ? parser.value(cloudOpt) : envCloud);
         if (imported.clouds.isEmpty()) {
             m_err << imported.error << Qt::endl;
             return Config;
@@ -291,6 +399,8 @@ int Cli::cmdProbe(const QStringList &args)
             targets.append({c.profile, s});
         }
     } else {
+        if (!profileFileReadable())
+            return Config;
         ProfileStore store;
         bool found = false;
         const Profile p = store.profile(parser.value(profileOpt), &found);
@@ -306,6 +416,9 @@ int Cli::cmdProbe(const QStringList &args)
         loadSecrets(p, &secrets, json);
         targets.append({p, secrets});
     }
+    for (const auto &[p, s] : targets)
+        if (const QString w = Profile::cleartextWarning(p.authUrl); !w.isEmpty())
+            m_err << Tr::tr("warning: profile %1: %2").arg(p.name, w) << Qt::endl;
     // Several regions are probed at once, each on its own thread.
     QList<QFuture<ProbeResult>> futures;
     for (const auto &[p, s] : targets)
@@ -390,7 +503,6 @@ int Cli::cmdProfiles(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr("Manage connection profiles."));
-    parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("action"),
                                  Tr::tr("list, show, path, import or remove"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
@@ -411,10 +523,8 @@ int Cli::cmdProfiles(const QStringList &args)
                                   Tr::tr("Add the import to this existing profile."),
                                   QStringLiteral("NAME"));
     parser.addOptions({jsonOpt, cloudsOpt, cloudOpt, openrcOpt, confOpt, profileOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Usage;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     const QStringList pos = parser.positionalArguments();
     const QString action = pos.value(0, QStringLiteral("list"));
     ProfileStore store;
@@ -422,6 +532,8 @@ int Cli::cmdProfiles(const QStringList &args)
         m_out << store.fileName() << Qt::endl;
         return Ok;
     }
+    if (!profileFileReadable())
+        return Config;
     if (action == u"import") {
         const int sources = int(parser.isSet(cloudsOpt)) + int(parser.isSet(openrcOpt)) +
                             int(parser.isSet(confOpt));
@@ -445,14 +557,18 @@ int Cli::cmdProfiles(const QStringList &args)
         if (parser.isSet(jsonOpt)) {
             QJsonArray a;
             for (const Profile &p : all)
-                a.append(p.toJson());
+                a.append(displayJson(p));
             m_out << QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Indented));
             return Ok;
         }
+        // One buffered write: a flush per line costs more than the listing.
+        QString text;
         for (const Profile &p : all)
-            m_out << p.name << u'\t' << p.authUrl.toString() << u'\t'
-                  << (p.databaseUrl.isEmpty() ? Tr::tr("(no database)") : p.databaseUrl)
-                  << Qt::endl;
+            text += p.name + u'\t' + p.authUrl.toString() + u'\t' +
+                    (p.databaseUrl.isEmpty() ? Tr::tr("(no database)")
+                                             : DatabaseUrl::stripPassword(p.databaseUrl)) +
+                    u'\n';
+        m_out << text << Qt::flush;
         return Ok;
     }
     if (action == u"show" || action == u"remove") {
@@ -468,7 +584,8 @@ int Cli::cmdProfiles(const QStringList &args)
             return Config;
         }
         if (action == u"show") {
-            m_out << QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Indented));
+            m_out << QString::fromUtf8(
+                QJsonDocument(displayJson(p)).toJson(QJsonDocument::Indented));
             return Ok;
         }
         store.remove(p.name);
@@ -494,6 +611,14 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
               << Qt::endl;
         return Usage;
     }
+    // The file is read once and written once, however many clouds: a
+    // read-modify-write per cloud made importing 3,000 clouds quadratic.
+    QHash<QString, Profile> existing;
+    for (const Profile &p : store.profiles())
+        existing.insert(p.name, p);
+    QList<Profile> toSave;
+    QList<QPair<Profile, Secrets>> saved;
+    QStringList lines;
     for (const ImportedCloud &c : clouds) {
         const QString name = o.profile.isEmpty() ? c.profile.name : o.profile;
         if (!ProfileStore::isValidName(name)) {
@@ -505,35 +630,57 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
             rc = Config;
             continue;
         }
-        bool existed = false;
-        Profile base = store.profile(name, &existed);
-        base.name = name;
-        const Profile merged = overlayIdentity(existed ? base : c.profile, c.profile);
-        QString err;
-        if (!store.save(merged, &err)) {
-            m_err << err << Qt::endl;
-            rc = Config;
+        const auto it = existing.constFind(name);
+        const bool existed = it != existing.constEnd();
+        Profile merged = overlayIdentity(existed ? *it : c.profile, c.profile);
+        // The profile is saved under the name the secrets are stored under:
+        // --profile NAME, not the importer's "envvars".
+        merged.name = name;
+        existing.insert(name, merged);
+        toSave.append(merged);
+        saved.append({merged, c.secrets});
+        lines.append(
+            (existed ? Tr::tr("Updated profile %1 (%2).") : Tr::tr("Created profile %1 (%2)."))
+                .arg(name, merged.authUrl.toString()));
+    }
+    QString err;
+    QHash<QString, QString> moved;
+    if (!store.saveAll(toSave, &err, &moved)) {
+        m_err << err << Qt::endl;
+        return Config;
+    }
+    qsizetype notStored = 0;
+    for (auto &[profile, secrets] : saved) {
+        if (secrets.databasePassword.isEmpty())
+            secrets.databasePassword = moved.value(profile.name);
+        // After one failure (no keychain, or a locked one that timed out) the
+        // rest would fail the same way, each after its own wait.
+        if (rc == Keychain) {
+            notStored += secrets != Secrets{};
             continue;
         }
-        if (!storeSecrets(name, c.secrets))
+        if (!storeSecrets(profile, secrets))
             rc = Keychain;
-        m_out << (existed ? Tr::tr("Updated profile %1 (%2).") : Tr::tr("Created profile %1 (%2)."))
-                     .arg(name, merged.authUrl.toString())
-              << Qt::endl;
     }
+    if (notStored > 0)
+        m_err << Tr::tr("warning: the secrets of %n more profile(s) were not stored either.",
+                        nullptr, int(notStored))
+              << Qt::endl;
+    for (const QString &line : std::as_const(lines))
+        m_out << line << Qt::endl;
     return rc;
 }
 
-bool Cli::storeSecrets(const QString &profile, const Secrets &s)
+bool Cli::storeSecrets(const Profile &profile, const Secrets &s)
 {
     SecretStore keychain;
-    if (ProfileStore().profile(profile).allowPlaintextSecrets)
-        keychain.setPlaintextProfiles({profile});
+    if (profile.allowPlaintextSecrets)
+        keychain.setPlaintextProfiles({profile.name});
     bool ok = true;
     for (SecretKind k : kAllSecretKinds) {
         if (s.get(k).isEmpty())
             continue;
-        const SecretResult r = keychain.writeBlocking(profile, k, s.get(k));
+        const SecretResult r = keychain.writeBlocking(profile.name, k, s.get(k));
         if (!r.ok) {
             // Nothing goes to disk in plain text instead: the profile is saved
             // without the secret, and the operator is told how to supply it.
@@ -541,7 +688,7 @@ bool Cli::storeSecrets(const QString &profile, const Secrets &s)
                             "through the "
                             "environment (OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET, "
                             "TURNSTILE_DB_PASSWORD).")
-                         .arg(r.error, profile)
+                         .arg(r.error, profile.name)
                   << Qt::endl;
             ok = false;
             break;
@@ -579,7 +726,16 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
         return Config;
     }
     for (const QString &w : r.warnings)
-        m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
+        if (w != r.conf.databaseError)
+            m_err << Tr::tr("warning: %1").arg(w) << Qt::endl;
+    // A connection that cannot be read is a broken import, not a detail: the
+    // profile would silently lack its database (and keep an old one).
+    if (!r.conf.databaseError.isEmpty()) {
+        m_err << Tr::tr("turnstilectl profiles import: %1 Nothing was imported.")
+                     .arg(r.conf.databaseError)
+              << Qt::endl;
+        return Config;
+    }
     const KeystoneConf &conf = r.conf;
     QString err;
     ProfileStore store;
@@ -598,12 +754,15 @@ int Cli::importKeystoneConf(const QString &path, const ImportOptions &o)
     bool existed = false;
     Profile p = store.profile(name, &existed);
     p.name = name;
-    const ImportedSecrets secrets = applyKeystoneConf(p, conf, QFileInfo(path).absoluteFilePath());
-    if (!store.save(p, &err)) {
+    ImportedSecrets secrets = applyKeystoneConf(p, conf, QFileInfo(path).absoluteFilePath());
+    QHash<QString, QString> moved;
+    if (!store.save(p, &err, &moved)) {
         m_err << err << Qt::endl;
         return Config;
     }
-    const bool stored = storeSecrets(name, secrets);
+    if (secrets.databasePassword.isEmpty())
+        secrets.databasePassword = moved.value(name);
+    const bool stored = storeSecrets(p, secrets);
     m_out << (existed ? Tr::tr("Updated profile %1 from %2.")
                       : Tr::tr("Created profile %1 from %2."))
                  .arg(name, path)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exitcode.h"
+
 #include <QStringList>
 #include <QTextStream>
 
@@ -17,39 +19,44 @@ class SecretStore;
 struct Profile;
 struct Secrets;
 
-// Every command's first step: parses `args` with `parser` (which has a help
-// option). A parse error is printed to `err` (exit Usage), --help to `out`
-// (exit Ok); nullopt means the command goes on.
+// Every command's first step: adds -h/--help to `parser` (commands do not call
+// addHelpOption(): that also adds Qt's --help-all, which means nothing here)
+// and parses `args`, whose first element names the command ("turnstilectl
+// keys status"). A parse error is printed to `err` (exit Usage), --help to
+// `out` (exit Ok); nullopt means the command goes on.
 std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
                                     QTextStream &out, QTextStream &err);
 
+// The usage of turnstilectl itself or of a command with sub-commands (keys,
+// users, bench) when no sub-command matched: asked for (`arg` is --help, -h
+// or help) it goes to `out` with exit Ok, else to `err` with exit Usage.
+int printUsage(const QString &usage, const QString &arg, QTextStream &out, QTextStream &err);
+
 // turnstilectl's command dispatcher. Each command parses its own options with
-// QCommandLineParser. Exit codes (documented in docs/cli.md):
-//   0 success, 1 the check ran and found a problem, 2 usage error,
-//   3 configuration error (unknown profile, unreadable file), 4 keychain error.
+// QCommandLineParser. Exit codes: exitcode.h (documented in docs/cli.md).
 class Cli
 {
 public:
-    enum Exit
-    {
-        Ok = 0,
-        Problem = 1,
-        Usage = 2,
-        Config = 3,
-        Keychain = 4
-    };
+    using enum exitcode::Code;
 
     Cli(QTextStream &out, QTextStream &err);
     int run(const QStringList &args);
     // A stored profile and its secrets (keychain, then environment, then a
     // prompt). Prints the reason and returns an exit code when it fails.
     int resolveProfile(const QString &name, Profile *profile, Secrets *secrets, bool quiet);
+    // False, with the reason on stderr, when the profile file cannot be read
+    // or parsed: QSettings reads such a file as empty, so each profile would
+    // look unknown (or a list empty) and the next save would overwrite it.
+    bool profileFileReadable();
 
 private:
     int cmdProbe(const QStringList &args);
     void printProbe(const ProbeResult &r);
     int cmdProfiles(const QStringList &args);
-    int usage();
+    // Moves database passwords still inside saved URLs to the keychain, once.
+    void migrateDatabasePasswords();
+    // The list of commands; on stdout with exit Ok when `arg` asks for help.
+    int usage(const QString &arg = {});
 
     struct ImportOptions
     {
@@ -61,7 +68,7 @@ private:
     int importKeystoneConf(const QString &path, const ImportOptions &o);
     int reportImport(const ImportResult &r, const ImportOptions &o);
     int saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o);
-    bool storeSecrets(const QString &profile, const Secrets &s);
+    bool storeSecrets(const Profile &profile, const Secrets &s);
 
     // Secrets for a profile: keychain first, then the documented environment
     // variables. Never from the command line.

@@ -253,7 +253,6 @@ int GuardedCommands::purgeTokens(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(Tr::tr("Delete expired rows of Keystone's legacy token table in "
                                        "short batches."));
-    p.addHelpOption();
     addGuardOptions(p);
     p.addOption({QStringLiteral("older-than"),
                  Tr::tr("Keep tokens that expired less than this long ago (default: "
@@ -295,7 +294,6 @@ int GuardedCommands::revocations(const QStringList &args)
     p.setApplicationDescription(
         Tr::tr("prune: delete revocation events Keystone already treats as dead. truncate: "
                "delete all of them (revives the tokens they revoked; needs --acknowledge)."));
-    p.addHelpOption();
     addGuardOptions(p);
     p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("prune|truncate"));
     addBatchOption(p);
@@ -338,7 +336,6 @@ int GuardedCommands::audit(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(Tr::tr("The guarded actions recorded on this workstation."));
-    p.addHelpOption();
     p.addOption({QStringLiteral("profile"), Tr::tr("Only this profile's records."),
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("json"), Tr::tr("One JSON array of the records.")});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "exitcode.h"
 #include "guarded/throttle.h"
 
 #include <QStringList>
@@ -23,13 +24,8 @@ struct Profile;
 class GuardedCommands
 {
 public:
-    // Exit codes beyond Cli's (docs/cli.md).
-    enum Exit
-    {
-        Refused = 5,   // the guard said no: read-only profile, wrong confirmation, no privilege
-        Failed = 6,    // started and stopped on an error; re-run to resume
-        Cancelled = 7, // stopped by SIGINT/SIGTERM after a whole batch; re-run to resume
-    };
+    // Refused, Failed, Cancelled: the guarded actions' exit codes.
+    using enum exitcode::Code;
 
     GuardedCommands(Cli &cli, QTextStream &out, QTextStream &err);
     int purgeTokens(const QStringList &args);

@@ -9,6 +9,7 @@
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "util/duration.h"
+#include "util/numbertext.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -73,7 +74,6 @@ int HistoryCommands::collect(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         Tr::tr("Sample a profile into the history store (for cron or a systemd timer)."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile to sample."),
                                   QStringLiteral("NAME"));
     QCommandLineOption onceOpt(QStringLiteral("once"),
@@ -85,10 +85,8 @@ int HistoryCommands::collect(const QStringList &args)
                                 Tr::tr("Also take the exact (hourly) figures now."));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print what was written as JSON."));
     parser.addOptions({profileOpt, onceOpt, intervalOpt, exactOpt, jsonOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     if (!parser.isSet(profileOpt) || (parser.isSet(onceOpt) && parser.isSet(intervalOpt))) {
         m_err << Tr::tr("turnstilectl collect: give --profile NAME and at most one of --once or "
                         "--interval.")
@@ -131,6 +129,18 @@ int HistoryCommands::collect(const QStringList &args)
             m_err << r.storeError << Qt::endl;
             rc = Cli::Problem;
         }
+        // Without Keystone the cycle holds none of its own figures (timings,
+        // token and catalog size), only keystone.up = 0: a cron job must
+        // hear of that, not take it for a sample.
+        if (!r.probe.endpointError.isEmpty() || !r.probe.reachable) {
+            m_err << Tr::tr("unavailable: %1")
+                         .arg(QStringLiteral("keystone: ") +
+                              (r.probe.endpointError.isEmpty()
+                                   ? Tr::tr("%1 does not answer.").arg(r.probe.endpoint)
+                                   : r.probe.endpointError))
+                  << Qt::endl;
+            rc = Cli::Problem;
+        }
         for (const QString &u : r.unavailable)
             m_err << Tr::tr("unavailable: %1").arg(u) << Qt::endl;
         if (parser.isSet(jsonOpt)) {
@@ -169,7 +179,6 @@ int HistoryCommands::history(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         Tr::tr("Print a metric's history, reduced to a number of points."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
                                   QStringLiteral("NAME"));
     QCommandLineOption metricOpt(QStringLiteral("metric"), Tr::tr("Metric (omit to list them)."),
@@ -182,10 +191,8 @@ int HistoryCommands::history(const QStringList &args)
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption csvOpt(QStringLiteral("csv"), Tr::tr("Print CSV."));
     parser.addOptions({profileOpt, metricOpt, rangeOpt, pointsOpt, jsonOpt, csvOpt});
-    if (!parser.parse(args)) {
-        m_err << parser.errorText() << Qt::endl;
-        return Cli::Usage;
-    }
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
     if (!parser.isSet(profileOpt)) {
         m_err << Tr::tr("turnstilectl history: --profile NAME is required.") << Qt::endl;
         return Cli::Usage;
@@ -204,12 +211,29 @@ int HistoryCommands::history(const QStringList &args)
     if (!openStore(store, m_err))
         return Cli::Config;
     const QString profile = parser.value(profileOpt);
-    if (!parser.isSet(metricOpt)) {
-        const auto keys = store.seriesKeys(profile);
-        if (!keys) {
-            m_err << store.error() << Qt::endl;
-            return Cli::Problem;
+    const auto keys = store.seriesKeys(profile);
+    if (!keys) {
+        m_err << store.error() << Qt::endl;
+        return Cli::Problem;
+    }
+    // As for `report`: a profile is known when profiles.ini has it or the
+    // history holds series of it (a shared store, or a profile removed since).
+    // A typo must not look like a profile without history (exit 0, no output).
+    if (keys->isEmpty()) {
+        if (!m_cli.profileFileReadable())
+            return Cli::Config;
+        const ProfileStore profiles;
+        if (!profiles.contains(profile)) {
+            const QStringList known = profiles.names();
+            m_err << Tr::tr("turnstilectl history: no profile named \"%1\" in %2 or in the "
+                            "history (known: %3).")
+                         .arg(profile, profiles.fileName(),
+                              known.isEmpty() ? Tr::tr("none") : known.join(QStringLiteral(", ")))
+                  << Qt::endl;
+            return Cli::Config;
         }
+    }
+    if (!parser.isSet(metricOpt)) {
         for (const SeriesKey &k : *keys)
             m_out << k.metric << Qt::endl;
         return Cli::Ok;
@@ -218,6 +242,13 @@ int HistoryCommands::history(const QStringList &args)
     if (!key.isValid()) {
         m_err << key.validationError() << Qt::endl;
         return Cli::Usage;
+    }
+    if (!keys->contains(key)) {
+        m_err << Tr::tr("turnstilectl history: the history holds no metric \"%1\" of profile %2 "
+                        "(turnstilectl history --profile %2 lists those it holds).")
+                     .arg(key.metric, profile)
+              << Qt::endl;
+        return Cli::Config;
     }
     const qint64 to = QDateTime::currentSecsSinceEpoch();
     const std::optional<DecimatedSeries> series = store.query(key, to - *range, to, points);
@@ -229,7 +260,8 @@ int HistoryCommands::history(const QStringList &args)
         m_out << "time,min,max,avg,count" << Qt::endl;
         for (const Bucket &b : series->buckets)
             m_out << QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) << u','
-                  << b.min << u',' << b.max << u',' << b.avg() << u',' << b.count << Qt::endl;
+                  << exactNumber(b.min) << u',' << exactNumber(b.max) << u','
+                  << exactNumber(b.avg()) << u',' << b.count << Qt::endl;
         return Cli::Ok;
     }
     if (parser.isSet(jsonOpt)) {
@@ -253,7 +285,7 @@ int HistoryCommands::history(const QStringList &args)
     const QLocale loc;
     for (const Bucket &b : series->buckets)
         m_out << QDateTime::fromSecsSinceEpoch(b.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-              << u'\t' << loc.toString(b.min) << u'\t' << loc.toString(b.max) << Qt::endl;
+              << u'\t' << exactNumber(b.min, loc) << u'\t' << exactNumber(b.max, loc) << Qt::endl;
     return Cli::Ok;
 }
 
@@ -262,7 +294,6 @@ int HistoryCommands::thresholds(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         Tr::tr("Show the thresholds of a profile and its current verdict."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
                                   QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
@@ -274,10 +305,14 @@ int HistoryCommands::thresholds(const QStringList &args)
                                 Tr::tr("Back to the default for a metric."),
                                 QStringLiteral("METRIC"));
     parser.addOptions({profileOpt, jsonOpt, setOpt, resetOpt});
-    if (!parser.parse(args) || !parser.isSet(profileOpt)) {
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
+    if (!parser.isSet(profileOpt)) {
         m_err << Tr::tr("turnstilectl thresholds: --profile NAME is required.") << Qt::endl;
         return Cli::Usage;
     }
+    if (!m_cli.profileFileReadable())
+        return Cli::Config;
     ProfileStore profiles;
     bool found = false;
     Profile p = profiles.profile(parser.value(profileOpt), &found);

@@ -40,13 +40,13 @@ int KeyCommands::run(const QStringList &args)
         return status(rest);
     if (sub == u"rotate")
         return rotate(rest);
-    m_err << Tr::tr("Usage: turnstilectl keys status --profile NAME [--json]\n"
-                    "       turnstilectl keys rotate --profile NAME [--dry-run | --execute "
-                    "--confirm TARGET [--acknowledge N]] [--json]\n"
-                    "Instead of --profile: --repository PATH|ssh://[user@]host[:port]/path "
-                    "(repeatable, one per node) with --max-active-keys N.")
-          << Qt::endl;
-    return (sub == u"--help" || sub == u"-h") ? int(Cli::Ok) : int(Cli::Usage);
+    return printUsage(
+        Tr::tr("Usage: turnstilectl keys status --profile NAME [--json]\n"
+               "       turnstilectl keys rotate --profile NAME [--dry-run | --execute "
+               "--confirm TARGET [--acknowledge N]] [--json]\n"
+               "Instead of --profile: --repository PATH|ssh://[user@]host[:port]/path "
+               "(repeatable, one per node) with --max-active-keys N."),
+        sub, m_out, m_err);
 }
 
 void KeyCommands::addSetupOptions(QCommandLineParser &p)
@@ -206,7 +206,6 @@ int KeyCommands::status(const QStringList &args)
     p.setApplicationDescription(
         Tr::tr("Compare the Fernet (and credential) key repositories of all nodes; exit 1 when "
                "they differ or one cannot be read."));
-    p.addHelpOption();
     p.addOption({QStringLiteral("profile"), Tr::tr("Profile whose nodes to read."),
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("json"), Tr::tr("Print JSON.")});
@@ -271,7 +270,6 @@ int KeyCommands::rotate(const QStringList &args)
         Tr::tr("Rotate the Fernet keys like keystone-manage fernet_rotate on the node with the "
                "newest primary, copy them node to node to the others and verify the "
                "fingerprints. Dry run by default."));
-    p.addHelpOption();
     GuardedCommands::addGuardOptions(p);
     addSetupOptions(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))

@@ -32,7 +32,6 @@ int ReportCommand::run(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(Tr::tr(
         "Render the Growth and Latency charts of one or more profiles to a PDF or PNG file."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(
         QStringLiteral("profile"),
         Tr::tr("Profile to report on; repeat it to compare profiles in the same charts."),

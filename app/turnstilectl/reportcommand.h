@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exitcode.h"
+
 #include <QStringList>
 #include <QTextStream>
 
@@ -12,12 +14,8 @@ namespace turnstile {
 class ReportCommand
 {
 public:
-    // Exit codes of their own (docs/cli.md); the rest are Cli::Exit.
-    enum Exit
-    {
-        NoHistory = 8,  // no store yet, or no sample of any profile in the range
-        NotWritten = 9, // --out could not be written
-    };
+    // NoHistory and NotWritten are the report's own exit codes.
+    using enum exitcode::Code;
 
     ReportCommand(QTextStream &out, QTextStream &err);
     int run(const QStringList &args);

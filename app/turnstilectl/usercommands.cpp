@@ -104,12 +104,12 @@ int UserCommands::run(const QStringList &args)
         return lists(rest, sub);
     if (sub == u"unlock")
         return unlock(rest);
-    m_err << Tr::tr("Usage: turnstilectl users locked|inactive|expiring --profile NAME [--within "
-                    "7d] [--json|--csv]\n"
-                    "       turnstilectl users unlock --profile NAME --user NAME_OR_ID [--execute "
-                    "--confirm NAME] [--database-fallback] [--json]")
-          << Qt::endl;
-    return Cli::Usage;
+    return printUsage(
+        Tr::tr("Usage: turnstilectl users locked|inactive|expiring --profile NAME [--within "
+               "7d] [--json|--csv]\n"
+               "       turnstilectl users unlock --profile NAME --user NAME_OR_ID [--execute "
+               "--confirm NAME] [--database-fallback] [--json]"),
+        sub, m_out, m_err);
 }
 
 void UserCommands::printReport(const ComplianceReport &report, const QList<ComplianceList> &lists)
@@ -154,7 +154,6 @@ int UserCommands::lists(const QStringList &args, const QString &which)
                                         "has disabled.")
                                : Tr::tr("Users whose password is about to expire, and those whose "
                                         "password has expired."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
                                   QStringLiteral("NAME"));
     QCommandLineOption withinOpt(QStringLiteral("within"),
@@ -221,7 +220,6 @@ int UserCommands::unlock(const QStringList &args)
     parser.setApplicationDescription(
         Tr::tr("Unlock a user locked out by failed logins. Shows what would happen unless "
                "--execute is given with --confirm and the user's name."));
-    parser.addHelpOption();
     QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
                                   QStringLiteral("NAME"));
     QCommandLineOption userOpt(QStringLiteral("user"), Tr::tr("The user's name or ID."),

@@ -1,4 +1,5 @@
 #include "guarded/auditlog.h"
+#include "util/apppaths.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -52,11 +53,7 @@ AuditLog::AuditLog(QString path) : m_path(std::move(path)) {}
 
 QString AuditLog::defaultPath()
 {
-    const QString env = qEnvironmentVariable("TURNSTILE_AUDIT_LOG");
-    if (!env.isEmpty())
-        return env;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/turnstile/audit.jsonl");
+    return AppPaths::auditLogFile();
 }
 
 QString AuditLog::hashLine(const QByteArray &line)
@@ -71,7 +68,9 @@ bool AuditLog::append(QJsonObject record, QString *error)
             *error = Tr::tr("Cannot write the audit log %1: %2").arg(m_path, why);
         return false;
     };
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QString created;
+    if (!AppPaths::makePrivateFile(m_path, &created))
+        return fail(created);
     QLockFile lock(m_path + QStringLiteral(".lock"));
     lock.setStaleLockTime(30000);
     if (!lock.tryLock(10000))

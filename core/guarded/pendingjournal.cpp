@@ -1,4 +1,5 @@
 #include "guarded/pendingjournal.h"
+#include "util/apppaths.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -24,11 +25,7 @@ QString fileFor(const QString &action, const QString &target)
 
 QString PendingJournal::directory()
 {
-    const QString env = qEnvironmentVariable("TURNSTILE_PENDING_DIR");
-    if (!env.isEmpty())
-        return env;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/turnstile/pending");
+    return AppPaths::pendingDir();
 }
 
 std::optional<PendingRun> PendingJournal::load(const QString &action, const QString &target)
@@ -56,7 +53,10 @@ std::optional<PendingRun> PendingJournal::load(const QString &action, const QStr
 
 bool PendingJournal::save(const PendingRun &run, QString *error)
 {
-    QDir().mkpath(directory());
+    // Created 0600 first: QSaveFile keeps the mode of the file it replaces.
+    const QString path = fileFor(run.action, run.target);
+    if (!AppPaths::makePrivateFile(path, error))
+        return false;
     QJsonObject o;
     o.insert(QStringLiteral("action"), run.action);
     o.insert(QStringLiteral("target"), run.target);
@@ -70,7 +70,7 @@ bool PendingJournal::save(const PendingRun &run, QString *error)
                  : QJsonValue::fromVariant(run.cutoffValue));
     o.insert(QStringLiteral("done"), run.done);
     // Written whole and renamed, so a kill mid-write leaves the previous one.
-    QSaveFile f(fileFor(run.action, run.target));
+    QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly)) {
         if (error)
             *error = f.errorString();

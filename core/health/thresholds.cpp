@@ -1,4 +1,5 @@
 #include "health/thresholds.h"
+#include "util/numbertext.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -49,7 +50,7 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
         return Tr::tr("%n user(s) locked out", nullptr, int(n));
     if (r.metric == u"catalog.bytes")
         return Tr::tr("the catalog is %1 bytes").arg(loc.toString(n));
-    return Tr::tr("%1 is %2").arg(r.metric, loc.toString(value));
+    return Tr::tr("%1 is %2").arg(r.metric, exactNumber(value, loc));
 }
 } // namespace
 

@@ -1,4 +1,5 @@
 #include "history/historyconfig.h"
+#include "util/apppaths.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -18,13 +19,7 @@ constexpr auto kGroup = "history";
 
 QString HistoryConfig::defaultSqlitePath()
 {
-    // The override lets a cron collector and tests point at a file without
-    // touching the user's data directory.
-    const QString env = qEnvironmentVariable("TURNSTILE_HISTORY");
-    if (!env.isEmpty())
-        return env;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/turnstile/history.sqlite");
+    return AppPaths::historyFile();
 }
 
 QString HistoryConfig::effectiveSqlitePath() const

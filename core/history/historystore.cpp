@@ -4,6 +4,7 @@
 #include "history/decimate.h"
 #include "history/historyschema.h"
 #include "profiles/profilestore.h"
+#include "util/apppaths.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -186,9 +187,11 @@ bool HistoryStore::open(const HistoryConfig &config)
         const QFileInfo info(path);
         if (info.isDir())
             return fail(Tr::tr("The history database %1 is a directory, not a file.").arg(path));
-        if (!QDir().mkpath(info.absolutePath()))
-            return fail(Tr::tr("Cannot create the directory %1 for the history database.")
-                            .arg(info.absolutePath()));
+        // Created 0600 in a 0700 directory before SQLite sees it: SQLite gives
+        // a new file 0644 and its journals the mode of the database file.
+        QString created;
+        if (!info.exists() && !AppPaths::makePrivateFile(path, &created))
+            return fail(created);
         url.backend = DatabaseUrl::Backend::Sqlite;
         url.dialect = QStringLiteral("sqlite");
         url.database = path;
@@ -209,6 +212,10 @@ bool HistoryStore::open(const HistoryConfig &config)
         close();
         return fail(message);
     }
+    // Our own history file from an older version is made private too (only
+    // now: a file of another program was refused above and stays untouched).
+    if (!isPostgres())
+        AppPaths::makePrivateFile(config.effectiveSqlitePath());
     return true;
 }
 

@@ -1,18 +1,16 @@
 #include "keystone/authbackoff.h"
 
 #include "keystone/keystoneclient.h"
+#include "util/apppaths.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
 #include <QPasswordDigestor>
 #include <QRandomGenerator>
 #include <QSaveFile>
-#include <QStandardPaths>
 
 namespace turnstile {
 
@@ -58,11 +56,12 @@ QJsonObject load()
 void save(const QJsonObject &o)
 {
     const QString file = AuthBackoff::path();
-    QDir().mkpath(QFileInfo(file).absolutePath());
+    // Owner-only directory and file first: QSaveFile keeps the file's mode.
+    if (!AppPaths::makePrivateFile(file))
+        return;
     QSaveFile f(file);
     if (!f.open(QIODevice::WriteOnly))
         return;
-    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
     f.commit();
 }
@@ -70,11 +69,7 @@ void save(const QJsonObject &o)
 
 QString AuthBackoff::path()
 {
-    const QString env = qEnvironmentVariable("TURNSTILE_AUTH_STATE");
-    if (!env.isEmpty())
-        return env;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/turnstile/auth-state.json");
+    return AppPaths::authStateFile();
 }
 
 std::optional<AuthBackoff::Stop> AuthBackoff::stopped(const Profile &profile,

@@ -1,5 +1,7 @@
 #include "profiles/profile.h"
 
+#include <QCoreApplication>
+#include <QHostAddress>
 #include <QJsonArray>
 
 namespace turnstile {
@@ -87,6 +89,20 @@ QJsonObject Profile::toJson() const
     o[u"production"] = production;
     o[u"allow_plaintext_secrets"] = allowPlaintextSecrets;
     return o;
+}
+
+QString Profile::cleartextWarning(const QUrl &authUrl)
+{
+    if (authUrl.scheme().compare(u"http", Qt::CaseInsensitive) != 0 || authUrl.host().isEmpty())
+        return {};
+    const QHostAddress address(authUrl.host());
+    if ((!address.isNull() && address.isLoopback()) ||
+        authUrl.host().compare(u"localhost", Qt::CaseInsensitive) == 0)
+        return {};
+    return QCoreApplication::translate("Profile",
+                                       "The auth URL uses http://: the password or secret "
+                                       "crosses the network to %1 in clear text; use https://.")
+        .arg(authUrl.host());
 }
 
 Profile Profile::fromJson(const QJsonObject &o)

@@ -75,6 +75,11 @@ struct Profile
     QJsonObject toJson() const;
     static Profile fromJson(const QJsonObject &o);
 
+    // One sentence when an auth URL is http:// to another machine (the
+    // password or secret would cross the network in clear text), else empty.
+    // Loopback is exempt: nobody sits between a process and 127.0.0.1.
+    static QString cleartextWarning(const QUrl &authUrl);
+
     bool operator==(const Profile &other) const = default;
 };
 

@@ -19,6 +19,8 @@ ImportResult importCloudsYaml(const QString &path, const QString &cloud,
         // secure.yaml next to an explicitly named clouds.yaml still overrides it.
         const QString secure = CloudsYaml::findSecureFile(env, {QFileInfo(path).absolutePath()});
         loaded = yaml.loadFiles(path, secure, &r.error);
+        // OS_CLOUD picks the cloud in a named file as in a found one.
+        yaml.setDefaultCloud(env.value(QStringLiteral("OS_CLOUD")).trimmed());
     }
     r.sourceFile = yaml.cloudsFile();
     if (!loaded)

@@ -1,18 +1,41 @@
 #include "profiles/profilestore.h"
+#include "db/databaseurl.h"
+#include "util/apppaths.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSettings>
-#include <QStandardPaths>
 
 namespace turnstile {
 
 namespace {
 constexpr auto kGroup = "profiles";
+
+// lupdate resolves Tr::tr() through this declaration to the "ProfileStore" context.
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(ProfileStore)
+};
+
+Profile decode(const QString &name, const QByteArray &json, bool *ok)
+{
+    *ok = !json.isEmpty();
+    if (!*ok)
+        return {};
+    Profile p = Profile::fromJson(QJsonDocument::fromJson(json).object());
+    p.name = name;
+    return p;
 }
+
+QString encode(const Profile &p)
+{
+    // One compact JSON value per profile keeps the INI readable and the
+    // round-trip exact (QSettings would otherwise mangle lists and types).
+    return QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact));
+}
+} // namespace
 
 ProfileStore::ProfileStore() : m_file(defaultFile()) {}
 
@@ -20,11 +43,7 @@ ProfileStore::ProfileStore(const QString &settingsFile) : m_file(settingsFile) {
 
 QString ProfileStore::defaultFile()
 {
-    const QString env = qEnvironmentVariable("TURNSTILE_PROFILES");
-    if (!env.isEmpty())
-        return env;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-           QStringLiteral("/turnstile/profiles.ini");
+    return AppPaths::profilesFile();
 }
 
 bool ProfileStore::isValidName(const QString &name)
@@ -37,12 +56,19 @@ bool ProfileStore::isValidName(const QString &name)
 
 QList<Profile> ProfileStore::profiles() const
 {
+    // One QSettings for the whole list: a QSettings per profile re-reads and
+    // re-parses the file each time (45 s for 2,000 profiles).
+    QSettings s(m_file, QSettings::IniFormat);
+    s.beginGroup(QLatin1String(kGroup));
+    QStringList keys = s.childKeys();
+    keys.sort();
     QList<Profile> out;
-    for (const QString &n : names()) {
-        bool found = false;
-        Profile p = profile(n, &found);
-        if (found)
-            out.append(p);
+    out.reserve(keys.size());
+    for (const QString &n : std::as_const(keys)) {
+        bool ok = false;
+        Profile p = decode(n, s.value(n).toByteArray(), &ok);
+        if (ok)
+            out.append(std::move(p));
     }
     return out;
 }
@@ -65,40 +91,49 @@ Profile ProfileStore::profile(const QString &name, bool *found) const
 {
     QSettings s(m_file, QSettings::IniFormat);
     s.beginGroup(QLatin1String(kGroup));
-    const QByteArray json = s.value(name).toByteArray();
+    bool ok = false;
+    Profile p = decode(name, s.value(name).toByteArray(), &ok);
     if (found)
-        *found = !json.isEmpty();
-    if (json.isEmpty())
-        return {};
-    Profile p = Profile::fromJson(QJsonDocument::fromJson(json).object());
-    p.name = name;
+        *found = ok;
     return p;
 }
 
-bool ProfileStore::save(const Profile &p, QString *error)
+bool ProfileStore::save(const Profile &p, QString *error,
+                        QHash<QString, QString> *databasePasswords)
 {
-    if (!isValidName(p.name)) {
-        if (error)
-            *error = QCoreApplication::translate(
-                         "ProfileStore",
-                         "\"%1\" is not a valid profile name (letters, digits, '.', '_' and '-', "
-                         "at most 64 characters).")
-                         .arg(p.name);
-        return false;
+    return saveAll({p}, error, databasePasswords);
+}
+
+bool ProfileStore::saveAll(const QList<Profile> &profiles, QString *error,
+                           QHash<QString, QString> *databasePasswords)
+{
+    for (const Profile &p : profiles) {
+        if (!isValidName(p.name)) {
+            if (error)
+                *error = Tr::tr("\"%1\" is not a valid profile name (letters, digits, '.', '_' and "
+                                "'-', at most 64 characters).")
+                             .arg(p.name);
+            return false;
+        }
     }
-    QDir().mkpath(QFileInfo(m_file).absolutePath());
+    // 0600 in a 0700 directory before QSettings writes: QSettings replaces the
+    // file through QSaveFile, which keeps the mode of the file it replaces.
+    if (!AppPaths::makePrivateFile(m_file, error))
+        return false;
     QSettings s(m_file, QSettings::IniFormat);
     s.beginGroup(QLatin1String(kGroup));
-    // One compact JSON value per profile keeps the INI readable and the
-    // round-trip exact (QSettings would otherwise mangle lists and types).
-    s.setValue(p.name, QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact)));
+    for (Profile p : profiles) {
+        QString password;
+        p.databaseUrl = DatabaseUrl::stripPassword(p.databaseUrl, &password);
+        if (!password.isEmpty() && databasePasswords)
+            databasePasswords->insert(p.name, password);
+        s.setValue(p.name, encode(p));
+    }
     s.endGroup();
     s.sync();
     if (s.status() != QSettings::NoError) {
         if (error)
-            *error =
-                QCoreApplication::translate("ProfileStore", "Cannot write the profile file %1.")
-                    .arg(m_file);
+            *error = Tr::tr("Cannot write the profile file %1.").arg(m_file);
         return false;
     }
     return true;
@@ -114,6 +149,27 @@ bool ProfileStore::remove(const QString &name)
     s.endGroup();
     s.sync();
     return s.status() == QSettings::NoError;
+}
+
+QHash<QString, QString> ProfileStore::databasePasswordsInFile() const
+{
+    QHash<QString, QString> out;
+    for (const Profile &p : profiles()) {
+        QString password;
+        DatabaseUrl::stripPassword(p.databaseUrl, &password);
+        if (!password.isEmpty())
+            out.insert(p.name, password);
+    }
+    return out;
+}
+
+bool ProfileStore::stripDatabasePasswords(const QStringList &names, QString *error)
+{
+    QList<Profile> changed;
+    for (const Profile &p : profiles())
+        if (names.contains(p.name))
+            changed.append(p);
+    return saveAll(changed, error); // saveAll takes the password out of the URL
 }
 
 } // namespace turnstile

@@ -2,17 +2,22 @@
 
 #include "profiles/profile.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
 namespace turnstile {
 
-// Profiles persist in QSettings (INI under the XDG config dir). No secret is
-// ever written here: Profile has no secret fields by construction.
+// Profiles persist in QSettings (INI under the XDG config dir, see AppPaths),
+// created 0600. No secret is ever written here: Profile has no secret fields,
+// and a password inside a database URL is taken out before saving.
+//
+// Every call reads or writes the whole file once, so a caller that handles
+// many profiles uses profiles() and saveAll(), never profile()/save() in a loop.
 class ProfileStore
 {
 public:
-    // Default location: $XDG_CONFIG_HOME/turnstile/profiles.ini
+    // Default location: AppPaths::profilesFile()
     ProfileStore();
     explicit ProfileStore(const QString &settingsFile);
 
@@ -23,9 +28,23 @@ public:
     bool contains(const QString &name) const;
     Profile profile(const QString &name, bool *found = nullptr) const;
     // Adds or replaces. Returns false with a sentence in *error when the name
-    // is unusable or the settings file cannot be written.
-    bool save(const Profile &p, QString *error = nullptr);
+    // is unusable or the settings file cannot be written. A password in the
+    // database URL is removed from the URL and handed back in
+    // *databasePasswords (profile name -> password) for the caller to store
+    // in the keychain; it never reaches the file.
+    bool save(const Profile &p, QString *error = nullptr,
+              QHash<QString, QString> *databasePasswords = nullptr);
+    // The same for many profiles with one read and one write of the file.
+    bool saveAll(const QList<Profile> &profiles, QString *error = nullptr,
+                 QHash<QString, QString> *databasePasswords = nullptr);
     bool remove(const QString &name);
+
+    // Profiles whose saved database URL still holds a password (written by a
+    // version before 0.x or by hand), with that password. See
+    // stripDatabasePasswords() and Cli / MainWindow, which move them to the keychain.
+    QHash<QString, QString> databasePasswordsInFile() const;
+    // Rewrites these profiles' database URLs without their passwords.
+    bool stripDatabasePasswords(const QStringList &names, QString *error = nullptr);
 
     static bool isValidName(const QString &name);
     static QString defaultFile();

@@ -1,4 +1,5 @@
 #include "profiles/secretstore.h"
+#include "util/apppaths.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -8,9 +9,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
-#include <QStandardPaths>
+#include <QTimer>
 
 #include <memory>
+#include <utility>
 
 #include <qt6keychain/keychain.h>
 
@@ -61,8 +63,29 @@ template <typename JobT> void runJob(JobT *job, const SecretStore::Callback &don
     // 0.13 has no isAvailable(); the insecure fallback is never enabled: plain
     // text storage is an explicit per-profile opt-in handled by the caller.
     job->setInsecureFallback(false);
-    QObject::connect(job, &QKeychain::Job::finished, job,
-                     [done](QKeychain::Job *j) { done(resultOf(j)); });
+    // Exactly one answer: the keychain's, or the timeout's.
+    auto answered = std::make_shared<bool>(false);
+    QObject::connect(job, &QKeychain::Job::finished, job, [done, answered](QKeychain::Job *j) {
+        if (!std::exchange(*answered, true))
+            done(resultOf(j));
+    });
+    // A locked Secret Service collection waits for an unlock prompt that
+    // nobody answers in cron; without a deadline turnstilectl hangs forever.
+    const int timeoutMs = SecretStore::timeoutMs();
+    auto *timer = new QTimer(job);
+    timer->setSingleShot(true);
+    QObject::connect(timer, &QTimer::timeout, job, [done, answered, timeoutMs] {
+        if (std::exchange(*answered, true))
+            return;
+        SecretResult r;
+        r.error = QCoreApplication::translate(
+            "SecretStore",
+            "The system keychain did not answer within %n second(s); it may be locked. "
+            "Unlock it or provide the secret through the environment.",
+            nullptr, timeoutMs / 1000);
+        done(r);
+    });
+    timer->start(timeoutMs);
     job->start();
 }
 
@@ -85,6 +108,13 @@ SecretResult blocking(const std::function<void(SecretStore::Callback)> &start)
 
 SecretStore::SecretStore(QObject *parent) : QObject(parent) {}
 
+int SecretStore::timeoutMs()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("TURNSTILE_KEYCHAIN_TIMEOUT", &ok);
+    return (ok && seconds > 0 ? seconds : 20) * 1000;
+}
+
 QString SecretStore::serviceName()
 {
     return QStringLiteral("turnstile");
@@ -99,8 +129,7 @@ QString SecretStore::plaintextFile() const
 {
     if (!m_plaintextFile.isEmpty())
         return m_plaintextFile;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-           QStringLiteral("/turnstile/plaintext-secrets.json");
+    return AppPaths::plaintextSecretsFile();
 }
 
 SecretResult SecretStore::readPlaintext(const QString &key) const
@@ -138,7 +167,8 @@ SecretResult SecretStore::writePlaintext(const QString &key, const QString *valu
         o.insert(key, *value);
     else
         o.remove(key);
-    QDir().mkpath(QFileInfo(plaintextFile()).absolutePath());
+    if (!AppPaths::makePrivateDir(QFileInfo(plaintextFile()).absolutePath(), &r.error))
+        return r;
     QSaveFile out(plaintextFile());
     // Owner-only before the first byte is written; the rename keeps the mode.
     if (!out.open(QIODevice::WriteOnly) ||
@@ -234,6 +264,77 @@ void SecretStore::readAll(const QString &profile,
         });
     };
     (*step)();
+}
+
+void SecretStore::removeQuietly(const QString &profile, SecretKind kind, Callback done)
+{
+    // Best effort, reported as success: an entry that is not there is what
+    // removal wants, and a keychain that cannot be reached holds nothing we
+    // could remove (remove() clears the plain-text copy in any case).
+    remove(profile, kind, [done](const SecretResult &) {
+        SecretResult ok;
+        ok.ok = true;
+        done(ok);
+    });
+}
+
+void SecretStore::replace(const QString &previousName, const QString &name, const Secrets &secrets,
+                          bool complete, std::function<void(const QList<SecretResult> &)> done)
+{
+    using Step = std::function<void(Callback)>;
+    QList<Step> steps;
+    for (SecretKind k : kAllSecretKinds) {
+        const QString value = secrets.get(k);
+        if (!value.isEmpty())
+            steps.append([this, name, k, value](Callback cb) { write(name, k, value, cb); });
+        else if (complete)
+            steps.append([this, name, k](Callback cb) { removeQuietly(name, k, cb); });
+    }
+    if (!previousName.isEmpty() && previousName != name)
+        for (SecretKind k : kAllSecretKinds)
+            steps.append(
+                [this, previousName, k](Callback cb) { removeQuietly(previousName, k, cb); });
+    struct State
+    {
+        QList<Step> steps;
+        QList<SecretResult> results;
+        qsizetype next = 0;
+    };
+    auto state = std::make_shared<State>(State{steps, {}, 0});
+    auto step = std::make_shared<std::function<void()>>();
+    std::weak_ptr<std::function<void()>> weakStep = step;
+    *step = [state, done, weakStep]() {
+        const auto self = weakStep.lock();
+        if (!self)
+            return;
+        if (state->next >= state->steps.size()) {
+            done(state->results);
+            *self = nullptr;
+            return;
+        }
+        const Step current = state->steps.at(state->next++);
+        current([state, self](const SecretResult &r) {
+            state->results.append(r);
+            (*self)();
+        });
+    };
+    (*step)();
+}
+
+QList<SecretResult> SecretStore::replaceBlocking(const QString &previousName, const QString &name,
+                                                 const Secrets &secrets, bool complete)
+{
+    QList<SecretResult> out;
+    QEventLoop loop;
+    bool finished = false;
+    replace(previousName, name, secrets, complete, [&](const QList<SecretResult> &r) {
+        out = r;
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return out;
 }
 
 SecretResult SecretStore::readBlocking(const QString &profile, SecretKind kind)

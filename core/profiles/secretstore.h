@@ -39,6 +39,17 @@ public:
     void readAll(const QString &profile,
                  std::function<void(const Secrets &, const QString &error)> done);
 
+    // Applies an edited profile's secrets: each non-empty kind is written
+    // under `name`; when `complete` (the caller knew every stored secret, so
+    // an empty one was cleared on purpose) each empty kind is removed; and
+    // when the profile was renamed, every entry of `previousName` is removed,
+    // so no old secret stays behind in the keychain or the plain-text file.
+    // `done` gets the result of every write (removals are best effort).
+    void replace(const QString &previousName, const QString &name, const Secrets &secrets,
+                 bool complete, std::function<void(const QList<SecretResult> &)> done);
+    QList<SecretResult> replaceBlocking(const QString &previousName, const QString &name,
+                                        const Secrets &secrets, bool complete);
+
     // Blocking variants that spin a local event loop: for turnstilectl only.
     SecretResult readBlocking(const QString &profile, SecretKind kind);
     SecretResult writeBlocking(const QString &profile, SecretKind kind, const QString &value);
@@ -54,6 +65,9 @@ public:
     void setPlaintextFile(const QString &path) { m_plaintextFile = path; }
     QString plaintextFile() const;
 
+    // How long one keychain call may take before it fails with a sentence:
+    // $TURNSTILE_KEYCHAIN_TIMEOUT seconds, else 20.
+    static int timeoutMs();
     static QString serviceName();
     static QString keyFor(const QString &profile, SecretKind kind);
 
@@ -62,6 +76,7 @@ private:
     {
         return m_plaintextProfiles.contains(profile);
     }
+    void removeQuietly(const QString &profile, SecretKind kind, Callback done);
     SecretResult readPlaintext(const QString &key) const;
     SecretResult writePlaintext(const QString &key, const QString *value) const; // nullptr removes
 

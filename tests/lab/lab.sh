@@ -3,7 +3,9 @@
 # Private MariaDB 10.11, PostgreSQL 15, Keystone 22 (uwsgi), memcached, sshd and
 # a Secret Service (dbus-daemon + gnome-keyring), all on 127.0.0.1 only, with
 # every data file under $LAB_DIR. The same uwsgi also serves Keystone over HTTPS
-# with certificates from a throw-away CA in $LAB_DIR/tls (see tls_setup).
+# with certificates from a throw-away CA in $LAB_DIR/tls (see tls_setup); MariaDB and
+# PostgreSQL offer TLS with the same server certificate and also listen on 127.0.0.2, an
+# address the certificate does not name (TURNSTILE_LAB_DB_ALT_HOST: the host-mismatch case).
 #
 # Usage: tests/lab/lab.sh <command>
 #   install   apt-get the missing lab packages (sudo when not root)
@@ -30,7 +32,7 @@ LAB_PKGS=(mariadb-server mariadb-client postgresql-15 memcached openssh-server
 CMD=${1:-}
 LAB_DIR=${LAB_DIR:-/tmp/turnstile-lab}
 LAB_DIR=${LAB_DIR%/}
-HOST=127.0.0.1 RUN=$LAB_DIR/run LOGS=$LAB_DIR/log MARKER=$LAB_DIR/.turnstile-lab
+HOST=127.0.0.1 HOST_ALT=127.0.0.2 RUN=$LAB_DIR/run LOGS=$LAB_DIR/log MARKER=$LAB_DIR/.turnstile-lab
 SECRETS=$LAB_DIR/secrets.env ENV_FILE=$LAB_DIR/lab.env PORTS_FILE=$LAB_DIR/run/ports.env
 MY_DIR=$LAB_DIR/mysql MY_DATA=$LAB_DIR/mysql/data MY_SOCK=$LAB_DIR/mysql/mysqld.sock
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -190,7 +192,7 @@ write_files() {
         TURNSTILE_LAB_ADMIN_PROJECT=admin TURNSTILE_LAB_REGION=RegionOne \
         TURNSTILE_LAB_KEYSTONE_CONF="$KS_CONF" TURNSTILE_LAB_KEYSTONE_LOG="$KS_DIR/log/keystone.log" \
         TURNSTILE_LAB_FERNET_REPO="$FERNET" TURNSTILE_LAB_CREDENTIAL_REPO="$CRED" \
-        TURNSTILE_LAB_MYSQL_URL="$DB_URL" TURNSTILE_LAB_MYSQL_HOST=$HOST TURNSTILE_LAB_MYSQL_PORT="$DB_PORT" \
+        TURNSTILE_LAB_MYSQL_URL="$DB_URL" TURNSTILE_LAB_MYSQL_HOST=$HOST TURNSTILE_LAB_DB_ALT_HOST=$HOST_ALT TURNSTILE_LAB_MYSQL_PORT="$DB_PORT" \
         TURNSTILE_LAB_MYSQL_USER=keystone TURNSTILE_LAB_MYSQL_PASSWORD="$DB_PASSWORD" \
         TURNSTILE_LAB_MYSQL_DB=keystone TURNSTILE_LAB_MYSQL_SOCKET="$MY_SOCK" \
         TURNSTILE_LAB_MYSQL_RO_USER=turnstile_ro TURNSTILE_LAB_MYSQL_RO_PASSWORD="$RO_PASSWORD" \
@@ -232,8 +234,11 @@ start_mariadb() {
             >"$LOGS/mariadb-install-db.log" 2>&1 || { tail -20 "$LOGS/mariadb-install-db.log" >&2; die "mariadb-install-db failed"; }
     fi
     local as_user=(); ((EUID == 0)) && as_user=(--user=root)
+    # TLS with the lab CA's server certificate (IP:127.0.0.1, DNS:localhost). Also listening on
+    # 127.0.0.2, a name the certificate does not carry: the host-mismatch case.
     setsid mariadbd --no-defaults --datadir="$MY_DATA" --socket="$MY_SOCK" --port="$DB_PORT" \
-        --bind-address=$HOST "${as_user[@]}" --pid-file="${PIDF[mariadb]}" --log-error="$LOGS/mariadbd.err" \
+        --bind-address=$HOST,$HOST_ALT "${as_user[@]}" \
+        --ssl-ca="$TLS/ca.pem" --ssl-cert="$TLS/server.pem" --ssl-key="$TLS/server.key" --pid-file="${PIDF[mariadb]}" --log-error="$LOGS/mariadbd.err" \
         --skip-name-resolve --max-connections=500 --innodb-buffer-pool-size=256M </dev/null >/dev/null 2>&1 &
     if ! { wait_for 600 mariadb-admin --no-defaults -S "$MY_SOCK" -u"$OS_USER" ping >/dev/null 2>&1 &&
         wait_for 50 pid_of mariadb >/dev/null; }; then tail -20 "$LOGS/mariadbd.err" >&2; die "mariadbd did not start"; fi
@@ -269,7 +274,12 @@ start_postgres() {
             -E UTF8 --no-locale >"$LOGS/initdb.log" 2>&1 || { tail -20 "$LOGS/initdb.log" >&2; die "initdb failed"; }
         echo "include 'lab.conf'" >>"$PG_DATA/postgresql.conf"
     fi
-    printf "listen_addresses = '%s'\nport = %s\nunix_socket_directories = '%s'\n" "$HOST" "$PG_PORT" "$PG_SOCK" >"$PG_DATA/lab.conf"
+    # TLS as for MariaDB; PostgreSQL wants the key owned by its OS user and 0600.
+    local own=(); ((EUID == 0)) && own=(-o "$PG_USER")
+    install "${own[@]}" -m 600 "$TLS/server.key" "$PG_DATA/lab-server.key"
+    install "${own[@]}" -m 644 "$TLS/server.pem" "$PG_DATA/lab-server.pem"
+    printf "listen_addresses = '%s,%s'\nport = %s\nunix_socket_directories = '%s'\n%s\n" "$HOST" "$HOST_ALT" "$PG_PORT" "$PG_SOCK" \
+        "ssl = on"$'\n'"ssl_cert_file = 'lab-server.pem'"$'\n'"ssl_key_file = 'lab-server.key'" >"$PG_DATA/lab.conf"
     chown "$PG_USER:" "$PG_DATA/lab.conf"
     pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgres.log" -w -t 60 start >/dev/null \
         || { tail -20 "$PG_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
@@ -582,11 +592,12 @@ cmd_start() {
     write_files
     IN_START=1
     trap 'die "unexpected failure at line $LINENO"' ERR
+    pid_of keystone >/dev/null || tls_setup   # uwsgi reads the files at start; so do the databases
     run_timed mariadb start_mariadb
     init_mariadb
     t_ks=$(now)
     if pid_of keystone >/dev/null; then keystone_setup 1; TIMES+=("keystone=running")
-    else tls_setup; (IN_START=0; keystone_setup 0; launch_keystone) & KS_JOB=$!; fi   # overlaps the others
+    else (IN_START=0; keystone_setup 0; launch_keystone) & KS_JOB=$!; fi   # overlaps the others
     run_timed postgres start_postgres
     init_postgres
     run_timed memcached start_memcached

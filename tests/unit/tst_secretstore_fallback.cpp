@@ -62,6 +62,45 @@ private slots:
         QVERIFY(!r.ok);
         QVERIFY(r.notFound);
     }
+    // Issue 14 (low): renaming a profile or clearing a field left the old
+    // secret behind in the plain-text file (and the keychain).
+    void renameAndClearLeaveNothingBehind()
+    {
+        QTemporaryDir dir;
+        SecretStore store;
+        store.setPlaintextFile(dir.filePath(QStringLiteral("plain.json")));
+        store.setPlaintextProfiles({QStringLiteral("old"), QStringLiteral("new")});
+        Secrets s;
+        s.password = QStringLiteral("pw-old");
+        s.databasePassword = QStringLiteral("db-old");
+        for (const SecretResult &r :
+             store.replaceBlocking(QString(), QStringLiteral("old"), s, true))
+            QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(store.readBlocking(QStringLiteral("old"), SecretKind::Password).value,
+                 QStringLiteral("pw-old"));
+
+        // Renamed to "new", and the database password field emptied.
+        s.databasePassword.clear();
+        for (const SecretResult &r :
+             store.replaceBlocking(QStringLiteral("old"), QStringLiteral("new"), s, true))
+            QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(store.readBlocking(QStringLiteral("new"), SecretKind::Password).value,
+                 QStringLiteral("pw-old"));
+        QVERIFY(store.readBlocking(QStringLiteral("new"), SecretKind::DatabasePassword).notFound);
+        for (SecretKind k : kAllSecretKinds)
+            QVERIFY(store.readBlocking(QStringLiteral("old"), k).notFound);
+        QFile f(store.plaintextFile());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY2(!text.contains("db-old") && !text.contains("profile/old/"), text.constData());
+
+        // Secrets the form never showed (keychain slow or failing) are not
+        // taken as cleared.
+        Secrets partial;
+        store.replaceBlocking(QString(), QStringLiteral("new"), partial, false);
+        QCOMPARE(store.readBlocking(QStringLiteral("new"), SecretKind::Password).value,
+                 QStringLiteral("pw-old"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSecretStoreFallback)

@@ -47,6 +47,17 @@ private slots:
         QCOMPARE(v.level, HealthLevel::Critical);
         QVERIFY(v.reason.startsWith(QStringLiteral("Keystone does not answer")));
     }
+    // A metric without a sentence of its own still shows its figure with
+    // every digit, not "1.93825E+06".
+    void otherMetricsKeepEveryDigit()
+    {
+        const ThresholdRule rule{
+            QStringLiteral("token.live"), ThresholdRule::Kind::Above, 1e6, 1e7, {}, 0, {}};
+        const HealthVerdict v =
+            evaluateHealth({rule}, {{QStringLiteral("token.live"), 1938245}}, {});
+        QCOMPARE(v.level, HealthLevel::Warning);
+        QCOMPARE(v.reason, QStringLiteral("Token.live is 1,938,245."));
+    }
     void shareIgnoresTinyTables()
     {
         const HealthVerdict v = evaluateHealth(defaultThresholds(),

@@ -2,6 +2,7 @@
 
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -93,6 +94,51 @@ key_repository = /etc/keystone/fernet-keys/
         p.databaseUrl = QStringLiteral("oracle://x@y/z");
         e.setProfile(p);
         QVERIFY(!save->isEnabled());
+    }
+    // Issue 14.3: a password typed into the database URL was saved verbatim.
+    void passwordInDatabaseUrlGoesToTheKeychainField()
+    {
+        ProfileEditor e;
+        Profile p;
+        p.name = QStringLiteral("east");
+        p.authUrl = QUrl(QStringLiteral("https://ks.example/v3"));
+        e.setProfile(p);
+        auto *url = e.findChildren<QLineEdit *>().at(0);
+        for (QLineEdit *edit : e.findChildren<QLineEdit *>())
+            if (edit->placeholderText().startsWith(QStringLiteral("mysql+pymysql://")))
+                url = edit;
+        url->setText(QStringLiteral("mysql+pymysql://keystone:S3c%3Fret@db1/keystone"));
+        // Even before the field is left, profile() never carries it...
+        QCOMPARE(e.profile().databaseUrl, QStringLiteral("mysql+pymysql://keystone@db1/keystone"));
+        QCOMPARE(e.secrets().databasePassword, QStringLiteral("S3c?ret"));
+        // ...and leaving it moves the password into the password field.
+        emit url->editingFinished();
+        QCOMPARE(url->text(), QStringLiteral("mysql+pymysql://keystone@db1/keystone"));
+        QCOMPARE(e.secrets().databasePassword, QStringLiteral("S3c?ret"));
+        QVERIFY(e.importMessage().contains(QStringLiteral("keychain")));
+
+        // A profile from a file not yet migrated shows no password in the URL field.
+        p.databaseUrl = QStringLiteral("postgresql://keystone:Old%21pw@db1/keystone");
+        e.setProfile(p);
+        QCOMPARE(url->text(), QStringLiteral("postgresql://keystone@db1/keystone"));
+        QCOMPARE(e.secrets().databasePassword, QStringLiteral("Old!pw"));
+    }
+    // Issue 14.4 (low): http:// to another machine is named while editing.
+    void warnsAboutClearTextAuthUrl()
+    {
+        ProfileEditor e;
+        Profile p;
+        p.name = QStringLiteral("east");
+        p.authUrl = QUrl(QStringLiteral("http://keystone.example:5000/v3"));
+        e.setProfile(p);
+        QVERIFY2(e.cleartextWarning().contains(QStringLiteral("clear text")),
+                 qPrintable(e.cleartextWarning()));
+        p.authUrl = QUrl(QStringLiteral("https://keystone.example:5000/v3"));
+        e.setProfile(p);
+        QVERIFY(e.cleartextWarning().isEmpty());
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:5000/v3"));
+        e.setProfile(p);
+        QVERIFY(e.cleartextWarning().isEmpty());
     }
 };
 

@@ -1,0 +1,271 @@
+// What scripts rely on in turnstilectl (docs/cli.md is the contract): every
+// command and sub-command answers --help, figures are printed with every
+// digit, and the exit codes of the documented cases are what docs/cli.md says.
+// Runs the built binary in a configuration of its own; needs no lab.
+#include "../../app/turnstilectl/exitcode.h"
+#include "history/historystore.h"
+#include "profiles/profilestore.h"
+#include "testsupport.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace turnstile;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// No keychain (no session bus), no terminal to prompt on, nothing of the
+// user's own configuration, history or audit log.
+QProcessEnvironment isolated(const QTemporaryDir &dir)
+{
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+    e.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+    e.insert(QStringLiteral("TURNSTILE_PROFILES"), dir.filePath(QStringLiteral("profiles.ini")));
+    e.insert(QStringLiteral("TURNSTILE_HISTORY"), dir.filePath(QStringLiteral("history.sqlite")));
+    e.insert(QStringLiteral("TURNSTILE_AUDIT_LOG"), dir.filePath(QStringLiteral("audit.jsonl")));
+    e.insert(QStringLiteral("TURNSTILE_PENDING_DIR"), dir.filePath(QStringLiteral("pending")));
+    e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+             QStringLiteral("unix:path=") + dir.filePath(QStringLiteral("no-bus")));
+    e.insert(QStringLiteral("OS_PASSWORD"), QStringLiteral("not-used"));
+    e.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    e.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    for (const char *v : {"TURNSTILE_HISTORY_PASSWORD", "TURNSTILE_DB_PASSWORD", "OS_CLOUD",
+                          "OS_CLIENT_CONFIG_FILE", "TURNSTILE_SSH_CONFIG"})
+        e.remove(QLatin1String(v));
+    return e;
+}
+
+Run ctl(const QTemporaryDir &dir, const QStringList &args)
+{
+    QProcess p;
+    p.setProcessEnvironment(isolated(dir));
+    p.setWorkingDirectory(dir.path());
+    p.start(testsupport::builtProgram(QStringLiteral("turnstilectl")), args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// The one profile the documented cases run against: its Keystone is a port
+// nothing listens on, so it never answers.
+bool writeDownProfile(const QTemporaryDir &dir)
+{
+    Profile p;
+    p.name = QStringLiteral("down");
+    p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:9/v3"));
+    p.username = QStringLiteral("admin");
+    p.projectName = QStringLiteral("admin");
+    ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+    return store.save(p);
+}
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(content) == content.size();
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // Every command and sub-command the top-level usage lists answers
+    // --help on stdout with exit 0, named as scripts call it.
+    void helpEverywhere()
+    {
+        QTemporaryDir dir;
+        const Run top = ctl(dir, {QStringLiteral("--help")});
+        QCOMPARE(top.exitCode, 0);
+        QVERIFY2(top.out.startsWith(u"Usage: turnstilectl"), qPrintable(top.out));
+        // "  keys status --profile …", "  users locked|inactive|expiring …":
+        // the command, then its sub-commands when the next word is one.
+        static const QRegularExpression line(
+            QStringLiteral("^  ([a-z][a-z-]*)(?: ([a-z][a-z-]*(?:\\|[a-z][a-z-]*)*)(?= |$))?"),
+            QRegularExpression::MultilineOption);
+        QList<QStringList> calls;
+        for (auto it = line.globalMatch(top.out); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            if (!calls.contains(QStringList{m.captured(1)}))
+                calls.append({m.captured(1)});
+            for (const QString &sub : m.captured(2).split(u'|', Qt::SkipEmptyParts))
+                calls.append({m.captured(1), sub});
+        }
+        for (const char *expected :
+             {"probe", "collect", "history", "thresholds", "report", "purge-tokens", "audit"})
+            QVERIFY2(calls.contains(QStringList{QLatin1String(expected)}), expected);
+        for (const QStringList &expected :
+             {QStringList{QStringLiteral("profiles"), QStringLiteral("import")},
+              QStringList{QStringLiteral("keys"), QStringLiteral("rotate")},
+              QStringList{QStringLiteral("users"), QStringLiteral("unlock")},
+              QStringList{QStringLiteral("bench"), QStringLiteral("validate")},
+              QStringList{QStringLiteral("revocations"), QStringLiteral("truncate")}})
+            QVERIFY2(calls.contains(expected), qPrintable(expected.join(u' ')));
+
+        const QString program = testsupport::builtProgram(QStringLiteral("turnstilectl"));
+        for (const QStringList &call : std::as_const(calls)) {
+            for (const QString &flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
+                const QString what = call.join(u' ') + u' ' + flag;
+                const Run r = ctl(dir, call + QStringList{flag});
+                QVERIFY2(r.exitCode == 0, qPrintable(what + QStringLiteral(": ") + r.err));
+                QVERIFY2(r.out.startsWith(QStringLiteral("Usage: turnstilectl ") + call.first()),
+                         qPrintable(what + QStringLiteral(": ") + r.out));
+                QVERIFY2(!r.out.contains(u"--help-all"),
+                         qPrintable(what + QStringLiteral(": ") + r.out));
+                QVERIFY2(!r.out.contains(program), qPrintable(what + QStringLiteral(": ") + r.out));
+                QVERIFY2(r.err.isEmpty(), qPrintable(what + QStringLiteral(": ") + r.err));
+            }
+        }
+    }
+
+    // Counts keep every digit in CSV and text (not "1.93825e+06"), and a
+    // fractional figure is not padded or put in exponent notation.
+    void historyNumbersExact()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeDownProfile(dir));
+        const qint64 ts = QDateTime::currentSecsSinceEpoch() - 120;
+        {
+            HistoryConfig config;
+            config.sqlitePath = dir.filePath(QStringLiteral("history.sqlite"));
+            HistoryStore store;
+            QVERIFY2(store.open(config), qPrintable(store.error()));
+            const QString p = QStringLiteral("down");
+            QCOMPARE(
+                store.append(
+                    {{SeriesKey{p, QStringLiteral("revocation_event.rows")}, Sample{ts, 1938245}},
+                     {SeriesKey{p, QStringLiteral("token.bytes")}, Sample{ts, 794329123}},
+                     {SeriesKey{p, QStringLiteral("validate.ms")}, Sample{ts, 12.5}}}),
+                3);
+        }
+        auto history = [&](const char *metric, const char *format) {
+            QStringList args{QStringLiteral("history"), QStringLiteral("--profile"),
+                             QStringLiteral("down"),    QStringLiteral("--metric"),
+                             QLatin1String(metric),     QStringLiteral("--range"),
+                             QStringLiteral("1h")};
+            if (*format)
+                args.append(QLatin1String(format));
+            const Run r = ctl(dir, args);
+            if (r.exitCode != 0)
+                qWarning("%s", qPrintable(r.err));
+            return r.out;
+        };
+        QString csv = history("revocation_event.rows", "--csv");
+        QVERIFY2(csv.contains(u",1938245,1938245,1938245,1\n"), qPrintable(csv));
+        csv = history("token.bytes", "--csv");
+        QVERIFY2(csv.contains(u",794329123,794329123,794329123,1\n"), qPrintable(csv));
+        csv = history("validate.ms", "--csv");
+        QVERIFY2(csv.contains(u",12.5,12.5,12.5,1\n"), qPrintable(csv));
+        // The text is for a person: digits grouped as the locale does.
+        const QLocale loc = QLocale::system();
+        auto both = [&](const QString &figure) { return QStringLiteral("\t%1\t%1\n").arg(figure); };
+        QString text = history("revocation_event.rows", "");
+        QVERIFY2(text.contains(both(loc.toString(qint64(1938245)))), qPrintable(text));
+        text = history("token.bytes", "");
+        QVERIFY2(text.contains(both(loc.toString(qint64(794329123)))), qPrintable(text));
+        text = history("validate.ms", "");
+        QVERIFY2(text.contains(both(loc.toString(12.5))), qPrintable(text));
+    }
+
+    // The codes docs/cli.md lists are exactly those of exitcode.h, the one
+    // list every command returns from.
+    void exitCodeTableMatchesTheEnum()
+    {
+        QFile doc(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/cli.md"));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(doc.readAll());
+        const qsizetype start = text.indexOf(u"| Code | Meaning |");
+        QVERIFY(start >= 0);
+        static const QRegularExpression row(QStringLiteral("^\\| (\\d+) \\| "),
+                                            QRegularExpression::MultilineOption);
+        QList<int> documented;
+        for (auto it = row.globalMatch(text.mid(start, text.indexOf(u"\n\n", start) - start));
+             it.hasNext();)
+            documented.append(it.next().captured(1).toInt());
+        using namespace exitcode;
+        const QList<int> codes{Ok,      Problem, Usage,     Config,    Keychain,
+                               Refused, Failed,  Cancelled, NoHistory, NotWritten};
+        QCOMPARE(documented, codes);
+    }
+
+    // Runs every case of the table under "Cases the tests run" in
+    // docs/cli.md, so the documentation and the program cannot drift apart.
+    void documentedExitCodes()
+    {
+        QFile doc(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/cli.md"));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(doc.readAll());
+        const qsizetype start = text.indexOf(QStringLiteral("### Cases the tests run"));
+        QVERIFY2(start >= 0, "docs/cli.md lost its table of cases");
+        const qsizetype end =
+            text.indexOf(QStringLiteral("\n\n"), text.indexOf(QStringLiteral("\n|"), start) + 1);
+        static const QRegularExpression row(
+            QStringLiteral("^\\| `turnstilectl([^`]*)` \\| (.*?) *\\| (\\d+) \\|$"),
+            QRegularExpression::MultilineOption);
+        int cases = 0;
+        for (auto it = row.globalMatch(text.mid(start, end - start)); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const QStringList args = m.captured(1).split(u' ', Qt::SkipEmptyParts);
+            const QString situation = m.captured(2);
+            const int expected = m.captured(3).toInt();
+            const QString what =
+                QStringLiteral("turnstilectl ") + args.join(u' ') +
+                (situation.isEmpty() ? QString() : QStringLiteral(" (") + situation + u')');
+
+            QTemporaryDir dir;
+            QVERIFY(writeDownProfile(dir));
+            if (situation == u"`profiles.ini` is not a valid INI file") {
+                QVERIFY(writeFile(dir.filePath(QStringLiteral("profiles.ini")),
+                                  "[profiles\ndown=@Variant(garbage\n"));
+            } else if (situation == u"`keystone.conf` has an unreadable `[database] connection`") {
+                QVERIFY(writeFile(dir.filePath(QStringLiteral("keystone.conf")),
+                                  "[database]\nconnection = oracle://keystone@db.example/ks\n"));
+            } else if (!situation.isEmpty()) {
+                QFAIL(qPrintable(QStringLiteral("tst_cli does not know how to set up: ") +
+                                 situation));
+            }
+
+            const Run r = ctl(dir, args);
+            QVERIFY2(r.exitCode == expected,
+                     qPrintable(QStringLiteral("%1: exit %2, docs/cli.md says %3; stderr: %4")
+                                    .arg(what)
+                                    .arg(r.exitCode)
+                                    .arg(expected)
+                                    .arg(r.err)));
+            // Every failure says why on stderr; a collect without Keystone
+            // names what it could not sample, as docs/collector.md promises.
+            if (expected != 0)
+                QVERIFY2(!r.err.trimmed().isEmpty(),
+                         qPrintable(what + QStringLiteral(": nothing on stderr")));
+            if (args.value(0) == u"collect" && expected != 0)
+                QVERIFY2(r.err.contains(u"unavailable: keystone: "), qPrintable(what + r.err));
+            ++cases;
+        }
+        QVERIFY2(cases >= 10, "the table of cases in docs/cli.md was not found or not read");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
