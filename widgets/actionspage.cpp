@@ -7,6 +7,7 @@
 #include "profiles/secretstore.h"
 #include "util/duration.h"
 
+#include <QCheckBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -22,6 +23,10 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     : QWidget(parent), m_secrets(secrets), m_header(new QLabel(this)),
       m_retention(new QLineEdit(this)), m_batch(new QSpinBox(this)),
       m_retentionError(new QLabel(this)),
+      m_insideWindow(new QCheckBox(tr("Accept a retention shorter than [token] "
+                                      "allow_expired_window"),
+                                   this)),
+      m_lifetime(new QLineEdit(this)), m_lifetimeError(new QLabel(this)),
       m_purge(new QPushButton(tr("Purge expired tokens…"), this)),
       m_prune(new QPushButton(tr("Prune obsolete revocation events…"), this)),
       m_truncate(new QPushButton(tr("Truncate all revocation events…"), this))
@@ -38,6 +43,14 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     m_batch->setMaximumWidth(120);
     m_retentionError->setStyleSheet(QStringLiteral("color:#c62828"));
     m_retentionError->hide();
+    m_insideWindow->setToolTip(tr("Services may still validate expired tokens with allow_expired "
+                                  "inside that window; the purge deletes them."));
+    m_lifetime->setPlaceholderText(tr("[token] expiration from keystone.conf"));
+    m_lifetime->setToolTip(tr("Keystone's token lifetime, e.g. 24h. Needed when the profile names "
+                              "no keystone.conf; Turnstile never assumes Keystone's default."));
+    m_lifetime->setMaximumWidth(340);
+    m_lifetimeError->setStyleSheet(QStringLiteral("color:#c62828"));
+    m_lifetimeError->hide();
 
     auto explain = [this](const QString &text) {
         auto *l = new QLabel(text, this);
@@ -62,6 +75,7 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
                           "Keystone's writers barely notice. Resumable.")));
     tl->addRow(tr("Retention:"), m_retention);
     tl->addRow(QString(), m_retentionError);
+    tl->addRow(QString(), m_insideWindow);
     tl->addRow(tr("Batch:"), m_batch);
     tl->addRow(QString(), leftAligned(m_purge));
 
@@ -70,6 +84,10 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     rl->addWidget(explain(tr("Prune deletes the events Keystone itself treats as dead: older than "
                              "the token lifetime plus [revoke] expiration_buffer. Safe; the "
                              "recommended action.")));
+    auto *lifetime = new QFormLayout;
+    lifetime->addRow(tr("Token lifetime:"), m_lifetime);
+    lifetime->addRow(QString(), m_lifetimeError);
+    rl->addLayout(lifetime);
     rl->addWidget(leftAligned(m_prune));
     rl->addWidget(explain(tr("Truncate deletes every event. Events younger than the token lifetime "
                              "still protect tokens: deleting them makes logged-out sessions and "
@@ -87,6 +105,7 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     connect(m_prune, &QPushButton::clicked, this, [this] { start(Kind::PruneRevocations); });
     connect(m_truncate, &QPushButton::clicked, this, [this] { start(Kind::TruncateRevocations); });
     connect(m_retention, &QLineEdit::textChanged, this, &ActionsPage::updateState);
+    connect(m_lifetime, &QLineEdit::textChanged, this, &ActionsPage::updateState);
     updateState();
 }
 
@@ -119,10 +138,15 @@ void ActionsPage::updateState()
         parseDuration(m_retention->text().trimmed(), &retentionError);
     m_retentionError->setText(retentionError);
     m_retentionError->setVisible(!retentionError.isEmpty());
+    QString lifetimeError;
+    if (!m_lifetime->text().trimmed().isEmpty())
+        parseDuration(m_lifetime->text().trimmed(), &lifetimeError);
+    m_lifetimeError->setText(lifetimeError);
+    m_lifetimeError->setVisible(!lifetimeError.isEmpty());
     const bool enabled = why.isEmpty() && !m_dialog;
     m_purge->setEnabled(enabled && retentionError.isEmpty());
-    m_prune->setEnabled(enabled);
-    m_truncate->setEnabled(enabled);
+    m_prune->setEnabled(enabled && lifetimeError.isEmpty());
+    m_truncate->setEnabled(enabled && lifetimeError.isEmpty());
 }
 
 ActionsPage::~ActionsPage()
@@ -141,12 +165,16 @@ void ActionsPage::start(Kind kind)
     std::optional<qint64> retention;
     if (!m_retention->text().trimmed().isEmpty())
         retention = parseDuration(m_retention->text().trimmed());
+    std::optional<qint64> lifetime;
+    if (!m_lifetime->text().trimmed().isEmpty())
+        lifetime = parseDuration(m_lifetime->text().trimmed());
+    const bool insideWindow = m_insideWindow->isChecked();
     const int batch = m_batch->value();
     QPointer<ActionsPage> self(this);
     // The keychain answers asynchronously; the action is built once the
     // database password is in.
-    m_secrets->readAll(profile.name, [self, profile, kind, retention, batch](const Secrets &s,
-                                                                             const QString &) {
+    m_secrets->readAll(profile.name, [self, profile, kind, retention, lifetime, insideWindow,
+                                      batch](const Secrets &s, const QString &) {
         if (!self || self->m_profile.name != profile.name)
             return;
         ThrottleSettings t;
@@ -154,16 +182,19 @@ void ActionsPage::start(Kind kind)
         t.minBatch = std::min(t.minBatch, batch);
         std::shared_ptr<TableCleanup> action;
         switch (kind) {
-        case Kind::PurgeTokens:
-            action = std::make_shared<TokenPurge>(profile, s, retention);
+        case Kind::PurgeTokens: {
+            auto purge = std::make_shared<TokenPurge>(profile, s, retention);
+            purge->setInsideAllowExpiredWindow(insideWindow);
+            action = purge;
             break;
+        }
         case Kind::PruneRevocations:
-            action = std::make_shared<RevocationCleanup>(profile, s,
-                                                         RevocationCleanup::Mode::PruneObsolete);
+            action = std::make_shared<RevocationCleanup>(
+                profile, s, RevocationCleanup::Mode::PruneObsolete, lifetime);
             break;
         case Kind::TruncateRevocations:
-            action = std::make_shared<RevocationCleanup>(profile, s,
-                                                         RevocationCleanup::Mode::TruncateAll);
+            action = std::make_shared<RevocationCleanup>(
+                profile, s, RevocationCleanup::Mode::TruncateAll, lifetime);
             break;
         }
         action->setThrottle(t);

@@ -7,6 +7,7 @@
 #include <memory>
 
 class QLabel;
+class QCheckBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -35,6 +36,8 @@ public:
     QPushButton *pruneButton() const { return m_prune; }
     QPushButton *truncateButton() const { return m_truncate; }
     QLineEdit *retentionEdit() const { return m_retention; }
+    QCheckBox *insideWindowCheck() const { return m_insideWindow; }
+    QLineEdit *tokenLifetimeEdit() const { return m_lifetime; }
     QSpinBox *batchSpin() const { return m_batch; }
     // The dialog of the last action started, while it is open.
     GuardedActionDialog *currentDialog() const { return m_dialog; }
@@ -61,6 +64,9 @@ private:
     QLineEdit *m_retention;
     QSpinBox *m_batch;
     QLabel *m_retentionError;
+    QCheckBox *m_insideWindow;
+    QLineEdit *m_lifetime;
+    QLabel *m_lifetimeError;
     QPushButton *m_purge;
     QPushButton *m_prune;
     QPushButton *m_truncate;

@@ -100,7 +100,7 @@ void AuditPage::reload()
 
 void AuditPage::showRead(const AuditRead &r)
 {
-    m_model->setRecords(r.records);
+    m_model->setRecords(AuditLog::runs(r.records));
     m_view->resizeColumnsToContents();
     QString text;
     if (!r.error.isEmpty())

@@ -3,6 +3,7 @@
 #include "guarded/actionrunner.h"
 #include "guarded/guardedaction.h"
 #include "util/duration.h"
+#include "util/rowfigure.h"
 
 #include <QCloseEvent>
 #include <QDialogButtonBox>
@@ -116,8 +117,8 @@ void GuardedActionDialog::showPreview(const ActionPreview &p)
         if (p.cutoff.isValid())
             row(tr("Cutoff"), esc(when(p.cutoff)));
         if (p.rowsToGo >= 0) {
-            row(tr("Rows that go"), esc(l.toString(p.rowsToGo)));
-            row(tr("Rows that stay"), esc(l.toString(p.rowsToStay)));
+            row(tr("Rows that go"), esc(formatRows(p.rowsToGo, p.rowsToGoEstimated)));
+            row(tr("Rows that stay"), esc(formatRows(p.rowsToStay, p.rowsToStayEstimated)));
         }
         if (p.oldestAffected.isValid())
             row(tr("Affected span"),
@@ -163,7 +164,7 @@ void GuardedActionDialog::updateRunEnabled()
     if (ok && m_preview.mustAcknowledge > 0) {
         bool isNumber = false;
         const qint64 n = m_acknowledge->text().trimmed().toLongLong(&isNumber);
-        ok = isNumber && n >= m_preview.mustAcknowledge;
+        ok = isNumber && n == m_preview.mustAcknowledge;
     }
     m_run->setEnabled(ok);
 }
@@ -221,7 +222,8 @@ void GuardedActionDialog::showResult(const ActionResult &r)
     if (r.outcome != ActionResult::Outcome::Refused && m_preview.rowsToGo >= 0)
         text += u'\n' + tr("Before %1 rows, after %2 · %3 batches, %4 retries, slowest batch %5 "
                            "ms · %6")
-                            .arg(l.toString(r.before), l.toString(r.after))
+                            .arg(formatRows(r.before, r.beforeEstimated),
+                                 formatRows(r.after, r.afterEstimated))
                             .arg(r.batches)
                             .arg(r.retries)
                             .arg(l.toString(r.slowestBatchMs, 'f', 1), seconds(r.durationSeconds));

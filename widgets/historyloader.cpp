@@ -19,12 +19,19 @@ namespace {
 // from there so a purge shows where its curve drops.
 QList<Annotation> auditAnnotations(const QStringList &profiles, qint64 from, qint64 to)
 {
-    QList<Annotation> out;
-    const AuditLog log;
-    for (const QString &profile : profiles)
-        if (const auto records = log.read(profile))
-            out += annotationsFromAudit(*records, from, to);
-    return out;
+    // From the end of the log back to the start of the range only: the log
+    // grows with every action, a chart shows a window of it.
+    QList<QJsonObject> records;
+    AuditLog().readBackwards([&](const QJsonObject &o) {
+        const QDateTime at =
+            QDateTime::fromString(o.value(u"logged_at").toString(), Qt::ISODateWithMs);
+        if (at.isValid() && at.toSecsSinceEpoch() < from)
+            return false;
+        if (profiles.contains(o.value(u"profile").toString()))
+            records.prepend(o);
+        return true;
+    });
+    return annotationsFromAudit(AuditLog::runs(records), from, to);
 }
 
 // With several profiles on one chart a marker has to say whose it is.

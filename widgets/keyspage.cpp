@@ -5,6 +5,7 @@
 #include "keys/keyrotation.h"
 #include "keysmodel.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -20,7 +21,8 @@ KeysPage::KeysPage(QWidget *parent)
     : QWidget(parent), m_model(new KeysModel(this)), m_header(new QLabel(this)),
       m_verdict(new QLabel(this)), m_details(new QLabel(this)), m_view(new QTableView(this)),
       m_refresh(new QPushButton(tr("Refresh"), this)),
-      m_rotate(new QPushButton(tr("Rotate and distribute…"), this))
+      m_rotate(new QPushButton(tr("Rotate and distribute…"), this)),
+      m_asOwner(new QCheckBox(tr("As the repository's owner"), this))
 {
     m_header->setWordWrap(true);
     m_verdict->setWordWrap(true);
@@ -37,9 +39,14 @@ KeysPage::KeysPage(QWidget *parent)
                             "then node-to-node copies and a fingerprint check, through the "
                             "guarded workflow"));
 
+    m_asOwner->setToolTip(tr("Run the scripts that change a repository as the owner of its "
+                             "directory (runuser, or sudo -n, on the node) instead of the ssh "
+                             "user"));
+
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_refresh);
     buttons->addStretch(1);
+    buttons->addWidget(m_asOwner);
     buttons->addWidget(m_rotate);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
@@ -62,8 +69,10 @@ KeysPage::KeysPage(QWidget *parent)
 
 KeysPage::~KeysPage()
 {
-    // The read holds no pointer to the page; waiting keeps the pool tidy
-    // (a read is bounded by ssh's ConnectTimeout).
+    // The read holds no pointer to the page; it stops its ssh children at
+    // once when asked, so waiting keeps the pool tidy without holding the
+    // closing window for a slow node.
+    m_closing->store(true);
     m_watcher.waitForFinished();
     // An open dialog is a child and dies in ~QWidget, when this is no longer
     // a KeysPage: its destroyed() handler must not call back into it.
@@ -130,7 +139,9 @@ void KeysPage::reload()
     m_loading = true;
     m_watchedGeneration = m_generation;
     m_verdict->setText(tr("Reading the key repositories…"));
-    m_watcher.setFuture(QtConcurrent::run(ioPool(), [s = *setup] { return readKeyStatus(s); }));
+    m_watcher.setFuture(QtConcurrent::run(ioPool(), [s = *setup, closing = m_closing] {
+        return readKeyStatus(s, [closing] { return closing->load(); });
+    }));
     updateButtons();
 }
 
@@ -176,6 +187,7 @@ void KeysPage::updateButtons()
     const bool can = !m_profile.name.isEmpty() && !m_profile.keyRepositories.isEmpty() &&
                      !m_profile.readOnly && !m_dialog;
     m_rotate->setEnabled(can);
+    m_asOwner->setEnabled(can);
     m_rotate->setToolTip(
         m_profile.readOnly
             ? tr("Profile %1 is read-only; no guarded action runs against it.").arg(m_profile.name)
@@ -192,9 +204,10 @@ void KeysPage::openRotation()
             QStringLiteral("<b style='color:#c62828'>%1</b>").arg(error.toHtmlEscaped()));
         return;
     }
-    auto action =
-        std::make_shared<KeyRotation>(setup->fernet, setup->settings, setup->ssh,
-                                      KeyRotation::targetFor(m_profile.name, setup->fernet));
+    RotationSettings settings = setup->settings;
+    settings.runAsOwner = m_asOwner->isChecked();
+    auto action = std::make_shared<KeyRotation>(
+        setup->fernet, settings, setup->ssh, KeyRotation::targetFor(m_profile.name, setup->fernet));
     m_dialog = new GuardedActionDialog(action, m_profile, this);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_dialog, &GuardedActionDialog::actionFinished, this, [this](const ActionResult &r) {

@@ -6,6 +6,10 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
+#include <atomic>
+#include <memory>
+
+class QCheckBox;
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -36,6 +40,7 @@ public:
     QTableView *view() const { return m_view; }
     QLabel *verdictLabel() const { return m_verdict; }
     QPushButton *rotateButton() const { return m_rotate; }
+    QCheckBox *asOwnerBox() const { return m_asOwner; }
     QPushButton *refreshButton() const { return m_refresh; }
     GuardedActionDialog *currentDialog() const { return m_dialog; }
     bool isLoading() const { return m_loading; }
@@ -61,7 +66,11 @@ private:
     QTableView *m_view;
     QPushButton *m_refresh;
     QPushButton *m_rotate;
+    QCheckBox *m_asOwner;
     QFutureWatcher<KeyStatus> m_watcher;
+    // Set when the page goes: a read still waiting for a slow node stops
+    // at once instead of holding the closing window.
+    std::shared_ptr<std::atomic_bool> m_closing = std::make_shared<std::atomic_bool>(false);
     quint64 m_generation = 0;
     quint64 m_watchedGeneration = 0;
     bool m_loading = false;

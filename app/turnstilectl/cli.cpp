@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "util/iopool.h"
+#include "util/rowfigure.h"
 
 #include "benchcommands.h"
 
@@ -144,7 +145,8 @@ int Cli::run(const QStringList &args)
     // command as scripts call it, whatever path the binary was started by.
     QStringList rest = args.mid(1);
     rest[0] = QStringLiteral("turnstilectl ") + cmd;
-    migrateDatabasePasswords();
+    if (profileFileParses())
+        migrateDatabasePasswords();
     if (cmd == u"probe")
         return cmdProbe(rest);
     if (cmd == u"profiles")
@@ -175,20 +177,35 @@ int Cli::run(const QStringList &args)
     return usage();
 }
 
+bool Cli::profileFileParses()
+{
+    // QSettings parses a file once per process and caches it: a second
+    // QSettings on the same file reports NoError even when the first one saw
+    // a FormatError. So the file is judged once, before anything else reads
+    // it, and every later check repeats that verdict.
+    if (!m_profileFileStatus) {
+        const QString file = ProfileStore::defaultFile();
+        const QFileInfo info(file);
+        if (!info.exists()) {
+            m_profileFileStatus = QSettings::NoError; // no profiles yet
+        } else {
+            const QSettings settings(file, QSettings::IniFormat);
+            m_profileFileStatus =
+                info.isFile() && info.isReadable() ? settings.status() : QSettings::AccessError;
+        }
+    }
+    return *m_profileFileStatus == QSettings::NoError;
+}
+
 bool Cli::profileFileReadable()
 {
-    const QString file = ProfileStore::defaultFile();
-    const QFileInfo info(file);
-    if (!info.exists())
-        return true; // no profiles yet
-    const QSettings settings(file, QSettings::IniFormat);
-    if (info.isFile() && info.isReadable() && settings.status() == QSettings::NoError)
+    if (profileFileParses())
         return true;
-    m_err << (settings.status() == QSettings::FormatError
+    m_err << (*m_profileFileStatus == QSettings::FormatError
                   ? Tr::tr("turnstilectl: the profile file %1 is not a valid INI file; repair it "
                            "or move it aside.")
                   : Tr::tr("turnstilectl: the profile file %1 cannot be read."))
-                 .arg(file)
+                 .arg(ProfileStore::defaultFile())
           << Qt::endl;
     return false;
 }
@@ -495,7 +512,10 @@ void Cli::printProbe(const ProbeResult &r)
              r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents))
                                 : r.revocationError);
         line(QStringLiteral("token"),
-             r.tokenRows ? Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)) : r.tokenRowsError);
+             !r.tokenRows ? r.tokenRowsError
+             : r.tokenRowsEstimated
+                 ? Tr::tr("%1 rows (the server's estimate)").arg(formatRows(*r.tokenRows, true))
+                 : Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)));
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "exitcode.h"
 
+#include <QSettings>
 #include <QStringList>
 #include <QTextStream>
 
@@ -48,6 +49,8 @@ public:
     // or parsed: QSettings reads such a file as empty, so each profile would
     // look unknown (or a list empty) and the next save would overwrite it.
     bool profileFileReadable();
+    // The same verdict without a message (judged once per process).
+    bool profileFileParses();
 
 private:
     int cmdProbe(const QStringList &args);
@@ -77,6 +80,7 @@ private:
 
     QTextStream &m_out;
     QTextStream &m_err;
+    std::optional<QSettings::Status> m_profileFileStatus;
 };
 
 } // namespace turnstile

@@ -10,6 +10,7 @@
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
 #include "util/duration.h"
+#include "util/rowfigure.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -62,7 +63,7 @@ void GuardedCommands::addGuardOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("json"), Tr::tr("Print the preview and result as JSON.")});
     p.addOption({QStringLiteral("acknowledge"),
                  Tr::tr("Accept the consequence the dry run counts (e.g. revocations that still "
-                        "protect tokens): that number."),
+                        "protect tokens): exactly that number."),
                  QStringLiteral("N")});
 }
 
@@ -74,6 +75,8 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
     m_out << pv.title << Qt::endl;
     m_out << Tr::tr("  target:      %1  (%2)").arg(pv.target.text, pv.target.description)
           << Qt::endl;
+    if (!pv.serverIdentity.isEmpty())
+        m_out << Tr::tr("  server:      %1").arg(pv.serverIdentity) << Qt::endl;
     if (pv.refused()) {
         m_out << Tr::tr("  REFUSED:     %1").arg(pv.refusal) << Qt::endl;
         return;
@@ -87,8 +90,11 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
         if (pv.cutoff.isValid())
             m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
         if (pv.rowsToGo >= 0) {
-            m_out << Tr::tr("  rows to go:  %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
-            m_out << Tr::tr("  rows stay:   %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
+            m_out << Tr::tr("  rows to go:  %1").arg(formatRows(pv.rowsToGo, pv.rowsToGoEstimated))
+                  << Qt::endl;
+            m_out << Tr::tr("  rows stay:   %1")
+                         .arg(formatRows(pv.rowsToStay, pv.rowsToStayEstimated))
+                  << Qt::endl;
         }
     }
     if (pv.oldestAffected.isValid())
@@ -125,7 +131,8 @@ void GuardedCommands::printResult(const ActionResult &r, bool json, bool rows)
               << Qt::endl;
     else
         m_out << Tr::tr("  rows before %1, after %2, deleted %3")
-                     .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
+                     .arg(formatRows(r.before, r.beforeEstimated),
+                          formatRows(r.after, r.afterEstimated), l.toString(r.affected))
               << Qt::endl;
     m_out << Tr::tr("  %1 batches, %2 retries, slowest batch %3 ms, %4")
                  .arg(r.batches)
@@ -258,9 +265,19 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                  Tr::tr("Keep tokens that expired less than this long ago (default: "
                         "[token] allow_expired_window from keystone.conf, else 2d)."),
                  QStringLiteral("DURATION")});
+    p.addOption({QStringLiteral("inside-allow-expired-window"),
+                 Tr::tr("Accept a retention shorter than [token] allow_expired_window.")});
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
+    // "--older-than 7 d" leaves a stray "d": refused, never dropped.
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: purge-tokens takes no argument \"%1\"; write durations "
+                        "without spaces, e.g. --older-than 7d.")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return Cli::Usage;
+    }
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: purge-tokens needs --profile NAME.") << Qt::endl;
         return Cli::Usage;
@@ -284,6 +301,7 @@ int GuardedCommands::purgeTokens(const QStringList &args)
         rc != Cli::Ok)
         return rc;
     TokenPurge purge(profile, secrets, retention);
+    purge.setInsideAllowExpiredWindow(p.isSet(QStringLiteral("inside-allow-expired-window")));
     purge.setThrottle(*throttle);
     return runGuarded(purge, profile, p);
 }
@@ -296,15 +314,22 @@ int GuardedCommands::revocations(const QStringList &args)
                "delete all of them (revives the tokens they revoked; needs --acknowledge)."));
     addGuardOptions(p);
     p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("prune|truncate"));
+    p.addOption({QStringLiteral("token-expiration"),
+                 Tr::tr("Keystone's [token] expiration, e.g. 24h; needed when the profile names "
+                        "no keystone.conf."),
+                 QStringLiteral("DURATION")});
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 1 || (pos.first() != u"prune" && pos.first() != u"truncate") ||
         !p.isSet(QStringLiteral("profile"))) {
-        m_err << Tr::tr("Usage: turnstilectl revocations prune|truncate --profile NAME [--dry-run "
-                        "| --execute --confirm TARGET [--acknowledge N]] [--batch N] [--json]")
-              << Qt::endl;
+        m_err
+            << Tr::tr(
+                   "Usage: turnstilectl revocations prune|truncate --profile NAME [--dry-run "
+                   "| --execute --confirm TARGET [--acknowledge N]] [--token-expiration DURATION] "
+                   "[--batch N] [--json]")
+            << Qt::endl;
         return Cli::Usage;
     }
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
@@ -319,6 +344,15 @@ int GuardedCommands::revocations(const QStringList &args)
             return Cli::Usage;
         }
     }
+    std::optional<qint64> expiration;
+    if (p.isSet(QStringLiteral("token-expiration"))) {
+        QString err;
+        expiration = parseDuration(p.value(QStringLiteral("token-expiration")), &err);
+        if (!expiration) {
+            m_err << Tr::tr("turnstilectl: --token-expiration: %1").arg(err) << Qt::endl;
+            return Cli::Usage;
+        }
+    }
     Profile profile;
     Secrets secrets;
     if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
@@ -327,7 +361,8 @@ int GuardedCommands::revocations(const QStringList &args)
         return rc;
     RevocationCleanup action(profile, secrets,
                              pos.first() == u"prune" ? RevocationCleanup::Mode::PruneObsolete
-                                                     : RevocationCleanup::Mode::TruncateAll);
+                                                     : RevocationCleanup::Mode::TruncateAll,
+                             expiration);
     action.setThrottle(*throttle);
     return runGuarded(action, profile, p);
 }
@@ -359,7 +394,7 @@ int GuardedCommands::audit(const QStringList &args)
         m_out << QJsonDocument(a).toJson(QJsonDocument::Indented);
     } else {
         const QLocale l;
-        for (const QJsonObject &o : *records) {
+        for (const QJsonObject &o : AuditLog::runs(*records)) {
             const QJsonObject r = o.value(u"result").toObject();
             const QString sep = QStringLiteral("  ");
             m_out << o.value(u"start").toString() << sep << o.value(u"profile").toString() << sep

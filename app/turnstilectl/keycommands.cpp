@@ -43,7 +43,7 @@ int KeyCommands::run(const QStringList &args)
     return printUsage(
         Tr::tr("Usage: turnstilectl keys status --profile NAME [--json]\n"
                "       turnstilectl keys rotate --profile NAME [--dry-run | --execute "
-               "--confirm TARGET [--acknowledge N]] [--json]\n"
+               "--confirm TARGET [--acknowledge N]] [--as-owner] [--json]\n"
                "Instead of --profile: --repository PATH|ssh://[user@]host[:port]/path "
                "(repeatable, one per node) with --max-active-keys N."),
         sub, m_out, m_err);
@@ -159,8 +159,9 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
     bool ok = true;
     if (p.isSet(QStringLiteral("max-active-keys"))) {
         const int n = p.value(QStringLiteral("max-active-keys")).toInt(&ok);
-        if (!ok || n < 1) {
-            m_err << Tr::tr("turnstilectl keys: --max-active-keys must be a number of at least 1.")
+        if (!ok || n < 2) {
+            m_err << Tr::tr("turnstilectl keys: --max-active-keys must be a number of at least 2 "
+                            "(a staged and a primary key).")
                   << Qt::endl;
             *rc = Cli::Usage;
             return std::nullopt;
@@ -272,19 +273,43 @@ int KeyCommands::rotate(const QStringList &args)
                "fingerprints. Dry run by default."));
     GuardedCommands::addGuardOptions(p);
     addSetupOptions(p);
+    p.addOption({QStringLiteral("as-owner"),
+                 Tr::tr("Run the scripts that change a repository as the repository "
+                        "directory's owner (runuser as root, else sudo -n -u OWNER on the "
+                        "node) instead of the ssh user.")});
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
     int rc = Cli::Ok;
-    const auto setup = setupFrom(p, &rc);
+    auto setup = setupFrom(p, &rc);
     if (!setup)
         return rc;
+    if (p.isSet(QStringLiteral("as-owner")))
+        setup->settings.runAsOwner = true;
     Profile profile;
+    ProfileStore store;
     if (p.isSet(QStringLiteral("profile"))) {
-        ProfileStore store;
         profile = store.profile(p.value(QStringLiteral("profile")));
     } else {
         // Ad-hoc repositories: the audit record names them instead of a profile.
         profile.name = QStringLiteral("(ad hoc)");
+        // ...unless a read-only profile names one of them: naming the
+        // repository directly must not escape that profile's guard, so the
+        // run goes through the workflow as that profile and is refused the
+        // same way.
+        for (const Profile &candidate : store.profiles()) {
+            if (!candidate.readOnly)
+                continue;
+            bool named = false;
+            for (const QString &text : candidate.keyRepositories) {
+                const auto loc = KeyLocation::parse(text);
+                for (const KeyLocation &given : std::as_const(setup->fernet))
+                    named = named || (loc && loc->sameRepository(given));
+            }
+            if (named) {
+                profile = candidate;
+                break;
+            }
+        }
     }
     KeyRotation action(setup->fernet, setup->settings, setup->ssh,
                        KeyRotation::targetFor(setup->profile, setup->fernet));

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
+#include <QUrl>
 
 namespace turnstile {
 
@@ -229,7 +230,10 @@ QString RevocationImpact::generate(BenchEngine &engine, qint64 n, const QString 
                                        .toString();
                 if (id.isEmpty())
                     return fail(Tr::tr("Keystone created %1 but returned no id.").arg(name));
-                const HttpResult del = c.remove(u'/' + coll + u'/' + id);
+                // The id comes from Keystone's answer: encoded, it stays one path
+                // segment whatever it holds.
+                const HttpResult del =
+                    c.remove(u'/' + coll + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(id)));
                 if (!del.ok())
                     return fail(del.error);
             }

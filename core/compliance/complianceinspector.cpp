@@ -240,13 +240,21 @@ QString ComplianceInspector::selectSql(const QString &where) const
 }
 
 QList<ComplianceUser> ComplianceInspector::fetch(const QString &where, const QVariantList &binds,
-                                                 QString *error)
+                                                 QString *error, int limit, bool *truncated)
 {
-    const SqlResult r = m_session.run(selectSql(where), binds);
+    // One row more than the limit tells whether more matched. The limit is
+    // our own integer, never text from outside.
+    const QString sql =
+        selectSql(where) + (limit > 0 ? QStringLiteral(" LIMIT %1").arg(limit + 1) : QString());
+    SqlResult r = m_session.run(sql, binds);
     if (!r.ok()) {
         *error = r.error;
         return {};
     }
+    if (truncated)
+        *truncated = limit > 0 && r.rows.size() > limit;
+    if (limit > 0 && r.rows.size() > limit)
+        r.rows.resize(limit);
     QList<ComplianceUser> users;
     QSet<QString> seen;
     for (int i = 0; i < r.rows.size(); ++i) {
@@ -374,14 +382,23 @@ ComplianceReport ComplianceInspector::inspect(int withinDays)
         }
     }
 
+    // A cloud with a directory-sized user table and a wide window matches
+    // more users than a list can show; the read stays bounded and says so.
+    constexpr int kMaxUsers = 20000;
     QList<ComplianceUser> users;
     QString fetchError;
+    bool truncated = false;
     if (baseGap.isEmpty() && !conditions.isEmpty())
-        users = fetch(conditions.join(QStringLiteral(" OR ")), binds, &fetchError);
+        users = fetch(conditions.join(QStringLiteral(" OR ")), binds, &fetchError, kMaxUsers,
+                      &truncated);
     const QString serviceError = fetchError.isEmpty() ? markServiceAccounts(users) : QString();
 
     ComplianceReport r = classifyUsers(users, m_settings, now, withinDays);
     r.serviceAccountsError = serviceError;
+    if (truncated)
+        r.notes.append(Tr::tr("More than %L1 users match; only %L1 of them were read, so the "
+                              "lists below are incomplete.")
+                           .arg(kMaxUsers));
     if (!hasTable(KeystoneTable::UserOption))
         r.notes.append(Tr::tr("This database has no user_option table: no user is exempt from "
                               "lockout, inactivity or password expiry."));

@@ -66,7 +66,9 @@ private:
     QString passwordGap() const;
     QDateTime clock(QString *error);
     QString selectSql(const QString &where) const;
-    QList<ComplianceUser> fetch(const QString &where, const QVariantList &binds, QString *error);
+    // At most `limit` users (-1: no limit); *truncated says more matched.
+    QList<ComplianceUser> fetch(const QString &where, const QVariantList &binds, QString *error,
+                                int limit = -1, bool *truncated = nullptr);
     QString markServiceAccounts(QList<ComplianceUser> &users);
 
     ComplianceSettings m_settings;

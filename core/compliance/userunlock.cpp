@@ -429,6 +429,56 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
         r.finishedAt = QDateTime::currentDateTimeUtc();
         return r;
     }
+    // Keystone's default policy lets only admins read or update another user.
+    auto forbidden = [&](const HttpResult &h) {
+        r.details.insert(QStringLiteral("http_status"), h.status);
+        r.outcome = ActionResult::Outcome::Failed;
+        r.message = Tr::tr("Keystone refused the unlock (403): the API user %1 may not update "
+                           "users; Keystone's default policy allows it to admins only.")
+                        .arg(m_apiUser.isEmpty() ? m_profile.username : m_apiUser);
+        bool possible = false;
+        const QString advice = databaseFallbackAdvice(&possible);
+        if (!advice.isEmpty()) {
+            r.message += u' ' + advice;
+            r.details.insert(QStringLiteral("database_fallback"), advice);
+        }
+        r.details.insert(QStringLiteral("database_fallback_possible"), possible);
+        r.finishedAt = QDateTime::currentDateTimeUtc();
+        return r;
+    };
+    // The PATCH sets enabled = true: a user an administrator disabled since
+    // the preview would be enabled again. Read the user now and act only on
+    // the one the operator confirmed.
+    {
+        const HttpResult now = client.get(QStringLiteral("/users/") + pathPart(userId));
+        if (now.status == 403)
+            return forbidden(now);
+        const QJsonObject u = QJsonDocument::fromJson(now.body).object().value(u"user").toObject();
+        QString why;
+        if (!now.ok())
+            why = Tr::tr("Cannot read user %1 again before the unlock: %2")
+                      .arg(confirmed.target.text, now.error);
+        else if (u.value(u"id").toString() != userId)
+            why = Tr::tr("Keystone no longer has the user %1 the preview found.")
+                      .arg(confirmed.target.text);
+        else if (!u.value(u"enabled").toBool(true))
+            why = Tr::tr("%1 was disabled since the preview; unlocking would enable it again. "
+                         "Nothing was changed.")
+                      .arg(confirmed.target.text);
+        else if (u.value(u"name").toString() != confirmed.parameters.value(u"name").toString() ||
+                 u.value(u"domain_id").toString() !=
+                     confirmed.parameters.value(u"domain_id").toString())
+            why = Tr::tr("User %1 changed since the preview (now %2 in domain %3); run the "
+                         "preview again. Nothing was changed.")
+                      .arg(confirmed.target.text, u.value(u"name").toString(),
+                           u.value(u"domain_id").toString());
+        if (!why.isEmpty()) {
+            r.outcome = ActionResult::Outcome::Refused;
+            r.message = why;
+            r.finishedAt = QDateTime::currentDateTimeUtc();
+            return r;
+        }
+    }
     const QByteArray body =
         QJsonDocument(
             QJsonObject{{QStringLiteral("user"), QJsonObject{{QStringLiteral("enabled"), true}}}})
@@ -436,21 +486,10 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
     const HttpResult h = client.patch(QStringLiteral("/users/") + pathPart(userId), body);
     r.details.insert(QStringLiteral("http_status"), h.status);
     if (!h.ok()) {
+        if (h.status == 403)
+            return forbidden(h);
         r.outcome = ActionResult::Outcome::Failed;
-        if (h.status == 403) {
-            r.message = Tr::tr("Keystone refused the unlock (403): the API user %1 may not update "
-                               "users; Keystone's default policy allows it to admins only.")
-                            .arg(m_apiUser.isEmpty() ? m_profile.username : m_apiUser);
-            bool possible = false;
-            const QString advice = databaseFallbackAdvice(&possible);
-            if (!advice.isEmpty()) {
-                r.message += u' ' + advice;
-                r.details.insert(QStringLiteral("database_fallback"), advice);
-            }
-            r.details.insert(QStringLiteral("database_fallback_possible"), possible);
-        } else {
-            r.message = h.error;
-        }
+        r.message = h.error;
         r.finishedAt = QDateTime::currentDateTimeUtc();
         return r;
     }

@@ -19,6 +19,10 @@ QJsonObject ActionPreview::toJson() const
     o.insert(QStringLiteral("cutoff"), time(cutoff));
     o.insert(QStringLiteral("rows_to_go"), rowsToGo);
     o.insert(QStringLiteral("rows_to_stay"), rowsToStay);
+    if (rowsToGoEstimated)
+        o.insert(QStringLiteral("rows_to_go_estimated"), true);
+    if (rowsToStayEstimated)
+        o.insert(QStringLiteral("rows_to_stay_estimated"), true);
     o.insert(QStringLiteral("oldest_affected"), time(oldestAffected));
     o.insert(QStringLiteral("newest_affected"), time(newestAffected));
     o.insert(QStringLiteral("estimated_seconds"), estimatedSeconds);
@@ -32,6 +36,8 @@ QJsonObject ActionPreview::toJson() const
         o.insert(QStringLiteral("refusal"), refusal);
     if (resumesRunStartedAt.isValid())
         o.insert(QStringLiteral("resumes_run_started_at"), time(resumesRunStartedAt));
+    if (!serverIdentity.isEmpty())
+        o.insert(QStringLiteral("server_identity"), serverIdentity);
     o.insert(QStringLiteral("parameters"), parameters);
     o.insert(QStringLiteral("at"), time(at));
     return o;

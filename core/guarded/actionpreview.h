@@ -21,6 +21,9 @@ struct ActionPreview
     QVariant cutoffValue;
     qint64 rowsToGo = -1;
     qint64 rowsToStay = -1;
+    // The figure is the server's estimate (a big table), not a COUNT.
+    bool rowsToGoEstimated = false;
+    bool rowsToStayEstimated = false;
     QDateTime oldestAffected;
     QDateTime newestAffected;
     double estimatedSeconds = -1;
@@ -29,8 +32,8 @@ struct ActionPreview
     QStringList consequences; // plain sentences, shown above the confirmation
     QStringList warnings;
     // Rows whose deletion changes behaviour (revocations still protecting
-    // unexpired tokens). Execution requires the operator to acknowledge at
-    // least this number; -1 = nothing to acknowledge.
+    // unexpired tokens). Execution requires the operator to acknowledge
+    // exactly this number; -1 = nothing to acknowledge.
     qint64 mustAcknowledge = -1;
     // Set when the action cannot run at all (missing table, no DELETE grant,
     // read-only profile). One sentence.
@@ -38,6 +41,10 @@ struct ActionPreview
     // A previous run of the same action on the same target was interrupted;
     // this run resumes it with the same cutoff.
     QDateTime resumesRunStartedAt;
+    // Which server the preview looked at: MariaDB @@server_uuid (else
+    // @@hostname:@@port), PostgreSQL's system identifier with the address and
+    // port. The run and a resume refuse another server behind the same target.
+    QString serverIdentity;
     QJsonObject parameters; // as given, for the audit record
     QDateTime at;           // when the preview was taken
 

@@ -24,6 +24,10 @@ QJsonObject ActionResult::toJson() const
     o.insert(QStringLiteral("message"), message);
     o.insert(QStringLiteral("before"), before);
     o.insert(QStringLiteral("after"), after);
+    if (beforeEstimated)
+        o.insert(QStringLiteral("before_estimated"), true);
+    if (afterEstimated)
+        o.insert(QStringLiteral("after_estimated"), true);
     o.insert(QStringLiteral("affected"), affected);
     o.insert(QStringLiteral("batches"), batches);
     o.insert(QStringLiteral("retries"), retries);

@@ -19,9 +19,14 @@ struct ActionResult
 
     Outcome outcome = Outcome::Refused;
     QString message; // one sentence, translated
+    // The table's rows before and after, for orientation only: on a big
+    // table they are the server's estimates (flagged), and what was done is
+    // `affected`, never after - before.
     qint64 before = -1;
     qint64 after = -1;
-    qint64 affected = 0; // rows the statements reported
+    bool beforeEstimated = false;
+    bool afterEstimated = false;
+    qint64 affected = 0; // rows the statements reported: exact
     int batches = 0;
     int retries = 0;
     double slowestBatchMs = 0;

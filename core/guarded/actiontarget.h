@@ -7,7 +7,8 @@ namespace turnstile {
 struct DatabaseUrl;
 
 // What a guarded action changes, in the words the operator has to type to
-// confirm it: "keystone.token@db1.example" for a table, a repository path or
+// confirm it: "keystone.token@db1.example:3306" for a table (the port, or the
+// socket, is part of it), a repository path or
 // "user@profile" for the other actions. The text is shown by the preview and
 // compared exactly (after trimming surrounding blanks), so a confirmation
 // typed for one server never matches another.

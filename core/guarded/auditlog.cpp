@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QLockFile>
 #include <QSaveFile>
+#include <QSet>
 #include <QStandardPaths>
 
 #include <fcntl.h>
@@ -61,7 +62,7 @@ QString AuditLog::hashLine(const QByteArray &line)
     return QString::fromLatin1(QCryptographicHash::hash(line, QCryptographicHash::Sha256).toHex());
 }
 
-bool AuditLog::append(QJsonObject record, QString *error)
+bool AuditLog::append(QJsonObject record, QString *error, qint64 *seqOut)
 {
     auto fail = [&](const QString &why) {
         if (error)
@@ -77,8 +78,36 @@ bool AuditLog::append(QJsonObject record, QString *error)
         return fail(Tr::tr("another process holds %1.lock").arg(m_path));
 
     QFile f(m_path);
-    if (!f.open(QIODevice::ReadWrite | QIODevice::Append))
+    if (!f.open(QIODevice::ReadWrite))
         return fail(f.errorString());
+    if (const qint64 size = f.size(); size > 0) {
+        f.seek(size - 1);
+        if (f.read(1) != "\n") {
+            // A line without its newline is one a writer never finished.
+            // Appending to it would glue two records into one broken line;
+            // it is kept aside, byte for byte, and cut off.
+            const qint64 cut = [&] {
+                const qint64 from = qMax<qint64>(0, size - (1 << 20));
+                f.seek(from);
+                const QByteArray tail = f.read(size - from);
+                const qsizetype nl = tail.lastIndexOf('\n');
+                return nl < 0 ? from : from + nl + 1;
+            }();
+            f.seek(cut);
+            const QByteArray partial = f.read(size - cut);
+            QFile aside(
+                m_path + QStringLiteral(".partial-") +
+                QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmsszzz")));
+            if (!aside.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
+                aside.write(partial) != partial.size() || !aside.flush())
+                return fail(Tr::tr("cannot keep its unfinished last line aside: %1")
+                                .arg(aside.errorString()));
+            aside.close();
+            if (!f.resize(cut))
+                return fail(f.errorString());
+            record.insert(QStringLiteral("repaired_partial_line"), aside.fileName());
+        }
+    }
     const QByteArray previous = lastLine(f);
     qint64 seq = 1;
     if (!previous.isEmpty()) {
@@ -86,6 +115,8 @@ bool AuditLog::append(QJsonObject record, QString *error)
         seq = prev.value(QStringLiteral("seq")).toInteger() + 1;
     }
     record.insert(QStringLiteral("seq"), seq);
+    if (seqOut)
+        *seqOut = seq;
     record.insert(QStringLiteral("prev"),
                   previous.isEmpty() ? QString::fromLatin1(kGenesis) : hashLine(previous));
     record.insert(QStringLiteral("logged_at"),
@@ -116,8 +147,11 @@ AuditLog::Verification AuditLog::verify() const
     }
     QByteArray previous;
     qint64 expectedSeq = 1;
+    int lineNo = 0; // in the file, blank lines included, so an editor finds it
+    int previousLineNo = 0;
     while (!f.atEnd()) {
         QByteArray line = f.readLine();
+        ++lineNo;
         if (line.endsWith('\n'))
             line.chop(1);
         if (line.isEmpty())
@@ -127,27 +161,97 @@ AuditLog::Verification AuditLog::verify() const
         const QJsonObject o = QJsonDocument::fromJson(line, &pe).object();
         QString why;
         if (pe.error != QJsonParseError::NoError)
-            why = Tr::tr("line %1 is not JSON").arg(v.lines);
+            why = Tr::tr("line %1 is not JSON").arg(lineNo);
         else if (o.value(QStringLiteral("prev")).toString() !=
                  (previous.isEmpty() ? QString::fromLatin1(kGenesis) : hashLine(previous)))
-            why = Tr::tr("line %1 does not follow line %2: the log was edited, or lines were "
-                         "removed or reordered")
-                      .arg(v.lines)
-                      .arg(v.lines - 1);
+            why = previous.isEmpty()
+                      ? Tr::tr("line %1 does not start the chain: lines before it were removed")
+                            .arg(lineNo)
+                      : Tr::tr("line %1 does not follow line %2: the log was edited, or lines "
+                               "were removed or reordered")
+                            .arg(lineNo)
+                            .arg(previousLineNo);
         else if (o.value(QStringLiteral("seq")).toInteger() != expectedSeq)
             why = Tr::tr("line %1 has sequence number %2, expected %3")
-                      .arg(v.lines)
+                      .arg(lineNo)
                       .arg(o.value(QStringLiteral("seq")).toInteger())
                       .arg(expectedSeq);
         if (!why.isEmpty() && v.ok) {
             v.ok = false;
-            v.firstBadLine = v.lines;
+            v.firstBadLine = lineNo;
             v.reason = why;
         }
         previous = line;
+        previousLineNo = lineNo;
         ++expectedSeq;
     }
     return v;
+}
+
+bool AuditLog::readBackwards(const std::function<bool(const QJsonObject &)> &visit,
+                             QString *error) const
+{
+    QFile f(m_path);
+    if (!f.exists())
+        return true;
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = Tr::tr("Cannot read the audit log %1: %2").arg(m_path, f.errorString());
+        return false;
+    }
+    constexpr qint64 kChunk = 64 * 1024;
+    qint64 end = f.size();
+    QByteArray carry; // the start of a line whose beginning is in the next chunk back
+    while (end > 0) {
+        const qint64 from = qMax<qint64>(0, end - kChunk);
+        f.seek(from);
+        QByteArray block = f.read(end - from) + carry;
+        end = from;
+        qsizetype stop = block.size();
+        for (;;) {
+            // lastIndexOf(c, -1) would search from the end again.
+            const qsizetype nl = stop > 0 ? block.lastIndexOf('\n', stop - 1) : -1;
+            if (nl < 0 && from > 0) {
+                carry = block.left(stop);
+                break;
+            }
+            const QByteArray line = block.mid(nl + 1, stop - nl - 1).trimmed();
+            stop = nl;
+            if (!line.isEmpty()) {
+                QJsonParseError pe;
+                const QJsonDocument d = QJsonDocument::fromJson(line, &pe);
+                if (pe.error == QJsonParseError::NoError && d.isObject() && !visit(d.object()))
+                    return true;
+            }
+            if (nl < 0) {
+                carry.clear();
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+QList<QJsonObject> AuditLog::runs(const QList<QJsonObject> &records)
+{
+    QSet<qint64> answered;
+    for (const QJsonObject &o : records)
+        if (o.contains(u"started_seq"))
+            answered.insert(o.value(u"started_seq").toInteger());
+    QList<QJsonObject> out;
+    for (QJsonObject o : records) {
+        if (o.value(u"phase").toString() == u"started") {
+            if (answered.contains(o.value(u"seq").toInteger()))
+                continue;
+            QJsonObject r;
+            r.insert(QStringLiteral("outcome"), QStringLiteral("started"));
+            r.insert(QStringLiteral("message"),
+                     Tr::tr("No result was recorded: the run was interrupted, or still runs."));
+            o.insert(QStringLiteral("result"), r);
+        }
+        out.append(o);
+    }
+    return out;
 }
 
 std::optional<QList<QJsonObject>> AuditLog::read(const QString &profile, QString *error,

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace turnstile {
@@ -26,13 +27,16 @@ public:
     QString path() const { return m_path; }
 
     // Adds "seq", "prev" and "logged_at" and appends the line (fsync'ed).
-    bool append(QJsonObject record, QString *error = nullptr);
+    // A partial last line (a writer killed mid-line) is first moved aside to
+    // PATH.partial-<time> and cut off, so the new line starts a line of its
+    // own and the chain stays verifiable. *seq gets the new line's number.
+    bool append(QJsonObject record, QString *error = nullptr, qint64 *seq = nullptr);
 
     struct Verification
     {
         bool ok = true;
         int lines = 0;
-        int firstBadLine = -1; // 1-based
+        int firstBadLine = -1; // 1-based line number in the file
         QString reason;
     };
     Verification verify() const;
@@ -42,7 +46,18 @@ public:
     std::optional<QList<QJsonObject>> read(const QString &profile = {}, QString *error = nullptr,
                                            int *unreadable = nullptr) const;
 
+    // Records newest first, read from the end of the file in chunks, until
+    // visit returns false: what a preview or a chart needs is at the end, and
+    // the log only grows. Lines that are not JSON are skipped.
+    bool readBackwards(const std::function<bool(const QJsonObject &)> &visit,
+                       QString *error = nullptr) const;
+
     static QString hashLine(const QByteArray &line);
+
+    // The records as runs, for lists and charts: a "started" line that a
+    // "finished" line answers (started_seq) is left out; one left unanswered
+    // (the run was killed, or still runs) stays, with result.outcome "started".
+    static QList<QJsonObject> runs(const QList<QJsonObject> &records);
 
 private:
     QString m_path;

@@ -8,7 +8,7 @@ namespace turnstile {
 struct Confirmation
 {
     QString typedTarget;      // must equal ActionPreview::target.text
-    qint64 acknowledged = -1; // must be >= ActionPreview::mustAcknowledge when that is set
+    qint64 acknowledged = -1; // must equal ActionPreview::mustAcknowledge when that is set
 };
 
 } // namespace turnstile

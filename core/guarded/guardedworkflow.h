@@ -25,8 +25,9 @@ public:
     // Empty when the action may run, otherwise the sentence that says why not.
     QString refusal(const ActionPreview &preview, const Confirmation &confirmation) const;
 
-    // Blocks; call on a worker thread. Writes one audit line for every run that
-    // started (completed, cancelled or failed).
+    // Blocks; call on a worker thread. Writes a "started" audit line (fsync'ed)
+    // before execute() and refuses to run when it cannot; then a "finished"
+    // line with the result (completed, cancelled or failed).
     ActionResult run(GuardedAction &action, const ActionPreview &preview,
                      const Confirmation &confirmation, ActionControl &control);
 

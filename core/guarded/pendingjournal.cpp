@@ -45,6 +45,7 @@ std::optional<PendingRun> PendingJournal::load(const QString &action, const QStr
     r.lastKey = o.value(QStringLiteral("last_key")).toVariant();
     r.cutoffValue = o.value(QStringLiteral("cutoff_value")).toVariant();
     r.done = o.value(QStringLiteral("done")).toInteger();
+    r.serverIdentity = o.value(QStringLiteral("server_identity")).toString();
     // A journal that does not describe this very job is ignored, not trusted.
     if (r.action != action || r.target != target || !r.cutoff.isValid())
         return std::nullopt;
@@ -69,6 +70,7 @@ bool PendingJournal::save(const PendingRun &run, QString *error)
                  ? QJsonValue(run.cutoffValue.toDateTime().toUTC().toString(Qt::ISODateWithMs))
                  : QJsonValue::fromVariant(run.cutoffValue));
     o.insert(QStringLiteral("done"), run.done);
+    o.insert(QStringLiteral("server_identity"), run.serverIdentity);
     // Written whole and renamed, so a kill mid-write leaves the previous one.
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly)) {
@@ -83,6 +85,11 @@ bool PendingJournal::save(const PendingRun &run, QString *error)
         return false;
     }
     return true;
+}
+
+QString PendingJournal::path(const QString &action, const QString &target)
+{
+    return fileFor(action, target);
 }
 
 void PendingJournal::remove(const QString &action, const QString &target)

@@ -24,6 +24,7 @@ struct PendingRun
     QString parametersKey; // the parameters that fix the cutoff; a different one starts afresh
     QVariant lastKey;      // the walk's position; invalid = from the start
     qint64 done = 0;
+    QString serverIdentity; // the server the run started on; a resume elsewhere is refused
 };
 
 class PendingJournal
@@ -33,6 +34,8 @@ public:
     static std::optional<PendingRun> load(const QString &action, const QString &target);
     static bool save(const PendingRun &run, QString *error = nullptr);
     static void remove(const QString &action, const QString &target);
+    // The journal's file, for a message that tells the operator what to remove.
+    static QString path(const QString &action, const QString &target);
 };
 
 } // namespace turnstile

@@ -2,10 +2,13 @@
 
 #include "db/sqlsession.h"
 #include "guarded/databaseclock.h"
+#include "guarded/tokenlifetime.h"
 #include "profiles/keystoneconf.h"
 #include "util/duration.h"
 
 #include <QCoreApplication>
+
+#include <algorithm>
 
 namespace turnstile {
 
@@ -16,19 +19,44 @@ struct Tr
 };
 } // namespace
 
-RevocationCleanup::RevocationCleanup(Profile profile, Secrets secrets, Mode mode)
+RevocationCleanup::RevocationCleanup(Profile profile, Secrets secrets, Mode mode,
+                                     std::optional<qint64> tokenExpirationSec)
     : TableCleanup(std::move(profile), std::move(secrets)), m_mode(mode)
 {
-    m_settingsSource = Tr::tr("Keystone's defaults");
-    if (!this->profile().keystoneConfPath.isEmpty()) {
+    QStringList sources;
+    const QString confPath = this->profile().keystoneConfPath;
+    if (!confPath.isEmpty()) {
         QString err;
-        const KeystoneConf conf = KeystoneConf::load(this->profile().keystoneConfPath, &err);
-        if (err.isEmpty()) {
-            m_expiration = conf.tokenExpiration;
-            m_buffer = conf.revokeExpirationBuffer;
-            m_settingsSource = this->profile().keystoneConfPath;
+        const KeystoneConf conf = KeystoneConf::load(confPath, &err);
+        if (!err.isEmpty()) {
+            // A file that does not load is no reason to fall back to defaults.
+            m_settingsRefusal =
+                Tr::tr(
+                    "Cannot read the token lifetime from %1: %2 Fix the file, or remove it from "
+                    "the profile and give the lifetime (--token-expiration, or Token lifetime on "
+                    "the Actions page).")
+                    .arg(confPath, err);
+            return;
         }
+        m_expiration = conf.tokenExpiration;
+        m_buffer = conf.revokeExpirationBuffer;
+        sources.append(confPath);
     }
+    if (tokenExpirationSec) {
+        m_expiration = std::max(m_expiration, *tokenExpirationSec);
+        sources.append(Tr::tr("the lifetime given"));
+    }
+    if (m_expiration <= 0) {
+        m_settingsRefusal =
+            Tr::tr("The token lifetime is unknown: profile %1 names no keystone.conf. Give "
+                   "Keystone's [token] expiration (--token-expiration, or Token lifetime on the "
+                   "Actions page, e.g. 24h), or add the "
+                   "keystone.conf to the profile; Keystone's default of 1 h would delete events "
+                   "that still protect tokens in a cloud whose tokens live longer.")
+                .arg(this->profile().name);
+        return;
+    }
+    m_settingsSource = sources.join(QStringLiteral(", "));
 }
 
 QString RevocationCleanup::kind() const
@@ -58,6 +86,23 @@ TableCleanup::Spec RevocationCleanup::spec() const
 
 QVariant RevocationCleanup::computeCutoff(SqlSession &session, QDateTime *shown, QString *error)
 {
+    // The API's figure is what the cloud really does; a copied keystone.conf
+    // or a remembered number may be stale. The larger one wins: a lifetime
+    // taken too long only keeps a few events longer.
+    QString liveError;
+    if (const auto live = liveTokenLifetime(profile(), secrets(), &liveError)) {
+        if (*live > m_expiration + 60) {
+            m_liveNote =
+                Tr::tr("Keystone issues tokens valid for %1, longer than the %2 from %3; the "
+                       "longer lifetime is used.")
+                    .arg(formatDuration(*live), formatDuration(m_expiration), m_settingsSource);
+            m_expiration = *live;
+            m_settingsSource += Tr::tr(", Keystone's API");
+        }
+    } else {
+        m_liveNote =
+            Tr::tr("The token lifetime was not cross-checked against Keystone: %1.").arg(liveError);
+    }
     QString err;
     m_dbNow = databaseNowUtc(session, &err);
     if (!m_dbNow.isValid()) {
@@ -104,6 +149,11 @@ void RevocationCleanup::describe(SqlSession &session, ActionPreview &p)
     const QString t = session.table(KeystoneTable::RevocationEvent);
     const QString revokedAt = session.column(QLatin1StringView("revoked_at"));
     const QString id = session.column(QLatin1StringView("id"));
+    // The cross-check may have raised the lifetime after the preview took
+    // the parameters.
+    p.parameters = parameters();
+    if (!m_liveNote.isEmpty())
+        p.warnings.append(m_liveNote);
     if (m_mode == Mode::PruneObsolete) {
         p.consequences.append(
             Tr::tr("Events revoked before %1 are deleted: older than the token lifetime (%2) "

@@ -6,6 +6,7 @@
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/pendingjournal.h"
+#include "guarded/serverguard.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -24,6 +25,8 @@ struct Tr
 // Rows per second assumed when no earlier run of this action on this target
 // says better: the lab MariaDB's figure for 1,000-row chunks, rounded down.
 constexpr double kAssumedRowsPerSecond = 20000;
+// How long the preview may count one side of the cutoff of a big table.
+constexpr int kSideCountLimitMs = 5000;
 
 bool isLockConflict(const SqlResult &r, bool mysql)
 {
@@ -125,11 +128,12 @@ QString TableCleanup::checkWritable(SqlSession &s, const Spec &spec)
         const SqlResult ro = s.run(QStringLiteral("SELECT @@GLOBAL.read_only"));
         if (ro.ok() && ro.value(0, 0).toInt() == 1)
             return Tr::tr("The server is read-only (a replica?); run this on the primary.");
-        // The only exact privilege test across global, schema, table and role
-        // grants: a DELETE that matches no row. The server checks the grant
-        // before it looks at the condition; nothing can be deleted.
+        // An exact privilege test across global, schema, table and role
+        // grants that executes nothing: EXPLAIN of the DELETE. The server
+        // checks the DELETE grant for it as for the statement itself, but a
+        // dry run never sends a DELETE (a "DELETE … WHERE 1 = 0" did).
         const SqlResult probe =
-            s.run(QStringLiteral("DELETE FROM %1 WHERE 1 = 0").arg(s.table(spec.table)));
+            s.run(QStringLiteral("EXPLAIN DELETE FROM %1 WHERE 1 = 0").arg(s.table(spec.table)));
         if (!probe.ok())
             return Tr::tr("The database user cannot delete from %1: %2").arg(table, probe.error);
         return {};
@@ -156,21 +160,23 @@ void TableCleanup::estimate(ActionPreview &p) const
         return;
     }
     // The rate of the last completed run of the same action on the same target.
+    // Read from the end of the log and stop at the first match: the log only
+    // grows, and reading all of it for every preview did not scale.
     double rate = 0;
-    if (const auto records = AuditLog().read(m_profile.name)) {
-        for (auto it = records->crbegin(); it != records->crend(); ++it) {
-            if (it->value(u"action").toString() != p.action ||
-                it->value(u"target").toString() != p.target.text)
-                continue;
-            const QJsonObject r = it->value(u"result").toObject();
-            const double secs = r.value(u"duration_seconds").toDouble();
-            const double rows = r.value(u"affected").toDouble();
-            if (secs > 0.5 && rows > 1000) {
-                rate = rows / secs;
-                break;
-            }
+    AuditLog().readBackwards([&](const QJsonObject &o) {
+        if (o.value(u"profile").toString() != m_profile.name ||
+            o.value(u"action").toString() != p.action ||
+            o.value(u"target").toString() != p.target.text)
+            return true;
+        const QJsonObject r = o.value(u"result").toObject();
+        const double secs = r.value(u"duration_seconds").toDouble();
+        const double rows = r.value(u"affected").toDouble();
+        if (secs > 0.5 && rows > 1000) {
+            rate = rows / secs;
+            return false;
         }
-    }
+        return true;
+    });
     if (rate > 0) {
         p.estimateBasis = Tr::tr("the last run's %L1 rows/s").arg(qRound64(rate));
     } else {
@@ -178,6 +184,74 @@ void TableCleanup::estimate(ActionPreview &p) const
         p.estimateBasis = Tr::tr("an assumed %L1 rows/s (no earlier run)").arg(qRound64(rate));
     }
     p.estimatedSeconds = double(p.rowsToGo) / rate;
+}
+
+QString TableCleanup::countAffected(SqlSession &s, const DatabaseUrl &url, const Spec &sp,
+                                    ActionPreview &p)
+{
+    const QString t = s.table(sp.table);
+    const QString c = s.column(sp.predicateColumn);
+    // The ends of the affected range read two ends of the predicate's index.
+    const SqlResult ends = s.run(
+        QStringLiteral("SELECT MIN(%2), MAX(%2) FROM %1 WHERE %2 < ?").arg(t, c), {p.cutoffValue});
+    if (!ends.ok())
+        return Tr::tr("Cannot read the rows of %1: %2").arg(tableName(sp.table), ends.error);
+    if (QString(sp.predicateColumn) != u"id") {
+        QDateTime oldest = ends.value(0, 0).toDateTime();
+        QDateTime newest = ends.value(0, 1).toDateTime();
+        oldest.setTimeSpec(Qt::UTC);
+        newest.setTimeSpec(Qt::UTC);
+        p.oldestAffected = oldest;
+        p.newestAffected = newest;
+    }
+    // A COUNT(*) over millions of token rows outlasts the statement limit, so
+    // a big table is counted the way the collector does it: the server's
+    // estimate of the whole, and an exact count of one side, under a short
+    // limit, the rows that go first. The other side is the difference and
+    // says it is estimated. A small table is counted exactly.
+    DbConnection countDb(url, m_secrets.databasePassword);
+    const RowCount total = countRows(countDb, sp.table);
+    if (!total.rows)
+        return Tr::tr("Cannot count the rows of %1: %2").arg(tableName(sp.table), total.error);
+    const QString goes = QStringLiteral("%1 < ?").arg(c);
+    const QString stays = QStringLiteral("(%1 >= ? OR %1 IS NULL)").arg(c);
+    SqlSession cs(countDb, total.estimated ? kSideCountLimitMs : 25000);
+    QString reason;
+    if (!cs.begin(&reason))
+        return reason;
+    auto countWhere = [&](const QString &cond) -> std::optional<qint64> {
+        const SqlResult r = cs.run(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(t, cond),
+                                   {p.cutoffValue});
+        if (!r.ok() || r.isEmpty())
+            return std::nullopt;
+        return r.value(0, 0).toLongLong();
+    };
+    if (const auto go = countWhere(goes)) {
+        p.rowsToGo = *go;
+        if (!total.estimated) {
+            p.rowsToStay = *total.rows - *go;
+        } else if (const auto stay = countWhere(stays)) {
+            p.rowsToStay = *stay;
+        } else {
+            p.rowsToStay = std::max<qint64>(0, *total.rows - *go);
+            p.rowsToStayEstimated = true;
+        }
+        return {};
+    }
+    if (const auto stay = countWhere(stays)) {
+        p.rowsToStay = *stay;
+        p.rowsToGo = std::max<qint64>(0, *total.rows - *stay);
+        p.rowsToGoEstimated = true;
+        return {};
+    }
+    // Neither side in time: the whole table is the bound on what goes.
+    p.rowsToGo = *total.rows;
+    p.rowsToStay = 0;
+    p.rowsToGoEstimated = p.rowsToStayEstimated = true;
+    p.warnings.append(Tr::tr("Neither side of the cutoff could be counted within %1 s; the "
+                             "figures are the server's estimate of the whole table.")
+                          .arg(kSideCountLimitMs / 1000));
+    return {};
 }
 
 ActionPreview TableCleanup::preview()
@@ -207,6 +281,10 @@ ActionPreview TableCleanup::preview()
                         .arg(m_profile.name);
         return p;
     }
+    if (const QString why = configurationRefusal(); !why.isEmpty()) {
+        p.refusal = why;
+        return p;
+    }
     DbConnection db(url, m_secrets.databasePassword);
     SqlSession s(db);
     QString reason;
@@ -223,9 +301,32 @@ ActionPreview TableCleanup::preview()
         return p;
     }
 
+    QString identityError;
+    p.serverIdentity = serverIdentity(s, &identityError);
+    if (p.serverIdentity.isEmpty()) {
+        p.refusal = Tr::tr("Cannot tell which server %1 is: %2").arg(p.target.text, identityError);
+        return p;
+    }
+
+    // A run in progress elsewhere: this one would be refused until it ends.
+    if (const QString who = ActionLock(s, url.database + u'.' + tableName(sp.table)).holderNow();
+        !who.isEmpty())
+        p.warnings.append(Tr::tr("Another run on this table holds its database lock (%1); a run "
+                                 "started now is refused until it ends.")
+                              .arg(who));
+
     // The cutoff: the interrupted run's, if there is one for these parameters.
-    if (const auto pending = PendingJournal::load(p.action, p.target.text);
-        pending && pending->parametersKey == parametersKey()) {
+    const auto pending = PendingJournal::load(p.action, p.target.text);
+    if (pending && !pending->serverIdentity.isEmpty() &&
+        pending->serverIdentity != p.serverIdentity) {
+        p.refusal = Tr::tr("The interrupted run on %1 was on server %2, but %1 now reaches "
+                           "server %3; it is not resumed there. Reach the first server again to "
+                           "finish it, or remove %4 to give it up.")
+                        .arg(p.target.text, pending->serverIdentity, p.serverIdentity,
+                             PendingJournal::path(p.action, p.target.text));
+        return p;
+    }
+    if (pending && pending->parametersKey == parametersKey()) {
         p.resumesRunStartedAt = pending->startedAt;
         p.cutoff = pending->cutoff;
         p.cutoffValue = QString(sp.predicateColumn) == u"id"
@@ -246,30 +347,9 @@ ActionPreview TableCleanup::preview()
 
     const QString t = s.table(sp.table);
     const QString c = s.column(sp.predicateColumn);
-    const SqlResult counts =
-        s.run(QStringLiteral("SELECT COUNT(*), COUNT(CASE WHEN %2 < ? THEN 1 END), "
-                             "MIN(CASE WHEN %2 < ? THEN %2 END), MAX(CASE WHEN %2 < ? THEN %2 END) "
-                             "FROM %1")
-                  .arg(t, c),
-              {p.cutoffValue, p.cutoffValue, p.cutoffValue});
-    if (!counts.ok()) {
-        p.refusal =
-            Tr::tr("Cannot count the rows of %1: %2").arg(tableName(sp.table), counts.error);
+    if (QString why = countAffected(s, url, sp, p); !why.isEmpty()) {
+        p.refusal = why;
         return p;
-    }
-    const qint64 total = counts.value(0, 0).toLongLong();
-    p.rowsToGo = counts.value(0, 1).toLongLong();
-    p.rowsToStay = total - p.rowsToGo;
-    if (sp.integerKey && QString(sp.predicateColumn) == u"id") {
-        // "Everything up to a key": the affected span is told in revoked_at
-        // by the subclass.
-    } else {
-        QDateTime oldest = counts.value(0, 2).toDateTime();
-        QDateTime newest = counts.value(0, 3).toDateTime();
-        oldest.setTimeSpec(Qt::UTC);
-        newest.setTimeSpec(Qt::UTC);
-        p.oldestAffected = oldest;
-        p.newestAffected = newest;
     }
     const QString key = s.column(QLatin1StringView("id"));
     p.statements = {
@@ -313,6 +393,24 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         s.addSessionStatement(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"));
     else
         s.addSessionStatement(QStringLiteral("SET lock_timeout = '2s'"));
+    // The server must be the one the operator confirmed: the target names an
+    // address, and another server may answer there now.
+    QString identityError;
+    const QString identity = serverIdentity(s, &identityError);
+    if (identity.isEmpty())
+        return finish(ActionResult::Outcome::Failed,
+                      Tr::tr("Cannot tell which server %1 is: %2; nothing was changed.")
+                          .arg(confirmed.target.text, identityError));
+    if (!confirmed.serverIdentity.isEmpty() && identity != confirmed.serverIdentity)
+        return finish(ActionResult::Outcome::Refused,
+                      Tr::tr("%1 now reaches server %2, not %3 that the preview looked at; "
+                             "nothing was changed. Run the preview again.")
+                          .arg(confirmed.target.text, identity, confirmed.serverIdentity));
+    // One run per table at a time, across workstations: the lock lives on
+    // the server, in this very session.
+    ActionLock lock(s, url.database + u'.' + tableName(sp.table));
+    if (QString why; !lock.acquire(&why))
+        return finish(ActionResult::Outcome::Refused, why + u' ' + Tr::tr("Nothing was changed."));
     bool galera = false;
     if (mysql) {
         const SqlResult w = s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
@@ -334,8 +432,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             *estimated = true;
         return c.rows.value_or(-1);
     };
-    bool estimatedCounts = false;
-    r.before = tableRows(&estimatedCounts);
+    r.before = tableRows(&r.beforeEstimated);
 
     PendingRun run;
     run.action = confirmed.action;
@@ -344,6 +441,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     run.cutoff = confirmed.cutoff;
     run.parametersKey = parametersKey();
     run.cutoffValue = confirmed.cutoffValue;
+    run.serverIdentity = identity;
     if (confirmed.resumesRunStartedAt.isValid()) {
         if (const auto pending = PendingJournal::load(run.action, run.target)) {
             run.startedAt = pending->startedAt;
@@ -395,6 +493,21 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         const QVariant chunkEnd = sp.integerKey ? QVariant(b.value(0, 0).toLongLong())
                                                 : QVariant(b.value(0, 0).toString());
 
+        // A reconnect (a killed connection) drops the lock with the session.
+        if (!lock.stillHeld()) {
+            if (QString why; !lock.acquire(&why)) {
+                run.lastKey = lastKey;
+                run.done += done;
+                PendingJournal::save(run);
+                r.affected = done;
+                return finish(
+                    ActionResult::Outcome::Failed,
+                    Tr::tr("Stopped after %L1 rows: the connection was lost, and the lock "
+                           "could not be taken again. %2")
+                        .arg(done)
+                        .arg(why));
+            }
+        }
         SqlResult d;
         for (int attempt = 1;; ++attempt) {
             d = lastKey.isValid() ? s.run(deleteNext, {lastKey, chunkEnd, confirmed.cutoffValue})
@@ -461,8 +574,8 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             sleepUnlessCancelled(sleepMs, control);
     }
     r.affected = done;
-    r.after = tableRows(&estimatedCounts);
-    if (estimatedCounts)
+    r.after = tableRows(&r.afterEstimated);
+    if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);
     if (control.isCancelled()) {
         run.lastKey = lastKey;

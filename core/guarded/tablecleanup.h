@@ -11,6 +11,7 @@
 namespace turnstile {
 
 class SqlSession;
+struct DatabaseUrl;
 
 // The shared engine of the row-deleting actions (expired tokens, obsolete or
 // all revocation events). The design answers the cron job that dies with
@@ -62,12 +63,19 @@ protected:
         Q_UNUSED(preview)
     }
 
+    // A reason the action cannot run whatever the database holds (settings
+    // that are missing or do not load); checked before anything connects.
+    virtual QString configurationRefusal() const { return {}; }
+
     const Profile &profile() const { return m_profile; }
+    const Secrets &secrets() const { return m_secrets; }
 
 private:
     QString checkSchema(SqlSession &s, const Spec &spec);
     QString checkWritable(SqlSession &s, const Spec &spec);
     void estimate(ActionPreview &p) const;
+    // rowsToGo/rowsToStay and the affected span; a refusal sentence on failure.
+    QString countAffected(SqlSession &s, const DatabaseUrl &url, const Spec &sp, ActionPreview &p);
 
     Profile m_profile;
     Secrets m_secrets;

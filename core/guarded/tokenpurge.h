@@ -19,6 +19,10 @@ public:
     // else two days.
     TokenPurge(Profile profile, Secrets secrets, std::optional<qint64> retentionSec = {});
 
+    // A retention shorter than [token] allow_expired_window deletes tokens
+    // services may still validate with allow_expired; refused unless accepted.
+    void setInsideAllowExpiredWindow(bool accepted) { m_insideWindowAccepted = accepted; }
+
     QString kind() const override { return QStringLiteral("purge.tokens"); }
     qint64 retentionSec() const { return m_retention; }
     QString retentionSource() const { return m_retentionSource; }
@@ -29,11 +33,15 @@ protected:
     QString parametersKey() const override;
     QJsonObject parameters() const override;
     void describe(SqlSession &session, ActionPreview &preview) override;
+    QString configurationRefusal() const override;
 
 private:
     qint64 m_retention = kDefaultRetentionSec;
     QString m_retentionSource;
-    int m_allowExpiredWindow = -1;
+    qint64 m_allowExpiredWindow = kDefaultRetentionSec; // Keystone's default
+    QString m_windowSource;
+    QString m_confError;
+    bool m_insideWindowAccepted = false;
 };
 
 } // namespace turnstile

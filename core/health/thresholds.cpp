@@ -1,6 +1,8 @@
 #include "health/thresholds.h"
 #include "util/numbertext.h"
 
+#include "util/rowfigure.h"
+
 #include <QCoreApplication>
 #include <QLocale>
 
@@ -39,8 +41,12 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
         return Tr::tr("%1 user-, project- or domain-wide revocation events are scanned on every "
                       "validation")
             .arg(loc.toString(n));
+    // The collector's frequent sample splits the token table by the
+    // server's estimates (only the smaller side is counted), so the expired
+    // figure is not stated as a count.
     if (r.metric == u"token.expired")
-        return Tr::tr("the token table holds %1 expired rows").arg(loc.toString(n));
+        return Tr::tr("the token table holds %1 expired rows (the server's estimate)")
+            .arg(formatRows(n, true));
     if (r.kind == K::GrowthPerDay)
         return Tr::tr("%1 grows by %2 rows a day")
             .arg(r.metric.section(u'.', 0, -2), loc.toString(n));

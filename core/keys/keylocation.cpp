@@ -1,6 +1,7 @@
 #include "keys/keylocation.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace turnstile {
@@ -42,17 +43,32 @@ QString shellQuote(const QString &text)
 
 QString KeyLocation::node() const
 {
-    return remote ? host : QStringLiteral("local");
+    // A local repository by its path: two of them must never share a name
+    // in a message or a confirmation target.
+    return remote ? host : path;
 }
 
 QString KeyLocation::sshDestination() const
 {
     if (!remote)
-        return QStringLiteral("local");
+        return path;
     QString d = user.isEmpty() ? host : user + u'@' + host;
     if (port > 0)
         d += u':' + QString::number(port);
     return d;
+}
+
+bool KeyLocation::sameRepository(const KeyLocation &o) const
+{
+    if (remote != o.remote)
+        return false;
+    if (remote)
+        return host.compare(o.host, Qt::CaseInsensitive) == 0 && path == o.path;
+    auto canonical = [](const QString &p) {
+        const QString c = QFileInfo(p).canonicalFilePath();
+        return c.isEmpty() ? p : c;
+    };
+    return canonical(path) == canonical(o.path);
 }
 
 std::optional<KeyLocation> KeyLocation::parse(const QString &input, QString *error)

@@ -19,10 +19,15 @@ struct KeyLocation
     int port = -1;
     QString path; // absolute
 
-    // A short name for tables and sentences: the host, or "local".
+    // A short name for tables and sentences: the host, or a local
+    // repository's path.
     QString node() const;
-    // "root@node1:2222" / "node1" / "local": who is asked to run a command.
+    // "root@node1:2222" / "node1" / a local path: who is asked to run a command.
     QString sshDestination() const;
+
+    // Whether both name the same repository: same host (whatever user or
+    // port reaches it) and path, or the same local directory.
+    bool sameRepository(const KeyLocation &o) const;
 
     static std::optional<KeyLocation> parse(const QString &text, QString *error = nullptr);
     bool operator==(const KeyLocation &o) const = default;

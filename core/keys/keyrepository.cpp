@@ -1,5 +1,7 @@
 #include "keys/keyrepository.h"
 
+#include "keys/keyscripts.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QProcess>
@@ -89,6 +91,13 @@ d=%1
 if [ ! -e "$d" ]; then echo "ERR missing"; exit 0; fi
 if [ ! -d "$d" ]; then echo "ERR notdir"; exit 0; fi
 if [ ! -r "$d" ] || [ ! -x "$d" ]; then echo "ERR denied"; exit 0; fi
+if [ -L "$d" ] || [ "$(cd "$d" && pwd -P)" != "$d" ]; then echo "UNSAFE dir"; fi
+for f in "$d"/.turnstile*; do
+  n=${f##*/}
+  case $n in *[!A-Za-z0-9._-]*) n=- ;; esac
+  if [ -L "$f" ]; then echo "UNSAFE link $n"
+  elif [ -e "$f" ] && [ ! -f "$f" ] && [ ! -d "$f" ]; then echo "UNSAFE special $n"; fi
+done
 fp() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum <"$1" | cut -c1-16
   else openssl dgst -sha256 -r <"$1" | cut -c1-16; fi
@@ -96,9 +105,10 @@ fp() {
 echo "DIR $(stat -c '%a %U %G' "$d")"
 echo "NOW $(date +%s)"
 for f in "$d"/*; do
-  [ -f "$f" ] || continue
   n=${f##*/}
   case $n in ''|*[!0-9]*) continue ;; esac
+  if [ -L "$f" ]; then echo "LINK $n"; continue; fi
+  [ -f "$f" ] || continue
   if [ -r "$f" ]; then h=$(fp "$f"); else h=-; fi
   echo "KEY $n $(stat -c '%Y %a %U %G %s' "$f") $h"
 done
@@ -139,18 +149,44 @@ void parseRepositoryListing(const QByteArray &output, RepositoryState &state)
             state.dirGroup = f.at(3);
         } else if (tag == u"NOW" && f.size() >= 2) {
             state.nodeTime = QDateTime::fromSecsSinceEpoch(f.at(1).toLongLong(), Qt::UTC);
+        } else if (tag == u"LINK" && f.size() >= 2 && isKeyIndexText(f.at(1))) {
+            state.unsafe << Tr::tr("Key file %1 on %2 is a symbolic link; Turnstile changes no "
+                                   "key in this repository until it is a regular file.")
+                                .arg(f.at(1), node);
+        } else if (tag == u"UNSAFE" && f.value(1) == u"dir") {
+            state.unsafe << Tr::tr("The repository %1 on %2 is a symbolic link or resolves "
+                                   "through one; Turnstile changes it only under its real path.")
+                                .arg(state.location.path, node);
+        } else if (tag == u"UNSAFE" && f.size() >= 3) {
+            const QString entry = f.at(2) == u"-" ? QStringLiteral(".turnstile…") : f.at(2);
+            state.unsafe << (f.at(1) == u"link"
+                                 ? Tr::tr("%1/%2 on %3 is a symbolic link; remove it before "
+                                          "Turnstile changes this repository.")
+                                 : Tr::tr("%1/%2 on %3 is neither a regular file nor a directory; "
+                                          "remove it before Turnstile changes this repository."))
+                                .arg(state.location.path, entry, node);
         } else if (tag == u"KEY" && f.size() >= 8) {
+            // Only what the listing script can print: anything else means
+            // the node's tools say something else, and what it says must
+            // never reach a script for another node.
+            const QString fp = f.at(7);
+            if (!isKeyIndexText(f.at(1)) || (fp != u"-" && !isKeyFingerprint(fp))) {
+                state.error = NodeError::Failed;
+                state.errorMessage = Tr::tr("%1: the listing of %2 holds a line that is not a key "
+                                            "index and a fingerprint of 16 hex digits; Turnstile "
+                                            "does not trust it.")
+                                         .arg(node, state.location.path);
+                state.keys.clear();
+                return;
+            }
             KeyFile k;
-            bool ok = false;
-            k.index = f.at(1).toInt(&ok);
-            if (!ok || k.index < 0)
-                continue;
+            k.index = f.at(1).toInt();
             k.modified = QDateTime::fromSecsSinceEpoch(f.at(2).toLongLong(), Qt::UTC);
             k.mode = f.at(3).toInt(nullptr, 8);
             k.owner = f.at(4);
             k.group = f.at(5);
             k.size = f.at(6).toLongLong();
-            k.fingerprint = f.at(7) == u"-" ? QString() : f.at(7);
+            k.fingerprint = fp == u"-" ? QString() : fp;
             state.keys.insert(k.index, k);
         } else if (tag == u"END") {
             sawEnd = true;
@@ -163,6 +199,7 @@ void parseRepositoryListing(const QByteArray &output, RepositoryState &state)
         return;
     }
     // Checks that make a node wrong even when its keys agree with the others.
+    state.problems += state.unsafe;
     if (state.keys.isEmpty()) {
         state.problems << Tr::tr("The repository is empty: Keystone on %1 can neither issue nor "
                                  "validate tokens.")
@@ -203,7 +240,8 @@ void parseRepositoryListing(const QByteArray &output, RepositoryState &state)
 }
 
 QList<RepositoryState> readRepositories(const QList<KeyLocation> &locations,
-                                        RepositoryState::Kind kind, const SshOptions &ssh)
+                                        RepositoryState::Kind kind, const SshOptions &ssh,
+                                        const NodeCancel &cancelled)
 {
     // All nodes at once: the slowest node, not the sum, sets the time.
     std::vector<std::unique_ptr<QProcess>> procs;
@@ -217,6 +255,7 @@ QList<RepositoryState> readRepositories(const QList<KeyLocation> &locations,
         auto p = std::make_unique<QProcess>();
         p->setProgram(shell.program());
         p->setArguments(shell.arguments());
+        NodeShell::ownSession(*p);
         p->start();
         if (p->waitForStarted(10000)) {
             p->write(repositoryListingScript(loc.path));
@@ -224,6 +263,7 @@ QList<RepositoryState> readRepositories(const QList<KeyLocation> &locations,
         }
         procs.push_back(std::move(p));
     }
+    const QDeadlineTimer deadline(ssh.connectTimeoutSeconds * 1000 + 30000);
     for (int i = 0; i < states.size(); ++i) {
         QProcess &p = *procs[size_t(i)];
         RepositoryState &st = states[i];
@@ -233,16 +273,7 @@ QList<RepositoryState> readRepositories(const QList<KeyLocation> &locations,
                                   .arg(st.location.sshDestination(), p.program(), p.errorString());
             continue;
         }
-        if (!p.waitForFinished(ssh.connectTimeoutSeconds * 1000 + 30000)) {
-            p.kill();
-            p.waitForFinished(3000);
-            st.error = NodeError::Unreachable;
-            st.errorMessage = Tr::tr("%1: no answer.").arg(st.location.sshDestination());
-            continue;
-        }
-        const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        const NodeOutput o = NodeShell::classify(st.location, code, p.readAllStandardOutput(),
-                                                 p.readAllStandardError());
+        const NodeOutput o = NodeShell::collect(p, st.location, deadline, cancelled);
         if (o.error != NodeError::None) {
             st.error = o.error;
             st.errorMessage = o.message;

@@ -47,6 +47,9 @@ struct RepositoryState
     QMap<int, KeyFile> keys;            // by index
     QStringList problems;               // wrong mode/owner, no staged key, empty repository...
     QMap<int, QStringList> keyProblems; // the problems of one key file, by index
+    // Why Turnstile refuses to change this repository (a symbolic link where
+    // the scripts would act as root); also in problems. Empty when it may.
+    QStringList unsafe;
 
     bool readable() const { return error == NodeError::None && errorMessage.isEmpty(); }
     bool empty() const { return readable() && keys.isEmpty(); }
@@ -64,8 +67,10 @@ QByteArray repositoryListingScript(const QString &path);
 void parseRepositoryListing(const QByteArray &output, RepositoryState &state);
 
 // Reads every location at the same time (one ssh per node, shared
-// connections) and returns the states in the same order.
+// connections) and returns the states in the same order. cancelled() stops
+// the reads that are still running.
 QList<RepositoryState> readRepositories(const QList<KeyLocation> &locations,
-                                        RepositoryState::Kind kind, const SshOptions &ssh);
+                                        RepositoryState::Kind kind, const SshOptions &ssh,
+                                        const NodeCancel &cancelled = {});
 
 } // namespace turnstile

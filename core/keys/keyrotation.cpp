@@ -10,7 +10,10 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QThread>
+
+#include <algorithm>
 
 namespace turnstile {
 
@@ -85,8 +88,12 @@ ActionPreview KeyRotation::preview()
         p.refusal = Tr::tr("No key repository is configured.");
         return p;
     }
-    if (m_settings.maxActiveKeys < 1) {
-        p.refusal = Tr::tr("max_active_keys must be at least 1.");
+    if (m_settings.maxActiveKeys < 2) {
+        // With 1, fernet_rotate keeps max_active_keys - 1 = 0 non-staged
+        // keys: the new primary itself would go.
+        p.refusal = Tr::tr("max_active_keys is %1; it must be at least 2 (a staged and a "
+                           "primary key), or the rotation removes the new primary key.")
+                        .arg(m_settings.maxActiveKeys);
         return p;
     }
 
@@ -96,6 +103,12 @@ ActionPreview KeyRotation::preview()
         if (!s.readable()) {
             p.refusal =
                 Tr::tr("Not every node can be read, so no key is changed: %1").arg(s.errorMessage);
+            return p;
+        }
+    }
+    for (const RepositoryState &s : states) {
+        if (!s.unsafe.isEmpty()) {
+            p.refusal = s.unsafe.first();
             return p;
         }
     }
@@ -113,11 +126,25 @@ ActionPreview KeyRotation::preview()
     }
     const KeyConsistency before = compareRepositories(states);
     const auto pending = PendingJournal::load(kind(), m_target.text);
-    // An interrupted run already rotated the source: finish its distribution
-    // instead of rotating a second time.
-    const bool repair =
-        pending && !before.consistent() && pending->lastKey.toInt() == source.primary();
+    // An interrupted run may have rotated the source: when the source's
+    // primary is the one that run was making, finish its distribution
+    // instead of rotating a second time (also when the nodes happen to
+    // agree: the run may have stopped after the copies, before the check).
+    const bool repair = pending && pending->lastKey.toInt() == source.primary();
     p.parameters[u"source"] = source.location.text;
+    if (m_settings.runAsOwner) {
+        QJsonObject runAs;
+        for (const RepositoryState &s : states) {
+            if (!isAccountName(s.dirOwner)) {
+                p.refusal = Tr::tr("%1: the repository's owner \"%2\" is not an account name "
+                                   "Turnstile can run a command as.")
+                                .arg(s.location.node(), s.dirOwner);
+                return p;
+            }
+            runAs[s.location.text] = s.dirOwner;
+        }
+        p.parameters[u"run_as"] = runAs;
+    }
     p.parameters[u"mode"] = repair ? QStringLiteral("repair") : QStringLiteral("rotate");
     p.parameters[u"primary_before"] = source.primary();
     p.cutoffValue = source.primary();
@@ -136,8 +163,10 @@ ActionPreview KeyRotation::preview()
         p.parameters[u"new_primary"] = pf.newPrimary;
         p.statements << Tr::tr("on %1: copy staged key 0 to %2 (the new primary), create a new "
                                "staged key 0 from 32 random bytes of the node's /dev/urandom, "
-                               "keep keys %3 (max_active_keys %4); temporary file, sync, rename, "
-                               "mode 0600, owner kept, backup in .turnstile-backup/")
+                               "keep keys %3 (max_active_keys %4); temporary files in a private "
+                               "directory outside the repository, sync, rename, mode 0600, owner "
+                               "kept; refused if the repository, a key file or a .turnstile "
+                               "entry is a symbolic link")
                             .arg(S)
                             .arg(pf.newPrimary)
                             .arg(listText(pf.keysAfter))
@@ -167,6 +196,15 @@ ActionPreview KeyRotation::preview()
                                    .arg(S, d.node()));
     }
     p.statements << Tr::tr("read every node again and compare the fingerprints");
+    if (pending && !repair)
+        p.consequences << Tr::tr("A previous rotation (started %1) stopped before it reported "
+                                 "back, and %2 still has primary %3: this run rotates, and the "
+                                 "node refuses if its primary has moved in the meantime.")
+                              .arg(pending->startedAt.toString(Qt::ISODate), S)
+                              .arg(source.primary());
+    if (m_settings.runAsOwner)
+        p.statements << Tr::tr("the scripts that change a repository run as the repository's "
+                               "owner (runuser, or sudo -n, on the node)");
     if (!before.consistent())
         p.warnings << Tr::tr("The nodes disagree now; %1 holds the newest primary and its keys "
                              "will replace the others': %2")
@@ -178,14 +216,21 @@ ActionPreview KeyRotation::preview()
 }
 
 QString KeyRotation::distribute(const KeyLocation &source, const KeyLocation &dest,
-                                const QMap<int, QString> &fingerprints) const
+                                const QMap<int, QString> &fingerprints, const QString &runAs,
+                                const NodeCancel &cancelled) const
 {
-    const QString recv = receiveScript(dest.path, fingerprints);
-    const NodeShell dst(dest, m_ssh);
+    QString why;
+    const QString recv = receiveScript(dest.path, fingerprints, &why);
+    if (recv.isEmpty())
+        return Tr::tr("%1 → %2: not copied, %1's listing is not trustworthy (%3).")
+            .arg(source.node(), dest.node(), why);
+    NodeShell dst(dest, m_ssh);
+    dst.setRunAs(runAs);
     const NodeShell srcShell(source, m_ssh);
+    const int timeoutMs = m_ssh.stepTimeoutSeconds * 1000;
     if (source.remote && dest.remote) {
         const QString peer = dst.peerCommand(m_ssh.peerConfigFile, encodedShellCommand(recv));
-        const NodeOutput o = srcShell.run(pushScript(source.path, peer), 120000);
+        const NodeOutput o = srcShell.run(pushScript(source.path, peer), timeoutMs, cancelled);
         if (!o.ok())
             return o.message.isEmpty() ? Tr::tr("%1 → %2 failed.").arg(source.node(), dest.node())
                                        : o.message;
@@ -200,26 +245,24 @@ QString KeyRotation::distribute(const KeyLocation &source, const KeyLocation &de
     sender.setArguments(srcShell.arguments());
     receiver.setProgram(dst.commandProgram());
     receiver.setArguments(dst.commandArguments(recv));
+    NodeShell::ownSession(sender);
+    NodeShell::ownSession(receiver);
     receiver.start();
     sender.start();
-    if (!sender.waitForStarted(10000) || !receiver.waitForStarted(10000))
+    if (!sender.waitForStarted(10000) || !receiver.waitForStarted(10000)) {
+        NodeShell::stop(sender);
+        NodeShell::stop(receiver);
         return Tr::tr("%1 → %2: could not start the copy.").arg(source.node(), dest.node());
+    }
     sender.write(sendScript(source.path));
     sender.closeWriteChannel();
-    const bool sent = sender.waitForFinished(120000);
-    const bool received = receiver.waitForFinished(120000);
-    if (!sent || !received) {
-        sender.kill();
-        receiver.kill();
-        return Tr::tr("%1 → %2: the copy did not finish.").arg(source.node(), dest.node());
-    }
-    const NodeOutput s =
-        NodeShell::classify(source, sender.exitCode(), {}, sender.readAllStandardError());
-    if (s.error != NodeError::None)
+    const QDeadlineTimer deadline(timeoutMs);
+    const NodeOutput s = NodeShell::collect(sender, source, deadline, cancelled);
+    if (s.error != NodeError::None) {
+        NodeShell::stop(receiver);
         return s.message;
-    const NodeOutput r =
-        NodeShell::classify(dest, receiver.exitCode(), receiver.readAllStandardOutput(),
-                            receiver.readAllStandardError());
+    }
+    const NodeOutput r = NodeShell::collect(receiver, dest, deadline, cancelled);
     if (r.error != NodeError::None)
         return r.message;
     return {};
@@ -248,6 +291,12 @@ ActionResult KeyRotation::execute(const ActionPreview &confirmed, ActionControl 
         return finish(ActionResult::Outcome::Failed,
                       Tr::tr("The confirmed preview names no source node."));
     const KeyLocation source = m_nodes[srcIdx];
+    if (m_settings.maxActiveKeys < 2)
+        return finish(
+            ActionResult::Outcome::Failed,
+            Tr::tr("max_active_keys is %1; it must be at least 2.").arg(m_settings.maxActiveKeys));
+    const QJsonObject runAs = confirmed.parameters.value(u"run_as").toObject();
+    auto runAsFor = [&](const KeyLocation &l) { return runAs.value(l.text).toString(); };
     const int steps = int(m_nodes.size()) + 1;
     ActionProgress prog;
     prog.total = steps;
@@ -256,11 +305,21 @@ ActionResult KeyRotation::execute(const ActionPreview &confirmed, ActionControl 
         prog.elapsedSeconds = timer.elapsed() / 1000.0;
         control.report(prog);
     };
+    // Polled while an ssh step runs: the report keeps the clock moving (and
+    // is where turnstilectl passes a Ctrl-C on), the flag stops the step.
+    const NodeCancel cancelled = [&] {
+        prog.elapsedSeconds = timer.elapsed() / 1000.0;
+        control.report(prog);
+        return control.isCancelled();
+    };
 
     // The source must still look as it did in the preview: the operator
     // confirmed a rotation from that primary.
     const QList<RepositoryState> now =
-        readRepositories({source}, RepositoryState::Kind::Fernet, m_ssh);
+        readRepositories({source}, RepositoryState::Kind::Fernet, m_ssh, cancelled);
+    if (control.isCancelled())
+        return finish(ActionResult::Outcome::Cancelled,
+                      Tr::tr("Cancelled before anything changed."));
     if (!now.first().readable())
         return finish(ActionResult::Outcome::Failed, now.first().errorMessage);
     const int primaryBefore = confirmed.parameters.value(u"primary_before").toInt();
@@ -275,34 +334,78 @@ ActionResult KeyRotation::execute(const ActionPreview &confirmed, ActionControl 
 
     int newPrimary = primaryBefore;
     if (!repair) {
+        const int expected = std::max(0, primaryBefore) + 1;
         PendingRun run;
         run.action = kind();
         run.target = confirmed.target.text;
         run.startedAt = r.startedAt;
         run.cutoff = r.startedAt; // the journal needs one; a rotation has no row cutoff
         run.parametersKey = source.text;
-        run.lastKey = primaryBefore + 1;
+        run.lastKey = expected;
         QString jerr;
         if (!PendingJournal::save(run, &jerr))
             return finish(ActionResult::Outcome::Failed, jerr);
+        NodeShell shell(source, m_ssh);
+        shell.setRunAs(runAsFor(source));
         const NodeOutput o =
-            NodeShell(source, m_ssh).run(rotateScript(source.path, m_settings.maxActiveKeys));
-        if (!o.ok()) {
-            PendingJournal::remove(kind(), confirmed.target.text);
-            return finish(ActionResult::Outcome::Failed,
-                          Tr::tr("The rotation on %1 failed; its repository is as it was or "
-                                 "fully rotated, never without a primary key: %2")
-                              .arg(source.node(), o.message));
+            shell.run(rotateScript(source.path, m_settings.maxActiveKeys, primaryBefore),
+                      m_ssh.stepTimeoutSeconds * 1000, cancelled);
+        static const QRegularExpression rotatedLine(QStringLiteral("^ROTATED ([0-9]{1,9})$"));
+        const auto m = rotatedLine.match(QString::fromUtf8(o.out).trimmed());
+        if (o.ok() && m.hasMatch() && m.captured(1).toInt() == expected) {
+            newPrimary = expected;
+        } else if (o.error == NodeError::Cancelled) {
+            // The remote shell may still finish: the journal stays, and the
+            // next run finds out which way it went.
+            return finish(ActionResult::Outcome::Cancelled,
+                          Tr::tr("Cancelled while %1 was rotating; the rotation may still "
+                                 "complete on the node. Run the rotation again: it reads %1 "
+                                 "first, finishes the distribution if the rotation happened and "
+                                 "never rotates twice.")
+                              .arg(source.node()));
+        } else {
+            // Did the rotation happen? Ask the node instead of guessing from
+            // how the ssh ended.
+            const RepositoryState again =
+                readRepositories({source}, RepositoryState::Kind::Fernet, m_ssh, cancelled).first();
+            const bool refusedBeforeChange =
+                o.error == NodeError::Failed &&
+                (o.exitCode == KeyScriptNoStaged || o.exitCode == KeyScriptNoNewKey ||
+                 o.exitCode == KeyScriptUnsafe);
+            if (again.readable() && again.primary() == expected) {
+                newPrimary = expected;
+                r.details[u"rotation_report"] = o.message;
+            } else if (again.readable() && again.primary() == primaryBefore &&
+                       refusedBeforeChange) {
+                PendingJournal::remove(kind(), confirmed.target.text);
+                return finish(ActionResult::Outcome::Failed,
+                              Tr::tr("The rotation on %1 was refused before anything changed: %2")
+                                  .arg(source.node(), o.message));
+            } else {
+                return finish(
+                    ActionResult::Outcome::Failed,
+                    Tr::tr("The rotation on %1 did not report back (%2); it may still complete "
+                           "on the node, which never leaves a repository without a primary key. "
+                           "Run the rotation again: it reads %1 first, finishes the "
+                           "distribution if the rotation happened and never rotates twice.")
+                        .arg(source.node(), o.message.isEmpty()
+                                                ? QString::fromUtf8(o.out).trimmed().left(200)
+                                                : o.message));
+            }
         }
-        const QString out = QString::fromUtf8(o.out).trimmed();
-        newPrimary = out.section(u' ', 1, 1).toInt();
         r.details[u"rotated_on"] = source.node();
     }
     r.after = newPrimary;
     step();
+    if (control.isCancelled())
+        return finish(ActionResult::Outcome::Cancelled,
+                      Tr::tr("Cancelled after the rotation on %1, before the other nodes had the "
+                             "new keys; run the rotation again to finish the distribution (it "
+                             "will not rotate twice).")
+                          .arg(source.node()));
 
     const QList<RepositoryState> rotated =
-        readRepositories({source}, RepositoryState::Kind::Fernet, m_ssh);
+        readRepositories({source}, RepositoryState::Kind::Fernet, m_ssh, cancelled);
     if (!rotated.first().readable())
         return finish(ActionResult::Outcome::Failed, rotated.first().errorMessage);
     const QMap<int, QString> fingerprints = fingerprintsOf(rotated.first());
@@ -319,7 +422,8 @@ ActionResult KeyRotation::execute(const ActionPreview &confirmed, ActionControl 
                                  "to finish the distribution (it will not rotate twice).")
                               .arg(m_nodes[i].node()));
         }
-        const QString err = distribute(source, m_nodes[i], fingerprints);
+        const QString err =
+            distribute(source, m_nodes[i], fingerprints, runAsFor(m_nodes[i]), cancelled);
         if (err.isEmpty())
             ++written;
         else
@@ -331,9 +435,13 @@ ActionResult KeyRotation::execute(const ActionPreview &confirmed, ActionControl 
             QThread::msleep(ulong(pauseMs));
     }
     r.affected = written + (repair ? 0 : 1);
+    if (control.isCancelled())
+        return finish(ActionResult::Outcome::Cancelled,
+                      Tr::tr("Cancelled before every node had the new keys; run the rotation "
+                             "again to finish the distribution (it will not rotate twice)."));
 
     const QList<RepositoryState> after =
-        readRepositories(m_nodes, RepositoryState::Kind::Fernet, m_ssh);
+        readRepositories(m_nodes, RepositoryState::Kind::Fernet, m_ssh, cancelled);
     const KeyConsistency c = compareRepositories(after);
     QJsonObject fps;
     for (const RepositoryState &s : after) {

@@ -3,6 +3,7 @@
 #include "guarded/guardedaction.h"
 #include "keys/keylocation.h"
 #include "keys/keyrepository.h"
+#include "keys/nodeshell.h"
 #include "keys/rotationpreflight.h"
 #include "keys/sshoptions.h"
 
@@ -20,9 +21,14 @@ namespace turnstile {
 // repository is local), then reads every node again and checks that all
 // fingerprints agree.
 //
-// A run that stops half-way (kill, lost connection, cancel) leaves a pending
-// journal; the next run sees the nodes disagree and distributes from the
-// node with the newest primary *without rotating again*.
+// A run that stops half-way (kill, lost connection, cancel, a rotation step
+// that did not report back) leaves a pending journal; the next run sees the
+// source's primary is the one that run was making and distributes from it
+// *without rotating again*. The rotation script itself refuses to run when
+// the source's primary is not the one the preview read, so even a rotation
+// still running on the node from an interrupted run is never repeated.
+// Cancelling stops the ssh child at once (its own session: a Ctrl-C at the
+// terminal does not reach it, Turnstile stops it deliberately).
 class KeyRotation : public GuardedAction
 {
 public:
@@ -39,7 +45,8 @@ public:
 
 private:
     QString distribute(const KeyLocation &source, const KeyLocation &dest,
-                       const QMap<int, QString> &fingerprints) const;
+                       const QMap<int, QString> &fingerprints, const QString &runAs,
+                       const NodeCancel &cancelled) const;
 
     QList<KeyLocation> m_nodes;
     RotationSettings m_settings;

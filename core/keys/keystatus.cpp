@@ -105,7 +105,7 @@ QJsonObject KeyStatus::toJson() const
     return o;
 }
 
-KeyStatus readKeyStatus(const KeySetup &setup)
+KeyStatus readKeyStatus(const KeySetup &setup, const NodeCancel &cancelled)
 {
     KeyStatus st;
     st.profile = setup.profile;
@@ -117,7 +117,8 @@ KeyStatus readKeyStatus(const KeySetup &setup)
     // one ssh connection (ControlMaster), and all nodes run in parallel.
     QList<KeyLocation> all = setup.fernet;
     all += setup.credential;
-    QList<RepositoryState> states = readRepositories(all, RepositoryState::Kind::Fernet, setup.ssh);
+    QList<RepositoryState> states =
+        readRepositories(all, RepositoryState::Kind::Fernet, setup.ssh, cancelled);
     for (int i = 0; i < states.size(); ++i) {
         if (i < setup.fernet.size()) {
             st.fernet.append(states[i]);

@@ -53,6 +53,6 @@ struct KeyStatus
 };
 
 // Reads all repositories of the setup at once (blocking; call off the GUI thread).
-KeyStatus readKeyStatus(const KeySetup &setup);
+KeyStatus readKeyStatus(const KeySetup &setup, const NodeCancel &cancelled = {});
 
 } // namespace turnstile

@@ -5,6 +5,9 @@
 #include <QCoreApplication>
 #include <QProcess>
 
+#include <signal.h>
+#include <unistd.h>
+
 namespace turnstile {
 
 namespace {
@@ -39,6 +42,8 @@ QString nodeErrorName(NodeError e)
         return QStringLiteral("ssh");
     case NodeError::Failed:
         return QStringLiteral("failed");
+    case NodeError::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -52,17 +57,25 @@ QString NodeShell::program() const
     return m_location.remote ? QStringLiteral("ssh") : QStringLiteral("/bin/sh");
 }
 
+QString NodeShell::shellCommand(const QString &command) const
+{
+    return m_runAs.isEmpty() ? command : asUserCommand(m_runAs, command);
+}
+
 QStringList NodeShell::arguments() const
 {
-    if (!m_location.remote)
-        return {QStringLiteral("-s")};
+    if (!m_location.remote) {
+        if (m_runAs.isEmpty())
+            return {QStringLiteral("-s")};
+        return {QStringLiteral("-c"), shellCommand(QStringLiteral("sh -s"))};
+    }
     QStringList a = m_options.commonArguments();
     if (m_location.port > 0)
         a << QStringLiteral("-p") << QString::number(m_location.port);
     if (!m_location.user.isEmpty())
         a << QStringLiteral("-l") << m_location.user;
     // "--" ends the options: a host can never be read as one.
-    a << QStringLiteral("--") << m_location.host << QStringLiteral("sh -s");
+    a << QStringLiteral("--") << m_location.host << shellCommand(QStringLiteral("sh -s"));
     return a;
 }
 
@@ -73,11 +86,14 @@ QString NodeShell::commandProgram() const
 
 QStringList NodeShell::commandArguments(const QString &script) const
 {
-    if (!m_location.remote)
-        return {QStringLiteral("-c"), script};
+    if (!m_location.remote) {
+        if (m_runAs.isEmpty())
+            return {QStringLiteral("-c"), script};
+        return {QStringLiteral("-c"), shellCommand(encodedShellCommand(script))};
+    }
     QStringList a = arguments();
     a.removeLast(); // "sh -s"
-    a << encodedShellCommand(script);
+    a << shellCommand(encodedShellCommand(script));
     return a;
 }
 
@@ -94,7 +110,7 @@ QString NodeShell::peerCommand(const QString &peerConfigFile, const QString &rem
         c += QStringLiteral(" -p %1").arg(m_location.port);
     if (!m_location.user.isEmpty())
         c += QStringLiteral(" -l ") + m_location.user;
-    c += QStringLiteral(" -- ") + m_location.host + u' ' + shellQuote(remoteCommand);
+    c += QStringLiteral(" -- ") + m_location.host + u' ' + shellQuote(shellCommand(remoteCommand));
     return c;
 }
 
@@ -141,11 +157,86 @@ NodeOutput NodeShell::classify(const KeyLocation &location, int exitCode, const 
     return o;
 }
 
-NodeOutput NodeShell::run(const QByteArray &script, int timeoutMs) const
+void NodeShell::ownSession(QProcess &p)
+{
+    // Runs in the child between fork and exec: setsid is async-signal-safe.
+    p.setChildProcessModifier([] { ::setsid(); });
+}
+
+void NodeShell::stop(QProcess &p)
+{
+    if (p.state() == QProcess::NotRunning)
+        return;
+    const qint64 pid = p.processId();
+    if (pid > 0)
+        ::kill(-pid_t(pid), SIGTERM);
+    if (!p.waitForFinished(1000)) {
+        if (pid > 0)
+            ::kill(-pid_t(pid), SIGKILL);
+        p.kill();
+        p.waitForFinished(3000);
+    }
+}
+
+NodeOutput NodeShell::collect(QProcess &p, const KeyLocation &location,
+                              const QDeadlineTimer &deadline, const NodeCancel &cancelled)
+{
+    QByteArray out;
+    QByteArray err;
+    const QString node = location.sshDestination();
+    auto drain = [&] {
+        out += p.readAllStandardOutput();
+        err += p.readAllStandardError();
+    };
+    auto stopped = [&](NodeError e, const QString &message) {
+        stop(p);
+        NodeOutput o;
+        o.out = out.left(kMaxOutput);
+        o.err = QString::fromLocal8Bit(err.left(kMaxError));
+        o.error = e;
+        o.message = message;
+        return o;
+    };
+    while (p.state() != QProcess::NotRunning) {
+        const bool done = p.waitForFinished(50);
+        drain();
+        if (done)
+            break;
+        if (out.size() > kMaxOutput || err.size() > kMaxError)
+            return stopped(NodeError::Failed,
+                           Tr::tr("%1: the command printed more than %2 KiB; Turnstile stopped "
+                                  "it (a key listing is a few lines).")
+                               .arg(node)
+                               .arg((out.size() > kMaxOutput ? kMaxOutput : kMaxError) / 1024));
+        if (cancelled && cancelled())
+            return stopped(NodeError::Cancelled, Tr::tr("%1: stopped on request.").arg(node));
+        if (deadline.hasExpired())
+            return stopped(NodeError::Unreachable,
+                           Tr::tr("%1: no answer within the time limit; Turnstile stopped "
+                                  "waiting.")
+                               .arg(node));
+    }
+    drain();
+    if (out.size() > kMaxOutput || err.size() > kMaxError) {
+        NodeOutput o;
+        o.error = NodeError::Failed;
+        o.message = Tr::tr("%1: the command printed more than %2 KiB (a key listing is a few "
+                           "lines).")
+                        .arg(node)
+                        .arg((out.size() > kMaxOutput ? kMaxOutput : kMaxError) / 1024);
+        return o;
+    }
+    const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return classify(location, code, out, err);
+}
+
+NodeOutput NodeShell::run(const QByteArray &script, int timeoutMs,
+                          const NodeCancel &cancelled) const
 {
     QProcess p;
     p.setProgram(program());
     p.setArguments(arguments());
+    ownSession(p);
     p.start();
     if (!p.waitForStarted(10000)) {
         NodeOutput o;
@@ -156,18 +247,7 @@ NodeOutput NodeShell::run(const QByteArray &script, int timeoutMs) const
     }
     p.write(script);
     p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(3000);
-        NodeOutput o;
-        o.error = NodeError::Unreachable;
-        o.message = Tr::tr("%1: no answer within %2 s.")
-                        .arg(m_location.sshDestination())
-                        .arg(timeoutMs / 1000);
-        return o;
-    }
-    const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    return classify(m_location, code, p.readAllStandardOutput(), p.readAllStandardError());
+    return collect(p, m_location, QDeadlineTimer(timeoutMs), cancelled);
 }
 
 } // namespace turnstile

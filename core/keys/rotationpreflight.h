@@ -25,6 +25,10 @@ struct RotationSettings
     // the key files' mtimes.
     std::optional<qint64> rotationInterval;
     QString source; // "keystone.conf /etc/keystone/keystone.conf", "defaults", ...
+    // Run the scripts that change a repository as the repository
+    // directory's owner (runuser/sudo -n -u OWNER on the node) instead of
+    // the ssh user: the keystone account then only ever acts on its own files.
+    bool runAsOwner = false;
 
     static RotationSettings fromKeystoneConf(const KeystoneConf &conf);
 };

@@ -23,6 +23,9 @@ struct SshOptions
     QString controlDir;
     int connectTimeoutSeconds = 10;
     int controlPersistSeconds = 60;
+    // How long one step that changes a node (a rotation, one node's
+    // distribution) may take before Turnstile stops waiting for it.
+    int stepTimeoutSeconds = 120;
 
     // From the environment, with a private control directory under
     // $XDG_RUNTIME_DIR (else /tmp/turnstile-ssh-UID, checked to be ours and 0700).

@@ -14,7 +14,10 @@ struct Tr
 
 std::optional<qint64> parseDuration(const QString &text, QString *error)
 {
-    static const QRegularExpression re(QStringLiteral("^\\s*(\\d{1,9})\\s*([smhdw]?)\\s*$"));
+    // The unit is required: a bare number was read as seconds, so "--older-than 7 d" (the
+    // shell splits it) became a 7-second retention and purged tokens meant to stay a week.
+    static const QRegularExpression re(QStringLiteral("^\\s*(\\d{1,9})\\s*([smhdw])\\s*$"));
+    static const QRegularExpression bare(QStringLiteral("^\\s*\\d+\\s*$"));
     const QRegularExpressionMatch m = re.match(text.toLower());
     auto fail = [&]() -> std::optional<qint64> {
         if (error)
@@ -23,6 +26,13 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
                          .arg(text);
         return std::nullopt;
     };
+    if (bare.match(text).hasMatch()) {
+        if (error)
+            *error = Tr::tr("\"%1\" has no unit; write it with s, m, h, d or w, e.g. %1s or "
+                            "%1d.")
+                         .arg(text.trimmed());
+        return std::nullopt;
+    }
     if (!m.hasMatch())
         return fail();
     const qint64 n = m.captured(1).toLongLong();
@@ -31,7 +41,7 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
                           : unit == u"h" ? 3600
                           : unit == u"d" ? 86400
                           : unit == u"w" ? 604800
-                                         : 1;
+                                         : 1; // "s"
     const qint64 secs = n * factor;
     if (secs <= 0 || secs > qint64(10) * 366 * 86400)
         return fail();

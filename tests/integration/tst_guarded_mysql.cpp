@@ -66,6 +66,12 @@ class TestGuardedMySql : public QObject
         return p;
     }
     Profile writer() const { return profile(m_user, m_db); }
+    // The confirmation target: schema.table@host:port.
+    QString target(const QString &table) const
+    {
+        return QStringLiteral("%1.%2@127.0.0.1:%3")
+            .arg(m_db, table, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")));
+    }
     Secrets secrets() const
     {
         Secrets s;
@@ -181,7 +187,7 @@ private slots:
         TokenPurge purge(writer(), secrets());
         const ActionPreview p = purge.preview();
         QVERIFY2(!p.refused(), qPrintable(p.refusal));
-        QCOMPARE(p.target.text, QStringLiteral("%1.token@127.0.0.1").arg(m_db));
+        QCOMPARE(p.target.text, target(QStringLiteral("token")));
         QCOMPARE(p.rowsToGo, 3000);
         QCOMPARE(p.rowsToStay, 203);
         QCOMPARE(purge.retentionSec(), TokenPurge::kDefaultRetentionSec);
@@ -419,7 +425,7 @@ private slots:
                                QStringLiteral("50"),
                                QStringLiteral("--execute"),
                                QStringLiteral("--confirm"),
-                               QStringLiteral("%1.token@127.0.0.1").arg(m_db)};
+                               target(QStringLiteral("token"))};
         QProcess ctl;
         ctl.setProcessEnvironment(env);
         ctl.start(testsupport::builtProgram(QStringLiteral("turnstilectl")), args);
@@ -467,8 +473,9 @@ private slots:
         const QString name = writer().name;
         QString out;
         QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name}, &out), 0);
-        QVERIFY2(out.contains(QStringLiteral("--execute --confirm %1.token@127.0.0.1").arg(m_db)),
-                 qPrintable(out));
+        QVERIFY2(
+            out.contains(QStringLiteral("--execute --confirm ") + target(QStringLiteral("token"))),
+            qPrintable(out));
         QCOMPARE(count(), 58);
         QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name,
                       QStringLiteral("--execute")}),
@@ -479,6 +486,25 @@ private slots:
         QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name,
                       QStringLiteral("--older-than"), QStringLiteral("soon")}),
                  2);
+        // The shell splits "--older-than 7 d": a 7 and a stray d. It was a
+        // 7-second retention with the d dropped; now both are refused.
+        QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name,
+                      QStringLiteral("--older-than"), QStringLiteral("7"), QStringLiteral("d")},
+                     &out),
+                 2);
+        QVERIFY2(out.contains(QStringLiteral("unit")) || out.contains(QStringLiteral("\"d\"")),
+                 qPrintable(out));
+        // A retention inside allow_expired_window (2 days by default) needs
+        // to be accepted explicitly.
+        QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name,
+                      QStringLiteral("--older-than"), QStringLiteral("1h")},
+                     &out),
+                 5);
+        QVERIFY2(out.contains(QStringLiteral("--inside-allow-expired-window")), qPrintable(out));
+        QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name,
+                      QStringLiteral("--older-than"), QStringLiteral("1h"),
+                      QStringLiteral("--inside-allow-expired-window")}),
+                 0);
         QCOMPARE(ctl({QStringLiteral("purge-tokens"), QStringLiteral("--profile"), name,
                       QStringLiteral("--execute"), QStringLiteral("--confirm"),
                       QStringLiteral("keystone.token@elsewhere")},
@@ -531,11 +557,11 @@ private slots:
                                         "MINUTE, UTC_TIMESTAMP() - INTERVAL 89 MINUTE FROM "
                                         "seq_1_to_5")
                              .arg(t)));
-        RevocationCleanup prune(writer(), secrets(), RevocationCleanup::Mode::PruneObsolete);
+        RevocationCleanup prune(writer(), secrets(), RevocationCleanup::Mode::PruneObsolete, 3600);
         ActionControl control;
         ActionPreview preview;
         const ActionResult r = runConfirmed(prune, writer(), control, &preview);
-        QCOMPARE(preview.target.text, QStringLiteral("%1.revocation_event@127.0.0.1").arg(m_db));
+        QCOMPARE(preview.target.text, target(QStringLiteral("revocation_event")));
         QCOMPARE(preview.rowsToGo, 400);
         QCOMPARE(preview.mustAcknowledge, -1);
         QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
@@ -560,7 +586,7 @@ private slots:
                                         "MINUTE, UTC_TIMESTAMP() - INTERVAL seq MINUTE FROM "
                                         "seq_1_to_25")
                              .arg(t)));
-        RevocationCleanup truncate(writer(), secrets(), RevocationCleanup::Mode::TruncateAll);
+        RevocationCleanup truncate(writer(), secrets(), RevocationCleanup::Mode::TruncateAll, 3600);
         const ActionPreview p = truncate.preview();
         QVERIFY2(!p.refused(), qPrintable(p.refusal));
         QCOMPARE(p.rowsToGo, 125);
@@ -573,6 +599,10 @@ private slots:
         QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
         r = wf.run(truncate, p, Confirmation{p.target.text, 24}, control);
         QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        // More than the count is not "having read it" either.
+        r = wf.run(truncate, p, Confirmation{p.target.text, 999999}, control);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(r.message.contains(QStringLiteral("exactly")), qPrintable(r.message));
         QCOMPARE(rootValue(QStringLiteral("SELECT COUNT(*) FROM %1").arg(t)).toInt(), 125);
         // An event recorded after the preview is not part of the confirmed set.
         QVERIFY(rootExec(QStringLiteral("INSERT INTO %1 (audit_id, issued_before, revoked_at) "
@@ -585,6 +615,174 @@ private slots:
         QCOMPARE(
             rootValue(QStringLiteral("SELECT GROUP_CONCAT(audit_id) FROM %1").arg(t)).toString(),
             QStringLiteral("after-preview"));
+    }
+
+    // Without a keystone.conf the token lifetime is unknown: Keystone's
+    // default (1 h) deleted events that still protected tokens in clouds with
+    // longer ones. A keystone.conf that does not load is no better.
+    void revocationActionsRefuseAnUnknownTokenLifetime()
+    {
+        for (const auto mode :
+             {RevocationCleanup::Mode::PruneObsolete, RevocationCleanup::Mode::TruncateAll}) {
+            RevocationCleanup unknown(writer(), secrets(), mode);
+            const ActionPreview p = unknown.preview();
+            QVERIFY2(p.refusal.contains(QStringLiteral("--token-expiration")),
+                     qPrintable(p.refusal));
+        }
+        const QString broken = m_tmp.filePath(QStringLiteral("broken-keystone.conf"));
+        {
+            QFile f(broken);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("[token]\nexpiration = soon\n");
+        }
+        Profile withBroken = writer();
+        withBroken.keystoneConfPath = broken;
+        RevocationCleanup prune(withBroken, secrets(), RevocationCleanup::Mode::PruneObsolete,
+                                3600);
+        const ActionPreview p = prune.preview();
+        QVERIFY2(p.refusal.contains(broken), qPrintable(p.refusal));
+        QVERIFY2(p.refusal.contains(QStringLiteral("expiration")), qPrintable(p.refusal));
+        TokenPurge purge(withBroken, secrets());
+        QVERIFY2(purge.preview().refusal.contains(broken), qPrintable(purge.preview().refusal));
+    }
+
+    // The dry run checks the DELETE privilege without sending a DELETE.
+    void dryRunSendsNoDelete()
+    {
+        seedTokens(20, 5);
+        QVERIFY(rootExec(QStringLiteral("SET GLOBAL log_output = 'TABLE'")));
+        QVERIFY(rootExec(QStringLiteral("TRUNCATE TABLE mysql.general_log")));
+        QVERIFY(rootExec(QStringLiteral("SET GLOBAL general_log = 1")));
+        TokenPurge purge(writer(), secrets());
+        const ActionPreview p = purge.preview();
+        QVERIFY(rootExec(QStringLiteral("SET GLOBAL general_log = 0")));
+        QVERIFY2(!p.refused(), qPrintable(p.refusal));
+        const qint64 deletes =
+            rootValue(QStringLiteral("SELECT COUNT(*) FROM mysql.general_log WHERE user_host LIKE "
+                                     "'%1%' AND UPPER(TRIM(CAST(argument AS CHAR))) LIKE "
+                                     "'DELETE%'")
+                          .arg(m_user))
+                .toLongLong();
+        const qint64 seen =
+            rootValue(QStringLiteral("SELECT COUNT(*) FROM mysql.general_log WHERE user_host LIKE "
+                                     "'%1%'")
+                          .arg(m_user))
+                .toLongLong();
+        QVERIFY(seen > 0); // the log did see the preview's session
+        QCOMPARE(deletes, 0);
+        QCOMPARE(count(), 28);
+    }
+
+    // Two purges of one table never run at once; the second says who holds it.
+    void secondRunOfTheSameTableIsToldWhoHoldsIt()
+    {
+        seedTokens(3000, 10);
+        TokenPurge first(writer(), secrets());
+        ThrottleSettings t;
+        t.maxBatch = 100;
+        first.setThrottle(t);
+        ActionResult second;
+        ActionPreview secondPreview;
+        bool ran = false;
+        ActionControl control([&](const ActionProgress &p) {
+            if (p.batches != 2 || ran)
+                return;
+            ran = true;
+            TokenPurge other(writer(), secrets());
+            ActionControl c2;
+            second = runConfirmed(other, writer(), c2, &secondPreview);
+        });
+        const ActionResult r = runConfirmed(first, writer(), control);
+        QVERIFY(ran);
+        QCOMPARE(second.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(second.message.contains(QStringLiteral("holds")), qPrintable(second.message));
+        QVERIFY2(second.message.contains(m_user), qPrintable(second.message));
+        QCOMPARE(second.affected, 0);
+        // Its dry run already said so.
+        QVERIFY2(
+            secondPreview.warnings.join(u' ').contains(QStringLiteral("holds its database lock")),
+            qPrintable(secondPreview.warnings.join(u'|')));
+        QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
+        QCOMPARE(r.affected, 3000);
+    }
+
+    // The preview names the server; a run or a resume that reaches another
+    // one behind the same target is refused.
+    void anotherServerBehindTheTargetIsRefused()
+    {
+        seedTokens(400, 10);
+        TokenPurge purge(writer(), secrets());
+        ActionPreview p = purge.preview();
+        QVERIFY2(!p.refused(), qPrintable(p.refusal));
+        QVERIFY2(p.serverIdentity.startsWith(QStringLiteral("mysql:")),
+                 qPrintable(p.serverIdentity));
+        QVERIFY(p.serverIdentity.endsWith(u':' +
+                                          rootValue(QStringLiteral("SELECT @@port")).toString()));
+        p.serverIdentity = QStringLiteral("mysql:db2.example:3306");
+        AuditLog audit;
+        GuardedWorkflow wf(writer(), audit);
+        ActionControl control;
+        const ActionResult r = wf.run(purge, p, Confirmation{p.target.text, -1}, control);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(r.message.contains(QStringLiteral("db2.example")), qPrintable(r.message));
+        QCOMPARE(count(), 413);
+
+        PendingRun pending;
+        pending.action = p.action;
+        pending.target = p.target.text;
+        pending.startedAt = QDateTime::currentDateTimeUtc();
+        pending.cutoff = p.cutoff;
+        pending.cutoffValue = p.cutoff;
+        pending.parametersKey =
+            QStringLiteral("retention:%1").arg(TokenPurge::kDefaultRetentionSec);
+        pending.serverIdentity = QStringLiteral("mysql:db2.example:3306");
+        QVERIFY(PendingJournal::save(pending));
+        const ActionPreview resumed = TokenPurge(writer(), secrets()).preview();
+        PendingJournal::remove(p.action, p.target.text);
+        QVERIFY2(resumed.refusal.contains(QStringLiteral("db2.example")),
+                 qPrintable(resumed.refusal));
+    }
+
+    // The intent is written (and synced) before the first DELETE; when it
+    // cannot be written, nothing runs.
+    void auditIsWrittenBeforeTheFirstDelete()
+    {
+        seedTokens(300, 10);
+        TokenPurge purge(writer(), secrets());
+        const ActionPreview p = purge.preview();
+        QVERIFY2(!p.refused(), qPrintable(p.refusal));
+        AuditLog nowhere(QStringLiteral("/proc/turnstile-no/audit.jsonl"));
+        GuardedWorkflow blind(writer(), nowhere);
+        ActionControl control;
+        const ActionResult r = blind.run(purge, p, Confirmation{p.target.text, -1}, control);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(r.message.contains(QStringLiteral("/proc/turnstile-no")), qPrintable(r.message));
+        QCOMPARE(count(), 313);
+
+        AuditLog audit;
+        GuardedWorkflow wf(writer(), audit);
+        qint64 seenAtFirstBatch = -1;
+        ActionControl watching([&](const ActionProgress &) {
+            if (seenAtFirstBatch < 0) {
+                const auto recs = audit.read(writer().name);
+                seenAtFirstBatch = recs && !recs->isEmpty() &&
+                                           recs->last().value(u"phase").toString() == u"started"
+                                       ? recs->last().value(u"seq").toInteger()
+                                       : 0;
+            }
+        });
+        const ActionResult ok = wf.run(purge, p, Confirmation{p.target.text, -1}, watching);
+        QCOMPARE(ok.outcome, ActionResult::Outcome::Completed);
+        QVERIFY(seenAtFirstBatch > 0);
+        const auto recs = audit.read(writer().name);
+        const QJsonObject started = recs->at(recs->size() - 2);
+        const QJsonObject finished = recs->last();
+        QCOMPARE(started.value(u"seq").toInteger(), seenAtFirstBatch);
+        QCOMPARE(started.value(u"server_identity").toString(), p.serverIdentity);
+        QVERIFY(!started.value(u"cutoff").toString().isEmpty());
+        QCOMPARE(finished.value(u"started_seq").toInteger(), seenAtFirstBatch);
+        QCOMPARE(finished.value(u"result").toObject().value(u"affected").toInteger(), 300);
+        QVERIFY(audit.verify().ok);
     }
 };
 

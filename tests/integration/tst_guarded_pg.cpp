@@ -183,7 +183,8 @@ private slots:
             "INSERT INTO revocation_event (user_id, issued_before, revoked_at) SELECT 'u' || g, "
             "(now() AT TIME ZONE 'UTC') - INTERVAL '5 minutes', (now() AT TIME ZONE 'UTC') - "
             "INTERVAL '5 minutes' FROM generate_series(1, 12) g")));
-        RevocationCleanup prune(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete);
+        RevocationCleanup prune(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete,
+                                3600);
         ActionPreview preview;
         const ActionResult r = runConfirmed(prune, owner(), &preview);
         QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
@@ -191,6 +192,52 @@ private slots:
         QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
         QCOMPARE(ownerValue(QStringLiteral("SELECT COUNT(*) FROM revocation_event")),
                  QStringLiteral("12"));
+    }
+
+    // pg_try_advisory_lock on the action's own connection: a second run of
+    // the same table is refused and names the holder from pg_stat_activity.
+    // The preview names the cluster by its system identifier.
+    void secondRunIsToldWhoHoldsTheLock()
+    {
+        QVERIFY(ownerExec(QStringLiteral(
+            "INSERT INTO revocation_event (audit_id, issued_before, revoked_at) SELECT 'lk' || g, "
+            "(now() AT TIME ZONE 'UTC') - INTERVAL '5 hours', (now() AT TIME ZONE 'UTC') - "
+            "INTERVAL '5 hours' FROM generate_series(1, 2000) g")));
+        RevocationCleanup first(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete,
+                                3600);
+        ThrottleSettings t;
+        t.maxBatch = 100;
+        first.setThrottle(t);
+        const ActionPreview preview = first.preview();
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        QVERIFY2(preview.serverIdentity.startsWith(QStringLiteral("postgresql:")) &&
+                     !preview.serverIdentity.startsWith(QStringLiteral("postgresql:?")),
+                 qPrintable(preview.serverIdentity));
+        ActionResult second;
+        ActionPreview secondPreview;
+        bool ran = false;
+        AuditLog audit;
+        GuardedWorkflow wf(owner(), audit);
+        ActionControl control([&](const ActionProgress &p) {
+            if (p.batches != 1 || ran)
+                return;
+            ran = true;
+            RevocationCleanup other(owner(), ownerSecrets(), RevocationCleanup::Mode::PruneObsolete,
+                                    3600);
+            second = runConfirmed(other, owner(), &secondPreview);
+        });
+        const ActionResult r =
+            wf.run(first, preview, Confirmation{preview.target.text, -1}, control);
+        QVERIFY(ran);
+        QCOMPARE(second.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(second.message.contains(QStringLiteral("holds")), qPrintable(second.message));
+        QVERIFY2(second.message.contains(lab(QStringLiteral("TURNSTILE_LAB_PG_USER"))),
+                 qPrintable(second.message));
+        QVERIFY2(
+            secondPreview.warnings.join(u' ').contains(QStringLiteral("holds its database lock")),
+            qPrintable(secondPreview.warnings.join(u'|')));
+        QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
+        QCOMPARE(r.affected, 2000);
     }
 };
 

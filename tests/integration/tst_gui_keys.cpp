@@ -5,6 +5,7 @@
 // With TURNSTILE_SCREENSHOT_DIR set, the page is saved before and after
 // (docs/keys-desync.png, docs/keys-after-rotate.png come from here, under
 // xvfb-run with -platform xcb).
+#include "blackholeport.h"
 #include "guarded/actioncontrol.h"
 #include "guardedactiondialog.h"
 #include "keys/keyrotation.h"
@@ -12,6 +13,8 @@
 #include "keyspage.h"
 #include "testsupport.h"
 
+#include <QCheckBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -66,6 +69,29 @@ private slots:
         qputenv("TURNSTILE_KEYS_PEER_SSH_CONFIG", lab(u"TURNSTILE_LAB_SSH_CONFIG"_s).toUtf8());
         qputenv("TURNSTILE_PENDING_DIR", m_state.filePath(u"pending"_s).toUtf8());
         qputenv("TURNSTILE_AUDIT_LOG", m_state.filePath(u"audit.jsonl"_s).toUtf8());
+    }
+
+    // Closing the window while the page still reads a node that never
+    // answers: the page stops the ssh at once instead of holding the GUI
+    // thread until ssh gives up.
+    void closingThePageDoesNotWaitForASlowNode()
+    {
+        labsupport::BlackholePort hole;
+        QVERIFY(hole.port() > 0);
+        Profile p;
+        p.name = u"slow"_s;
+        p.keyRepositories << u"ssh://root@127.0.0.1:%1/etc/keystone/fernet-keys"_s.arg(hole.port());
+        auto *page = new KeysPage;
+        page->setProfile(p);
+        page->show();
+        QTRY_VERIFY(page->isLoading());
+        QTest::qWait(1000); // ssh is connected and waits for a greeting
+        QVERIFY(page->isLoading());
+        QVERIFY(page->asOwnerBox()->isEnabled() == page->rotateButton()->isEnabled());
+        QElapsedTimer t;
+        t.start();
+        delete page;
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
     }
 
     void desyncedNodeIsRedAndOneRotationMakesAllGreen()

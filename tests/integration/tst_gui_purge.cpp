@@ -150,7 +150,8 @@ private slots:
         GuardedActionDialog *d = openPurge(page);
         QVERIFY(d);
         QVERIFY2(!d->preview().refused(), qPrintable(d->preview().refusal));
-        const QString target = QStringLiteral("%1.token@127.0.0.1").arg(m_db);
+        const QString target = QStringLiteral("%1.token@127.0.0.1:%2")
+                                   .arg(m_db, lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")));
         QCOMPARE(d->preview().target.text, target);
         QCOMPARE(d->preview().rowsToGo, 40000);
         QVERIFY(d->previewView()->toPlainText().contains(target));
@@ -234,6 +235,12 @@ private slots:
         QVERIFY(page.purgeButton()->isEnabled());
         page.retentionEdit()->setText(QStringLiteral("-2d"));
         QVERIFY(!page.purgeButton()->isEnabled());
+        // A bare number is no lifetime: the revocation actions wait for a unit.
+        page.tokenLifetimeEdit()->setText(QStringLiteral("24"));
+        QVERIFY(!page.pruneButton()->isEnabled());
+        QVERIFY(!page.truncateButton()->isEnabled());
+        page.tokenLifetimeEdit()->setText(QStringLiteral("24h"));
+        QVERIFY(page.pruneButton()->isEnabled());
     }
 };
 

@@ -204,7 +204,8 @@ class TestLabCompliance : public QObject
 
     QList<QJsonObject> auditRecords() const
     {
-        return AuditLog(auditPath()).read().value_or(QList<QJsonObject>());
+        // One entry per run: a "started" line answered by its "finished" line is one.
+        return AuditLog::runs(AuditLog(auditPath()).read().value_or(QList<QJsonObject>()));
     }
 
 private slots:
@@ -646,6 +647,40 @@ private slots:
         // The database path only resets the counter and is allowed.
         UserUnlock db(profile(), testsupport::labAdminSecrets(), u, UserUnlock::Method::Database);
         QVERIFY2(!db.preview().refused(), "the database path should be open");
+    }
+
+    // An administrator disables the user between the preview and the run:
+    // the unlock's PATCH (enabled = true) would enable it again. It reads the
+    // user first and refuses.
+    void userDisabledAfterThePreviewStaysDisabled()
+    {
+        const QString u = name("disabled-later");
+        const QString id = createUser(u);
+        QVERIFY(lockOut(u));
+        UserUnlock action(profile(), testsupport::labAdminSecrets(), u);
+        const ActionPreview p = action.preview();
+        QVERIFY2(!p.refused(), qPrintable(p.refusal));
+        QCOMPARE(m_admin
+                     ->patch(QStringLiteral("/users/") + id,
+                             body({{QStringLiteral("user"),
+                                    QJsonObject{{QStringLiteral("enabled"), false}}}}))
+                     .status,
+                 200);
+        AuditLog audit(auditPath());
+        GuardedWorkflow workflow(profile(), audit);
+        ActionControl control;
+        const ActionResult r = workflow.run(action, p, Confirmation{u, -1}, control);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(r.message.contains(QStringLiteral("disabled")), qPrintable(r.message));
+        const HttpResult now = m_admin->get(QStringLiteral("/users/") + id);
+        QCOMPARE(QJsonDocument::fromJson(now.body)
+                     .object()
+                     .value(u"user")
+                     .toObject()
+                     .value(u"enabled")
+                     .toBool(true),
+                 false);
+        QCOMPARE(failures(id).first, 3);
     }
 
     void exemptUserIsNeverLocked()

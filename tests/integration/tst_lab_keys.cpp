@@ -2,18 +2,24 @@
 // uses, copies of it as three "nodes" behind the lab's loopback sshd
 // (node1..3 aliases), keystone-manage for the equivalence check, and the
 // faults an operator meets (refused port, wrong key, changed host key, bad
-// modes, empty repository, a kill in the middle of a distribution).
+// modes, empty repository, a kill in the middle of a distribution), and what
+// the keystone account or a node's tools can plant: symbolic links where the
+// scripts act as root, a link in the key stream, a fingerprint that is a
+// shell payload; a Ctrl-C or a timeout inside the rotation step.
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
 #include "keys/keyrotation.h"
+#include "keys/keyscripts.h"
 #include "keys/keystatus.h"
 #include "keystone/keystoneclient.h"
 #include "profiles/keystoneconf.h"
+#include "profiles/profilestore.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,6 +29,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <unistd.h>
 
 using namespace turnstile;
 using namespace Qt::StringLiterals;
@@ -113,6 +120,33 @@ class TestLabKeys : public QObject
         return s;
     }
     QString ctl() const { return testsupport::builtProgram(u"turnstilectl"_s); }
+    // A local repository one rotation ahead of the copies, so that it is the
+    // source of the next rotation over {local, node1}.
+    KeyLocation localAhead()
+    {
+        const QString dir = m_root + u"/local"_s;
+        if (!sh(u"set -e; rm -rf '%1'; cp -a '%2' '%1'"_s.arg(dir, m_live)))
+            return {};
+        const KeyLocation loc = *KeyLocation::parse(dir);
+        KeyRotation alone({loc}, m_settings, SshOptions::fromEnvironment(),
+                          KeyRotation::targetFor({}, {loc}));
+        if (!runRotation(alone).ok())
+            return {};
+        return loc;
+    }
+    // A directory whose programs come before the system's in PATH.
+    QString fakeBin(const QString &name, const QByteArray &script)
+    {
+        const QString dir = m_state.filePath(u"fakebin"_s);
+        QDir().mkpath(dir);
+        QFile f(dir + u'/' + name);
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write(script);
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        return dir;
+    }
+    int primaryOf(const KeyLocation &l) { return readKeyStatus(setupFor({l})).fernet[0].primary(); }
 
 private slots:
     void initTestCase()
@@ -205,10 +239,10 @@ private slots:
                 QCOMPARE(QFileInfo(a + u'/' + n).permissions(),
                          QFileInfo(b + u'/' + n).permissions());
         }
-        // backups are kept next to the keys, in a name Keystone ignores
-        QVERIFY(
-            QDir(a + u"/.turnstile-backup"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() >=
-            1);
+        // nothing of Turnstile's stays in the repository: no backup of
+        // pruned keys, no temporary file, no lock file
+        QCOMPARE(QDir(a).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 keyNames(a));
     }
 
     void liveRotationKeepsTokensAsThePreflightPredicts()
@@ -409,12 +443,24 @@ private slots:
         const QString target = KeyRotation::targetFor({}, locs).text;
         QCOMPARE(target, u"fernet-keys@node1,node2,node3"_s);
 
+        // The acknowledgement must be the dry run's exact count.
+        QProcess before;
+        before.start(ctl(), args + QStringList{u"--json"_s});
+        QVERIFY(before.waitForFinished(60000));
+        const qint64 ack = QJsonDocument::fromJson(before.readAllStandardOutput())
+                               .object()
+                               .value(u"preview"_s)
+                               .toObject()
+                               .value(u"must_acknowledge"_s)
+                               .toInteger(-1);
+        QStringList execute{u"--execute"_s, u"--confirm"_s, target};
+        if (ack > 0)
+            execute << u"--acknowledge"_s << QString::number(ack);
         QProcess run;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"TURNSTILE_KEYS_TEST_PAUSE_MS"_s, u"4000"_s);
         run.setProcessEnvironment(env);
-        run.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target,
-                                            u"--acknowledge"_s, u"5"_s});
+        run.start(ctl(), args + execute);
         QVERIFY(run.waitForStarted());
         // node1 is the source; wait until node2 has the new primary, then kill.
         const QString marker = m_root + u"/node2/"_s + QString::number(primary + 1);
@@ -448,6 +494,283 @@ private slots:
         st = readKeyStatus(setupFor(locs));
         QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
         QCOMPARE(st.fernet[2].primary(), primary + 1); // rotated once, not twice
+    }
+
+    // --- the scripts never act through a link the repository's owner planted
+
+    void symlinkedBackupDirectoryIsRefused()
+    {
+        QVERIFY(makeNodes({u"node1"_s}));
+        const QString repo = m_root + u"/node1"_s;
+        const QString victim = m_root + u"/victim"_s;
+        QVERIFY(sh(u"set -e; mkdir -p '%1'; for n in a b c d e; do echo keep > '%1'/$n; done; "
+                   "ln -s '%1' '%2/.turnstile-backup'"_s.arg(victim, repo)));
+        const QStringList before = keyNames(repo);
+        const auto locs = nodes({u"node1"_s});
+        KeyRotation action(locs, m_settings, SshOptions::fromEnvironment(),
+                           KeyRotation::targetFor({}, locs));
+        const ActionResult r = runRotation(action);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.message.contains(u".turnstile-backup"_s) &&
+                     r.message.contains(u"symbolic link"_s),
+                 qPrintable(r.message));
+        // The script refuses on its own too, whatever a caller previewed;
+        // and so does the receiving side.
+        const int primary = primaryOf(locs[0]);
+        const NodeShell shell(locs[0], SshOptions::fromEnvironment());
+        NodeOutput o = shell.run(rotateScript(repo, 3, primary));
+        QCOMPARE(o.exitCode, int(KeyScriptUnsafe));
+        QVERIFY2(o.message.contains(repo + u"/.turnstile-backup is a symbolic link"_s),
+                 qPrintable(o.message));
+        o = shell.run(receiveScript(repo, {{0, u"0123456789abcdef"_s}}).toUtf8());
+        QCOMPARE(o.exitCode, int(KeyScriptUnsafe));
+        QCOMPARE(keyNames(repo), before);
+        QCOMPARE(QDir(victim).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+                 (QStringList{u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"e"_s}));
+        QVERIFY(QFileInfo(repo + u"/.turnstile-backup"_s).isSymLink());
+    }
+
+    void symlinkedStagedKeyIsRefused()
+    {
+        QVERIFY(makeNodes({u"node1"_s, u"node2"_s}));
+        const QString repo = m_root + u"/node1"_s;
+        const QString secret = m_root + u"/secret"_s;
+        QVERIFY(sh(u"set -e; printf 'root:$6$notakey:19000:0:99999:7:::\\n' > '%1'; chmod 600 "
+                   "'%1'; rm '%2/0'; ln -s '%1' '%2/0'"_s.arg(secret, repo)));
+        const QStringList before1 = keyNames(repo);
+        const QStringList before2 = keyNames(m_root + u"/node2"_s);
+        const auto locs = nodes({u"node1"_s, u"node2"_s});
+        KeyRotation action(locs, m_settings, SshOptions::fromEnvironment(),
+                           KeyRotation::targetFor({}, locs));
+        const ActionPreview pv = action.preview();
+        QVERIFY(pv.refused());
+        QVERIFY2(pv.refusal.contains(u"symbolic link"_s), qPrintable(pv.refusal));
+        // The script refuses on its own, whatever a caller previewed.
+        const int primary = readKeyStatus(setupFor({locs[1]})).fernet[0].primary();
+        const NodeOutput o =
+            NodeShell(locs[0], SshOptions::fromEnvironment()).run(rotateScript(repo, 3, primary));
+        QCOMPARE(o.exitCode, int(KeyScriptUnsafe));
+        QVERIFY2(o.message.contains(u"symbolic link"_s) && o.message.contains(repo + u"/0"_s),
+                 qPrintable(o.message));
+        QCOMPARE(keyNames(repo), before1);
+        QCOMPARE(keyNames(m_root + u"/node2"_s), before2);
+        QVERIFY(QFileInfo(repo + u"/0"_s).isSymLink());
+        QCOMPARE(content(secret), QByteArray("root:$6$notakey:19000:0:99999:7:::\n"));
+    }
+
+    void symlinkInTheKeyStreamIsRefused()
+    {
+        QVERIFY(makeNodes({u"node1"_s}));
+        const QString repo = m_root + u"/node1"_s;
+        const QString victim = m_root + u"/victim-file"_s;
+        const QString evil = m_state.filePath(u"evil"_s);
+        QVERIFY(sh(u"set -e; printf 'victim\\n' > '%1'; chmod 644 '%1'; rm -rf '%2'; mkdir '%2'; "
+                   "ln -s '%1' '%2/7'; tar -cf '%2.tar' -C '%2' 7"_s.arg(victim, evil)));
+        const QString fp = QString::fromLatin1(
+            QCryptographicHash::hash("victim\n", QCryptographicHash::Sha256).toHex().left(16));
+        const QStringList before = keyNames(repo);
+        const KeyLocation loc = nodes({u"node1"_s}).first();
+        const NodeShell dst(loc, SshOptions::fromEnvironment());
+        QProcess p;
+        p.setProgram(dst.commandProgram());
+        p.setArguments(dst.commandArguments(receiveScript(repo, {{7, fp}})));
+        p.setStandardInputFile(evil + u".tar"_s);
+        p.start();
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), int(KeyScriptUnsafe));
+        QVERIFY2(err.contains(u"not a regular file"_s), qPrintable(err));
+        QCOMPARE(keyNames(repo), before);
+        // still 0644: no chmod went through the link
+        QVERIFY(QFileInfo(victim).permissions().testFlag(QFile::ReadOther));
+        QCOMPARE(content(victim), QByteArray("victim\n"));
+    }
+
+    // A node whose sha256sum prints a shell payload: the payload must not
+    // reach the script another node runs.
+    void fingerprintPayloadFromANodeNeverRuns()
+    {
+        QVERIFY(makeNodes({u"node1"_s}));
+        const KeyLocation local = localAhead();
+        QVERIFY(!local.path.isEmpty());
+        const KeyLocation node1 = nodes({u"node1"_s}).first();
+        const QStringList before = keyNames(m_root + u"/node1"_s);
+        const QString marker = QDir::homePath() + u"/P"_s;
+        QVERIFY2(!QFile::exists(marker), "a file ~/P is in the way of this test");
+        const QString bin =
+            fakeBin(u"sha256sum"_s, "#!/bin/sh\ncat >/dev/null\necho \"';touch\\${IFS}P;'  -\"\n");
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.toUtf8() + ':' + path);
+        KeyRotation action({local, node1}, m_settings, SshOptions::fromEnvironment(),
+                           KeyRotation::targetFor({}, {local, node1}));
+        ActionPreview pv;
+        const ActionResult r = runRotation(action, &pv);
+        qputenv("PATH", path);
+        QFile::remove(bin + u"/sha256sum"_s);
+        const bool ran = QFile::exists(marker);
+        QFile::remove(marker);
+        QVERIFY(!ran);
+        QVERIFY(!r.ok());
+        QVERIFY2(pv.refusal.contains(u"16 hex digits"_s), qPrintable(pv.refusal));
+        QCOMPARE(keyNames(m_root + u"/node1"_s), before);
+    }
+
+    // --- an interrupted rotation step never rotates twice
+
+    void sigintDuringTheRotationStepThenRerunRepairs()
+    {
+        QVERIFY(makeNodes({u"node1"_s}));
+        const KeyLocation local = localAhead();
+        QVERIFY(!local.path.isEmpty());
+        const KeyLocation node1 = nodes({u"node1"_s}).first();
+        const int primary = primaryOf(local);
+        const int node1Primary = primaryOf(node1);
+        const QString bin =
+            fakeBin(u"sync"_s, "#!/bin/sh\nif [ \"${1:-}\" = . ] && [ -n "
+                               "\"${TURNSTILE_TEST_SLOW_SYNC:-}\" ]; then sleep "
+                               "\"$TURNSTILE_TEST_SLOW_SYNC\"; fi\nexec env PATH=/usr/bin:/bin "
+                               "sync \"$@\"\n");
+        QStringList args = {u"keys"_s,
+                            u"rotate"_s,
+                            u"--repository"_s,
+                            local.text,
+                            u"--repository"_s,
+                            node1.text,
+                            u"--keystone-conf"_s,
+                            lab(u"TURNSTILE_LAB_KEYSTONE_CONF"_s)};
+        const QString target = KeyRotation::targetFor({}, {local, node1}).text;
+
+        QProcess run;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"PATH"_s, bin + u':' + env.value(u"PATH"_s));
+        env.insert(u"TURNSTILE_TEST_SLOW_SYNC"_s, u"60"_s);
+        run.setProcessEnvironment(env);
+        // Its own process group, as a command started from a terminal is:
+        // the SIGINT below is what Ctrl-C sends to the whole group.
+        run.setChildProcessModifier([] { ::setsid(); });
+        run.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target,
+                                            u"--acknowledge"_s, u"5"_s});
+        QVERIFY(run.waitForStarted());
+        const QString marker = local.path + u'/' + QString::number(primary + 1);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 30000);
+        QTest::qWait(500); // inside the slow sync
+        ::kill(-pid_t(run.processId()), SIGINT);
+        QVERIFY(run.waitForFinished(15000));
+        const QString said =
+            QString::fromUtf8(run.readAllStandardOutput() + run.readAllStandardError());
+        QCOMPARE(run.exitCode(), 7); // cancelled
+        QCOMPARE(primaryOf(node1), node1Primary);
+
+        QProcess dry;
+        dry.start(ctl(), args + QStringList{u"--json"_s});
+        QVERIFY(dry.waitForFinished(60000));
+        const QJsonObject pv =
+            QJsonDocument::fromJson(dry.readAllStandardOutput()).object()[u"preview"].toObject();
+        QVERIFY2(pv[u"parameters"].toObject()[u"mode"].toString() == u"repair"_s, qPrintable(said));
+
+        QProcess again;
+        again.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target});
+        QVERIFY(again.waitForFinished(60000));
+        QVERIFY2(again.exitCode() == 0,
+                 again.readAllStandardOutput() + again.readAllStandardError());
+        QCOMPARE(primaryOf(local), primary + 1); // rotated once, not twice
+        QCOMPARE(primaryOf(node1), primary + 1);
+        QCOMPARE(readKeyStatus(setupFor({local, node1})).fernetConsistency.level,
+                 KeyConsistency::Level::Ok);
+    }
+
+    void timeoutDuringTheRotationStepContinuesWithoutRotatingTwice()
+    {
+        QVERIFY(makeNodes({u"node1"_s}));
+        const KeyLocation local = localAhead();
+        QVERIFY(!local.path.isEmpty());
+        const KeyLocation node1 = nodes({u"node1"_s}).first();
+        const int primary = primaryOf(local);
+        const QString bin =
+            fakeBin(u"sync"_s, "#!/bin/sh\nif [ \"${1:-}\" = . ] && [ -n "
+                               "\"${TURNSTILE_TEST_SLOW_SYNC:-}\" ]; then sleep "
+                               "\"$TURNSTILE_TEST_SLOW_SYNC\"; fi\nexec env PATH=/usr/bin:/bin "
+                               "sync \"$@\"\n");
+        SshOptions ssh = SshOptions::fromEnvironment();
+        ssh.stepTimeoutSeconds = 3;
+        KeyRotation action({local, node1}, m_settings, ssh,
+                           KeyRotation::targetFor({}, {local, node1}));
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.toUtf8() + ':' + path);
+        qputenv("TURNSTILE_TEST_SLOW_SYNC", "60");
+        QElapsedTimer t;
+        t.start();
+        ActionPreview pv;
+        const ActionResult r = runRotation(action, &pv);
+        qputenv("PATH", path);
+        qunsetenv("TURNSTILE_TEST_SLOW_SYNC");
+        QVERIFY(t.elapsed() < 40000);
+        QCOMPARE(pv.parameters[u"mode"].toString(), u"rotate"_s);
+        // The step timed out after the rename: the node says it rotated, so
+        // the run distributes instead of failing (or rotating again).
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(primaryOf(local), primary + 1);
+        QCOMPARE(primaryOf(node1), primary + 1);
+        KeyRotation next({local, node1}, m_settings, SshOptions::fromEnvironment(),
+                         KeyRotation::targetFor({}, {local, node1}));
+        QCOMPARE(next.preview().parameters[u"mode"].toString(), u"rotate"_s);
+    }
+
+    // --- the scripts as the repository's owner
+
+    void runsAsTheRepositoryOwner()
+    {
+        QVERIFY(makeNodes({u"node1"_s, u"node2"_s}));
+        QVERIFY(sh(u"chown -R keystone:keystone '%1/node1' '%1/node2'"_s.arg(m_root)));
+        const auto locs = nodes({u"node1"_s, u"node2"_s});
+        const int primary = primaryOf(locs[0]);
+        RotationSettings s = m_settings;
+        s.runAsOwner = true;
+        KeyRotation action(locs, s, SshOptions::fromEnvironment(),
+                           KeyRotation::targetFor({}, locs));
+        ActionPreview pv;
+        const ActionResult r = runRotation(action, &pv);
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(pv.parameters[u"run_as"].toObject()[locs[1].text].toString(), u"keystone"_s);
+        const KeyStatus st = readKeyStatus(setupFor(locs));
+        QCOMPARE(st.fernetConsistency.level, KeyConsistency::Level::Ok);
+        QCOMPARE(st.fernet[0].primary(), primary + 1);
+        for (const RepositoryState &n : st.fernet)
+            for (const KeyFile &k : n.keys)
+                QCOMPARE(k.owner, u"keystone"_s);
+    }
+
+    // A read-only profile's repository named with --repository is refused
+    // as the profile is.
+    void readOnlyProfileCannotBeEscapedWithRepository()
+    {
+        QVERIFY(makeNodes({u"node1"_s}));
+        const KeyLocation node1 = nodes({u"node1"_s}).first();
+        const QByteArray oldProfiles = qgetenv("TURNSTILE_PROFILES");
+        qputenv("TURNSTILE_PROFILES", m_state.filePath(u"profiles.ini"_s).toUtf8());
+        Profile ro;
+        ro.name = u"keys-ro"_s;
+        ro.readOnly = true;
+        ro.keyRepositories = {node1.text};
+        QVERIFY(ProfileStore().save(ro));
+        const QStringList before = keyNames(m_root + u"/node1"_s);
+        // the same repository, spelled with a user
+        const KeyLocation spelled =
+            *KeyLocation::parse(u"ssh://root@node1"_s + m_root + u"/node1"_s);
+        QProcess p;
+        p.start(ctl(), {u"keys"_s, u"rotate"_s, u"--repository"_s, spelled.text, u"--execute"_s,
+                        u"--confirm"_s, KeyRotation::targetFor({}, {spelled}).text,
+                        u"--acknowledge"_s, u"5"_s});
+        QVERIFY(p.waitForFinished(60000));
+        const QString said =
+            QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        if (oldProfiles.isNull())
+            qunsetenv("TURNSTILE_PROFILES");
+        else
+            qputenv("TURNSTILE_PROFILES", oldProfiles);
+        QCOMPARE(p.exitCode(), 5);
+        QVERIFY2(said.contains(u"read-only"_s) && said.contains(u"keys-ro"_s), qPrintable(said));
+        QCOMPARE(keyNames(m_root + u"/node1"_s), before);
     }
 
     void cleanupTestCase() { sh(u"rm -rf '%1'"_s.arg(m_root)); }

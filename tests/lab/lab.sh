@@ -21,6 +21,8 @@
 #          KS_TLS_MISMATCH_PORT [base+7] one for another host name, KS_MTLS_PORT [base+8]
 #          good certificate and a client certificate is required
 #   ADMIN_PASSWORD [random on first start, kept in $LAB_DIR/secrets.env]
+#   KS_TOKEN_EXPIRATION [3600] Keystone's [token] expiration in seconds (e.g. 86400 for a
+#          cloud with 24 h tokens); written to lab.env as TURNSTILE_LAB_TOKEN_EXPIRATION
 # Ports used at the last start are remembered in $LAB_DIR/run/ports.env.
 set -Eeuo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"   # mariadbd and sshd live in /usr/sbin
@@ -38,6 +40,8 @@ MY_DIR=$LAB_DIR/mysql MY_DATA=$LAB_DIR/mysql/data MY_SOCK=$LAB_DIR/mysql/mysqld.
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_DIR=$LAB_DIR/pg PG_DATA=$LAB_DIR/pg/data PG_SOCK=$LAB_DIR/pg/sock
 KS_DIR=$LAB_DIR/keystone KS_CONF=$LAB_DIR/keystone/keystone.conf
+KS_TOKEN_EXPIRATION=${KS_TOKEN_EXPIRATION:-3600}
+[[ $KS_TOKEN_EXPIRATION =~ ^[1-9][0-9]*$ ]] || { printf 'lab: KS_TOKEN_EXPIRATION must be a number of seconds\n' >&2; exit 2; }
 FERNET=$LAB_DIR/keystone/fernet-keys CRED=$LAB_DIR/keystone/credential-keys
 SSH_DIR=$LAB_DIR/ssh TLS=$LAB_DIR/tls
 DBUS_SOCK=$RUN/dbus.sock DBUS_ADDR=unix:path=$RUN/dbus.sock
@@ -191,6 +195,7 @@ write_files() {
         TURNSTILE_LAB_ADMIN_USER=admin TURNSTILE_LAB_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
         TURNSTILE_LAB_ADMIN_PROJECT=admin TURNSTILE_LAB_REGION=RegionOne \
         TURNSTILE_LAB_KEYSTONE_CONF="$KS_CONF" TURNSTILE_LAB_KEYSTONE_LOG="$KS_DIR/log/keystone.log" \
+        TURNSTILE_LAB_TOKEN_EXPIRATION="$KS_TOKEN_EXPIRATION" \
         TURNSTILE_LAB_FERNET_REPO="$FERNET" TURNSTILE_LAB_CREDENTIAL_REPO="$CRED" \
         TURNSTILE_LAB_MYSQL_URL="$DB_URL" TURNSTILE_LAB_MYSQL_HOST=$HOST TURNSTILE_LAB_DB_ALT_HOST=$HOST_ALT TURNSTILE_LAB_MYSQL_PORT="$DB_PORT" \
         TURNSTILE_LAB_MYSQL_USER=keystone TURNSTILE_LAB_MYSQL_PASSWORD="$DB_PASSWORD" \
@@ -314,7 +319,7 @@ max_pool_size = 10
 max_overflow = 20
 [token]
 provider = fernet
-expiration = 3600
+expiration = $KS_TOKEN_EXPIRATION
 [fernet_tokens]
 key_repository = $FERNET
 max_active_keys = 3

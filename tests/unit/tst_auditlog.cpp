@@ -154,6 +154,94 @@ private slots:
         QCOMPARE(a.at(1).text, QStringLiteral("truncated 300 revocation events (failed)"));
     }
 
+    // A writer killed mid-line left a line without its newline. The next
+    // append must not glue its record onto it: the chain stays verifiable and
+    // the broken bytes are kept aside, not lost.
+    void partialLastLineIsRepairedBeforeAppending()
+    {
+        AuditLog log(fresh(QStringLiteral("partial.jsonl")));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(log.append(record(i)));
+        {
+            QFile f(log.path());
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("{\"profile\":\"a\",\"action\":\"purge.tok");
+        }
+        QString error;
+        QVERIFY2(log.append(record(3), &error), qPrintable(error));
+        const auto v = log.verify();
+        QVERIFY2(v.ok, qPrintable(v.reason));
+        QCOMPARE(v.lines, 4);
+        const QJsonObject last = QJsonDocument::fromJson(lines(log.path()).last()).object();
+        const QString aside = last.value(u"repaired_partial_line").toString();
+        QVERIFY(!aside.isEmpty());
+        QFile kept(aside);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("{\"profile\":\"a\",\"action\":\"purge.tok"));
+    }
+
+    // The line number is the file's, so an editor finds it: a blank line
+    // before the damage counts.
+    void verifyNamesTheFileLine()
+    {
+        const QString path = fresh(QStringLiteral("lineno.jsonl"));
+        AuditLog log(path);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(log.append(record(i)));
+        QList<QByteArray> ls = lines(path);
+        ls.insert(1, QByteArray());
+        ls[3].replace("\"n\":2", "\"n\":7");
+        write(path, ls);
+        const auto v = log.verify();
+        QVERIFY(!v.ok);
+        QCOMPARE(v.firstBadLine, 5);
+        QVERIFY2(v.reason.contains(QStringLiteral("line 5")), qPrintable(v.reason));
+    }
+
+    // Newest first from the tail, stopping when asked, across chunk borders.
+    void readsBackwardsFromTheEnd()
+    {
+        AuditLog log(fresh(QStringLiteral("backwards.jsonl")));
+        for (int i = 0; i < 400; ++i) {
+            QJsonObject o = record(i);
+            o.insert(QStringLiteral("pad"), QString(i % 397, u'x'));
+            QVERIFY(log.append(o));
+        }
+        QList<int> seen;
+        QVERIFY(log.readBackwards([&](const QJsonObject &o) {
+            seen.append(o.value(u"n").toInt());
+            return true;
+        }));
+        QCOMPARE(seen.size(), 400);
+        for (int i = 0; i < 400; ++i)
+            QCOMPARE(seen.at(i), 399 - i);
+        seen.clear();
+        log.readBackwards([&](const QJsonObject &o) {
+            seen.append(o.value(u"n").toInt());
+            return seen.size() < 3;
+        });
+        QCOMPARE(seen, (QList<int>{399, 398, 397}));
+    }
+
+    // A started line answered by a finished one is one run; an unanswered
+    // one (a killed run) stays visible.
+    void runsPairStartedAndFinished()
+    {
+        QList<QJsonObject> records;
+        records.append(QJsonObject{{QStringLiteral("seq"), 1},
+                                   {QStringLiteral("phase"), QStringLiteral("started")}});
+        records.append(QJsonObject{{QStringLiteral("seq"), 2},
+                                   {QStringLiteral("phase"), QStringLiteral("finished")},
+                                   {QStringLiteral("started_seq"), 1}});
+        records.append(QJsonObject{{QStringLiteral("seq"), 3},
+                                   {QStringLiteral("phase"), QStringLiteral("started")}});
+        const QList<QJsonObject> runs = AuditLog::runs(records);
+        QCOMPARE(runs.size(), 2);
+        QCOMPARE(runs.at(0).value(u"seq").toInt(), 2);
+        QCOMPARE(runs.at(1).value(u"result").toObject().value(u"outcome").toString(),
+                 QStringLiteral("started"));
+    }
+
     void unwritableLogIsASentence()
     {
         AuditLog log(QStringLiteral("/proc/turnstile-no/audit.jsonl"));

@@ -12,7 +12,7 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<qint64>("secs");
-        QTest::newRow("plain") << QStringLiteral("90") << qint64(90);
+        QTest::newRow("spaced unit") << QStringLiteral(" 7 d ") << qint64(604800);
         QTest::newRow("s") << QStringLiteral("60s") << qint64(60);
         QTest::newRow("m") << QStringLiteral("5m") << qint64(300);
         QTest::newRow("h") << QStringLiteral("2h") << qint64(7200);
@@ -42,7 +42,8 @@ private slots:
     void rejects_data()
     {
         QTest::addColumn<QString>("text");
-        for (const char *bad : {"", "0", "0s", "-5m", "1.5h", "abc", "7 days", "99999999d", "3y"})
+        for (const char *bad : {"", "0", "0s", "-5m", "1.5h", "abc", "7 days", "99999999d", "3y",
+                                "90", "7", " 7 ", "7d later", "7d 3h", "7 d x"})
             QTest::newRow(bad) << QString::fromLatin1(bad);
     }
     void rejects()
@@ -51,6 +52,14 @@ private slots:
         QString err;
         QVERIFY(!parseDuration(text, &err).has_value());
         QVERIFY(!err.isEmpty());
+    }
+    // "--older-than 7 d": the shell hands the flag "7" and a stray "d". A bare
+    // number was 7 seconds; it must be refused and the message must name the unit.
+    void bareNumberNeedsAUnit()
+    {
+        QString err;
+        QVERIFY(!parseDuration(QStringLiteral("7"), &err).has_value());
+        QVERIFY2(err.contains(QStringLiteral("7d")), qPrintable(err));
     }
 };
 

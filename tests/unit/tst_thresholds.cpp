@@ -79,6 +79,15 @@ private slots:
         v = evaluateHealth(effectiveThresholds(overrides), {}, growth);
         QCOMPARE(v.level, HealthLevel::Ok);
     }
+    // The expired figure comes from estimates; the verdict must not state it
+    // as a count.
+    void estimatedExpiredIsNotStatedAsFact()
+    {
+        const HealthVerdict v =
+            evaluateHealth(defaultThresholds(), {{QStringLiteral("token.expired"), 1908024}}, {});
+        QCOMPARE(v.level, HealthLevel::Warning);
+        QVERIFY2(v.reason.contains(QStringLiteral("about 1,908,024")), qPrintable(v.reason));
+    }
     void belowRules()
     {
         const HealthVerdict v = evaluateHealth(defaultThresholds(),

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QString>
+
+namespace turnstile {
+
+class SqlSession;
+
+// Which server a session is connected to, in words that stay the same across
+// connections to it and differ between servers: MariaDB/MySQL
+// "mysql:uuid:<@@server_uuid>", else "mysql:<@@hostname>:<@@port>";
+// PostgreSQL "postgresql:<system_identifier>@<inet_server_addr>:<port>".
+// A target names an address; an SSH tunnel re-pointed, or two of them on one
+// port in turn, put another server behind it. Empty with *error when the
+// server does not say.
+QString serverIdentity(SqlSession &session, QString *error = nullptr);
+
+// A database advisory lock named after what an action changes, held by the
+// action's own session (MariaDB GET_LOCK, PostgreSQL pg_try_advisory_lock):
+// two purges of one table never run at once, whichever workstation starts
+// them. The server frees it when the session ends, so a killed run leaves
+// nothing behind.
+class ActionLock
+{
+public:
+    ActionLock(SqlSession &session, QString name);
+    ~ActionLock();
+    ActionLock(const ActionLock &) = delete;
+    ActionLock &operator=(const ActionLock &) = delete;
+
+    // Never waits. False with *why saying who holds it, or why it could not
+    // be asked.
+    bool acquire(QString *why);
+    // The lock lives in the connection: after the session reconnected, it
+    // is gone and must be taken again before the next change.
+    bool stillHeld() const;
+    // Who holds the lock now, without taking it (for a preview); empty when
+    // nobody does.
+    QString holderNow();
+
+private:
+    QString holder();
+
+    SqlSession &m_session;
+    QString m_name;
+    bool m_held = false;
+    int m_reconnectsAtAcquire = -1;
+};
+
+} // namespace turnstile
