@@ -1,4 +1,5 @@
 #include "overviewmodel.h"
+#include "history/growthrate.h"
 #include "util/duration.h"
 
 #include <QColor>
@@ -52,16 +53,23 @@ QString OverviewModel::reasonOf(const ProbeResult &r)
     return tr("Keystone answers; tokens can be issued and validated.");
 }
 
-QString OverviewModel::tokenGrowthText(double perDay, std::optional<qint64> spanSec)
+QString OverviewModel::tokenGrowthText(std::optional<double> perDay, std::optional<qint64> spanSec)
 {
     const QLocale loc;
     const auto signedCount = [&loc](double v) {
         return (v >= 0 ? QStringLiteral("+") : QString()) + loc.toString(qint64(std::llround(v)));
     };
+    // The span is the history actually observed (first to last sample),
+    // never the width of the buckets it fell into.
+    if (!perDay || (spanSec && *spanSec < kMinGrowthSpanSec)) {
+        if (spanSec && *spanSec > 0)
+            return tr("collecting (%1 so far)").arg(formatDuration(*spanSec));
+        return tr("n/a");
+    }
     if (spanSec && *spanSec > 0 && *spanSec < 20 * 3600)
         return tr("%1 in the last %2")
-            .arg(signedCount(perDay * double(*spanSec) / 86400.0), formatDuration(*spanSec));
-    return tr("%1 / day").arg(signedCount(perDay));
+            .arg(signedCount(*perDay * double(*spanSec) / 86400.0), formatDuration(*spanSec));
+    return tr("%1 / day").arg(signedCount(*perDay));
 }
 
 QString OverviewModel::statusText(Status s)
@@ -144,9 +152,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         case TokenGrowthColumn:
             if (!row.result)
                 return {};
-            if (!row.result->tokenGrowthPerDay)
-                return tr("n/a");
-            return tokenGrowthText(*row.result->tokenGrowthPerDay, row.result->tokenGrowthSpanSec);
+            return tokenGrowthText(row.result->tokenGrowthPerDay, row.result->tokenGrowthSpanSec);
         case MemcachedColumn:
             if (!row.result)
                 return {};
@@ -184,6 +190,24 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         return row.busy;
     case ProfileNameRole:
         return row.name;
+    case AuthActionRole:
+        if (row.result && row.result->authLockedUntil.isValid() &&
+            !row.result->authUserId.isEmpty())
+            return QVariant::fromValue(AuthAction::Unlock);
+        if (row.result && row.result->authRejected)
+            return QVariant::fromValue(AuthAction::Retry);
+        return QVariant::fromValue(AuthAction::None);
+    case DetailRole: {
+        if (!row.result)
+            return QString();
+        QStringList details;
+        for (const QString &d : {row.result->keystoneErrorDetail, row.result->databaseErrorDetail})
+            if (!d.isEmpty())
+                details.append(d);
+        return details.join(u'\n');
+    }
+    case AuthUserIdRole:
+        return row.result ? row.result->authUserId : QString();
     case SubtitleRole:
         if (!row.result)
             return QString();

@@ -45,8 +45,20 @@ public:
         ReasonRole,
         BusyRole,
         ProfileNameRole,
-        SubtitleRole
+        SubtitleRole,
+        // What the tile offers about the profile's own account: AuthAction.
+        AuthActionRole,
+        AuthUserIdRole, // the account to unlock (AuthAction::Unlock)
+        // The drivers' and Keystone's own words behind the reason sentence.
+        DetailRole
     };
+    enum class AuthAction
+    {
+        None,
+        Retry, // the credentials were rejected; Turnstile stopped trying
+        Unlock // the account is locked (database); the guarded unlock
+    };
+    Q_ENUM(AuthAction)
 
     explicit OverviewModel(QObject *parent = nullptr);
 
@@ -69,7 +81,8 @@ public:
     // "+125,000 / day"; from less than 20 h of history the change itself,
     // "-1,669,327 in the last 9h 2m": a day's extrapolation of a few hours
     // (a purge, a burst) reads as an absurd rate.
-    static QString tokenGrowthText(double perDay, std::optional<qint64> spanSec);
+    // With less than an hour observed, no rate at all: "collecting (15 min so far)".
+    static QString tokenGrowthText(std::optional<double> perDay, std::optional<qint64> spanSec);
 
 private:
     struct Row

@@ -295,6 +295,14 @@ void CompliancePage::unlockSelected()
     startUnlock(e->user.id, UserUnlock::Method::Api);
 }
 
+void CompliancePage::unlockUser(const QString &profileName, const QString &userId)
+{
+    if (m_unlocking || userId.isEmpty())
+        return;
+    setProfile(profileName);
+    startUnlock(userId, UserUnlock::Method::Api);
+}
+
 void CompliancePage::startUnlock(const QString &userId, UserUnlock::Method method)
 {
     const std::optional<Profile> p = profileNamed(profile());

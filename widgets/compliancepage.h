@@ -77,6 +77,9 @@ public slots:
     void reload();
     // Unlocks the selected user of the Locked or Failing list.
     void unlockSelected();
+    // The same guarded unlock for a user the caller names (the Overview
+    // tile of a profile whose own account is locked): shows `profile` first.
+    void unlockUser(const QString &profile, const QString &userId);
     // Writes the shown list as CSV on a worker; emits exportFinished.
     void exportCsv(const QString &path);
 

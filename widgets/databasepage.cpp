@@ -4,6 +4,7 @@
 
 #include "collector/collector.h"
 #include "db/dbconnection.h"
+#include "db/drivererror.h"
 #include "db/keystoneinspector.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
@@ -12,6 +13,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -35,6 +37,7 @@ struct DatabasePage::Load
     ServerSizes sizes;
     QHash<QString, double> growth; // TableSizesModel::growthKey -> bytes per day
     QString error;                 // the database could not be read
+    QString errorDetail;           // the driver's own words behind `error`
     QString historyNote;           // growth is missing, and why
     qint64 at = 0;
 };
@@ -198,8 +201,14 @@ DatabasePage::Load DatabasePage::load(const Profile &profile, const Secrets &sec
     }
     {
         DbConnection db(url, secrets.databasePassword);
+        QElapsedTimer opening;
+        opening.start();
         if (!db.open()) {
-            r.error = db.error();
+            // One sentence; the driver's own text ("system error: 110") in the tooltip.
+            const DatabaseFailure f = describeDatabaseFailure(
+                db.error(), url.database + u'@' + url.displayHost(), opening.elapsed());
+            r.error = f.sentence;
+            r.errorDetail = f.detail;
             return r;
         }
         KeystoneInspector inspector(db);
@@ -255,6 +264,7 @@ void DatabasePage::apply(const Load &r)
     if (!r.error.isEmpty()) {
         m_model->clear();
         m_status->setText(r.error);
+        m_status->setToolTip(r.errorDetail);
         emit loaded();
         return;
     }
@@ -276,6 +286,7 @@ void DatabasePage::apply(const Load &r)
                                              nullptr, int(kGrowthWindow / 86400))
                                         : QStringLiteral("· ") + r.historyNote);
     m_status->setText(status);
+    m_status->setToolTip(QString());
     m_view->resizeColumnsToContents();
     emit loaded();
 }

@@ -10,6 +10,7 @@
 #include "compliancepage.h"
 #include "databasepage.h"
 #include "growthpage.h"
+#include "guarded/actionresult.h"
 #include "history/historyconfig.h"
 #include "keyspage.h"
 #include "latencypage.h"
@@ -36,6 +37,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolBar>
+#include <utility>
 
 namespace turnstile {
 
@@ -77,10 +79,18 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         refresh();
     });
     // An unlock clears a red tile: probe again rather than wait for the timer.
-    connect(m_compliance, &CompliancePage::unlockFinished, this, [this] {
-        m_audit->reload();
-        refresh();
-    });
+    connect(m_compliance, &CompliancePage::unlockFinished, this,
+            [this](const ActionResult &result) {
+                m_audit->reload();
+                // The profile's own account, unlocked from its tile: its
+                // credentials were set aside after the 401; try them again.
+                const QString own = std::exchange(m_unlockingOwnAccount, QString());
+                if (result.ok())
+                    for (const Profile &p : std::as_const(m_all))
+                        if (p.name == own)
+                            m_scheduler->retryAuthentication(p);
+                refresh();
+            });
     setCentralWidget(m_pages);
 
     m_refreshAction =
@@ -163,6 +173,19 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         m_growth->setProfile(p);
         m_pages->setCurrentWidget(m_growth);
     });
+    // Rejected credentials: Turnstile stopped logging in until the user asks.
+    connect(m_overview, &OverviewPage::retryRequested, this, [this](const QString &name) {
+        for (const Profile &p : std::as_const(m_all))
+            if (p.name == name)
+                m_scheduler->retryAuthentication(p);
+    });
+    // The profile's own account is locked: the Compliance page's guarded unlock.
+    connect(m_overview, &OverviewPage::unlockRequested, this,
+            [this](const QString &name, const QString &userId) {
+                m_unlockingOwnAccount = name;
+                m_pages->setCurrentWidget(m_compliance);
+                m_compliance->unlockUser(name, userId);
+            });
 
     {
         // The window samples into the same history store as `turnstilectl

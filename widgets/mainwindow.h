@@ -93,6 +93,8 @@ private:
     AuditPage *m_audit;
     CompliancePage *m_compliance;
     KeysPage *m_keys;
+    // The profile whose own locked account the Overview asked to unlock.
+    QString m_unlockingOwnAccount;
     QTabWidget *m_pages;
     QComboBox *m_chooser;
     QAction *m_refreshAction;

@@ -38,12 +38,22 @@ OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent) : QWidget(pare
 
 void OverviewPage::rebuild()
 {
-    qDeleteAll(m_tiles);
+    // A reset can come from a tile's own signal (a click selects a profile,
+    // which resets the model): delete the old tiles once control is back in
+    // the event loop, never under a handler that is still running.
+    for (ProfileTile *old : std::as_const(m_tiles)) {
+        old->hide();
+        m_grid->removeWidget(old);
+        old->disconnect(this);
+        old->deleteLater();
+    }
     m_tiles.clear();
     const int columns = 2;
     for (int r = 0; r < m_model->rowCount(); ++r) {
         auto *tile = new ProfileTile(QPersistentModelIndex(m_model->index(r, 0)), this);
         connect(tile, &ProfileTile::activated, this, &OverviewPage::profileActivated);
+        connect(tile, &ProfileTile::retryRequested, this, &OverviewPage::retryRequested);
+        connect(tile, &ProfileTile::unlockRequested, this, &OverviewPage::unlockRequested);
         m_grid->addWidget(tile, r / columns, r % columns);
         m_tiles.append(tile);
     }

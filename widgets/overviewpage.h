@@ -21,6 +21,8 @@ public:
 
 signals:
     void profileActivated(const QString &profile);
+    void retryRequested(const QString &profile);
+    void unlockRequested(const QString &profile, const QString &userId);
 
 private:
     void rebuild();

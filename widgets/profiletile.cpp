@@ -7,12 +7,14 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QPushButton>
 
 namespace turnstile {
 
 ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
     : QFrame(parent), m_row(row), m_title(new QLabel(this)), m_subtitle(new QLabel(this)),
-      m_status(new QLabel(this)), m_figures(new QLabel(this)), m_reason(new QLabel(this))
+      m_status(new QLabel(this)), m_figures(new QLabel(this)), m_reason(new QLabel(this)),
+      m_authAction(new QPushButton(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setMinimumWidth(340);
@@ -21,6 +23,10 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
     f.setPointSizeF(f.pointSizeF() * 1.4);
     f.setBold(true);
     m_title->setFont(f);
+    m_title->setObjectName(QStringLiteral("title"));
+    m_subtitle->setObjectName(QStringLiteral("subtitle"));
+    m_figures->setObjectName(QStringLiteral("figures"));
+    m_reason->setObjectName(QStringLiteral("reason"));
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setAlignment(Qt::AlignCenter);
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -34,6 +40,21 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
     grid->addWidget(m_subtitle, 1, 0, 1, 2);
     grid->addWidget(m_figures, 2, 0, 1, 2);
     grid->addWidget(m_reason, 3, 0, 1, 2);
+    m_authAction->setObjectName(QStringLiteral("authAction"));
+    m_authAction->setCursor(Qt::ArrowCursor);
+    m_authAction->hide();
+    grid->addWidget(m_authAction, 4, 0, 1, 1, Qt::AlignLeft);
+    connect(m_authAction, &QPushButton::clicked, this, [this] {
+        if (!m_row.isValid())
+            return;
+        const QString profile = m_row.data(OverviewModel::ProfileNameRole).toString();
+        const auto action =
+            m_row.data(OverviewModel::AuthActionRole).value<OverviewModel::AuthAction>();
+        if (action == OverviewModel::AuthAction::Retry)
+            emit retryRequested(profile);
+        else if (action == OverviewModel::AuthAction::Unlock)
+            emit unlockRequested(profile, m_row.data(OverviewModel::AuthUserIdRole).toString());
+    });
     grid->setColumnStretch(0, 1);
     refresh();
 }
@@ -79,7 +100,27 @@ void ProfileTile::refresh()
         m->index(r, OverviewModel::ValidateColumn).data(Qt::ToolTipRole).toString());
     const QString reason = m->index(r, 0).data(OverviewModel::ReasonRole).toString();
     m_reason->setText(reason);
+    // The sentence is translated; the drivers' own words are one hover away.
+    m_reason->setToolTip(m->index(r, 0).data(OverviewModel::DetailRole).toString());
     m_reason->setVisible(status != OverviewModel::Status::Ok);
+    const auto action =
+        m->index(r, 0).data(OverviewModel::AuthActionRole).value<OverviewModel::AuthAction>();
+    switch (action) {
+    case OverviewModel::AuthAction::Retry:
+        m_authAction->setText(tr("Retry"));
+        m_authAction->setToolTip(
+            tr("Log in once more with the stored credentials (one more failed attempt if they "
+               "are still wrong)."));
+        break;
+    case OverviewModel::AuthAction::Unlock:
+        m_authAction->setText(tr("Unlock…"));
+        m_authAction->setToolTip(
+            tr("Unlock the account: preview, typed confirmation, audit record."));
+        break;
+    case OverviewModel::AuthAction::None:
+        break;
+    }
+    m_authAction->setVisible(action != OverviewModel::AuthAction::None);
 }
 
 QString ProfileTile::reasonText() const

@@ -4,6 +4,7 @@
 #include <QPersistentModelIndex>
 
 class QLabel;
+class QPushButton;
 
 namespace turnstile {
 
@@ -18,9 +19,14 @@ public:
     void refresh();
     QString reasonText() const;
     QString statusName() const;
+    // "Retry" after rejected credentials, "Unlock…" when the profile's own
+    // account is locked; hidden otherwise.
+    QPushButton *authButton() const { return m_authAction; }
 
 signals:
     void activated(const QString &profile);
+    void retryRequested(const QString &profile);
+    void unlockRequested(const QString &profile, const QString &userId);
 
 protected:
     void mouseReleaseEvent(class QMouseEvent *e) override;
@@ -32,6 +38,7 @@ private:
     QLabel *m_status;
     QLabel *m_figures;
     QLabel *m_reason;
+    QPushButton *m_authAction;
 };
 
 } // namespace turnstile

@@ -4,6 +4,7 @@
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "util/i18n.h"
+#include "util/nocoredumps.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,6 +18,7 @@ int main(int argc, char *argv[])
 {
     QElapsedTimer sinceMain; // bench/startup: first paint, see firstpainthook.h
     sinceMain.start();
+    turnstile::disableCoreDumps();
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("turnstile"));
     QCoreApplication::setApplicationName(QStringLiteral("turnstile"));

@@ -4,8 +4,10 @@
 
 #include "benchcommands.h"
 
+#include "collector/collector.h"
 #include "db/databaseurl.h"
 #include "guardedcommands.h"
+#include "history/historystore.h"
 #include "historycommands.h"
 #include "keycommands.h"
 #include "probe/prober.h"
@@ -26,7 +28,9 @@
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <termios.h>
 #include <unistd.h>
 
@@ -274,6 +278,24 @@ int Cli::resolveProfile(const QString &name, Profile *profile, Secrets *secrets,
     return Ok;
 }
 
+namespace {
+// The terminal as it was before the prompt turned echo off, for the signal
+// handler below: a Ctrl-C at the prompt must not leave the shell blind.
+termios s_promptTerminal{};
+volatile std::sig_atomic_t s_promptActive = 0;
+struct sigaction s_promptOld[4];
+constexpr int kPromptSignals[4] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
+
+extern "C" void restoreEchoAndDie(int sig)
+{
+    if (s_promptActive)
+        tcsetattr(STDIN_FILENO, TCSANOW, &s_promptTerminal); // async-signal-safe
+    // The default action, so the caller sees the process die of the signal.
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+} // namespace
+
 QString Cli::promptSecret(const QString &label)
 {
     // Only when a person is there to answer; cron and scripts get a clear
@@ -283,16 +305,38 @@ QString Cli::promptSecret(const QString &label)
     m_err << label << Qt::flush;
     termios old{};
     tcgetattr(STDIN_FILENO, &old);
+    s_promptTerminal = old;
+    s_promptActive = 1;
+    struct sigaction sa
+    {};
+    sa.sa_handler = restoreEchoAndDie;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 4; ++i)
+        sigaction(kPromptSignals[i], &sa, &s_promptOld[i]);
     termios quiet = old;
     quiet.c_lflag &= ~tcflag_t(ECHO);
     tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    // read(2), not stdio: stdin's FILE buffer would keep a copy of the line
+    // that nothing here could wipe.
     char buf[1024];
-    const bool got = std::fgets(buf, sizeof buf, stdin) != nullptr;
+    size_t len = 0;
+    while (len < sizeof buf - 1) {
+        const ssize_t n = read(STDIN_FILENO, buf + len, 1);
+        if (n <= 0 || buf[len] == '\n')
+            break;
+        ++len;
+    }
+    buf[len] = '\0';
+    const bool got = len > 0;
     tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    s_promptActive = 0;
+    for (int i = 0; i < 4; ++i)
+        sigaction(kPromptSignals[i], &s_promptOld[i], nullptr);
     m_err << Qt::endl;
-    if (!got)
-        return {};
-    QString v = QString::fromLocal8Bit(buf);
+    QString v = got ? QString::fromLocal8Bit(buf) : QString();
+    // The secret lives on in the returned QString only, not in a stack
+    // buffer that a later call or a core would show.
+    explicit_bzero(buf, sizeof buf);
     while (v.endsWith(u'\n') || v.endsWith(u'\r'))
         v.chop(1);
     return v;
@@ -398,8 +442,12 @@ int Cli::cmdProbe(const QStringList &args)
         futures.append(QtConcurrent::run(ioPool(), [p = p, s = s] { return runProbe(p, s); }));
     bool healthy = true;
     QJsonArray all;
-    for (QFuture<ProbeResult> &f : futures) {
-        const ProbeResult r = f.result();
+    // The thresholds verdict, the same as `turnstilectl thresholds` gives.
+    HistoryStore history;
+    const bool haveHistory = history.open(HistoryCommands::storeConfig());
+    for (qsizetype i = 0; i < futures.size(); ++i) {
+        ProbeResult r = futures[i].result();
+        judgeProbe(r, targets.at(i).first.thresholds, haveHistory ? &history : nullptr);
         healthy = healthy && r.healthy();
         if (json)
             all.append(r.toJson());

@@ -2,7 +2,7 @@
 
 #include "cli.h"
 #include "collector/collector.h"
-#include "health/thresholds.h"
+#include "health/profileverdict.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "probe/latencywindow.h"
@@ -355,24 +355,12 @@ int HistoryCommands::thresholds(const QStringList &args)
     HistoryStore store;
     if (!openStore(store, m_err))
         return Cli::Config;
+    // The same verdict as the Overview and `probe --json` (evaluateProfileHealth).
     const QList<ThresholdRule> rules = effectiveThresholds(p.thresholds);
-    QHash<QString, double> latest, growth;
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    for (const ThresholdRule &r : rules) {
-        for (const QString &m : {r.metric, r.denominator, r.measure}) {
-            if (m.isEmpty() || latest.contains(m))
-                continue;
-            if (const auto s = store.latest(SeriesKey{p.name, m}); s && now - s->ts < 3 * 3600)
-                latest.insert(m, s->value);
-        }
-        if (r.kind == ThresholdRule::Kind::GrowthPerDay) {
-            const auto day = store.samples(SeriesKey{p.name, r.metric}, now - 86400, now);
-            if (day && day->size() >= 2 && day->last().ts > day->first().ts)
-                growth.insert(r.metric, (day->last().value - day->first().value) * 86400.0 /
-                                            double(day->last().ts - day->first().ts));
-        }
-    }
-    const HealthVerdict v = evaluateHealth(rules, latest, growth);
+    const ProfileVerdict pv =
+        evaluateProfileHealth(p.thresholds, p.name, &store, QDateTime::currentSecsSinceEpoch());
+    const HealthVerdict &v = pv.verdict;
+    const QHash<QString, double> &latest = pv.latest;
     if (parser.isSet(jsonOpt)) {
         QJsonArray arr;
         for (const ThresholdRule &r : rules) {

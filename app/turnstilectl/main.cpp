@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "util/i18n.h"
+#include "util/nocoredumps.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -26,6 +27,7 @@ void quietRuntimeDirNotice(QtMsgType type, const QMessageLogContext &context, co
 
 int main(int argc, char *argv[])
 {
+    turnstile::disableCoreDumps();
     // `report` paints charts, and QtCharts needs a QApplication. Every other
     // command runs on a QCoreApplication and never loads a platform plugin,
     // so cron on a box without a display is unaffected. The report shows no

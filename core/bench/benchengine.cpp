@@ -2,6 +2,7 @@
 
 #include "bench/benchworker.h"
 #include "bench/splitwork.h"
+#include "keystone/authbackoff.h"
 #include "keystone/authrequest.h"
 #include "keystone/identityapi.h"
 
@@ -81,6 +82,10 @@ QString BenchEngine::issueTokens(int n, int concurrency, QList<TokenInfo> *out)
             TokenInfo t =
                 parseTokenResponse(c.post(QStringLiteral("/auth/tokens?nocatalog"), body));
             if (!t.ok()) {
+                // With the profile's own password every 401 counts towards
+                // Keystone's lockout: the failed flag stops the other workers.
+                if (!m_tokenMethod && t.http.status == 401)
+                    AuthBackoff::recordRejected(m_profile, m_secrets, t.error);
                 QMutexLocker lock(&mutex);
                 if (firstError.isEmpty())
                     firstError = t.error;
@@ -116,7 +121,9 @@ QString BenchEngine::prepare(const BenchConfig &config)
 {
     m_pool.clear();
     m_client = std::make_unique<KeystoneClient>(m_profile, m_secrets);
-    const TokenInfo admin = m_client->issueToken();
+    // Through the back-off: a rejected password is tried once per credential
+    // change, by the benchmark as by the probes.
+    const TokenInfo admin = AuthBackoff::issueToken(*m_client, m_profile, m_secrets);
     if (!admin.ok())
         return admin.error;
     m_expires = admin.expiresAt;

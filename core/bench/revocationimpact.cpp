@@ -4,6 +4,7 @@
 #include "bench/splitwork.h"
 #include "guarded/actioncontrol.h"
 #include "history/historystore.h"
+#include "keystone/authbackoff.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
 
@@ -107,7 +108,7 @@ ActionPreview RevocationImpact::preview()
         return pv;
     }
     KeystoneClient c(m_profile, m_secrets);
-    const TokenInfo t = c.issueToken();
+    const TokenInfo t = AuthBackoff::issueToken(c, m_profile, m_secrets);
     if (!t.ok()) {
         pv.refusal = t.error;
         return pv;

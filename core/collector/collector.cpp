@@ -1,8 +1,9 @@
 #include "collector/collector.h"
 
 #include "db/dbconnection.h"
+#include "db/drivererror.h"
 #include "db/keystoneinspector.h"
-#include "health/thresholds.h"
+#include "health/profileverdict.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
 #include "probe/latencywindow.h"
@@ -11,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QRegularExpression>
 
 namespace turnstile {
@@ -183,6 +185,8 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
         const DatabaseUrl url = DatabaseUrl::parse(profile.databaseUrl, &err);
         if (url.isValid()) {
             DbConnection db(url, secrets.databasePassword);
+            QElapsedTimer opening;
+            opening.start();
             if (db.open()) {
                 KeystoneInspector inspector(db, settingsFor(profile));
                 r.frequent = inspector.sampleFrequent();
@@ -195,7 +199,11 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
                 if (exactDue)
                     r.exact = inspector.sampleExact();
             } else {
-                r.unavailable.append(QStringLiteral("database: ") + db.error());
+                r.unavailable.append(
+                    QStringLiteral("database: ") +
+                    describeDatabaseFailure(db.error(), url.database + u'@' + url.displayHost(),
+                                            opening.elapsed())
+                        .sentence);
             }
         } else {
             r.unavailable.append(QStringLiteral("database: ") + err);
@@ -218,22 +226,13 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     if (r.written < 0)
         r.storeError = store.error();
 
-    // The verdict the Overview shows: this cycle's figures, growth from history.
-    const QList<ThresholdRule> rules = effectiveThresholds(profile.thresholds);
-    QHash<QString, double> latest, growth;
+    // The verdict the Overview shows: this cycle's figures over the store's
+    // recent ones, growth from history; the same function as `thresholds`.
+    QHash<QString, double> latest;
     for (const auto &[key, sample] : std::as_const(r.samples))
         latest.insert(key.metric, sample.value);
-    for (const ThresholdRule &rule : rules) {
-        if (rule.kind != ThresholdRule::Kind::GrowthPerDay)
-            continue;
-        const auto day =
-            store.samples(SeriesKey{profile.name, rule.metric}, r.slot - 86400, r.slot);
-        // A day's growth needs at least an hour of history to mean anything.
-        if (day && day->size() >= 2 && day->last().ts - day->first().ts >= 3600)
-            growth.insert(rule.metric, (day->last().value - day->first().value) * 86400.0 /
-                                           double(day->last().ts - day->first().ts));
-    }
-    const HealthVerdict v = evaluateHealth(rules, latest, growth);
+    const HealthVerdict v =
+        evaluateProfileHealth(profile.thresholds, profile.name, &store, r.slot, latest).verdict;
     r.probe.thresholdLevel = int(v.level);
     r.probe.thresholdReason = v.reason;
 
@@ -242,17 +241,36 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
         r.probe.revocationObsolete = r.frequent->revocations.obsolete.value;
     if (latest.contains(QStringLiteral("memcached.hit_ratio")))
         r.probe.memcachedHitRatio = latest.value(QStringLiteral("memcached.hit_ratio"));
+    // Token growth over the history actually observed (live + expired), and
+    // that span, so the tile says "in the last 15 min" or "collecting".
     std::optional<double> tokenGrowth;
     std::optional<qint64> tokenGrowthSpan;
     for (const char *metric : {"token.live", "token.expired"})
-        if (const auto g = growthOver(store, SeriesKey{profile.name, QLatin1String(metric)},
-                                      r.slot - 86400, r.slot + 1)) {
-            tokenGrowth = tokenGrowth.value_or(0) + g->perDay();
-            tokenGrowthSpan = std::max(tokenGrowthSpan.value_or(0), g->spanSec);
+        if (const auto g = observedGrowth(store, SeriesKey{profile.name, QLatin1String(metric)},
+                                          r.slot - 86400, r.slot + 1)) {
+            tokenGrowthSpan = std::min(tokenGrowthSpan.value_or(g->spanSec), g->spanSec);
+            if (g->spanSec >= kMinGrowthSpanSec)
+                tokenGrowth = tokenGrowth.value_or(0) + g->perDay();
         }
     r.probe.tokenGrowthPerDay = tokenGrowth;
     r.probe.tokenGrowthSpanSec = tokenGrowthSpan;
     return r;
+}
+
+void judgeProbe(ProbeResult &probe, const QJsonObject &thresholds, HistoryStore *store)
+{
+    CollectResult c;
+    c.probe = probe;
+    QHash<QString, double> fresh;
+    for (const auto &[metric, value] : flattenMetrics(c, nullptr))
+        fresh.insert(metric, value);
+    if (probe.revocationEvents)
+        fresh.insert(QStringLiteral("revocation_event.rows"), double(*probe.revocationEvents));
+    const HealthVerdict v = evaluateProfileHealth(thresholds, probe.profile, store,
+                                                  QDateTime::currentSecsSinceEpoch(), fresh)
+                                .verdict;
+    probe.thresholdLevel = int(v.level);
+    probe.thresholdReason = v.reason;
 }
 
 } // namespace turnstile

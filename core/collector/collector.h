@@ -87,4 +87,9 @@ qint64 alignToSlot(qint64 epochSec, int intervalSec);
 CollectResult collectOnce(const Profile &profile, const Secrets &secrets, HistoryStore &store,
                           const CollectOptions &options = {});
 
+// The thresholds verdict of a lone probe (`turnstilectl probe`): its own
+// figures over the store's recent ones (store may be null), through the same
+// evaluateProfileHealth() as a collector cycle and `turnstilectl thresholds`.
+void judgeProbe(ProbeResult &probe, const QJsonObject &thresholds, HistoryStore *store);
+
 } // namespace turnstile

@@ -7,6 +7,7 @@
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "keys/keystatus.h"
+#include "keystone/authbackoff.h"
 #include "probe/compliancealert.h"
 #include "probe/keysalert.h"
 #include "probe/latencywindow.h"
@@ -49,6 +50,12 @@ void ProbeScheduler::probe(const Profile &profile)
                        });
 }
 
+void ProbeScheduler::retryAuthentication(const Profile &profile)
+{
+    m_retryAuth.insert(profile.name);
+    probe(profile);
+}
+
 void ProbeScheduler::setHistory(const HistoryConfig &config)
 {
     m_history = std::make_shared<const HistoryConfig>(config);
@@ -86,14 +93,20 @@ struct ProbeScheduler::Pending
     Profile profile;
     quint64 generation = 0;
     Secrets secrets;
+    bool retryAuth = false;
 };
 
-void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets)
+void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets,
+                            bool retryAuth)
 {
+    retryAuth = m_retryAuth.remove(profile.name) || retryAuth;
     if (m_running.contains(profile.name)) {
-        // Replaces an older waiting request: only the newest matters.
-        m_pending.insert(profile.name,
-                         std::make_shared<Pending>(Pending{profile, generation, secrets}));
+        // Replaces an older waiting request: only the newest matters (but a
+        // retry the user asked for stays asked for).
+        if (const auto older = m_pending.value(profile.name))
+            retryAuth = retryAuth || older->retryAuth;
+        m_pending.insert(profile.name, std::make_shared<Pending>(
+                                           Pending{profile, generation, secrets, retryAuth}));
         return;
     }
     m_running.insert(profile.name, profile);
@@ -106,7 +119,9 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
     whenFinished(
         this,
         QtConcurrent::run(&m_pool,
-                          [profile, secrets, history = m_history, latency]() {
+                          [profile, secrets, history = m_history, latency, retryAuth]() {
+                              if (retryAuth)
+                                  AuthBackoff::clear(profile.name);
                               ProbeResult r = probeAndRecord(profile, secrets, history, latency);
                               if (!profile.databaseUrl.isEmpty()) {
                                   // Locked accounts, from the database only: names of local users
@@ -117,6 +132,7 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
                                       runComplianceReport(profile, secrets, options);
                                   applyComplianceAlert(r, summarizeCompliance(report),
                                                        effectiveThresholds(profile.thresholds));
+                                  applyOwnAccountState(r, report, profile);
                               }
                               if (!profile.keyRepositories.isEmpty()) {
                                   // Over ssh with shared connections: a few hundred ms per cycle.
@@ -141,7 +157,7 @@ void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Se
             if (current || (next && next->profile == ran))
                 emit probeFinished(r);
             if (next)
-                launch(next->profile, next->generation, next->secrets);
+                launch(next->profile, next->generation, next->secrets, next->retryAuth);
         });
 }
 

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QThreadPool>
 
 #include <memory>
@@ -31,6 +32,9 @@ public:
     ~ProbeScheduler() override;
 
     void probe(const Profile &profile);
+    // The user's "Retry" after rejected credentials: forgets that Keystone
+    // rejected them (AuthBackoff) and probes, which tries them once more.
+    void retryAuthentication(const Profile &profile);
     // When set, every probe is a full collector cycle that also writes the
     // history store (each pool thread keeps its own connection). Rows are
     // keyed by aligned slot, so a cron collector and this window never
@@ -43,7 +47,8 @@ signals:
     void probeFinished(const turnstile::ProbeResult &result);
 
 private:
-    void launch(const Profile &profile, quint64 generation, const struct Secrets &secrets);
+    void launch(const Profile &profile, quint64 generation, const struct Secrets &secrets,
+                bool retryAuth = false);
     struct Pending;
 
     SecretStore *m_secrets;
@@ -60,6 +65,8 @@ private:
     // Profiles with a probe on the pool, as they were when it started.
     QHash<QString, Profile> m_running;
     QHash<QString, std::shared_ptr<Pending>> m_pending;
+    // Profiles whose next probe forgets an earlier rejection first.
+    QSet<QString> m_retryAuth;
 };
 
 } // namespace turnstile

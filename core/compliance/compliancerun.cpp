@@ -4,6 +4,7 @@
 #include "compliance/complianceinspector.h"
 #include "db/databaseurl.h"
 #include "db/dbconnection.h"
+#include "keystone/authbackoff.h"
 #include "keystone/keystoneclient.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
@@ -70,7 +71,7 @@ ComplianceReport runComplianceReport(const Profile &profile, const Secrets &secr
 
     if (options.useApi && !profile.authUrl.isEmpty() && ComplianceDirectory::needsApi(report)) {
         KeystoneClient client(profile, secrets);
-        const TokenInfo token = client.issueToken();
+        const TokenInfo token = AuthBackoff::issueToken(client, profile, secrets);
         if (!token.ok()) {
             report.notes.append(
                 Tr::tr("Names missing from the database were not completed: %1").arg(token.error));

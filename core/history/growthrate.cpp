@@ -39,6 +39,26 @@ std::optional<Growth> growthOver(HistoryStore &store, const SeriesKey &key, qint
     return growthOver(q->buckets);
 }
 
+std::optional<Growth> observedGrowth(HistoryStore &store, const SeriesKey &key, qint64 from,
+                                     qint64 to)
+{
+    const std::optional<QList<Sample>> all = store.samples(key, from, to);
+    if (!all)
+        return std::nullopt;
+    const Sample *first = nullptr;
+    const Sample *last = nullptr;
+    for (const Sample &s : *all) {
+        if (!std::isfinite(s.value))
+            continue;
+        if (!first)
+            first = &s;
+        last = &s;
+    }
+    if (!first || last->ts <= first->ts)
+        return std::nullopt;
+    return Growth{last->value - first->value, last->ts - first->ts};
+}
+
 std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qint64 from,
                                    qint64 to)
 {

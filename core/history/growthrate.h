@@ -35,4 +35,15 @@ std::optional<double> growthPerDay(HistoryStore &store, const SeriesKey &key, qi
                                    qint64 to);
 std::optional<Growth> growthOver(HistoryStore &store, const SeriesKey &key, qint64 from, qint64 to);
 
+// The change of a stored series between its first and its last finite raw
+// sample in [from, to), over the span actually observed between them — not
+// the width of the buckets they fall in: 15 minutes of history straddling an
+// hour boundary are 15 minutes, not 1 or 2 hours. Returned whatever the span
+// (a caller shows "collecting" below kMinGrowthSpanSec); nullopt with fewer
+// than two finite samples or an unknown series.
+std::optional<Growth> observedGrowth(HistoryStore &store, const SeriesKey &key, qint64 from,
+                                     qint64 to);
+// Below this much observed history a growth rate means nothing.
+inline constexpr qint64 kMinGrowthSpanSec = 3600;
+
 } // namespace turnstile

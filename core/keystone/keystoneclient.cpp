@@ -33,6 +33,17 @@ QString where(const QUrl &url)
     return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery).toString();
 }
 
+int defaultPort(const QUrl &u)
+{
+    return u.port(u.scheme() == u"https" ? 443 : u.scheme() == u"http" ? 80 : -1);
+}
+
+bool sameOrigin(const QUrl &a, const QUrl &b)
+{
+    return a.scheme().compare(b.scheme(), Qt::CaseInsensitive) == 0 &&
+           a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && defaultPort(a) == defaultPort(b);
+}
+
 QString describeStatus(int status, const QByteArray &method, const QUrl &url,
                        const QByteArray &body)
 {
@@ -126,7 +137,10 @@ QString describeNetworkError(QNetworkReply::NetworkError e, const QString &qtTex
 KeystoneClient::KeystoneClient(const Profile &profile, const Secrets &secrets)
     : m_profile(profile), m_secrets(secrets), m_nam(std::make_unique<QNetworkAccessManager>())
 {
-    m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    // Redirects are followed by send() itself: Qt would copy every header
+    // (X-Auth-Token) and a 307's body (the password) onto a redirected request
+    // to any host, so only the same origin is followed.
+    m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
     m_ssl = QSslConfiguration::defaultConfiguration();
     if (!profile.caCertFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(profile.caCertFile, QSsl::Pem);
@@ -199,6 +213,37 @@ QUrl KeystoneClient::v3Url(const QString &pathAndQuery) const
 HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
                                 const QList<QPair<QByteArray, QByteArray>> &headers)
 {
+    constexpr int kMaxRedirects = 5;
+    QUrl at = url;
+    qint64 elapsedUs = 0;
+    for (int redirects = 0;; ++redirects) {
+        HttpResult r = sendOnce(verb, at, body, headers);
+        elapsedUs += r.elapsedUs;
+        r.elapsedUs = elapsedUs;
+        const QByteArray location = r.header("location");
+        const bool redirect = (r.status == 301 || r.status == 302 || r.status == 303 ||
+                               r.status == 307 || r.status == 308) &&
+                              !location.isEmpty();
+        if (!redirect)
+            return r;
+        const QUrl target = at.resolved(QUrl::fromEncoded(location));
+        if (!sameOrigin(url, target)) {
+            r.error = Tr::tr("%1 redirected to %2, another host, port or scheme; Turnstile does "
+                             "not send credentials there and did not follow it.")
+                          .arg(where(at), where(target));
+            return r;
+        }
+        if (redirects >= kMaxRedirects) {
+            r.error = describeNetworkError(QNetworkReply::TooManyRedirectsError, {}, url, {});
+            return r;
+        }
+        at = target;
+    }
+}
+
+HttpResult KeystoneClient::sendOnce(const QByteArray &verb, const QUrl &url, const QByteArray &body,
+                                    const QList<QPair<QByteArray, QByteArray>> &headers)
+{
     HttpResult r;
     r.method = verb;
     r.url = url.adjusted(QUrl::RemoveUserInfo);
@@ -211,7 +256,6 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
         return r;
     }
     QNetworkRequest req(url);
-    req.setMaximumRedirectsAllowed(5);
     req.setRawHeader("Accept", "application/json");
     req.setRawHeader("User-Agent", "turnstile/" TURNSTILE_VERSION);
     for (const auto &[k, v] : headers)
@@ -223,8 +267,7 @@ HttpResult KeystoneClient::send(const QByteArray &verb, const QUrl &url, const Q
 
     QElapsedTimer timer;
     timer.start();
-    // Standard verbs through their own calls: Qt follows redirects (and counts
-    // them) for those, not for custom operations.
+    // Standard verbs through their own calls, anything else as a custom one.
     QNetworkReply *reply = nullptr;
     if (verb == "GET")
         reply = m_nam->get(req);

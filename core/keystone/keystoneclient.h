@@ -72,8 +72,11 @@ public:
     static QStringList sizeWarnings(qint64 tokenBytes, qint64 catalogBytes);
 
 private:
+    // Follows same-origin redirects only (at most 5), each through sendOnce().
     HttpResult send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
                     const QList<QPair<QByteArray, QByteArray>> &headers);
+    HttpResult sendOnce(const QByteArray &verb, const QUrl &url, const QByteArray &body,
+                        const QList<QPair<QByteArray, QByteArray>> &headers);
     QUrl v3Url(const QString &pathAndQuery) const;
 
     Profile m_profile;

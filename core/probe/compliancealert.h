@@ -6,6 +6,8 @@
 
 namespace turnstile {
 
+struct ComplianceReport;
+struct Profile;
 struct ProbeResult;
 struct ThresholdRule;
 
@@ -16,5 +18,15 @@ struct ThresholdRule;
 // service accounts and when they unlock by themselves. Pure; unit-tested.
 void applyComplianceAlert(ProbeResult &result, const ComplianceSummary &summary,
                           const QList<ThresholdRule> &rules);
+
+// The profile's own account as the database sees it: when it is locked,
+// result.authLockedUntil/authUserId are set and the token sentence says until
+// when; after a rejected login the sentence counts the attempts left from
+// its failed_auth_count. Pure; unit-tested.
+void applyOwnAccountState(ProbeResult &result, const ComplianceReport &report,
+                          const Profile &profile);
+
+// "admin is locked until 05:38 (30 min lockout)."
+QString authLockedSentence(const ProbeResult &result);
 
 } // namespace turnstile

@@ -1,10 +1,13 @@
 #include "probe/prober.h"
 
 #include "db/dbconnection.h"
+#include "db/drivererror.h"
 #include "db/rowcount.h"
+#include "keystone/authbackoff.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
 #include "probe/latencywindow.h"
+#include "profiles/keystoneconf.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -12,6 +15,31 @@
 #include <algorithm>
 
 namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(Prober)
+};
+} // namespace
+
+QString authRejectedSentence(const ProbeResult &r, int failedSoFar)
+{
+    const QString what = r.authUser.isEmpty() ? Tr::tr("The credentials")
+                         : r.authWithPassword
+                             ? Tr::tr("The password for %1").arg(r.authUser)
+                             : Tr::tr("The application credential %1").arg(r.authUser);
+    if (!r.lockoutAttempts || *r.lockoutAttempts <= 0 || !r.authWithPassword)
+        return Tr::tr("%1 was rejected; Turnstile stopped trying so as not to lock the account.")
+            .arg(what);
+    // At least our own failure counts; the database may know of more.
+    const int left = std::max(0, *r.lockoutAttempts - std::max(1, failedSoFar));
+    return Tr::tr("%1 was rejected; Turnstile stopped trying so as not to lock the account "
+                  "(lockout after %2 failures; attempts left: at most %3).")
+        .arg(what)
+        .arg(*r.lockoutAttempts)
+        .arg(left);
+}
 
 ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validations,
                      LatencyWindow *window)
@@ -24,7 +52,16 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
     total.start();
 
     KeystoneClient client(profile, secrets);
+    // Keystone waited out the timeout or failed server-side: when its
+    // database failed in the same cycle, that is the likely cause.
+    bool keystoneStalled = false;
+    auto stalled = [&](const HttpResult &h) {
+        if (!h.ok() &&
+            (h.status >= 500 || (h.status == 0 && h.elapsedMs() >= 0.9 * profile.timeoutMs)))
+            keystoneStalled = true;
+    };
     const VersionInfo v = client.discover();
+    stalled(v.http);
     r.reachable = v.http.status > 0;
     if (v.ok()) {
         r.keystoneVersion = v.id;
@@ -41,8 +78,25 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
             r.warnings.append(h.error);
     }
 
+    if (!profile.keystoneConfPath.isEmpty()) {
+        QString err;
+        const KeystoneConf conf = KeystoneConf::load(profile.keystoneConfPath, &err);
+        if (err.isEmpty()) {
+            r.lockoutAttempts = conf.lockoutFailureAttempts;
+            r.lockoutDurationSec = conf.lockoutDuration;
+        }
+    }
+    r.authWithPassword = profile.authMethod == AuthMethod::Password;
+    r.authUser = !r.authWithPassword           ? (profile.applicationCredentialName.isEmpty()
+                                                      ? profile.applicationCredentialId
+                                                      : profile.applicationCredentialName)
+                 : !profile.username.isEmpty() ? profile.username
+                                               : profile.userId;
+
     if (v.ok()) {
-        const TokenInfo t = client.issueToken(false);
+        const TokenInfo t = AuthBackoff::issueToken(client, profile, secrets);
+        r.authRejected = t.http.status == 401;
+        stalled(t.http);
         if (t.ok()) {
             r.issueMs = t.http.elapsedMs();
             r.tokenBytes = t.tokenBytes;
@@ -52,6 +106,7 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
             QList<double> samples;
             for (int i = 0; i < std::max(1, validations); ++i) {
                 const HttpResult h = client.validateToken(t.token);
+                stalled(h);
                 if (!h.ok()) {
                     r.tokenError = h.error;
                     break;
@@ -90,10 +145,11 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
             // revocation_event per probe and grow the very table we watch, so
             // the token simply expires.
         } else {
-            r.tokenError = t.error;
+            r.tokenError = r.authRejected ? authRejectedSentence(r) : t.error;
         }
     }
 
+    std::optional<DatabaseFailure> dbFailure;
     if (!profile.databaseUrl.isEmpty()) {
         r.databaseConfigured = true;
         QString err;
@@ -103,8 +159,15 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
         } else {
             r.databaseTarget = url.database + u'@' + url.displayHost();
             DbConnection db(url, secrets.databasePassword);
+            QElapsedTimer opening;
+            opening.start();
             if (!db.open()) {
-                r.databaseError = db.error();
+                const DatabaseFailure f =
+                    describeDatabaseFailure(db.error(), r.databaseTarget, opening.elapsed());
+                r.databaseError = f.sentence;
+                r.databaseErrorDetail = f.detail;
+                if (f.kind != DatabaseFailure::Kind::Other)
+                    dbFailure = f;
             } else {
                 const RowCount rev = countRows(db, KeystoneTable::RevocationEvent);
                 r.revocationEvents = rev.rows;
@@ -114,7 +177,25 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
                 r.tokenRowsEstimated = tok.estimated;
                 r.tokenRowsError = tok.error;
                 r.databaseMs = rev.queryMs + tok.queryMs;
+                for (const RowCount *c : {&rev, &tok})
+                    if (!c->error.isEmpty() && !dbFailure) {
+                        const DatabaseFailure f =
+                            describeDatabaseFailure(c->error, r.databaseTarget, qint64(c->queryMs));
+                        if (f.kind != DatabaseFailure::Kind::Other)
+                            dbFailure = f;
+                    }
             }
+        }
+    }
+    // A frozen database makes Keystone time out too; the Keystone sentence
+    // alone would send the on-call engineer to the wrong server.
+    if (keystoneStalled && dbFailure) {
+        QString &blamed = !r.endpointError.isEmpty() ? r.endpointError : r.tokenError;
+        if (!blamed.isEmpty()) {
+            r.keystoneErrorDetail = blamed;
+            blamed = Tr::tr("Keystone did not answer in time, most likely because its database "
+                            "%1 %2.")
+                         .arg(r.databaseTarget, dbFailure->behaviour);
         }
     }
     r.durationMs = total.nsecsElapsed() / 1e6;

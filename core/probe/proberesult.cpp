@@ -60,13 +60,16 @@ QJsonObject ProbeResult::toJson() const
                    {QStringLiteral("version"), str(keystoneVersion)},
                    {QStringLiteral("health"), str(health)},
                    {QStringLiteral("regions"), QJsonArray::fromStringList(catalogRegions)},
-                   {QStringLiteral("error"), str(endpointError)}};
+                   {QStringLiteral("error"), str(endpointError)},
+                   {QStringLiteral("error_detail"), str(keystoneErrorDetail)}};
     QJsonObject tok{{QStringLiteral("issue_ms"), opt(issueMs)},
                     {QStringLiteral("validate_ms"), opt(validateMs)},
                     {QStringLiteral("token_bytes"), opt(tokenBytes)},
                     {QStringLiteral("catalog_bytes"), opt(catalogBytes)},
                     {QStringLiteral("error"), str(tokenError)},
-                    {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+                    {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+                    {QStringLiteral("auth_rejected"), authRejected},
+                    {QStringLiteral("lockout_failure_attempts"), opt(lockoutAttempts)}};
     putPercentiles(tok, QStringLiteral("validate"), validatePercentiles);
     putPercentiles(tok, QStringLiteral("issue"), issuePercentiles);
     QJsonObject db{{QStringLiteral("configured"), databaseConfigured},
@@ -80,6 +83,7 @@ QJsonObject ProbeResult::toJson() const
                    {QStringLiteral("token_rows_estimated"), tokenRowsEstimated},
                    {QStringLiteral("token_rows_error"), str(tokenRowsError)},
                    {QStringLiteral("error"), str(databaseError)},
+                   {QStringLiteral("error_detail"), str(databaseErrorDetail)},
                    {QStringLiteral("query_ms"), databaseMs}};
     return QJsonObject{
         {QStringLiteral("profile"), profile},
@@ -116,6 +120,7 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.reachable = ks[u"reachable"].toBool();
     r.keystoneVersion = ks[u"version"].toString();
     r.endpointError = ks[u"error"].toString();
+    r.keystoneErrorDetail = ks[u"error_detail"].toString();
     r.health = ks[u"health"].toString();
     for (const QJsonValue &v : ks[u"regions"].toArray())
         r.catalogRegions.append(v.toString());
@@ -129,6 +134,9 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.tokenError = tok[u"error"].toString();
     for (const QJsonValue &w : tok[u"warnings"].toArray())
         r.warnings.append(w.toString());
+    r.authRejected = tok[u"auth_rejected"].toBool();
+    if (tok[u"lockout_failure_attempts"].isDouble())
+        r.lockoutAttempts = tok[u"lockout_failure_attempts"].toInt();
     const QJsonObject db = o[u"database"].toObject();
     r.databaseConfigured = db[u"configured"].toBool();
     r.databaseTarget = db[u"target"].toString();
@@ -142,6 +150,7 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.tokenRowsError = db[u"token_rows_error"].toString();
     r.tokenRowsEstimated = db[u"token_rows_estimated"].toBool();
     r.databaseError = db[u"error"].toString();
+    r.databaseErrorDetail = db[u"error_detail"].toString();
     r.databaseMs = db[u"query_ms"].toDouble();
     return r;
 }

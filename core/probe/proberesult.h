@@ -42,6 +42,20 @@ struct ProbeResult
     std::optional<qint64> catalogBytes;
     QString tokenError;
     QStringList warnings;
+    // Keystone rejected the credentials (401), now or in an earlier cycle:
+    // Turnstile stopped logging in with them (AuthBackoff) until they change
+    // or the user asks for a retry, so as not to lock the account.
+    bool authRejected = false;
+    QString authUser; // the account (or application credential) the profile logs in as
+    bool authWithPassword = true;
+    // [security_compliance] lockout_failure_attempts and lockout_duration from
+    // the profile's keystone.conf, when it names one.
+    std::optional<int> lockoutAttempts;
+    int lockoutDurationSec = 0;
+    // The profile's own account is locked until then (from the database,
+    // set by the scheduler); its id for the guarded unlock.
+    QDateTime authLockedUntil;
+    QString authUserId;
 
     // Database
     bool databaseConfigured = false;
@@ -62,6 +76,12 @@ struct ProbeResult
     QString tokenRowsError;
     QString databaseError;
     double databaseMs = 0;
+    // The drivers' and Keystone's own words behind the sentences above, for a
+    // details view (the tile's tooltip, `--json`): databaseError is a
+    // translated sentence (describeDatabaseFailure), and a Keystone failure
+    // blamed on the database keeps Keystone's own sentence here.
+    QString databaseErrorDetail;
+    QString keystoneErrorDetail;
 
     // get_hits / (get_hits + get_misses) over the profile's memcached
     // servers since they started (set by the collector).

@@ -52,6 +52,11 @@ QString AppPaths::profilesFile()
     return fromEnvironment("TURNSTILE_PROFILES", configDir() + QStringLiteral("/profiles.ini"));
 }
 
+QString AppPaths::authStateFile()
+{
+    return fromEnvironment("TURNSTILE_AUTH_STATE", dataDir() + QStringLiteral("/auth-state.json"));
+}
+
 QString AppPaths::plaintextSecretsFile()
 {
     return configDir() + QStringLiteral("/plaintext-secrets.json");

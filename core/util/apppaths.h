@@ -23,6 +23,9 @@ public:
     static QString pendingDir();
     // $TURNSTILE_HISTORY, else $XDG_DATA_HOME/turnstile/history.sqlite
     static QString historyFile();
+    // $TURNSTILE_AUTH_STATE, else $XDG_DATA_HOME/turnstile/auth-state.json
+    // (credentials Keystone rejected, as salted fingerprints: AuthBackoff)
+    static QString authStateFile();
 
     // Creates `dir` and any missing parents, each new one 0700. Directories
     // that already exist are left as they are: a parent may be shared.

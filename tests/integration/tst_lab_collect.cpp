@@ -192,6 +192,50 @@ private slots:
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("history.sqlite"))));
     }
 
+    // 15.7: `probe --json` said threshold_level 0 about a table that
+    // `thresholds` called a warning: the probe never judged at all. Both now
+    // take the one verdict of evaluateProfileHealth over the same history.
+    void probeJsonAndThresholdsAgree()
+    {
+        const QString home = m_dir.filePath(QStringLiteral("sqlite-config"));
+        int rc = 0;
+        // Any count of expired token rows (a table figure the probe itself does
+        // not measure, only the collector) is a warning now.
+        ctl(home,
+            {QStringLiteral("thresholds"), QStringLiteral("--profile"), m_profile,
+             QStringLiteral("--set"), QStringLiteral("token.expired=-1:1000000000000")},
+            &rc);
+        ctl(home,
+            {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
+             QStringLiteral("--once")},
+            &rc);
+        QCOMPARE(rc, 0);
+        const QJsonObject verdict =
+            QJsonDocument::fromJson(ctl(home,
+                                        {QStringLiteral("thresholds"), QStringLiteral("--profile"),
+                                         m_profile, QStringLiteral("--json")},
+                                        &rc))
+                .object();
+        const QJsonObject probe =
+            QJsonDocument::fromJson(ctl(home,
+                                        {QStringLiteral("probe"), QStringLiteral("--profile"),
+                                         m_profile, QStringLiteral("--json")},
+                                        &rc))
+                .object();
+        ctl(home,
+            {QStringLiteral("thresholds"), QStringLiteral("--profile"), m_profile,
+             QStringLiteral("--reset"), QStringLiteral("token.expired")},
+            &rc);
+        const QStringList names = {QStringLiteral("unknown"), QStringLiteral("ok"),
+                                   QStringLiteral("warning"), QStringLiteral("critical")};
+        QVERIFY2(verdict.value(u"reason").toString().contains(QStringLiteral("expired rows")),
+                 QJsonDocument(verdict).toJson().constData());
+        QVERIFY(names.indexOf(verdict.value(u"status").toString()) >= 2);
+        QCOMPARE(names.value(probe.value(u"threshold_level").toInt()),
+                 verdict.value(u"status").toString());
+        QCOMPARE(probe.value(u"threshold_reason").toString(), verdict.value(u"reason").toString());
+    }
+
     // The figures the Overview tile shows beside the probe's: obsolete
     // revocation events and the memcached hit ratio from this cycle; token
     // growth per day only once an hour of history says something.

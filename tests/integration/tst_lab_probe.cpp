@@ -7,6 +7,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -14,6 +15,9 @@
 #include <QTest>
 
 #include <algorithm>
+#include <csignal>
+#include <functional>
+#include <memory>
 
 using namespace turnstile;
 using testsupport::lab;
@@ -22,6 +26,7 @@ class TestLabProbe : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_dir;
     static Profile labProfile() { return testsupport::labAdminProfile(true); }
     static Secrets labSecrets() { return testsupport::labAdminSecrets(); }
 
@@ -33,6 +38,8 @@ private slots:
         // QtKeychain talks to the lab's private Secret Service.
         qputenv("DBUS_SESSION_BUS_ADDRESS",
                 lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
+        // Rejected logins are remembered here, not in the user's data dir.
+        qputenv("TURNSTILE_AUTH_STATE", m_dir.filePath(QStringLiteral("auth.json")).toLocal8Bit());
     }
 
     void probeShowsLiveFigures()
@@ -114,10 +121,15 @@ private slots:
         const ProbeResult r = runProbe(p, s, 1);
         QVERIFY(!r.healthy());
         QVERIFY(r.keystoneVersion.startsWith(QStringLiteral("v3.")));
-        QVERIFY2(r.tokenError.contains(QStringLiteral("401")), qPrintable(r.tokenError));
-        QVERIFY2(r.databaseError.contains(QStringLiteral("Access denied")),
+        QVERIFY(r.authRejected);
+        QVERIFY2(r.tokenError.contains(QStringLiteral("was rejected")), qPrintable(r.tokenError));
+        // One sentence; the driver's own words stay available as the detail.
+        QVERIFY2(r.databaseError.contains(QStringLiteral("refused the login")),
                  qPrintable(r.databaseError));
+        QVERIFY2(r.databaseErrorDetail.contains(QStringLiteral("Access denied")),
+                 qPrintable(r.databaseErrorDetail));
         QVERIFY(!r.databaseError.contains(QStringLiteral("wrong-db-password")));
+        QVERIFY(!r.databaseErrorDetail.contains(QStringLiteral("wrong-db-password")));
     }
 
     void unreachableEndpointAndDatabaseAreSentences()
@@ -130,6 +142,40 @@ private slots:
         QVERIFY2(r.endpointError.contains(QStringLiteral("refused")), qPrintable(r.endpointError));
         QVERIFY2(r.databaseError.contains(QStringLiteral("127.0.0.1:1")),
                  qPrintable(r.databaseError));
+    }
+
+    // 15.8: with MariaDB frozen (SIGSTOP), Keystone times out too; every tile
+    // used to say "No answer from …/v3/auth/tokens within 15 s". The probe
+    // now names the database, its address and what it did.
+    void frozenDatabaseIsBlamedNotKeystone()
+    {
+        QFile pidFile(lab(QStringLiteral("TURNSTILE_LAB_DIR")) +
+                      QStringLiteral("/run/mariadbd.pid"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const pid_t pid = pid_t(pidFile.readAll().trimmed().toLongLong());
+        QVERIFY(pid > 1);
+        QVERIFY(::kill(pid, SIGSTOP) == 0);
+        // Always thawed again, whatever fails below.
+        const std::unique_ptr<void, std::function<void(void *)>> thaw(
+            reinterpret_cast<void *>(1), [pid](void *) { ::kill(pid, SIGCONT); });
+        Profile p = labProfile();
+        p.timeoutMs = 4000;
+        const ProbeResult r = runProbe(p, labSecrets(), 1);
+        ::kill(pid, SIGCONT);
+        const QString target = p.databaseUrl.section(u'@', 1).section(u'/', 0, 0);
+        const QString blamed = !r.endpointError.isEmpty() ? r.endpointError : r.tokenError;
+        QVERIFY2(blamed.contains(QStringLiteral("database")) && blamed.contains(target),
+                 qPrintable(blamed));
+        QVERIFY2(blamed.contains(QStringLiteral("accepted the connection and sent nothing")),
+                 qPrintable(blamed));
+        // Keystone's own sentence and the driver's text are kept as details.
+        QVERIFY2(r.keystoneErrorDetail.contains(QStringLiteral("4 s")),
+                 qPrintable(r.keystoneErrorDetail));
+        QVERIFY(!r.databaseErrorDetail.isEmpty());
+        QVERIFY2(!r.databaseError.contains(QStringLiteral("system error")),
+                 qPrintable(r.databaseError));
+        // The lab recovers for the tests after this one.
+        QTRY_VERIFY_WITH_TIMEOUT(runProbe(labProfile(), labSecrets(), 1).healthy(), 60000);
     }
 
     void keychainRoundTrip()

@@ -166,6 +166,14 @@ private slots:
                  QStringLiteral("-4,000,000 / day"));
         QCOMPARE(m.index(0, OverviewModel::RevocationColumn).data().toString(),
                  QStringLiteral("4,812"));
+        // 15.5: a quarter of an hour of history is no rate, only the span.
+        r.tokenGrowthPerDay.reset();
+        r.tokenGrowthSpanSec = 15 * 60;
+        m.setResult(r);
+        QCOMPARE(m.index(0, OverviewModel::TokenGrowthColumn).data().toString(),
+                 QStringLiteral("collecting (15m so far)"));
+        r.tokenGrowthPerDay = -4'000'000;
+        r.tokenGrowthSpanSec = 86400 - 60;
         // The figures survive the JSON round trip (turnstilectl probe --json).
         r.revocationObsolete = 3900;
         const ProbeResult back = ProbeResult::fromJson(r.toJson());

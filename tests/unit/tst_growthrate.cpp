@@ -1,6 +1,8 @@
+#include "collector/collector.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
 
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -63,6 +65,42 @@ private slots:
                               now - 86400, now),
                  std::nullopt);
         QVERIFY(store.error().isEmpty());
+    }
+    // 15.5: 15 minutes of history in which live tokens went from 0 to
+    // 20,000 were shown as "+110,083 in the last 2h": the span was taken
+    // between the starts of the hourly buckets the samples fell into. The
+    // collector now measures the span first to last sample and gives no rate
+    // below an hour, only the span ("collecting (15 min so far)").
+    void collectorGrowthOverTheObservedSpanOnly()
+    {
+        QTemporaryDir dir;
+        HistoryConfig config;
+        config.sqlitePath = dir.filePath(QStringLiteral("h.sqlite"));
+        HistoryStore store;
+        QVERIFY(store.open(config));
+        // Hourly slots, so the cycle below writes at the same aligned time.
+        CollectOptions options;
+        options.intervalSec = 3600;
+        const qint64 slot = alignToSlot(QDateTime::currentSecsSinceEpoch(), options.intervalSec);
+        Profile p;
+        p.name = QStringLiteral("growth");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3")); // refused at once
+        p.timeoutMs = 1000;
+        QList<Sample> live;
+        for (qint64 t = slot - 900; t <= slot; t += 60)
+            live.append(Sample{t, 20000.0 * double(t - (slot - 900)) / 900.0});
+        QVERIFY(store.append(SeriesKey{p.name, QStringLiteral("token.live")}, live) > 0);
+
+        const CollectResult r = collectOnce(p, Secrets{}, store, options);
+        QCOMPARE(r.slot, slot);
+        QCOMPARE(r.probe.tokenGrowthSpanSec, std::optional<qint64>(900));
+        QCOMPARE(r.probe.tokenGrowthPerDay, std::nullopt);
+
+        const std::optional<Growth> g = observedGrowth(
+            store, SeriesKey{p.name, QStringLiteral("token.live")}, slot - 86400, slot + 1);
+        QVERIFY(g);
+        QCOMPARE(g->change, 20000.0);
+        QCOMPARE(g->spanSec, qint64(900));
     }
 };
 

@@ -167,6 +167,73 @@ private slots:
         QVERIFY(!v.ok());
         QVERIFY2(v.error.contains(QStringLiteral("redirect")), qPrintable(v.error));
     }
+    // 14.9: Qt copies every request header (X-Auth-Token) and, on a 307, the
+    // body (the password) onto a redirected request. A redirect to another
+    // origin (here a second local listener) must receive nothing.
+    void crossOriginRedirectGetsNoCredentials_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("issue");
+        QTest::newRow("302 GET with token") << 302 << false;
+        QTest::newRow("307 GET with token") << 307 << false;
+        QTest::newRow("307 POST with password") << 307 << true;
+        QTest::newRow("308 POST with password") << 308 << true;
+    }
+    void crossOriginRedirectGetsNoCredentials()
+    {
+        QFETCH(int, status);
+        QFETCH(bool, issue);
+        QByteArrayList seenByOther;
+        FaultServer other([&seenByOther](const QByteArray &head) {
+            seenByOther.append(head);
+            return response(200, kVersion);
+        });
+        FaultServer origin([&](const QByteArray &) {
+            return "HTTP/1.1 " + QByteArray::number(status) + " Moved\r\nLocation: " +
+                   other.url(QStringLiteral("/v3/auth/tokens")).toString().toUtf8() +
+                   "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        });
+        KeystoneClient c(profileFor(origin.url()), pw());
+        c.setAuthToken("gAAAA-secret-admin-token");
+        QString error;
+        if (issue) {
+            const TokenInfo t = c.issueToken();
+            QVERIFY(!t.ok());
+            error = t.error;
+        } else {
+            const HttpResult h = c.get(QStringLiteral("/users"));
+            QVERIFY(!h.ok());
+            error = h.error;
+        }
+        QTest::qWait(200); // a follow-up request would have arrived by now
+        QVERIFY2(seenByOther.isEmpty(), qPrintable(QStringLiteral("the other origin received: ") +
+                                                   QString::fromUtf8(seenByOther.join("\n---\n"))));
+        QVERIFY2(error.contains(QStringLiteral("redirect")), qPrintable(error));
+        QVERIFY(!error.contains(pw().password));
+    }
+    void sameOriginRedirectIsFollowed()
+    {
+        FaultServer *self = nullptr;
+        QByteArray tokenSeen;
+        FaultServer srv([&](const QByteArray &head) -> QByteArray {
+            if (head.startsWith("GET /v3/users ")) {
+                return "HTTP/1.1 302 Found\r\nLocation: " +
+                       self->url(QStringLiteral("/v3/users2")).toString().toUtf8() +
+                       "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            }
+            for (const QByteArray &line : head.split('\n'))
+                if (line.toLower().startsWith("x-auth-token:"))
+                    tokenSeen = line.mid(13).trimmed();
+            return response(200, R"({"users":[]})");
+        });
+        self = &srv;
+        KeystoneClient c(profileFor(srv.url()), pw());
+        c.setAuthToken("tok");
+        const HttpResult h = c.get(QStringLiteral("/users"));
+        QVERIFY2(h.ok(), qPrintable(h.error));
+        QCOMPARE(h.status, 200);
+        QCOMPARE(tokenSeen, QByteArray("tok"));
+    }
     void connectionRefused()
     {
         KeystoneClient c(profileFor(QUrl(QStringLiteral("http://127.0.0.1:1/v3"))), pw());

@@ -1,0 +1,42 @@
+#include "health/profileverdict.h"
+
+#include "history/growthrate.h"
+#include "history/historystore.h"
+
+namespace turnstile {
+
+namespace {
+// A figure older than this no longer describes the profile.
+constexpr qint64 kStaleAfterSec = 3 * 3600;
+} // namespace
+
+ProfileVerdict evaluateProfileHealth(const QJsonObject &thresholdOverrides, const QString &profile,
+                                     HistoryStore *store, qint64 now,
+                                     const QHash<QString, double> &fresh)
+{
+    const QList<ThresholdRule> rules = effectiveThresholds(thresholdOverrides);
+    ProfileVerdict out;
+    out.latest = fresh;
+    QHash<QString, double> growth;
+    for (const ThresholdRule &r : rules) {
+        if (store) {
+            for (const QString &m : {r.metric, r.denominator, r.measure}) {
+                if (m.isEmpty() || out.latest.contains(m))
+                    continue;
+                if (const auto s = store->latest(SeriesKey{profile, m});
+                    s && now - s->ts < kStaleAfterSec)
+                    out.latest.insert(m, s->value);
+            }
+        }
+        if (r.kind == ThresholdRule::Kind::GrowthPerDay && store) {
+            const auto g =
+                observedGrowth(*store, SeriesKey{profile, r.metric}, now - 86400, now + 1);
+            if (g && g->spanSec >= kMinGrowthSpanSec)
+                growth.insert(r.metric, g->perDay());
+        }
+    }
+    out.verdict = evaluateHealth(rules, out.latest, growth);
+    return out;
+}
+
+} // namespace turnstile
