@@ -10,7 +10,7 @@
 #include "keystone/authbackoff.h"
 #include "keystone/keystoneclient.h"
 #include "overviewmodel.h"
-#include "probe/probescheduler.h"
+#include "collector/probescheduler.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "testsupport.h"
