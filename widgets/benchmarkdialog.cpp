@@ -386,18 +386,10 @@ void BenchmarkDialog::requestPreview()
         connect(self->m_runner, &ActionRunner::previewReady, self, [self](const ActionPreview &pv) {
             self->m_preview = pv;
             self->m_hasPreview = true;
-            QStringList lines{pv.title,
-                              tr("target: %1 (%2)").arg(pv.target.text, pv.target.description)};
-            if (pv.refused())
-                lines << tr("REFUSED: %1").arg(pv.refusal);
-            else {
-                lines << tr("revocation events now: %1; to add: %2")
-                             .arg(pv.rowsToStay)
-                             .arg(pv.rowsToGo);
-                lines += pv.statements;
-                lines += pv.consequences;
-                lines += pv.warnings;
-            }
+            // ActionPreview::describe()'s wording, as every guarded action shows it.
+            QStringList lines{pv.title};
+            for (const ActionPreview::Line &line : pv.describe())
+                lines << tr("%1: %2").arg(line.label, line.text);
             self->m_previewView->setPlainText(lines.join(u'\n'));
             self->updateControls();
             emit self->previewShown();

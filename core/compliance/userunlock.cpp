@@ -67,6 +67,19 @@ void UserUnlock::setServiceNames(const QString &project, const QString &role)
     m_serviceRole = role;
 }
 
+std::optional<GuardedAction::FollowUp> UserUnlock::followUp(const ActionResult &result) const
+{
+    if (m_method != Method::Api || result.ok() ||
+        !result.details.value(u"database_fallback_possible").toBool())
+        return std::nullopt;
+    // The user the preview found, by id: the name could meanwhile be another's.
+    auto next = std::make_shared<UserUnlock>(
+        m_profile, m_secrets, m_user.id.isEmpty() ? m_nameOrId : m_user.id, Method::Database);
+    next->setServiceNames(m_serviceProject, m_serviceRole);
+    return FollowUp{Tr::tr("Unlock through the database"),
+                    Tr::tr("Reset the failed logins in the database instead?"), next};
+}
+
 QString UserUnlock::kind() const
 {
     return m_method == Method::Api ? QStringLiteral("users.unlock")
