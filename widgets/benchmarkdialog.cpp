@@ -2,6 +2,7 @@
 #include "util/iopool.h"
 
 #include "bench/benchengine.h"
+#include "bench/productiongate.h"
 #include "bench/revocationimpact.h"
 #include "chartexporter.h"
 #include "chartview.h"
@@ -187,7 +188,7 @@ BenchmarkDialog::BenchmarkDialog(SecretStore *secrets, const QList<Profile> &pro
 
     connect(m_relay, &BenchRelay::progress, this, &BenchmarkDialog::onProgress);
     connect(m_relay, &BenchRelay::step, this, &BenchmarkDialog::onStep);
-    connect(&m_validateWatcher, &QFutureWatcher<BenchResult>::finished, this,
+    connect(&m_validateWatcher, &QFutureWatcher<std::pair<BenchResult, QString>>::finished, this,
             &BenchmarkDialog::onValidateFinished);
     connect(&m_runsWatcher, &QFutureWatcher<QList<BenchHistory::Run>>::finished, this, [this] {
         m_saved = m_runsWatcher.result();
@@ -326,8 +327,9 @@ void BenchmarkDialog::updateControls()
             m_confirmLabel->setText(tr("Profile <b>%1</b> is marked production: a benchmark puts "
                                        "load on it. Type its name to go ahead.")
                                         .arg(p.name.toHtmlEscaped()));
-            mayStart = mayStart && m_confirm->text().trimmed() == p.name;
         }
+        // The same gate as turnstilectl bench validate --confirm.
+        mayStart = mayStart && benchmarkLoadRefusal(p, m_confirm->text()).isEmpty();
     }
     if (const QString why = config().validationError(); !why.isEmpty()) {
         mayStart = false;
@@ -440,17 +442,9 @@ void BenchmarkDialog::startValidate(const Profile &profile, const Secrets &secre
     const HistoryConfig history = m_history;
     m_validateWatcher.setFuture(QtConcurrent::run(ioPool(), [engine, cfg, history] {
         BenchResult r = engine->run(cfg);
-        if (r.sent > 0) {
-            HistoryStore store;
-            if (store.open(history)) {
-                const qint64 ts = BenchHistory::save(store, r, r.startedAt.toSecsSinceEpoch(),
-                                                     BenchHistory::Kind::Validate);
-                if (ts >= 0)
-                    BenchHistory::annotate(store, r.profile, ts, BenchHistory::Kind::Validate,
-                                           BenchmarkDialog::tr("benchmark: %1").arg(r.oneLine()));
-            }
-        }
-        return r;
+        // Save and annotate as turnstilectl does; a store error is shown.
+        const QString storeError = BenchHistory::saveValidation(history, r);
+        return std::make_pair(r, storeError);
     }));
 }
 
@@ -519,15 +513,18 @@ void BenchmarkDialog::redrawImpact()
 
 void BenchmarkDialog::onValidateFinished()
 {
-    const BenchResult r = m_validateWatcher.result();
+    const auto [r, storeError] = m_validateWatcher.result();
     m_engine.reset();
     m_currentRunId = r.startedAt.toSecsSinceEpoch();
     if (!r.failed() || r.sent > 0) {
         m_results.append(r);
         redrawImpact();
     }
-    finishRun(r.failed() && r.sent == 0 ? r.error : r.oneLine());
-    if (r.sent > 0) {
+    QString message = r.failed() && r.sent == 0 ? r.error : r.oneLine();
+    if (!storeError.isEmpty())
+        message += u'\n' + tr("The result was not stored: %1").arg(storeError);
+    finishRun(message);
+    if (r.sent > 0 && storeError.isEmpty()) {
         emit resultsStored();
         reloadRuns();
     }
