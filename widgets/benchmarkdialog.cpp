@@ -204,11 +204,6 @@ BenchmarkDialog::BenchmarkDialog(SecretStore *secrets, const QList<Profile> &pro
         redrawImpact();
         emit runsLoaded();
     });
-    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString error = m_exportWatcher.result();
-        m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(m_exportPath) : error);
-        emit exportFinished(m_exportPath, error);
-    });
     connect(m_runs, &QListWidget::itemChanged, this, &BenchmarkDialog::redrawImpact);
     connect(m_profile, &QComboBox::currentIndexChanged, this, [this] {
         m_hasPreview = false;
@@ -255,7 +250,6 @@ BenchmarkDialog::~BenchmarkDialog()
     }
     m_validateWatcher.waitForFinished();
     m_runsWatcher.waitForFinished();
-    m_exportWatcher.waitForFinished();
 }
 
 QList<ChartView *> BenchmarkDialog::charts() const
@@ -582,29 +576,18 @@ void BenchmarkDialog::chooseExportFile(const QString &filter, const QString &suf
 
 void BenchmarkDialog::exportTo(const QString &path)
 {
-    const std::optional<ChartExporter::Format> format = ChartExporter::formatOf(path);
-    if (!format) {
-        const QString error = ChartExporter::unsupportedFormat(path);
-        m_status->setText(error);
-        emit exportFinished(path, error);
-        return;
-    }
-    if (m_exportWatcher.isRunning()) {
+    if (m_exporting) {
         const QString error = tr("An export is still being written.");
         emit exportFinished(path, error);
         return;
     }
-    QString error;
-    const QByteArray data = ChartExporter::encode(*format, charts(), caption(),
-                                                  ChartExporter::kDefaultChartSize, &error);
-    if (data.isEmpty()) {
-        m_status->setText(error);
+    m_exporting = true;
+    // The one asynchronous chart export (ChartExporter::exportAsync).
+    ChartExporter::exportAsync(this, path, charts(), caption(), [this, path](const QString &error) {
+        m_exporting = false;
+        m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
         emit exportFinished(path, error);
-        return;
-    }
-    m_exportPath = path;
-    m_exportWatcher.setFuture(
-        QtConcurrent::run(ioPool(), [path, data] { return ChartExporter::write(path, data); }));
+    });
 }
 
 void BenchmarkDialog::closeEvent(QCloseEvent *e)

@@ -158,8 +158,7 @@ private:
     // The run and the error of storing it (empty when stored).
     QFutureWatcher<std::pair<BenchResult, QString>> m_validateWatcher;
     QFutureWatcher<QList<BenchHistory::Run>> m_runsWatcher;
-    QFutureWatcher<QString> m_exportWatcher;
-    QString m_exportPath;
+    bool m_exporting = false; // one export at a time
 
     ActionPreview m_preview;
     bool m_hasPreview = false;

@@ -1,4 +1,5 @@
 #include "compliancepage.h"
+#include "util/atomicfile.h"
 #include "util/iopool.h"
 #include "util/whenfinished.h"
 
@@ -18,7 +19,6 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -384,14 +384,8 @@ void CompliancePage::exportCsv(const QString &path)
     QPointer<CompliancePage> self(this);
     whenFinished(
         this,
-        QtConcurrent::run(ioPool(),
-                          [path, bytes] {
-                              QSaveFile f(path);
-                              if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() ||
-                                  !f.commit())
-                                  return tr("Cannot write %1: %2").arg(path, f.errorString());
-                              return QString();
-                          }),
+        // The one atomic file writer every export uses.
+        QtConcurrent::run(ioPool(), [path, bytes] { return writeFileAtomically(path, bytes); }),
         [self, path](const QString &error) {
             if (!self)
                 return;
