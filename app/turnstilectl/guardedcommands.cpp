@@ -102,11 +102,11 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
     int rc = preview.refused() ? int(Refused) : int(Cli::Ok);
     if (preview.refused() && !json)
         m_err << Tr::tr("Refused: %1").arg(preview.refusal) << Qt::endl;
-    if (preview.nothingToDo()) {
-        // As in the GUI: nothing is run, nothing is recorded.
-        if (!json)
-            m_out << Tr::tr("Nothing to do.") << Qt::endl;
-    } else if (execute && !preview.refused()) {
+    // Said, but the run still happens with --execute: scripts rely on the
+    // dry run's --confirm line and on the audited (empty) run.
+    if (preview.nothingToDo() && !json)
+        m_out << Tr::tr("Nothing to do.") << Qt::endl;
+    if (execute && !preview.refused()) {
         AuditLog audit;
         GuardedWorkflow workflow(profile, audit);
         Confirmation c;
