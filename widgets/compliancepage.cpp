@@ -331,7 +331,7 @@ void CompliancePage::startUnlock(const QString &userId, UserUnlock::Method metho
                 return; // the operator types the name into the dialog
             const QString typed = self->m_confirmer(preview);
             if (typed.trimmed().isEmpty()) {
-                dialog->reject();
+                dialog->cancelButton()->click(); // not running yet: closes
                 return;
             }
             dialog->confirmationEdit()->setText(typed);
