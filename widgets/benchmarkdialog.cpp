@@ -2,6 +2,7 @@
 #include "util/iopool.h"
 
 #include "bench/benchengine.h"
+#include "bench/productiongate.h"
 #include "bench/revocationimpact.h"
 #include "chartexporter.h"
 #include "chartview.h"
@@ -187,7 +188,7 @@ BenchmarkDialog::BenchmarkDialog(SecretStore *secrets, const QList<Profile> &pro
 
     connect(m_relay, &BenchRelay::progress, this, &BenchmarkDialog::onProgress);
     connect(m_relay, &BenchRelay::step, this, &BenchmarkDialog::onStep);
-    connect(&m_validateWatcher, &QFutureWatcher<BenchResult>::finished, this,
+    connect(&m_validateWatcher, &QFutureWatcher<std::pair<BenchResult, QString>>::finished, this,
             &BenchmarkDialog::onValidateFinished);
     connect(&m_runsWatcher, &QFutureWatcher<QList<BenchHistory::Run>>::finished, this, [this] {
         m_saved = m_runsWatcher.result();
@@ -202,11 +203,6 @@ BenchmarkDialog::BenchmarkDialog(SecretStore *secrets, const QList<Profile> &pro
         }
         redrawImpact();
         emit runsLoaded();
-    });
-    connect(&m_exportWatcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString error = m_exportWatcher.result();
-        m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(m_exportPath) : error);
-        emit exportFinished(m_exportPath, error);
     });
     connect(m_runs, &QListWidget::itemChanged, this, &BenchmarkDialog::redrawImpact);
     connect(m_profile, &QComboBox::currentIndexChanged, this, [this] {
@@ -254,7 +250,6 @@ BenchmarkDialog::~BenchmarkDialog()
     }
     m_validateWatcher.waitForFinished();
     m_runsWatcher.waitForFinished();
-    m_exportWatcher.waitForFinished();
 }
 
 QList<ChartView *> BenchmarkDialog::charts() const
@@ -326,8 +321,9 @@ void BenchmarkDialog::updateControls()
             m_confirmLabel->setText(tr("Profile <b>%1</b> is marked production: a benchmark puts "
                                        "load on it. Type its name to go ahead.")
                                         .arg(p.name.toHtmlEscaped()));
-            mayStart = mayStart && m_confirm->text().trimmed() == p.name;
         }
+        // The same gate as turnstilectl bench validate --confirm.
+        mayStart = mayStart && benchmarkLoadRefusal(p, m_confirm->text()).isEmpty();
     }
     if (const QString why = config().validationError(); !why.isEmpty()) {
         mayStart = false;
@@ -386,18 +382,10 @@ void BenchmarkDialog::requestPreview()
         connect(self->m_runner, &ActionRunner::previewReady, self, [self](const ActionPreview &pv) {
             self->m_preview = pv;
             self->m_hasPreview = true;
-            QStringList lines{pv.title,
-                              tr("target: %1 (%2)").arg(pv.target.text, pv.target.description)};
-            if (pv.refused())
-                lines << tr("REFUSED: %1").arg(pv.refusal);
-            else {
-                lines << tr("revocation events now: %1; to add: %2")
-                             .arg(pv.rowsToStay)
-                             .arg(pv.rowsToGo);
-                lines += pv.statements;
-                lines += pv.consequences;
-                lines += pv.warnings;
-            }
+            // ActionPreview::describe()'s wording, as every guarded action shows it.
+            QStringList lines{pv.title};
+            for (const ActionPreview::Line &line : pv.describe())
+                lines << tr("%1: %2").arg(line.label, line.text);
             self->m_previewView->setPlainText(lines.join(u'\n'));
             self->updateControls();
             emit self->previewShown();
@@ -448,17 +436,9 @@ void BenchmarkDialog::startValidate(const Profile &profile, const Secrets &secre
     const HistoryConfig history = m_history;
     m_validateWatcher.setFuture(QtConcurrent::run(ioPool(), [engine, cfg, history] {
         BenchResult r = engine->run(cfg);
-        if (r.sent > 0) {
-            HistoryStore store;
-            if (store.open(history)) {
-                const qint64 ts = BenchHistory::save(store, r, r.startedAt.toSecsSinceEpoch(),
-                                                     BenchHistory::Kind::Validate);
-                if (ts >= 0)
-                    BenchHistory::annotate(store, r.profile, ts, BenchHistory::Kind::Validate,
-                                           BenchmarkDialog::tr("benchmark: %1").arg(r.oneLine()));
-            }
-        }
-        return r;
+        // Save and annotate as turnstilectl does; a store error is shown.
+        const QString storeError = BenchHistory::saveValidation(history, r);
+        return std::make_pair(r, storeError);
     }));
 }
 
@@ -527,15 +507,18 @@ void BenchmarkDialog::redrawImpact()
 
 void BenchmarkDialog::onValidateFinished()
 {
-    const BenchResult r = m_validateWatcher.result();
+    const auto [r, storeError] = m_validateWatcher.result();
     m_engine.reset();
     m_currentRunId = r.startedAt.toSecsSinceEpoch();
     if (!r.failed() || r.sent > 0) {
         m_results.append(r);
         redrawImpact();
     }
-    finishRun(r.failed() && r.sent == 0 ? r.error : r.oneLine());
-    if (r.sent > 0) {
+    QString message = r.failed() && r.sent == 0 ? r.error : r.oneLine();
+    if (!storeError.isEmpty())
+        message += u'\n' + tr("The result was not stored: %1").arg(storeError);
+    finishRun(message);
+    if (r.sent > 0 && storeError.isEmpty()) {
         emit resultsStored();
         reloadRuns();
     }
@@ -593,29 +576,18 @@ void BenchmarkDialog::chooseExportFile(const QString &filter, const QString &suf
 
 void BenchmarkDialog::exportTo(const QString &path)
 {
-    const std::optional<ChartExporter::Format> format = ChartExporter::formatOf(path);
-    if (!format) {
-        const QString error = ChartExporter::unsupportedFormat(path);
-        m_status->setText(error);
-        emit exportFinished(path, error);
-        return;
-    }
-    if (m_exportWatcher.isRunning()) {
+    if (m_exporting) {
         const QString error = tr("An export is still being written.");
         emit exportFinished(path, error);
         return;
     }
-    QString error;
-    const QByteArray data = ChartExporter::encode(*format, charts(), caption(),
-                                                  ChartExporter::kDefaultChartSize, &error);
-    if (data.isEmpty()) {
-        m_status->setText(error);
+    m_exporting = true;
+    // The one asynchronous chart export (ChartExporter::exportAsync).
+    ChartExporter::exportAsync(this, path, charts(), caption(), [this, path](const QString &error) {
+        m_exporting = false;
+        m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
         emit exportFinished(path, error);
-        return;
-    }
-    m_exportPath = path;
-    m_exportWatcher.setFuture(
-        QtConcurrent::run(ioPool(), [path, data] { return ChartExporter::write(path, data); }));
+    });
 }
 
 void BenchmarkDialog::closeEvent(QCloseEvent *e)

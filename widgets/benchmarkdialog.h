@@ -155,10 +155,10 @@ private:
     ActionRunner *m_runner = nullptr;
     std::shared_ptr<BenchEngine> m_engine;
     std::shared_ptr<RevocationImpact> m_action;
-    QFutureWatcher<BenchResult> m_validateWatcher;
+    // The run and the error of storing it (empty when stored).
+    QFutureWatcher<std::pair<BenchResult, QString>> m_validateWatcher;
     QFutureWatcher<QList<BenchHistory::Run>> m_runsWatcher;
-    QFutureWatcher<QString> m_exportWatcher;
-    QString m_exportPath;
+    bool m_exporting = false; // one export at a time
 
     ActionPreview m_preview;
     bool m_hasPreview = false;

@@ -1,13 +1,12 @@
 #include "compliancepage.h"
+#include "util/atomicfile.h"
 #include "util/iopool.h"
 #include "util/whenfinished.h"
 
 #include "compliance/compliancerun.h"
 #include "compliancemodel.h"
-#include "guarded/actioncontrol.h"
 #include "guarded/actionpreview.h"
-#include "guarded/auditlog.h"
-#include "guarded/guardedworkflow.h"
+#include "guardedactiondialog.h"
 #include "profiles/secrets.h"
 #include "profiles/secretstore.h"
 
@@ -16,12 +15,10 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
-#include <QMessageBox>
+#include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -312,84 +309,68 @@ void CompliancePage::startUnlock(const QString &userId, UserUnlock::Method metho
     updateButtons();
     m_status->setText(tr("Preparing the unlock…"));
     QPointer<CompliancePage> self(this);
-    auto done = [self](const QString &message) {
+    withSecrets(p->name, [self, p = *p, userId, method](const Secrets &secrets) {
         if (!self)
             return;
-        self->m_unlocking = false;
-        self->m_status->setText(message);
-        self->updateButtons();
-    };
-    withSecrets(p->name, [self, p = *p, userId, method, done](const Secrets &secrets) {
-        if (!self)
-            return;
-        // One action object, used by one thread at a time: preview on a
-        // worker, confirmation here, run on a worker.
-        auto action = std::make_shared<UserUnlock>(p, secrets, userId, method);
-        whenFinished(
-            self, QtConcurrent::run(ioPool(), [action] { return action->preview(); }),
-            [self, action, p, userId, method, done](const ActionPreview &preview) {
-                if (!self)
-                    return;
-                if (preview.refused()) {
-                    done(tr("Not unlocked: %1").arg(preview.refusal));
-                    return;
-                }
-                if (preview.nothingToDo()) {
-                    done(preview.consequences.join(u' '));
-                    return;
-                }
-                QString typed;
-                if (self->m_confirmer) {
-                    typed = self->m_confirmer(preview);
-                } else {
-                    QStringList text{preview.target.description};
-                    text += preview.consequences;
-                    for (const QString &w : preview.warnings)
-                        text.append(tr("Warning: %1").arg(w));
-                    text.append(tr("Type %1 to confirm:").arg(preview.target.text));
-                    typed = QInputDialog::getText(self, preview.title,
-                                                  text.join(QStringLiteral("\n\n")));
-                }
-                if (!self)
-                    return;
-                if (typed.trimmed().isEmpty()) {
-                    done(tr("Unlock cancelled; nothing changed."));
-                    return;
-                }
-                whenFinished(
-                    self,
-                    QtConcurrent::run(
-                        ioPool(),
-                        [action, p, preview, typed] {
-                            AuditLog audit;
-                            GuardedWorkflow workflow(p, audit);
-                            ActionControl control;
-                            return workflow.run(*action, preview, Confirmation{typed, -1}, control);
-                        }),
-                    [self, userId, method, done](const ActionResult &r) {
-                        if (!self)
+        // The dialog every guarded action uses: preview on its runner's
+        // thread, typed confirmation, progress and cancel, audit record, and
+        // the database path offered as the API unlock's follow-up.
+        auto *dialog = new GuardedActionDialog(
+            std::make_shared<UserUnlock>(p, secrets, userId, method), p, self);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        auto done = [self](const QString &message) {
+            if (!self)
+                return;
+            self->m_unlocking = false;
+            self->m_status->setText(message);
+            self->updateButtons();
+        };
+        connect(dialog, &GuardedActionDialog::previewShown, self, [self, dialog, done] {
+            const ActionPreview &preview = dialog->preview();
+            if (preview.refused()) {
+                done(tr("Not unlocked: %1").arg(preview.refusal));
+                return;
+            }
+            if (preview.nothingToDo()) {
+                done(preview.consequences.join(u' '));
+                return;
+            }
+            if (!self->m_confirmer)
+                return; // the operator types the name into the dialog
+            const QString typed = self->m_confirmer(preview);
+            if (typed.trimmed().isEmpty()) {
+                dialog->cancelButton()->click(); // not running yet: closes
+                return;
+            }
+            dialog->confirmationEdit()->setText(typed);
+            dialog->runButton()->click();
+        });
+        connect(dialog, &GuardedActionDialog::actionFinished, self,
+                [self, dialog, done](const ActionResult &r) {
+                    done(r.message);
+                    emit self->unlockFinished(r);
+                    if (self->m_fallbackChooser) {
+                        if (const auto next = dialog->followUp();
+                            next && self->m_fallbackChooser(
+                                        tr("%1\n\n%2").arg(r.message, next->question))) {
+                            self->m_unlocking = true;
+                            self->updateButtons();
+                            dialog->startFollowUp();
                             return;
-                        done(r.message);
-                        emit self->unlockFinished(r);
-                        if (!r.ok() && method == UserUnlock::Method::Api &&
-                            r.details.value(u"database_fallback_possible").toBool()) {
-                            const QString question =
-                                tr("%1\n\nReset the failed logins in the database instead?")
-                                    .arg(r.message);
-                            const bool yes =
-                                self->m_fallbackChooser
-                                    ? self->m_fallbackChooser(question)
-                                    : QMessageBox::question(self, tr("Unlock through the database"),
-                                                            question) == QMessageBox::Yes;
-                            if (self && yes) {
-                                self->startUnlock(userId, UserUnlock::Method::Database);
-                                return;
-                            }
                         }
-                        if (self)
-                            self->reload();
-                    });
-            });
+                    }
+                    self->reload();
+                });
+        connect(dialog, &QDialog::finished, self, [self, dialog] {
+            if (self->m_unlocking && !dialog->result().has_value() && dialog->hasPreview() &&
+                !dialog->preview().refused() && !dialog->preview().nothingToDo()) {
+                self->m_unlocking = false;
+                self->m_status->setText(tr("Unlock cancelled; nothing changed."));
+            }
+            self->m_unlocking = false;
+            self->updateButtons();
+        });
+        dialog->open();
     });
 }
 
@@ -411,14 +392,8 @@ void CompliancePage::exportCsv(const QString &path)
     QPointer<CompliancePage> self(this);
     whenFinished(
         this,
-        QtConcurrent::run(ioPool(),
-                          [path, bytes] {
-                              QSaveFile f(path);
-                              if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() ||
-                                  !f.commit())
-                                  return tr("Cannot write %1: %2").arg(path, f.errorString());
-                              return QString();
-                          }),
+        // The one atomic file writer every export uses.
+        QtConcurrent::run(ioPool(), [path, bytes] { return writeFileAtomically(path, bytes); }),
         [self, path](const QString &error) {
             if (!self)
                 return;

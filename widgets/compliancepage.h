@@ -66,10 +66,12 @@ public:
     void showReport(const ComplianceReport &report);
 
     // The typed confirmation of an unlock: what the operator typed, empty to
-    // cancel. The default asks with a dialog; tests replace it.
+    // cancel. By default the operator types it into the GuardedActionDialog;
+    // tests replace it (the dialog then runs with what it returns).
     using Confirmer = std::function<QString(const ActionPreview &preview)>;
     void setConfirmer(Confirmer confirmer) { m_confirmer = std::move(confirmer); }
-    // Whether to take the database path after the API refused; default asks.
+    // Whether to take the database path after the API refused. By default the
+    // GuardedActionDialog offers it as the run's follow-up button.
     using FallbackChooser = std::function<bool(const QString &question)>;
     void setFallbackChooser(FallbackChooser chooser) { m_fallbackChooser = std::move(chooser); }
 

@@ -2,8 +2,6 @@
 
 #include "guarded/actionrunner.h"
 #include "guarded/guardedaction.h"
-#include "util/duration.h"
-#include "util/rowfigure.h"
 
 #include <QCloseEvent>
 #include <QDialogButtonBox>
@@ -17,22 +15,6 @@
 
 namespace turnstile {
 
-namespace {
-QString when(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
-                       : QStringLiteral("–");
-}
-QString seconds(double s)
-{
-    if (s < 0)
-        return QStringLiteral("?");
-    if (s < 10)
-        return QStringLiteral("%1 s").arg(QLocale().toString(s, 'f', 1));
-    return formatDuration(qint64(s + 0.5));
-}
-} // namespace
-
 GuardedActionDialog::GuardedActionDialog(std::shared_ptr<GuardedAction> action,
                                          const Profile &profile, QWidget *parent)
     : QDialog(parent), m_profile(profile), m_runner(new ActionRunner(action, profile, this)),
@@ -40,7 +22,7 @@ GuardedActionDialog::GuardedActionDialog(std::shared_ptr<GuardedAction> action,
       m_confirm(new QLineEdit(this)), m_acknowledgeLabel(new QLabel(this)),
       m_acknowledge(new QLineEdit(this)), m_progress(new QProgressBar(this)),
       m_status(new QLabel(this)), m_run(new QPushButton(tr("Run"), this)),
-      m_cancel(new QPushButton(tr("Close"), this))
+      m_cancel(new QPushButton(tr("Close"), this)), m_followUp(new QPushButton(this))
 {
     setWindowTitle(tr("Guarded action — %1").arg(profile.name));
     setMinimumSize(720, 560);
@@ -62,9 +44,12 @@ GuardedActionDialog::GuardedActionDialog(std::shared_ptr<GuardedAction> action,
     m_run->setEnabled(false);
     m_run->setAutoDefault(false);
     m_cancel->setAutoDefault(false);
+    m_followUp->setAutoDefault(false);
+    m_followUp->hide();
 
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_run, QDialogButtonBox::AcceptRole);
+    buttons->addButton(m_followUp, QDialogButtonBox::ActionRole);
     buttons->addButton(m_cancel, QDialogButtonBox::RejectRole);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_previewView, 1);
@@ -79,6 +64,7 @@ GuardedActionDialog::GuardedActionDialog(std::shared_ptr<GuardedAction> action,
     connect(m_confirm, &QLineEdit::textChanged, this, &GuardedActionDialog::updateRunEnabled);
     connect(m_acknowledge, &QLineEdit::textChanged, this, &GuardedActionDialog::updateRunEnabled);
     connect(m_run, &QPushButton::clicked, this, &GuardedActionDialog::startRun);
+    connect(m_followUp, &QPushButton::clicked, this, &GuardedActionDialog::startFollowUp);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (!m_running) {
             QDialog::reject();
@@ -97,44 +83,51 @@ GuardedActionDialog::GuardedActionDialog(std::shared_ptr<GuardedAction> action,
 
 GuardedActionDialog::~GuardedActionDialog() = default;
 
+std::optional<GuardedAction::FollowUp> GuardedActionDialog::followUp() const
+{
+    return m_runner->followUp();
+}
+
 void GuardedActionDialog::showPreview(const ActionPreview &p)
 {
     m_preview = p;
     m_hasPreview = true;
-    const QLocale l;
+    // The wording is ActionPreview::describe()'s, shared with turnstilectl;
+    // the dialog only lays it out.
+    using K = ActionPreview::Line::Kind;
     auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
-    QString html = QStringLiteral("<h3>%1</h3><table cellspacing=4>").arg(esc(p.title));
-    auto row = [&](const QString &k, const QString &v) {
-        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(esc(k), v);
-    };
-    row(tr("Target"),
-        QStringLiteral("<code>%1</code> — %2").arg(esc(p.target.text), esc(p.target.description)));
-    if (p.refused()) {
-        html += QStringLiteral("</table><p style='color:#c62828'><b>%1</b> %2</p>")
-                    .arg(esc(tr("Refused:")), esc(p.refusal));
-    } else {
-        // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
-        if (p.cutoff.isValid())
-            row(tr("Cutoff"), esc(when(p.cutoff)));
-        if (p.rowsToGo >= 0) {
-            row(tr("Rows that go"), esc(formatRows(p.rowsToGo, p.rowsToGoEstimated)));
-            row(tr("Rows that stay"), esc(formatRows(p.rowsToStay, p.rowsToStayEstimated)));
+    QString table, sentences, statements;
+    for (const ActionPreview::Line &line : p.describe()) {
+        switch (line.kind) {
+        case K::Target:
+        case K::Server:
+        case K::Figure:
+            table += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                         .arg(esc(line.label), esc(line.text));
+            break;
+        case K::Refusal:
+            sentences += QStringLiteral("<p style='color:#c62828'><b>%1</b> %2</p>")
+                             .arg(esc(tr("%1:").arg(line.label)), esc(line.text));
+            break;
+        case K::Consequence:
+            sentences += QStringLiteral("<p>%1</p>").arg(esc(line.text));
+            break;
+        case K::Warning:
+            sentences += QStringLiteral("<p style='color:#b26a00'>%1</p>").arg(esc(line.text));
+            break;
+        case K::Statement:
+            statements +=
+                QStringLiteral("<p style='white-space:pre-wrap; font-family:monospace'>%1</p>")
+                    .arg(esc(line.text));
+            break;
         }
-        if (p.oldestAffected.isValid())
-            row(tr("Affected span"),
-                esc(tr("%1 … %2").arg(when(p.oldestAffected), when(p.newestAffected))));
-        row(tr("Estimated duration"),
-            esc(tr("%1 (from %2)").arg(seconds(p.estimatedSeconds), p.estimateBasis)));
-        html += QStringLiteral("</table>");
-        for (const QString &c : p.consequences)
-            html += QStringLiteral("<p>%1</p>").arg(esc(c));
-        for (const QString &w : p.warnings)
-            html += QStringLiteral("<p style='color:#b26a00'>%1</p>").arg(esc(w));
-        html += QStringLiteral("<p><b>%1</b></p>").arg(esc(tr("Statements, one chunk at a time:")));
-        for (const QString &s : p.statements)
-            html += QStringLiteral("<p style='white-space:pre-wrap; font-family:monospace'>%1</p>")
-                        .arg(esc(s));
     }
+    QString html = QStringLiteral("<h3>%1</h3><table cellspacing=4>%2</table>%3")
+                       .arg(esc(p.title), table, sentences);
+    if (!statements.isEmpty())
+        html +=
+            QStringLiteral("<p><b>%1</b></p>").arg(esc(tr("Statements, one chunk at a time:"))) +
+            statements;
     m_previewView->setHtml(html);
     if (p.refused()) {
         m_status->setText(p.refusal);
@@ -192,43 +185,57 @@ void GuardedActionDialog::startRun()
 
 void GuardedActionDialog::showProgress(const ActionProgress &p)
 {
-    const QLocale l;
+    // No rows (a key rotation): the action counts its steps.
+    if (m_preview.rowsToGo < 0)
+        m_progress->setRange(0, 1000);
     if (p.total > 0)
         m_progress->setValue(int(std::min<qint64>(1000, p.done * 1000 / p.total)));
-    if (m_preview.rowsToGo < 0) {
-        m_progress->setRange(0, 1000);
-        m_status->setText(
-            tr("Step %1 of %2 · %3").arg(p.done).arg(p.total).arg(seconds(p.elapsedSeconds)));
-        if (p.total > 0)
-            m_progress->setValue(int(std::min<qint64>(1000, p.done * 1000 / p.total)));
-        return;
-    }
-    m_status->setText(tr("%1 of %2 rows · %3 rows/s · %4 left · batch of %5")
-                          .arg(l.toString(p.done), l.toString(p.total),
-                               l.toString(qRound64(p.rowsPerSecond)), seconds(p.secondsLeft))
-                          .arg(p.currentBatchSize));
+    m_status->setText(p.describe(m_preview.rowsToGo >= 0));
 }
 
 void GuardedActionDialog::showResult(const ActionResult &r)
 {
     m_running = false;
     m_result = r;
-    const QLocale l;
     m_cancel->setText(tr("Close"));
     m_cancel->setEnabled(true);
     if (r.outcome == ActionResult::Outcome::Completed)
         m_progress->setValue(m_progress->maximum());
-    QString text = r.message;
-    if (r.outcome != ActionResult::Outcome::Refused && m_preview.rowsToGo >= 0)
-        text += u'\n' + tr("Before %1 rows, after %2 · %3 batches, %4 retries, slowest batch %5 "
-                           "ms · %6")
-                            .arg(formatRows(r.before, r.beforeEstimated),
-                                 formatRows(r.after, r.afterEstimated))
-                            .arg(r.batches)
-                            .arg(r.retries)
-                            .arg(l.toString(r.slowestBatchMs, 'f', 1), seconds(r.durationSeconds));
-    m_status->setText(text);
+    QStringList text{r.message};
+    text += r.figures(m_preview.rowsToGo >= 0);
+    if (const auto &next = m_runner->followUp()) {
+        text.append(next->question);
+        m_followUp->setText(next->title);
+        m_followUp->show();
+    }
+    m_status->setText(text.join(u'\n'));
     emit actionFinished(r);
+}
+
+bool GuardedActionDialog::startFollowUp()
+{
+    if (m_running || !m_runner->startFollowUp())
+        return false;
+    // A new action from the start: its own preview, typed confirmation,
+    // progress and audit record.
+    m_followUp->hide();
+    m_result.reset();
+    m_hasPreview = false;
+    m_preview = ActionPreview();
+    m_confirm->clear();
+    m_confirm->setEnabled(false);
+    m_confirmLabel->clear();
+    m_acknowledge->clear();
+    m_acknowledge->setEnabled(true);
+    m_acknowledge->hide();
+    m_acknowledgeLabel->hide();
+    m_progress->hide();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_run->setEnabled(false);
+    m_previewView->setPlainText(tr("Computing the preview (a dry run; nothing is changed)…"));
+    m_status->clear();
+    return true;
 }
 
 void GuardedActionDialog::reject()

@@ -3,6 +3,7 @@
 #include "guarded/actionpreview.h"
 #include "guarded/actionprogress.h"
 #include "guarded/actionresult.h"
+#include "guarded/guardedaction.h"
 #include "profiles/profile.h"
 
 #include <QDialog>
@@ -19,7 +20,6 @@ class QTextBrowser;
 namespace turnstile {
 
 class ActionRunner;
-class GuardedAction;
 
 // The GUI face of the guarded workflow: the preview is computed on the
 // runner's thread and shown in full; the Run button stays disabled until the
@@ -40,6 +40,10 @@ public:
     QLineEdit *acknowledgementEdit() const { return m_acknowledge; }
     QPushButton *runButton() const { return m_run; }
     QPushButton *cancelButton() const { return m_cancel; }
+    // Shown after a result that offers a follow-up (GuardedAction::followUp).
+    QPushButton *followUpButton() const { return m_followUp; }
+    // The offered follow-up of the last result, if any.
+    std::optional<GuardedAction::FollowUp> followUp() const;
     QTextBrowser *previewView() const { return m_previewView; }
     QLabel *statusLabel() const { return m_status; }
     QProgressBar *progressBar() const { return m_progress; }
@@ -47,6 +51,11 @@ public:
     bool hasPreview() const { return m_hasPreview; }
     bool isRunning() const { return m_running; }
     std::optional<ActionResult> result() const { return m_result; }
+
+public slots:
+    // Switches to the offered follow-up action and shows its preview; false
+    // when none is offered or a run is in flight.
+    bool startFollowUp();
 
 signals:
     void previewShown();
@@ -79,6 +88,7 @@ private:
     QLabel *m_status;
     QPushButton *m_run;
     QPushButton *m_cancel;
+    QPushButton *m_followUp;
 };
 
 } // namespace turnstile

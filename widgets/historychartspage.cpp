@@ -382,30 +382,12 @@ void HistoryChartsPage::copyImage()
 
 void HistoryChartsPage::exportTo(const QString &path)
 {
-    const std::optional<ChartExporter::Format> format = ChartExporter::formatOf(path);
-    if (!format) {
-        const QString error = ChartExporter::unsupportedFormat(path);
-        m_status->setText(error);
-        emit exportFinished(path, error);
-        return;
-    }
-    // Painting needs this thread; the file is written on a worker.
-    QString error;
-    const QByteArray bytes = ChartExporter::encode(*format, m_charts, caption(),
-                                                   ChartExporter::kDefaultChartSize, &error);
-    if (!error.isEmpty()) {
-        m_status->setText(error);
-        emit exportFinished(path, error);
-        return;
-    }
-    whenFinished(
-        this,
-        QtConcurrent::run(ioPool(), [path, bytes] { return ChartExporter::write(path, bytes); }),
-        [this, path](const QString &err) {
-            m_status->setText(
-                err.isEmpty() ? tr("Exported to %1.").arg(QDir::toNativeSeparators(path)) : err);
-            emit exportFinished(path, err);
-        });
+    // The one asynchronous chart export (ChartExporter::exportAsync).
+    ChartExporter::exportAsync(this, path, m_charts, caption(), [this, path](const QString &err) {
+        m_status->setText(err.isEmpty() ? tr("Exported to %1.").arg(QDir::toNativeSeparators(path))
+                                        : err);
+        emit exportFinished(path, err);
+    });
 }
 
 } // namespace turnstile

@@ -17,6 +17,7 @@
 #include "overviewmodel.h"
 #include "overviewpage.h"
 #include "profileeditor.h"
+#include "profiles/profileimport.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
@@ -482,44 +483,72 @@ void MainWindow::importAllClouds(const QString &path)
                               return importCloudsYaml(path, QString(), env);
                           }),
         [this](const ImportResult &r) {
+            // Merge and name check are planProfileImport's, shared with
+            // turnstilectl; one read and one write of the profile file.
+            const ProfileImportPlan plan = planProfileImport(m_profiles->profiles(), r.clouds);
+            QStringList problems = plan.refusals;
+            if (!r.error.isEmpty())
+                problems.prepend(r.error);
             QStringList names;
-            QString error = r.error;
-            // One read and one write of the profile file for the whole import.
-            QHash<QString, Profile> existing;
-            for (const Profile &p : m_profiles->profiles())
-                existing.insert(p.name, p);
-            QList<Profile> toSave;
-            for (const ImportedCloud &c : r.clouds) {
-                const auto it = existing.constFind(c.profile.name);
-                toSave.append(it != existing.constEnd() ? overlayIdentity(*it, c.profile)
-                                                        : c.profile);
-            }
             QString err;
             QHash<QString, QString> moved;
-            if (!m_profiles->saveAll(toSave, &err, &moved)) {
-                error = err;
-            } else {
-                for (const ImportedCloud &c : r.clouds) {
-                    names.append(c.profile.name);
-                    Secrets s = c.secrets;
-                    if (s.databasePassword.isEmpty())
-                        s.databasePassword = moved.value(c.profile.name);
-                    for (SecretKind k : kAllSecretKinds)
-                        if (!s.get(k).isEmpty())
-                            m_secrets->write(c.profile.name, k, s.get(k),
-                                             [](const SecretResult &) {});
-                }
+            if (!plan.entries.isEmpty() && !m_profiles->saveAll(plan.profiles(), &err, &moved)) {
+                problems.prepend(err);
+                finishImport(r.sourceFile, r.warnings, {}, problems);
+                return;
             }
-            reloadProfiles();
-            statusBar()->showMessage(
-                names.isEmpty() ? error
-                                : tr("Imported %n profile(s) from %1.", nullptr, int(names.size()))
-                                      .arg(r.sourceFile),
-                15000);
-            if (!r.warnings.isEmpty())
-                QMessageBox::information(this, tr("clouds.yaml"), r.warnings.join(u'\n'));
-            emit cloudsImported(names, error);
+            for (const ProfileImportPlan::Entry &e : plan.entries)
+                names.append(e.profile.name);
+            // Every secret write is waited for and every failure reported,
+            // as turnstilectl does; the profiles are saved either way.
+            struct Pending
+            {
+                qsizetype left = 0;
+                QStringList problems;
+            };
+            auto pending = std::make_shared<Pending>(Pending{plan.entries.size(), problems});
+            QPointer<MainWindow> self(this);
+            // Only what the summary needs: the clouds' secrets stay behind.
+            auto oneDone = [self, pending, source = r.sourceFile, warnings = r.warnings, names] {
+                if (--pending->left == 0 && self)
+                    self->finishImport(source, warnings, names, pending->problems);
+            };
+            if (plan.entries.isEmpty()) {
+                finishImport(r.sourceFile, r.warnings, names, problems);
+                return;
+            }
+            for (const ProfileImportPlan::Entry &e : plan.entries) {
+                Secrets s = e.secrets;
+                if (s.databasePassword.isEmpty())
+                    s.databasePassword = moved.value(e.profile.name);
+                const QString name = e.profile.name;
+                m_secrets->replace(name, name, s, false,
+                                   [pending, name, oneDone](const QList<SecretResult> &writes) {
+                                       const QString failure = secretsNotStored(name, writes);
+                                       if (!failure.isEmpty())
+                                           pending->problems.append(failure);
+                                       oneDone();
+                                   });
+            }
         });
+}
+
+void MainWindow::finishImport(const QString &sourceFile, const QStringList &warnings,
+                              const QStringList &names, const QStringList &problems)
+{
+    reloadProfiles();
+    const QString error = problems.join(u'\n');
+    statusBar()->showMessage(
+        names.isEmpty()
+            ? error
+            : tr("Imported %n profile(s) from %1.", nullptr, int(names.size())).arg(sourceFile),
+        15000);
+    QStringList notes = warnings;
+    if (!names.isEmpty())
+        notes += problems; // with nothing imported, the status bar says it
+    if (!notes.isEmpty())
+        QMessageBox::information(this, tr("clouds.yaml"), notes.join(u'\n'));
+    emit cloudsImported(names, error);
 }
 
 void MainWindow::removeProfile()

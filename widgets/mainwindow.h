@@ -79,6 +79,10 @@ private:
     void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName,
                      bool secretsKnown);
     void migrateDatabasePasswords();
+    // The end of importAllClouds: status, notes and cloudsImported, once
+    // every secret write has answered.
+    void finishImport(const QString &sourceFile, const QStringList &warnings,
+                      const QStringList &names, const QStringList &problems);
     QList<QPair<QString, QWidget *>> namedPages() const;
 
     ProfileStore *m_profiles;

@@ -3,6 +3,7 @@
 
 #include "bench/benchengine.h"
 #include "bench/benchhistory.h"
+#include "bench/productiongate.h"
 #include "bench/revocationimpact.h"
 #include "cli.h"
 #include "guardedcommands.h"
@@ -243,11 +244,9 @@ int BenchCommands::validate(const QStringList &args)
             m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets, json);
         rc != Cli::Ok)
         return rc;
-    if (profile.production && p.value(QStringLiteral("confirm")).trimmed() != profile.name) {
-        m_err << Tr::tr("Profile %1 is marked production: a benchmark puts load on it. Add "
-                        "--confirm %1 to go ahead.")
-                     .arg(profile.name)
-              << Qt::endl;
+    if (const QString why = benchmarkLoadRefusal(profile, p.value(QStringLiteral("confirm")));
+        !why.isEmpty()) {
+        m_err << Tr::tr("%1 Add --confirm %2 to go ahead.").arg(why, profile.name) << Qt::endl;
         return GuardedCommands::Refused;
     }
     BenchEngine engine(profile, secrets);
@@ -262,21 +261,9 @@ int BenchCommands::validate(const QStringList &args)
     const BenchResult r = engine.run(config);
     if (tty)
         m_err << Qt::endl;
-    QString storeNote;
-    if (!p.isSet(QStringLiteral("no-store")) && r.sent > 0) {
-        HistoryStore store;
-        if (!store.open(HistoryCommands::storeConfig()))
-            storeNote = store.error();
-        else {
-            const qint64 runId = r.startedAt.toSecsSinceEpoch();
-            const qint64 ts = BenchHistory::save(store, r, runId, BenchHistory::Kind::Validate);
-            if (ts < 0)
-                storeNote = store.error();
-            else
-                BenchHistory::annotate(store, profile.name, ts, BenchHistory::Kind::Validate,
-                                       Tr::tr("benchmark: %1").arg(r.oneLine()));
-        }
-    }
+    const QString storeNote = p.isSet(QStringLiteral("no-store"))
+                                  ? QString()
+                                  : BenchHistory::saveValidation(HistoryCommands::storeConfig(), r);
     if (json) {
         QJsonObject o = r.toJson();
         if (!storeNote.isEmpty())

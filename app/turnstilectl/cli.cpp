@@ -11,6 +11,7 @@
 #include "historycommands.h"
 #include "keycommands.h"
 #include "probe/prober.h"
+#include "profiles/profileimport.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
@@ -633,44 +634,22 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
     }
     // The file is read once and written once, however many clouds: a
     // read-modify-write per cloud made importing 3,000 clouds quadratic.
-    QHash<QString, Profile> existing;
-    for (const Profile &p : store.profiles())
-        existing.insert(p.name, p);
-    QList<Profile> toSave;
-    QList<QPair<Profile, Secrets>> saved;
-    QStringList lines;
-    for (const ImportedCloud &c : clouds) {
-        const QString name = o.profile.isEmpty() ? c.profile.name : o.profile;
-        if (!ProfileStore::isValidName(name)) {
-            m_err << Tr::tr("turnstilectl profiles import: \"%1\" is not a usable profile name; "
-                            "import it with "
-                            "--cloud and --profile NAME.")
-                         .arg(name)
-                  << Qt::endl;
-            rc = Config;
-            continue;
-        }
-        const auto it = existing.constFind(name);
-        const bool existed = it != existing.constEnd();
-        Profile merged = overlayIdentity(existed ? *it : c.profile, c.profile);
-        // The profile is saved under the name the secrets are stored under:
-        // --profile NAME, not the importer's "envvars".
-        merged.name = name;
-        existing.insert(name, merged);
-        toSave.append(merged);
-        saved.append({merged, c.secrets});
-        lines.append(
-            (existed ? Tr::tr("Updated profile %1 (%2).") : Tr::tr("Created profile %1 (%2)."))
-                .arg(name, merged.authUrl.toString()));
+    // Merge and name check are planProfileImport's, shared with the GUI.
+    const ProfileImportPlan plan = planProfileImport(store.profiles(), clouds, o.profile);
+    for (const QString &refusal : plan.refusals) {
+        m_err << Tr::tr("turnstilectl profiles import: %1").arg(refusal) << Qt::endl;
+        rc = Config;
     }
     QString err;
     QHash<QString, QString> moved;
-    if (!store.saveAll(toSave, &err, &moved)) {
+    if (!store.saveAll(plan.profiles(), &err, &moved)) {
         m_err << err << Qt::endl;
         return Config;
     }
     qsizetype notStored = 0;
-    for (auto &[profile, secrets] : saved) {
+    for (ProfileImportPlan::Entry entry : plan.entries) {
+        const Profile &profile = entry.profile;
+        Secrets &secrets = entry.secrets;
         if (secrets.databasePassword.isEmpty())
             secrets.databasePassword = moved.value(profile.name);
         // After one failure (no keychain, or a locked one that timed out) the
@@ -686,7 +665,7 @@ int Cli::saveImported(const QList<ImportedCloud> &clouds, const ImportOptions &o
         m_err << Tr::tr("warning: the secrets of %n more profile(s) were not stored either.",
                         nullptr, int(notStored))
               << Qt::endl;
-    for (const QString &line : std::as_const(lines))
+    for (const QString &line : plan.summary())
         m_out << line << Qt::endl;
     return rc;
 }
@@ -696,25 +675,20 @@ bool Cli::storeSecrets(const Profile &profile, const Secrets &s)
     SecretStore keychain;
     if (profile.allowPlaintextSecrets)
         keychain.setPlaintextProfiles({profile.name});
-    bool ok = true;
+    // One failed write is enough: the next would wait for the same broken
+    // keychain again.
+    QList<SecretResult> writes;
     for (SecretKind k : kAllSecretKinds) {
         if (s.get(k).isEmpty())
             continue;
-        const SecretResult r = keychain.writeBlocking(profile.name, k, s.get(k));
-        if (!r.ok) {
-            // Nothing goes to disk in plain text instead: the profile is saved
-            // without the secret, and the operator is told how to supply it.
-            m_err << Tr::tr("warning: %1 The secret for profile %2 was not stored; provide it "
-                            "through the "
-                            "environment (OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET, "
-                            "TURNSTILE_DB_PASSWORD).")
-                         .arg(r.error, profile.name)
-                  << Qt::endl;
-            ok = false;
+        writes.append(keychain.writeBlocking(profile.name, k, s.get(k)));
+        if (!writes.constLast().ok)
             break;
-        }
     }
-    return ok;
+    const QString failure = secretsNotStored(profile.name, writes);
+    if (!failure.isEmpty())
+        m_err << Tr::tr("warning: %1").arg(failure) << Qt::endl;
+    return failure.isEmpty();
 }
 
 int Cli::reportImport(const ImportResult &r, const ImportOptions &o)

@@ -31,20 +31,6 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(GuardedCommands)
 };
 
-QString when(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
-                       : QStringLiteral("-");
-}
-
-QString seconds(double s)
-{
-    if (s < 0)
-        return QStringLiteral("?");
-    if (s < 10)
-        return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
-    return formatDuration(qint64(s + 0.5));
-}
 } // namespace
 
 GuardedCommands::GuardedCommands(Cli &cli, QTextStream &out, QTextStream &err)
@@ -71,45 +57,13 @@ void GuardedCommands::printPreview(const ActionPreview &pv, bool json)
 {
     if (json)
         return; // printed together with the result
-    const QLocale l;
+    // The wording is ActionPreview::describe()'s, shared with the GUI; this
+    // only lays it out.
     m_out << pv.title << Qt::endl;
-    m_out << Tr::tr("  target:      %1  (%2)").arg(pv.target.text, pv.target.description)
-          << Qt::endl;
-    if (!pv.serverIdentity.isEmpty())
-        m_out << Tr::tr("  server:      %1").arg(pv.serverIdentity) << Qt::endl;
-    if (pv.refused()) {
-        m_out << Tr::tr("  REFUSED:     %1").arg(pv.refusal) << Qt::endl;
-        return;
-    }
-    if (pv.parameters.contains(u"steps")) {
-        // The revocation-impact experiment adds rows; it has no cutoff.
-        m_out << Tr::tr("  events now:  %1").arg(l.toString(pv.rowsToStay)) << Qt::endl;
-        m_out << Tr::tr("  to add:      %1").arg(l.toString(pv.rowsToGo)) << Qt::endl;
-    } else {
-        // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
-        if (pv.cutoff.isValid())
-            m_out << Tr::tr("  cutoff:      %1").arg(when(pv.cutoff)) << Qt::endl;
-        if (pv.rowsToGo >= 0) {
-            m_out << Tr::tr("  rows to go:  %1").arg(formatRows(pv.rowsToGo, pv.rowsToGoEstimated))
-                  << Qt::endl;
-            m_out << Tr::tr("  rows stay:   %1")
-                         .arg(formatRows(pv.rowsToStay, pv.rowsToStayEstimated))
-                  << Qt::endl;
-        }
-    }
-    if (pv.oldestAffected.isValid())
-        m_out << Tr::tr("  affected:    %1 … %2")
-                     .arg(when(pv.oldestAffected), when(pv.newestAffected))
+    for (const ActionPreview::Line &line : pv.describe())
+        m_out << QStringLiteral("  %1 %2").arg((line.label + u':').leftJustified(19), line.text)
               << Qt::endl;
-    m_out << Tr::tr("  estimate:    %1 (%2)").arg(seconds(pv.estimatedSeconds), pv.estimateBasis)
-          << Qt::endl;
-    for (const QString &s : pv.statements)
-        m_out << Tr::tr("  statement:   %1").arg(s) << Qt::endl;
-    for (const QString &c : pv.consequences)
-        m_out << Tr::tr("  consequence: %1").arg(c) << Qt::endl;
-    for (const QString &w : pv.warnings)
-        m_out << Tr::tr("  warning:     %1").arg(w) << Qt::endl;
-    if (pv.mustAcknowledge > 0)
+    if (!pv.refused() && pv.mustAcknowledge > 0)
         m_out << Tr::tr("  acknowledge: add --acknowledge %1 to accept the consequence above")
                      .arg(pv.mustAcknowledge)
               << Qt::endl;
@@ -119,27 +73,10 @@ void GuardedCommands::printResult(const ActionResult &r, bool json, bool rows)
 {
     if (json)
         return;
-    const QLocale l;
     m_out << Tr::tr("Result: %1 — %2").arg(ActionResult::outcomeName(r.outcome), r.message)
           << Qt::endl;
-    if (r.outcome == ActionResult::Outcome::Refused || !rows)
-        return;
-    // The revocation-impact experiment adds rows instead of deleting them.
-    if (r.details.contains(u"steps"))
-        m_out << Tr::tr("  revocation events before %1, after %2, added %3")
-                     .arg(l.toString(r.before), l.toString(r.after), l.toString(r.affected))
-              << Qt::endl;
-    else
-        m_out << Tr::tr("  rows before %1, after %2, deleted %3")
-                     .arg(formatRows(r.before, r.beforeEstimated),
-                          formatRows(r.after, r.afterEstimated), l.toString(r.affected))
-              << Qt::endl;
-    m_out << Tr::tr("  %1 batches, %2 retries, slowest batch %3 ms, %4")
-                 .arg(r.batches)
-                 .arg(r.retries)
-                 .arg(r.slowestBatchMs, 0, 'f', 1)
-                 .arg(seconds(r.durationSeconds))
-          << Qt::endl;
+    for (const QString &line : r.figures(rows))
+        m_out << QStringLiteral("  ") << line << Qt::endl;
 }
 
 int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
@@ -163,6 +100,12 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
     doc.insert(QStringLiteral("preview"), preview.toJson());
 
     int rc = preview.refused() ? int(Refused) : int(Cli::Ok);
+    if (preview.refused() && !json)
+        m_err << Tr::tr("Refused: %1").arg(preview.refusal) << Qt::endl;
+    // Said, but the run still happens with --execute: scripts rely on the
+    // dry run's --confirm line and on the audited (empty) run.
+    if (preview.nothingToDo() && !json)
+        m_out << Tr::tr("Nothing to do.") << Qt::endl;
     if (execute && !preview.refused()) {
         AuditLog audit;
         GuardedWorkflow workflow(profile, audit);
@@ -180,21 +123,8 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
             if (!tty || lastPrint.elapsed() < 200)
                 return;
             lastPrint.restart();
-            const QLocale l;
-            if (preview.rowsToGo < 0) { // no rows: a key rotation counts its steps
-                m_err << u'\r'
-                      << Tr::tr("step %1 of %2, %3   ")
-                             .arg(pr.done)
-                             .arg(pr.total)
-                             .arg(seconds(pr.elapsedSeconds))
-                      << Qt::flush;
-                return;
-            }
-            m_err << u'\r'
-                  << Tr::tr("%1 / %2 rows, %3 rows/s, %4 left, batch %5   ")
-                         .arg(l.toString(pr.done), l.toString(pr.total),
-                              l.toString(qRound64(pr.rowsPerSecond)), seconds(pr.secondsLeft))
-                         .arg(pr.currentBatchSize)
+            // No rows (a key rotation): the action counts its steps.
+            m_err << u'\r' << pr.describe(preview.rowsToGo >= 0) << QStringLiteral("   ")
                   << Qt::flush;
         });
         controlPtr = &control;
@@ -204,6 +134,17 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
             m_err << Qt::endl;
         printResult(r, json, preview.rowsToGo >= 0);
         doc.insert(QStringLiteral("result"), r.toJson());
+        // turnstilectl never takes a follow-up on its own (scripts decide);
+        // it names it, and the result's message says which flag takes it.
+        if (const auto next = action.followUp(r)) {
+            doc.insert(QStringLiteral("follow_up"),
+                       QJsonObject{{QStringLiteral("title"), next->title},
+                                   {QStringLiteral("question"), next->question},
+                                   {QStringLiteral("action"), next->action->kind()}});
+            if (!json)
+                m_out << Tr::tr("Next step offered: %1 — %2").arg(next->title, next->question)
+                      << Qt::endl;
+        }
         switch (r.outcome) {
         case ActionResult::Outcome::Completed:
             rc = Cli::Ok;

@@ -4,9 +4,6 @@
 #include "compliance/complianceexport.h"
 #include "compliance/compliancerun.h"
 #include "compliance/userunlock.h"
-#include "guarded/actioncontrol.h"
-#include "guarded/auditlog.h"
-#include "guarded/guardedworkflow.h"
 #include "guardedcommands.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
@@ -220,24 +217,19 @@ int UserCommands::unlock(const QStringList &args)
     parser.setApplicationDescription(
         Tr::tr("Unlock a user locked out by failed logins. Shows what would happen unless "
                "--execute is given with --confirm and the user's name."));
-    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
-                                  QStringLiteral("NAME"));
+    // The options, preview, progress, cancel, audit and exit codes of every
+    // guarded action (GuardedCommands::runGuarded).
+    GuardedCommands::addGuardOptions(parser);
     QCommandLineOption userOpt(QStringLiteral("user"), Tr::tr("The user's name or ID."),
                                QStringLiteral("NAME_OR_ID"));
-    QCommandLineOption executeOpt(QStringLiteral("execute"), Tr::tr("Unlock (default: dry run)."));
-    QCommandLineOption confirmOpt(QStringLiteral("confirm"),
-                                  Tr::tr("The user's name, as the preview shows it."),
-                                  QStringLiteral("NAME"));
     QCommandLineOption dbOpt(QStringLiteral("database-fallback"),
                              Tr::tr("Reset the counter in Keystone's database instead of through "
                                     "the API (for an API account without the admin role)."));
-    QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print the preview and result as "
-                                                              "JSON."));
-    parser.addOptions({profileOpt, userOpt, executeOpt, confirmOpt, dbOpt, jsonOpt});
+    parser.addOptions({userOpt, dbOpt});
     if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
         return *rc;
-    if (!parser.isSet(profileOpt) || !parser.isSet(userOpt) ||
-        parser.isSet(executeOpt) != parser.isSet(confirmOpt)) {
+    if (!parser.isSet(QStringLiteral("profile")) || !parser.isSet(userOpt) ||
+        parser.isSet(QStringLiteral("execute")) != parser.isSet(QStringLiteral("confirm"))) {
         m_err << Tr::tr("turnstilectl users unlock: give --profile NAME and --user NAME_OR_ID, "
                         "and --execute only together with --confirm NAME.")
               << Qt::endl;
@@ -245,70 +237,14 @@ int UserCommands::unlock(const QStringList &args)
     }
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+    if (const int rc =
+            m_cli.resolveProfile(parser.value(QStringLiteral("profile")), &profile, &secrets, true);
         rc != Cli::Ok)
         return rc;
     UserUnlock action(profile, secrets, parser.value(userOpt),
                       parser.isSet(dbOpt) ? UserUnlock::Method::Database : UserUnlock::Method::Api);
-    const ActionPreview preview = action.preview();
-    const bool json = parser.isSet(jsonOpt);
-    QJsonObject out{{QStringLiteral("preview"), preview.toJson()}};
-    if (!json) {
-        m_out << preview.title;
-        if (preview.target.isValid())
-            m_out << QStringLiteral(": ") << preview.target.description;
-        m_out << Qt::endl;
-        for (const QString &c : preview.consequences)
-            m_out << QStringLiteral("  ") << c << Qt::endl;
-        for (const QString &s : preview.statements)
-            m_out << QStringLiteral("  ") << Tr::tr("Runs: %1").arg(s) << Qt::endl;
-        for (const QString &w : preview.warnings)
-            m_out << QStringLiteral("  ") << Tr::tr("Warning: %1").arg(w) << Qt::endl;
-    }
-    auto finish = [&](int rc) {
-        if (json)
-            m_out << QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented));
-        return rc;
-    };
-    if (preview.refused()) {
-        m_err << Tr::tr("Refused: %1").arg(preview.refusal) << Qt::endl;
-        return finish(GuardedCommands::Refused);
-    }
-    if (preview.nothingToDo()) {
-        if (!json)
-            m_out << Tr::tr("Nothing to do.") << Qt::endl;
-        return finish(Cli::Ok);
-    }
-    if (!parser.isSet(executeOpt)) {
-        if (!json)
-            m_out << Tr::tr("Dry run: nothing changed. To unlock, run again with --execute "
-                            "--confirm %1")
-                         .arg(preview.target.text)
-                  << Qt::endl;
-        return finish(Cli::Ok);
-    }
-    AuditLog audit;
-    GuardedWorkflow workflow(profile, audit);
-    ActionControl control;
-    const ActionResult result =
-        workflow.run(action, preview, Confirmation{parser.value(confirmOpt), -1}, control);
-    out.insert(QStringLiteral("result"), result.toJson());
-    if (!json)
-        (result.ok() ? m_out : m_err) << result.message << Qt::endl;
-    else if (!result.ok())
-        m_err << result.message << Qt::endl;
-    // The exit codes every guarded action uses (docs/cli.md).
-    switch (result.outcome) {
-    case ActionResult::Outcome::Completed:
-        return finish(Cli::Ok);
-    case ActionResult::Outcome::Refused:
-        return finish(GuardedCommands::Refused);
-    case ActionResult::Outcome::Cancelled:
-        return finish(GuardedCommands::Cancelled);
-    case ActionResult::Outcome::Failed:
-        break;
-    }
-    return finish(GuardedCommands::Failed);
+    GuardedCommands guarded(m_cli, m_out, m_err);
+    return guarded.runGuarded(action, profile, parser);
 }
 
 } // namespace turnstile

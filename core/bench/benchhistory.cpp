@@ -128,6 +128,22 @@ qint64 BenchHistory::save(HistoryStore &store, const BenchResult &r, qint64 runI
     return -1;
 }
 
+QString BenchHistory::saveValidation(const HistoryConfig &history, const BenchResult &r)
+{
+    if (r.sent <= 0)
+        return {};
+    HistoryStore store;
+    if (!store.open(history))
+        return store.error();
+    const qint64 ts = save(store, r, r.startedAt.toSecsSinceEpoch(), Kind::Validate);
+    if (ts < 0)
+        return store.error();
+    if (!annotate(store, r.profile, ts, Kind::Validate, Tr::tr("benchmark: %1").arg(r.oneLine())))
+        return Tr::tr("The result was stored, but its mark on the charts was not: %1")
+            .arg(store.error());
+    return {};
+}
+
 bool BenchHistory::annotate(HistoryStore &store, const QString &profile, qint64 ts, Kind kind,
                             const QString &text)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bench/benchresult.h"
+#include "history/historyconfig.h"
 
 #include <QList>
 #include <QString>
@@ -71,6 +72,12 @@ public:
     // Adds the annotation that marks a run on the time charts.
     static bool annotate(HistoryStore &store, const QString &profile, qint64 ts, Kind kind,
                          const QString &text);
+    // The one "save and annotate" of a finished validation run, for
+    // turnstilectl and the GUI: opens the store, saves the measurement and
+    // marks it on the time charts. Returns the sentence of the step that
+    // failed (nothing is lost silently), empty when it is stored. A run that
+    // sent nothing stores nothing. Blocking: call on a worker thread.
+    static QString saveValidation(const HistoryConfig &history, const BenchResult &r);
     // Every stored run of a profile, oldest first.
     static std::optional<QList<Run>> runs(HistoryStore &store, const QString &profile);
 };

@@ -8,6 +8,7 @@
 #include "guarded/actioncontrol.h"
 #include "keystone/keystoneclient.h"
 #include "util/duration.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -27,11 +28,6 @@ struct Tr
 QString pathPart(const QString &id)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(id));
-}
-
-QString utc(const QDateTime &t)
-{
-    return t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
 }
 
 QJsonValue time(const QDateTime &t)
@@ -65,6 +61,19 @@ void UserUnlock::setServiceNames(const QString &project, const QString &role)
 {
     m_serviceProject = project;
     m_serviceRole = role;
+}
+
+std::optional<GuardedAction::FollowUp> UserUnlock::followUp(const ActionResult &result) const
+{
+    if (m_method != Method::Api || result.ok() ||
+        !result.details.value(u"database_fallback_possible").toBool())
+        return std::nullopt;
+    // The user the preview found, by id: the name could meanwhile be another's.
+    auto next = std::make_shared<UserUnlock>(
+        m_profile, m_secrets, m_user.id.isEmpty() ? m_nameOrId : m_user.id, Method::Database);
+    next->setServiceNames(m_serviceProject, m_serviceRole);
+    return FollowUp{Tr::tr("Unlock through the database"),
+                    Tr::tr("Reset the failed logins in the database instead?"), next};
 }
 
 QString UserUnlock::kind() const
@@ -146,7 +155,8 @@ bool UserUnlock::lookUpInDatabase(ActionPreview &p)
                 ? Tr::tr("%1 is locked out after %n failed login(s), the last at %2; Keystone "
                          "would unlock the account by itself at %3 (in %4).",
                          nullptr, m_user.failedAuthCount)
-                      .arg(m_user.displayName(), utc(m_user.failedAuthAt), utc(lock.unlocksAt),
+                      .arg(m_user.displayName(), formatUtcTime(m_user.failedAuthAt),
+                           formatUtcTime(lock.unlocksAt),
                            formatDuration(std::max<qint64>(1, m_now.secsTo(lock.unlocksAt))))
                 : Tr::tr("%1 is locked out after %n failed login(s); the time of the last one is "
                          "not recorded, so Keystone would not unlock the account by itself.",
@@ -158,13 +168,13 @@ bool UserUnlock::lookUpInDatabase(ActionPreview &p)
             Tr::tr("%1 reached %n failed login(s), but the lockout ended at %2; Keystone resets "
                    "the counter at the next login attempt anyway.",
                    nullptr, m_user.failedAuthCount)
-                .arg(m_user.displayName(), utc(lock.unlocksAt)));
+                .arg(m_user.displayName(), formatUtcTime(lock.unlocksAt)));
         break;
     case LockState::Failing:
         p.consequences.append(
             Tr::tr("%1 is not locked; %n failed login(s) are on record, the last at %2.", nullptr,
                    m_user.failedAuthCount)
-                .arg(m_user.displayName(), utc(m_user.failedAuthAt)));
+                .arg(m_user.displayName(), formatUtcTime(m_user.failedAuthAt)));
         break;
     case LockState::Exempt:
         p.consequences.append(Tr::tr("%1 has ignore_lockout_failure_attempts set: Keystone never "

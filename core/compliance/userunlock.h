@@ -39,6 +39,9 @@ public:
     QString kind() const override;
     ActionPreview preview() override;
     ActionResult execute(const ActionPreview &confirmed, ActionControl &control) override;
+    // After an API unlock that failed where the database path would work:
+    // the same user through the database.
+    std::optional<FollowUp> followUp(const ActionResult &result) const override;
 
     // What makes an account a service account (ComplianceInspector::setServiceNames).
     void setServiceNames(const QString &project, const QString &role);

@@ -1,15 +1,74 @@
 #include "guarded/actionpreview.h"
 
+#include "util/rowfigure.h"
+#include "util/timetext.h"
+
+#include <QCoreApplication>
 #include <QJsonArray>
+#include <QLocale>
 
 namespace turnstile {
 
 namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(ActionPreview)
+};
+
 QJsonValue time(const QDateTime &t)
 {
     return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODate)) : QJsonValue();
 }
 } // namespace
+
+QList<ActionPreview::Line> ActionPreview::describe() const
+{
+    using K = Line::Kind;
+    QList<Line> lines;
+    lines.append({K::Target, Tr::tr("Target"),
+                  target.description.isEmpty()
+                      ? target.text
+                      : Tr::tr("%1 — %2").arg(target.text, target.description)});
+    if (!serverIdentity.isEmpty())
+        lines.append({K::Server, Tr::tr("Server"), serverIdentity});
+    if (refused()) {
+        lines.append({K::Refusal, Tr::tr("Refused"), refusal});
+        return lines;
+    }
+    if (parameters.contains(u"steps")) {
+        // The revocation-impact experiment adds rows; it has no cutoff.
+        lines.append(
+            {K::Figure, Tr::tr("Events now"), formatRows(rowsToStay, rowsToStayEstimated)});
+        lines.append({K::Figure, Tr::tr("To add"), formatRows(rowsToGo, rowsToGoEstimated)});
+    } else {
+        // Actions that delete no rows (a key rotation) leave cutoff and counts unset.
+        if (cutoff.isValid())
+            lines.append({K::Figure, Tr::tr("Cutoff"), formatUtcTime(cutoff)});
+        if (rowsToGo >= 0)
+            lines.append(
+                {K::Figure, Tr::tr("Rows that go"), formatRows(rowsToGo, rowsToGoEstimated)});
+        if (rowsToStay >= 0)
+            lines.append(
+                {K::Figure, Tr::tr("Rows that stay"), formatRows(rowsToStay, rowsToStayEstimated)});
+    }
+    if (oldestAffected.isValid())
+        lines.append(
+            {K::Figure, Tr::tr("Affected span"),
+             Tr::tr("%1 … %2").arg(formatUtcTime(oldestAffected), formatUtcTime(newestAffected))});
+    if (estimatedSeconds >= 0 || !estimateBasis.isEmpty())
+        lines.append(
+            {K::Figure, Tr::tr("Estimated duration"),
+             estimateBasis.isEmpty()
+                 ? formatRunTime(estimatedSeconds)
+                 : Tr::tr("%1 (from %2)").arg(formatRunTime(estimatedSeconds), estimateBasis)});
+    for (const QString &s : statements)
+        lines.append({K::Statement, Tr::tr("Statement"), s});
+    for (const QString &c : consequences)
+        lines.append({K::Consequence, Tr::tr("Consequence"), c});
+    for (const QString &w : warnings)
+        lines.append({K::Warning, Tr::tr("Warning"), w});
+    return lines;
+}
 
 QJsonObject ActionPreview::toJson() const
 {

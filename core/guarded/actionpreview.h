@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QStringList>
 
 namespace turnstile {
@@ -48,8 +49,30 @@ struct ActionPreview
     QJsonObject parameters; // as given, for the audit record
     QDateTime at;           // when the preview was taken
 
+    // One line of the preview as a person reads it. turnstilectl and the
+    // GUI dialogs only lay these out; the wording, the figures and the time
+    // and number formats are decided once, here.
+    struct Line
+    {
+        enum class Kind
+        {
+            Target,      // text: "keystone.token@db:3306 — the token table of …"
+            Server,      // the server identity the run insists on
+            Refusal,     // the action cannot run; nothing else follows
+            Figure,      // cutoff, counts, affected span, estimate
+            Statement,   // what runs, with placeholders
+            Consequence, // plain sentences
+            Warning,
+        };
+        Kind kind;
+        QString label; // translated, "Rows that go"; empty for sentences
+        QString text;
+    };
+
     bool refused() const { return !refusal.isEmpty(); }
     bool nothingToDo() const { return !refused() && rowsToGo == 0; }
+    // Everything above that a person needs, in the order to show it.
+    QList<Line> describe() const;
     QJsonObject toJson() const;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QString>
 
 namespace turnstile {
 
@@ -17,6 +17,10 @@ struct ActionProgress
     int currentBatchSize = 0;
     int lastSleepMs = 0;
     double lastBatchMs = 0;
+
+    // "1,000 of 5,000 rows · 800 rows/s · 5 s left · batch of 1000", or
+    // "Step 2 of 5 · 3.1 s" for an action that counts no rows (a rotation).
+    QString describe(bool rowsCounted) const;
 };
 
 } // namespace turnstile

@@ -1,6 +1,39 @@
 #include "guarded/actionresult.h"
 
+#include "util/rowfigure.h"
+#include "util/timetext.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
 namespace turnstile {
+
+namespace {
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(ActionResult)
+};
+} // namespace
+
+QStringList ActionResult::figures(bool rowsCounted) const
+{
+    if (outcome == Outcome::Refused || !rowsCounted)
+        return {};
+    const QLocale l;
+    QStringList lines;
+    // The revocation-impact experiment adds rows instead of deleting them.
+    if (details.contains(u"steps"))
+        lines.append(Tr::tr("Revocation events before %1, after %2, added %3")
+                         .arg(l.toString(before), l.toString(after), l.toString(affected)));
+    else
+        lines.append(Tr::tr("Rows before %1, after %2, deleted %3")
+                         .arg(formatRows(before, beforeEstimated),
+                              formatRows(after, afterEstimated), l.toString(affected)));
+    lines.append(Tr::tr("%1 batches, %2 retries, slowest batch %3 ms, %4")
+                     .arg(l.toString(batches), l.toString(retries),
+                          l.toString(slowestBatchMs, 'f', 1), formatRunTime(durationSeconds)));
+    return lines;
+}
 
 QString ActionResult::outcomeName(Outcome o)
 {

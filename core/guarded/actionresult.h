@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace turnstile {
 
@@ -36,6 +37,10 @@ struct ActionResult
     QJsonObject details; // action-specific figures (e.g. fingerprints after a rotation)
 
     bool ok() const { return outcome == Outcome::Completed; }
+    // The run's figures as a person reads them (rows before/after/deleted,
+    // batches, retries, time), for turnstilectl and the GUI alike. Empty for
+    // a refused run and for actions that count no rows (rowsCounted false).
+    QStringList figures(bool rowsCounted) const;
     QJsonObject toJson() const;
     static QString outcomeName(Outcome o);
 };

@@ -66,6 +66,7 @@ void ActionRunner::requestRun(const ActionPreview &preview, const Confirmation &
 {
     m_busy = true;
     m_running = true;
+    m_followUp.reset();
     auto link = m_link;
     auto action = m_action;
     const Profile profile = m_profile;
@@ -86,13 +87,29 @@ void ActionRunner::requestRun(const ActionPreview &preview, const Confirmation &
         AuditLog audit;
         GuardedWorkflow workflow(profile, audit);
         const ActionResult r = workflow.run(*action, preview, confirmation, *control);
-        post(link, [link, r] {
+        std::optional<GuardedAction::FollowUp> next = action->followUp(r);
+        post(link, [link, r, next] {
             ActionRunner *self = link->runner;
             self->m_busy = false;
             self->m_running = false;
+            self->m_followUp = next;
             emit self->finished(r);
         });
     });
+}
+
+bool ActionRunner::startFollowUp()
+{
+    if (m_busy || !m_followUp || !m_followUp->action)
+        return false;
+    m_action = m_followUp->action;
+    m_followUp.reset();
+    {
+        QMutexLocker lock(&m_controlMutex);
+        m_control.reset();
+    }
+    requestPreview();
+    return true;
 }
 
 void ActionRunner::cancel()

@@ -4,6 +4,7 @@
 #include "guarded/actionprogress.h"
 #include "guarded/actionresult.h"
 #include "guarded/confirmation.h"
+#include "guarded/guardedaction.h"
 #include "profiles/profile.h"
 
 #include <QMutex>
@@ -16,7 +17,6 @@ namespace turnstile {
 
 class ActionControl;
 class AuditLog;
-class GuardedAction;
 
 // Runs one guarded action's preview and confirmed run on its own thread and
 // hands the value results back on the thread that owns the runner (the GUI).
@@ -39,6 +39,14 @@ public:
     // Thread-safe; the action stops after the batch in flight.
     void cancel();
     bool isBusy() const { return m_busy; }
+
+    // The step the last run's result offers (GuardedAction::followUp), set
+    // before finished() is emitted; empty when there is none.
+    const std::optional<GuardedAction::FollowUp> &followUp() const { return m_followUp; }
+    // Switches to the offered action and requests its preview: it is
+    // confirmed, run and audited like the first. False when none is offered
+    // or the runner is busy.
+    bool startFollowUp();
 
 signals:
     void previewReady(const turnstile::ActionPreview &preview);
@@ -64,6 +72,7 @@ private:
     std::shared_ptr<ActionControl> m_control;
     bool m_busy = false;
     bool m_running = false; // a confirmed run was requested (not just a preview)
+    std::optional<GuardedAction::FollowUp> m_followUp;
 };
 
 } // namespace turnstile

@@ -2,6 +2,7 @@
 
 #include "profiles/keystoneconf.h"
 #include "util/duration.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -16,10 +17,6 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(RotationPreflight)
 };
 
-QString when(const QDateTime &t)
-{
-    return t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
-}
 } // namespace
 
 RotationSettings RotationSettings::fromKeystoneConf(const KeystoneConf &conf)
@@ -142,13 +139,15 @@ RotationPreflight preflightRotation(const RepositoryState &repo, const RotationS
                                   "they stay usable (expiration %3 + allow_expired_window %4) "
                                   "until %5 and will be rejected from now on.")
                                .arg(idx)
-                               .arg(when(d.primaryUntil), formatDuration(s.tokenExpiration),
-                                    formatDuration(s.allowExpiredWindow), when(d.neededUntil));
+                               .arg(formatUtcTime(d.primaryUntil),
+                                    formatDuration(s.tokenExpiration),
+                                    formatDuration(s.allowExpiredWindow),
+                                    formatUtcTime(d.neededUntil));
         else
             p.sentences << Tr::tr("This rotation removes key %1; the last token it signed "
                                   "(before %2) is past its expiration and allow_expired_window.")
                                .arg(idx)
-                               .arg(when(d.primaryUntil));
+                               .arg(formatUtcTime(d.primaryUntil));
     }
     if (dropIdx.isEmpty())
         p.sentences << Tr::tr("This rotation removes no key (%1 of max_active_keys %2 in use).")

@@ -1,6 +1,9 @@
 #include "chartexporter.h"
 
 #include "chartview.h"
+#include "util/atomicfile.h"
+#include "util/iopool.h"
+#include "util/whenfinished.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -15,9 +18,9 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSet>
 #include <QSvgGenerator>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -250,14 +253,29 @@ QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView
 
 QString ChartExporter::write(const QString &path, const QByteArray &data)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return tr("Could not write %1: %2.")
-            .arg(QDir::toNativeSeparators(path), file.errorString());
-    if (file.write(data) != data.size() || !file.commit())
-        return tr("Could not write %1: %2.")
-            .arg(QDir::toNativeSeparators(path), file.errorString());
-    return {};
+    return writeFileAtomically(path, data);
+}
+
+void ChartExporter::exportAsync(QObject *context, const QString &path,
+                                const QList<ChartView *> &charts, const QString &caption,
+                                std::function<void(const QString &error)> done)
+{
+    const std::optional<Format> format = formatOf(path);
+    if (!format) {
+        done(unsupportedFormat(path));
+        return;
+    }
+    // Painting needs this (the GUI) thread; the file is written on a worker.
+    QString error;
+    const QByteArray bytes = encode(*format, charts, caption, kDefaultChartSize, &error);
+    if (!error.isEmpty() || bytes.isEmpty()) {
+        done(error.isEmpty() ? tr("Nothing to export.") : error);
+        return;
+    }
+    whenFinished(
+        context,
+        QtConcurrent::run(ioPool(), [path, bytes] { return writeFileAtomically(path, bytes); }),
+        std::move(done));
 }
 
 QString ChartExporter::exportTo(const QString &path, const QList<ChartView *> &charts,

@@ -8,6 +8,7 @@
 #include <QSize>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 class QDateTime;
@@ -87,6 +88,12 @@ public:
     // Writes atomically (QSaveFile). Empty on success, else one sentence.
     // Touches no widget: safe on a worker thread.
     static QString write(const QString &path, const QByteArray &data);
+    // The asynchronous export every chart view uses: encode() on this (the
+    // GUI) thread, write() on a worker; `done` gets the error (empty on
+    // success) on `context`'s thread, at once when nothing can be encoded,
+    // never when context is gone.
+    static void exportAsync(QObject *context, const QString &path, const QList<ChartView *> &charts,
+                            const QString &caption, std::function<void(const QString &error)> done);
     // encode() then write(), on the calling thread. Empty on success.
     static QString exportTo(const QString &path, const QList<ChartView *> &charts,
                             const QString &caption, QSize chartSize = kDefaultChartSize);
