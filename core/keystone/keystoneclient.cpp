@@ -16,8 +16,14 @@
 #include <QSslError>
 #include <QSslKey>
 #include <QTimer>
+#include <QUrl>
 
 namespace turnstile {
+
+QString apiPathSegment(const QString &id)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(id));
+}
 
 namespace {
 
