@@ -7,7 +7,7 @@ class QCommandLineParser;
 
 namespace turnstile {
 
-class Cli;
+class CliContext;
 struct BenchConfig;
 struct BenchResult;
 
@@ -17,7 +17,7 @@ struct BenchResult;
 class BenchCommands
 {
 public:
-    BenchCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    explicit BenchCommands(CliContext &ctx);
     int run(const QStringList &args);
 
 private:
@@ -31,7 +31,7 @@ private:
     bool readMeasureOptions(const QCommandLineParser &p, BenchConfig *config);
     void printResult(const BenchResult &r);
 
-    Cli &m_cli;
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

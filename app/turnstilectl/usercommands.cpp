@@ -1,6 +1,6 @@
 #include "usercommands.h"
 
-#include "cli.h"
+#include "clicontext.h"
 #include "compliance/complianceexport.h"
 #include "compliance/compliancerun.h"
 #include "compliance/userunlock.h"
@@ -87,9 +87,7 @@ QList<ComplianceList> listsOf(const QString &which)
 }
 } // namespace
 
-UserCommands::UserCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli), m_out(out), m_err(err)
-{}
+UserCommands::UserCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
 
 int UserCommands::run(const QStringList &args)
 {
@@ -169,19 +167,19 @@ int UserCommands::lists(const QStringList &args, const QString &which)
                         "--csv.")
                      .arg(which)
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     QString err;
     const std::optional<qint64> within = parseDuration(parser.value(withinOpt), &err);
     if (!within || *within > 3650LL * 86400) {
         m_err << (within ? Tr::tr("turnstilectl users: --within is at most 3650 days.") : err)
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
-        rc != Cli::Ok)
+    if (const int rc = m_ctx.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+        rc != exitcode::Ok)
         return rc;
     ComplianceRunOptions options;
     options.withinDays = int((*within + 86399) / 86400);
@@ -189,7 +187,7 @@ int UserCommands::lists(const QStringList &args, const QString &which)
     const ComplianceReport report = runComplianceReport(profile, secrets, options, &configError);
     if (!configError.isEmpty()) {
         m_err << configError << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     const QList<ComplianceList> lists = listsOf(which);
     if (parser.isSet(csvOpt))
@@ -208,7 +206,7 @@ int UserCommands::lists(const QStringList &args, const QString &which)
                       << Qt::endl;
         }
     }
-    return complete ? Cli::Ok : Cli::Problem;
+    return complete ? exitcode::Ok : exitcode::Problem;
 }
 
 int UserCommands::unlock(const QStringList &args)
@@ -233,17 +231,17 @@ int UserCommands::unlock(const QStringList &args)
         m_err << Tr::tr("turnstilectl users unlock: give --profile NAME and --user NAME_OR_ID, "
                         "and --execute only together with --confirm NAME.")
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     Profile profile;
     Secrets secrets;
     if (const int rc =
-            m_cli.resolveProfile(parser.value(QStringLiteral("profile")), &profile, &secrets, true);
-        rc != Cli::Ok)
+            m_ctx.resolveProfile(parser.value(QStringLiteral("profile")), &profile, &secrets, true);
+        rc != exitcode::Ok)
         return rc;
     UserUnlock action(profile, secrets, parser.value(userOpt),
                       parser.isSet(dbOpt) ? UserUnlock::Method::Database : UserUnlock::Method::Api);
-    GuardedCommands guarded(m_cli, m_out, m_err);
+    GuardedCommands guarded(m_ctx);
     return guarded.runGuarded(action, profile, parser);
 }
 
