@@ -11,6 +11,7 @@
 #include "historycommands.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
+#include "subcommand.h"
 #include "util/duration.h"
 
 #include <QCommandLineParser>
@@ -40,35 +41,29 @@ QString ms(double v)
 
 BenchCommands::BenchCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
 
-int BenchCommands::usage(const QString &arg)
-{
-    return printUsage(
-        Tr::tr("Usage: turnstilectl bench validate --profile NAME [--concurrency 20] "
-               "[--duration 15s | --count N] [--rate R] [--pool 50] [--json]\n"
-               "       turnstilectl bench revocation-impact --profile NAME --steps "
-               "0,100,500,1000 --kind audit|user|project [--dry-run | --execute --confirm "
-               "TARGET] [--json]\n"
-               "       turnstilectl bench runs --profile NAME [--json]\n"),
-        arg, m_out, m_err);
-}
-
 int BenchCommands::run(const QStringList &args)
 {
-    if (args.size() < 2)
-        return usage();
-    const QString sub = args.at(1);
-    QStringList rest = args.mid(1);
-    rest[0] = args.at(0) + u' ' + sub;
-    if (sub == u"validate")
-        return validate(rest);
-    if (sub == u"revocation-impact")
-        return revocationImpact(rest);
-    if (sub == u"runs")
-        return runs(rest);
-    if (sub == u"--help" || sub == u"-h" || sub == u"help")
-        return usage(sub);
-    m_err << Tr::tr("turnstilectl bench: unknown subcommand \"%1\".").arg(sub) << Qt::endl;
-    return usage();
+    static constexpr Subcommand<BenchCommands> kSubcommands[] = {
+        {"validate",
+         QT_TRANSLATE_NOOP("BenchCommands", "--profile NAME [--concurrency 20] [--duration 15s | "
+                                            "--count N] [--rate R] [--pool 50] [--json]"),
+         &BenchCommands::validate},
+        {"revocation-impact",
+         QT_TRANSLATE_NOOP("BenchCommands",
+                           "--profile NAME --steps 0,100,500,1000 --kind audit|user|project "
+                           "[--dry-run | --execute --confirm TARGET] [--json]"),
+         &BenchCommands::revocationImpact},
+        {"runs", QT_TRANSLATE_NOOP("BenchCommands", "--profile NAME [--json]"),
+         &BenchCommands::runs},
+    };
+    const QString sub = args.value(1);
+    if (const Subcommand<BenchCommands> *c = findSubcommand(kSubcommands, sub))
+        return (this->*c->run)(subcommandArgs(args));
+    if (args.size() >= 2 && sub != u"--help" && sub != u"-h" && sub != u"help")
+        m_err << Tr::tr("turnstilectl bench: unknown subcommand \"%1\".").arg(sub) << Qt::endl;
+    return printUsage(
+        subcommandUsage("BenchCommands", QStringLiteral("turnstilectl bench"), kSubcommands), sub,
+        m_out, m_err);
 }
 
 void BenchCommands::addMeasureOptions(QCommandLineParser &p)

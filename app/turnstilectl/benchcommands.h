@@ -24,7 +24,6 @@ private:
     int validate(const QStringList &args);
     int revocationImpact(const QStringList &args);
     int runs(const QStringList &args);
-    int usage(const QString &arg = {});
 
     static void addMeasureOptions(QCommandLineParser &p);
     // Fills *config from the options; prints the reason and returns false.

@@ -20,49 +20,105 @@ struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(Cli)
 };
+
+// One usage form of a command: the table below is both the dispatch and the
+// list of commands the usage prints, so the two cannot disagree. A command
+// with several forms (keys status, keys rotate) has a row for each, all with
+// the same handler; the first row of a name is the one dispatched to.
+struct Command
+{
+    const char *name;
+    // What the usage prints after "  NAME ", marked for the "Cli" context;
+    // continuation lines carry their own indentation.
+    const char *synopsis;
+    // Called with "turnstilectl NAME" and the arguments after the name.
+    int (*run)(CliContext &ctx, const QStringList &args);
+};
+
+constexpr Command kCommands[] = {
+    {"probe",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME|--cloud NAME [--json]   version, health, timings, "
+                              "sizes, table counts"),
+     [](CliContext &c, const QStringList &a) { return ProbeCommand(c).run(a); }},
+    {"collect",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--once | --interval 60s] [--exact] [--json]"),
+     [](CliContext &c, const QStringList &a) { return HistoryCommands(c).collect(a); }},
+    {"history",
+     QT_TRANSLATE_NOOP("Cli",
+                       "--profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]"),
+     [](CliContext &c, const QStringList &a) { return HistoryCommands(c).history(a); }},
+    {"thresholds", QT_TRANSLATE_NOOP("Cli", "--profile NAME [--json]"),
+     [](CliContext &c, const QStringList &a) { return HistoryCommands(c).thresholds(a); }},
+    {"report",
+     QT_TRANSLATE_NOOP("Cli",
+                       "--profile NAME [--profile NAME...] [--range 30d] --out FILE.pdf|FILE.png"),
+     [](CliContext &c, const QStringList &a) { return ReportCommand(c).run(a); }},
+    {"purge-tokens",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--older-than 2d] [--batch 1000]\n"
+                              "               [--dry-run | --execute --confirm TARGET] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).purgeTokens(a); }},
+    {"revocations",
+     QT_TRANSLATE_NOOP("Cli", "prune|truncate --profile NAME [--dry-run | --execute --confirm "
+                              "TARGET\n"
+                              "               [--acknowledge N]] [--batch 1000] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).revocations(a); }},
+    {"audit", QT_TRANSLATE_NOOP("Cli", "[--profile NAME] [--json] [--verify]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).audit(a); }},
+    {"keys", QT_TRANSLATE_NOOP("Cli", "status --profile NAME|--repository LOC... [--json]"),
+     [](CliContext &c, const QStringList &a) { return KeyCommands(c).run(a); }},
+    {"keys",
+     QT_TRANSLATE_NOOP("Cli", "rotate --profile NAME|--repository LOC... [--max-active-keys N]\n"
+                              "               [--dry-run | --execute --confirm TARGET "
+                              "[--acknowledge N]] [--json]"),
+     [](CliContext &c, const QStringList &a) { return KeyCommands(c).run(a); }},
+    {"bench",
+     QT_TRANSLATE_NOOP("Cli", "validate --profile NAME [--concurrency 20] [--duration 15s | "
+                              "--count N] [--rate R] [--json]"),
+     [](CliContext &c, const QStringList &a) { return BenchCommands(c).run(a); }},
+    {"bench",
+     QT_TRANSLATE_NOOP("Cli", "revocation-impact --profile NAME --steps 0,100,500,1000 --kind "
+                              "audit|user|project\n"
+                              "               [--dry-run | --execute --confirm TARGET] [--json]"),
+     [](CliContext &c, const QStringList &a) { return BenchCommands(c).run(a); }},
+    {"bench", QT_TRANSLATE_NOOP("Cli", "runs --profile NAME [--json]"),
+     [](CliContext &c, const QStringList &a) { return BenchCommands(c).run(a); }},
+    {"users",
+     QT_TRANSLATE_NOOP("Cli",
+                       "locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]"),
+     [](CliContext &c, const QStringList &a) { return UserCommands(c).run(a); }},
+    {"users",
+     QT_TRANSLATE_NOOP("Cli", "unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
+                              "[--database-fallback]"),
+     [](CliContext &c, const QStringList &a) { return UserCommands(c).run(a); }},
+    {"profiles", QT_TRANSLATE_NOOP("Cli", "list [--json]"),
+     [](CliContext &c, const QStringList &a) { return ProfileCommands(c).run(a); }},
+    {"profiles", QT_TRANSLATE_NOOP("Cli", "path"),
+     [](CliContext &c, const QStringList &a) { return ProfileCommands(c).run(a); }},
+    {"profiles", QT_TRANSLATE_NOOP("Cli", "show|remove NAME"),
+     [](CliContext &c, const QStringList &a) { return ProfileCommands(c).run(a); }},
+    {"profiles",
+     QT_TRANSLATE_NOOP("Cli", "import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | "
+                              "--keystone-conf PATH\n"
+                              "                  [--profile NAME]"),
+     [](CliContext &c, const QStringList &a) { return ProfileCommands(c).run(a); }},
+};
 } // namespace
 
 Cli::Cli(QTextStream &out, QTextStream &err) : m_out(out), m_err(err), m_ctx(out, err) {}
 
 int Cli::usage(const QString &arg)
 {
-    const QString text = Tr::tr(
-        "Usage: turnstilectl COMMAND [OPTIONS]\n"
-        "\n"
-        "Commands:\n"
-        "  probe --profile NAME|--cloud NAME [--json]   version, health, timings, sizes, table "
-        "counts\n"
-        "  collect --profile NAME [--once | --interval 60s] [--exact] [--json]\n"
-        "  history --profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]\n"
-        "  thresholds --profile NAME [--json]\n"
-        "  report --profile NAME [--profile NAME...] [--range 30d] --out FILE.pdf|FILE.png\n"
-        "  purge-tokens --profile NAME [--older-than 2d] [--batch 1000]\n"
-        "               [--dry-run | --execute --confirm TARGET] [--json]\n"
-        "  revocations prune|truncate --profile NAME [--dry-run | --execute --confirm TARGET\n"
-        "               [--acknowledge N]] [--batch 1000] [--json]\n"
-        "  audit [--profile NAME] [--json] [--verify]\n"
-        "  keys status --profile NAME|--repository LOC... [--json]\n"
-        "  keys rotate --profile NAME|--repository LOC... [--max-active-keys N]\n"
-        "               [--dry-run | --execute --confirm TARGET [--acknowledge N]] [--json]\n"
-        "  bench validate --profile NAME [--concurrency 20] [--duration 15s | --count N] [--rate "
-        "R] [--json]\n"
-        "  bench revocation-impact --profile NAME --steps 0,100,500,1000 --kind "
-        "audit|user|project\n"
-        "               [--dry-run | --execute --confirm TARGET] [--json]\n"
-        "  bench runs --profile NAME [--json]\n"
-        "  users locked|inactive|expiring --profile NAME [--within 7d] [--json|--csv]\n"
-        "  users unlock --profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
-        "[--database-fallback]\n"
-        "  profiles list [--json]\n"
-        "  profiles path\n"
-        "  profiles show|remove NAME\n"
-        "  profiles import --clouds-yaml [PATH] [--cloud NAME] | --openrc FILE | --keystone-conf "
-        "PATH\n"
-        "                  [--profile NAME]\n"
-        "  --version, --help\n"
-        "\n"
-        "Secrets come from the keychain or from OS_PASSWORD, OS_APPLICATION_CREDENTIAL_SECRET and\n"
-        "TURNSTILE_DB_PASSWORD, never from the command line.\n");
+    QString text = Tr::tr("Usage: turnstilectl COMMAND [OPTIONS]\n"
+                          "\n"
+                          "Commands:\n");
+    for (const Command &c : kCommands)
+        text += QStringLiteral("  ") + QLatin1String(c.name) + u' ' +
+                QCoreApplication::translate("Cli", c.synopsis) + u'\n';
+    text += Tr::tr("  --version, --help\n"
+                   "\n"
+                   "Secrets come from the keychain or from OS_PASSWORD, "
+                   "OS_APPLICATION_CREDENTIAL_SECRET and\n"
+                   "TURNSTILE_DB_PASSWORD, never from the command line.\n");
     return printUsage(text, arg, m_out, m_err);
 }
 
@@ -84,32 +140,9 @@ int Cli::run(const QStringList &args)
     rest[0] = QStringLiteral("turnstilectl ") + cmd;
     if (m_ctx.profileFileParses())
         m_ctx.migrateDatabasePasswords();
-    if (cmd == u"probe")
-        return ProbeCommand(m_ctx).run(rest);
-    if (cmd == u"profiles")
-        return ProfileCommands(m_ctx).run(rest);
-    HistoryCommands history(m_ctx);
-    if (cmd == u"collect")
-        return history.collect(rest);
-    if (cmd == u"history")
-        return history.history(rest);
-    if (cmd == u"thresholds")
-        return history.thresholds(rest);
-    if (cmd == u"report")
-        return ReportCommand(m_ctx).run(rest);
-    GuardedCommands guarded(m_ctx);
-    if (cmd == u"purge-tokens")
-        return guarded.purgeTokens(rest);
-    if (cmd == u"revocations")
-        return guarded.revocations(rest);
-    if (cmd == u"audit")
-        return guarded.audit(rest);
-    if (cmd == u"keys")
-        return KeyCommands(m_ctx).run(rest);
-    if (cmd == u"users")
-        return UserCommands(m_ctx).run(rest);
-    if (cmd == u"bench")
-        return BenchCommands(m_ctx).run(rest);
+    for (const Command &c : kCommands)
+        if (cmd == QLatin1String(c.name))
+            return c.run(m_ctx, rest);
     m_err << Tr::tr("turnstilectl: unknown command \"%1\".").arg(cmd) << Qt::endl;
     return usage();
 }

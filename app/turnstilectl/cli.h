@@ -7,8 +7,11 @@
 
 namespace turnstile {
 
-// turnstilectl's command dispatcher. Each command parses its own options with
-// QCommandLineParser. Exit codes: exitcode.h (documented in docs/cli.md).
+// turnstilectl's command dispatcher: one static table of commands (cli.cpp)
+// gives both the usage and the dispatch; a command with sub-commands (keys,
+// users, bench) has a table of its own (subcommand.h). Every command is handed
+// the CliContext and parses its own options with QCommandLineParser. Exit
+// codes: exitcode.h (documented in docs/cli.md).
 class Cli
 {
 public:

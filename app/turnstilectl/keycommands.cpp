@@ -6,6 +6,7 @@
 #include "keys/keystatus.h"
 #include "profiles/keystoneconf.h"
 #include "profiles/profilestore.h"
+#include "subcommand.h"
 #include "util/duration.h"
 
 #include <QCommandLineParser>
@@ -30,21 +31,23 @@ KeyCommands::KeyCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(
 
 int KeyCommands::run(const QStringList &args)
 {
+    static constexpr Subcommand<KeyCommands> kSubcommands[] = {
+        {"status", QT_TRANSLATE_NOOP("KeyCommands", "--profile NAME [--json]"),
+         &KeyCommands::status},
+        {"rotate",
+         QT_TRANSLATE_NOOP("KeyCommands", "--profile NAME [--dry-run | --execute --confirm TARGET "
+                                          "[--acknowledge N]] [--as-owner] [--json]"),
+         &KeyCommands::rotate},
+    };
     const QString sub = args.value(1);
-    QStringList rest = args.mid(1);
-    if (!rest.isEmpty())
-        rest[0] = args.at(0) + u' ' + sub;
-    if (sub == u"status")
-        return status(rest);
-    if (sub == u"rotate")
-        return rotate(rest);
-    return printUsage(
-        Tr::tr("Usage: turnstilectl keys status --profile NAME [--json]\n"
-               "       turnstilectl keys rotate --profile NAME [--dry-run | --execute "
-               "--confirm TARGET [--acknowledge N]] [--as-owner] [--json]\n"
-               "Instead of --profile: --repository PATH|ssh://[user@]host[:port]/path "
-               "(repeatable, one per node) with --max-active-keys N."),
-        sub, m_out, m_err);
+    if (const Subcommand<KeyCommands> *c = findSubcommand(kSubcommands, sub))
+        return (this->*c->run)(subcommandArgs(args));
+    return printUsage(subcommandUsage("KeyCommands", QStringLiteral("turnstilectl keys"),
+                                      kSubcommands,
+                                      Tr::tr("Instead of --profile: --repository "
+                                             "PATH|ssh://[user@]host[:port]/path (repeatable, "
+                                             "one per node) with --max-active-keys N.")),
+                      sub, m_out, m_err);
 }
 
 void KeyCommands::addSetupOptions(QCommandLineParser &p)

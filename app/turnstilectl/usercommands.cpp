@@ -7,6 +7,7 @@
 #include "guardedcommands.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
+#include "subcommand.h"
 #include "util/duration.h"
 
 #include <QCommandLineParser>
@@ -91,20 +92,20 @@ UserCommands::UserCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_er
 
 int UserCommands::run(const QStringList &args)
 {
+    static constexpr Subcommand<UserCommands> kSubcommands[] = {
+        {"locked|inactive|expiring",
+         QT_TRANSLATE_NOOP("Cli", "--profile NAME [--within 7d] [--json|--csv]"),
+         &UserCommands::lists},
+        {"unlock",
+         QT_TRANSLATE_NOOP("Cli", "--profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
+                                  "[--database-fallback] [--json]"),
+         &UserCommands::unlock},
+    };
     const QString sub = args.value(1);
-    QStringList rest = args.mid(1);
-    if (!rest.isEmpty())
-        rest[0] = args.at(0) + u' ' + sub;
-    if (sub == u"locked" || sub == u"inactive" || sub == u"expiring")
-        return lists(rest, sub);
-    if (sub == u"unlock")
-        return unlock(rest);
-    return printUsage(
-        Tr::tr("Usage: turnstilectl users locked|inactive|expiring --profile NAME [--within "
-               "7d] [--json|--csv]\n"
-               "       turnstilectl users unlock --profile NAME --user NAME_OR_ID [--execute "
-               "--confirm NAME] [--database-fallback] [--json]"),
-        sub, m_out, m_err);
+    if (const Subcommand<UserCommands> *c = findSubcommand(kSubcommands, sub))
+        return (this->*c->run)(subcommandArgs(args));
+    return printUsage(subcommandUsage("Cli", QStringLiteral("turnstilectl users"), kSubcommands),
+                      sub, m_out, m_err);
 }
 
 void UserCommands::printReport(const ComplianceReport &report, const QList<ComplianceList> &lists)
@@ -139,8 +140,11 @@ void UserCommands::printReport(const ComplianceReport &report, const QList<Compl
         m_out << Tr::tr("Note: %1").arg(n) << Qt::endl;
 }
 
-int UserCommands::lists(const QStringList &args, const QString &which)
+int UserCommands::lists(const QStringList &args)
 {
+    // Which list: the sub-command's name, the last word of "turnstilectl
+    // users locked".
+    const QString which = args.constFirst().section(u' ', -1);
     QCommandLineParser parser;
     parser.setApplicationDescription(
         which == u"locked"     ? Tr::tr("Users locked out by failed logins, and users with failed "

@@ -18,7 +18,7 @@ public:
     int run(const QStringList &args);
 
 private:
-    int lists(const QStringList &args, const QString &which);
+    int lists(const QStringList &args); // locked, inactive, expiring
     int unlock(const QStringList &args);
     void printReport(const ComplianceReport &report, const QList<ComplianceList> &lists);
 
