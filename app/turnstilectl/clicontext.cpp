@@ -53,6 +53,7 @@ int printUsage(const QString &usage, const QString &arg, QTextStream &out, QText
     (asked ? out : err) << usage << (usage.endsWith(u'\n') ? "" : "\n") << Qt::flush;
     return asked ? exitcode::Ok : exitcode::Usage;
 }
+
 CliContext::CliContext(QTextStream &out, QTextStream &err) : m_out(out), m_err(err) {}
 
 bool CliContext::profileFileParses()
