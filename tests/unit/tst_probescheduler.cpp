@@ -53,6 +53,50 @@ private slots:
         QVERIFY(!r.endpointError.isEmpty());
         qDeleteAll(held);
     }
+
+    void editedProfileDropsTheRunningProbe()
+    {
+        // Two endpoints that never answer; the profile is edited from the
+        // first to the second while the first probe waits.
+        QTcpServer first;
+        QTcpServer second;
+        QVERIFY(first.listen(QHostAddress::LocalHost));
+        QVERIFY(second.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> held;
+        for (QTcpServer *server : {&first, &second})
+            connect(server, &QTcpServer::newConnection, this, [&held, server] {
+                while (QTcpSocket *s = server->nextPendingConnection())
+                    held.append(s);
+            });
+        Profile p;
+        p.name = QStringLiteral("edited");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v3").arg(first.serverPort()));
+        p.username = QStringLiteral("admin");
+        p.timeoutMs = 1500;
+        Profile edited = p;
+        edited.authUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v3").arg(second.serverPort()));
+
+        SecretStore secrets;
+        ProbeScheduler scheduler(&secrets);
+        QSignalSpy finished(&scheduler, &ProbeScheduler::probeFinished);
+        scheduler.probe(p);
+        QTRY_COMPARE_WITH_TIMEOUT(scheduler.inFlight(), 1, 10000);
+        scheduler.probe(edited);
+        scheduler.probe(edited);
+        // Still one pool thread: the edited probe waits for the old one.
+        QTest::qWait(300);
+        QCOMPARE(scheduler.inFlight(), 1);
+
+        // Only the edited profile's figures arrive: the old endpoint's are
+        // stale, and the two requests for the edited one were folded.
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(scheduler.inFlight(), 0, 10000);
+        QTest::qWait(500);
+        QCOMPARE(finished.count(), 1);
+        const ProbeResult r = finished.first().at(0).value<ProbeResult>();
+        QVERIFY2(r.endpoint.contains(QString::number(second.serverPort())), qPrintable(r.endpoint));
+        qDeleteAll(held);
+    }
 };
 
 QTEST_MAIN(TestProbeScheduler)
