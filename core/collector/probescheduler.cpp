@@ -116,6 +116,9 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
 void ProbeScheduler::launch(const Profile &profile, const Secrets &secrets)
 {
     Slot &slot = slotFor(profile.name);
+    // The keychain answered for a request whose profile was edited since.
+    if (!(slot.requested == profile))
+        return;
     // Keyed by the endpoint too: an edited profile pointing elsewhere starts afresh.
     std::shared_ptr<LatencyWindow> &latency =
         m_latency[profile.name + u'\n' + profile.authUrl.toString()];
