@@ -1,18 +1,14 @@
 #include "auditpage.h"
-#include "util/iopool.h"
 
 #include "auditlogmodel.h"
 #include "guarded/auditlog.h"
 
-#include <QFuture>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -74,28 +70,19 @@ void AuditPage::setProfile(const QString &profile)
 
 void AuditPage::reload()
 {
-    const quint64 generation = ++m_generation;
     const QString profile = m_profile;
-    // A watcher owned by the page, not .then(this, …): Qt 6.4 asserts when a
-    // continuation's context is destroyed first, and the page may go away
-    // (the window closes) while the log is still being read.
-    auto *watcher = new QFutureWatcher<AuditRead>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        const AuditRead r = watcher->result();
-        if (generation != m_generation)
-            return; // a newer reload is on its way
-        showRead(r);
-    });
-    watcher->setFuture(QtConcurrent::run(ioPool(), [profile] {
-        AuditRead r;
-        const AuditLog log;
-        r.path = log.path();
-        r.verification = log.verify();
-        if (const auto records = log.read(profile, &r.error, &r.unreadable))
-            r.records = *records;
-        return r;
-    }));
+    // A read that a newer reload overtook is dropped.
+    m_read.start(
+        [profile] {
+            AuditRead r;
+            const AuditLog log;
+            r.path = log.path();
+            r.verification = log.verify();
+            if (const auto records = log.read(profile, &r.error, &r.unreadable))
+                r.records = *records;
+            return r;
+        },
+        [this](const AuditRead &r) { showRead(r); });
 }
 
 void AuditPage::showRead(const AuditRead &r)

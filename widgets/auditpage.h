@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/latestjob.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -34,7 +36,7 @@ private:
     void showRead(const AuditRead &r);
 
     QString m_profile;
-    quint64 m_generation = 0;
+    LatestJob<AuditRead> m_read{this};
     AuditLogModel *m_model;
     QTableView *m_view;
     QTextBrowser *m_details;

@@ -5,6 +5,7 @@
 #include "compliance/userunlock.h"
 #include "guarded/actionresult.h"
 #include "profiles/profile.h"
+#include "util/latestjob.h"
 
 #include <QList>
 #include <QWidget>
@@ -118,7 +119,7 @@ private:
     QTableView *m_view;
     Confirmer m_confirmer;
     FallbackChooser m_fallbackChooser;
-    quint64 m_generation = 0;
+    LatestJob<ComplianceReport> m_load{this};
     bool m_unlocking = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include "history/historyconfig.h"
 #include "profiles/profile.h"
+#include "util/latestjob.h"
 
 #include <QDateTime>
 #include <QWidget>
@@ -61,7 +62,7 @@ private:
     struct Load;
     static Load load(const Profile &profile, const Secrets &secrets, const HistoryConfig &config,
                      qint64 now);
-    void start(const Secrets &secrets, quint64 generation);
+    void start(const Secrets &secrets);
     void apply(const Load &result);
 
     SecretStore *m_secrets;
@@ -74,7 +75,7 @@ private:
     QPushButton *m_refresh;
     QLabel *m_status;
     QTableView *m_view;
-    quint64 m_generation = 0;
+    LatestJob<Load> m_load{this};
     QDateTime m_loadedAt;
 };
 

@@ -1,11 +1,9 @@
 #include "historychartspage.h"
-#include "util/iopool.h"
 
 #include "chartexporter.h"
 #include "chartpresenter.h"
 #include "chartview.h"
 #include "exportmenu.h"
-#include "util/whenfinished.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -25,7 +23,6 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QShowEvent>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -307,7 +304,7 @@ void HistoryChartsPage::reload()
 {
     // Every request makes the ones in flight stale, also one that is not
     // started because the page is hidden.
-    const quint64 generation = ++m_generation;
+    m_load.cancel();
     if (!isVisible())
         return; // showEvent loads
     const QStringList names = selectedProfiles();
@@ -324,19 +321,10 @@ void HistoryChartsPage::reload()
     m_status->setText(tr("Loading the history of %1…").arg(names.join(QStringLiteral(", "))));
     const HistoryConfig config = m_config;
     const QList<ChartSpec> specs = m_specs;
-    whenFinished(this,
-                 QtConcurrent::run(ioPool(),
-                                   [config, names, from, to, budgets, specs, generation] {
-                                       ChartData r =
-                                           ChartData::load(config, names, from, to, specs, budgets);
-                                       r.generation = generation;
-                                       return r;
-                                   }),
-                 [this](const ChartData &r) {
-                     if (r.generation != m_generation)
-                         return; // a newer profile or range was chosen meanwhile
-                     apply(r);
-                 });
+    // A load that a newer profile or range overtook is dropped.
+    m_load.start([config, names, from, to, budgets,
+                  specs] { return ChartData::load(config, names, from, to, specs, budgets); },
+                 [this](const ChartData &r) { apply(r); });
 }
 
 void HistoryChartsPage::apply(const ChartData &r)

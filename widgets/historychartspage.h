@@ -1,7 +1,9 @@
 #pragma once
 
+#include "history/chartdata.h"
 #include "history/chartspec.h"
 #include "history/historyconfig.h"
+#include "util/latestjob.h"
 
 #include <QList>
 #include <QWidget>
@@ -17,7 +19,6 @@ class QToolButton;
 namespace turnstile {
 
 class ChartView;
-struct ChartData;
 
 // A page of history charts for one profile, or for every profile side by
 // side (one curve per region): profile and range pickers (1 h to 90 d or a
@@ -115,7 +116,7 @@ private:
     QGridLayout *m_grid;
     QTimer *m_timer;
     QList<ChartView *> m_charts;
-    quint64 m_generation = 0;
+    LatestJob<ChartData> m_load{this};
     QStringList m_shownProfiles;
     int m_presetIndex = 1; // the last preset range, for going back from a zoom
     qint64 m_customFrom = 0;
