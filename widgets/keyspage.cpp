@@ -1,4 +1,5 @@
 #include "keyspage.h"
+#include "profileselection.h"
 #include "util/iopool.h"
 
 #include "guardedactiondialog.h"
@@ -221,6 +222,11 @@ void KeysPage::openRotation()
     updateButtons();
     m_dialog->open();
     emit dialogOpened();
+}
+
+void KeysPage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfile(selection.chosen());
 }
 
 } // namespace turnstile

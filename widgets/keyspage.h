@@ -1,6 +1,7 @@
 #pragma once
 
 #include "keys/keystatus.h"
+#include "profilepage.h"
 #include "profiles/profile.h"
 
 #include <QFutureWatcher>
@@ -25,7 +26,7 @@ struct ActionResult;
 // consistency verdict in red or green and the reason; Rotate opens the
 // guarded workflow (KeyRotation). Reading runs on the thread pool through a
 // watcher the page owns; a read overtaken by a newer one is dropped.
-class KeysPage : public QWidget
+class KeysPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -34,6 +35,7 @@ public:
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
     void reload();
 
     KeysModel *model() const { return m_model; }
