@@ -63,8 +63,10 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
         m_pageList.append({QString::fromLatin1(entry.id), created.widget, created.page});
         m_pages->addTab(created.widget, entry.title());
     }
-    // A guarded action's audit line reaches the Audit page and the charts'
-    // annotations through AuditNotifier, not through the window.
+    // Guarded actions' audit lines reach the Audit page and the charts'
+    // annotations through AuditNotifier; the window only does what the
+    // audit log cannot tell: probe again.
+
     // A rotation can turn a red key tile green: probe again.
     connect(keysPage(), &KeysPage::actionRecorded, this, [this] { refresh(); });
     // An unlock clears a red tile: probe again rather than wait for the timer.
