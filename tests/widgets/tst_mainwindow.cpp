@@ -38,6 +38,11 @@ using namespace turnstile;
 class TestMainWindow : public QObject
 {
     Q_OBJECT
+    // One for the whole run, as the application has one for its lifetime: a
+    // QtKeychain job deleted with its store while libsecret still works on it
+    // is called back after it is gone, in a later test's event loop.
+    SecretStore m_secrets;
+
 private slots:
     void initTestCase()
     {
@@ -59,8 +64,7 @@ private slots:
         other.name = QStringLiteral("other");
         QVERIFY(store.save(other));
 
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCOMPARE(w.profileChooser()->count(), 3); // "All profiles" + 2
@@ -93,8 +97,7 @@ private slots:
                    "  staging:\n"
                    "    auth: {auth_url: 'http://127.0.0.1:1/v3', username: u, project_name: p}\n");
         yaml.close();
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         QSignalSpy done(&w, &MainWindow::cloudsImported);
         w.importAllClouds(yaml.fileName());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
@@ -115,8 +118,7 @@ private slots:
                                          QStringLiteral("keys"), QStringLiteral("audit")}));
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         // Every page of the table is a tab, in table order, with its title,
         // and --page's id selects it.
         const QList<PageEntry> &table = pageTable();
@@ -176,9 +178,8 @@ private slots:
         Profile b = a;
         b.name = QStringLiteral("b");
         QVERIFY(store.save(b));
-        SecretStore secrets;
         QSettings().remove(QStringLiteral("window"));
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
 
         w.selectProfile(QStringLiteral("b"));
         QCOMPARE(w.overviewModel()->profiles(), QStringList{QStringLiteral("b")});
@@ -244,17 +245,16 @@ private slots:
     {
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
-        SecretStore secrets;
         QSettings().remove(QStringLiteral("window"));
         {
-            MainWindow w(&store, &secrets);
+            MainWindow w(&store, &m_secrets);
             w.resize(1180, 700); // above the minimum the seven tabs need
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
             QVERIFY(w.showPage(QStringLiteral("database")));
             QVERIFY(w.close());
         }
-        MainWindow again(&store, &secrets);
+        MainWindow again(&store, &m_secrets);
         QCOMPARE(again.currentPageName(), QStringLiteral("database"));
         QCOMPARE(again.size(), QSize(1180, 700));
         QSettings().remove(QStringLiteral("window"));
@@ -263,8 +263,7 @@ private slots:
     {
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         QCOMPARE(w.overviewPage()->tiles().size(), 0);
         QCOMPARE(w.profileChooser()->count(), 1);
     }
