@@ -1,7 +1,9 @@
 #include "auditpage.h"
+#include "profileselection.h"
 
 #include "auditlogmodel.h"
 #include "guarded/auditlog.h"
+#include "guarded/auditnotifier.h"
 
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -57,6 +59,10 @@ AuditPage::AuditPage(QWidget *parent)
                                                     : QString::fromUtf8(QJsonDocument(o).toJson(
                                                           QJsonDocument::Indented)));
             });
+    // Every record this process appends, from whichever thread ran the
+    // action: queued to this page's (the GUI) thread.
+    connect(AuditNotifier::instance(), &AuditNotifier::appended, this, &AuditPage::reload,
+            Qt::QueuedConnection);
     reload();
 }
 
@@ -102,6 +108,12 @@ void AuditPage::showRead(const AuditRead &r)
                 .arg(r.path.toHtmlEscaped());
     m_chain->setText(text);
     emit loaded();
+}
+
+void AuditPage::selectionChanged(const ProfileSelection &selection)
+{
+    // The log of the chosen profile, or all of it.
+    setProfile(selection.name);
 }
 
 } // namespace turnstile

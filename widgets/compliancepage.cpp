@@ -1,4 +1,5 @@
 #include "compliancepage.h"
+#include "profileselection.h"
 #include "util/atomicfile.h"
 #include "util/iopool.h"
 #include "util/whenfinished.h"
@@ -393,6 +394,15 @@ void CompliancePage::exportCsv(const QString &path)
             m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
             emit exportFinished(path, error);
         });
+}
+
+void CompliancePage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfiles(selection.all);
+    // The page shows one profile at a time: with all profiles chosen in the
+    // window it keeps the one its own chooser shows.
+    if (!selection.isAll())
+        setProfile(selection.name);
 }
 
 } // namespace turnstile

@@ -1,4 +1,5 @@
 #include "databasepage.h"
+#include "profileselection.h"
 
 #include "collector/collector.h"
 #include "db/dbconnection.h"
@@ -272,6 +273,12 @@ void DatabasePage::apply(const Load &r)
     m_status->setToolTip(QString());
     m_view->resizeColumnsToContents();
     emit loaded();
+}
+
+void DatabasePage::selectionChanged(const ProfileSelection &selection)
+{
+    // One profile's server; with all profiles chosen the page says so.
+    setProfile(selection.chosen());
 }
 
 } // namespace turnstile

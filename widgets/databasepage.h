@@ -1,6 +1,7 @@
 #pragma once
 
 #include "history/historyconfig.h"
+#include "profilepage.h"
 #include "profiles/profile.h"
 #include "util/latestjob.h"
 
@@ -28,7 +29,7 @@ struct Secrets;
 // The database and the history are read on a worker thread, one connection
 // each per load; a load a newer one overtook (other profile, Refresh) is
 // dropped. The page loads when shown and on Refresh: sizes change slowly.
-class DatabasePage : public QWidget
+class DatabasePage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -37,6 +38,7 @@ public:
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
     void setHistoryConfig(const HistoryConfig &config);
 
     TableSizesModel *model() const { return m_model; }

@@ -1,9 +1,11 @@
 #include "historychartspage.h"
+#include "profileselection.h"
 
 #include "chartexporter.h"
 #include "chartpresenter.h"
 #include "chartview.h"
 #include "exportmenu.h"
+#include "guarded/auditnotifier.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -113,6 +115,10 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     connect(m_refresh, &QPushButton::clicked, this, &HistoryChartsPage::reload);
     m_timer->setInterval(60 * 1000);
     connect(m_timer, &QTimer::timeout, this, &HistoryChartsPage::reload);
+    // The annotations (purges, rotations) come from the audit log: a record
+    // this process appends (on a worker) shows without waiting for the timer.
+    connect(AuditNotifier::instance(), &AuditNotifier::appended, this, &HistoryChartsPage::reload,
+            Qt::QueuedConnection);
 }
 
 HistoryChartsPage::~HistoryChartsPage() = default;
@@ -376,6 +382,16 @@ void HistoryChartsPage::exportTo(const QString &path)
                                         : err);
         emit exportFinished(path, err);
     });
+}
+
+void HistoryChartsPage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfiles(selection.allNames());
+    // One profile, or every region side by side.
+    if (selection.isAll())
+        showAllProfiles();
+    else
+        setProfile(selection.name);
 }
 
 } // namespace turnstile

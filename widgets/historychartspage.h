@@ -3,6 +3,7 @@
 #include "history/chartdata.h"
 #include "history/chartspec.h"
 #include "history/historyconfig.h"
+#include "profilepage.h"
 #include "util/latestjob.h"
 
 #include <QList>
@@ -32,11 +33,12 @@ class ChartView;
 // load that a newer one overtook (profile or range changed meanwhile) is
 // dropped. The page only loads while visible: when shown, and every
 // minute after that, so a page left open follows the collector.
-class HistoryChartsPage : public QWidget
+class HistoryChartsPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
     ~HistoryChartsPage() override;
+    void selectionChanged(const ProfileSelection &selection) override;
 
     // The store; by default the [history] settings, or $TURNSTILE_HISTORY.
     void setHistoryConfig(const HistoryConfig &config);

@@ -1,4 +1,5 @@
 #include "keyspage.h"
+#include "profileselection.h"
 
 #include "guardedactiondialog.h"
 #include "keys/keyrotation.h"
@@ -212,6 +213,11 @@ void KeysPage::openRotation()
     updateButtons();
     m_dialog->open();
     emit dialogOpened();
+}
+
+void KeysPage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfile(selection.chosen());
 }
 
 } // namespace turnstile

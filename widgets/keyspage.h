@@ -1,6 +1,7 @@
 #pragma once
 
 #include "keys/keystatus.h"
+#include "profilepage.h"
 #include "profiles/profile.h"
 #include "util/latestjob.h"
 
@@ -23,7 +24,7 @@ struct ActionResult;
 // guarded workflow (KeyRotation). Reading runs on the thread pool through a
 // LatestJob, one read at a time; a read for a profile no longer shown is
 // dropped.
-class KeysPage : public QWidget
+class KeysPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -32,6 +33,7 @@ public:
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
     void reload();
 
     KeysModel *model() const { return m_model; }
