@@ -16,6 +16,8 @@
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <limits>
+
 namespace turnstile {
 
 namespace {
@@ -25,6 +27,14 @@ struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(Cli)
 };
+
+// "1,908,024 rows": the count exactly, whatever its size; the plural form is
+// chosen from a clamped int (%Ln took int(n) and wrapped above 2^31 rows).
+QString rowCount(qint64 rows)
+{
+    return Tr::tr("%1 row(s)", nullptr, int(qMin<qint64>(rows, std::numeric_limits<int>::max())))
+        .arg(formatRows(rows, false));
+}
 } // namespace
 
 ProbeCommand::ProbeCommand(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
@@ -165,13 +175,12 @@ void ProbeCommand::printProbe(const ProbeResult &r)
         line(Tr::tr("Database"), Tr::tr("unavailable: %1").arg(r.databaseError));
     } else {
         line(QStringLiteral("revocation_event"),
-             r.revocationEvents ? Tr::tr("%Ln row(s)", nullptr, int(*r.revocationEvents))
-                                : r.revocationError);
+             r.revocationEvents ? rowCount(*r.revocationEvents) : r.revocationError);
         line(QStringLiteral("token"),
              !r.tokenRows ? r.tokenRowsError
              : r.tokenRowsEstimated
                  ? Tr::tr("%1 rows (the server's estimate)").arg(formatRows(*r.tokenRows, true))
-                 : Tr::tr("%Ln row(s)", nullptr, int(*r.tokenRows)));
+                 : rowCount(*r.tokenRows));
     }
 }
 
