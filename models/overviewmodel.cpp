@@ -5,7 +5,9 @@
 #include <QColor>
 #include <QLocale>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace turnstile {
 
@@ -92,7 +94,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row &row = m_rows.at(index.row());
-    const Status status = row.result ? statusOf(*row.result) : Status::Unknown;
+    const Status status = statusOfRow(index.row());
     const QLocale loc;
     auto ms = [&](const std::optional<double> &v) -> QVariant {
         if (!v)
@@ -276,6 +278,65 @@ int OverviewModel::rowOf(const QString &name) const
         if (m_rows.at(i).name == name)
             return i;
     return -1;
+}
+
+OverviewModel::Status OverviewModel::statusOfRow(int row) const
+{
+    const Row &r = m_rows.at(row);
+    return r.result ? statusOf(*r.result) : Status::Unknown;
+}
+
+QString OverviewModel::summaryText() const
+{
+    int critical = 0, warning = 0, ok = 0, unknown = 0;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        switch (statusOfRow(i)) {
+        case Status::Critical:
+            ++critical;
+            break;
+        case Status::Warning:
+            ++warning;
+            break;
+        case Status::Ok:
+            ++ok;
+            break;
+        case Status::Unknown:
+            ++unknown;
+            break;
+        }
+    }
+    QStringList parts;
+    if (critical)
+        parts.append(tr("%n critical", nullptr, critical));
+    if (warning)
+        parts.append(tr("%n warning", nullptr, warning));
+    if (ok)
+        parts.append(tr("%n OK", nullptr, ok));
+    if (unknown)
+        parts.append(tr("%n unknown", nullptr, unknown));
+    return parts.join(QStringLiteral(" · "));
+}
+
+QList<int> OverviewModel::rowsBySeverity() const
+{
+    const auto rank = [this](int row) {
+        switch (statusOfRow(row)) {
+        case Status::Critical:
+            return 0;
+        case Status::Warning:
+            return 1;
+        case Status::Ok:
+        case Status::Unknown:
+            break;
+        }
+        return 2;
+    };
+    QList<int> rows(m_rows.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    // Stable: inside a level the tiles keep their order, so a refresh does
+    // not shuffle profiles of the same colour.
+    std::stable_sort(rows.begin(), rows.end(), [&rank](int a, int b) { return rank(a) < rank(b); });
+    return rows;
 }
 
 void OverviewModel::setProfiles(const QStringList &names)

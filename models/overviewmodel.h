@@ -73,6 +73,14 @@ public:
     void setResult(const ProbeResult &result);
     std::optional<ProbeResult> result(const QString &profile) const;
     QStringList profiles() const;
+    // "2 critical · 1 warning · 5 OK · 1 unknown": the levels across all
+    // profiles, zero counts left out. A profile without a result (not probed
+    // yet, still probing) is unknown. Empty without profiles.
+    QString summaryText() const;
+    // The rows in the order the Overview shows them: critical first, then
+    // warning, then the rest, each level in the model's own (alphabetical)
+    // order. The one place the severity order is decided.
+    QList<int> rowsBySeverity() const;
 
     // The triage verdict for one probe and the one sentence explaining it.
     static Status statusOf(const ProbeResult &r);
@@ -92,6 +100,7 @@ private:
         bool busy = false;
     };
     int rowOf(const QString &name) const;
+    Status statusOfRow(int row) const;
     QList<Row> m_rows;
 };
 

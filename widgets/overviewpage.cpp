@@ -19,6 +19,14 @@ OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent) : QWidget(pare
     scroll->setFrameShape(QFrame::NoFrame);
     auto *content = new QWidget(scroll);
     auto *contentLayout = new QVBoxLayout(content);
+    // The first thing read at 3 a.m.: how many profiles are red, amber, green.
+    m_summary = new QLabel(content);
+    m_summary->setObjectName(QStringLiteral("summary"));
+    QFont f = m_summary->font();
+    f.setPointSizeF(f.pointSizeF() * 1.2);
+    f.setBold(true);
+    m_summary->setFont(f);
+    contentLayout->addWidget(m_summary);
     m_empty = new QLabel(
         tr("No profile yet. Import a clouds.yaml, an openrc file or a keystone.conf with "
            "<tt>turnstilectl profiles import</tt>."),
@@ -59,12 +67,26 @@ void OverviewPage::rebuild()
         m_tiles.append(tile);
     }
     m_empty->setVisible(m_tiles.isEmpty());
+    updateSummary();
+}
+
+void OverviewPage::updateSummary()
+{
+    const QString text = m_model->summaryText();
+    m_summary->setText(text);
+    m_summary->setVisible(!text.isEmpty());
 }
 
 void OverviewPage::refreshTiles()
 {
     for (ProfileTile *t : std::as_const(m_tiles))
         t->refresh();
+    updateSummary();
+}
+
+QString OverviewPage::summaryText() const
+{
+    return m_summary->text();
 }
 
 void OverviewPage::selectionChanged(const ProfileSelection &selection)

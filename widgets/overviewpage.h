@@ -20,6 +20,7 @@ class OverviewPage : public QWidget, public ProfilePage
 public:
     explicit OverviewPage(OverviewModel *model, QWidget *parent = nullptr);
     QList<ProfileTile *> tiles() const { return m_tiles; }
+    QString summaryText() const;
     void selectionChanged(const ProfileSelection &selection) override;
 
 signals:
@@ -30,10 +31,12 @@ signals:
 private:
     void rebuild();
     void refreshTiles();
+    void updateSummary();
 
     OverviewModel *m_model;
     QGridLayout *m_grid;
     QLabel *m_empty;
+    QLabel *m_summary;
     QList<ProfileTile *> m_tiles;
 };
 

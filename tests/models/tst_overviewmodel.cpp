@@ -54,6 +54,29 @@ private slots:
         m.setResult(healthy(QStringLiteral("gone")));
         QCOMPARE(spy.count(), 0);
     }
+
+    // Issue 21: "2 critical · 1 warning · 5 OK" above the tiles.
+    void summaryCountsEveryLevel()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(m.summaryText(), QString());
+        QStringList names;
+        for (int i = 0; i < 9; ++i)
+            names.append(QStringLiteral("p%1").arg(i));
+        m.setProfiles(names);
+        QCOMPARE(m.summaryText(), QStringLiteral("9 unknown"));
+        for (int i = 0; i < 8; ++i) {
+            ProbeResult r = healthy(names.at(i));
+            if (i < 2)
+                r.endpointError = QStringLiteral("Connection refused.");
+            else if (i == 2)
+                r.thresholdLevel = 2;
+            m.setResult(r);
+        }
+        // p8 was never probed: unknown, not OK.
+        QCOMPARE(m.summaryText(), QStringLiteral("2 critical · 1 warning · 5 OK · 1 unknown"));
+    }
     void statusAndReason()
     {
         ProbeResult r = healthy(QStringLiteral("a"));

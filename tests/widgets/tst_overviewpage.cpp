@@ -79,6 +79,42 @@ private slots:
         }
     }
 
+    static ProbeResult resultAt(const QString &profile, int level)
+    {
+        ProbeResult r;
+        r.profile = profile;
+        r.startedAt = QDateTime::currentDateTimeUtc();
+        r.reachable = true;
+        r.keystoneVersion = QStringLiteral("v3.14");
+        r.issueMs = 120;
+        r.validateMs = 40;
+        if (level == 3)
+            r.endpointError = QStringLiteral("Connection refused by 127.0.0.1:1.");
+        else if (level == 2)
+            r.thresholdLevel = 2;
+        return r;
+    }
+
+    // Issue 21: the summary line above the tiles follows every result.
+    void summaryLine()
+    {
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.show();
+        model.setProfiles(
+            {QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")});
+        auto *summary = page.findChild<QLabel *>(QStringLiteral("summary"));
+        QVERIFY(summary);
+        QCOMPARE(summary->text(), QStringLiteral("3 unknown"));
+        model.setResult(resultAt(QStringLiteral("alpha"), 1));
+        model.setResult(resultAt(QStringLiteral("beta"), 2));
+        model.setResult(resultAt(QStringLiteral("gamma"), 3));
+        QCOMPARE(summary->text(), QStringLiteral("1 critical · 1 warning · 1 OK"));
+        QVERIFY(summary->isVisible());
+        model.setProfiles({});
+        QVERIFY(!summary->isVisible());
+    }
+
     void clickingATitleWithAllProfilesSelected()
     {
         SecretStore secrets;
