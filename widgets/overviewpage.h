@@ -13,7 +13,8 @@ namespace turnstile {
 class OverviewModel;
 class ProfileTile;
 
-// The triage page: one tile per profile, laid out in a grid.
+// The triage page: a summary line, then one tile per profile in a grid,
+// the most severe first (OverviewModel::rowsBySeverity).
 class OverviewPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
@@ -21,6 +22,8 @@ public:
     explicit OverviewPage(OverviewModel *model, QWidget *parent = nullptr);
     QList<ProfileTile *> tiles() const { return m_tiles; }
     QString summaryText() const;
+    // The tiles as laid out: critical first, then warning, then the rest.
+    QList<ProfileTile *> tilesInOrder() const;
     void selectionChanged(const ProfileSelection &selection) override;
 
 signals:
@@ -32,12 +35,14 @@ private:
     void rebuild();
     void refreshTiles();
     void updateSummary();
+    void layoutTiles();
 
     OverviewModel *m_model;
     QGridLayout *m_grid;
     QLabel *m_empty;
     QLabel *m_summary;
-    QList<ProfileTile *> m_tiles;
+    QList<ProfileTile *> m_tiles; // model row order
+    QList<int> m_order;           // the rows as laid out
 };
 
 } // namespace turnstile

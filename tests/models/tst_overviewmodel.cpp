@@ -77,6 +77,34 @@ private slots:
         // p8 was never probed: unknown, not OK.
         QCOMPARE(m.summaryText(), QStringLiteral("2 critical · 1 warning · 5 OK · 1 unknown"));
     }
+
+    // Issue 21: red first, then amber, the rest; stable inside a level.
+    void rowsBySeverityIsStable()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QStringList names{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                QStringLiteral("d"), QStringLiteral("e"), QStringLiteral("f")};
+        m.setProfiles(names);
+        QCOMPARE(m.rowsBySeverity(), (QList<int>{0, 1, 2, 3, 4, 5}));
+        const auto set = [&m](const QString &name, int level) {
+            ProbeResult r = healthy(name);
+            if (level == 3)
+                r.endpointError = QStringLiteral("Connection refused.");
+            else if (level == 2)
+                r.thresholdLevel = 2;
+            m.setResult(r);
+        };
+        set(QStringLiteral("a"), 1);
+        set(QStringLiteral("b"), 2);
+        set(QStringLiteral("c"), 3);
+        set(QStringLiteral("d"), 1);
+        set(QStringLiteral("e"), 3);
+        set(QStringLiteral("f"), 2);
+        QCOMPARE(m.rowsBySeverity(), (QList<int>{2, 4, 1, 5, 0, 3}));
+        // The rows themselves stay put: the order is a view of them.
+        QCOMPARE(m.profiles(), names);
+    }
     void statusAndReason()
     {
         ProbeResult r = healthy(QStringLiteral("a"));

@@ -12,6 +12,7 @@
 #include "profiletile.h"
 
 #include <QComboBox>
+#include <QGridLayout>
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
@@ -113,6 +114,50 @@ private slots:
         QVERIFY(summary->isVisible());
         model.setProfiles({});
         QVERIFY(!summary->isVisible());
+    }
+
+    // Issue 21: with five profiles a red one sat below the fold. Critical
+    // first, then warning, then the rest, alphabetical inside a level; a
+    // tile that changes level moves, and no tile is deleted for it.
+    void tilesOrderedBySeverity()
+    {
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.show();
+        const QStringList names{QStringLiteral("alpha"), QStringLiteral("beta"),
+                                QStringLiteral("delta"), QStringLiteral("gamma"),
+                                QStringLiteral("omega")};
+        model.setProfiles(names);
+        const auto shown = [&page] {
+            QStringList out;
+            for (ProfileTile *t : page.tilesInOrder())
+                out.append(t->findChild<QLabel *>(QStringLiteral("title"))->text());
+            return out;
+        };
+        QCOMPARE(shown(), names);
+        const QList<ProfileTile *> tiles = page.tiles();
+        QObject scope;
+        bool deleted = false;
+        for (ProfileTile *t : tiles)
+            connect(t, &QObject::destroyed, &scope, [&deleted] { deleted = true; });
+        model.setResult(resultAt(QStringLiteral("alpha"), 1));
+        model.setResult(resultAt(QStringLiteral("beta"), 2));
+        model.setResult(resultAt(QStringLiteral("delta"), 1));
+        model.setResult(resultAt(QStringLiteral("gamma"), 2));
+        model.setResult(resultAt(QStringLiteral("omega"), 3));
+        QCOMPARE(shown(), (QStringList{QStringLiteral("omega"), QStringLiteral("beta"),
+                                       QStringLiteral("gamma"), QStringLiteral("alpha"),
+                                       QStringLiteral("delta")}));
+        // The critical tile is where the eye lands: top left.
+        auto *grid = page.findChild<QGridLayout *>();
+        QVERIFY(grid);
+        QCOMPARE(grid->itemAtPosition(0, 0)->widget(), page.tilesInOrder().first());
+        model.setResult(resultAt(QStringLiteral("omega"), 1));
+        QCOMPARE(shown().first(), QStringLiteral("beta"));
+        QCOMPARE(shown().last(), QStringLiteral("omega"));
+        QCOMPARE(page.tiles(), tiles);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QVERIFY(!deleted);
     }
 
     void clickingATitleWithAllProfilesSelected()
