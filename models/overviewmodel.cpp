@@ -74,6 +74,27 @@ QString OverviewModel::tokenGrowthText(std::optional<double> perDay, std::option
     return tr("%1 / day").arg(signedCount(*perDay));
 }
 
+int OverviewModel::columnOfMetric(const QString &metric)
+{
+    if (metric == u"keystone.up")
+        return VersionColumn;
+    if (metric == u"validate.ms")
+        return ValidateColumn;
+    if (metric == u"issue.ms")
+        return IssueColumn;
+    if (metric.startsWith(u"revocation_event."))
+        return RevocationColumn;
+    if (metric == u"token.expired")
+        return TokenRowsColumn;
+    if (metric == u"token.live") // its growth per day
+        return TokenGrowthColumn;
+    if (metric == u"memcached.hit_ratio")
+        return MemcachedColumn;
+    if (metric == u"users.locked")
+        return LockedUsersColumn;
+    return -1;
+}
+
 QString OverviewModel::statusText(Status s)
 {
     switch (s) {
@@ -207,6 +228,17 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             if (!d.isEmpty())
                 details.append(d);
         return details.join(u'\n');
+    }
+    case FigureStatusRole: {
+        if (!row.result)
+            return QVariant::fromValue(Status::Unknown);
+        Status figure = Status::Ok;
+        for (const QString &m : row.result->thresholdTriggered)
+            if (columnOfMetric(m) == index.column())
+                figure = row.result->thresholdCritical.contains(m) ? Status::Critical
+                         : figure == Status::Critical              ? figure
+                                                                   : Status::Warning;
+        return QVariant::fromValue(figure);
     }
     case AuthUserIdRole:
         return row.result ? row.result->authUserId : QString();

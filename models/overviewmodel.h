@@ -50,7 +50,10 @@ public:
         AuthActionRole,
         AuthUserIdRole, // the account to unlock (AuthAction::Unlock)
         // The drivers' and Keystone's own words behind the reason sentence.
-        DetailRole
+        DetailRole,
+        // Per figure column: Status::Critical or ::Warning when a threshold
+        // on that figure is crossed (the row the tile highlights), else Ok.
+        FigureStatusRole
     };
     enum class AuthAction
     {
@@ -86,6 +89,9 @@ public:
     static Status statusOf(const ProbeResult &r);
     static QString reasonOf(const ProbeResult &r);
     static QString statusText(Status s);
+    // The column showing a threshold metric ("validate.ms" -> ValidateColumn),
+    // -1 for one the tile has no row for.
+    static int columnOfMetric(const QString &metric);
     // "+125,000 / day"; from less than 20 h of history the change itself,
     // "-1,669,327 in the last 9h 2m": a day's extrapolation of a few hours
     // (a purge, a burst) reads as an absurd rate.

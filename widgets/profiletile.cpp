@@ -79,20 +79,34 @@ void ProfileTile::refresh()
                        "QLabel#status { background: %1; color: white; font-weight: bold;"
                        " padding: 3px 10px; border-radius: 3px; }")
             .arg(colour.name()));
-    const QString row = QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>");
+    // A figure over its threshold is set in the verdict's colour, so a red
+    // tile with three figures says which one is red.
+    auto row = [&](const QString &label, int column) {
+        const auto level = m->index(r, column)
+                               .data(OverviewModel::FigureStatusRole)
+                               .value<OverviewModel::Status>();
+        const QString value = cell(column).toHtmlEscaped();
+        if (level != OverviewModel::Status::Critical && level != OverviewModel::Status::Warning)
+            return QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>")
+                .arg(label, value);
+        const QString bg = level == OverviewModel::Status::Critical ? QStringLiteral("#c62828")
+                                                                    : QStringLiteral("#ef8f00");
+        return QStringLiteral("<tr><td bgcolor=%3 style=\"color:white\">%1</td>"
+                              "<td bgcolor=%3 align=right style=\"color:white\"><b>%2</b></td>"
+                              "</tr>")
+            .arg(label, value, bg);
+    };
     QString html = QStringLiteral("<table cellspacing=2>");
-    html += row.arg(tr("Keystone API"), cell(OverviewModel::VersionColumn).toHtmlEscaped());
-    html += row.arg(tr("Issue a token"), cell(OverviewModel::IssueColumn).toHtmlEscaped());
-    html += row.arg(tr("Validate a token"), cell(OverviewModel::ValidateColumn).toHtmlEscaped());
-    html +=
-        row.arg(tr("revocation_event rows"), cell(OverviewModel::RevocationColumn).toHtmlEscaped());
-    html += row.arg(tr("token rows"), cell(OverviewModel::TokenRowsColumn).toHtmlEscaped());
-    html += row.arg(tr("token growth"), cell(OverviewModel::TokenGrowthColumn).toHtmlEscaped());
-    html +=
-        row.arg(tr("memcached hit ratio"), cell(OverviewModel::MemcachedColumn).toHtmlEscaped());
-    html += row.arg(tr("Fernet keys"), cell(OverviewModel::KeysColumn).toHtmlEscaped());
-    html += row.arg(tr("locked users"), cell(OverviewModel::LockedUsersColumn).toHtmlEscaped());
-    html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
+    html += row(tr("Keystone API"), OverviewModel::VersionColumn);
+    html += row(tr("Issue a token"), OverviewModel::IssueColumn);
+    html += row(tr("Validate a token"), OverviewModel::ValidateColumn);
+    html += row(tr("revocation_event rows"), OverviewModel::RevocationColumn);
+    html += row(tr("token rows"), OverviewModel::TokenRowsColumn);
+    html += row(tr("token growth"), OverviewModel::TokenGrowthColumn);
+    html += row(tr("memcached hit ratio"), OverviewModel::MemcachedColumn);
+    html += row(tr("Fernet keys"), OverviewModel::KeysColumn);
+    html += row(tr("locked users"), OverviewModel::LockedUsersColumn);
+    html += row(tr("Last updated"), OverviewModel::UpdatedColumn);
     html += QStringLiteral("</table>");
     m_figures->setText(html);
     // Which window the p50/p99 were taken over.

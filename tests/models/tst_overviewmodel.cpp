@@ -105,6 +105,38 @@ private slots:
         // The rows themselves stay put: the order is a view of them.
         QCOMPARE(m.profiles(), names);
     }
+
+    // Issue 21: the figure a threshold judged carries its level, so the
+    // tile can highlight the offending row.
+    void figureStatusNamesTheOffendingColumn()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setProfiles({QStringLiteral("a")});
+        const auto at = [&m](int column) {
+            return m.index(0, column)
+                .data(OverviewModel::FigureStatusRole)
+                .value<OverviewModel::Status>();
+        };
+        QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Unknown);
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.thresholdLevel = 3;
+        r.thresholdTriggered = {QStringLiteral("validate.ms"),
+                                QStringLiteral("revocation_event.obsolete"),
+                                QStringLiteral("revocation_event.rows")};
+        r.thresholdCritical = {QStringLiteral("validate.ms"),
+                               QStringLiteral("revocation_event.obsolete")};
+        m.setResult(r);
+        QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Critical);
+        // Two rules on one row: the worse one wins.
+        QCOMPARE(at(OverviewModel::RevocationColumn), OverviewModel::Status::Critical);
+        QCOMPARE(at(OverviewModel::IssueColumn), OverviewModel::Status::Ok);
+        r.thresholdCritical.clear();
+        m.setResult(r);
+        QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Warning);
+        QCOMPARE(OverviewModel::columnOfMetric(QStringLiteral("token.live")),
+                 int(OverviewModel::TokenGrowthColumn));
+    }
     void statusAndReason()
     {
         ProbeResult r = healthy(QStringLiteral("a"));

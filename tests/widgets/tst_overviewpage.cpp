@@ -4,6 +4,7 @@
 // there and then (a use-after-free that crashed 5 of 6 times). The real
 // window, driven with real mouse clicks on every clickable element.
 #include "compliancepage.h"
+#include "health/thresholds.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
@@ -158,6 +159,39 @@ private slots:
         QCOMPARE(page.tiles(), tiles);
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
         QVERIFY(!deleted);
+    }
+
+    // Issue 21: a red tile names the figure, its value and the threshold it
+    // crossed, and highlights that figure's row; the verdict is the one of
+    // core/health, as the collector sets it.
+    void thresholdSentenceAndOffendingRow()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.show();
+        model.setProfiles({QStringLiteral("alpha")});
+        QList<ThresholdRule> rules = defaultThresholds();
+        const HealthVerdict v = evaluateHealth(rules,
+                                               {{QStringLiteral("keystone.up"), 1},
+                                                {QStringLiteral("validate.p99.ms"), 1600},
+                                                {QStringLiteral("issue.ms"), 120}},
+                                               {});
+        ProbeResult r = resultAt(QStringLiteral("alpha"), 1);
+        r.thresholdLevel = int(v.level);
+        r.thresholdReason = v.reason;
+        r.thresholdTriggered = v.triggered;
+        r.thresholdCritical = v.critical;
+        model.setResult(r);
+        ProfileTile *tile = page.tiles().first();
+        QCOMPARE(tile->statusName(), QStringLiteral("Critical"));
+        QCOMPARE(tile->reasonText(),
+                 QStringLiteral("Validation p99 1.6 s (critical above 1.5 s)."));
+        const QString html = tile->findChild<QLabel *>(QStringLiteral("figures"))->text();
+        const QString red = QStringLiteral("<td bgcolor=#c62828 style=\"color:white\">");
+        QVERIFY2(html.contains(red + QStringLiteral("Validate a token</td>")), qPrintable(html));
+        QVERIFY2(!html.contains(red + QStringLiteral("Issue a token</td>")), qPrintable(html));
+        QCOMPARE(html.count(red), 1);
     }
 
     void clickingATitleWithAllProfilesSelected()
