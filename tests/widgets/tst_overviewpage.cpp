@@ -12,8 +12,11 @@
 #include "profiles/secretstore.h"
 #include "profiletile.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QGridLayout>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
@@ -192,6 +195,22 @@ private slots:
         QVERIFY2(html.contains(red + QStringLiteral("Validate a token</td>")), qPrintable(html));
         QVERIFY2(!html.contains(red + QStringLiteral("Issue a token</td>")), qPrintable(html));
         QCOMPARE(html.count(red), 1);
+
+        // Issue 21: "Copy tile as text" for a chat message, from the tile's
+        // context menu; the red figure is said in words.
+        QAction *copy = tile->copyAsTextAction();
+        QVERIFY(tile->actions().contains(copy));
+        QCOMPARE(tile->contextMenuPolicy(), Qt::ActionsContextMenu);
+        QCOMPARE(copy->text(), QStringLiteral("Copy tile as text"));
+        QGuiApplication::clipboard()->clear();
+        copy->trigger();
+        const QString text = QGuiApplication::clipboard()->text();
+        QVERIFY2(text.startsWith(QStringLiteral("alpha: Critical\n"
+                                                "Validation p99 1.6 s (critical above 1.5 s).\n")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\nValidate a token: 40.0 ms (critical)\n")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\nIssue a token: 120.0 ms\n")), qPrintable(text));
     }
 
     void clickingATitleWithAllProfilesSelected()
