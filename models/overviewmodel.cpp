@@ -92,6 +92,8 @@ int OverviewModel::columnOfMetric(const QString &metric)
         return MemcachedColumn;
     if (metric == u"users.locked")
         return LockedUsersColumn;
+    if (metric == u"keys") // the key repositories' consistency (applyKeysAlert)
+        return KeysColumn;
     return -1;
 }
 

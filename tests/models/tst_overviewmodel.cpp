@@ -136,6 +136,8 @@ private slots:
         QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Warning);
         QCOMPARE(OverviewModel::columnOfMetric(QStringLiteral("token.live")),
                  int(OverviewModel::TokenGrowthColumn));
+        QCOMPARE(OverviewModel::columnOfMetric(QStringLiteral("keys")),
+                 int(OverviewModel::KeysColumn));
     }
     void statusAndReason()
     {
