@@ -5,7 +5,9 @@
 #include <QColor>
 #include <QLocale>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace turnstile {
 
@@ -72,6 +74,29 @@ QString OverviewModel::tokenGrowthText(std::optional<double> perDay, std::option
     return tr("%1 / day").arg(signedCount(*perDay));
 }
 
+int OverviewModel::columnOfMetric(const QString &metric)
+{
+    if (metric == u"keystone.up")
+        return VersionColumn;
+    if (metric == u"validate.ms")
+        return ValidateColumn;
+    if (metric == u"issue.ms")
+        return IssueColumn;
+    if (metric.startsWith(u"revocation_event."))
+        return RevocationColumn;
+    if (metric == u"token.expired")
+        return TokenRowsColumn;
+    if (metric == u"token.live") // its growth per day
+        return TokenGrowthColumn;
+    if (metric == u"memcached.hit_ratio")
+        return MemcachedColumn;
+    if (metric == u"users.locked")
+        return LockedUsersColumn;
+    if (metric == u"keys") // the key repositories' consistency (applyKeysAlert)
+        return KeysColumn;
+    return -1;
+}
+
 QString OverviewModel::statusText(Status s)
 {
     switch (s) {
@@ -92,7 +117,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row &row = m_rows.at(index.row());
-    const Status status = row.result ? statusOf(*row.result) : Status::Unknown;
+    const Status status = statusOfRow(index.row());
     const QLocale loc;
     auto ms = [&](const std::optional<double> &v) -> QVariant {
         if (!v)
@@ -206,6 +231,17 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                 details.append(d);
         return details.join(u'\n');
     }
+    case FigureStatusRole: {
+        if (!row.result)
+            return QVariant::fromValue(Status::Unknown);
+        Status figure = Status::Ok;
+        for (const QString &m : row.result->thresholdTriggered)
+            if (columnOfMetric(m) == index.column())
+                figure = row.result->thresholdCritical.contains(m) ? Status::Critical
+                         : figure == Status::Critical              ? figure
+                                                                   : Status::Warning;
+        return QVariant::fromValue(figure);
+    }
     case AuthUserIdRole:
         return row.result ? row.result->authUserId : QString();
     case SubtitleRole:
@@ -276,6 +312,65 @@ int OverviewModel::rowOf(const QString &name) const
         if (m_rows.at(i).name == name)
             return i;
     return -1;
+}
+
+OverviewModel::Status OverviewModel::statusOfRow(int row) const
+{
+    const Row &r = m_rows.at(row);
+    return r.result ? statusOf(*r.result) : Status::Unknown;
+}
+
+QString OverviewModel::summaryText() const
+{
+    int critical = 0, warning = 0, ok = 0, unknown = 0;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        switch (statusOfRow(i)) {
+        case Status::Critical:
+            ++critical;
+            break;
+        case Status::Warning:
+            ++warning;
+            break;
+        case Status::Ok:
+            ++ok;
+            break;
+        case Status::Unknown:
+            ++unknown;
+            break;
+        }
+    }
+    QStringList parts;
+    if (critical)
+        parts.append(tr("%n critical", nullptr, critical));
+    if (warning)
+        parts.append(tr("%n warning", nullptr, warning));
+    if (ok)
+        parts.append(tr("%n OK", nullptr, ok));
+    if (unknown)
+        parts.append(tr("%n unknown", nullptr, unknown));
+    return parts.join(QStringLiteral(" · "));
+}
+
+QList<int> OverviewModel::rowsBySeverity() const
+{
+    const auto rank = [this](int row) {
+        switch (statusOfRow(row)) {
+        case Status::Critical:
+            return 0;
+        case Status::Warning:
+            return 1;
+        case Status::Ok:
+        case Status::Unknown:
+            break;
+        }
+        return 2;
+    };
+    QList<int> rows(m_rows.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    // Stable: inside a level the tiles keep their order, so a refresh does
+    // not shuffle profiles of the same colour.
+    std::stable_sort(rows.begin(), rows.end(), [&rank](int a, int b) { return rank(a) < rank(b); });
+    return rows;
 }
 
 void OverviewModel::setProfiles(const QStringList &names)

@@ -50,7 +50,10 @@ public:
         AuthActionRole,
         AuthUserIdRole, // the account to unlock (AuthAction::Unlock)
         // The drivers' and Keystone's own words behind the reason sentence.
-        DetailRole
+        DetailRole,
+        // Per figure column: Status::Critical or ::Warning when a threshold
+        // on that figure is crossed (the row the tile highlights), else Ok.
+        FigureStatusRole
     };
     enum class AuthAction
     {
@@ -73,11 +76,22 @@ public:
     void setResult(const ProbeResult &result);
     std::optional<ProbeResult> result(const QString &profile) const;
     QStringList profiles() const;
+    // "2 critical · 1 warning · 5 OK · 1 unknown": the levels across all
+    // profiles, zero counts left out. A profile without a result (not probed
+    // yet, still probing) is unknown. Empty without profiles.
+    QString summaryText() const;
+    // The rows in the order the Overview shows them: critical first, then
+    // warning, then the rest, each level in the model's own (alphabetical)
+    // order. The one place the severity order is decided.
+    QList<int> rowsBySeverity() const;
 
     // The triage verdict for one probe and the one sentence explaining it.
     static Status statusOf(const ProbeResult &r);
     static QString reasonOf(const ProbeResult &r);
     static QString statusText(Status s);
+    // The column showing a threshold metric ("validate.ms" -> ValidateColumn),
+    // -1 for one the tile has no row for.
+    static int columnOfMetric(const QString &metric);
     // "+125,000 / day"; from less than 20 h of history the change itself,
     // "-1,669,327 in the last 9h 2m": a day's extrapolation of a few hours
     // (a purge, a burst) reads as an absurd rate.
@@ -92,6 +106,7 @@ private:
         bool busy = false;
     };
     int rowOf(const QString &name) const;
+    Status statusOfRow(int row) const;
     QList<Row> m_rows;
 };
 

@@ -19,6 +19,14 @@ OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent) : QWidget(pare
     scroll->setFrameShape(QFrame::NoFrame);
     auto *content = new QWidget(scroll);
     auto *contentLayout = new QVBoxLayout(content);
+    // The first thing read at 3 a.m.: how many profiles are red, amber, green.
+    m_summary = new QLabel(content);
+    m_summary->setObjectName(QStringLiteral("summary"));
+    QFont f = m_summary->font();
+    f.setPointSizeF(f.pointSizeF() * 1.2);
+    f.setBold(true);
+    m_summary->setFont(f);
+    contentLayout->addWidget(m_summary);
     m_empty = new QLabel(
         tr("No profile yet. Import a clouds.yaml, an openrc file or a keystone.conf with "
            "<tt>turnstilectl profiles import</tt>."),
@@ -49,22 +57,61 @@ void OverviewPage::rebuild()
         old->deleteLater();
     }
     m_tiles.clear();
-    const int columns = 2;
+    m_order.clear();
     for (int r = 0; r < m_model->rowCount(); ++r) {
         auto *tile = new ProfileTile(QPersistentModelIndex(m_model->index(r, 0)), this);
         connect(tile, &ProfileTile::activated, this, &OverviewPage::profileActivated);
         connect(tile, &ProfileTile::retryRequested, this, &OverviewPage::retryRequested);
         connect(tile, &ProfileTile::unlockRequested, this, &OverviewPage::unlockRequested);
-        m_grid->addWidget(tile, r / columns, r % columns);
         m_tiles.append(tile);
     }
     m_empty->setVisible(m_tiles.isEmpty());
+    layoutTiles();
+    updateSummary();
+}
+
+void OverviewPage::layoutTiles()
+{
+    // The model decides the order (red, amber, the rest); the page only
+    // moves the existing tiles, so a result arriving while a tile handles a
+    // click never deletes anything.
+    const QList<int> order = m_model->rowsBySeverity();
+    if (order == m_order || order.size() != m_tiles.size())
+        return;
+    m_order = order;
+    for (ProfileTile *t : std::as_const(m_tiles))
+        m_grid->removeWidget(t);
+    const int columns = 2;
+    for (int i = 0; i < order.size(); ++i)
+        m_grid->addWidget(m_tiles.at(order.at(i)), i / columns, i % columns);
+}
+
+QList<ProfileTile *> OverviewPage::tilesInOrder() const
+{
+    QList<ProfileTile *> out;
+    for (int row : m_order)
+        out.append(m_tiles.at(row));
+    return out;
+}
+
+void OverviewPage::updateSummary()
+{
+    const QString text = m_model->summaryText();
+    m_summary->setText(text);
+    m_summary->setVisible(!text.isEmpty());
 }
 
 void OverviewPage::refreshTiles()
 {
     for (ProfileTile *t : std::as_const(m_tiles))
         t->refresh();
+    layoutTiles();
+    updateSummary();
+}
+
+QString OverviewPage::summaryText() const
+{
+    return m_summary->text();
 }
 
 void OverviewPage::selectionChanged(const ProfileSelection &selection)

@@ -13,13 +13,17 @@ namespace turnstile {
 class OverviewModel;
 class ProfileTile;
 
-// The triage page: one tile per profile, laid out in a grid.
+// The triage page: a summary line, then one tile per profile in a grid,
+// the most severe first (OverviewModel::rowsBySeverity).
 class OverviewPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
     explicit OverviewPage(OverviewModel *model, QWidget *parent = nullptr);
     QList<ProfileTile *> tiles() const { return m_tiles; }
+    QString summaryText() const;
+    // The tiles as laid out: critical first, then warning, then the rest.
+    QList<ProfileTile *> tilesInOrder() const;
     void selectionChanged(const ProfileSelection &selection) override;
 
 signals:
@@ -30,11 +34,15 @@ signals:
 private:
     void rebuild();
     void refreshTiles();
+    void updateSummary();
+    void layoutTiles();
 
     OverviewModel *m_model;
     QGridLayout *m_grid;
     QLabel *m_empty;
-    QList<ProfileTile *> m_tiles;
+    QLabel *m_summary;
+    QList<ProfileTile *> m_tiles; // model row order
+    QList<int> m_order;           // the rows as laid out
 };
 
 } // namespace turnstile

@@ -3,8 +3,11 @@
 #include "overviewmodel.h"
 
 #include <QAbstractItemModel>
+#include <QAction>
+#include <QClipboard>
 #include <QColor>
 #include <QGridLayout>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPushButton>
@@ -56,7 +59,62 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
             emit unlockRequested(profile, m_row.data(OverviewModel::AuthUserIdRole).toString());
     });
     grid->setColumnStretch(0, 1);
+    // For a chat message or a ticket: the tile's verdict and figures as plain
+    // text. The reason and subtitle labels keep their own "Copy" menu.
+    m_copyAsText = new QAction(tr("Copy tile as text"), this);
+    m_copyAsText->setObjectName(QStringLiteral("copyTileAsText"));
+    connect(m_copyAsText, &QAction::triggered, this,
+            [this] { QGuiApplication::clipboard()->setText(asText()); });
+    addAction(m_copyAsText);
+    setContextMenuPolicy(Qt::ActionsContextMenu);
     refresh();
+}
+
+QList<std::pair<QString, int>> ProfileTile::figureRows()
+{
+    return {
+        {tr("Keystone API"), OverviewModel::VersionColumn},
+        {tr("Issue a token"), OverviewModel::IssueColumn},
+        {tr("Validate a token"), OverviewModel::ValidateColumn},
+        {tr("revocation_event rows"), OverviewModel::RevocationColumn},
+        {tr("token rows"), OverviewModel::TokenRowsColumn},
+        {tr("token growth"), OverviewModel::TokenGrowthColumn},
+        {tr("memcached hit ratio"), OverviewModel::MemcachedColumn},
+        {tr("Fernet keys"), OverviewModel::KeysColumn},
+        {tr("locked users"), OverviewModel::LockedUsersColumn},
+        {tr("Last updated"), OverviewModel::UpdatedColumn},
+    };
+}
+
+QString ProfileTile::asText() const
+{
+    if (!m_row.isValid())
+        return {};
+    const QAbstractItemModel *m = m_row.model();
+    const int r = m_row.row();
+    auto cell = [&](int column) { return m->index(r, column).data().toString(); };
+    const auto status =
+        m->index(r, 0).data(OverviewModel::StatusRole).value<OverviewModel::Status>();
+    QStringList lines;
+    lines.append(
+        tr("%1: %2").arg(cell(OverviewModel::NameColumn), cell(OverviewModel::StatusColumn)));
+    if (status != OverviewModel::Status::Ok)
+        lines.append(m->index(r, 0).data(OverviewModel::ReasonRole).toString());
+    if (const QString sub = m->index(r, 0).data(OverviewModel::SubtitleRole).toString();
+        !sub.isEmpty())
+        lines.append(sub);
+    for (const auto &[label, column] : figureRows()) {
+        const auto level = m->index(r, column)
+                               .data(OverviewModel::FigureStatusRole)
+                               .value<OverviewModel::Status>();
+        // The highlighted rows, said in words: a chat message has no colour.
+        if (level == OverviewModel::Status::Critical || level == OverviewModel::Status::Warning)
+            lines.append(tr("%1: %2 (%3)")
+                             .arg(label, cell(column), OverviewModel::statusText(level).toLower()));
+        else
+            lines.append(tr("%1: %2").arg(label, cell(column)));
+    }
+    return lines.join(u'\n');
 }
 
 void ProfileTile::refresh()
@@ -79,20 +137,26 @@ void ProfileTile::refresh()
                        "QLabel#status { background: %1; color: white; font-weight: bold;"
                        " padding: 3px 10px; border-radius: 3px; }")
             .arg(colour.name()));
-    const QString row = QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>");
+    // A figure over its threshold is set in the verdict's colour, so a red
+    // tile with three figures says which one is red.
+    auto row = [&](const QString &label, int column) {
+        const auto level = m->index(r, column)
+                               .data(OverviewModel::FigureStatusRole)
+                               .value<OverviewModel::Status>();
+        const QString value = cell(column).toHtmlEscaped();
+        if (level != OverviewModel::Status::Critical && level != OverviewModel::Status::Warning)
+            return QStringLiteral("<tr><td>%1</td><td align=right><b>%2</b></td></tr>")
+                .arg(label, value);
+        const QString bg = level == OverviewModel::Status::Critical ? QStringLiteral("#c62828")
+                                                                    : QStringLiteral("#ef8f00");
+        return QStringLiteral("<tr><td bgcolor=%3 style=\"color:white\">%1</td>"
+                              "<td bgcolor=%3 align=right style=\"color:white\"><b>%2</b></td>"
+                              "</tr>")
+            .arg(label, value, bg);
+    };
     QString html = QStringLiteral("<table cellspacing=2>");
-    html += row.arg(tr("Keystone API"), cell(OverviewModel::VersionColumn).toHtmlEscaped());
-    html += row.arg(tr("Issue a token"), cell(OverviewModel::IssueColumn).toHtmlEscaped());
-    html += row.arg(tr("Validate a token"), cell(OverviewModel::ValidateColumn).toHtmlEscaped());
-    html +=
-        row.arg(tr("revocation_event rows"), cell(OverviewModel::RevocationColumn).toHtmlEscaped());
-    html += row.arg(tr("token rows"), cell(OverviewModel::TokenRowsColumn).toHtmlEscaped());
-    html += row.arg(tr("token growth"), cell(OverviewModel::TokenGrowthColumn).toHtmlEscaped());
-    html +=
-        row.arg(tr("memcached hit ratio"), cell(OverviewModel::MemcachedColumn).toHtmlEscaped());
-    html += row.arg(tr("Fernet keys"), cell(OverviewModel::KeysColumn).toHtmlEscaped());
-    html += row.arg(tr("locked users"), cell(OverviewModel::LockedUsersColumn).toHtmlEscaped());
-    html += row.arg(tr("Last updated"), cell(OverviewModel::UpdatedColumn).toHtmlEscaped());
+    for (const auto &[label, column] : figureRows())
+        html += row(label, column);
     html += QStringLiteral("</table>");
     m_figures->setText(html);
     // Which window the p50/p99 were taken over.

@@ -3,6 +3,9 @@
 #include <QFrame>
 #include <QPersistentModelIndex>
 
+#include <utility>
+
+class QAction;
 class QLabel;
 class QPushButton;
 
@@ -22,6 +25,11 @@ public:
     // "Retry" after rejected credentials, "Unlock…" when the profile's own
     // account is locked; hidden otherwise.
     QPushButton *authButton() const { return m_authAction; }
+    // The tile as plain text for a chat message: name and status, the reason,
+    // then every figure, the offending ones marked (context menu "Copy tile
+    // as text").
+    QString asText() const;
+    QAction *copyAsTextAction() const { return m_copyAsText; }
 
 signals:
     void activated(const QString &profile);
@@ -32,6 +40,9 @@ protected:
     void mouseReleaseEvent(class QMouseEvent *e) override;
 
 private:
+    // The figures the tile shows: label and OverviewModel column.
+    static QList<std::pair<QString, int>> figureRows();
+
     QPersistentModelIndex m_row;
     QLabel *m_title;
     QLabel *m_subtitle;
@@ -39,6 +50,7 @@ private:
     QLabel *m_figures;
     QLabel *m_reason;
     QPushButton *m_authAction;
+    QAction *m_copyAsText;
 };
 
 } // namespace turnstile

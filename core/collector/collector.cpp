@@ -235,6 +235,8 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
         evaluateProfileHealth(profile.thresholds, profile.name, &store, r.slot, latest).verdict;
     r.probe.thresholdLevel = int(v.level);
     r.probe.thresholdReason = v.reason;
+    r.probe.thresholdTriggered = v.triggered;
+    r.probe.thresholdCritical = v.critical;
 
     // What the Overview tile shows beside the probe's own figures.
     if (r.frequent)
@@ -271,6 +273,8 @@ void judgeProbe(ProbeResult &probe, const QJsonObject &thresholds, HistoryStore 
                                 .verdict;
     probe.thresholdLevel = int(v.level);
     probe.thresholdReason = v.reason;
+    probe.thresholdTriggered = v.triggered;
+    probe.thresholdCritical = v.critical;
 }
 
 } // namespace turnstile

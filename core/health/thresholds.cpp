@@ -58,7 +58,46 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
         return Tr::tr("the catalog is %1 bytes").arg(loc.toString(n));
     return Tr::tr("%1 is %2").arg(r.metric, exactNumber(value, loc));
 }
+
+// The limit in the words and unit of the fragment it follows: "1.0 s" after
+// "validation p99 1.3 s", "50%" after a share.
+QString limitText(const ThresholdRule &r, double limit, double value)
+{
+    const QLocale loc;
+    const qint64 n = qint64(limit);
+    if (r.metric == u"validate.ms")
+        return value >= 1000 ? Tr::tr("%1 s").arg(loc.toString(limit / 1000, 'f', 1))
+                             : Tr::tr("%1 ms").arg(loc.toString(limit, 'f', 0));
+    if (r.metric == u"issue.ms")
+        return Tr::tr("%1 ms").arg(loc.toString(limit, 'f', 0));
+    if (r.kind == K::ShareOf || r.metric == u"memcached.hit_ratio")
+        return Tr::tr("%1%").arg(loc.toString(limit * 100, 'f', 0));
+    if (r.kind == K::GrowthPerDay)
+        return Tr::tr("%1 rows a day").arg(loc.toString(n));
+    if (r.metric.startsWith(u"revocation_event.") || r.metric == u"token.expired")
+        return Tr::tr("%1 rows").arg(loc.toString(n));
+    if (r.metric == u"catalog.bytes")
+        return Tr::tr("%1 bytes").arg(loc.toString(n));
+    return exactNumber(limit, loc);
+}
 } // namespace
+
+QString thresholdFinding(const ThresholdRule &r, HealthLevel level, double value,
+                         const QHash<QString, double> &latest, bool measured)
+{
+    const QString what = fragment(r, value, latest, measured);
+    // "Keystone does not answer" needs no "(critical below 1)".
+    if (r.metric == u"keystone.up" ||
+        (level != HealthLevel::Critical && level != HealthLevel::Warning))
+        return what;
+    const bool crit = level == HealthLevel::Critical;
+    const QString limit = limitText(r, crit ? r.critical : r.warn, value);
+    if (r.kind == K::Below)
+        return crit ? Tr::tr("%1 (critical below %2)").arg(what, limit)
+                    : Tr::tr("%1 (warning below %2)").arg(what, limit);
+    return crit ? Tr::tr("%1 (critical above %2)").arg(what, limit)
+                : Tr::tr("%1 (warning above %2)").arg(what, limit);
+}
 
 QList<ThresholdRule> defaultThresholds()
 {
@@ -150,8 +189,12 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
             continue;
         // GrowthPerDay needs the fragment to know it is a rate.
         ThresholdRule shown = r;
-        (crit ? critical : warning).append(fragment(shown, value, latest, measured));
+        (crit ? critical : warning)
+            .append(thresholdFinding(shown, crit ? HealthLevel::Critical : HealthLevel::Warning,
+                                     value, latest, measured));
         v.triggered.append(r.metric);
+        if (crit)
+            v.critical.append(r.metric);
     }
     if (!anyValue) {
         v.level = HealthLevel::Unknown;

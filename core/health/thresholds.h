@@ -52,12 +52,21 @@ struct HealthVerdict
     HealthLevel level = HealthLevel::Unknown;
     QString reason;        // one plain sentence naming every non-green figure
     QStringList triggered; // metric names that are amber or red
+    QStringList critical;  // the red ones among them
 };
 
 // Pure: latest values and growth per day (metric -> rows/day) in, verdict out.
 HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
                              const QHash<QString, double> &latest,
                              const QHash<QString, double> &growthPerDay);
+
+// One non-green figure with the threshold it crossed, in the words every
+// surface uses (the verdict's reason, hence the Overview, `thresholds` and
+// `probe`): "validation p99 1.3 s (critical above 1.0 s)". `value` is the
+// figure judged (a rate for GrowthPerDay, the part for ShareOf); `measured`:
+// validate.ms was judged on the window's p99, not a single probe.
+QString thresholdFinding(const ThresholdRule &r, HealthLevel level, double value,
+                         const QHash<QString, double> &latest = {}, bool measured = false);
 
 QString healthLevelName(HealthLevel l);
 

@@ -94,6 +94,11 @@ void applyComplianceAlert(ProbeResult &result, const ComplianceSummary &summary,
         result.thresholdReason += u' ' + summary.sentence();
     }
     result.thresholdLevel = std::max(result.thresholdLevel, level);
+    // The tile highlights the locked users row (OverviewModel::columnOfMetric).
+    if (!result.thresholdTriggered.contains(u"users.locked"))
+        result.thresholdTriggered.append(QStringLiteral("users.locked"));
+    if (level >= 3 && !result.thresholdCritical.contains(u"users.locked"))
+        result.thresholdCritical.append(QStringLiteral("users.locked"));
 }
 
 } // namespace turnstile

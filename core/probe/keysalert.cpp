@@ -29,6 +29,10 @@ void applyKeysAlert(ProbeResult &result, const KeyStatus &status)
         result.thresholdReason += u' ' + sentence;
     }
     result.thresholdLevel = std::max(result.thresholdLevel, level);
+    // The tile highlights the Fernet keys row (OverviewModel::columnOfMetric).
+    result.thresholdTriggered.append(QStringLiteral("keys"));
+    if (level >= 3)
+        result.thresholdCritical.append(QStringLiteral("keys"));
 }
 
 } // namespace turnstile

@@ -91,6 +91,11 @@ struct ProbeResult
     // 0 unknown, 1 ok, 2 warning, 3 critical, and the sentence saying why.
     int thresholdLevel = 0;
     QString thresholdReason;
+    // The threshold metrics that are amber or red, and the red ones among
+    // them (HealthVerdict::triggered, ::critical): the tile highlights their
+    // rows.
+    QStringList thresholdTriggered;
+    QStringList thresholdCritical;
     // Locked accounts (set by the scheduler when the profile has a database).
     std::optional<ComplianceSummary> compliance;
     // Fernet key consistency across the profile's nodes (set by the scheduler

@@ -54,6 +54,91 @@ private slots:
         m.setResult(healthy(QStringLiteral("gone")));
         QCOMPARE(spy.count(), 0);
     }
+
+    // Issue 21: "2 critical · 1 warning · 5 OK" above the tiles.
+    void summaryCountsEveryLevel()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(m.summaryText(), QString());
+        QStringList names;
+        for (int i = 0; i < 9; ++i)
+            names.append(QStringLiteral("p%1").arg(i));
+        m.setProfiles(names);
+        QCOMPARE(m.summaryText(), QStringLiteral("9 unknown"));
+        for (int i = 0; i < 8; ++i) {
+            ProbeResult r = healthy(names.at(i));
+            if (i < 2)
+                r.endpointError = QStringLiteral("Connection refused.");
+            else if (i == 2)
+                r.thresholdLevel = 2;
+            m.setResult(r);
+        }
+        // p8 was never probed: unknown, not OK.
+        QCOMPARE(m.summaryText(), QStringLiteral("2 critical · 1 warning · 5 OK · 1 unknown"));
+    }
+
+    // Issue 21: red first, then amber, the rest; stable inside a level.
+    void rowsBySeverityIsStable()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QStringList names{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                QStringLiteral("d"), QStringLiteral("e"), QStringLiteral("f")};
+        m.setProfiles(names);
+        QCOMPARE(m.rowsBySeverity(), (QList<int>{0, 1, 2, 3, 4, 5}));
+        const auto set = [&m](const QString &name, int level) {
+            ProbeResult r = healthy(name);
+            if (level == 3)
+                r.endpointError = QStringLiteral("Connection refused.");
+            else if (level == 2)
+                r.thresholdLevel = 2;
+            m.setResult(r);
+        };
+        set(QStringLiteral("a"), 1);
+        set(QStringLiteral("b"), 2);
+        set(QStringLiteral("c"), 3);
+        set(QStringLiteral("d"), 1);
+        set(QStringLiteral("e"), 3);
+        set(QStringLiteral("f"), 2);
+        QCOMPARE(m.rowsBySeverity(), (QList<int>{2, 4, 1, 5, 0, 3}));
+        // The rows themselves stay put: the order is a view of them.
+        QCOMPARE(m.profiles(), names);
+    }
+
+    // Issue 21: the figure a threshold judged carries its level, so the
+    // tile can highlight the offending row.
+    void figureStatusNamesTheOffendingColumn()
+    {
+        OverviewModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setProfiles({QStringLiteral("a")});
+        const auto at = [&m](int column) {
+            return m.index(0, column)
+                .data(OverviewModel::FigureStatusRole)
+                .value<OverviewModel::Status>();
+        };
+        QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Unknown);
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.thresholdLevel = 3;
+        r.thresholdTriggered = {QStringLiteral("validate.ms"),
+                                QStringLiteral("revocation_event.obsolete"),
+                                QStringLiteral("revocation_event.rows")};
+        r.thresholdCritical = {QStringLiteral("validate.ms"),
+                               QStringLiteral("revocation_event.obsolete")};
+        m.setResult(r);
+        QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Critical);
+        // Two rules on one row: the worse one wins.
+        QCOMPARE(at(OverviewModel::RevocationColumn), OverviewModel::Status::Critical);
+        QCOMPARE(at(OverviewModel::IssueColumn), OverviewModel::Status::Ok);
+        r.thresholdCritical.clear();
+        m.setResult(r);
+        QCOMPARE(at(OverviewModel::ValidateColumn), OverviewModel::Status::Warning);
+        QCOMPARE(OverviewModel::columnOfMetric(QStringLiteral("token.live")),
+                 int(OverviewModel::TokenGrowthColumn));
+        QCOMPARE(OverviewModel::columnOfMetric(QStringLiteral("keys")),
+                 int(OverviewModel::KeysColumn));
+    }
     void statusAndReason()
     {
         ProbeResult r = healthy(QStringLiteral("a"));

@@ -55,9 +55,14 @@ private slots:
         applyComplianceAlert(some, locked(6), rules);
         QCOMPARE(some.thresholdLevel, 2);
         QVERIFY(!some.thresholdReason.isEmpty());
+        // Issue 21: the tile highlights the locked users row, amber here.
+        QCOMPARE(some.thresholdTriggered, QStringList{QStringLiteral("users.locked")});
+        QVERIFY(some.thresholdCritical.isEmpty());
+        QVERIFY(few.thresholdTriggered.isEmpty());
         ProbeResult many;
         applyComplianceAlert(many, locked(21), rules);
         QCOMPARE(many.thresholdLevel, 3);
+        QCOMPARE(many.thresholdCritical, QStringList{QStringLiteral("users.locked")});
     }
 
     void otherReasonsAreKeptAndUnavailableChangesNothing()

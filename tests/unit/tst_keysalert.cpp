@@ -47,6 +47,9 @@ private slots:
         QCOMPARE(r.thresholdLevel, 3);
         QVERIFY(r.thresholdReason.startsWith(u"Fernet keys: node3 lacks key 5"_s));
         QVERIFY(r.thresholdReason.endsWith(u"revocation_event grows fast."_s));
+        // Issue 21: the tile highlights the Fernet keys row in red.
+        QVERIFY(r.thresholdTriggered.contains(u"keys"_s));
+        QVERIFY(r.thresholdCritical.contains(u"keys"_s));
         // and it survives the JSON round trip the collector uses
         const ProbeResult back = ProbeResult::fromJson(r.toJson());
         QCOMPARE(back.keysLevel, 3);

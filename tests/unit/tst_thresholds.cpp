@@ -56,7 +56,61 @@ private slots:
         const HealthVerdict v =
             evaluateHealth({rule}, {{QStringLiteral("token.live"), 1938245}}, {});
         QCOMPARE(v.level, HealthLevel::Warning);
-        QCOMPARE(v.reason, QStringLiteral("Token.live is 1,938,245."));
+        QCOMPARE(v.reason, QStringLiteral("Token.live is 1,938,245 (warning above 1,000,000)."));
+    }
+
+    // Issue 21: every non-green figure names the measurement and the
+    // threshold it crossed, in the figure's own unit.
+    void findingNamesItsThreshold()
+    {
+        const QList<ThresholdRule> rules = effectiveThresholds(QJsonObject{
+            {QStringLiteral("validate.ms"),
+             QJsonObject{{QStringLiteral("warn"), 500}, {QStringLiteral("critical"), 1000}}}});
+        const ThresholdRule &validate = rules.at(1);
+        QCOMPARE(validate.metric, QStringLiteral("validate.ms"));
+        QCOMPARE(thresholdFinding(validate, HealthLevel::Critical, 1300, {}, true),
+                 QStringLiteral("validation p99 1.3 s (critical above 1.0 s)"));
+        QCOMPARE(thresholdFinding(validate, HealthLevel::Warning, 700, {}, true),
+                 QStringLiteral("validation p99 700 ms (warning above 500 ms)"));
+        const QList<ThresholdRule> d = defaultThresholds();
+        const auto rule = [&d](const QString &metric, ThresholdRule::Kind kind) {
+            for (const ThresholdRule &r : d)
+                if (r.metric == metric && r.kind == kind)
+                    return r;
+            return ThresholdRule{};
+        };
+        using K = ThresholdRule::Kind;
+        QCOMPARE(thresholdFinding(rule(QStringLiteral("memcached.hit_ratio"), K::Below),
+                                  HealthLevel::Critical, 0.42),
+                 QStringLiteral("the memcached hit ratio is 42% (critical below 50%)"));
+        QCOMPARE(
+            thresholdFinding(rule(QStringLiteral("revocation_event.obsolete"), K::ShareOf),
+                             HealthLevel::Warning, 3900,
+                             {{QStringLiteral("revocation_event.rows"), 4812}}),
+            QStringLiteral("3,900 of 4,812 revocation events are obsolete (warning above 50%)"));
+        QCOMPARE(thresholdFinding(rule(QStringLiteral("token.live"), K::GrowthPerDay),
+                                  HealthLevel::Warning, 250000),
+                 QStringLiteral("token grows by 250,000 rows a day (warning above 100,000 rows "
+                                "a day)"));
+        QCOMPARE(thresholdFinding(rule(QStringLiteral("revocation_event.rows"), K::Above),
+                                  HealthLevel::Critical, 12000),
+                 QStringLiteral("revocation_event has 12,000 rows (critical above 10,000 rows)"));
+        // "Keystone does not answer" is the whole story.
+        QCOMPARE(thresholdFinding(rule(QStringLiteral("keystone.up"), K::Below),
+                                  HealthLevel::Critical, 0),
+                 QStringLiteral("Keystone does not answer"));
+        // The verdict uses the same words and says which metrics are red.
+        const HealthVerdict v = evaluateHealth(
+            rules, {{QStringLiteral("validate.p99.ms"), 1300}, {QStringLiteral("issue.ms"), 2500}},
+            {});
+        QCOMPARE(v.level, HealthLevel::Critical);
+        QVERIFY2(v.reason.startsWith(
+                     QStringLiteral("Validation p99 1.3 s (critical above 1.0 s); issuing a "
+                                    "token takes 2,500 ms (warning above 2,000 ms).")),
+                 qPrintable(v.reason));
+        QCOMPARE(v.triggered,
+                 (QStringList{QStringLiteral("validate.ms"), QStringLiteral("issue.ms")}));
+        QCOMPARE(v.critical, QStringList{QStringLiteral("validate.ms")});
     }
     void shareIgnoresTinyTables()
     {

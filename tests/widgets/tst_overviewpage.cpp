@@ -4,6 +4,7 @@
 // there and then (a use-after-free that crashed 5 of 6 times). The real
 // window, driven with real mouse clicks on every clickable element.
 #include "compliancepage.h"
+#include "health/thresholds.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
@@ -11,7 +12,11 @@
 #include "profiles/secretstore.h"
 #include "profiletile.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QComboBox>
+#include <QGridLayout>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
@@ -77,6 +82,135 @@ private slots:
             p.timeoutMs = 2000;
             QVERIFY(m_store->save(p));
         }
+    }
+
+    static ProbeResult resultAt(const QString &profile, int level)
+    {
+        ProbeResult r;
+        r.profile = profile;
+        r.startedAt = QDateTime::currentDateTimeUtc();
+        r.reachable = true;
+        r.keystoneVersion = QStringLiteral("v3.14");
+        r.issueMs = 120;
+        r.validateMs = 40;
+        if (level == 3)
+            r.endpointError = QStringLiteral("Connection refused by 127.0.0.1:1.");
+        else if (level == 2)
+            r.thresholdLevel = 2;
+        return r;
+    }
+
+    // Issue 21: the summary line above the tiles follows every result.
+    void summaryLine()
+    {
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.show();
+        model.setProfiles(
+            {QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")});
+        auto *summary = page.findChild<QLabel *>(QStringLiteral("summary"));
+        QVERIFY(summary);
+        QCOMPARE(summary->text(), QStringLiteral("3 unknown"));
+        model.setResult(resultAt(QStringLiteral("alpha"), 1));
+        model.setResult(resultAt(QStringLiteral("beta"), 2));
+        model.setResult(resultAt(QStringLiteral("gamma"), 3));
+        QCOMPARE(summary->text(), QStringLiteral("1 critical · 1 warning · 1 OK"));
+        QVERIFY(summary->isVisible());
+        model.setProfiles({});
+        QVERIFY(!summary->isVisible());
+    }
+
+    // Issue 21: with five profiles a red one sat below the fold. Critical
+    // first, then warning, then the rest, alphabetical inside a level; a
+    // tile that changes level moves, and no tile is deleted for it.
+    void tilesOrderedBySeverity()
+    {
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.show();
+        const QStringList names{QStringLiteral("alpha"), QStringLiteral("beta"),
+                                QStringLiteral("delta"), QStringLiteral("gamma"),
+                                QStringLiteral("omega")};
+        model.setProfiles(names);
+        const auto shown = [&page] {
+            QStringList out;
+            for (ProfileTile *t : page.tilesInOrder())
+                out.append(t->findChild<QLabel *>(QStringLiteral("title"))->text());
+            return out;
+        };
+        QCOMPARE(shown(), names);
+        const QList<ProfileTile *> tiles = page.tiles();
+        QObject scope;
+        bool deleted = false;
+        for (ProfileTile *t : tiles)
+            connect(t, &QObject::destroyed, &scope, [&deleted] { deleted = true; });
+        model.setResult(resultAt(QStringLiteral("alpha"), 1));
+        model.setResult(resultAt(QStringLiteral("beta"), 2));
+        model.setResult(resultAt(QStringLiteral("delta"), 1));
+        model.setResult(resultAt(QStringLiteral("gamma"), 2));
+        model.setResult(resultAt(QStringLiteral("omega"), 3));
+        QCOMPARE(shown(), (QStringList{QStringLiteral("omega"), QStringLiteral("beta"),
+                                       QStringLiteral("gamma"), QStringLiteral("alpha"),
+                                       QStringLiteral("delta")}));
+        // The critical tile is where the eye lands: top left.
+        auto *grid = page.findChild<QGridLayout *>();
+        QVERIFY(grid);
+        QCOMPARE(grid->itemAtPosition(0, 0)->widget(), page.tilesInOrder().first());
+        model.setResult(resultAt(QStringLiteral("omega"), 1));
+        QCOMPARE(shown().first(), QStringLiteral("beta"));
+        QCOMPARE(shown().last(), QStringLiteral("omega"));
+        QCOMPARE(page.tiles(), tiles);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QVERIFY(!deleted);
+    }
+
+    // Issue 21: a red tile names the figure, its value and the threshold it
+    // crossed, and highlights that figure's row; the verdict is the one of
+    // core/health, as the collector sets it.
+    void thresholdSentenceAndOffendingRow()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.show();
+        model.setProfiles({QStringLiteral("alpha")});
+        QList<ThresholdRule> rules = defaultThresholds();
+        const HealthVerdict v = evaluateHealth(rules,
+                                               {{QStringLiteral("keystone.up"), 1},
+                                                {QStringLiteral("validate.p99.ms"), 1600},
+                                                {QStringLiteral("issue.ms"), 120}},
+                                               {});
+        ProbeResult r = resultAt(QStringLiteral("alpha"), 1);
+        r.thresholdLevel = int(v.level);
+        r.thresholdReason = v.reason;
+        r.thresholdTriggered = v.triggered;
+        r.thresholdCritical = v.critical;
+        model.setResult(r);
+        ProfileTile *tile = page.tiles().first();
+        QCOMPARE(tile->statusName(), QStringLiteral("Critical"));
+        QCOMPARE(tile->reasonText(),
+                 QStringLiteral("Validation p99 1.6 s (critical above 1.5 s)."));
+        const QString html = tile->findChild<QLabel *>(QStringLiteral("figures"))->text();
+        const QString red = QStringLiteral("<td bgcolor=#c62828 style=\"color:white\">");
+        QVERIFY2(html.contains(red + QStringLiteral("Validate a token</td>")), qPrintable(html));
+        QVERIFY2(!html.contains(red + QStringLiteral("Issue a token</td>")), qPrintable(html));
+        QCOMPARE(html.count(red), 1);
+
+        // Issue 21: "Copy tile as text" for a chat message, from the tile's
+        // context menu; the red figure is said in words.
+        QAction *copy = tile->copyAsTextAction();
+        QVERIFY(tile->actions().contains(copy));
+        QCOMPARE(tile->contextMenuPolicy(), Qt::ActionsContextMenu);
+        QCOMPARE(copy->text(), QStringLiteral("Copy tile as text"));
+        QGuiApplication::clipboard()->clear();
+        copy->trigger();
+        const QString text = QGuiApplication::clipboard()->text();
+        QVERIFY2(text.startsWith(QStringLiteral("alpha: Critical\n"
+                                                "Validation p99 1.6 s (critical above 1.5 s).\n")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\nValidate a token: 40.0 ms (critical)\n")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\nIssue a token: 120.0 ms\n")), qPrintable(text));
     }
 
     void clickingATitleWithAllProfilesSelected()
