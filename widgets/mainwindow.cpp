@@ -188,15 +188,19 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 m_compliance->unlockUser(name, userId);
             });
 
-    {
-        // The window samples into the same history store as `turnstilectl
-        // collect`; the PostgreSQL password (shared store) comes from the keychain.
-        QSettings settings;
-        HistoryConfig history = HistoryConfig::fromSettings(settings);
-        if (history.backend == HistoryConfig::Backend::Sqlite &&
-            !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
-            m_scheduler->setHistory(history);
-    }
+    // The history store turnstilectl uses, resolved the same way, the
+    // PostgreSQL password included (environment, else keychain). SQLite
+    // answers at once, before the first probe below.
+    m_history = HistoryConfig::resolve();
+    HistoryConfig::resolveWithPassword(
+        *m_secrets,
+        [self = QPointer<MainWindow>(this)](const HistoryConfig &history, const QString &error) {
+            if (!self)
+                return;
+            self->applyHistory(history);
+            if (!error.isEmpty())
+                self->statusBar()->showMessage(error);
+        });
     m_timer->setInterval(kRefreshSeconds * 1000);
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
 
@@ -230,7 +234,7 @@ BenchmarkDialog *MainWindow::openBenchmark()
     const QString current = m_chooser->currentData().toString();
     m_benchmark = new BenchmarkDialog(
         m_secrets, m_all, current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current,
-        HistoryConfig::windowConfig(), this);
+        m_history, this);
     m_benchmark->setAttribute(Qt::WA_DeleteOnClose);
     // New points for the Latency page's scatter; a guarded run is in the audit log.
     connect(m_benchmark, &BenchmarkDialog::resultsStored, this, [this] {
@@ -264,6 +268,23 @@ void MainWindow::reloadProfiles()
     m_growth->setProfiles(names);
     m_latency->setProfiles(names);
     applySelection();
+}
+
+void MainWindow::applyHistory(const HistoryConfig &history)
+{
+    m_history = history;
+    // The window samples into the same store as `turnstilectl collect`, but
+    // only into a local SQLite one: a shared PostgreSQL store has its collector.
+    if (history.backend == HistoryConfig::Backend::Sqlite &&
+        !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
+        m_scheduler->setHistory(history);
+    // The pages opened the store without a password (HistoryConfig::resolve());
+    // now that the keychain answered they read it again, with it.
+    if (!history.password.isEmpty()) {
+        m_growth->setHistoryConfig(history);
+        m_latency->setHistoryConfig(history);
+        m_database->setHistoryConfig(history);
+    }
 }
 
 QList<QPair<QString, QWidget *>> MainWindow::namedPages() const
