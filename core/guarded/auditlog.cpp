@@ -11,7 +11,6 @@
 #include <QLockFile>
 #include <QSaveFile>
 #include <QSet>
-#include <QStandardPaths>
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -77,6 +77,15 @@ QString AppPaths::historyFile()
     return fromEnvironment("TURNSTILE_HISTORY", dataDir() + QStringLiteral("/history.sqlite"));
 }
 
+QString AppPaths::sshControlDir()
+{
+    const QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!base.isEmpty() && QDir(base).exists())
+        return base + QStringLiteral("/turnstile-ssh");
+    // Cron has no runtime directory.
+    return QDir::tempPath() + QStringLiteral("/turnstile-ssh-") + QString::number(::geteuid());
+}
+
 bool AppPaths::makePrivateDir(const QString &dir, QString *error)
 {
     const QString absolute = QDir::cleanPath(QFileInfo(dir).absoluteFilePath());

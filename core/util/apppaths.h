@@ -27,6 +27,12 @@ public:
     // (credentials Keystone rejected, as salted fingerprints: AuthBackoff)
     static QString authStateFile();
 
+    // Not durable, but chosen here too: the directory of ssh's control
+    // sockets for the key repositories, $XDG_RUNTIME_DIR/turnstile-ssh, else
+    // /tmp/turnstile-ssh-UID (SshOptions checks that it is ours and 0700: a
+    // socket there lets anyone who can connect run commands on the nodes).
+    static QString sshControlDir();
+
     // Creates `dir` and any missing parents, each new one 0700. Directories
     // that already exist are left as they are: a parent may be shared.
     static bool makePrivateDir(const QString &dir, QString *error = nullptr);
