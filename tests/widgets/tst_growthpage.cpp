@@ -1,14 +1,13 @@
 #include "chartview.h"
 #include "growthpage.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -17,16 +16,15 @@ class TestGrowthPage : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    // History, audit log and settings of its own.
+    testsupport::IsolatedEnvironment m_dir;
     qint64 m_now = 0;
 
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        const QString path = m_dir.filePath(QStringLiteral("history.sqlite"));
-        qputenv("TURNSTILE_HISTORY", path.toUtf8());
+        const QString path = m_dir.historyFile();
 
         HistoryConfig config;
         config.sqlitePath = path;
