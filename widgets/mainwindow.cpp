@@ -22,6 +22,7 @@
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "util/apppaths.h"
 
 #include <QAction>
 #include <QApplication>
@@ -593,6 +594,9 @@ void MainWindow::removeProfile()
 void MainWindow::closeEvent(QCloseEvent *e)
 {
     QSettings s;
+    // turnstile.conf names the history server and its user: owner-only, like
+    // every durable file (QSettings keeps the mode of the file it replaces).
+    AppPaths::makePrivateFile(s.fileName());
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/profile"), m_chooser->currentData().toString());

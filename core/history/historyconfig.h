@@ -60,8 +60,8 @@ struct HistoryConfig
     //      at its own file);
     //   2. else the [history] group of turnstile.conf: QSettings of the
     //      organisation and application "turnstile", the same file for both
-    //      programs ($XDG_CONFIG_HOME/turnstile/turnstile.conf, with the XDG
-    //      system fallback /etc/xdg/turnstile/turnstile.conf);
+    //      programs (AppPaths::settingsFile(), with the XDG system fallback
+    //      /etc/xdg/turnstile/turnstile.conf);
     //   3. else SQLite at AppPaths::historyFile().
     // Without the password: see resolveWithPassword().
     static HistoryConfig resolve();

@@ -57,6 +57,11 @@ QString AppPaths::authStateFile()
     return fromEnvironment("TURNSTILE_AUTH_STATE", dataDir() + QStringLiteral("/auth-state.json"));
 }
 
+QString AppPaths::settingsFile()
+{
+    return configDir() + QStringLiteral("/turnstile.conf");
+}
+
 QString AppPaths::plaintextSecretsFile()
 {
     return configDir() + QStringLiteral("/plaintext-secrets.json");

@@ -15,6 +15,11 @@ class AppPaths
 public:
     // $TURNSTILE_PROFILES, else $XDG_CONFIG_HOME/turnstile/profiles.ini
     static QString profilesFile();
+    // $XDG_CONFIG_HOME/turnstile/turnstile.conf: QSettings of the organisation
+    // and application "turnstile" (the window's state, and [history], which
+    // names the history server and its user: HistoryConfig::resolve). QSettings
+    // picks it; the window makes it private before writing (makePrivateFile).
+    static QString settingsFile();
     // $XDG_CONFIG_HOME/turnstile/plaintext-secrets.json (the opt-in fallback)
     static QString plaintextSecretsFile();
     // $TURNSTILE_AUDIT_LOG, else $XDG_DATA_HOME/turnstile/audit.jsonl

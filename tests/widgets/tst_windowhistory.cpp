@@ -10,9 +10,13 @@
 #include "mainwindow.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "util/apppaths.h"
 
+#include <QFile>
 #include <QSettings>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace turnstile;
 
@@ -62,6 +66,34 @@ private slots:
         QCOMPARE(w.historyConfig().effectiveSqlitePath(), file);
         QCOMPARE(w.growthPage()->historyConfig().effectiveSqlitePath(), file);
         QVERIFY(w.historyConfig().password.isEmpty());
+    }
+
+    // turnstile.conf names the shared history's server and user; the window
+    // rewrites it on every close, and left it 0644 under the usual umask.
+    void settingsFileIsPrivate()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("turnstile"));
+        QCoreApplication::setApplicationName(QStringLiteral("turnstile"));
+        QCOMPARE(QSettings().fileName(), AppPaths::settingsFile());
+        QVERIFY(QFile::exists(AppPaths::settingsFile())); // the first case wrote it
+        QVERIFY(QFile::setPermissions(AppPaths::settingsFile(),
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                          QFile::ReadOther));
+        const mode_t oldMask = ::umask(022);
+        {
+            ProfileStore profiles(m_env.profilesFile());
+            SecretStore secrets;
+            MainWindow w(&profiles, &secrets);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.close();
+        }
+        ::umask(oldMask);
+        struct stat st
+        {};
+        QCOMPARE(::stat(QFile::encodeName(AppPaths::settingsFile()).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, mode_t(0600));
+        QVERIFY(QSettings().contains(QStringLiteral("window/geometry")));
     }
 };
 
