@@ -1,4 +1,5 @@
 #include "actionspage.h"
+#include "profileselection.h"
 
 #include "db/databaseurl.h"
 #include "guarded/revocationcleanup.h"
@@ -214,6 +215,12 @@ void ActionsPage::open(std::shared_ptr<GuardedAction> action)
     updateState();
     emit dialogOpened();
     m_dialog->open();
+}
+
+void ActionsPage::selectionChanged(const ProfileSelection &selection)
+{
+    // An action needs exactly one profile; with all chosen none is offered.
+    setProfile(selection.chosen());
 }
 
 } // namespace turnstile

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "profilepage.h"
 #include "profiles/profile.h"
 
 #include <QWidget>
@@ -22,7 +23,7 @@ struct ActionResult;
 // The guarded actions of one profile. Each button builds the action and opens
 // the GuardedActionDialog: preview, typed confirmation, progress with cancel,
 // result, audit line. Read-only profiles show why nothing is offered.
-class ActionsPage : public QWidget
+class ActionsPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -31,6 +32,7 @@ public:
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
 
     QPushButton *purgeButton() const { return m_purge; }
     QPushButton *pruneButton() const { return m_prune; }

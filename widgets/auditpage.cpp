@@ -1,18 +1,16 @@
 #include "auditpage.h"
-#include "util/iopool.h"
+#include "profileselection.h"
 
 #include "auditlogmodel.h"
 #include "guarded/auditlog.h"
+#include "guarded/auditnotifier.h"
 
-#include <QFuture>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -61,6 +59,10 @@ AuditPage::AuditPage(QWidget *parent)
                                                     : QString::fromUtf8(QJsonDocument(o).toJson(
                                                           QJsonDocument::Indented)));
             });
+    // Every record this process appends, from whichever thread ran the
+    // action: queued to this page's (the GUI) thread.
+    connect(AuditNotifier::instance(), &AuditNotifier::appended, this, &AuditPage::reload,
+            Qt::QueuedConnection);
     reload();
 }
 
@@ -74,28 +76,19 @@ void AuditPage::setProfile(const QString &profile)
 
 void AuditPage::reload()
 {
-    const quint64 generation = ++m_generation;
     const QString profile = m_profile;
-    // A watcher owned by the page, not .then(this, …): Qt 6.4 asserts when a
-    // continuation's context is destroyed first, and the page may go away
-    // (the window closes) while the log is still being read.
-    auto *watcher = new QFutureWatcher<AuditRead>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        const AuditRead r = watcher->result();
-        if (generation != m_generation)
-            return; // a newer reload is on its way
-        showRead(r);
-    });
-    watcher->setFuture(QtConcurrent::run(ioPool(), [profile] {
-        AuditRead r;
-        const AuditLog log;
-        r.path = log.path();
-        r.verification = log.verify();
-        if (const auto records = log.read(profile, &r.error, &r.unreadable))
-            r.records = *records;
-        return r;
-    }));
+    // A read that a newer reload overtook is dropped.
+    m_read.start(
+        [profile] {
+            AuditRead r;
+            const AuditLog log;
+            r.path = log.path();
+            r.verification = log.verify();
+            if (const auto records = log.read(profile, &r.error, &r.unreadable))
+                r.records = *records;
+            return r;
+        },
+        [this](const AuditRead &r) { showRead(r); });
 }
 
 void AuditPage::showRead(const AuditRead &r)
@@ -115,6 +108,12 @@ void AuditPage::showRead(const AuditRead &r)
                 .arg(r.path.toHtmlEscaped());
     m_chain->setText(text);
     emit loaded();
+}
+
+void AuditPage::selectionChanged(const ProfileSelection &selection)
+{
+    // The log of the chosen profile, or all of it.
+    setProfile(selection.name);
 }
 
 } // namespace turnstile

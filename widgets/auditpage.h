@@ -1,5 +1,8 @@
 #pragma once
 
+#include "profilepage.h"
+#include "util/latestjob.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -14,7 +17,7 @@ struct AuditRead;
 // The audit log: every guarded action run from this workstation (GUI or
 // turnstilectl), newest first, with the state of the hash chain. Read off the
 // GUI thread; a stale read is dropped.
-class AuditPage : public QWidget
+class AuditPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -22,6 +25,8 @@ public:
 
     // "" = every profile.
     void setProfile(const QString &profile);
+    QString profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
     void reload();
 
     AuditLogModel *model() const { return m_model; }
@@ -34,7 +39,7 @@ private:
     void showRead(const AuditRead &r);
 
     QString m_profile;
-    quint64 m_generation = 0;
+    LatestJob<AuditRead> m_read{this};
     AuditLogModel *m_model;
     QTableView *m_view;
     QTextBrowser *m_details;

@@ -190,20 +190,6 @@ BenchmarkDialog::BenchmarkDialog(SecretStore *secrets, const QList<Profile> &pro
     connect(m_relay, &BenchRelay::step, this, &BenchmarkDialog::onStep);
     connect(&m_validateWatcher, &QFutureWatcher<std::pair<BenchResult, QString>>::finished, this,
             &BenchmarkDialog::onValidateFinished);
-    connect(&m_runsWatcher, &QFutureWatcher<QList<BenchHistory::Run>>::finished, this, [this] {
-        m_saved = m_runsWatcher.result();
-        QSignalBlocker block(m_runs);
-        m_runs->clear();
-        for (const BenchHistory::Run &run : std::as_const(m_saved)) {
-            auto *item = new QListWidgetItem(
-                tr("%1 (%n point(s))", nullptr, int(run.points.size())).arg(run.label()), m_runs);
-            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-            item->setCheckState(Qt::Unchecked);
-            item->setData(Qt::UserRole, run.runId);
-        }
-        redrawImpact();
-        emit runsLoaded();
-    });
     connect(m_runs, &QListWidget::itemChanged, this, &BenchmarkDialog::redrawImpact);
     connect(m_profile, &QComboBox::currentIndexChanged, this, [this] {
         m_hasPreview = false;
@@ -249,7 +235,6 @@ BenchmarkDialog::~BenchmarkDialog()
         m_runner = nullptr;
     }
     m_validateWatcher.waitForFinished();
-    m_runsWatcher.waitForFinished();
 }
 
 QList<ChartView *> BenchmarkDialog::charts() const
@@ -337,16 +322,35 @@ void BenchmarkDialog::reloadRuns()
 {
     const QString profile = currentProfile().name;
     const HistoryConfig config = m_history;
-    m_runsWatcher.setFuture(QtConcurrent::run(ioPool(), [config, profile] {
-        // Reading must not create an empty store where a collector is about to write.
-        if (profile.isEmpty() || (config.backend == HistoryConfig::Backend::Sqlite &&
-                                  !QFileInfo::exists(config.effectiveSqlitePath())))
-            return QList<BenchHistory::Run>{};
-        HistoryStore store;
-        if (!store.open(config))
-            return QList<BenchHistory::Run>{};
-        return BenchHistory::runs(store, profile).value_or(QList<BenchHistory::Run>{});
-    }));
+    // The runs of a profile no longer chosen are dropped.
+    m_runsLoad.start(
+        [config, profile] {
+            // Reading must not create an empty store where a collector is about to write.
+            if (profile.isEmpty() || (config.backend == HistoryConfig::Backend::Sqlite &&
+                                      !QFileInfo::exists(config.effectiveSqlitePath())))
+                return QList<BenchHistory::Run>{};
+            HistoryStore store;
+            if (!store.open(config))
+                return QList<BenchHistory::Run>{};
+            return BenchHistory::runs(store, profile).value_or(QList<BenchHistory::Run>{});
+        },
+        [this](const QList<BenchHistory::Run> &runs) { showRuns(runs); });
+}
+
+void BenchmarkDialog::showRuns(const QList<BenchHistory::Run> &runs)
+{
+    m_saved = runs;
+    QSignalBlocker block(m_runs);
+    m_runs->clear();
+    for (const BenchHistory::Run &run : std::as_const(m_saved)) {
+        auto *item = new QListWidgetItem(
+            tr("%1 (%n point(s))", nullptr, int(run.points.size())).arg(run.label()), m_runs);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+        item->setData(Qt::UserRole, run.runId);
+    }
+    redrawImpact();
+    emit runsLoaded();
 }
 
 void BenchmarkDialog::requestPreview()

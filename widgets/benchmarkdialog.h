@@ -9,6 +9,7 @@
 #include "history/historyconfig.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
+#include "util/latestjob.h"
 
 #include <QDialog>
 #include <QFutureWatcher>
@@ -94,6 +95,7 @@ public:
     void exportTo(const QString &path);
     // Reads the saved runs of the chosen profile again (worker thread).
     void reloadRuns();
+    void showRuns(const QList<BenchHistory::Run> &runs);
 
 signals:
     void runFinished();
@@ -157,7 +159,7 @@ private:
     std::shared_ptr<RevocationImpact> m_action;
     // The run and the error of storing it (empty when stored).
     QFutureWatcher<std::pair<BenchResult, QString>> m_validateWatcher;
-    QFutureWatcher<QList<BenchHistory::Run>> m_runsWatcher;
+    LatestJob<QList<BenchHistory::Run>> m_runsLoad{this};
     bool m_exporting = false; // one export at a time
 
     ActionPreview m_preview;

@@ -1,4 +1,5 @@
 #include "compliancepage.h"
+#include "profileselection.h"
 #include "util/atomicfile.h"
 #include "util/iopool.h"
 #include "util/whenfinished.h"
@@ -200,7 +201,8 @@ void CompliancePage::withSecrets(const QString &profile, std::function<void(cons
 
 void CompliancePage::reload()
 {
-    const quint64 generation = ++m_generation;
+    // Every request makes the ones in flight stale, also one not started.
+    const auto ticket = m_load.next();
     if (!isVisible())
         return; // showEvent loads
     const std::optional<Profile> p = profileNamed(profile());
@@ -210,23 +212,16 @@ void CompliancePage::reload()
     }
     m_status->setText(tr("Reading the compliance lists of %1…").arg(p->name));
     const int within = withinDays();
-    QPointer<CompliancePage> self(this);
-    withSecrets(p->name, [self, p = *p, within, generation](const Secrets &secrets) {
-        if (!self || generation != self->m_generation)
-            return;
-        whenFinished(self,
-                     QtConcurrent::run(ioPool(),
-                                       [p, secrets, within] {
-                                           ComplianceRunOptions options;
-                                           options.withinDays = within;
-                                           return runComplianceReport(p, secrets, options);
-                                       }),
-                     [self, generation](const ComplianceReport &r) {
-                         if (!self || generation != self->m_generation)
-                             return; // another profile or window was chosen meanwhile
-                         self->showReport(r);
-                     });
-    });
+    withSecrets(p->name, m_load.guard(ticket, [this, p = *p, within](const Secrets &secrets) {
+        // Another profile or window chosen meanwhile drops this load.
+        m_load.start(
+            [p, secrets, within] {
+                ComplianceRunOptions options;
+                options.withinDays = within;
+                return runComplianceReport(p, secrets, options);
+            },
+            [this](const ComplianceReport &r) { showReport(r); });
+    }));
 }
 
 void CompliancePage::showReport(const ComplianceReport &report)
@@ -389,17 +384,25 @@ void CompliancePage::chooseExportFile()
 void CompliancePage::exportCsv(const QString &path)
 {
     const QByteArray bytes = m_model->csv().toUtf8();
-    QPointer<CompliancePage> self(this);
+    // Every export reports, so not LatestJob; whenFinished drops the report
+    // when the page is gone.
     whenFinished(
         this,
         // The one atomic file writer every export uses.
         QtConcurrent::run(ioPool(), [path, bytes] { return writeFileAtomically(path, bytes); }),
-        [self, path](const QString &error) {
-            if (!self)
-                return;
-            self->m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
-            emit self->exportFinished(path, error);
+        [this, path](const QString &error) {
+            m_status->setText(error.isEmpty() ? tr("Exported to %1.").arg(path) : error);
+            emit exportFinished(path, error);
         });
+}
+
+void CompliancePage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfiles(selection.all);
+    // The page shows one profile at a time: with all profiles chosen in the
+    // window it keeps the one its own chooser shows.
+    if (!selection.isAll())
+        setProfile(selection.name);
 }
 
 } // namespace turnstile

@@ -4,7 +4,9 @@
 #include "compliance/compliancesummary.h"
 #include "compliance/userunlock.h"
 #include "guarded/actionresult.h"
+#include "profilepage.h"
 #include "profiles/profile.h"
+#include "util/latestjob.h"
 
 #include <QList>
 #include <QWidget>
@@ -37,7 +39,7 @@ struct Secrets;
 // a worker, the operator types the user's name, the run (and its audit
 // record) on a worker. When the API refuses and the database could do it, the
 // page asks before taking the database path.
-class CompliancePage : public QWidget
+class CompliancePage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -49,6 +51,7 @@ public:
     void setProfiles(const QList<Profile> &profiles);
     void setProfile(const QString &name);
     QString profile() const;
+    void selectionChanged(const ProfileSelection &selection) override;
     // The warning window of the "soon" lists, in days (7, 14, 30 or 90).
     void setWithinDays(int days);
     int withinDays() const;
@@ -118,7 +121,7 @@ private:
     QTableView *m_view;
     Confirmer m_confirmer;
     FallbackChooser m_fallbackChooser;
-    quint64 m_generation = 0;
+    LatestJob<ComplianceReport> m_load{this};
     bool m_unlocking = false;
 };
 

@@ -1,6 +1,5 @@
 #include "databasepage.h"
-#include "util/iopool.h"
-#include "util/whenfinished.h"
+#include "profileselection.h"
 
 #include "collector/collector.h"
 #include "db/dbconnection.h"
@@ -19,20 +18,17 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QTableView>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
 namespace turnstile {
 
 struct DatabasePage::Load
 {
-    quint64 generation = 0;
     QString profile;
     ServerSizes sizes;
     QHash<QString, double> growth; // TableSizesModel::growthKey -> bytes per day
@@ -144,7 +140,7 @@ void DatabasePage::showEvent(QShowEvent *e)
 void DatabasePage::reload()
 {
     // Every request makes the ones in flight stale, also one not started.
-    const quint64 generation = ++m_generation;
+    const auto ticket = m_load.next();
     if (!isVisible())
         return; // showEvent loads
     m_refresh->setEnabled(!m_profile.databaseUrl.isEmpty());
@@ -158,32 +154,20 @@ void DatabasePage::reload()
         return;
     }
     m_status->setText(tr("Reading the sizes of the database server of %1…").arg(m_profile.name));
-    // The password comes from the keychain, asynchronously, on this thread.
-    QPointer<DatabasePage> self(this);
-    const QString name = m_profile.name;
-    m_secrets->readAll(name, [self, name, generation](const Secrets &s, const QString &) {
-        if (self && generation == self->m_generation && name == self->m_profile.name)
-            self->start(s, generation);
-    });
+    // The password comes from the keychain, asynchronously, on this thread;
+    // a newer request meanwhile makes this one stale before it starts.
+    m_secrets->readAll(m_profile.name, m_load.guard(ticket, [this](const Secrets &s,
+                                                                   const QString &) { start(s); }));
 }
 
-void DatabasePage::start(const Secrets &secrets, quint64 generation)
+void DatabasePage::start(const Secrets &secrets)
 {
     const Profile profile = m_profile;
     const HistoryConfig config = m_config;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    whenFinished(this,
-                 QtConcurrent::run(ioPool(),
-                                   [profile, secrets, config, now, generation] {
-                                       Load r = load(profile, secrets, config, now);
-                                       r.generation = generation;
-                                       return r;
-                                   }),
-                 [this](const Load &r) {
-                     if (r.generation != m_generation)
-                         return; // another profile or a newer refresh meanwhile
-                     apply(r);
-                 });
+    // Another profile or a newer refresh meanwhile drops this load.
+    m_load.start([profile, secrets, config, now] { return load(profile, secrets, config, now); },
+                 [this](const Load &r) { apply(r); });
 }
 
 DatabasePage::Load DatabasePage::load(const Profile &profile, const Secrets &secrets,
@@ -289,6 +273,12 @@ void DatabasePage::apply(const Load &r)
     m_status->setToolTip(QString());
     m_view->resizeColumnsToContents();
     emit loaded();
+}
+
+void DatabasePage::selectionChanged(const ProfileSelection &selection)
+{
+    // One profile's server; with all profiles chosen the page says so.
+    setProfile(selection.chosen());
 }
 
 } // namespace turnstile

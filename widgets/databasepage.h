@@ -1,7 +1,9 @@
 #pragma once
 
 #include "history/historyconfig.h"
+#include "profilepage.h"
 #include "profiles/profile.h"
+#include "util/latestjob.h"
 
 #include <QDateTime>
 #include <QWidget>
@@ -27,7 +29,7 @@ struct Secrets;
 // The database and the history are read on a worker thread, one connection
 // each per load; a load a newer one overtook (other profile, Refresh) is
 // dropped. The page loads when shown and on Refresh: sizes change slowly.
-class DatabasePage : public QWidget
+class DatabasePage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -36,6 +38,7 @@ public:
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
     void setHistoryConfig(const HistoryConfig &config);
 
     TableSizesModel *model() const { return m_model; }
@@ -61,7 +64,7 @@ private:
     struct Load;
     static Load load(const Profile &profile, const Secrets &secrets, const HistoryConfig &config,
                      qint64 now);
-    void start(const Secrets &secrets, quint64 generation);
+    void start(const Secrets &secrets);
     void apply(const Load &result);
 
     SecretStore *m_secrets;
@@ -74,7 +77,7 @@ private:
     QPushButton *m_refresh;
     QLabel *m_status;
     QTableView *m_view;
-    quint64 m_generation = 0;
+    LatestJob<Load> m_load{this};
     QDateTime m_loadedAt;
 };
 

@@ -1,11 +1,11 @@
 #include "historychartspage.h"
-#include "util/iopool.h"
+#include "profileselection.h"
 
 #include "chartexporter.h"
 #include "chartpresenter.h"
 #include "chartview.h"
 #include "exportmenu.h"
-#include "util/whenfinished.h"
+#include "guarded/auditnotifier.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -25,7 +25,6 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QShowEvent>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -116,6 +115,10 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     connect(m_refresh, &QPushButton::clicked, this, &HistoryChartsPage::reload);
     m_timer->setInterval(60 * 1000);
     connect(m_timer, &QTimer::timeout, this, &HistoryChartsPage::reload);
+    // The annotations (purges, rotations) come from the audit log: a record
+    // this process appends (on a worker) shows without waiting for the timer.
+    connect(AuditNotifier::instance(), &AuditNotifier::appended, this, &HistoryChartsPage::reload,
+            Qt::QueuedConnection);
 }
 
 HistoryChartsPage::~HistoryChartsPage() = default;
@@ -307,7 +310,7 @@ void HistoryChartsPage::reload()
 {
     // Every request makes the ones in flight stale, also one that is not
     // started because the page is hidden.
-    const quint64 generation = ++m_generation;
+    m_load.cancel();
     if (!isVisible())
         return; // showEvent loads
     const QStringList names = selectedProfiles();
@@ -324,19 +327,10 @@ void HistoryChartsPage::reload()
     m_status->setText(tr("Loading the history of %1…").arg(names.join(QStringLiteral(", "))));
     const HistoryConfig config = m_config;
     const QList<ChartSpec> specs = m_specs;
-    whenFinished(this,
-                 QtConcurrent::run(ioPool(),
-                                   [config, names, from, to, budgets, specs, generation] {
-                                       ChartData r =
-                                           ChartData::load(config, names, from, to, specs, budgets);
-                                       r.generation = generation;
-                                       return r;
-                                   }),
-                 [this](const ChartData &r) {
-                     if (r.generation != m_generation)
-                         return; // a newer profile or range was chosen meanwhile
-                     apply(r);
-                 });
+    // A load that a newer profile or range overtook is dropped.
+    m_load.start([config, names, from, to, budgets,
+                  specs] { return ChartData::load(config, names, from, to, specs, budgets); },
+                 [this](const ChartData &r) { apply(r); });
 }
 
 void HistoryChartsPage::apply(const ChartData &r)
@@ -388,6 +382,16 @@ void HistoryChartsPage::exportTo(const QString &path)
                                         : err);
         emit exportFinished(path, err);
     });
+}
+
+void HistoryChartsPage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfiles(selection.allNames());
+    // One profile, or every region side by side.
+    if (selection.isAll())
+        showAllProfiles();
+    else
+        setProfile(selection.name);
 }
 
 } // namespace turnstile

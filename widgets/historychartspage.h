@@ -1,7 +1,10 @@
 #pragma once
 
+#include "history/chartdata.h"
 #include "history/chartspec.h"
 #include "history/historyconfig.h"
+#include "profilepage.h"
+#include "util/latestjob.h"
 
 #include <QList>
 #include <QWidget>
@@ -17,7 +20,6 @@ class QToolButton;
 namespace turnstile {
 
 class ChartView;
-struct ChartData;
 
 // A page of history charts for one profile, or for every profile side by
 // side (one curve per region): profile and range pickers (1 h to 90 d or a
@@ -31,11 +33,12 @@ struct ChartData;
 // load that a newer one overtook (profile or range changed meanwhile) is
 // dropped. The page only loads while visible: when shown, and every
 // minute after that, so a page left open follows the collector.
-class HistoryChartsPage : public QWidget
+class HistoryChartsPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
     ~HistoryChartsPage() override;
+    void selectionChanged(const ProfileSelection &selection) override;
 
     // The store; by default the [history] settings, or $TURNSTILE_HISTORY.
     void setHistoryConfig(const HistoryConfig &config);
@@ -116,7 +119,7 @@ private:
     QGridLayout *m_grid;
     QTimer *m_timer;
     QList<ChartView *> m_charts;
-    quint64 m_generation = 0;
+    LatestJob<ChartData> m_load{this};
     QStringList m_shownProfiles;
     int m_presetIndex = 1; // the last preset range, for going back from a zoom
     qint64 m_customFrom = 0;

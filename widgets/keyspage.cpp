@@ -1,5 +1,5 @@
 #include "keyspage.h"
-#include "util/iopool.h"
+#include "profileselection.h"
 
 #include "guardedactiondialog.h"
 #include "keys/keyrotation.h"
@@ -12,7 +12,6 @@
 #include <QPushButton>
 #include <QShowEvent>
 #include <QTableView>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
 namespace turnstile {
@@ -57,23 +56,15 @@ KeysPage::KeysPage(QWidget *parent)
 
     connect(m_refresh, &QPushButton::clicked, this, &KeysPage::reload);
     connect(m_rotate, &QPushButton::clicked, this, &KeysPage::openRotation);
-    connect(&m_watcher, &QFutureWatcher<KeyStatus>::finished, this, [this] {
-        m_loading = false;
-        if (m_watchedGeneration == m_generation && m_watcher.future().resultCount() > 0)
-            showStatus(m_watcher.result());
-        updateButtons();
-        emit loaded();
-    });
     setProfile({});
 }
 
 KeysPage::~KeysPage()
 {
-    // The read holds no pointer to the page; it stops its ssh children at
-    // once when asked, so waiting keeps the pool tidy without holding the
-    // closing window for a slow node.
-    m_closing->store(true);
-    m_watcher.waitForFinished();
+    // A read still running holds no pointer to the page and is not waited
+    // for: m_load going makes it stale, and it stops its ssh children at once
+    // instead of holding the closing window for a slow node.
+    //
     // An open dialog is a child and dies in ~QWidget, when this is no longer
     // a KeysPage: its destroyed() handler must not call back into it.
     if (m_dialog)
@@ -97,6 +88,8 @@ void KeysPage::setProfile(const Profile &profile)
                               .arg(profile.name));
     }
     if (changed) {
+        // The other profile's read is stale: it stops its ssh children.
+        m_load.cancel();
         m_model->clear();
         m_verdict->clear();
         m_details->clear();
@@ -116,9 +109,9 @@ void KeysPage::showEvent(QShowEvent *e)
 
 void KeysPage::reload()
 {
-    ++m_generation;
     m_dirty = false;
     if (m_profile.keyRepositories.isEmpty()) {
+        m_load.cancel();
         m_model->clear();
         updateButtons();
         return;
@@ -126,22 +119,21 @@ void KeysPage::reload()
     QString error;
     const auto setup = KeySetup::fromProfile(m_profile, &error);
     if (!setup) {
+        m_load.cancel();
         m_verdict->setText(
             QStringLiteral("<b style='color:#c62828'>%1</b>").arg(error.toHtmlEscaped()));
         return;
     }
-    if (m_loading) {
-        // The running read finishes first; its result is stale and dropped.
-        m_dirty = true;
-        connect(this, &KeysPage::loaded, this, &KeysPage::reload, Qt::SingleShotConnection);
-        return;
-    }
-    m_loading = true;
-    m_watchedGeneration = m_generation;
     m_verdict->setText(tr("Reading the key repositories…"));
-    m_watcher.setFuture(QtConcurrent::run(ioPool(), [s = *setup, closing = m_closing] {
-        return readKeyStatus(s, [closing] { return closing->load(); });
-    }));
+    // One read at a time (ssh to every node): a refresh while one runs
+    // follows it.
+    m_load.start(
+        [s = *setup](const LatestJob<KeyStatus>::Stale &stale) { return readKeyStatus(s, stale); },
+        [this](const KeyStatus &st) {
+            showStatus(st);
+            updateButtons();
+            emit loaded();
+        });
     updateButtons();
 }
 
@@ -221,6 +213,11 @@ void KeysPage::openRotation()
     updateButtons();
     m_dialog->open();
     emit dialogOpened();
+}
+
+void KeysPage::selectionChanged(const ProfileSelection &selection)
+{
+    setProfile(selection.chosen());
 }
 
 } // namespace turnstile

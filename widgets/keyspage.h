@@ -1,13 +1,11 @@
 #pragma once
 
 #include "keys/keystatus.h"
+#include "profilepage.h"
 #include "profiles/profile.h"
+#include "util/latestjob.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
-
-#include <atomic>
-#include <memory>
 
 class QCheckBox;
 class QLabel;
@@ -24,8 +22,9 @@ struct ActionResult;
 // selected profile's nodes, one row per node and key index, with the
 // consistency verdict in red or green and the reason; Rotate opens the
 // guarded workflow (KeyRotation). Reading runs on the thread pool through a
-// watcher the page owns; a read overtaken by a newer one is dropped.
-class KeysPage : public QWidget
+// LatestJob, one read at a time; a read for a profile no longer shown is
+// dropped.
+class KeysPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
@@ -34,6 +33,7 @@ public:
 
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
+    void selectionChanged(const ProfileSelection &selection) override;
     void reload();
 
     KeysModel *model() const { return m_model; }
@@ -43,7 +43,7 @@ public:
     QCheckBox *asOwnerBox() const { return m_asOwner; }
     QPushButton *refreshButton() const { return m_refresh; }
     GuardedActionDialog *currentDialog() const { return m_dialog; }
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_load.isRunning(); }
 
 signals:
     void loaded();
@@ -67,13 +67,9 @@ private:
     QPushButton *m_refresh;
     QPushButton *m_rotate;
     QCheckBox *m_asOwner;
-    QFutureWatcher<KeyStatus> m_watcher;
-    // Set when the page goes: a read still waiting for a slow node stops
-    // at once instead of holding the closing window.
-    std::shared_ptr<std::atomic_bool> m_closing = std::make_shared<std::atomic_bool>(false);
-    quint64 m_generation = 0;
-    quint64 m_watchedGeneration = 0;
-    bool m_loading = false;
+    // Stale when the profile changes or the page goes: a read still waiting
+    // for a slow node then stops at once.
+    LatestJob<KeyStatus> m_load{this, LatestJob<KeyStatus>::Policy::OneAtATime};
     bool m_dirty = true;
     GuardedActionDialog *m_dialog = nullptr;
 };

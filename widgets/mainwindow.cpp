@@ -16,12 +16,14 @@
 #include "latencypage.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
+#include "pagetable.h"
 #include "profileeditor.h"
 #include "profiles/profileimport.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "profileselection.h"
 #include "util/apppaths.h"
 
 #include <QAction>
@@ -50,40 +52,27 @@ constexpr int kRefreshSeconds = 30;
 MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *parent)
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
       m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
-      m_overview(new OverviewPage(m_model, this)), m_growth(new GrowthPage(this)),
-      m_latency(new LatencyPage(this)), m_database(new DatabasePage(secrets, this)),
-      m_actions(new ActionsPage(secrets, this)), m_audit(new AuditPage(this)),
-      m_compliance(new CompliancePage(secrets, this)), m_keys(new KeysPage(this)),
       m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
       m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
     m_pages->setDocumentMode(true);
-    m_pages->addTab(m_overview, tr("Overview"));
-    m_pages->addTab(m_growth, tr("Growth"));
-    m_pages->addTab(m_latency, tr("Latency"));
-    m_pages->addTab(m_database, tr("Database"));
-    m_pages->addTab(m_actions, tr("Actions"));
-    m_pages->addTab(m_compliance, tr("Compliance"));
-    m_pages->addTab(m_keys, tr("Keys"));
-    m_pages->addTab(m_audit, tr("Audit log"));
-    // A guarded action's line shows in the audit page and, as an annotation,
-    // on the growth charts.
-    connect(m_actions, &ActionsPage::actionRecorded, this, [this] {
-        m_audit->reload();
-        m_growth->reload();
-        m_latency->reload();
-    });
+    const PageContext context{secrets, m_model};
+    for (const PageEntry &entry : pageTable()) {
+        const CreatedPage created = entry.create(context, this);
+        m_pageList.append({QString::fromLatin1(entry.id), created.widget, created.page});
+        m_pages->addTab(created.widget, entry.title());
+    }
+    // Guarded actions' audit lines reach the Audit page and the charts'
+    // annotations through AuditNotifier; the window only does what the
+    // audit log cannot tell: probe again.
+
     // A rotation can turn a red key tile green: probe again.
-    connect(m_keys, &KeysPage::actionRecorded, this, [this] {
-        m_audit->reload();
-        refresh();
-    });
+    connect(keysPage(), &KeysPage::actionRecorded, this, [this] { refresh(); });
     // An unlock clears a red tile: probe again rather than wait for the timer.
-    connect(m_compliance, &CompliancePage::unlockFinished, this,
+    connect(compliancePage(), &CompliancePage::unlockFinished, this,
             [this](const ActionResult &result) {
-                m_audit->reload();
                 // The profile's own account, unlocked from its tile: its
                 // credentials were set aside after the 401; try them again.
                 const QString own = std::exchange(m_unlockingOwnAccount, QString());
@@ -169,24 +158,23 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     connect(m_scheduler, &ProbeScheduler::probeStarted, this,
             [this](const QString &p) { m_model->setBusy(p, true); });
     connect(m_scheduler, &ProbeScheduler::probeFinished, this, &MainWindow::onResult);
-    connect(m_overview, &OverviewPage::profileActivated, this, [this](const QString &p) {
+    connect(overviewPage(), &OverviewPage::profileActivated, this, [this](const QString &p) {
         selectProfile(p);
         // A tile is the way into that profile's details; growth is the first of them.
-        m_growth->setProfile(p);
-        m_pages->setCurrentWidget(m_growth);
+        m_pages->setCurrentWidget(growthPage());
     });
     // Rejected credentials: Turnstile stopped logging in until the user asks.
-    connect(m_overview, &OverviewPage::retryRequested, this, [this](const QString &name) {
+    connect(overviewPage(), &OverviewPage::retryRequested, this, [this](const QString &name) {
         for (const Profile &p : std::as_const(m_all))
             if (p.name == name)
                 m_scheduler->retryAuthentication(p);
     });
     // The profile's own account is locked: the Compliance page's guarded unlock.
-    connect(m_overview, &OverviewPage::unlockRequested, this,
+    connect(overviewPage(), &OverviewPage::unlockRequested, this,
             [this](const QString &name, const QString &userId) {
                 m_unlockingOwnAccount = name;
-                m_pages->setCurrentWidget(m_compliance);
-                m_compliance->unlockUser(name, userId);
+                m_pages->setCurrentWidget(compliancePage());
+                compliancePage()->unlockUser(name, userId);
             });
 
     // The history store turnstilectl uses, resolved the same way, the
@@ -237,11 +225,9 @@ BenchmarkDialog *MainWindow::openBenchmark()
         m_secrets, m_all, current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current,
         m_history, this);
     m_benchmark->setAttribute(Qt::WA_DeleteOnClose);
-    // New points for the Latency page's scatter; a guarded run is in the audit log.
-    connect(m_benchmark, &BenchmarkDialog::resultsStored, this, [this] {
-        m_latency->reload();
-        m_audit->reload();
-    });
+    // New points for the Latency page's scatter. A guarded run's audit line
+    // reaches the Audit page through AuditNotifier.
+    connect(m_benchmark, &BenchmarkDialog::resultsStored, latencyPage(), &LatencyPage::reload);
     m_benchmark->show();
     return m_benchmark;
 }
@@ -249,7 +235,6 @@ BenchmarkDialog *MainWindow::openBenchmark()
 void MainWindow::reloadProfiles()
 {
     m_all = m_profiles->profiles();
-    m_compliance->setProfiles(m_all);
     QStringList plaintext;
     for (const Profile &p : std::as_const(m_all))
         if (p.allowPlaintextSecrets)
@@ -263,12 +248,7 @@ void MainWindow::reloadProfiles()
         m_chooser->addItem(p.name, p.name);
     const int idx = m_chooser->findData(current);
     m_chooser->setCurrentIndex(idx >= 0 ? idx : 0);
-    QStringList names;
-    for (const Profile &p : std::as_const(m_all))
-        names.append(p.name);
-    m_growth->setProfiles(names);
-    m_latency->setProfiles(names);
-    applySelection();
+    applySelection(); // every page gets the new list with the selection
 }
 
 void MainWindow::applyHistory(const HistoryConfig &history)
@@ -282,25 +262,65 @@ void MainWindow::applyHistory(const HistoryConfig &history)
     // The pages opened the store without a password (HistoryConfig::resolve());
     // now that the keychain answered they read it again, with it.
     if (!history.password.isEmpty()) {
-        m_growth->setHistoryConfig(history);
-        m_latency->setHistoryConfig(history);
-        m_database->setHistoryConfig(history);
+        growthPage()->setHistoryConfig(history);
+        latencyPage()->setHistoryConfig(history);
+        databasePage()->setHistoryConfig(history);
     }
 }
 
-QList<QPair<QString, QWidget *>> MainWindow::namedPages() const
+template <class P> P *MainWindow::findPage() const
 {
-    return {{QStringLiteral("overview"), m_overview}, {QStringLiteral("growth"), m_growth},
-            {QStringLiteral("latency"), m_latency},   {QStringLiteral("database"), m_database},
-            {QStringLiteral("actions"), m_actions},   {QStringLiteral("compliance"), m_compliance},
-            {QStringLiteral("keys"), m_keys},         {QStringLiteral("audit"), m_audit}};
+    for (const Page &p : m_pageList)
+        if (auto *page = qobject_cast<P *>(p.widget))
+            return page;
+    return nullptr;
+}
+
+OverviewPage *MainWindow::overviewPage() const
+{
+    return findPage<OverviewPage>();
+}
+
+GrowthPage *MainWindow::growthPage() const
+{
+    return findPage<GrowthPage>();
+}
+
+LatencyPage *MainWindow::latencyPage() const
+{
+    return findPage<LatencyPage>();
+}
+
+DatabasePage *MainWindow::databasePage() const
+{
+    return findPage<DatabasePage>();
+}
+
+ActionsPage *MainWindow::actionsPage() const
+{
+    return findPage<ActionsPage>();
+}
+
+AuditPage *MainWindow::auditPage() const
+{
+    return findPage<AuditPage>();
+}
+
+CompliancePage *MainWindow::compliancePage() const
+{
+    return findPage<CompliancePage>();
+}
+
+KeysPage *MainWindow::keysPage() const
+{
+    return findPage<KeysPage>();
 }
 
 bool MainWindow::showPage(const QString &name)
 {
-    for (const auto &[pageName, page] : namedPages())
-        if (pageName == name) {
-            m_pages->setCurrentWidget(page);
+    for (const Page &p : std::as_const(m_pageList))
+        if (p.id == name) {
+            m_pages->setCurrentWidget(p.widget);
             return true;
         }
     return false;
@@ -308,9 +328,9 @@ bool MainWindow::showPage(const QString &name)
 
 QString MainWindow::currentPageName() const
 {
-    for (const auto &[pageName, page] : namedPages())
-        if (page == m_pages->currentWidget())
-            return pageName;
+    for (const Page &p : m_pageList)
+        if (p.widget == m_pages->currentWidget())
+            return p.id;
     return {};
 }
 
@@ -323,35 +343,14 @@ void MainWindow::selectProfile(const QString &name)
 
 void MainWindow::applySelection()
 {
-    const QString selected = m_chooser->currentData().toString();
-    // Growth and Latency follow: one profile, or every region side by side.
-    if (!selected.isEmpty()) {
-        m_growth->setProfile(selected);
-        m_latency->setProfile(selected);
-    } else {
-        m_growth->showAllProfiles();
-        m_latency->showAllProfiles();
-    }
-    // Actions and the database need exactly one profile; the audit log
-    // filters by it.
-    Profile chosen;
-    for (const Profile &p : std::as_const(m_all))
-        if (p.name == selected)
-            chosen = p;
-    m_actions->setProfile(chosen);
-    m_keys->setProfile(chosen);
-    if (!selected.isEmpty())
-        m_compliance->setProfile(selected);
-    m_database->setProfile(chosen);
-    m_audit->setProfile(selected);
-    QStringList names;
-    for (const Profile &p : std::as_const(m_all))
-        if (selected.isEmpty() || p.name == selected)
-            names.append(p.name);
-    if (names != m_model->profiles()) {
-        m_model->setProfiles(names);
+    const ProfileSelection selection{m_all, m_chooser->currentData().toString()};
+    const QStringList probed = m_model->profiles();
+    for (const Page &p : std::as_const(m_pageList))
+        p.page->selectionChanged(selection);
+    // The Overview narrowed the model to the selection; the model lists
+    // what the window probes, so a profile new to it is probed now.
+    if (m_model->profiles() != probed)
         refresh();
-    }
 }
 
 void MainWindow::refresh()

@@ -26,6 +26,7 @@ class LatencyPage;
 class OverviewModel;
 class OverviewPage;
 class ProbeScheduler;
+class ProfilePage;
 class ProfileStore;
 class SecretStore;
 struct ProbeResult;
@@ -38,17 +39,16 @@ public:
     ~MainWindow() override;
 
     OverviewModel *overviewModel() const { return m_model; }
-    OverviewPage *overviewPage() const { return m_overview; }
-    GrowthPage *growthPage() const { return m_growth; }
-    LatencyPage *latencyPage() const { return m_latency; }
-    DatabasePage *databasePage() const { return m_database; }
-    ActionsPage *actionsPage() const { return m_actions; }
-    AuditPage *auditPage() const { return m_audit; }
-    CompliancePage *compliancePage() const { return m_compliance; }
-    KeysPage *keysPage() const { return m_keys; }
+    OverviewPage *overviewPage() const;
+    GrowthPage *growthPage() const;
+    LatencyPage *latencyPage() const;
+    DatabasePage *databasePage() const;
+    ActionsPage *actionsPage() const;
+    AuditPage *auditPage() const;
+    CompliancePage *compliancePage() const;
+    KeysPage *keysPage() const;
     QTabWidget *pages() const { return m_pages; }
-    // "overview", "growth", "latency", "database", "actions", "compliance",
-    // "keys" or "audit"; false for an unknown name.
+    // A page by its id in pageTable() (pagetable.h); false for an unknown id.
     bool showPage(const QString &name);
     QString currentPageName() const;
     QComboBox *profileChooser() const { return m_chooser; }
@@ -87,21 +87,23 @@ private:
     // every secret write has answered.
     void finishImport(const QString &sourceFile, const QStringList &warnings,
                       const QStringList &names, const QStringList &problems);
-    QList<QPair<QString, QWidget *>> namedPages() const;
+    // The first page of type P in the table.
+    template <class P> P *findPage() const;
+
+    // One per entry of pageTable(), in tab order.
+    struct Page
+    {
+        QString id;
+        QWidget *widget;
+        ProfilePage *page;
+    };
     void applyHistory(const HistoryConfig &history);
 
     ProfileStore *m_profiles;
     SecretStore *m_secrets;
     ProbeScheduler *m_scheduler;
     OverviewModel *m_model;
-    OverviewPage *m_overview;
-    GrowthPage *m_growth;
-    LatencyPage *m_latency;
-    DatabasePage *m_database;
-    ActionsPage *m_actions;
-    AuditPage *m_audit;
-    CompliancePage *m_compliance;
-    KeysPage *m_keys;
+    QList<Page> m_pageList;
     // The profile whose own locked account the Overview asked to unlock.
     QString m_unlockingOwnAccount;
     QTabWidget *m_pages;

@@ -1,4 +1,5 @@
 #include "overviewpage.h"
+#include "profileselection.h"
 
 #include "overviewmodel.h"
 #include "profiletile.h"
@@ -64,6 +65,14 @@ void OverviewPage::refreshTiles()
 {
     for (ProfileTile *t : std::as_const(m_tiles))
         t->refresh();
+}
+
+void OverviewPage::selectionChanged(const ProfileSelection &selection)
+{
+    // A reset rebuilds every tile: only when the list changes. The window
+    // probes what the model lists.
+    if (const QStringList names = selection.shownNames(); names != m_model->profiles())
+        m_model->setProfiles(names);
 }
 
 } // namespace turnstile

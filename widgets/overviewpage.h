@@ -1,5 +1,7 @@
 #pragma once
 
+#include "profilepage.h"
+
 #include <QList>
 #include <QWidget>
 
@@ -12,12 +14,13 @@ class OverviewModel;
 class ProfileTile;
 
 // The triage page: one tile per profile, laid out in a grid.
-class OverviewPage : public QWidget
+class OverviewPage : public QWidget, public ProfilePage
 {
     Q_OBJECT
 public:
     explicit OverviewPage(OverviewModel *model, QWidget *parent = nullptr);
     QList<ProfileTile *> tiles() const { return m_tiles; }
+    void selectionChanged(const ProfileSelection &selection) override;
 
 signals:
     void profileActivated(const QString &profile);

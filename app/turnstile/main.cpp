@@ -1,6 +1,7 @@
 #include "colorscheme.h"
 #include "firstpainthook.h"
 #include "mainwindow.h"
+#include "pagetable.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "util/i18n.h"
@@ -37,11 +38,10 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main", "Open with this profile selected."),
         QStringLiteral("NAME"));
     parser.addOption(profileOpt);
-    QCommandLineOption pageOpt(
-        QStringLiteral("page"),
-        QCoreApplication::translate("main", "Open on this page: overview, growth, latency, "
-                                            "database, actions, compliance, keys or audit."),
-        QStringLiteral("PAGE"));
+    QCommandLineOption pageOpt(QStringLiteral("page"),
+                               QCoreApplication::translate("main", "Open on this page: %1.")
+                                   .arg(turnstile::pageIdChoice()),
+                               QStringLiteral("PAGE"));
     parser.addOption(pageOpt);
     QCommandLineOption schemeOpt(
         QStringLiteral("color-scheme"),
@@ -50,6 +50,15 @@ int main(int argc, char *argv[])
         QStringLiteral("SCHEME"));
     parser.addOption(schemeOpt);
     parser.process(app);
+
+    // Before the window exists: a mistyped page starts no probe and no
+    // keychain call.
+    if (parser.isSet(pageOpt) && !turnstile::pageIds().contains(parser.value(pageOpt))) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("main", "Unknown page %1; choose %2.")
+                                    .arg(parser.value(pageOpt), turnstile::pageIdChoice())));
+        return 2;
+    }
 
     const QString schemeText =
         parser.isSet(schemeOpt)
@@ -74,14 +83,8 @@ int main(int argc, char *argv[])
     turnstile::MainWindow window(&profiles, &secrets);
     if (parser.isSet(profileOpt))
         window.selectProfile(parser.value(profileOpt));
-    if (parser.isSet(pageOpt) && !window.showPage(parser.value(pageOpt))) {
-        std::fprintf(stderr, "%s\n",
-                     qPrintable(QCoreApplication::translate(
-                                    "main", "Unknown page %1; choose overview, growth, latency, "
-                                            "database, actions, compliance, keys or audit.")
-                                    .arg(parser.value(pageOpt))));
-        return 2;
-    }
+    if (parser.isSet(pageOpt))
+        window.showPage(parser.value(pageOpt));
     if (turnstile::FirstPaintHook::requested())
         new turnstile::FirstPaintHook(&window, sinceMain);
     window.show();

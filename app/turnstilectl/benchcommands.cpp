@@ -5,12 +5,13 @@
 #include "bench/benchhistory.h"
 #include "bench/productiongate.h"
 #include "bench/revocationimpact.h"
-#include "cli.h"
+#include "clicontext.h"
 #include "guardedcommands.h"
 #include "history/historystore.h"
 #include "historycommands.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
+#include "subcommand.h"
 #include "util/duration.h"
 
 #include <QCommandLineParser>
@@ -38,39 +39,31 @@ QString ms(double v)
 }
 } // namespace
 
-BenchCommands::BenchCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli), m_out(out), m_err(err)
-{}
-
-int BenchCommands::usage(const QString &arg)
-{
-    return printUsage(
-        Tr::tr("Usage: turnstilectl bench validate --profile NAME [--concurrency 20] "
-               "[--duration 15s | --count N] [--rate R] [--pool 50] [--json]\n"
-               "       turnstilectl bench revocation-impact --profile NAME --steps "
-               "0,100,500,1000 --kind audit|user|project [--dry-run | --execute --confirm "
-               "TARGET] [--json]\n"
-               "       turnstilectl bench runs --profile NAME [--json]\n"),
-        arg, m_out, m_err);
-}
+BenchCommands::BenchCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
 
 int BenchCommands::run(const QStringList &args)
 {
-    if (args.size() < 2)
-        return usage();
-    const QString sub = args.at(1);
-    QStringList rest = args.mid(1);
-    rest[0] = args.at(0) + u' ' + sub;
-    if (sub == u"validate")
-        return validate(rest);
-    if (sub == u"revocation-impact")
-        return revocationImpact(rest);
-    if (sub == u"runs")
-        return runs(rest);
-    if (sub == u"--help" || sub == u"-h" || sub == u"help")
-        return usage(sub);
-    m_err << Tr::tr("turnstilectl bench: unknown subcommand \"%1\".").arg(sub) << Qt::endl;
-    return usage();
+    static constexpr Subcommand<BenchCommands> kSubcommands[] = {
+        {"validate",
+         QT_TRANSLATE_NOOP("BenchCommands", "--profile NAME [--concurrency 20] [--duration 15s | "
+                                            "--count N] [--rate R] [--pool 50] [--json]"),
+         &BenchCommands::validate},
+        {"revocation-impact",
+         QT_TRANSLATE_NOOP("BenchCommands",
+                           "--profile NAME --steps 0,100,500,1000 --kind audit|user|project "
+                           "[--dry-run | --execute --confirm TARGET] [--json]"),
+         &BenchCommands::revocationImpact},
+        {"runs", QT_TRANSLATE_NOOP("BenchCommands", "--profile NAME [--json]"),
+         &BenchCommands::runs},
+    };
+    const QString sub = args.value(1);
+    if (const Subcommand<BenchCommands> *c = findSubcommand(kSubcommands, sub))
+        return (this->*c->run)(subcommandArgs(args));
+    if (args.size() >= 2 && sub != u"--help" && sub != u"-h" && sub != u"help")
+        m_err << Tr::tr("turnstilectl bench: unknown subcommand \"%1\".").arg(sub) << Qt::endl;
+    return printUsage(
+        subcommandUsage("BenchCommands", QStringLiteral("turnstilectl bench"), kSubcommands), sub,
+        m_out, m_err);
 }
 
 void BenchCommands::addMeasureOptions(QCommandLineParser &p)
@@ -232,17 +225,17 @@ int BenchCommands::validate(const QStringList &args)
         return *rc;
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: bench validate needs --profile NAME.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     BenchConfig config;
     if (!readMeasureOptions(p, &config))
-        return Cli::Usage;
+        return exitcode::Usage;
     const bool json = p.isSet(QStringLiteral("json"));
     Profile profile;
     Secrets secrets;
     if (const int rc =
-            m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets, json);
-        rc != Cli::Ok)
+            m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets, json);
+        rc != exitcode::Ok)
         return rc;
     if (const QString why = benchmarkLoadRefusal(profile, p.value(QStringLiteral("confirm")));
         !why.isEmpty()) {
@@ -263,7 +256,7 @@ int BenchCommands::validate(const QStringList &args)
         m_err << Qt::endl;
     const QString storeNote = p.isSet(QStringLiteral("no-store"))
                                   ? QString()
-                                  : BenchHistory::saveValidation(HistoryCommands::storeConfig(), r);
+                                  : BenchHistory::saveValidation(m_ctx.historyConfig(), r);
     if (json) {
         QJsonObject o = r.toJson();
         if (!storeNote.isEmpty())
@@ -275,11 +268,10 @@ int BenchCommands::validate(const QStringList &args)
     if (!storeNote.isEmpty())
         m_err << Tr::tr("The result was not stored: %1").arg(storeNote) << Qt::endl;
     if (r.failed())
-        return r.sent == 0 ? int(Cli::Problem) : int(GuardedCommands::Failed);
+        return r.sent == 0 ? int(exitcode::Problem) : int(exitcode::Failed);
     if (r.incomplete)
-        return StopSignals::requested() ? int(GuardedCommands::Cancelled)
-                                        : int(GuardedCommands::Failed);
-    return Cli::Ok;
+        return StopSignals::requested() ? int(GuardedCommands::Cancelled) : int(exitcode::Failed);
+    return exitcode::Ok;
 }
 
 int BenchCommands::revocationImpact(const QStringList &args)
@@ -303,31 +295,31 @@ int BenchCommands::revocationImpact(const QStringList &args)
         m_err << Tr::tr("turnstilectl: bench revocation-impact needs --profile NAME and --steps "
                         "LIST.")
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     QString err;
     const auto steps = RevocationImpact::parseSteps(p.value(QStringLiteral("steps")), &err);
     if (!steps) {
         m_err << Tr::tr("turnstilectl bench: --steps: %1").arg(err) << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     const auto kind = BenchHistory::kindFromName(p.value(QStringLiteral("kind")));
     if (!kind || *kind == BenchHistory::Kind::Validate) {
         m_err << Tr::tr("turnstilectl bench: --kind is audit, user or project.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     BenchConfig config;
     if (!readMeasureOptions(p, &config))
-        return Cli::Usage;
+        return exitcode::Usage;
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
                                             p.isSet(QStringLiteral("json")));
-        rc != Cli::Ok)
+        rc != exitcode::Ok)
         return rc;
     RevocationImpact action(profile, secrets, *kind, *steps, config);
     if (!p.isSet(QStringLiteral("no-store")))
-        action.setHistory(HistoryCommands::storeConfig());
+        action.setHistory(m_ctx.historyConfig());
     const bool json = p.isSet(QStringLiteral("json"));
     const bool tty = isatty(STDERR_FILENO) && !json;
     action.setBenchProgress([&](const BenchProgress &pr) {
@@ -340,7 +332,7 @@ int BenchCommands::revocationImpact(const QStringList &args)
         if (!json)
             printResult(r);
     });
-    GuardedCommands guarded(m_cli, m_out, m_err);
+    GuardedCommands guarded(m_ctx);
     const int rc = guarded.runGuarded(action, profile, p);
     if (!json && !action.results().isEmpty()) {
         m_out << Tr::tr("events   validations/s   p50 ms   p99 ms   errors") << Qt::endl;
@@ -366,17 +358,17 @@ int BenchCommands::runs(const QStringList &args)
         return *rc;
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: bench runs needs --profile NAME.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     HistoryStore store;
-    if (!store.open(HistoryCommands::storeConfig())) {
+    if (!store.open(m_ctx.historyConfig())) {
         m_err << store.error() << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     const auto runs = BenchHistory::runs(store, p.value(QStringLiteral("profile")));
     if (!runs) {
         m_err << store.error() << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray a;
@@ -397,7 +389,7 @@ int BenchCommands::runs(const QStringList &args)
                                  {QStringLiteral("points"), pts}});
         }
         m_out << QJsonDocument(a).toJson(QJsonDocument::Indented);
-        return Cli::Ok;
+        return exitcode::Ok;
     }
     for (const BenchHistory::Run &run : *runs) {
         m_out << run.label() << Qt::endl;
@@ -417,7 +409,7 @@ int BenchCommands::runs(const QStringList &args)
     }
     if (runs->isEmpty())
         m_out << Tr::tr("No benchmark stored for this profile.") << Qt::endl;
-    return Cli::Ok;
+    return exitcode::Ok;
 }
 
 } // namespace turnstile

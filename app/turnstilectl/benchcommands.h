@@ -7,7 +7,7 @@ class QCommandLineParser;
 
 namespace turnstile {
 
-class Cli;
+class CliContext;
 struct BenchConfig;
 struct BenchResult;
 
@@ -17,21 +17,20 @@ struct BenchResult;
 class BenchCommands
 {
 public:
-    BenchCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    explicit BenchCommands(CliContext &ctx);
     int run(const QStringList &args);
 
 private:
     int validate(const QStringList &args);
     int revocationImpact(const QStringList &args);
     int runs(const QStringList &args);
-    int usage(const QString &arg = {});
 
     static void addMeasureOptions(QCommandLineParser &p);
     // Fills *config from the options; prints the reason and returns false.
     bool readMeasureOptions(const QCommandLineParser &p, BenchConfig *config);
     void printResult(const BenchResult &r);
 
-    Cli &m_cli;
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

@@ -3,9 +3,9 @@
 namespace turnstile::exitcode {
 
 // turnstilectl's exit codes: the table in docs/cli.md, one list for every
-// command (tst_cli runs the documented cases). The command classes take them
-// in with `using enum`, so a command writes Cli::Usage, GuardedCommands::Refused
-// or ReportCommand::NoHistory and every one of them is the same value.
+// command (tst_cli runs the documented cases and compares this list with the
+// table). Commands return exitcode::Usage and so on; no other header defines
+// an exit code of turnstilectl.
 enum Code : int
 {
     Ok = 0,

@@ -1,7 +1,7 @@
 #include "guardedcommands.h"
 #include "stopsignals.h"
 
-#include "cli.h"
+#include "clicontext.h"
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
@@ -33,8 +33,7 @@ struct Tr
 
 } // namespace
 
-GuardedCommands::GuardedCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli), m_out(out), m_err(err)
+GuardedCommands::GuardedCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err())
 {}
 
 void GuardedCommands::addGuardOptions(QCommandLineParser &p)
@@ -86,20 +85,20 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
     const bool execute = p.isSet(QStringLiteral("execute"));
     if (execute && p.isSet(QStringLiteral("dry-run"))) {
         m_err << Tr::tr("turnstilectl: --dry-run and --execute exclude each other.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     if (execute && !p.isSet(QStringLiteral("confirm"))) {
         m_err << Tr::tr("turnstilectl: --execute needs --confirm TARGET; run without --execute to "
                         "see the target.")
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     const ActionPreview preview = action.preview();
     printPreview(preview, json);
     QJsonObject doc;
     doc.insert(QStringLiteral("preview"), preview.toJson());
 
-    int rc = preview.refused() ? int(Refused) : int(Cli::Ok);
+    int rc = preview.refused() ? int(Refused) : int(exitcode::Ok);
     if (preview.refused() && !json)
         m_err << Tr::tr("Refused: %1").arg(preview.refusal) << Qt::endl;
     // Said, but the run still happens with --execute: scripts rely on the
@@ -147,7 +146,7 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
         }
         switch (r.outcome) {
         case ActionResult::Outcome::Completed:
-            rc = Cli::Ok;
+            rc = exitcode::Ok;
             break;
         case ActionResult::Outcome::Cancelled:
             rc = Cancelled;
@@ -217,11 +216,11 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                         "without spaces, e.g. --older-than 7d.")
                      .arg(p.positionalArguments().join(u' '))
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     if (!p.isSet(QStringLiteral("profile"))) {
         m_err << Tr::tr("turnstilectl: purge-tokens needs --profile NAME.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     std::optional<qint64> retention;
     if (p.isSet(QStringLiteral("older-than"))) {
@@ -229,17 +228,17 @@ int GuardedCommands::purgeTokens(const QStringList &args)
         retention = parseDuration(p.value(QStringLiteral("older-than")), &err);
         if (!retention) {
             m_err << Tr::tr("turnstilectl: --older-than: %1").arg(err) << Qt::endl;
-            return Cli::Usage;
+            return exitcode::Usage;
         }
     }
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
-        return Cli::Usage;
+        return exitcode::Usage;
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
                                             p.isSet(QStringLiteral("json")));
-        rc != Cli::Ok)
+        rc != exitcode::Ok)
         return rc;
     TokenPurge purge(profile, secrets, retention);
     purge.setInsideAllowExpiredWindow(p.isSet(QStringLiteral("inside-allow-expired-window")));
@@ -271,18 +270,18 @@ int GuardedCommands::revocations(const QStringList &args)
                    "| --execute --confirm TARGET [--acknowledge N]] [--token-expiration DURATION] "
                    "[--batch N] [--json]")
             << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
-        return Cli::Usage;
+        return exitcode::Usage;
     if (p.isSet(QStringLiteral("acknowledge"))) {
         bool ok = false;
         p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
         if (!ok) {
             m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
                   << Qt::endl;
-            return Cli::Usage;
+            return exitcode::Usage;
         }
     }
     std::optional<qint64> expiration;
@@ -291,14 +290,14 @@ int GuardedCommands::revocations(const QStringList &args)
         expiration = parseDuration(p.value(QStringLiteral("token-expiration")), &err);
         if (!expiration) {
             m_err << Tr::tr("turnstilectl: --token-expiration: %1").arg(err) << Qt::endl;
-            return Cli::Usage;
+            return exitcode::Usage;
         }
     }
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
                                             p.isSet(QStringLiteral("json")));
-        rc != Cli::Ok)
+        rc != exitcode::Ok)
         return rc;
     RevocationCleanup action(profile, secrets,
                              pos.first() == u"prune" ? RevocationCleanup::Mode::PruneObsolete
@@ -326,7 +325,7 @@ int GuardedCommands::audit(const QStringList &args)
     const auto records = log.read(p.value(QStringLiteral("profile")), &error, &unreadable);
     if (!records) {
         m_err << error << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray a;
@@ -352,7 +351,7 @@ int GuardedCommands::audit(const QStringList &args)
     }
     if (!v.ok) {
         m_err << Tr::tr("The audit log %1 is damaged: %2").arg(log.path(), v.reason) << Qt::endl;
-        return Cli::Problem;
+        return exitcode::Problem;
     }
     if (p.isSet(QStringLiteral("verify")))
         m_err << Tr::tr("The audit log's hash chain is intact (%n line(s)).", nullptr, v.lines)
@@ -361,7 +360,7 @@ int GuardedCommands::audit(const QStringList &args)
         m_err << Tr::tr("%n line(s) of the audit log are not JSON and were skipped.", nullptr,
                         unreadable)
               << Qt::endl;
-    return Cli::Ok;
+    return exitcode::Ok;
 }
 
 } // namespace turnstile

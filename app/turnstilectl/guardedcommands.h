@@ -12,7 +12,7 @@ class QCommandLineParser;
 
 namespace turnstile {
 
-class Cli;
+class CliContext;
 class GuardedAction;
 struct ActionPreview;
 struct ActionResult;
@@ -27,7 +27,7 @@ public:
     // Refused, Failed, Cancelled: the guarded actions' exit codes.
     using enum exitcode::Code;
 
-    GuardedCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    explicit GuardedCommands(CliContext &ctx);
     int purgeTokens(const QStringList &args);
     int revocations(const QStringList &args);
     int audit(const QStringList &args);
@@ -43,7 +43,7 @@ private:
     void printPreview(const ActionPreview &preview, bool json);
     void printResult(const ActionResult &result, bool json, bool rows);
 
-    Cli &m_cli;
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

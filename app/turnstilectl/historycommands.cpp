@@ -1,6 +1,6 @@
 #include "historycommands.h"
 
-#include "cli.h"
+#include "clicontext.h"
 #include "collector/collector.h"
 #include "health/profileverdict.h"
 #include "history/historyconfig.h"
@@ -36,9 +36,9 @@ void onSignal(int)
     s_stop = 1;
 }
 
-bool openStore(HistoryStore &store, QTextStream &err)
+bool openStore(HistoryStore &store, const HistoryConfig &config, QTextStream &err)
 {
-    if (!store.open(HistoryCommands::storeConfig())) {
+    if (!store.open(config)) {
         err << store.error() << Qt::endl;
         return false;
     }
@@ -54,8 +54,7 @@ HistoryConfig HistoryCommands::storeConfig()
     return HistoryConfig::resolveWithPasswordBlocking(keychain);
 }
 
-HistoryCommands::HistoryCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli), m_out(out), m_err(err)
+HistoryCommands::HistoryCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err())
 {}
 
 int HistoryCommands::collect(const QStringList &args)
@@ -80,7 +79,7 @@ int HistoryCommands::collect(const QStringList &args)
         m_err << Tr::tr("turnstilectl collect: give --profile NAME and at most one of --once or "
                         "--interval.")
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     CollectOptions options;
     bool loop = false;
@@ -91,7 +90,7 @@ int HistoryCommands::collect(const QStringList &args)
             m_err << (secs ? Tr::tr("turnstilectl collect: the interval must be at least 10 s.")
                            : err)
                   << Qt::endl;
-            return Cli::Usage;
+            return exitcode::Usage;
         }
         options.intervalSec = int(*secs);
         loop = true;
@@ -101,22 +100,22 @@ int HistoryCommands::collect(const QStringList &args)
     options.forceExact = parser.isSet(exactOpt);
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
-        rc != Cli::Ok)
+    if (const int rc = m_ctx.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+        rc != exitcode::Ok)
         return rc;
     HistoryStore store;
-    if (!openStore(store, m_err))
-        return Cli::Config;
+    if (!openStore(store, m_ctx.historyConfig(), m_err))
+        return exitcode::Config;
 
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
-    int rc = Cli::Ok;
+    int rc = exitcode::Ok;
     do {
         const CollectResult r = collectOnce(profile, secrets, store, options);
         options.forceExact = false;
         if (!r.storeError.isEmpty()) {
             m_err << r.storeError << Qt::endl;
-            rc = Cli::Problem;
+            rc = exitcode::Problem;
         }
         // Without Keystone the cycle holds none of its own figures (timings,
         // token and catalog size), only keystone.up = 0: a cron job must
@@ -128,7 +127,7 @@ int HistoryCommands::collect(const QStringList &args)
                                    ? Tr::tr("%1 does not answer.").arg(r.probe.endpoint)
                                    : r.probe.endpointError))
                   << Qt::endl;
-            rc = Cli::Problem;
+            rc = exitcode::Problem;
         }
         for (const QString &u : r.unavailable)
             m_err << Tr::tr("unavailable: %1").arg(u) << Qt::endl;
@@ -184,7 +183,7 @@ int HistoryCommands::history(const QStringList &args)
         return *rc;
     if (!parser.isSet(profileOpt)) {
         m_err << Tr::tr("turnstilectl history: --profile NAME is required.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     QString err;
     const std::optional<qint64> range = parseDuration(parser.value(rangeOpt), &err);
@@ -194,23 +193,23 @@ int HistoryCommands::history(const QStringList &args)
         m_err << (range ? Tr::tr("turnstilectl history: --points must be between 1 and 100000.")
                         : err)
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     HistoryStore store;
-    if (!openStore(store, m_err))
-        return Cli::Config;
+    if (!openStore(store, m_ctx.historyConfig(), m_err))
+        return exitcode::Config;
     const QString profile = parser.value(profileOpt);
     const auto keys = store.seriesKeys(profile);
     if (!keys) {
         m_err << store.error() << Qt::endl;
-        return Cli::Problem;
+        return exitcode::Problem;
     }
     // As for `report`: a profile is known when profiles.ini has it or the
     // history holds series of it (a shared store, or a profile removed since).
     // A typo must not look like a profile without history (exit 0, no output).
     if (keys->isEmpty()) {
-        if (!m_cli.profileFileReadable())
-            return Cli::Config;
+        if (!m_ctx.profileFileReadable())
+            return exitcode::Config;
         const ProfileStore profiles;
         if (!profiles.contains(profile)) {
             const QStringList known = profiles.names();
@@ -219,31 +218,31 @@ int HistoryCommands::history(const QStringList &args)
                          .arg(profile, profiles.fileName(),
                               known.isEmpty() ? Tr::tr("none") : known.join(QStringLiteral(", ")))
                   << Qt::endl;
-            return Cli::Config;
+            return exitcode::Config;
         }
     }
     if (!parser.isSet(metricOpt)) {
         for (const SeriesKey &k : *keys)
             m_out << k.metric << Qt::endl;
-        return Cli::Ok;
+        return exitcode::Ok;
     }
     const SeriesKey key{profile, parser.value(metricOpt)};
     if (!key.isValid()) {
         m_err << key.validationError() << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     if (!keys->contains(key)) {
         m_err << Tr::tr("turnstilectl history: the history holds no metric \"%1\" of profile %2 "
                         "(turnstilectl history --profile %2 lists those it holds).")
                      .arg(key.metric, profile)
               << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     const qint64 to = QDateTime::currentSecsSinceEpoch();
     const std::optional<DecimatedSeries> series = store.query(key, to - *range, to, points);
     if (!series) {
         m_err << store.error() << Qt::endl;
-        return Cli::Problem;
+        return exitcode::Problem;
     }
     if (parser.isSet(csvOpt)) {
         m_out << "time,min,max,avg,count" << Qt::endl;
@@ -251,7 +250,7 @@ int HistoryCommands::history(const QStringList &args)
             m_out << QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) << u','
                   << exactNumber(b.min) << u',' << exactNumber(b.max) << u','
                   << exactNumber(b.avg()) << u',' << b.count << Qt::endl;
-        return Cli::Ok;
+        return exitcode::Ok;
     }
     if (parser.isSet(jsonOpt)) {
         QJsonArray arr;
@@ -269,13 +268,13 @@ int HistoryCommands::history(const QStringList &args)
                                       {QStringLiteral("bucket_seconds"), series->bucketSeconds},
                                       {QStringLiteral("points"), arr}})
                 .toJson(QJsonDocument::Indented));
-        return Cli::Ok;
+        return exitcode::Ok;
     }
     const QLocale loc;
     for (const Bucket &b : series->buckets)
         m_out << QDateTime::fromSecsSinceEpoch(b.ts).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
               << u'\t' << exactNumber(b.min, loc) << u'\t' << exactNumber(b.max, loc) << Qt::endl;
-    return Cli::Ok;
+    return exitcode::Ok;
 }
 
 int HistoryCommands::thresholds(const QStringList &args)
@@ -298,10 +297,10 @@ int HistoryCommands::thresholds(const QStringList &args)
         return *rc;
     if (!parser.isSet(profileOpt)) {
         m_err << Tr::tr("turnstilectl thresholds: --profile NAME is required.") << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
-    if (!m_cli.profileFileReadable())
-        return Cli::Config;
+    if (!m_ctx.profileFileReadable())
+        return exitcode::Config;
     ProfileStore profiles;
     bool found = false;
     Profile p = profiles.profile(parser.value(profileOpt), &found);
@@ -309,7 +308,7 @@ int HistoryCommands::thresholds(const QStringList &args)
         m_err << Tr::tr("turnstilectl thresholds: no profile named \"%1\".")
                      .arg(parser.value(profileOpt))
               << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     if (parser.isSet(setOpt) || parser.isSet(resetOpt)) {
         QStringList known;
@@ -328,7 +327,7 @@ int HistoryCommands::thresholds(const QStringList &args)
                                 "a known metric (%2).")
                              .arg(spec, known.join(QStringLiteral(", ")))
                       << Qt::endl;
-                return Cli::Usage;
+                return exitcode::Usage;
             }
             p.thresholds.insert(metric, QJsonObject{{QStringLiteral("warn"), warn},
                                                     {QStringLiteral("critical"), crit}});
@@ -338,12 +337,12 @@ int HistoryCommands::thresholds(const QStringList &args)
         QString err;
         if (!profiles.save(p, &err)) {
             m_err << err << Qt::endl;
-            return Cli::Config;
+            return exitcode::Config;
         }
     }
     HistoryStore store;
-    if (!openStore(store, m_err))
-        return Cli::Config;
+    if (!openStore(store, m_ctx.historyConfig(), m_err))
+        return exitcode::Config;
     // The same verdict as the Overview and `probe --json` (evaluateProfileHealth).
     const QList<ThresholdRule> rules = effectiveThresholds(p.thresholds);
     const ProfileVerdict pv =
@@ -372,8 +371,8 @@ int HistoryCommands::thresholds(const QStringList &args)
     } else {
         m_out << healthLevelName(v.level) << u'\t' << v.reason << Qt::endl;
     }
-    return v.level == HealthLevel::Critical || v.level == HealthLevel::Warning ? Cli::Problem
-                                                                               : Cli::Ok;
+    return v.level == HealthLevel::Critical || v.level == HealthLevel::Warning ? exitcode::Problem
+                                                                               : exitcode::Ok;
 }
 
 } // namespace turnstile

@@ -7,14 +7,14 @@
 
 namespace turnstile {
 
-class Cli;
+class CliContext;
 
 // `turnstilectl collect`, `history` and `thresholds`: everything that reads or
 // writes the history store.
 class HistoryCommands
 {
 public:
-    HistoryCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    explicit HistoryCommands(CliContext &ctx);
     int collect(const QStringList &args);
     int history(const QStringList &args);
     int thresholds(const QStringList &args);
@@ -25,7 +25,7 @@ public:
     static HistoryConfig storeConfig();
 
 private:
-    Cli &m_cli;
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

@@ -1,11 +1,12 @@
 #include "keycommands.h"
 
-#include "cli.h"
+#include "clicontext.h"
 #include "guardedcommands.h"
 #include "keys/keyrotation.h"
 #include "keys/keystatus.h"
 #include "profiles/keystoneconf.h"
 #include "profiles/profilestore.h"
+#include "subcommand.h"
 #include "util/duration.h"
 
 #include <QCommandLineParser>
@@ -26,27 +27,27 @@ QString modeText(int mode)
 }
 } // namespace
 
-KeyCommands::KeyCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli), m_out(out), m_err(err)
-{}
+KeyCommands::KeyCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
 
 int KeyCommands::run(const QStringList &args)
 {
+    static constexpr Subcommand<KeyCommands> kSubcommands[] = {
+        {"status", QT_TRANSLATE_NOOP("KeyCommands", "--profile NAME [--json]"),
+         &KeyCommands::status},
+        {"rotate",
+         QT_TRANSLATE_NOOP("KeyCommands", "--profile NAME [--dry-run | --execute --confirm TARGET "
+                                          "[--acknowledge N]] [--as-owner] [--json]"),
+         &KeyCommands::rotate},
+    };
     const QString sub = args.value(1);
-    QStringList rest = args.mid(1);
-    if (!rest.isEmpty())
-        rest[0] = args.at(0) + u' ' + sub;
-    if (sub == u"status")
-        return status(rest);
-    if (sub == u"rotate")
-        return rotate(rest);
-    return printUsage(
-        Tr::tr("Usage: turnstilectl keys status --profile NAME [--json]\n"
-               "       turnstilectl keys rotate --profile NAME [--dry-run | --execute "
-               "--confirm TARGET [--acknowledge N]] [--as-owner] [--json]\n"
-               "Instead of --profile: --repository PATH|ssh://[user@]host[:port]/path "
-               "(repeatable, one per node) with --max-active-keys N."),
-        sub, m_out, m_err);
+    if (const Subcommand<KeyCommands> *c = findSubcommand(kSubcommands, sub))
+        return (this->*c->run)(subcommandArgs(args));
+    return printUsage(subcommandUsage("KeyCommands", QStringLiteral("turnstilectl keys"),
+                                      kSubcommands,
+                                      Tr::tr("Instead of --profile: --repository "
+                                             "PATH|ssh://[user@]host[:port]/path (repeatable, "
+                                             "one per node) with --max-active-keys N.")),
+                      sub, m_out, m_err);
 }
 
 void KeyCommands::addSetupOptions(QCommandLineParser &p)
@@ -92,7 +93,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
         m_err << Tr::tr("turnstilectl keys: give --profile NAME or --repository LOCATION "
                         "(repeatable), not both.")
               << Qt::endl;
-        *rc = Cli::Usage;
+        *rc = exitcode::Usage;
         return std::nullopt;
     }
     KeySetup setup;
@@ -105,14 +106,14 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
             m_err << Tr::tr("turnstilectl: no profile named \"%1\" in %2.")
                          .arg(name, store.fileName())
                   << Qt::endl;
-            *rc = Cli::Config;
+            *rc = exitcode::Config;
             return std::nullopt;
         }
         QString error;
         auto s = KeySetup::fromProfile(profile, &error);
         if (!s) {
             m_err << error << Qt::endl;
-            *rc = Cli::Config;
+            *rc = exitcode::Config;
             return std::nullopt;
         }
         if (s->fernet.isEmpty()) {
@@ -120,7 +121,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
                             "node in the profile editor, or import its keystone.conf).")
                          .arg(name)
                   << Qt::endl;
-            *rc = Cli::Config;
+            *rc = exitcode::Config;
             return std::nullopt;
         }
         setup = *s;
@@ -141,7 +142,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
         };
         if (!addAll(QStringLiteral("repository"), setup.fernet) ||
             !addAll(QStringLiteral("credential-repository"), setup.credential)) {
-            *rc = Cli::Usage;
+            *rc = exitcode::Usage;
             return std::nullopt;
         }
     }
@@ -151,7 +152,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
             KeystoneConf::load(p.value(QStringLiteral("keystone-conf")), &why);
         if (!why.isEmpty()) {
             m_err << why << Qt::endl;
-            *rc = Cli::Config;
+            *rc = exitcode::Config;
             return std::nullopt;
         }
         setup.settings = RotationSettings::fromKeystoneConf(conf);
@@ -163,7 +164,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
             m_err << Tr::tr("turnstilectl keys: --max-active-keys must be a number of at least 2 "
                             "(a staged and a primary key).")
                   << Qt::endl;
-            *rc = Cli::Usage;
+            *rc = exitcode::Usage;
             return std::nullopt;
         }
         setup.settings.maxActiveKeys = n;
@@ -183,7 +184,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
             continue;
         const auto d = duration(opt);
         if (!d) {
-            *rc = Cli::Usage;
+            *rc = exitcode::Usage;
             return std::nullopt;
         }
         if (opt == u"token-expiration")
@@ -197,7 +198,7 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
         setup.ssh.configFile = p.value(QStringLiteral("ssh-config"));
     if (p.isSet(QStringLiteral("peer-ssh-config")))
         setup.ssh.peerConfigFile = p.value(QStringLiteral("peer-ssh-config"));
-    *rc = Cli::Ok;
+    *rc = exitcode::Ok;
     return setup;
 }
 
@@ -213,7 +214,7 @@ int KeyCommands::status(const QStringList &args)
     addSetupOptions(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
-    int rc = Cli::Ok;
+    int rc = exitcode::Ok;
     const auto setup = setupFrom(p, &rc);
     if (!setup)
         return rc;
@@ -221,7 +222,7 @@ int KeyCommands::status(const QStringList &args)
     const bool bad = st.level() == KeyConsistency::Level::Critical;
     if (p.isSet(QStringLiteral("json"))) {
         m_out << QJsonDocument(st.toJson()).toJson(QJsonDocument::Indented);
-        return bad ? Cli::Problem : Cli::Ok;
+        return bad ? exitcode::Problem : exitcode::Ok;
     }
     auto printRepos = [&](const QString &title, const QList<RepositoryState> &nodes,
                           const KeyConsistency &c) {
@@ -261,7 +262,7 @@ int KeyCommands::status(const QStringList &args)
             m_out << Tr::tr("  warning: %1").arg(w) << Qt::endl;
     }
     m_out << Tr::tr("Read in %1 ms.").arg(qRound(st.durationMs)) << Qt::endl;
-    return bad ? Cli::Problem : Cli::Ok;
+    return bad ? exitcode::Problem : exitcode::Ok;
 }
 
 int KeyCommands::rotate(const QStringList &args)
@@ -279,7 +280,7 @@ int KeyCommands::rotate(const QStringList &args)
                         "node) instead of the ssh user.")});
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
-    int rc = Cli::Ok;
+    int rc = exitcode::Ok;
     auto setup = setupFrom(p, &rc);
     if (!setup)
         return rc;
@@ -313,7 +314,7 @@ int KeyCommands::rotate(const QStringList &args)
     }
     KeyRotation action(setup->fernet, setup->settings, setup->ssh,
                        KeyRotation::targetFor(setup->profile, setup->fernet));
-    GuardedCommands guarded(m_cli, m_out, m_err);
+    GuardedCommands guarded(m_ctx);
     return guarded.runGuarded(action, profile, p);
 }
 

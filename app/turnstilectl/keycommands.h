@@ -9,7 +9,7 @@ class QCommandLineParser;
 
 namespace turnstile {
 
-class Cli;
+class CliContext;
 struct KeySetup;
 
 // `turnstilectl keys status|rotate`: the Fernet key repositories of a
@@ -18,7 +18,7 @@ struct KeySetup;
 class KeyCommands
 {
 public:
-    KeyCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    explicit KeyCommands(CliContext &ctx);
     int run(const QStringList &args);
 
 private:
@@ -28,7 +28,7 @@ private:
     // Prints the reason and sets *rc when the options do not make a setup.
     std::optional<KeySetup> setupFrom(const QCommandLineParser &p, int *rc);
 
-    Cli &m_cli;
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

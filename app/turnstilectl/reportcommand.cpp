@@ -2,7 +2,7 @@
 #include "util/iopool.h"
 
 #include "chartexporter.h"
-#include "cli.h"
+#include "clicontext.h"
 #include "history/chartdata.h"
 #include "historycommands.h"
 #include "profiles/profilestore.h"
@@ -25,7 +25,7 @@ struct Tr
 };
 } // namespace
 
-ReportCommand::ReportCommand(QTextStream &out, QTextStream &err) : m_out(out), m_err(err) {}
+ReportCommand::ReportCommand(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
 
 int ReportCommand::run(const QStringList &args)
 {
@@ -52,13 +52,13 @@ int ReportCommand::run(const QStringList &args)
         m_err << Tr::tr("turnstilectl report: give --profile NAME (one or more) and --out "
                         "FILE.pdf or FILE.png.")
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     QString error;
     const std::optional<qint64> range = parseDuration(parser.value(rangeOpt), &error);
     if (!range) {
         m_err << error << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     const std::optional<ChartExporter::Format> format = ChartExporter::formatOf(out);
     if (format != ChartExporter::Format::Pdf && format != ChartExporter::Format::Png) {
@@ -66,11 +66,11 @@ int ReportCommand::run(const QStringList &args)
                         "or .png.")
                      .arg(QDir::toNativeSeparators(out))
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
 
     // The store is read on a worker while this thread sets up the charts.
-    const HistoryConfig config = HistoryCommands::storeConfig();
+    const HistoryConfig config = m_ctx.historyConfig();
     const qint64 to = QDateTime::currentSecsSinceEpoch();
     const qint64 from = to - *range;
     QFuture<ChartData> reading = QtConcurrent::run(ioPool(), [config, profiles, from, to] {
@@ -93,7 +93,7 @@ int ReportCommand::run(const QStringList &args)
                               configured.isEmpty() ? Tr::tr("none")
                                                    : configured.join(QStringLiteral(", ")))
                   << Qt::endl;
-            return Cli::Config;
+            return exitcode::Config;
         }
     }
     if (load.noStore) {
@@ -102,7 +102,7 @@ int ReportCommand::run(const QStringList &args)
     }
     if (!load.error.isEmpty()) {
         m_err << load.error << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     for (const QString &p : std::as_const(load.unknownProfiles))
         m_err << Tr::tr("warning: the history holds nothing of profile %1 yet.").arg(p) << Qt::endl;
@@ -125,7 +125,7 @@ int ReportCommand::run(const QStringList &args)
         return NotWritten;
     }
     m_out << Tr::tr("Wrote %1: %2").arg(QDir::toNativeSeparators(out), caption) << Qt::endl;
-    return Cli::Ok;
+    return exitcode::Ok;
 }
 
 } // namespace turnstile

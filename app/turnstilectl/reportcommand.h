@@ -7,6 +7,8 @@
 
 namespace turnstile {
 
+class CliContext;
+
 // `turnstilectl report --profile NAME [--profile NAME…] [--range 30d]
 // --out FILE.pdf|.png`: the Growth and Latency charts of the profiles from
 // the history store, painted headless (offscreen platform, see main.cpp)
@@ -17,10 +19,11 @@ public:
     // NoHistory and NotWritten are the report's own exit codes.
     using enum exitcode::Code;
 
-    ReportCommand(QTextStream &out, QTextStream &err);
+    explicit ReportCommand(CliContext &ctx);
     int run(const QStringList &args);
 
 private:
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

@@ -1,12 +1,13 @@
 #include "usercommands.h"
 
-#include "cli.h"
+#include "clicontext.h"
 #include "compliance/complianceexport.h"
 #include "compliance/compliancerun.h"
 #include "compliance/userunlock.h"
 #include "guardedcommands.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
+#include "subcommand.h"
 #include "util/duration.h"
 
 #include <QCommandLineParser>
@@ -87,26 +88,24 @@ QList<ComplianceList> listsOf(const QString &which)
 }
 } // namespace
 
-UserCommands::UserCommands(Cli &cli, QTextStream &out, QTextStream &err)
-    : m_cli(cli), m_out(out), m_err(err)
-{}
+UserCommands::UserCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
 
 int UserCommands::run(const QStringList &args)
 {
+    static constexpr Subcommand<UserCommands> kSubcommands[] = {
+        {"locked|inactive|expiring",
+         QT_TRANSLATE_NOOP("Cli", "--profile NAME [--within 7d] [--json|--csv]"),
+         &UserCommands::lists},
+        {"unlock",
+         QT_TRANSLATE_NOOP("Cli", "--profile NAME --user NAME_OR_ID [--execute --confirm NAME] "
+                                  "[--database-fallback] [--json]"),
+         &UserCommands::unlock},
+    };
     const QString sub = args.value(1);
-    QStringList rest = args.mid(1);
-    if (!rest.isEmpty())
-        rest[0] = args.at(0) + u' ' + sub;
-    if (sub == u"locked" || sub == u"inactive" || sub == u"expiring")
-        return lists(rest, sub);
-    if (sub == u"unlock")
-        return unlock(rest);
-    return printUsage(
-        Tr::tr("Usage: turnstilectl users locked|inactive|expiring --profile NAME [--within "
-               "7d] [--json|--csv]\n"
-               "       turnstilectl users unlock --profile NAME --user NAME_OR_ID [--execute "
-               "--confirm NAME] [--database-fallback] [--json]"),
-        sub, m_out, m_err);
+    if (const Subcommand<UserCommands> *c = findSubcommand(kSubcommands, sub))
+        return (this->*c->run)(subcommandArgs(args));
+    return printUsage(subcommandUsage("Cli", QStringLiteral("turnstilectl users"), kSubcommands),
+                      sub, m_out, m_err);
 }
 
 void UserCommands::printReport(const ComplianceReport &report, const QList<ComplianceList> &lists)
@@ -141,8 +140,11 @@ void UserCommands::printReport(const ComplianceReport &report, const QList<Compl
         m_out << Tr::tr("Note: %1").arg(n) << Qt::endl;
 }
 
-int UserCommands::lists(const QStringList &args, const QString &which)
+int UserCommands::lists(const QStringList &args)
 {
+    // Which list: the sub-command's name, the last word of "turnstilectl
+    // users locked".
+    const QString which = args.constFirst().section(u' ', -1);
     QCommandLineParser parser;
     parser.setApplicationDescription(
         which == u"locked"     ? Tr::tr("Users locked out by failed logins, and users with failed "
@@ -169,19 +171,19 @@ int UserCommands::lists(const QStringList &args, const QString &which)
                         "--csv.")
                      .arg(which)
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     QString err;
     const std::optional<qint64> within = parseDuration(parser.value(withinOpt), &err);
     if (!within || *within > 3650LL * 86400) {
         m_err << (within ? Tr::tr("turnstilectl users: --within is at most 3650 days.") : err)
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     Profile profile;
     Secrets secrets;
-    if (const int rc = m_cli.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
-        rc != Cli::Ok)
+    if (const int rc = m_ctx.resolveProfile(parser.value(profileOpt), &profile, &secrets, true);
+        rc != exitcode::Ok)
         return rc;
     ComplianceRunOptions options;
     options.withinDays = int((*within + 86399) / 86400);
@@ -189,7 +191,7 @@ int UserCommands::lists(const QStringList &args, const QString &which)
     const ComplianceReport report = runComplianceReport(profile, secrets, options, &configError);
     if (!configError.isEmpty()) {
         m_err << configError << Qt::endl;
-        return Cli::Config;
+        return exitcode::Config;
     }
     const QList<ComplianceList> lists = listsOf(which);
     if (parser.isSet(csvOpt))
@@ -208,7 +210,7 @@ int UserCommands::lists(const QStringList &args, const QString &which)
                       << Qt::endl;
         }
     }
-    return complete ? Cli::Ok : Cli::Problem;
+    return complete ? exitcode::Ok : exitcode::Problem;
 }
 
 int UserCommands::unlock(const QStringList &args)
@@ -233,17 +235,17 @@ int UserCommands::unlock(const QStringList &args)
         m_err << Tr::tr("turnstilectl users unlock: give --profile NAME and --user NAME_OR_ID, "
                         "and --execute only together with --confirm NAME.")
               << Qt::endl;
-        return Cli::Usage;
+        return exitcode::Usage;
     }
     Profile profile;
     Secrets secrets;
     if (const int rc =
-            m_cli.resolveProfile(parser.value(QStringLiteral("profile")), &profile, &secrets, true);
-        rc != Cli::Ok)
+            m_ctx.resolveProfile(parser.value(QStringLiteral("profile")), &profile, &secrets, true);
+        rc != exitcode::Ok)
         return rc;
     UserUnlock action(profile, secrets, parser.value(userOpt),
                       parser.isSet(dbOpt) ? UserUnlock::Method::Database : UserUnlock::Method::Api);
-    GuardedCommands guarded(m_cli, m_out, m_err);
+    GuardedCommands guarded(m_ctx);
     return guarded.runGuarded(action, profile, parser);
 }
 

@@ -5,7 +5,7 @@
 
 namespace turnstile {
 
-class Cli;
+class CliContext;
 struct ComplianceReport;
 enum class ComplianceList;
 
@@ -14,15 +14,15 @@ enum class ComplianceList;
 class UserCommands
 {
 public:
-    UserCommands(Cli &cli, QTextStream &out, QTextStream &err);
+    explicit UserCommands(CliContext &ctx);
     int run(const QStringList &args);
 
 private:
-    int lists(const QStringList &args, const QString &which);
+    int lists(const QStringList &args); // locked, inactive, expiring
     int unlock(const QStringList &args);
     void printReport(const ComplianceReport &report, const QList<ComplianceList> &lists);
 
-    Cli &m_cli;
+    CliContext &m_ctx;
     QTextStream &m_out;
     QTextStream &m_err;
 };

@@ -232,8 +232,7 @@ QString RevocationImpact::generate(BenchEngine &engine, qint64 n, const QString 
                     return fail(Tr::tr("Keystone created %1 but returned no id.").arg(name));
                 // The id comes from Keystone's answer: encoded, it stays one path
                 // segment whatever it holds.
-                const HttpResult del =
-                    c.remove(u'/' + coll + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(id)));
+                const HttpResult del = c.remove(u'/' + coll + u'/' + apiPathSegment(id));
                 if (!del.ok())
                     return fail(del.error);
             }

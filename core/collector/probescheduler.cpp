@@ -1,5 +1,5 @@
 #include "collector/probescheduler.h"
-#include "util/whenfinished.h"
+#include "util/latestjob.h"
 
 #include "collector/collector.h"
 #include "compliance/compliancerun.h"
@@ -15,10 +15,8 @@
 #include "profiles/secrets.h"
 #include "profiles/secretstore.h"
 
-#include <QCoreApplication>
-#include <QFuture>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
+#include <atomic>
+#include <optional>
 
 namespace turnstile {
 
@@ -28,31 +26,58 @@ ProbeScheduler::ProbeScheduler(SecretStore *secrets, QObject *parent)
     m_pool.setMaxThreadCount(8);
 }
 
+struct ProbeScheduler::Slot
+{
+    Slot(ProbeScheduler *owner, QThreadPool *pool)
+        : job(owner, LatestJob<ProbeResult>::Policy::OneAtATime, pool)
+    {}
+    LatestJob<ProbeResult> job;
+    // The newest request, to tell an edited profile from a repeated one.
+    std::optional<Profile> requested;
+    // Set by retryAuthentication(); the next probe that runs clears it (and
+    // the remembered rejection) on the pool, so a request that waited and
+    // was replaced does not lose the user's retry.
+    std::shared_ptr<std::atomic_bool> retryAuth = std::make_shared<std::atomic_bool>(false);
+};
+
 ProbeScheduler::~ProbeScheduler() = default;
+
+ProbeScheduler::Slot &ProbeScheduler::slotFor(const QString &profile)
+{
+    std::unique_ptr<Slot> &slot = m_slots[profile];
+    if (!slot)
+        slot = std::make_unique<Slot>(this, &m_pool);
+    return *slot;
+}
+
+int ProbeScheduler::inFlight() const
+{
+    int n = 0;
+    for (const auto &[name, slot] : m_slots)
+        n += slot->job.isRunning() ? 1 : 0;
+    return n;
+}
 
 void ProbeScheduler::probe(const Profile &profile)
 {
-    const quint64 generation = ++m_generation[profile.name];
+    Slot &slot = slotFor(profile.name);
     emit probeStarted(profile.name);
-    QPointer<ProbeScheduler> self(this);
-    m_secrets->readAll(profile.name,
-                       [self, profile, generation](const Secrets &s, const QString &error) {
-                           if (!self)
-                               return;
-                           if (!error.isEmpty() && s == Secrets{}) {
-                               // No keychain: still probe. Discovery and the database (if it
-                               // needs no password) keep working; the token figure says why not.
-                               Secrets none;
-                               self->launch(profile, generation, none);
-                               return;
-                           }
-                           self->launch(profile, generation, s);
-                       });
+    // An edited profile (another endpoint, other credentials) makes the
+    // figures of the probe still running stale; a repeated request does not.
+    if (slot.requested && !(*slot.requested == profile))
+        slot.job.cancel();
+    slot.requested = profile;
+    // Without a keychain (an error, empty secrets) still probe: discovery and
+    // the database (if it needs no password) keep working; the token figure
+    // says why not.
+    m_secrets->readAll(
+        profile.name,
+        slot.job.guard([this, profile](const Secrets &s, const QString &) { launch(profile, s); }));
 }
 
 void ProbeScheduler::retryAuthentication(const Profile &profile)
 {
-    m_retryAuth.insert(profile.name);
+    slotFor(profile.name).retryAuth->store(true);
     probe(profile);
 }
 
@@ -88,77 +113,45 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
 }
 } // namespace
 
-struct ProbeScheduler::Pending
+void ProbeScheduler::launch(const Profile &profile, const Secrets &secrets)
 {
-    Profile profile;
-    quint64 generation = 0;
-    Secrets secrets;
-    bool retryAuth = false;
-};
-
-void ProbeScheduler::launch(const Profile &profile, quint64 generation, const Secrets &secrets,
-                            bool retryAuth)
-{
-    retryAuth = m_retryAuth.remove(profile.name) || retryAuth;
-    if (m_running.contains(profile.name)) {
-        // Replaces an older waiting request: only the newest matters (but a
-        // retry the user asked for stays asked for).
-        if (const auto older = m_pending.value(profile.name))
-            retryAuth = retryAuth || older->retryAuth;
-        m_pending.insert(profile.name, std::make_shared<Pending>(
-                                           Pending{profile, generation, secrets, retryAuth}));
+    Slot &slot = slotFor(profile.name);
+    // The keychain answered for a request whose profile was edited since.
+    if (!(slot.requested == profile))
         return;
-    }
-    m_running.insert(profile.name, profile);
-    ++m_inFlight;
     // Keyed by the endpoint too: an edited profile pointing elsewhere starts afresh.
     std::shared_ptr<LatencyWindow> &latency =
         m_latency[profile.name + u'\n' + profile.authUrl.toString()];
     if (!latency)
         latency = std::make_shared<LatencyWindow>();
-    whenFinished(
-        this,
-        QtConcurrent::run(&m_pool,
-                          [profile, secrets, history = m_history, latency, retryAuth]() {
-                              if (retryAuth)
-                                  AuthBackoff::clear(profile.name);
-                              ProbeResult r = probeAndRecord(profile, secrets, history, latency);
-                              if (!profile.databaseUrl.isEmpty()) {
-                                  // Locked accounts, from the database only: names of local users
-                                  // are there, and the Overview must not add API load every cycle.
-                                  ComplianceRunOptions options;
-                                  options.useApi = false;
-                                  const ComplianceReport report =
-                                      runComplianceReport(profile, secrets, options);
-                                  applyComplianceAlert(r, summarizeCompliance(report),
-                                                       effectiveThresholds(profile.thresholds));
-                                  applyOwnAccountState(r, report, profile);
-                              }
-                              if (!profile.keyRepositories.isEmpty()) {
-                                  // Over ssh with shared connections: a few hundred ms per cycle.
-                                  QString error;
-                                  if (const auto setup = KeySetup::fromProfile(profile, &error)) {
-                                      applyKeysAlert(r, readKeyStatus(*setup));
-                                  } else {
-                                      r.keysLevel = 3;
-                                      r.keysSummary = error;
-                                  }
-                              }
-                              return r;
-                          }),
-        [this, name = profile.name, generation](const ProbeResult &r) {
-            --m_inFlight;
-            const Profile ran = m_running.take(name);
-            const std::shared_ptr<Pending> next = m_pending.take(name);
-            // A newer request makes these figures stale, unless it only waited
-            // for this probe of the same profile: then they are the freshest
-            // there are, and the waiting probe follows.
-            const bool current = m_generation.value(name) == generation;
-            if (current || (next && next->profile == ran))
-                emit probeFinished(r);
-            if (next)
-                launch(next->profile, next->generation, next->secrets, next->retryAuth);
-        });
+    slot.job.start(
+        [profile, secrets, history = m_history, latency, retryAuth = slot.retryAuth]() {
+            if (retryAuth->exchange(false))
+                AuthBackoff::clear(profile.name);
+            ProbeResult r = probeAndRecord(profile, secrets, history, latency);
+            if (!profile.databaseUrl.isEmpty()) {
+                // Locked accounts, from the database only: names of local users
+                // are there, and the Overview must not add API load every cycle.
+                ComplianceRunOptions options;
+                options.useApi = false;
+                const ComplianceReport report = runComplianceReport(profile, secrets, options);
+                applyComplianceAlert(r, summarizeCompliance(report),
+                                     effectiveThresholds(profile.thresholds));
+                applyOwnAccountState(r, report, profile);
+            }
+            if (!profile.keyRepositories.isEmpty()) {
+                // Over ssh with shared connections: a few hundred ms per cycle.
+                QString error;
+                if (const auto setup = KeySetup::fromProfile(profile, &error)) {
+                    applyKeysAlert(r, readKeyStatus(*setup));
+                } else {
+                    r.keysLevel = 3;
+                    r.keysSummary = error;
+                }
+            }
+            return r;
+        },
+        [this](const ProbeResult &r) { emit probeFinished(r); });
 }
 
 } // namespace turnstile

@@ -5,9 +5,9 @@
 
 #include <QHash>
 #include <QObject>
-#include <QSet>
 #include <QThreadPool>
 
+#include <map>
 #include <memory>
 
 namespace turnstile {
@@ -16,14 +16,15 @@ class SecretStore;
 
 // Probes profiles off the GUI thread: secrets come from the keychain
 // (asynchronously, on this thread), the probe itself runs on the thread pool,
-// and the value-type result comes back through a queued continuation. A newer
-// request for the same profile makes older in-flight results stale; they are
-// dropped instead of overwriting fresher figures.
+// and the value-type result comes back through one LatestJob per profile. An
+// edited profile makes the figures of its probe in flight stale; they are
+// dropped instead of showing the old settings' figures.
 //
-// At most one probe per profile runs at a time. A request while one runs is
-// kept (the newest only) and starts when it ends: a profile whose database
-// hangs must not pile up one blocked pool thread per refresh and starve the
-// other profiles' probes.
+// At most one probe per profile runs at a time (LatestJob's OneAtATime). A
+// request while one runs is kept (the newest only) and starts when it ends: a
+// profile whose database hangs must not pile up one blocked pool thread per
+// refresh and starve the other profiles' probes. The running probe's figures
+// are still shown: they are the freshest there are until the next one ends.
 class ProbeScheduler : public QObject
 {
     Q_OBJECT
@@ -40,19 +41,19 @@ public:
     // keyed by aligned slot, so a cron collector and this window never
     // duplicate a sample.
     void setHistory(const struct HistoryConfig &config);
-    int inFlight() const { return m_inFlight; }
+    // Probes on the pool now.
+    int inFlight() const;
 
 signals:
     void probeStarted(const QString &profile);
     void probeFinished(const turnstile::ProbeResult &result);
 
 private:
-    void launch(const Profile &profile, quint64 generation, const struct Secrets &secrets,
-                bool retryAuth = false);
-    struct Pending;
+    struct Slot;
+    Slot &slotFor(const QString &profile);
+    void launch(const Profile &profile, const struct Secrets &secrets);
 
     SecretStore *m_secrets;
-    QHash<QString, quint64> m_generation;
     // Probes wait on the network, not the CPU: a pool of their own keeps one
     // unreachable region (a 15 s timeout) from delaying every other region,
     // which the 2-thread global pool on a 2-core box would do.
@@ -61,12 +62,9 @@ private:
     // Each profile's recent issue/validation timings (p50/p95/p99 across
     // probes); used on the pool, owned here on this object's thread.
     QHash<QString, std::shared_ptr<class LatencyWindow>> m_latency;
-    int m_inFlight = 0;
-    // Profiles with a probe on the pool, as they were when it started.
-    QHash<QString, Profile> m_running;
-    QHash<QString, std::shared_ptr<Pending>> m_pending;
-    // Profiles whose next probe forgets an earlier rejection first.
-    QSet<QString> m_retryAuth;
+    // Per profile name: its newest request and its probe on the pool. After
+    // m_pool, so the trackers go (and their probes turn stale) first.
+    std::map<QString, std::unique_ptr<Slot>> m_slots;
 };
 
 } // namespace turnstile

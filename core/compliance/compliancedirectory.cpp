@@ -7,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QUrl>
 
 namespace turnstile {
 
@@ -16,12 +15,6 @@ struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(ComplianceDirectory)
 };
-
-// Ids go into a URL path; Keystone's are hex, but nothing else may slip in.
-QString pathPart(const QString &id)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(id));
-}
 
 bool incomplete(const ComplianceUser &u)
 {
@@ -56,7 +49,7 @@ QString ComplianceDirectory::domainName(const QString &domainId, QString *error)
 {
     if (const auto it = m_domains.constFind(domainId); it != m_domains.constEnd())
         return *it;
-    const HttpResult h = m_client.get(QStringLiteral("/domains/") + pathPart(domainId));
+    const HttpResult h = m_client.get(QStringLiteral("/domains/") + apiPathSegment(domainId));
     if (!h.ok()) {
         *error = h.error;
         return {};
@@ -81,7 +74,7 @@ QString ComplianceDirectory::complete(ComplianceUser &user, bool needServiceAcco
             if (user.email.isEmpty())
                 user.email = it->email;
         } else {
-            const HttpResult h = m_client.get(QStringLiteral("/users/") + pathPart(user.id));
+            const HttpResult h = m_client.get(QStringLiteral("/users/") + apiPathSegment(user.id));
             if (!h.ok())
                 return h.error;
             const QJsonObject o =
@@ -102,7 +95,7 @@ QString ComplianceDirectory::complete(ComplianceUser &user, bool needServiceAcco
         const ListResult r =
             listAll(m_client,
                     QStringLiteral("/role_assignments?user.id=%1&effective&include_names")
-                        .arg(pathPart(user.id)),
+                        .arg(apiPathSegment(user.id)),
                     QStringLiteral("role_assignments"));
         if (!r.ok())
             return r.error;

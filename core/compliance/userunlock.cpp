@@ -25,11 +25,6 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(UserUnlock)
 };
 
-QString pathPart(const QString &id)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(id));
-}
-
 QJsonValue time(const QDateTime &t)
 {
     return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODate)) : QJsonValue();
@@ -209,7 +204,7 @@ bool UserUnlock::lookUpInApi(ActionPreview &p)
         m_apiAdmin = m_apiAdmin || r.toObject().value(u"name").toString() == u"admin";
     if (m_user.id.isEmpty()) {
         // No database: find the user through the API.
-        HttpResult h = client.get(QStringLiteral("/users/") + pathPart(m_nameOrId));
+        HttpResult h = client.get(QStringLiteral("/users/") + apiPathSegment(m_nameOrId));
         QJsonObject user;
         if (h.ok()) {
             user = QJsonDocument::fromJson(h.body).object().value(u"user").toObject();
@@ -249,7 +244,8 @@ bool UserUnlock::lookUpInApi(ActionPreview &p)
         m_user.local = true; // unknown without the database; Keystone will tell
     }
     if (m_user.domainName.isEmpty() && !m_user.domainId.isEmpty()) {
-        const HttpResult d = client.get(QStringLiteral("/domains/") + pathPart(m_user.domainId));
+        const HttpResult d =
+            client.get(QStringLiteral("/domains/") + apiPathSegment(m_user.domainId));
         if (d.ok())
             m_user.domainName = QJsonDocument::fromJson(d.body)
                                     .object()
@@ -460,7 +456,7 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
     // the preview would be enabled again. Read the user now and act only on
     // the one the operator confirmed.
     {
-        const HttpResult now = client.get(QStringLiteral("/users/") + pathPart(userId));
+        const HttpResult now = client.get(QStringLiteral("/users/") + apiPathSegment(userId));
         if (now.status == 403)
             return forbidden(now);
         const QJsonObject u = QJsonDocument::fromJson(now.body).object().value(u"user").toObject();
@@ -493,7 +489,7 @@ ActionResult UserUnlock::executeApi(const ActionPreview &confirmed)
         QJsonDocument(
             QJsonObject{{QStringLiteral("user"), QJsonObject{{QStringLiteral("enabled"), true}}}})
             .toJson(QJsonDocument::Compact);
-    const HttpResult h = client.patch(QStringLiteral("/users/") + pathPart(userId), body);
+    const HttpResult h = client.patch(QStringLiteral("/users/") + apiPathSegment(userId), body);
     r.details.insert(QStringLiteral("http_status"), h.status);
     if (!h.ok()) {
         if (h.status == 403)

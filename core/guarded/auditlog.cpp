@@ -1,4 +1,5 @@
 #include "guarded/auditlog.h"
+#include "guarded/auditnotifier.h"
 #include "util/apppaths.h"
 
 #include <QCoreApplication>
@@ -10,6 +11,7 @@
 #include <QJsonDocument>
 #include <QLockFile>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QSet>
 
 #include <fcntl.h>
@@ -63,6 +65,15 @@ QString AuditLog::hashLine(const QByteArray &line)
 
 bool AuditLog::append(QJsonObject record, QString *error, qint64 *seqOut)
 {
+    // Told once the line is on disk and, as this guard is destroyed after
+    // the lock and the file below, the lock is released: a reader it wakes
+    // sees the whole line.
+    qint64 written = 0;
+    const auto notify = qScopeGuard([&] {
+        if (written > 0)
+            AuditNotifier::instance()->notifyAppended(
+                m_path, record.value(QStringLiteral("profile")).toString(), written);
+    });
     auto fail = [&](const QString &why) {
         if (error)
             *error = Tr::tr("Cannot write the audit log %1: %2").arg(m_path, why);
@@ -130,6 +141,7 @@ bool AuditLog::append(QJsonObject record, QString *error, qint64 *seqOut)
     // The record must survive a power cut right after the action it describes.
     if (::fsync(f.handle()) != 0)
         return fail(QString::fromLocal8Bit(strerror(errno)));
+    written = seq;
     return true;
 }
 

@@ -21,7 +21,6 @@ struct HistoryConfig;
 // Latency pages and `turnstilectl report`.
 struct ChartData
 {
-    quint64 generation = 0; // set by the page that asked, to drop stale loads
     QStringList profiles;
     qint64 from = 0;
     qint64 to = 0;

@@ -16,8 +16,14 @@
 #include <QSslError>
 #include <QSslKey>
 #include <QTimer>
+#include <QUrl>
 
 namespace turnstile {
+
+QString apiPathSegment(const QString &id)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(id));
+}
 
 namespace {
 
@@ -205,7 +211,9 @@ QUrl KeystoneClient::v3Url(const QString &pathAndQuery) const
     QString path = base.path();
     while (path.endsWith(u'/'))
         path.chop(1);
-    base.setPath(path + (rel.startsWith(u'/') ? rel : u'/' + rel));
+    // TolerantMode: a path segment arrives percent-encoded (apiPathSegment), and
+    // DecodedMode would encode its '%' again, sending "%252F" for an id's "/".
+    base.setPath(path + (rel.startsWith(u'/') ? rel : u'/' + rel), QUrl::TolerantMode);
     base.setQuery(query.isEmpty() ? QString() : query);
     return base;
 }

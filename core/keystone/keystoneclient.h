@@ -15,6 +15,11 @@ class QNetworkAccessManager;
 
 namespace turnstile {
 
+// An id taken from a response or typed by a user, as one segment of an API
+// path: percent-encoded, so "../x" or "a?b" can never reach another resource.
+// The one way every caller puts an id into a path.
+QString apiPathSegment(const QString &id);
+
 // A blocking Keystone v3 client. Each call runs a local event loop until the
 // reply, the timeout or the size cap, so it must live on a worker thread (or in
 // turnstilectl, which has no window to freeze). One instance per thread: its

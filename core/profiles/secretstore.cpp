@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QSaveFile>
 #include <QTimer>
 
@@ -57,9 +58,17 @@ SecretResult resultOf(QKeychain::Job *job)
     return r;
 }
 
-template <typename JobT> void runJob(JobT *job, const SecretStore::Callback &done)
+// The job has no parent and deletes itself once it has finished: QtKeychain's
+// libsecret backend answers into the job it started, so a job deleted with its
+// store while a D-Bus call was in flight crashed the program. A store destroyed
+// first only silences the answer (owner is gone, nobody is called back).
+template <typename JobT> void runJob(JobT *job, QObject *owner, SecretStore::Callback done)
 {
     job->setAutoDelete(true);
+    done = [alive = QPointer<QObject>(owner), done](const SecretResult &r) {
+        if (alive)
+            done(r);
+    };
     // 0.13 has no isAvailable(); the insecure fallback is never enabled: plain
     // text storage is an explicit per-profile opt-in handled by the caller.
     job->setInsecureFallback(false);
@@ -187,11 +196,11 @@ SecretResult SecretStore::writePlaintext(const QString &key, const QString *valu
 
 void SecretStore::read(const QString &profile, SecretKind kind, Callback done)
 {
-    auto *job = new QKeychain::ReadPasswordJob(serviceName(), this);
+    auto *job = new QKeychain::ReadPasswordJob(serviceName());
     const QString key = keyFor(profile, kind);
     job->setKey(key);
     const bool fallback = plaintextAllowed(profile);
-    runJob(job, [this, done, key, fallback](const SecretResult &r) {
+    runJob(job, this, [this, done, key, fallback](const SecretResult &r) {
         if (!r.ok && !r.notFound && fallback)
             done(readPlaintext(key));
         else
@@ -202,12 +211,12 @@ void SecretStore::read(const QString &profile, SecretKind kind, Callback done)
 void SecretStore::write(const QString &profile, SecretKind kind, const QString &value,
                         Callback done)
 {
-    auto *job = new QKeychain::WritePasswordJob(serviceName(), this);
+    auto *job = new QKeychain::WritePasswordJob(serviceName());
     const QString key = keyFor(profile, kind);
     job->setKey(key);
     job->setTextData(value);
     const bool fallback = plaintextAllowed(profile);
-    runJob(job, [this, done, key, value, fallback](const SecretResult &r) {
+    runJob(job, this, [this, done, key, value, fallback](const SecretResult &r) {
         if (!r.ok && fallback)
             done(writePlaintext(key, &value));
         else
@@ -217,10 +226,10 @@ void SecretStore::write(const QString &profile, SecretKind kind, const QString &
 
 void SecretStore::remove(const QString &profile, SecretKind kind, Callback done)
 {
-    auto *job = new QKeychain::DeletePasswordJob(serviceName(), this);
+    auto *job = new QKeychain::DeletePasswordJob(serviceName());
     const QString key = keyFor(profile, kind);
     job->setKey(key);
-    runJob(job, [this, done, key](const SecretResult &r) {
+    runJob(job, this, [this, done, key](const SecretResult &r) {
         // A plain-text copy, if one was ever made, goes too.
         if (QFile::exists(plaintextFile()))
             writePlaintext(key, nullptr);

@@ -15,6 +15,10 @@ namespace turnstile {
 // page or window closes while its worker is still reading. The watcher is a
 // child of `context`, so it goes with it and the result is simply dropped.
 // Call on `context`'s thread.
+//
+// For one-off jobs whose every result is reported (an export, an import).
+// Where a newer request makes an older result stale (a page's load), use
+// LatestJob (util/latestjob.h), which delivers through this.
 template <typename T, typename F>
 void whenFinished(QObject *context, const QFuture<T> &future, F &&onResult)
 {

@@ -648,11 +648,31 @@ private slots:
         // Its own process group, as a command started from a terminal is:
         // the SIGINT below is what Ctrl-C sends to the whole group.
         run.setChildProcessModifier([] { ::setsid(); });
-        run.start(ctl(), args + QStringList{u"--execute"_s, u"--confirm"_s, target,
-                                            u"--acknowledge"_s, u"5"_s});
+        // The acknowledgement is the dry run's exact count, which depends on what the
+        // earlier cases left in the repositories: a fixed number made this case flaky.
+        QProcess before;
+        before.start(ctl(), args + QStringList{u"--json"_s});
+        QVERIFY(before.waitForFinished(60000));
+        const qint64 ack = QJsonDocument::fromJson(before.readAllStandardOutput())
+                               .object()
+                               .value(u"preview"_s)
+                               .toObject()
+                               .value(u"must_acknowledge"_s)
+                               .toInteger(-1);
+        QStringList execute{u"--execute"_s, u"--confirm"_s, target};
+        if (ack > 0)
+            execute << u"--acknowledge"_s << QString::number(ack);
+        run.start(ctl(), args + execute);
         QVERIFY(run.waitForStarted());
         const QString marker = local.path + u'/' + QString::number(primary + 1);
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 30000);
+        // The preflight runs keystone-manage and ssh before the rotation step: on a loaded
+        // 2-core CI machine that took more than 30 s. Stop waiting early when the run ended
+        // on its own, and say what it printed.
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker) || run.state() == QProcess::NotRunning,
+                                 120000);
+        QVERIFY2(QFile::exists(marker),
+                 qPrintable(QString::fromUtf8(run.readAllStandardOutput() +
+                                              run.readAllStandardError())));
         QTest::qWait(500); // inside the slow sync
         ::kill(-pid_t(run.processId()), SIGINT);
         QVERIFY(run.waitForFinished(15000));

@@ -2,12 +2,16 @@
 // verify() at that line; appends from two writers never fork the chain.
 #include "guarded/auditannotations.h"
 #include "guarded/auditlog.h"
+#include "guarded/auditnotifier.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
 
 using namespace turnstile;
 
@@ -117,6 +121,53 @@ private slots:
         const auto v = AuditLog(path).verify();
         QVERIFY2(v.ok, qPrintable(v.reason));
         QCOMPARE(v.lines, 80);
+    }
+
+    void appendsAreAnnouncedOnTheMainThread()
+    {
+        // The guarded workflow appends on a pool thread; whoever shows the
+        // log hears of it on its own (the main) thread, after the line is
+        // on disk, once per line written and never for a failed append.
+        const QString path = fresh(QStringLiteral("announced.jsonl"));
+        struct Heard
+        {
+            QString path;
+            QString profile;
+            qint64 seq;
+            bool onMainThread;
+            int linesOnDisk;
+        };
+        QList<Heard> heard;
+        QObject receiver; // lives on the main thread
+        connect(AuditNotifier::instance(), &AuditNotifier::appended, &receiver,
+                [&](const QString &p, const QString &profile, qint64 seq) {
+                    heard.append({p, profile, seq, QThread::currentThread() == qApp->thread(),
+                                  int(lines(p).size())});
+                });
+        // A thread of its own: waiting on a pool future may run the task on
+        // the waiting thread.
+        bool written = false;
+        std::unique_ptr<QThread> worker(QThread::create([path, &written] {
+            AuditLog log(path);
+            written = log.append(record(1)) && log.append(record(2));
+        }));
+        worker->start();
+        QVERIFY(worker->wait(10000));
+        QVERIFY(written);
+        QVERIFY(heard.isEmpty()); // queued, not called on the worker
+        QTRY_COMPARE(heard.size(), 2);
+        QCOMPARE(heard.at(0).path, path);
+        QCOMPARE(heard.at(0).profile, QStringLiteral("a"));
+        QCOMPARE(heard.at(0).seq, 1);
+        QCOMPARE(heard.at(1).profile, QStringLiteral("b"));
+        QCOMPARE(heard.at(1).seq, 2);
+        QVERIFY(heard.at(0).onMainThread && heard.at(1).onMainThread);
+        QCOMPARE(heard.at(1).linesOnDisk, 2);
+
+        // A failed append announces nothing.
+        QVERIFY(!AuditLog(QStringLiteral("/proc/turnstile-no/audit.jsonl")).append(record(3)));
+        QTest::qWait(50);
+        QCOMPARE(heard.size(), 2);
     }
 
     void actionsBecomeChartAnnotations()

@@ -133,6 +133,44 @@ private slots:
         }
     }
 
+    // A command with sub-commands lists them in its own usage (on stdout
+    // when asked, on stderr with exit 2 without a sub-command or with an
+    // unknown one), and every sub-command it lists is one it runs.
+    void subcommandUsageMatchesDispatch()
+    {
+        Isolated dir;
+        for (const QString &command :
+             {QStringLiteral("keys"), QStringLiteral("users"), QStringLiteral("bench")}) {
+            const Run asked = ctl(dir, {command, QStringLiteral("--help")});
+            QCOMPARE(asked.exitCode, 0);
+            QVERIFY2(asked.out.startsWith(QStringLiteral("Usage: turnstilectl ") + command),
+                     qPrintable(command + QStringLiteral(": ") + asked.out));
+            for (const QStringList &wrong :
+                 {QStringList{command}, QStringList{command, QStringLiteral("no-such")}}) {
+                const Run r = ctl(dir, wrong);
+                QCOMPARE(r.exitCode, 2);
+                QVERIFY2(r.err.contains(asked.out),
+                         qPrintable(wrong.join(u' ') + QStringLiteral(": ") + r.err));
+                QVERIFY(r.out.isEmpty());
+            }
+            const QRegularExpression line(
+                QStringLiteral("^(?:Usage:)? +turnstilectl %1 ([a-z|-]+) ").arg(command),
+                QRegularExpression::MultilineOption);
+            QStringList subs;
+            for (auto it = line.globalMatch(asked.out); it.hasNext();)
+                subs += it.next().captured(1).split(u'|');
+            QVERIFY2(subs.size() >= 2, qPrintable(command + QStringLiteral(": ") + asked.out));
+            for (const QString &sub : std::as_const(subs)) {
+                const Run r = ctl(dir, {command, sub, QStringLiteral("--help")});
+                QVERIFY2(r.exitCode == 0,
+                         qPrintable(command + u' ' + sub + QStringLiteral(": ") + r.err));
+                QVERIFY2(
+                    r.out.startsWith(QStringLiteral("Usage: turnstilectl %1 %2").arg(command, sub)),
+                    qPrintable(command + u' ' + sub + QStringLiteral(": ") + r.out));
+            }
+        }
+    }
+
     // Counts keep every digit in CSV and text (not "1.93825e+06"), and a
     // fractional figure is not padded or put in exponent notation.
     void historyNumbersExact()

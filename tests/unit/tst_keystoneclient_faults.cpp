@@ -211,6 +211,24 @@ private slots:
         QVERIFY2(error.contains(QStringLiteral("redirect")), qPrintable(error));
         QVERIFY(!error.contains(pw().password));
     }
+    // An id from a response or a user goes into a path through apiPathSegment:
+    // it stays one segment, so "../auth/tokens" can never address another
+    // resource (compliance, unlock and the revocation experiment use it).
+    void hostileIdStaysOnePathSegment()
+    {
+        QByteArray requestLine;
+        FaultServer srv([&](const QByteArray &head) -> QByteArray {
+            requestLine = head.left(head.indexOf("\r\n"));
+            return response(200, R"({"user":{}})");
+        });
+        KeystoneClient c(profileFor(srv.url()), pw());
+        c.setAuthToken("tok");
+        const HttpResult h =
+            c.get(QStringLiteral("/users/") + apiPathSegment(QStringLiteral("../auth/tokens?x#y")));
+        QVERIFY2(h.ok(), qPrintable(h.error));
+        QCOMPARE(requestLine, QByteArray("GET /v3/users/..%2Fauth%2Ftokens%3Fx%23y HTTP/1.1"));
+    }
+
     void sameOriginRedirectIsFollowed()
     {
         FaultServer *self = nullptr;

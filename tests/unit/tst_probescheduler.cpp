@@ -53,6 +53,71 @@ private slots:
         QVERIFY(!r.endpointError.isEmpty());
         qDeleteAll(held);
     }
+
+    void editedProfileDropsTheRunningProbe_data()
+    {
+        QTest::addColumn<bool>("whileRunning");
+        // Edited while the old probe waits for its endpoint.
+        QTest::newRow("running") << true;
+        // Edited before the keychain answered for the old request.
+        QTest::newRow("keychain") << false;
+    }
+
+    void editedProfileDropsTheRunningProbe()
+    {
+        QFETCH(bool, whileRunning);
+        // Two endpoints that never answer; the profile is edited from the
+        // first to the second.
+        QTcpServer first;
+        QTcpServer second;
+        QVERIFY(first.listen(QHostAddress::LocalHost));
+        QVERIFY(second.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> held;
+        for (QTcpServer *server : {&first, &second})
+            connect(server, &QTcpServer::newConnection, this, [&held, server] {
+                while (QTcpSocket *s = server->nextPendingConnection())
+                    held.append(s);
+            });
+        Profile p;
+        p.name = QStringLiteral("edited");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v3").arg(first.serverPort()));
+        p.username = QStringLiteral("admin");
+        p.timeoutMs = 1500;
+        Profile edited = p;
+        edited.authUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v3").arg(second.serverPort()));
+
+        SecretStore secrets;
+        ProbeScheduler scheduler(&secrets);
+        QSignalSpy finished(&scheduler, &ProbeScheduler::probeFinished);
+        scheduler.probe(p);
+        if (whileRunning)
+            QTRY_COMPARE_WITH_TIMEOUT(scheduler.inFlight(), 1, 10000);
+        scheduler.probe(edited);
+        scheduler.probe(edited);
+        // Never more than one pool thread for the profile.
+        QTRY_COMPARE_WITH_TIMEOUT(scheduler.inFlight(), 1, 10000);
+        QTest::qWait(300);
+        QCOMPARE(scheduler.inFlight(), 1);
+
+        // Only the edited profile's figures arrive: the old endpoint's are
+        // stale. While the old probe ran, the two requests for the edited
+        // one were folded into one that followed it. Before the keychain
+        // answered, the old request never starts; the edited one's first
+        // probe then reports and its second, which waited, follows.
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(scheduler.inFlight(), 0, 30000);
+        QTest::qWait(500);
+        if (whileRunning)
+            QCOMPARE(finished.count(), 1);
+        else
+            QVERIFY(finished.count() <= 2);
+        for (const QList<QVariant> &args : std::as_const(finished)) {
+            const ProbeResult r = args.at(0).value<ProbeResult>();
+            QVERIFY2(r.endpoint.contains(QString::number(second.serverPort())),
+                     qPrintable(r.endpoint));
+        }
+        qDeleteAll(held);
+    }
 };
 
 QTEST_MAIN(TestProbeScheduler)

@@ -110,6 +110,32 @@ private slots:
         QCOMPARE(page.statusText(), shown);
     }
 
+    void closingThePageWhileItsLoadHangs()
+    {
+        // The load outlives the page: closing must neither wait for the
+        // database nor let the load's result reach the destroyed page when
+        // the server finally hangs up (a use after free, under ASan a report).
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        SecretStore secrets;
+        auto *page = new DatabasePage(&secrets);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page));
+        page->setProfile(profile(QStringLiteral("slow"),
+                                 QStringLiteral("mysql+pymysql://keystone@127.0.0.1:%1/keystone")
+                                     .arg(silent.serverPort())));
+        QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000);
+        QElapsedTimer t;
+        t.start();
+        delete page;
+        QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+        while (silent.hasPendingConnections())
+            delete silent.nextPendingConnection();
+        silent.close();
+        QVERIFY(ioPool()->waitForDone(60000));
+        QTest::qWait(200); // the finished load's delivery would run now
+    }
+
     void hungLoadsLeaveQtGuiPoolFree()
     {
         // Qt Gui converts large images in segments on the global thread pool

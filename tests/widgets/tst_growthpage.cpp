@@ -1,5 +1,6 @@
 #include "chartview.h"
 #include "growthpage.h"
+#include "guarded/auditlog.h"
 #include "history/historystore.h"
 #include "isolatedenvironment.h"
 
@@ -7,8 +8,13 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
 
 using namespace turnstile;
 
@@ -106,6 +112,41 @@ private slots:
         QCOMPARE(charts[0]->linePointCount(0), 0);
         QVERIFY2(page.statusText().contains(QStringLiteral("empty")),
                  qPrintable(page.statusText()));
+    }
+    void auditRecordBecomesAMarkerWithoutAReloadCall()
+    {
+        // A purge's audit line (written on a worker, as the guarded workflow
+        // does) reaches the charts as a marker: the page follows the log.
+        QTemporaryDir dir;
+        qputenv("TURNSTILE_AUDIT_LOG", dir.filePath(QStringLiteral("audit.jsonl")).toLocal8Bit());
+        const auto unset = qScopeGuard([] { qunsetenv("TURNSTILE_AUDIT_LOG"); });
+        GrowthPage page;
+        page.resize(1000, 700);
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.setProfiles({QStringLiteral("lab")});
+        page.setRangeSeconds(3600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QCOMPARE(page.charts().first()->markerCount(), 1); // the store's own
+
+        QJsonObject result;
+        result.insert(QStringLiteral("outcome"), QStringLiteral("completed"));
+        result.insert(QStringLiteral("affected"), 77);
+        QJsonObject record;
+        record.insert(QStringLiteral("profile"), QStringLiteral("lab"));
+        record.insert(QStringLiteral("action"), QStringLiteral("purge.tokens"));
+        record.insert(QStringLiteral("phase"), QStringLiteral("finished"));
+        record.insert(QStringLiteral("end"),
+                      QDateTime::currentDateTimeUtc().addSecs(-60).toString(Qt::ISODateWithMs));
+        record.insert(QStringLiteral("result"), result);
+        bool written = false;
+        std::unique_ptr<QThread> worker(
+            QThread::create([record, &written] { written = AuditLog().append(record); }));
+        worker->start();
+        QVERIFY(worker->wait(10000));
+        QVERIFY(written);
+        QTRY_COMPARE_WITH_TIMEOUT(page.charts().first()->markerCount(), 2, 10000);
     }
     void newerRangeWins()
     {

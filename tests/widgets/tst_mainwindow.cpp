@@ -1,25 +1,48 @@
+#include "actionspage.h"
+#include "auditlogmodel.h"
+#include "auditpage.h"
+#include "compliancepage.h"
+#include "databasepage.h"
+#include "growthpage.h"
+#include "guarded/auditlog.h"
+#include "keyspage.h"
 #include "latencypage.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
+#include "pagetable.h"
+#include "profilepage.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "profiletile.h"
+#include "testsupport.h"
 
 #include <QComboBox>
 #include <QFile>
+#include <QJsonObject>
+#include <QLabel>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
 
 using namespace turnstile;
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
+    // One for the whole run, as the application has one for its lifetime: a
+    // QtKeychain job deleted with its store while libsecret still works on it
+    // is called back after it is gone, in a later test's event loop.
+    SecretStore m_secrets;
+
 private slots:
     void initTestCase()
     {
@@ -41,8 +64,7 @@ private slots:
         other.name = QStringLiteral("other");
         QVERIFY(store.save(other));
 
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCOMPARE(w.profileChooser()->count(), 3); // "All profiles" + 2
@@ -75,8 +97,7 @@ private slots:
                    "  staging:\n"
                    "    auth: {auth_url: 'http://127.0.0.1:1/v3', username: u, project_name: p}\n");
         yaml.close();
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         QSignalSpy done(&w, &MainWindow::cloudsImported);
         w.importAllClouds(yaml.fileName());
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
@@ -90,33 +111,150 @@ private slots:
     }
     void pagesByName()
     {
+        // The ids are a contract (docs, scripts, the saved window/page).
+        QCOMPARE(pageIds(), (QStringList{QStringLiteral("overview"), QStringLiteral("growth"),
+                                         QStringLiteral("latency"), QStringLiteral("database"),
+                                         QStringLiteral("actions"), QStringLiteral("compliance"),
+                                         QStringLiteral("keys"), QStringLiteral("audit")}));
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
-        for (const char *name : {"overview", "growth", "latency", "database", "actions", "audit"}) {
-            QVERIFY2(w.showPage(QLatin1String(name)), name);
-            QCOMPARE(w.pages()->tabText(w.pages()->currentIndex()).isEmpty(), false);
+        MainWindow w(&store, &m_secrets);
+        // Every page of the table is a tab, in table order, with its title,
+        // and --page's id selects it.
+        const QList<PageEntry> &table = pageTable();
+        QCOMPARE(w.pages()->count(), table.size());
+        for (int i = 0; i < table.size(); ++i) {
+            const QString id = QString::fromLatin1(table.at(i).id);
+            QCOMPARE(w.pages()->tabText(i), table.at(i).title());
+            QVERIFY(!table.at(i).title().isEmpty());
+            QVERIFY2(w.showPage(id), table.at(i).id);
+            QCOMPARE(w.pages()->currentIndex(), i);
+            QCOMPARE(w.currentPageName(), id);
+            // Every page takes the selection through the one interface.
+            QVERIFY2(dynamic_cast<ProfilePage *>(w.pages()->widget(i)), table.at(i).id);
         }
+        QCOMPARE(w.pages()->tabText(table.size() - 1), QStringLiteral("Audit log"));
         QVERIFY(w.showPage(QStringLiteral("latency")));
         QCOMPARE(w.pages()->currentWidget(), static_cast<QWidget *>(w.latencyPage()));
         QVERIFY(!w.showPage(QStringLiteral("nonsense")));
+    }
+    void commandLinePageIsOneSentence()
+    {
+        // `turnstile --page` checks the id against the same table, before
+        // any window exists, and says so in one sentence.
+        QProcess p;
+        QTemporaryDir runtime; // 0700; without one Qt says so on stderr
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+        p.setProcessEnvironment(env);
+        p.start(testsupport::builtProgram(QStringLiteral("turnstile")),
+                {QStringLiteral("--page"), QStringLiteral("nonsense")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 2);
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
+                 QStringLiteral("Unknown page nonsense; choose overview, growth, latency, "
+                                "database, actions, compliance, keys or audit.\n"));
+        QCOMPARE(p.readAllStandardOutput(), QByteArray());
+
+        // The help names every page of the table.
+        p.start(testsupport::builtProgram(QStringLiteral("turnstile")), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString help = QString::fromUtf8(p.readAllStandardOutput()).simplified();
+        QVERIFY2(help.contains(QStringLiteral("Open on this page: overview, growth, latency, "
+                                              "database, actions, compliance, keys or audit.")),
+                 qPrintable(help));
+    }
+    void selectionReachesEveryPage()
+    {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+        Profile a;
+        a.name = QStringLiteral("a");
+        a.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
+        a.timeoutMs = 3000;
+        QVERIFY(store.save(a));
+        Profile b = a;
+        b.name = QStringLiteral("b");
+        QVERIFY(store.save(b));
+        QSettings().remove(QStringLiteral("window"));
+        MainWindow w(&store, &m_secrets);
+
+        w.selectProfile(QStringLiteral("b"));
+        QCOMPARE(w.overviewModel()->profiles(), QStringList{QStringLiteral("b")});
+        QCOMPARE(w.growthPage()->profile(), QStringLiteral("b"));
+        QCOMPARE(w.latencyPage()->profile(), QStringLiteral("b"));
+        QCOMPARE(w.databasePage()->profile().name, QStringLiteral("b"));
+        QCOMPARE(w.actionsPage()->profile().name, QStringLiteral("b"));
+        QCOMPARE(w.compliancePage()->profile(), QStringLiteral("b"));
+        QCOMPARE(w.keysPage()->profile().name, QStringLiteral("b"));
+        QCOMPARE(w.auditPage()->profile(), QStringLiteral("b"));
+
+        // All profiles: the charts side by side, the one-profile pages
+        // without one, the Compliance page keeps the one it shows.
+        w.selectProfile(QString());
+        QCOMPARE(w.overviewModel()->profiles(),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(w.growthPage()->selectedProfiles(),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(w.latencyPage()->selectedProfiles(),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(w.databasePage()->profile().name, QString());
+        QCOMPARE(w.actionsPage()->profile().name, QString());
+        QCOMPARE(w.keysPage()->profile().name, QString());
+        QCOMPARE(w.auditPage()->profile(), QString());
+        QCOMPARE(w.compliancePage()->profile(), QStringLiteral("b"));
+    }
+    void auditAppendRefreshesTheAuditPage()
+    {
+        // No window and no call from the caller: the page hears of a record
+        // appended through the real AuditLog on a pool thread (where the
+        // guarded workflow writes), and reloads on the GUI thread.
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("audit.jsonl"));
+        qputenv("TURNSTILE_AUDIT_LOG", log.toLocal8Bit());
+        const auto unset = qScopeGuard([] { qunsetenv("TURNSTILE_AUDIT_LOG"); });
+        AuditPage page;
+        QSignalSpy loaded(&page, &AuditPage::loaded);
+        QVERIFY(loaded.wait(10000)); // the first read, of no file
+        QCOMPARE(page.model()->rowCount(), 0);
+
+        bool reloadedOnGuiThread = true;
+        connect(&page, &AuditPage::loaded, this, [&] {
+            reloadedOnGuiThread = reloadedOnGuiThread && QThread::currentThread() == qApp->thread();
+        });
+        QJsonObject record;
+        record.insert(QStringLiteral("profile"), QStringLiteral("a"));
+        record.insert(QStringLiteral("action"), QStringLiteral("purge.tokens"));
+        record.insert(QStringLiteral("phase"), QStringLiteral("finished"));
+        // A thread of its own: waiting on a pool future may run the task on
+        // the waiting (GUI) thread.
+        bool written = false;
+        std::unique_ptr<QThread> worker(
+            QThread::create([record, &written] { written = AuditLog().append(record); }));
+        worker->start();
+        QVERIFY(worker->wait(10000));
+        QVERIFY(written);
+        QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 1, 10000);
+        QVERIFY(reloadedOnGuiThread);
+        QVERIFY2(page.chainLabel()->text().contains(QStringLiteral("intact")),
+                 qPrintable(page.chainLabel()->text()));
     }
     void windowGeometryAndPageAreKept()
     {
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
-        SecretStore secrets;
         QSettings().remove(QStringLiteral("window"));
         {
-            MainWindow w(&store, &secrets);
+            MainWindow w(&store, &m_secrets);
             w.resize(1180, 700); // above the minimum the seven tabs need
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
             QVERIFY(w.showPage(QStringLiteral("database")));
             QVERIFY(w.close());
         }
-        MainWindow again(&store, &secrets);
+        MainWindow again(&store, &m_secrets);
         QCOMPARE(again.currentPageName(), QStringLiteral("database"));
         QCOMPARE(again.size(), QSize(1180, 700));
         QSettings().remove(QStringLiteral("window"));
@@ -125,8 +263,7 @@ private slots:
     {
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
-        SecretStore secrets;
-        MainWindow w(&store, &secrets);
+        MainWindow w(&store, &m_secrets);
         QCOMPARE(w.overviewPage()->tiles().size(), 0);
         QCOMPARE(w.profileChooser()->count(), 1);
     }
