@@ -98,12 +98,15 @@ template <typename JobT> void runJob(JobT *job, QObject *owner, SecretStore::Cal
     job->start();
 }
 
-SecretResult blocking(const std::function<void(SecretStore::Callback)> &start)
+// Runs an asynchronous keychain call to its answer (turnstilectl and tests have
+// no window to keep responsive); the one loop every *Blocking method uses.
+template <typename Result>
+Result blocking(const std::function<void(std::function<void(const Result &)>)> &start)
 {
-    SecretResult out;
+    Result out;
     QEventLoop loop;
     bool finished = false;
-    start([&](const SecretResult &r) {
+    start([&](const Result &r) {
         out = r;
         finished = true;
         loop.quit();
@@ -333,33 +336,25 @@ void SecretStore::replace(const QString &previousName, const QString &name, cons
 QList<SecretResult> SecretStore::replaceBlocking(const QString &previousName, const QString &name,
                                                  const Secrets &secrets, bool complete)
 {
-    QList<SecretResult> out;
-    QEventLoop loop;
-    bool finished = false;
-    replace(previousName, name, secrets, complete, [&](const QList<SecretResult> &r) {
-        out = r;
-        finished = true;
-        loop.quit();
+    return blocking<QList<SecretResult>>([&](std::function<void(const QList<SecretResult> &)> cb) {
+        replace(previousName, name, secrets, complete, cb);
     });
-    if (!finished)
-        loop.exec();
-    return out;
 }
 
 SecretResult SecretStore::readBlocking(const QString &profile, SecretKind kind)
 {
-    return blocking([&](Callback cb) { read(profile, kind, cb); });
+    return blocking<SecretResult>([&](Callback cb) { read(profile, kind, cb); });
 }
 
 SecretResult SecretStore::writeBlocking(const QString &profile, SecretKind kind,
                                         const QString &value)
 {
-    return blocking([&](Callback cb) { write(profile, kind, value, cb); });
+    return blocking<SecretResult>([&](Callback cb) { write(profile, kind, value, cb); });
 }
 
 SecretResult SecretStore::removeBlocking(const QString &profile, SecretKind kind)
 {
-    return blocking([&](Callback cb) { remove(profile, kind, cb); });
+    return blocking<SecretResult>([&](Callback cb) { remove(profile, kind, cb); });
 }
 
 bool SecretStore::readAllBlocking(const QString &profile, Secrets *out, QString *error)
