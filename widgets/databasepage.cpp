@@ -39,7 +39,7 @@ struct DatabasePage::Load
 };
 
 DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
-    : QWidget(parent), m_secrets(secrets), m_config(HistoryConfig::windowConfig()),
+    : QWidget(parent), m_secrets(secrets), m_config(HistoryConfig::resolve()),
       m_model(new TableSizesModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_header(new QLabel(this)), m_kind(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Refresh"), this)),

@@ -44,7 +44,7 @@ QString shortTime(qint64 secs)
 } // namespace
 
 HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *parent)
-    : QWidget(parent), m_config(HistoryConfig::windowConfig()), m_specs(specs),
+    : QWidget(parent), m_config(HistoryConfig::resolve()), m_specs(specs),
       m_profileChooser(new QComboBox(this)), m_rangeChooser(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Reload"), this)),
       m_export(new QToolButton(this)), m_note(new QLabel(this)), m_status(new QLabel(this)),

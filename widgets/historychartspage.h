@@ -42,6 +42,7 @@ public:
 
     // The store; by default the [history] settings, or $TURNSTILE_HISTORY.
     void setHistoryConfig(const HistoryConfig &config);
+    const HistoryConfig &historyConfig() const { return m_config; }
     void setProfiles(const QStringList &names);
     void setProfile(const QString &name);
     // The chosen profile; empty when all are shown side by side.

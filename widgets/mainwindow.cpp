@@ -24,6 +24,7 @@
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "profileselection.h"
+#include "util/apppaths.h"
 
 #include <QAction>
 #include <QApplication>
@@ -176,15 +177,19 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 compliancePage()->unlockUser(name, userId);
             });
 
-    {
-        // The window samples into the same history store as `turnstilectl
-        // collect`; the PostgreSQL password (shared store) comes from the keychain.
-        QSettings settings;
-        HistoryConfig history = HistoryConfig::fromSettings(settings);
-        if (history.backend == HistoryConfig::Backend::Sqlite &&
-            !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
-            m_scheduler->setHistory(history);
-    }
+    // The history store turnstilectl uses, resolved the same way, the
+    // PostgreSQL password included (environment, else keychain). SQLite
+    // answers at once, before the first probe below.
+    m_history = HistoryConfig::resolve();
+    HistoryConfig::resolveWithPassword(
+        *m_secrets,
+        [self = QPointer<MainWindow>(this)](const HistoryConfig &history, const QString &error) {
+            if (!self)
+                return;
+            self->applyHistory(history);
+            if (!error.isEmpty())
+                self->statusBar()->showMessage(error);
+        });
     m_timer->setInterval(kRefreshSeconds * 1000);
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
 
@@ -218,7 +223,7 @@ BenchmarkDialog *MainWindow::openBenchmark()
     const QString current = m_chooser->currentData().toString();
     m_benchmark = new BenchmarkDialog(
         m_secrets, m_all, current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current,
-        HistoryConfig::windowConfig(), this);
+        m_history, this);
     m_benchmark->setAttribute(Qt::WA_DeleteOnClose);
     // New points for the Latency page's scatter. A guarded run's audit line
     // reaches the Audit page through AuditNotifier.
@@ -244,6 +249,23 @@ void MainWindow::reloadProfiles()
     const int idx = m_chooser->findData(current);
     m_chooser->setCurrentIndex(idx >= 0 ? idx : 0);
     applySelection(); // every page gets the new list with the selection
+}
+
+void MainWindow::applyHistory(const HistoryConfig &history)
+{
+    m_history = history;
+    // The window samples into the same store as `turnstilectl collect`, but
+    // only into a local SQLite one: a shared PostgreSQL store has its collector.
+    if (history.backend == HistoryConfig::Backend::Sqlite &&
+        !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
+        m_scheduler->setHistory(history);
+    // The pages opened the store without a password (HistoryConfig::resolve());
+    // now that the keychain answered they read it again, with it.
+    if (!history.password.isEmpty()) {
+        growthPage()->setHistoryConfig(history);
+        latencyPage()->setHistoryConfig(history);
+        databasePage()->setHistoryConfig(history);
+    }
 }
 
 template <class P> P *MainWindow::findPage() const
@@ -571,6 +593,9 @@ void MainWindow::removeProfile()
 void MainWindow::closeEvent(QCloseEvent *e)
 {
     QSettings s;
+    // turnstile.conf names the history server and its user: owner-only, like
+    // every durable file (QSettings keeps the mode of the file it replaces).
+    AppPaths::makePrivateFile(s.fileName());
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/profile"), m_chooser->currentData().toString());

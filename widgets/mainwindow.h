@@ -1,5 +1,6 @@
 #pragma once
 
+#include "history/historyconfig.h"
 #include "profiles/profile.h"
 
 #include <QDateTime>
@@ -64,6 +65,9 @@ public slots:
     void importAllClouds(const QString &path = {});
     // Tools → Benchmark; one dialog at a time (raised when already open).
     BenchmarkDialog *openBenchmark();
+    // The history store the pages read, as HistoryConfig::resolveWithPassword
+    // gave it (with the PostgreSQL password once the keychain answered).
+    const HistoryConfig &historyConfig() const { return m_history; }
 
 signals:
     void cloudsImported(const QStringList &profiles, const QString &error);
@@ -93,6 +97,7 @@ private:
         QWidget *widget;
         ProfilePage *page;
     };
+    void applyHistory(const HistoryConfig &history);
 
     ProfileStore *m_profiles;
     SecretStore *m_secrets;
@@ -111,6 +116,7 @@ private:
     QTimer *m_timer;
     QList<Profile> m_all;
     QDateTime m_lastResultAt;
+    HistoryConfig m_history;
 };
 
 } // namespace turnstile

@@ -18,7 +18,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
-#include <QSettings>
 #include <QThread>
 
 #include <csignal>
@@ -50,19 +49,9 @@ bool openStore(HistoryStore &store, const HistoryConfig &config, QTextStream &er
 
 HistoryConfig HistoryCommands::storeConfig()
 {
-    QSettings settings(QStringLiteral("turnstile"), QStringLiteral("turnstile"));
-    HistoryConfig config = HistoryConfig::fromSettings(settings);
-    if (config.backend == HistoryConfig::Backend::PostgreSql) {
-        config.password = qEnvironmentVariable("TURNSTILE_HISTORY_PASSWORD");
-        if (config.password.isEmpty()) {
-            SecretStore keychain;
-            const SecretResult r =
-                keychain.readBlocking(QStringLiteral("_history"), SecretKind::DatabasePassword);
-            if (r.ok)
-                config.password = r.value;
-        }
-    }
-    return config;
+    // The one resolver the window uses too (core/history/historyconfig.h).
+    SecretStore keychain;
+    return HistoryConfig::resolveWithPasswordBlocking(keychain);
 }
 
 HistoryCommands::HistoryCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err())

@@ -13,7 +13,6 @@
 #include <QSaveFile>
 #include <QScopeGuard>
 #include <QSet>
-#include <QStandardPaths>
 
 #include <fcntl.h>
 #include <unistd.h>

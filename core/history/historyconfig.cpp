@@ -1,9 +1,9 @@
 #include "history/historyconfig.h"
+#include "profiles/secretstore.h"
 #include "util/apppaths.h"
 
 #include <QCoreApplication>
 #include <QSettings>
-#include <QStandardPaths>
 
 namespace turnstile {
 
@@ -55,14 +55,71 @@ HistoryConfig HistoryConfig::fromSettings(QSettings &s)
     return c;
 }
 
-HistoryConfig HistoryConfig::windowConfig()
+HistoryConfig HistoryConfig::resolve()
 {
-    QSettings settings;
-    HistoryConfig config = HistoryConfig::fromSettings(settings);
-    if (qEnvironmentVariableIsSet("TURNSTILE_HISTORY")) {
-        config.backend = HistoryConfig::Backend::Sqlite;
-        config.sqlitePath = HistoryConfig::defaultSqlitePath();
+    // Named explicitly: turnstilectl's application name is "turnstilectl",
+    // and a default QSettings there would read another file than the window.
+    QSettings settings(QStringLiteral("turnstile"), QStringLiteral("turnstile"));
+    return resolve(settings);
+}
+
+HistoryConfig HistoryConfig::resolve(QSettings &settings)
+{
+    HistoryConfig config = fromSettings(settings);
+    const QString file = qEnvironmentVariable("TURNSTILE_HISTORY");
+    if (!file.isEmpty()) {
+        config.backend = Backend::Sqlite;
+        config.url = DatabaseUrl();
+        config.sqlitePath = file;
     }
+    return config;
+}
+
+namespace {
+// The environment first, as for every secret turnstilectl takes in cron.
+bool passwordFromEnvironment(HistoryConfig &config)
+{
+    if (config.backend != HistoryConfig::Backend::PostgreSql)
+        return true; // SQLite has no password: no keychain prompt for it
+    config.password = qEnvironmentVariable("TURNSTILE_HISTORY_PASSWORD");
+    return !config.password.isEmpty();
+}
+
+QString keychainError(const SecretResult &r)
+{
+    if (r.ok || r.notFound)
+        return {};
+    return Tr::tr("The password of the shared history could not be read from the keychain: %1")
+        .arg(r.error);
+}
+} // namespace
+
+void HistoryConfig::resolveWithPassword(SecretStore &keychain, PasswordDone done)
+{
+    HistoryConfig config = resolve();
+    if (passwordFromEnvironment(config)) {
+        done(config, QString());
+        return;
+    }
+    keychain.read(QLatin1String(kKeychainProfile), SecretKind::DatabasePassword,
+                  [config, done = std::move(done)](const SecretResult &r) mutable {
+                      if (r.ok && !r.plaintext)
+                          config.password = r.value;
+                      done(config, keychainError(r));
+                  });
+}
+
+HistoryConfig HistoryConfig::resolveWithPasswordBlocking(SecretStore &keychain, QString *error)
+{
+    HistoryConfig config = resolve();
+    if (passwordFromEnvironment(config))
+        return config;
+    const SecretResult r =
+        keychain.readBlocking(QLatin1String(kKeychainProfile), SecretKind::DatabasePassword);
+    if (r.ok && !r.plaintext)
+        config.password = r.value;
+    if (error)
+        *error = keychainError(r);
     return config;
 }
 

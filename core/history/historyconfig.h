@@ -4,9 +4,13 @@
 
 #include <QString>
 
+#include <functional>
+
 class QSettings;
 
 namespace turnstile {
+
+class SecretStore;
 
 // Where the history lives and how long it is kept.
 //
@@ -49,10 +53,34 @@ struct HistoryConfig
     static HistoryConfig fromSettings(QSettings &settings);
     void toSettings(QSettings &settings) const;
 
-    // The store the window reads: the [history] settings, or the file
-    // $TURNSTILE_HISTORY names, which wins (as for turnstilectl): it is how a
-    // test or a second checkout points at its own file.
-    static HistoryConfig windowConfig();
+    // The one resolver of the history configuration, for the window and
+    // turnstilectl alike, so both always open the same store:
+    //   1. $TURNSTILE_HISTORY set: the SQLite file it names, whatever the
+    //      settings say (how a cron job, a test or a second checkout points
+    //      at its own file);
+    //   2. else the [history] group of turnstile.conf: QSettings of the
+    //      organisation and application "turnstile", the same file for both
+    //      programs (AppPaths::settingsFile(), with the XDG system fallback
+    //      /etc/xdg/turnstile/turnstile.conf);
+    //   3. else SQLite at AppPaths::historyFile().
+    // Without the password: see resolveWithPassword().
+    static HistoryConfig resolve();
+    static HistoryConfig resolve(QSettings &settings);
+
+    // resolve() plus, for PostgreSQL, the password: $TURNSTILE_HISTORY_PASSWORD,
+    // else the keychain entry of the pseudo-profile kKeychainProfile
+    // (SecretKind::DatabasePassword). Never from turnstile.conf, never from
+    // the opt-in plain-text file (an answer from it is refused, should a
+    // profile ever be named `_history` and opt in).
+    // `error` is one sentence when the keychain could not be read (the config
+    // is still delivered, without a password: a .pgpass may still serve).
+    // The asynchronous one is for the window (QtKeychain delivers on the
+    // calling thread), the blocking one for turnstilectl.
+    using PasswordDone = std::function<void(const HistoryConfig &, const QString &error)>;
+    static void resolveWithPassword(SecretStore &keychain, PasswordDone done);
+    static HistoryConfig resolveWithPasswordBlocking(SecretStore &keychain,
+                                                     QString *error = nullptr);
+    static constexpr auto kKeychainProfile = "_history";
 
     bool operator==(const HistoryConfig &) const = default;
 };

@@ -1,7 +1,7 @@
 #include "keys/sshoptions.h"
+#include "util/apppaths.h"
 
-#include <QDir>
-#include <QStandardPaths>
+#include <QFile>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,12 +31,7 @@ SshOptions SshOptions::fromEnvironment()
     SshOptions o;
     o.configFile = qEnvironmentVariable("TURNSTILE_SSH_CONFIG");
     o.peerConfigFile = qEnvironmentVariable("TURNSTILE_KEYS_PEER_SSH_CONFIG");
-    QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    QString dir;
-    if (!base.isEmpty() && QDir(base).exists())
-        dir = base + QStringLiteral("/turnstile-ssh");
-    else
-        dir = QDir::tempPath() + QStringLiteral("/turnstile-ssh-") + QString::number(::geteuid());
+    const QString dir = AppPaths::sshControlDir();
     if (privateDir(dir))
         o.controlDir = dir;
     return o;

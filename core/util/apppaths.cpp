@@ -57,6 +57,11 @@ QString AppPaths::authStateFile()
     return fromEnvironment("TURNSTILE_AUTH_STATE", dataDir() + QStringLiteral("/auth-state.json"));
 }
 
+QString AppPaths::settingsFile()
+{
+    return configDir() + QStringLiteral("/turnstile.conf");
+}
+
 QString AppPaths::plaintextSecretsFile()
 {
     return configDir() + QStringLiteral("/plaintext-secrets.json");
@@ -75,6 +80,15 @@ QString AppPaths::pendingDir()
 QString AppPaths::historyFile()
 {
     return fromEnvironment("TURNSTILE_HISTORY", dataDir() + QStringLiteral("/history.sqlite"));
+}
+
+QString AppPaths::sshControlDir()
+{
+    const QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!base.isEmpty() && QDir(base).exists())
+        return base + QStringLiteral("/turnstile-ssh");
+    // Cron has no runtime directory.
+    return QDir::tempPath() + QStringLiteral("/turnstile-ssh-") + QString::number(::geteuid());
 }
 
 bool AppPaths::makePrivateDir(const QString &dir, QString *error)

@@ -15,6 +15,11 @@ class AppPaths
 public:
     // $TURNSTILE_PROFILES, else $XDG_CONFIG_HOME/turnstile/profiles.ini
     static QString profilesFile();
+    // $XDG_CONFIG_HOME/turnstile/turnstile.conf: QSettings of the organisation
+    // and application "turnstile" (the window's state, and [history], which
+    // names the history server and its user: HistoryConfig::resolve). QSettings
+    // picks it; the window makes it private before writing (makePrivateFile).
+    static QString settingsFile();
     // $XDG_CONFIG_HOME/turnstile/plaintext-secrets.json (the opt-in fallback)
     static QString plaintextSecretsFile();
     // $TURNSTILE_AUDIT_LOG, else $XDG_DATA_HOME/turnstile/audit.jsonl
@@ -26,6 +31,12 @@ public:
     // $TURNSTILE_AUTH_STATE, else $XDG_DATA_HOME/turnstile/auth-state.json
     // (credentials Keystone rejected, as salted fingerprints: AuthBackoff)
     static QString authStateFile();
+
+    // Not durable, but chosen here too: the directory of ssh's control
+    // sockets for the key repositories, $XDG_RUNTIME_DIR/turnstile-ssh, else
+    // /tmp/turnstile-ssh-UID (SshOptions checks that it is ours and 0700: a
+    // socket there lets anyone who can connect run commands on the nodes).
+    static QString sshControlDir();
 
     // Creates `dir` and any missing parents, each new one 0700. Directories
     // that already exist are left as they are: a parent may be shared.

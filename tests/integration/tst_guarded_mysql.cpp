@@ -11,6 +11,7 @@
 #include "guarded/pendingjournal.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tokenpurge.h"
+#include "isolatedenvironment.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
@@ -21,7 +22,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QtConcurrent/QtConcurrentRun>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -44,7 +44,9 @@ class TestGuardedMySql : public QObject
     QString m_roUser;  // SELECT only
     QString m_password;
     std::unique_ptr<DbConnection> m_root;
-    QTemporaryDir m_tmp;
+    // Audit log, pending journals and profiles of its own, here and in the
+    // turnstilectl it runs.
+    testsupport::IsolatedEnvironment m_tmp;
 
     bool rootExec(const QString &sql) { return execOrWarn(m_root->database(), sql); }
     QVariant rootValue(const QString &sql)
@@ -134,9 +136,6 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
-        qputenv("TURNSTILE_AUDIT_LOG", m_tmp.filePath(QStringLiteral("audit.jsonl")).toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_tmp.filePath(QStringLiteral("pending")).toUtf8());
-        qputenv("TURNSTILE_PROFILES", m_tmp.filePath(QStringLiteral("profiles.ini")).toUtf8());
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
         const QString suffix = QString::number(QCoreApplication::applicationPid());

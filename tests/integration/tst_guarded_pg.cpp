@@ -7,6 +7,7 @@
 #include "guarded/guardedworkflow.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tokenpurge.h"
+#include "isolatedenvironment.h"
 #include "testsupport.h"
 
 #include <QProcess>
@@ -14,7 +15,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QtConcurrent/QtConcurrentRun>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -33,7 +33,8 @@ class TestGuardedPg : public QObject
     QString m_roUser;
     QString m_roPassword;
     std::unique_ptr<DbConnection> m_owner;
-    QTemporaryDir m_tmp;
+    // Audit log and pending journals of its own.
+    testsupport::IsolatedEnvironment m_tmp;
 
     bool ownerExec(const QString &sql) { return execOrWarn(m_owner->database(), sql); }
     QString ownerValue(const QString &sql)
@@ -83,8 +84,6 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
-        qputenv("TURNSTILE_AUDIT_LOG", m_tmp.filePath(QStringLiteral("audit.jsonl")).toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_tmp.filePath(QStringLiteral("pending")).toUtf8());
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_PG_SOCKET_DIR")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
         const QString suffix = QString::number(QCoreApplication::applicationPid());

@@ -3,6 +3,7 @@
 // from the history, the password from the lab's Secret Service.
 #include "databasepage.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
 #include "testsupport.h"
@@ -14,7 +15,6 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -24,7 +24,8 @@ class TestGuiDatabase : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_tmp;
+    // History and settings of its own.
+    testsupport::IsolatedEnvironment m_tmp;
     Profile m_profile;
 
 private slots:
@@ -33,9 +34,8 @@ private slots:
         QVERIFY(m_tmp.isValid());
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_MYSQL_HOST")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
-        qputenv("TURNSTILE_HISTORY", m_tmp.filePath(QStringLiteral("history.db")).toUtf8());
-        qputenv("DBUS_SESSION_BUS_ADDRESS",
-                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
+        m_tmp.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
         m_profile = testsupport::labAdminProfile(true);
         m_profile.name = QStringLiteral("gui-db-%1").arg(QCoreApplication::applicationPid());
         SecretStore secrets;
@@ -47,7 +47,7 @@ private slots:
         // What a week of collector cycles left: the token table grows by
         // 2 MiB a day, the schema total is sampled hourly.
         HistoryConfig config;
-        config.sqlitePath = m_tmp.filePath(QStringLiteral("history.db"));
+        config.sqlitePath = m_tmp.historyFile();
         HistoryStore store;
         QVERIFY2(store.open(config), qPrintable(store.error()));
         const qint64 now = QDateTime::currentSecsSinceEpoch();

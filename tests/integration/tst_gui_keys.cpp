@@ -8,6 +8,7 @@
 #include "blackholeport.h"
 #include "guarded/actioncontrol.h"
 #include "guardedactiondialog.h"
+#include "isolatedenvironment.h"
 #include "keys/keyrotation.h"
 #include "keysmodel.h"
 #include "keyspage.h"
@@ -20,7 +21,6 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -58,17 +58,17 @@ int worstLevel(const KeysModel *m)
 class TestGuiKeys : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_state;
+    // Pending journals, audit log, profiles and settings of its own.
+    testsupport::IsolatedEnvironment m_state;
 
 private slots:
     void initTestCase()
     {
+        QVERIFY(m_state.isValid());
         QVERIFY2(!lab(u"TURNSTILE_LAB_SSH_CONFIG"_s).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
         qputenv("TURNSTILE_SSH_CONFIG", lab(u"TURNSTILE_LAB_SSH_CONFIG"_s).toUtf8());
         qputenv("TURNSTILE_KEYS_PEER_SSH_CONFIG", lab(u"TURNSTILE_LAB_SSH_CONFIG"_s).toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_state.filePath(u"pending"_s).toUtf8());
-        qputenv("TURNSTILE_AUDIT_LOG", m_state.filePath(u"audit.jsonl"_s).toUtf8());
     }
 
     // Closing the window while the page still reads a node that never

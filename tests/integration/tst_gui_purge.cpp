@@ -13,6 +13,7 @@
 #include "guarded/auditannotations.h"
 #include "guarded/auditlog.h"
 #include "guardedactiondialog.h"
+#include "isolatedenvironment.h"
 #include "profiles/secretstore.h"
 #include "testsupport.h"
 
@@ -25,7 +26,6 @@
 #include <QSpinBox>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -45,7 +45,8 @@ class TestGuiPurge : public QObject
     QString m_user;
     QString m_password;
     std::unique_ptr<DbConnection> m_root;
-    QTemporaryDir m_tmp;
+    // Audit log, pending journals, history and settings of its own.
+    testsupport::IsolatedEnvironment m_tmp;
 
     bool rootExec(const QString &sql) { return execOrWarn(m_root->database(), sql); }
     QString rootValue(const QString &sql)
@@ -90,11 +91,8 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
-        qputenv("TURNSTILE_AUDIT_LOG", m_tmp.filePath(QStringLiteral("audit.jsonl")).toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_tmp.filePath(QStringLiteral("pending")).toUtf8());
-        qputenv("TURNSTILE_HISTORY", m_tmp.filePath(QStringLiteral("history.db")).toUtf8());
-        qputenv("DBUS_SESSION_BUS_ADDRESS",
-                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
+        m_tmp.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
         const QString suffix = QString::number(QCoreApplication::applicationPid());

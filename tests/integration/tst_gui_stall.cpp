@@ -14,6 +14,7 @@
 #include "actionspage.h"
 #include "blackholeport.h"
 #include "guardedactiondialog.h"
+#include "isolatedenvironment.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "profiles/profilestore.h"
@@ -26,8 +27,6 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QPushButton>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -40,7 +39,8 @@ class TestGuiStall : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_tmp;
+    // History, audit log and settings of its own.
+    testsupport::IsolatedEnvironment m_tmp;
     QStringList m_secretProfiles;
 
     void storeSecrets(const QString &profile)
@@ -59,13 +59,11 @@ private slots:
         QVERIFY(m_tmp.isValid());
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_MYSQL_SOCKET")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("DBUS_SESSION_BUS_ADDRESS",
-                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
-        // The window samples into a history store, as it does for a user:
-        // every probe is a whole collector cycle (more database work).
-        qputenv("TURNSTILE_HISTORY", m_tmp.filePath(QStringLiteral("history.sqlite")).toUtf8());
-        qputenv("TURNSTILE_AUDIT_LOG", m_tmp.filePath(QStringLiteral("audit.jsonl")).toUtf8());
+        m_tmp.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
+        // The window samples into a history store (IsolatedEnvironment's
+        // TURNSTILE_HISTORY), as it does for a user: every probe is a whole
+        // collector cycle (more database work).
     }
 
     void cleanupTestCase()
@@ -82,7 +80,7 @@ private slots:
         labsupport::BlackholePort blackhole;
         QVERIFY(blackhole.port() > 0);
 
-        ProfileStore profiles(m_tmp.filePath(QStringLiteral("profiles.ini")));
+        ProfileStore profiles(m_tmp.profilesFile());
         Profile locked = testsupport::labAdminProfile(true);
         locked.name = QStringLiteral("stall-locked-%1").arg(pid);
         Profile hole = testsupport::labAdminProfile(false);

@@ -4,6 +4,7 @@
 #include "collector/collector.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 #include "keystone/keystoneclient.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
@@ -17,7 +18,6 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -29,7 +29,8 @@ class TestLabCollect : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // Profiles, audit log and state of its own for every turnstilectl run.
+    testsupport::IsolatedEnvironment m_dir{testsupport::IsolatedEnvironment::Scope::Children};
     QString m_profile;
 
     Profile labProfile() const
@@ -42,10 +43,9 @@ class TestLabCollect : public QObject
 
     QProcessEnvironment env(const QString &configHome) const
     {
-        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        QProcessEnvironment e = m_dir.environment();
+        // Each case names its store in a turnstile.conf of its own.
         e.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
-        e.insert(QStringLiteral("TURNSTILE_PROFILES"),
-                 m_dir.filePath(QStringLiteral("profiles.ini")));
         // Secrets through the documented environment variables (cron style).
         e.insert(QStringLiteral("OS_PASSWORD"),
                  lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")));
@@ -176,7 +176,7 @@ private slots:
     {
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing");
         m_profile = QStringLiteral("collect-%1").arg(QCoreApplication::applicationPid());
-        ProfileStore store(m_dir.filePath(QStringLiteral("profiles.ini")));
+        ProfileStore store(m_dir.profilesFile());
         QVERIFY(store.save(labProfile()));
     }
 

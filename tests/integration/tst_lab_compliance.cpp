@@ -12,6 +12,7 @@
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
 #include "health/thresholds.h"
+#include "isolatedenvironment.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
 #include "overviewmodel.h"
@@ -28,7 +29,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -42,7 +42,9 @@ class TestLabCompliance : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // Profiles, audit log, pending journals and settings of its own, here
+    // and in the turnstilectl it runs.
+    testsupport::IsolatedEnvironment m_dir;
     QString m_tag; // unique per run: names of users, groups, roles, projects
     QString m_password;
     std::unique_ptr<KeystoneClient> m_admin;
@@ -53,7 +55,7 @@ class TestLabCompliance : public QObject
     QHash<QString, QString> m_ids; // name -> id
 
     QString name(const char *what) const { return QLatin1String(what) + u'-' + m_tag; }
-    QString auditPath() const { return m_dir.filePath(QStringLiteral("audit.jsonl")); }
+    QString auditPath() const { return m_dir.auditLogFile(); }
 
     Profile profile() const
     {
@@ -173,11 +175,7 @@ class TestLabCompliance : public QObject
 
     QProcessEnvironment ctlEnv() const
     {
-        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-        e.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-        e.insert(QStringLiteral("TURNSTILE_PROFILES"),
-                 m_dir.filePath(QStringLiteral("profiles.ini")));
-        e.insert(QStringLiteral("TURNSTILE_AUDIT_LOG"), auditPath());
+        QProcessEnvironment e = m_dir.environment();
         e.insert(QStringLiteral("OS_PASSWORD"),
                  lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")));
         e.insert(QStringLiteral("TURNSTILE_DB_PASSWORD"),
@@ -212,8 +210,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing");
-        qputenv("TURNSTILE_AUDIT_LOG", auditPath().toLocal8Bit());
-        qputenv("TURNSTILE_PENDING_DIR", m_dir.filePath(QStringLiteral("pending")).toLocal8Bit());
+        QVERIFY(m_dir.isValid());
         m_tag = QStringLiteral("%1-%2")
                     .arg(QCoreApplication::applicationPid())
                     .arg(QRandomGenerator::global()->bounded(100000));
@@ -230,7 +227,7 @@ private slots:
                                               testsupport::labAdminSecrets().databasePassword);
         QVERIFY2(m_db->open(), qPrintable(m_db->error()));
 
-        ProfileStore store(m_dir.filePath(QStringLiteral("profiles.ini")));
+        ProfileStore store(m_dir.profilesFile());
         QVERIFY(store.save(p));
 
         // The service markers of this run, so nothing the lab already has is touched.

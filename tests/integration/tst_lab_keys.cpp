@@ -9,6 +9,7 @@
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
+#include "isolatedenvironment.h"
 #include "keys/keyrotation.h"
 #include "keys/keyscripts.h"
 #include "keys/keystatus.h"
@@ -25,7 +26,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -75,7 +75,9 @@ class TestLabKeys : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_state;
+    // Pending journals, audit log, profiles and settings of its own, here
+    // and in the turnstilectl it runs.
+    testsupport::IsolatedEnvironment m_state;
     QString m_root;   // node directories under the lab dir
     QString m_live;   // the repository Keystone uses
     QString m_config; // the lab's ssh_config
@@ -161,8 +163,6 @@ private slots:
         // with the same lab ssh configuration.
         qputenv("TURNSTILE_SSH_CONFIG", m_config.toUtf8());
         qputenv("TURNSTILE_KEYS_PEER_SSH_CONFIG", m_config.toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_state.filePath(u"pending"_s).toUtf8());
-        qputenv("TURNSTILE_AUDIT_LOG", m_state.filePath(u"audit.jsonl"_s).toUtf8());
         QString error;
         const KeystoneConf conf = KeystoneConf::load(lab(u"TURNSTILE_LAB_KEYSTONE_CONF"_s), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -767,7 +767,8 @@ private slots:
         QVERIFY(makeNodes({u"node1"_s}));
         const KeyLocation node1 = nodes({u"node1"_s}).first();
         const QByteArray oldProfiles = qgetenv("TURNSTILE_PROFILES");
-        qputenv("TURNSTILE_PROFILES", m_state.filePath(u"profiles.ini"_s).toUtf8());
+        // A file of its own: the other cases must not see this profile.
+        qputenv("TURNSTILE_PROFILES", m_state.filePath(u"readonly-profiles.ini"_s).toUtf8());
         Profile ro;
         ro.name = u"keys-ro"_s;
         ro.readOnly = true;

@@ -6,11 +6,12 @@
 // (cron), and by `turnstilectl bench`: the user's failed_auth_count in the
 // lab database never exceeds 1, and the right password still logs in.
 // A throw-away user, never admin, so other lab tests are not disturbed.
+#include "collector/probescheduler.h"
 #include "db/dbconnection.h"
+#include "isolatedenvironment.h"
 #include "keystone/authbackoff.h"
 #include "keystone/keystoneclient.h"
 #include "overviewmodel.h"
-#include "collector/probescheduler.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "testsupport.h"
@@ -24,7 +25,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -36,7 +36,9 @@ class TestLabLockout : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // Profiles, settings and rejected-login state of its own, here and in
+    // the turnstilectl it runs.
+    testsupport::IsolatedEnvironment m_dir;
     QString m_tag;
     QString m_user;
     QString m_userId;
@@ -45,7 +47,7 @@ class TestLabLockout : public QObject
     std::unique_ptr<KeystoneClient> m_admin;
 
     QString profileName() const { return QStringLiteral("lockout-") + m_tag; }
-    QString authState() const { return m_dir.filePath(QStringLiteral("auth-state.json")); }
+    QString authState() const { return m_dir.authStateFile(); }
 
     Profile profile() const
     {
@@ -99,17 +101,11 @@ class TestLabLockout : public QObject
 
     QProcessEnvironment ctlEnv() const
     {
-        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-        e.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-        e.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
-        e.insert(QStringLiteral("TURNSTILE_PROFILES"),
-                 m_dir.filePath(QStringLiteral("profiles.ini")));
-        e.insert(QStringLiteral("TURNSTILE_AUTH_STATE"), authState());
+        QProcessEnvironment e = m_dir.environment();
         e.insert(QStringLiteral("OS_PASSWORD"), m_wrong);
         e.insert(QStringLiteral("TURNSTILE_DB_PASSWORD"),
                  lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PASSWORD")));
-        e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                 lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
+        // The history its turnstile.conf names.
         e.remove(QStringLiteral("TURNSTILE_HISTORY"));
         return e;
     }
@@ -153,9 +149,9 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing");
-        qputenv("TURNSTILE_AUTH_STATE", authState().toLocal8Bit());
-        qputenv("DBUS_SESSION_BUS_ADDRESS",
-                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toLocal8Bit());
+        QVERIFY(m_dir.isValid());
+        m_dir.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
         m_tag = QStringLiteral("%1-%2")
                     .arg(QCoreApplication::applicationPid())
                     .arg(QRandomGenerator::global()->bounded(100000));

@@ -1,4 +1,5 @@
 // The first slice end to end against the lab's real Keystone and MariaDB.
+#include "isolatedenvironment.h"
 #include "keystone/keystoneclient.h"
 #include "probe/latencywindow.h"
 #include "probe/prober.h"
@@ -26,7 +27,8 @@ class TestLabProbe : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // Rejected logins, profiles and settings of its own, not the user's.
+    testsupport::IsolatedEnvironment m_dir;
     static Profile labProfile() { return testsupport::labAdminProfile(true); }
     static Secrets labSecrets() { return testsupport::labAdminSecrets(); }
 
@@ -35,11 +37,10 @@ private slots:
     {
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(),
                  "the lab env file is missing: the lab_start fixture did not run");
+        QVERIFY(m_dir.isValid());
         // QtKeychain talks to the lab's private Secret Service.
-        qputenv("DBUS_SESSION_BUS_ADDRESS",
-                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")).toUtf8());
-        // Rejected logins are remembered here, not in the user's data dir.
-        qputenv("TURNSTILE_AUTH_STATE", m_dir.filePath(QStringLiteral("auth.json")).toLocal8Bit());
+        m_dir.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
     }
 
     void probeShowsLiveFigures()

@@ -8,6 +8,7 @@
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
 #include "guarded/revocationcleanup.h"
+#include "isolatedenvironment.h"
 #include "keystone/keystoneclient.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
@@ -17,7 +18,6 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -27,7 +27,9 @@ class TestLabRevocationPrune : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_tmp;
+    // Profiles, audit log and pending journals of its own, in this process
+    // and in the turnstilectl it runs.
+    testsupport::IsolatedEnvironment m_tmp;
 
     static Profile labProfile()
     {
@@ -37,12 +39,7 @@ class TestLabRevocationPrune : public QObject
     }
     QProcessEnvironment ctlEnv() const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("TURNSTILE_PROFILES"), m_tmp.filePath(QStringLiteral("p.ini")));
-        env.insert(QStringLiteral("TURNSTILE_AUDIT_LOG"),
-                   m_tmp.filePath(QStringLiteral("a.jsonl")));
-        env.insert(QStringLiteral("TURNSTILE_PENDING_DIR"),
-                   m_tmp.filePath(QStringLiteral("pending")));
+        QProcessEnvironment env = m_tmp.environment();
         env.insert(QStringLiteral("OS_PASSWORD"),
                    lab(QStringLiteral("TURNSTILE_LAB_ADMIN_PASSWORD")));
         env.insert(QStringLiteral("TURNSTILE_DB_PASSWORD"),
@@ -65,9 +62,7 @@ private slots:
     {
         QVERIFY(m_tmp.isValid());
         QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_KS_URL")).isEmpty(), "lab env file missing");
-        qputenv("TURNSTILE_AUDIT_LOG", m_tmp.filePath(QStringLiteral("a.jsonl")).toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_tmp.filePath(QStringLiteral("pending")).toUtf8());
-        ProfileStore store(m_tmp.filePath(QStringLiteral("p.ini")));
+        ProfileStore store(m_tmp.profilesFile());
         QVERIFY(store.save(labProfile()));
     }
 

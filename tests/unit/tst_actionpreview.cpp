@@ -8,11 +8,11 @@
 #include "guarded/actionrunner.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedaction.h"
+#include "isolatedenvironment.h"
 #include "util/timetext.h"
 
 #include <QLocale>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -97,8 +97,6 @@ private slots:
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
         QVERIFY(m_dir.isValid());
-        qputenv("TURNSTILE_AUDIT_LOG", m_dir.filePath(QStringLiteral("audit.jsonl")).toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_dir.filePath(QStringLiteral("pending")).toUtf8());
     }
     void cleanup() { QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); }
 
@@ -266,7 +264,7 @@ private slots:
         QVERIFY(!runner.followUp().has_value());
 
         // Both runs are in the audit log as runs of their own.
-        const AuditLog log(m_dir.filePath(QStringLiteral("audit.jsonl")));
+        const AuditLog log(m_dir.auditLogFile());
         const auto records = log.read({});
         QVERIFY(records);
         const QList<QJsonObject> runs = AuditLog::runs(*records);
@@ -276,7 +274,8 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_dir;
+    // Audit log and pending journals of its own.
+    testsupport::IsolatedEnvironment m_dir;
 };
 
 QTEST_GUILESS_MAIN(TestActionPreview)

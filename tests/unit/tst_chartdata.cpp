@@ -4,10 +4,9 @@
 // store, as the Growth and Latency pages and `turnstilectl report` get them.
 #include "history/chartdata.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 
 #include <QFile>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -32,7 +31,8 @@ class TestChartData : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    // No audit record of the developer's own on the charts.
+    testsupport::IsolatedEnvironment m_dir;
     HistoryConfig m_config;
 
     ChartData load(const QStringList &profiles, const QList<ChartSpec> &specs,
@@ -45,11 +45,8 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        // No audit record of the developer's own on the charts.
-        qputenv("TURNSTILE_AUDIT_LOG", m_dir.filePath(QStringLiteral("audit.jsonl")).toUtf8());
-        m_config.sqlitePath = m_dir.filePath(QStringLiteral("history.sqlite"));
+        m_config.sqlitePath = m_dir.historyFile();
         HistoryStore store;
         QVERIFY2(store.open(m_config), qPrintable(store.error()));
         // Two hours, one sample a minute. "lab" has two schemas and a table

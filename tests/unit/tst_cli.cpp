@@ -4,6 +4,7 @@
 // Runs the built binary in a configuration of its own; needs no lab.
 #include "../../app/turnstilectl/exitcode.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
@@ -11,7 +12,6 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -25,32 +25,25 @@ struct Run
     QString err;
 };
 
-// No keychain (no session bus), no terminal to prompt on, nothing of the
-// user's own configuration, history or audit log.
-QProcessEnvironment isolated(const QTemporaryDir &dir)
+// A configuration, history and audit log of its own for each run
+// (IsolatedEnvironment), no keychain (no session bus), no terminal to prompt on.
+struct Isolated : testsupport::IsolatedEnvironment
 {
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-    e.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
-    e.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-    e.insert(QStringLiteral("TURNSTILE_PROFILES"), dir.filePath(QStringLiteral("profiles.ini")));
-    e.insert(QStringLiteral("TURNSTILE_HISTORY"), dir.filePath(QStringLiteral("history.sqlite")));
-    e.insert(QStringLiteral("TURNSTILE_AUDIT_LOG"), dir.filePath(QStringLiteral("audit.jsonl")));
-    e.insert(QStringLiteral("TURNSTILE_PENDING_DIR"), dir.filePath(QStringLiteral("pending")));
-    e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-             QStringLiteral("unix:path=") + dir.filePath(QStringLiteral("no-bus")));
-    e.insert(QStringLiteral("OS_PASSWORD"), QStringLiteral("not-used"));
-    e.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
-    e.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
-    for (const char *v : {"TURNSTILE_HISTORY_PASSWORD", "TURNSTILE_DB_PASSWORD", "OS_CLOUD",
-                          "OS_CLIENT_CONFIG_FILE", "TURNSTILE_SSH_CONFIG"})
-        e.remove(QLatin1String(v));
-    return e;
-}
+    Isolated() : IsolatedEnvironment(Scope::Children)
+    {
+        withoutKeychain();
+        set(QStringLiteral("OS_PASSWORD"), QStringLiteral("not-used"));
+        set(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+        set(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+        for (const char *v : {"OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "TURNSTILE_SSH_CONFIG"})
+            unset(QLatin1String(v));
+    }
+};
 
-Run ctl(const QTemporaryDir &dir, const QStringList &args)
+Run ctl(const Isolated &dir, const QStringList &args)
 {
     QProcess p;
-    p.setProcessEnvironment(isolated(dir));
+    p.setProcessEnvironment(dir.environment());
     p.setWorkingDirectory(dir.path());
     p.start(testsupport::builtProgram(QStringLiteral("turnstilectl")), args);
     Run r;
@@ -68,14 +61,14 @@ Run ctl(const QTemporaryDir &dir, const QStringList &args)
 
 // The one profile the documented cases run against: its Keystone is a port
 // nothing listens on, so it never answers.
-bool writeDownProfile(const QTemporaryDir &dir)
+bool writeDownProfile(const Isolated &dir)
 {
     Profile p;
     p.name = QStringLiteral("down");
     p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:9/v3"));
     p.username = QStringLiteral("admin");
     p.projectName = QStringLiteral("admin");
-    ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
+    ProfileStore store(dir.profilesFile());
     return store.save(p);
 }
 
@@ -96,7 +89,7 @@ private slots:
     // --help on stdout with exit 0, named as scripts call it.
     void helpEverywhere()
     {
-        QTemporaryDir dir;
+        Isolated dir;
         const Run top = ctl(dir, {QStringLiteral("--help")});
         QCOMPARE(top.exitCode, 0);
         QVERIFY2(top.out.startsWith(u"Usage: turnstilectl"), qPrintable(top.out));
@@ -145,7 +138,7 @@ private slots:
     // unknown one), and every sub-command it lists is one it runs.
     void subcommandUsageMatchesDispatch()
     {
-        QTemporaryDir dir;
+        Isolated dir;
         for (const QString &command :
              {QStringLiteral("keys"), QStringLiteral("users"), QStringLiteral("bench")}) {
             const Run asked = ctl(dir, {command, QStringLiteral("--help")});
@@ -182,12 +175,12 @@ private slots:
     // fractional figure is not padded or put in exponent notation.
     void historyNumbersExact()
     {
-        QTemporaryDir dir;
+        Isolated dir;
         QVERIFY(writeDownProfile(dir));
         const qint64 ts = QDateTime::currentSecsSinceEpoch() - 120;
         {
             HistoryConfig config;
-            config.sqlitePath = dir.filePath(QStringLiteral("history.sqlite"));
+            config.sqlitePath = dir.historyFile();
             HistoryStore store;
             QVERIFY2(store.open(config), qPrintable(store.error()));
             const QString p = QStringLiteral("down");
@@ -272,7 +265,7 @@ private slots:
                 QStringLiteral("turnstilectl ") + args.join(u' ') +
                 (situation.isEmpty() ? QString() : QStringLiteral(" (") + situation + u')');
 
-            QTemporaryDir dir;
+            Isolated dir;
             QVERIFY(writeDownProfile(dir));
             if (situation == u"`profiles.ini` is not a valid INI file") {
                 QVERIFY(writeFile(dir.filePath(QStringLiteral("profiles.ini")),

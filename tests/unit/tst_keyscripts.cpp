@@ -4,6 +4,7 @@
 // output is capped, a cancel stops a step at once, max_active_keys 1 is
 // refused, and two local repositories are told apart.
 #include "guarded/actioncontrol.h"
+#include "isolatedenvironment.h"
 #include "keys/keylocation.h"
 #include "keys/keyrepository.h"
 #include "keys/keyrotation.h"
@@ -56,13 +57,7 @@ class TestKeyScripts : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        // The private state directory of the scripts goes under $HOME.
-        QVERIFY(m_home.isValid());
-        qputenv("HOME", m_home.path().toUtf8());
-        qputenv("TURNSTILE_PENDING_DIR", m_home.filePath(u"pending"_s).toUtf8());
-    }
+    void initTestCase() { QVERIFY(m_home.isValid()); }
 
     // A chained .arg() read a "%1" in the path as the next placeholder and
     // rotated another directory.
@@ -254,7 +249,9 @@ private slots:
     }
 
 private:
-    QTemporaryDir m_home;
+    // $HOME (the private state directory of the scripts goes under it) and
+    // the pending journals of its own.
+    testsupport::IsolatedEnvironment m_home;
 };
 
 QTEST_GUILESS_MAIN(TestKeyScripts)

@@ -2,13 +2,13 @@
 // Ctrl-C at turnstilectl's password prompt must not leave the terminal
 // without echo. Both programs run for real, turnstilectl on a pseudo
 // terminal so its prompt appears as it does for a person.
+#include "isolatedenvironment.h"
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -58,31 +58,33 @@ bool coresAllowedHere()
 class PromptSession
 {
 public:
-    PromptSession(const QTemporaryDir &dir, const QStringList &args)
+    PromptSession(const testsupport::IsolatedEnvironment &dir, const QStringList &args)
     {
         const QByteArray program =
             testsupport::builtProgram(QStringLiteral("turnstilectl")).toLocal8Bit();
         QList<QByteArray> argv8{program};
         for (const QString &a : args)
             argv8.append(a.toLocal8Bit());
-        const QByteArray profiles = dir.filePath(QStringLiteral("profiles.ini")).toLocal8Bit();
-        const QByteArray config = dir.filePath(QStringLiteral("config")).toLocal8Bit();
-        const QByteArray data = dir.filePath(QStringLiteral("data")).toLocal8Bit();
+        QProcessEnvironment env = dir.environment();
+        env.insert(QStringLiteral("TURNSTILE_NO_HISTORY"), QStringLiteral("1"));
+        env.remove(QStringLiteral("OS_PASSWORD"));
+        env.remove(QStringLiteral("OS_APPLICATION_CREDENTIAL_SECRET"));
+        QList<QByteArray> env8;
+        for (const QString &kv : env.toStringList())
+            env8.append(kv.toLocal8Bit());
+        // Built before the fork: the child only execs.
+        std::vector<char *> argv;
+        for (QByteArray &a : argv8)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        std::vector<char *> envp;
+        for (QByteArray &kv : env8)
+            envp.push_back(kv.data());
+        envp.push_back(nullptr);
         m_pid = forkpty(&m_master, nullptr, nullptr, nullptr);
         if (m_pid == 0) {
             allowCores();
-            setenv("TURNSTILE_PROFILES", profiles.constData(), 1);
-            setenv("XDG_CONFIG_HOME", config.constData(), 1);
-            setenv("XDG_DATA_HOME", data.constData(), 1);
-            setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/turnstile-test-bus", 1);
-            setenv("TURNSTILE_NO_HISTORY", "1", 1);
-            unsetenv("OS_PASSWORD");
-            unsetenv("OS_APPLICATION_CREDENTIAL_SECRET");
-            std::vector<char *> argv;
-            for (QByteArray &a : argv8)
-                argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(program.constData(), argv.data());
+            execve(program.constData(), argv.data(), envp.data());
             _exit(127);
         }
     }
@@ -153,12 +155,15 @@ class TestProcessHardening : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // No keychain, nothing of the developer's profiles or settings.
+    testsupport::IsolatedEnvironment m_dir{testsupport::IsolatedEnvironment::Scope::Children};
 
 private slots:
     void initTestCase()
     {
-        ProfileStore store(m_dir.filePath(QStringLiteral("profiles.ini")));
+        QVERIFY(m_dir.isValid());
+        m_dir.withoutKeychain();
+        ProfileStore store(m_dir.profilesFile());
         Profile p;
         p.name = QStringLiteral("prompt");
         p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3")); // refused at once
@@ -204,15 +209,11 @@ private slots:
     void windowCannotDumpCore()
     {
         QProcess gui;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        QProcessEnvironment env = m_dir.environment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("TURNSTILE_PROFILES"),
                    m_dir.filePath(QStringLiteral("none.ini")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("gui-config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("gui-data")));
         env.insert(QStringLiteral("TURNSTILE_NO_HISTORY"), QStringLiteral("1"));
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=/nonexistent/turnstile-test-bus"));
         gui.setProcessEnvironment(env);
         gui.setChildProcessModifier([] { allowCores(); });
         gui.start(testsupport::builtProgram(QStringLiteral("turnstile")), {});

@@ -1,6 +1,7 @@
 // `turnstilectl profiles` without a keychain (no D-Bus session): imports,
 // OS_CLOUD, redaction and migration of database passwords, scale.
 // Runs the built turnstilectl; no lab needed.
+#include "isolatedenvironment.h"
 #include "profiles/profile.h"
 #include "testsupport.h"
 
@@ -9,7 +10,6 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -17,9 +17,11 @@ using namespace turnstile;
 class TestProfilesCli : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    // No keychain: writes fail at once, secrets never land anywhere unless a
+    // profile opted in to the plain-text file.
+    testsupport::IsolatedEnvironment m_dir{testsupport::IsolatedEnvironment::Scope::Children};
 
-    QString profilesFile() const { return m_dir.filePath(QStringLiteral("profiles.ini")); }
+    QString profilesFile() const { return m_dir.profilesFile(); }
 
     struct Run
     {
@@ -30,14 +32,7 @@ class TestProfilesCli : public QObject
     Run ctl(const QStringList &args, const QHash<QString, QString> &extra = {})
     {
         QProcess p;
-        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-        e.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-        e.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
-        e.insert(QStringLiteral("TURNSTILE_PROFILES"), profilesFile());
-        // No keychain: writes fail at once, secrets never land anywhere
-        // unless a profile opted in to the plain-text file.
-        e.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                 QStringLiteral("unix:path=/nonexistent/turnstile-no-bus"));
+        QProcessEnvironment e = m_dir.environment();
         e.remove(QStringLiteral("DISPLAY"));
         for (const QString &k :
              {QStringLiteral("OS_CLOUD"), QStringLiteral("OS_CLIENT_CONFIG_FILE"),
@@ -76,6 +71,11 @@ class TestProfilesCli : public QObject
     }
 
 private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_dir.withoutKeychain();
+    }
     void init() { QFile::remove(profilesFile()); }
 
     // Issue 15.12: --profile NAME saved the profile as "envvars", and a second

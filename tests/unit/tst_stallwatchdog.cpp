@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 #include <QTest>
+
+#include <algorithm>
 #include <QThread>
 #include <QTimer>
 
@@ -54,12 +56,14 @@ private slots:
         w.stop();
         if (w.gapsCpuMs().isEmpty())
             QSKIP("no /proc/thread-self/schedstat here");
-        const qsizetype i = w.gapsMs().indexOf(w.longestGapMs());
-        // Running or waiting for a CPU, all of it (the sleep case is above).
-        QVERIFY2(
-            w.gapsCpuMs().at(i) + w.gapsRunQueueMs().at(i) > 150,
-            qPrintable(
-                QStringLiteral("%1 + %2").arg(w.gapsCpuMs().at(i)).arg(w.gapsRunQueueMs().at(i))));
+        // The busy loop's gap was running or waiting for a CPU, all of it (the
+        // sleep case is above). Not necessarily the longest gap: on a loaded
+        // machine another gap can be longer while the thread waits on a page
+        // fault or the disk.
+        double busiest = 0;
+        for (qsizetype i = 0; i < w.gapsMs().size(); ++i)
+            busiest = std::max(busiest, w.gapsCpuMs().at(i) + w.gapsRunQueueMs().at(i));
+        QVERIFY2(busiest > 150, qPrintable(QString::number(busiest)));
     }
     void stopFreezesTheFigures()
     {

@@ -5,6 +5,7 @@
 #include "benchmarkdialog.h"
 #include "chartview.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 #include "profiles/secretstore.h"
 
 #include <QComboBox>
@@ -17,8 +18,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -26,7 +25,8 @@ using namespace turnstile;
 class TestBenchmarkDialog : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    // History, audit log and settings of its own.
+    testsupport::IsolatedEnvironment m_dir;
 
     HistoryConfig history() const
     {
@@ -49,7 +49,6 @@ class TestBenchmarkDialog : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         HistoryStore store;
         QVERIFY(store.open(history()));

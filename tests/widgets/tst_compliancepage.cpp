@@ -4,14 +4,13 @@
 #include "compliance/compliancerules.h"
 #include "compliancemodel.h"
 #include "compliancepage.h"
+#include "isolatedenvironment.h"
 
 #include <QComboBox>
 #include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -20,7 +19,8 @@ class TestCompliancePage : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // Audit log and settings of its own.
+    testsupport::IsolatedEnvironment m_dir;
     const QDateTime m_now = QDateTime::currentDateTimeUtc();
 
     static Profile profileNamed(const char *name)
@@ -60,11 +60,7 @@ class TestCompliancePage : public QObject
     }
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("TURNSTILE_AUDIT_LOG", m_dir.filePath(QStringLiteral("audit.jsonl")).toUtf8());
-    }
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void ownLoadSaysWhatIsMissing()
     {

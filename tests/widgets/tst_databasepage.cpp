@@ -3,6 +3,7 @@
 // the window, and that a slow answer for a profile no longer shown is
 // dropped. The page against a real server: tests/integration/tst_gui_database.
 #include "databasepage.h"
+#include "isolatedenvironment.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
 #include "util/iopool.h"
@@ -12,7 +13,6 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTest>
@@ -34,12 +34,15 @@ Profile profile(const QString &name, const QString &databaseUrl)
 class TestDatabasePage : public QObject
 {
     Q_OBJECT
+    // History and settings of its own.
+    testsupport::IsolatedEnvironment m_env;
+
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_env.isValid());
         // No Secret Service: the page must still try, without a password.
-        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/turnstile-test-bus");
+        m_env.withoutKeychain();
     }
 
     void noProfileNoDatabase()

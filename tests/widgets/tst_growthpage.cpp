@@ -2,6 +2,7 @@
 #include "growthpage.h"
 #include "guarded/auditlog.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -10,8 +11,6 @@
 #include <QJsonObject>
 #include <QScopeGuard>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -23,16 +22,15 @@ class TestGrowthPage : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    // History, audit log and settings of its own.
+    testsupport::IsolatedEnvironment m_dir;
     qint64 m_now = 0;
 
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        const QString path = m_dir.filePath(QStringLiteral("history.sqlite"));
-        qputenv("TURNSTILE_HISTORY", path.toUtf8());
+        const QString path = m_dir.historyFile();
 
         HistoryConfig config;
         config.sqlitePath = path;

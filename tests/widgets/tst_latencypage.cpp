@@ -2,6 +2,7 @@
 #include "chartexporter.h"
 #include "chartview.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 #include "latencypage.h"
 
 #include <QAction>
@@ -13,8 +14,6 @@
 #include <QGuiApplication>
 #include <QImage>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -26,17 +25,15 @@ class TestLatencyPage : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    // History, audit log and settings of its own.
+    testsupport::IsolatedEnvironment m_dir;
     qint64 m_now = 0;
 
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        const QString path = m_dir.filePath(QStringLiteral("history.sqlite"));
-        qputenv("TURNSTILE_HISTORY", path.toUtf8());
-        qputenv("TURNSTILE_AUDIT_LOG", m_dir.filePath(QStringLiteral("audit.jsonl")).toUtf8());
+        const QString path = m_dir.historyFile();
 
         HistoryConfig config;
         config.sqlitePath = path;

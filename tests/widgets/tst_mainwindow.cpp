@@ -5,6 +5,7 @@
 #include "databasepage.h"
 #include "growthpage.h"
 #include "guarded/auditlog.h"
+#include "isolatedenvironment.h"
 #include "keyspage.h"
 #include "latencypage.h"
 #include "mainwindow.h"
@@ -25,7 +26,6 @@
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,13 +42,15 @@ class TestMainWindow : public QObject
     // QtKeychain job deleted with its store while libsecret still works on it
     // is called back after it is gone, in a later test's event loop.
     SecretStore m_secrets;
+    // Settings, history, audit log and rejected-login state of its own.
+    testsupport::IsolatedEnvironment m_env;
 
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_env.isValid());
         // No Secret Service here: the window must still work and say why.
-        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/turnstile-test-bus");
+        m_env.withoutKeychain();
     }
     void showsTilesAndUnreachableReason()
     {

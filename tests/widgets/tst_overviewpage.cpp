@@ -5,6 +5,7 @@
 // window, driven with real mouse clicks on every clickable element.
 #include "compliancepage.h"
 #include "health/thresholds.h"
+#include "isolatedenvironment.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
 #include "overviewpage.h"
@@ -20,8 +21,6 @@
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace turnstile;
@@ -30,7 +29,8 @@ class TestOverviewPage : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    // Profiles, rejected-login state and settings of its own.
+    testsupport::IsolatedEnvironment m_dir;
     std::unique_ptr<ProfileStore> m_store;
 
     // Clicks `target` (a tile or one of its children) and checks that no tile
@@ -70,11 +70,10 @@ class TestOverviewPage : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/turnstile-test-bus");
-        qputenv("TURNSTILE_NO_HISTORY", "1");
-        qputenv("TURNSTILE_AUTH_STATE", m_dir.filePath(QStringLiteral("auth.json")).toLocal8Bit());
-        m_store = std::make_unique<ProfileStore>(m_dir.filePath(QStringLiteral("profiles.ini")));
+        QVERIFY(m_dir.isValid());
+        m_dir.withoutKeychain();
+        m_dir.set(QStringLiteral("TURNSTILE_NO_HISTORY"), QStringLiteral("1"));
+        m_store = std::make_unique<ProfileStore>(m_dir.profilesFile());
         for (const char *name : {"alpha", "beta"}) {
             Profile p;
             p.name = QLatin1String(name);

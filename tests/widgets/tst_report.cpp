@@ -3,6 +3,7 @@
 // as pictures (pdftoppm) and as text (pdftotext, for the caption).
 #include "chartexporter.h"
 #include "history/historystore.h"
+#include "isolatedenvironment.h"
 #include "profiles/profilestore.h"
 #include "reportrenderer.h"
 #include "testsupport.h"
@@ -14,7 +15,6 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -53,20 +53,14 @@ class TestReport : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    // Nothing of the developer's own settings, profiles or history.
+    testsupport::IsolatedEnvironment m_dir{testsupport::IsolatedEnvironment::Scope::Children};
     QString m_history;
     qint64 m_now = 0;
 
     QProcessEnvironment environment(const QString &history) const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        // Nothing of the developer's own settings, profiles or history.
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
-        env.insert(QStringLiteral("TURNSTILE_PROFILES"),
-                   m_dir.filePath(QStringLiteral("profiles.ini")));
-        env.insert(QStringLiteral("TURNSTILE_AUDIT_LOG"),
-                   m_dir.filePath(QStringLiteral("audit.jsonl")));
+        QProcessEnvironment env = m_dir.environment();
         env.insert(QStringLiteral("TURNSTILE_HISTORY"), history);
         // The report must not need a display, whatever the session says.
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
@@ -131,7 +125,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_history = m_dir.filePath(QStringLiteral("history.sqlite"));
+        m_history = m_dir.historyFile();
         HistoryConfig config;
         config.sqlitePath = m_history;
         HistoryStore store;
@@ -295,7 +289,7 @@ private slots:
         QFETCH(QString, mentions);
         // A profile that only profiles.ini knows: "no history" rather than
         // "unknown profile" when the store is missing.
-        ProfileStore profiles(m_dir.filePath(QStringLiteral("profiles.ini")));
+        ProfileStore profiles(m_dir.profilesFile());
         Profile configured;
         configured.name = QStringLiteral("configured");
         configured.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
