@@ -4,6 +4,7 @@
 #include <QImage>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
@@ -234,6 +235,32 @@ private slots:
         QVERIFY2(v.valueAxisLabels().contains(QStringLiteral("1,5 M")),
                  qPrintable(v.valueAxisLabels().join(u'|')));
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    }
+
+    // "All profiles side by side": twelve curves, no two drawn alike, and
+    // the first eight told apart by colour alone.
+    void twelveCurvesAreAllDistinct()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        QList<NamedSeries> series;
+        for (int i = 0; i < 12; ++i)
+            series.append(
+                {QStringLiteral("Live tokens — region%1").arg(i), buckets(5, 1'700'000'000, 60)});
+        v.setSeries(series);
+        QSet<QPair<QRgb, int>> looks;
+        QSet<QRgb> firstEight;
+        for (int i = 0; i < 12; ++i) {
+            const QPen pen = v.linePen(i);
+            looks.insert({pen.color().rgb(), int(pen.style())});
+            if (i < 8) {
+                firstEight.insert(pen.color().rgb());
+                QCOMPARE(pen.style(), Qt::SolidLine);
+            }
+        }
+        QCOMPARE(looks.size(), 12);
+        QCOMPARE(firstEight.size(), 8);
+        QVERIFY(v.linePen(8).style() != Qt::SolidLine);
     }
 
     // Data of another year says which year.

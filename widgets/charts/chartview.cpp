@@ -33,6 +33,27 @@ double msecs(qint64 secs)
     return double(secs) * 1000.0;
 }
 
+// Eight colours that stay apart for colour-blind readers (Okabe-Ito, with
+// Tol's olive and wine for seven and eight); QtCharts' themes have five, so
+// "all profiles side by side" gave two curves one colour. Past eight, the
+// colours repeat with another line style: no colour and style pair means
+// two curves.
+constexpr QRgb kPalette[] = {0x0072B2, 0xE69F00, 0x009E73, 0xD55E00,
+                             0x56B4E9, 0xCC79A7, 0x999933, 0x882255};
+constexpr Qt::PenStyle kLineStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+
+QColor seriesColour(qsizetype index, bool dark)
+{
+    const QColor c = QColor::fromRgb(kPalette[index % std::size(kPalette)]);
+    // The darker hues vanish on a dark background.
+    return dark && c.lightness() < 110 ? c.lighter(160) : c;
+}
+
+Qt::PenStyle seriesLineStyle(qsizetype index)
+{
+    return kLineStyles[(index / std::size(kPalette)) % std::size(kLineStyles)];
+}
+
 // How many ticks a time axis this wide gets: a date label needs ~130 px, so
 // a half-width chart gets fewer ticks rather than elided labels. A range of
 // whole days gets whole-day steps where the width allows (8 ticks for
@@ -172,7 +193,8 @@ void ChartView::rebuildCurves()
         c.band->setLowerSeries(lower);
         m_chart->addSeries(c.band);
         attach(c.band);
-        const QColor colour = c.band->color();
+        const qsizetype index = m_curves.size();
+        const QColor colour = seriesColour(index, m_chart->theme() == QChart::ChartThemeDark);
         QColor fill = colour;
         fill.setAlpha(60);
         c.band->setColor(fill);
@@ -187,6 +209,7 @@ void ChartView::rebuildCurves()
         attach(c.line);
         QPen pen(colour);
         pen.setWidthF(1.6);
+        pen.setStyle(seriesLineStyle(index));
         c.line->setPen(pen);
         m_curves.append(c);
     }
@@ -237,7 +260,7 @@ void ChartView::rebuildClouds()
         m_chart->addSeries(cloud);
         attach(cloud);
         // Translucent points: where a cloud is dense, it shows as darker.
-        QColor colour = cloud->color();
+        QColor colour = seriesColour(i, m_chart->theme() == QChart::ChartThemeDark);
         colour.setAlpha(150);
         cloud->setColor(colour);
         cloud->setBorderColor(Qt::transparent);
@@ -627,6 +650,11 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     m_chart->resize(shown);
     if (dark)
         applyPalette();
+}
+
+QPen ChartView::linePen(int index) const
+{
+    return index >= 0 && index < m_curves.size() ? m_curves[index].line->pen() : QPen();
 }
 
 QStringList ChartView::valueAxisLabels() const

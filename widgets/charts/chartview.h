@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QPen>
 #include <QWidget>
 
 class QAbstractSeries;
@@ -97,6 +98,8 @@ public:
     int markerCount() const { return int(m_markers.size()); }
     // The value axis' tick labels, bottom to top, and the time axis' format.
     QStringList valueAxisLabels() const;
+    // The pen of curve i's average line (colour and line style).
+    QPen linePen(int index) const;
     QString timeAxisFormat() const;
     // Points of scatter cloud i; -1 when there is no such cloud.
     int scatterPointCount(int index) const;
