@@ -40,9 +40,10 @@ QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now)
     const QString date = year ? QStringLiteral("dd.MM.yyyy") : QStringLiteral("dd.MM.");
     if (spacing >= 86400)
         return date;
-    // Within two days the clock alone is unambiguous, unless the year is not
-    // the one the reader assumes.
-    if (span <= 2 * 86400 && !year)
+    // Within one day the clock alone is unambiguous; across midnight a
+    // 24-hour range read "13:17 … 13:17", and another year is not the one the
+    // reader assumes.
+    if (first == last && !year)
         return clock;
     return date + u' ' + clock;
 }

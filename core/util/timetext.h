@@ -18,7 +18,7 @@ QString formatUtcTime(const QDateTime &t);
 QString formatRunTime(double seconds);
 
 // The QDateTime format of a chart's time axis over [from, to) (seconds
-// since the epoch, local time) with `ticks` labels: hours within a day,
+// since the epoch, local time) with `ticks` labels: hours within one date,
 // dates where ticks are a day or more apart, both in between, and the year
 // whenever the range spans two years or is not in the year of `now`, so a
 // slide never reads "07.11." without saying which November.

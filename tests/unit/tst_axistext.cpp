@@ -76,6 +76,10 @@ private slots:
         // A week in whole days: dates without the year.
         QCOMPARE(axisTimeFormat(at(2026, 11, 30), at(2026, 12, 7), 8, now),
                  QStringLiteral("dd.MM."));
+        // The last 24 hours cross midnight: each tick says its day, or two
+        // read "13:17".
+        QCOMPARE(axisTimeFormat(at(2026, 12, 6, 13), at(2026, 12, 7, 13), 7, now),
+                 QStringLiteral("dd.MM. HH:mm"));
         // Seconds apart: the benchmark's live chart.
         QCOMPARE(axisTimeFormat(at(2026, 12, 7, 10), at(2026, 12, 7, 10) + 120, 7, now),
                  QStringLiteral("HH:mm:ss"));
