@@ -9,6 +9,7 @@
 #include "exportmenu.h"
 #include "guarded/actionrunner.h"
 #include "history/historystore.h"
+#include "history/metricnames.h"
 #include "profiles/secretstore.h"
 
 #include <QCloseEvent>
@@ -47,8 +48,10 @@ ScatterSeries cloud(const QString &name, const QList<BenchHistory::Point> &point
 {
     ScatterSeries s;
     s.name = name;
-    s.x.name = QStringLiteral("bench.revocation_events");
-    s.y.name = p99 ? QStringLiteral("bench.p99_ms") : QStringLiteral("bench.rps");
+    s.x.metric = QStringLiteral("bench.revocation_events");
+    s.y.metric = p99 ? QStringLiteral("bench.p99_ms") : QStringLiteral("bench.rps");
+    s.x.name = metricDisplayName(s.x.metric);
+    s.y.name = metricDisplayName(s.y.metric);
     for (const BenchHistory::Point &pt : points) {
         if (pt.revocationEvents < 0)
             continue;

@@ -4,6 +4,7 @@
 #include "guarded/auditlog.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
+#include "history/metricnames.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -64,7 +65,7 @@ int ChartData::bucketCount() const
 
 QString ChartData::seriesName(const QString &profile, const QString &metric, bool severalProfiles)
 {
-    return severalProfiles ? profile + QStringLiteral(" · ") + metric : metric;
+    return severalProfiles ? seriesDisplayName(metric, profile) : metricDisplayName(metric);
 }
 
 ChartData ChartData::load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
@@ -160,7 +161,8 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
                         b.max *= spec.scale;
                         b.sum *= spec.scale;
                     }
-                read.append(NamedSeries{seriesName(profile, metric, several), buckets});
+                read.append(
+                    NamedSeries{seriesName(profile, metric, several), buckets, metric, profile});
             }
             if (spec.kind == ChartSpec::Kind::Time)
                 series += read;
@@ -168,7 +170,9 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
                 scatter.append(ScatterSeries{profile, read[0], read[1]});
             for (const ChartSpec::RawCloud &raw : spec.rawClouds) {
                 ScatterSeries cloud;
-                cloud.name = several ? profile + QStringLiteral(" · ") + raw.name : raw.name;
+                cloud.name = several
+                                 ? Tr::tr("%1 — %2", "series name — profile").arg(raw.name, profile)
+                                 : raw.name;
                 NamedSeries *axes[2] = {&cloud.x, &cloud.y};
                 const QString metrics[2] = {raw.xMetric, raw.yMetric};
                 for (int a = 0; a < 2; ++a) {
@@ -176,6 +180,8 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
                     if (!samples)
                         return failed();
                     axes[a]->name = seriesName(profile, metrics[a], several);
+                    axes[a]->metric = metrics[a];
+                    axes[a]->profile = profile;
                     for (const Sample &x : *samples)
                         if (std::isfinite(x.value))
                             axes[a]->buckets.append(Bucket{x.ts, x.value, x.value, x.value, 1});

@@ -48,8 +48,9 @@ struct ChartData
     static ChartData load(HistoryStore &store, const QStringList &profiles, qint64 from, qint64 to,
                           const QList<ChartSpec> &specs, const QList<int> &budgets);
 
-    // The legend name of a curve: the metric alone for one profile,
-    // "profile · metric" when several profiles share a chart.
+    // The legend name of a curve: the metric's human name alone for one
+    // profile ("Live tokens"), "Live tokens — RegionTwo" when several
+    // profiles share a chart (metricnames.h).
     static QString seriesName(const QString &profile, const QString &metric, bool severalProfiles);
 };
 

@@ -21,8 +21,8 @@ struct ChartSpec
     QString title;
     QStringList metrics;
     Kind kind = Kind::Time;
-    QString xTitle; // Scatter only: axis titles
-    QString yTitle;
+    QString xTitle; // Scatter only
+    QString yTitle; // the value axis' title: what it counts, in which unit
     // Values are multiplied by this on loading (bytes to MiB: a 1.4 GB
     // schema reads 1335, not 1.4e+09); the title names the unit.
     double scale = 1.0;
@@ -44,6 +44,12 @@ struct ChartSpec
         ChartSpec s;
         s.title = title;
         s.metrics = metrics;
+        return s;
+    }
+    ChartSpec withValueTitle(const QString &title) const
+    {
+        ChartSpec s = *this;
+        s.yTitle = title;
         return s;
     }
     ChartSpec scaled(double factor) const

@@ -13,4 +13,11 @@ namespace turnstile {
 // CSV and other machine-read output; a person's locale adds digit grouping.
 QString exactNumber(double value, const QLocale &locale = QLocale::c());
 
+// A tick label of a chart axis whose ticks are `step` apart, for a person:
+// SI prefixes from a thousand on ("250 k", "1.5 M", "2 G"), the locale's
+// decimal point ("1,5 M" in German), and as many decimals as the step needs
+// to tell neighbouring ticks apart ("1.25 M" beside "1.5 M", "0.5" beside
+// "1"), never exponent notation. A slide reads "2.5 M", not "2500000".
+QString axisNumber(double value, double step, const QLocale &locale = QLocale());
+
 } // namespace turnstile

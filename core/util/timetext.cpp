@@ -4,6 +4,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 namespace turnstile {
 
 QString formatUtcTime(const QDateTime &t)
@@ -19,6 +21,31 @@ QString formatRunTime(double seconds)
     if (seconds < 10)
         return QStringLiteral("%1 s").arg(QLocale().toString(seconds, 'f', 1));
     return formatDuration(qint64(seconds + 0.5));
+}
+
+} // namespace turnstile
+
+namespace turnstile {
+
+QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now)
+{
+    const qint64 span = to - from;
+    const qint64 spacing = span / std::max(1, ticks - 1);
+    const QDate first = QDateTime::fromSecsSinceEpoch(from).date();
+    const QDate last = QDateTime::fromSecsSinceEpoch(to).date();
+    const bool year = first.year() != last.year() || first.year() != now.date().year();
+    // Below a minute between ticks (the Benchmark dialog's live chart) every
+    // label would read the same minute.
+    const QString clock = spacing < 60 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
+    const QString date = year ? QStringLiteral("dd.MM.yyyy") : QStringLiteral("dd.MM.");
+    if (spacing >= 86400)
+        return date;
+    // Within one day the clock alone is unambiguous; across midnight a
+    // 24-hour range read "13:17 … 13:17", and another year is not the one the
+    // reader assumes.
+    if (first == last && !year)
+        return clock;
+    return date + u' ' + clock;
 }
 
 } // namespace turnstile

@@ -17,4 +17,11 @@ QString formatUtcTime(const QDateTime &t);
 // "1h 30m".
 QString formatRunTime(double seconds);
 
+// The QDateTime format of a chart's time axis over [from, to) (seconds
+// since the epoch, local time) with `ticks` labels: hours within one date,
+// dates where ticks are a day or more apart, both in between, and the year
+// whenever the range spans two years or is not in the year of `now`, so a
+// slide never reads "07.11." without saying which November.
+QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now);
+
 } // namespace turnstile

@@ -25,6 +25,15 @@ QStringList namesOf(const QList<NamedSeries> &series)
         out.append(s.name);
     return out;
 }
+
+// The keys behind the names, which exports keep.
+QStringList metricsOf(const QList<NamedSeries> &series)
+{
+    QStringList out;
+    for (const NamedSeries &s : series)
+        out.append(s.metric);
+    return out;
+}
 } // namespace
 
 class TestChartData : public QObject
@@ -97,15 +106,15 @@ private slots:
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.series.size(), 1);
         // Sorted by name, and schema.keystone.rows does not match.
-        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("schema.keystone.bytes"),
-                                                    QStringLiteral("schema.mysql.bytes")}));
+        QCOMPARE(metricsOf(r.series[0]), (QStringList{QStringLiteral("schema.keystone.bytes"),
+                                                      QStringLiteral("schema.mysql.bytes")}));
         for (const NamedSeries &s : r.series[0])
             QVERIFY(!s.buckets.isEmpty());
         // The same wildcard finds what each profile has, and only that.
         const ChartData dc2 =
             load({QStringLiteral("dc2")},
                  {ChartSpec::time(QStringLiteral("Schemas"), {QStringLiteral("schema.*.bytes")})});
-        QCOMPARE(namesOf(dc2.series[0]), QStringList{QStringLiteral("schema.keystone.bytes")});
+        QCOMPARE(metricsOf(dc2.series[0]), QStringList{QStringLiteral("schema.keystone.bytes")});
     }
 
     void literalAndWildcardMetricsKeepTheSpecOrder()
@@ -116,7 +125,7 @@ private slots:
                                   {QStringLiteral("token.live"), QStringLiteral("schema.*.bytes"),
                                    QStringLiteral("validate.ms")})});
         QCOMPARE(
-            namesOf(r.series[0]),
+            metricsOf(r.series[0]),
             (QStringList{QStringLiteral("token.live"), QStringLiteral("schema.keystone.bytes"),
                          QStringLiteral("schema.mysql.bytes"), QStringLiteral("validate.ms")}));
     }
@@ -171,12 +180,15 @@ private slots:
         QCOMPARE(r.profiles, QStringList{QStringLiteral("lab")});
         QCOMPARE(r.from, T0);
         QCOMPARE(r.to, T0 + kSpan);
-        QCOMPARE(namesOf(r.series[0]), QStringList{QStringLiteral("token.live")});
+        // The human name alone, the key beside it.
+        QCOMPARE(namesOf(r.series[0]), QStringList{QStringLiteral("Live tokens")});
+        QCOMPARE(metricsOf(r.series[0]), QStringList{QStringLiteral("token.live")});
+        QCOMPARE(r.series[0][0].profile, QStringLiteral("lab"));
         // The profile's own annotations, as written.
         QCOMPARE(r.annotations.size(), 1);
         QCOMPARE(r.annotations[0].text, QStringLiteral("purged 40 expired tokens"));
         QCOMPARE(ChartData::seriesName(QStringLiteral("lab"), QStringLiteral("token.live"), false),
-                 QStringLiteral("token.live"));
+                 QStringLiteral("Live tokens"));
     }
 
     void severalProfilesSideBySide()
@@ -188,13 +200,12 @@ private slots:
                       .scaled(1.0 / kMiB)});
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QVERIFY(r.unknownProfiles.isEmpty());
-        // Profile by profile, each curve named "profile · metric".
-        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("lab · token.live"),
-                                                    QStringLiteral("dc2 · token.live")}));
-        QCOMPARE(namesOf(r.series[1]),
-                 (QStringList{QStringLiteral("lab · schema.keystone.bytes"),
-                              QStringLiteral("lab · schema.mysql.bytes"),
-                              QStringLiteral("dc2 · schema.keystone.bytes")}));
+        // Profile by profile, each curve named "human name — profile".
+        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("Live tokens — lab"),
+                                                    QStringLiteral("Live tokens — dc2")}));
+        QCOMPARE(namesOf(r.series[1]), (QStringList{QStringLiteral("Keystone schema size — lab"),
+                                                    QStringLiteral("Mysql schema size — lab"),
+                                                    QStringLiteral("Keystone schema size — dc2")}));
         QCOMPARE(r.series[1][2].buckets.first().max, 4.0);
         // dc2 has half of lab's tokens, bucket for bucket.
         const QList<Bucket> &lab = r.series[0][0].buckets;
@@ -209,7 +220,7 @@ private slots:
         QCOMPARE(texts, (QStringList{QStringLiteral("dc2: purged 7 expired tokens"),
                                      QStringLiteral("lab: purged 40 expired tokens")}));
         QCOMPARE(ChartData::seriesName(QStringLiteral("dc2"), QStringLiteral("token.live"), true),
-                 QStringLiteral("dc2 · token.live"));
+                 QStringLiteral("Live tokens — dc2"));
     }
 
     void scatterPairsBucketsPerProfile()
@@ -228,8 +239,9 @@ private slots:
         QCOMPARE(one.scatter[0].size(), 2);
         const ScatterSeries &cloud = one.scatter[0][0];
         QCOMPARE(cloud.name, QStringLiteral("lab"));
-        QCOMPARE(cloud.x.name, QStringLiteral("revocation_event.rows"));
-        QCOMPARE(cloud.y.name, QStringLiteral("validate.ms"));
+        QCOMPARE(cloud.x.name, QStringLiteral("Revocation events"));
+        QCOMPARE(cloud.x.metric, QStringLiteral("revocation_event.rows"));
+        QCOMPARE(cloud.y.name, QStringLiteral("Validation time"));
         QVERIFY(cloud.points().size() > 10);
         const ScatterSeries &bench = one.scatter[0][1];
         QCOMPARE(bench.name, QStringLiteral("benchmark p50"));
@@ -242,9 +254,9 @@ private slots:
         QStringList names;
         for (const ScatterSeries &s : two.scatter[0])
             names.append(s.name);
-        QCOMPARE(names, (QStringList{QStringLiteral("lab"), QStringLiteral("lab · benchmark p50"),
+        QCOMPARE(names, (QStringList{QStringLiteral("lab"), QStringLiteral("benchmark p50 — lab"),
                                      QStringLiteral("dc2")}));
-        QCOMPARE(two.scatter[0][2].y.name, QStringLiteral("dc2 · validate.ms"));
+        QCOMPARE(two.scatter[0][2].y.name, QStringLiteral("Validation time — dc2"));
         QCOMPARE(two.scatter[0][2].points().first(), QPointF(3, 8));
     }
 
@@ -255,8 +267,8 @@ private slots:
                  {ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")})});
         QVERIFY(r.error.isEmpty());
         QCOMPARE(r.unknownProfiles, QStringList{QStringLiteral("nowhere")});
-        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("lab · token.live"),
-                                                    QStringLiteral("nowhere · token.live")}));
+        QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("Live tokens — lab"),
+                                                    QStringLiteral("Live tokens — nowhere")}));
         QVERIFY(r.series[0][1].buckets.isEmpty());
     }
 

@@ -4,6 +4,7 @@
 #include <QImage>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWheelEvent>
@@ -156,7 +157,8 @@ private slots:
         v.setSeries({{QStringLiteral("x"), buckets(5, 1'700'000'000, 60)}});
         // What the window shows (grab paints the widget as the screen does).
         const auto background = [&v] {
-            return v.grab().toImage().pixelColor(200, 150).lightness(); // inside the plot area
+            // Inside the plot area, above the band, off the grid lines.
+            return v.grab().toImage().pixelColor(150, 40).lightness();
         };
         // What an export paints.
         const auto exported = [&v] {
@@ -165,7 +167,7 @@ private slots:
             QPainter p(&img);
             v.render(&p, QRectF(0, 0, 400, 300));
             p.end();
-            return img.pixelColor(200, 150).lightness();
+            return img.pixelColor(150, 40).lightness();
         };
         QVERIFY2(background() > 200, "a light palette paints a light chart");
         QPalette dark;
@@ -209,6 +211,68 @@ private slots:
             }
         QVERIFY2(blue > 100, qPrintable(QString::number(blue)));
         QCOMPARE(v.size(), QSize(640, 300));
+    }
+
+    // A slide reads "2.5 M", not "2500000", in the reader's language.
+    void valueAxisReadsInSiPrefixes()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        ChartView v;
+        v.resize(800, 400);
+        QList<Bucket> big;
+        for (int i = 0; i < 10; ++i)
+            big.append(Bucket{1'700'000'000 + i * 60, 2'000'000.0, 2'300'000.0, 4'400'000.0, 2});
+        v.setSeries({{QStringLiteral("Live tokens"), big}});
+        const QStringList labels = v.valueAxisLabels();
+        QCOMPARE(labels.first(), QStringLiteral("0"));
+        QVERIFY2(labels.contains(QStringLiteral("1 M")), qPrintable(labels.join(u'|')));
+        QVERIFY2(labels.contains(QStringLiteral("2.5 M")), qPrintable(labels.join(u'|')));
+        for (const QString &l : labels)
+            QVERIFY2(!l.contains(QStringLiteral("000")), qPrintable(l));
+
+        QLocale::setDefault(QLocale(QLocale::German));
+        v.setSeries({{QStringLiteral("Live tokens"), big}});
+        QVERIFY2(v.valueAxisLabels().contains(QStringLiteral("1,5 M")),
+                 qPrintable(v.valueAxisLabels().join(u'|')));
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    }
+
+    // "All profiles side by side": twelve curves, no two drawn alike, and
+    // the first eight told apart by colour alone.
+    void twelveCurvesAreAllDistinct()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        QList<NamedSeries> series;
+        for (int i = 0; i < 12; ++i)
+            series.append(
+                {QStringLiteral("Live tokens — region%1").arg(i), buckets(5, 1'700'000'000, 60)});
+        v.setSeries(series);
+        QSet<QPair<QRgb, int>> looks;
+        QSet<QRgb> firstEight;
+        for (int i = 0; i < 12; ++i) {
+            const QPen pen = v.linePen(i);
+            looks.insert({pen.color().rgb(), int(pen.style())});
+            if (i < 8) {
+                firstEight.insert(pen.color().rgb());
+                QCOMPARE(pen.style(), Qt::SolidLine);
+            }
+        }
+        QCOMPARE(looks.size(), 12);
+        QCOMPARE(firstEight.size(), 8);
+        QVERIFY(v.linePen(8).style() != Qt::SolidLine);
+    }
+
+    // Data of another year says which year.
+    void timeAxisNamesTheYearOfAnotherYear()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        // November 2023, a week: never the current year on this machine.
+        v.setTimeRange(1'700'000'000 - 7 * 86400, 1'700'000'000);
+        v.setSeries({{QStringLiteral("Live tokens"), buckets(50, 1'700'000'000 - 86400, 600)}});
+        QVERIFY2(v.timeAxisFormat().contains(QStringLiteral("yyyy")),
+                 qPrintable(v.timeAxisFormat()));
     }
 };
 

@@ -39,13 +39,15 @@ private slots:
         m_a = std::make_unique<ChartView>();
         m_a->setTitle(QStringLiteral("Token rows"));
         m_a->setTimeRange(t0, t0 + 3600);
-        m_a->setSeries({{QStringLiteral("token.live"), live}});
+        m_a->setSeries({{QStringLiteral("Live tokens"), live, QStringLiteral("token.live"),
+                         QStringLiteral("lab")}});
         m_a->setAnnotations({Annotation{t0 + 1800, QStringLiteral("lab"),
                                         QStringLiteral("purge.tokens"), QStringLiteral("purged")}});
         m_b = std::make_unique<ChartView>();
         m_b->setTitle(QStringLiteral("Trusts"));
         m_b->setTimeRange(t0, t0 + 3600);
-        m_b->setSeries({{QStringLiteral("table.trust.rows"), trusts}});
+        m_b->setSeries({{QStringLiteral("Trust table rows"), trusts,
+                         QStringLiteral("table.trust.rows"), QStringLiteral("lab")}});
         m_caption = ChartExporter::caption({QStringLiteral("lab")}, t0, t0 + 3600,
                                            QDateTime::fromSecsSinceEpoch(t0 + 3700));
     }
@@ -100,9 +102,12 @@ private slots:
         QCOMPARE(ChartExporter::exportTo(path, charts(), m_caption), QString());
         const QList<QByteArray> lines = read(path).trimmed().split('\n');
         QCOMPARE(lines.size(), 1 + 40 + 40);
-        QCOMPARE(lines[0], QByteArray("time,series,min,max,avg,count"));
-        QCOMPARE(lines[1], QByteArray("2023-11-14T22:13:20Z,token.live,100,120,110,2"));
-        QCOMPARE(lines[41], QByteArray("2023-11-14T22:13:20Z,table.trust.rows,5,5,5,1"));
+        // The human name for people, the keys after it for scripts.
+        QCOMPARE(lines[0], QByteArray("time,series,min,max,avg,count,metric,profile"));
+        QCOMPARE(lines[1],
+                 QByteArray("2023-11-14T22:13:20Z,Live tokens,100,120,110,2,token.live,lab"));
+        QCOMPARE(lines[41],
+                 QByteArray("2023-11-14T22:13:20Z,Trust table rows,5,5,5,1,table.trust.rows,lab"));
     }
     void json()
     {
@@ -121,7 +126,9 @@ private slots:
         const QJsonObject first = charts[0].toObject();
         QCOMPARE(first.value(QStringLiteral("title")).toString(), QStringLiteral("Token rows"));
         const QJsonObject live = first.value(QStringLiteral("series")).toArray()[0].toObject();
-        QCOMPARE(live.value(QStringLiteral("name")).toString(), QStringLiteral("token.live"));
+        QCOMPARE(live.value(QStringLiteral("name")).toString(), QStringLiteral("Live tokens"));
+        QCOMPARE(live.value(QStringLiteral("metric")).toString(), QStringLiteral("token.live"));
+        QCOMPARE(live.value(QStringLiteral("profile")).toString(), QStringLiteral("lab"));
         const QJsonArray buckets = live.value(QStringLiteral("buckets")).toArray();
         QCOMPARE(buckets.size(), 40);
         const QJsonObject b0 = buckets[0].toObject();

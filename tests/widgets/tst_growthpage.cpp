@@ -85,8 +85,10 @@ private slots:
         QCOMPARE(charts.size(), 4);
         // One curve per schema the store knows for this profile, by name.
         QCOMPARE(charts[3]->series().size(), 2);
-        QCOMPARE(charts[3]->series()[0].name, QStringLiteral("schema.keystone.bytes"));
-        QCOMPARE(charts[3]->series()[1].name, QStringLiteral("schema.mysql.bytes"));
+        // Legends carry human names; the key stays beside them for exports.
+        QCOMPARE(charts[3]->series()[0].name, QStringLiteral("Keystone schema size"));
+        QCOMPARE(charts[3]->series()[0].metric, QStringLiteral("schema.keystone.bytes"));
+        QCOMPARE(charts[3]->series()[1].name, QStringLiteral("Mysql schema size"));
         QVERIFY(charts[3]->linePointCount(1) >= 5);
         // Shown in MiB: 1e6 bytes is 0.95 MiB.
         QCOMPARE(charts[3]->series()[0].buckets.first().max, 1e6 / (1024 * 1024));
@@ -96,7 +98,7 @@ private slots:
         QVERIFY(charts[0]->linePointCount(1) >= 5);
         QVERIFY(charts[1]->linePointCount(0) >= 5);
         QVERIFY(charts[2]->linePointCount(0) >= 5);
-        QCOMPARE(charts[0]->series().first().name, QStringLiteral("token.live"));
+        QCOMPARE(charts[0]->series().first().name, QStringLiteral("Live tokens"));
         QCOMPARE(charts[0]->markerCount(), 1);
         // A picture of the page for a person to look at: set
         // TURNSTILE_TEST_GRAB_DIR. QtCharts lays legends out on the next
@@ -191,9 +193,9 @@ private slots:
         QStringList names;
         for (const NamedSeries &s : page.charts()[0]->series())
             names.append(s.name);
-        QVERIFY2(names.contains(QStringLiteral("lab · token.live")), qPrintable(names.join(u',')));
-        QVERIFY2(names.contains(QStringLiteral("dc2 · token.live")), qPrintable(names.join(u',')));
-        const int dc2 = int(names.indexOf(QStringLiteral("dc2 · token.live")));
+        QVERIFY2(names.contains(QStringLiteral("Live tokens — lab")), qPrintable(names.join(u',')));
+        QVERIFY2(names.contains(QStringLiteral("Live tokens — dc2")), qPrintable(names.join(u',')));
+        const int dc2 = int(names.indexOf(QStringLiteral("Live tokens — dc2")));
         QVERIFY(page.charts()[0]->linePointCount(dc2) > 100);
         QVERIFY(page.caption().contains(QStringLiteral("lab")));
         QVERIFY(page.caption().contains(QStringLiteral("dc2")));

@@ -92,11 +92,11 @@ private slots:
         for (const auto &s : charts[1]->series())
             issueNames.append(s.name);
         QCOMPARE(validateNames,
-                 (QStringList{QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
-                              QStringLiteral("validate.p99.ms")}));
+                 (QStringList{QStringLiteral("Validation p50"), QStringLiteral("Validation p95"),
+                              QStringLiteral("Validation p99")}));
         QCOMPARE(issueNames,
-                 (QStringList{QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
-                              QStringLiteral("issue.p99.ms")}));
+                 (QStringList{QStringLiteral("Token issue p50"), QStringLiteral("Token issue p95"),
+                              QStringLiteral("Token issue p99")}));
         for (int i = 0; i < 3; ++i) {
             QVERIFY(charts[0]->linePointCount(i) > 100);
             QVERIFY(charts[1]->linePointCount(i) > 100);
@@ -107,8 +107,9 @@ private slots:
         QCOMPARE(scatter->kind(), ChartView::Kind::Scatter);
         QCOMPARE(scatter->scatter().size(), 1);
         const ScatterSeries cloud = scatter->scatter().first(); // scatter() returns a copy
-        QCOMPARE(cloud.x.name, QStringLiteral("revocation_event.rows"));
-        QCOMPARE(cloud.y.name, QStringLiteral("validate.ms"));
+        QCOMPARE(cloud.x.name, QStringLiteral("Revocation events"));
+        QCOMPARE(cloud.x.metric, QStringLiteral("revocation_event.rows"));
+        QCOMPARE(cloud.y.name, QStringLiteral("Validation time"));
         QVERIFY(scatter->scatterPointCount(0) > 100);
         QCOMPARE(scatter->scatterPointCount(0), int(cloud.points().size()));
         // Validation grows with the events in the seeded data: the cloud

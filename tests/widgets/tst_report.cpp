@@ -227,11 +227,11 @@ private slots:
                  qPrintable(caption + QStringLiteral("\n---\n") + text));
         QCOMPARE(text.count(QStringLiteral("Turnstile " TURNSTILE_VERSION)),
                  ReportRenderer::pages().size());
-        QVERIFY(text.contains(QStringLiteral("east · token.live")));
-        QVERIFY(text.contains(QStringLiteral("west · token.live")));
+        QVERIFY(text.contains(QStringLiteral("Live tokens — east")));
+        QVERIFY(text.contains(QStringLiteral("Live tokens — west")));
         // The Latency page's charts, on a page of their own.
-        QVERIFY(text.contains(QStringLiteral("west · validate.p99.ms")));
-        QVERIFY(text.contains(QStringLiteral("east · issue.p50.ms")));
+        QVERIFY(text.contains(QStringLiteral("Validation p99 — west")));
+        QVERIFY(text.contains(QStringLiteral("Token issue p50 — east")));
         QVERIFY(text.contains(QStringLiteral("Validation against revocation events")));
         const QString pdfinfo = tool(QStringLiteral("pdfinfo"));
         QVERIFY(!pdfinfo.isEmpty());

@@ -103,27 +103,34 @@ void ChartExporter::paint(QPainter *painter, const QRectF &page, const QList<Cha
 
 QByteArray ChartExporter::csv(const QList<NamedSeries> &series)
 {
-    QString out = QStringLiteral("time,series,min,max,avg,count\n");
+    // series is the legend's human name; metric and profile, appended so the
+    // earlier columns keep their places, are the keys a script joins on.
+    QString out = QStringLiteral("time,series,min,max,avg,count,metric,profile\n");
     for (const NamedSeries &s : series)
         for (const Bucket &b : s.buckets)
             out += QDateTime::fromSecsSinceEpoch(b.ts, Qt::UTC).toString(Qt::ISODate) + u',' +
                    csvField(s.name) + u',' + number(b.min) + u',' + number(b.max) + u',' +
-                   number(b.avg()) + u',' + QString::number(b.count) + u'\n';
+                   number(b.avg()) + u',' + QString::number(b.count) + u',' + csvField(s.metric) +
+                   u',' + csvField(s.profile) + u'\n';
     return out.toUtf8();
 }
 
 QByteArray ChartExporter::csvOfCharts(const QList<ChartView *> &charts)
 {
-    // Names are unique per profile and metric; the first chart that shows a
-    // series has it at the finest resolution (the widest chart comes first).
+    // A stored series is identified by profile and metric (two metrics could
+    // share a translated name), anything else by its name; the first chart
+    // that shows a series has it at the finest resolution (the widest chart
+    // comes first).
     QList<NamedSeries> all;
-    QSet<QString> names;
+    QSet<QString> seen;
     for (const ChartView *c : charts)
-        for (const NamedSeries &s : c->series())
-            if (!names.contains(s.name)) {
-                names.insert(s.name);
+        for (const NamedSeries &s : c->series()) {
+            const QString id = s.metric.isEmpty() ? u'\n' + s.name : s.profile + u'\n' + s.metric;
+            if (!seen.contains(id)) {
+                seen.insert(id);
                 all.append(s);
             }
+        }
     return csv(all);
 }
 
@@ -146,6 +153,8 @@ QByteArray ChartExporter::jsonOfCharts(const QList<ChartView *> &charts, const Q
                                            {QStringLiteral("avg"), number(b.avg())},
                                            {QStringLiteral("count"), b.count}});
             seriesJson.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                          {QStringLiteral("metric"), s.metric},
+                                          {QStringLiteral("profile"), s.profile},
                                           {QStringLiteral("buckets"), buckets}});
         }
         QJsonArray annotations;

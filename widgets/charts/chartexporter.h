@@ -56,16 +56,17 @@ public:
     // The one painter path: the charts stacked in page, the caption under them.
     static void paint(QPainter *painter, const QRectF &page, const QList<ChartView *> &charts,
                       const QString &caption);
-    // time,series,min,max,avg,count; time in ISO 8601 UTC.
+    // time,series,min,max,avg,count,metric,profile; time in ISO 8601 UTC,
+    // series the human name, metric and profile the keys.
     static QByteArray csv(const QList<NamedSeries> &series);
 
-    // time,series,min,max,avg,count of every chart; a series that two
+    // time,series,min,max,avg,count,metric,profile of every chart; a series that two
     // charts share (a scatter chart's y is often a time chart's curve) once,
     // as the first chart showing it has it.
     static QByteArray csvOfCharts(const QList<ChartView *> &charts);
 
     // {"caption", "generator", "charts": [{"title", "series": [{"name",
-    // "buckets": [{"time", "min", "max", "avg", "count"}]}], "annotations"}]}:
+    // "metric", "profile", "buckets": [{"time", "min", "max", "avg", "count"}]}], "annotations"}]}:
     // every chart as shown, each with its own title, and the caption, so a
     // script gets what a person sees.
     static QByteArray jsonOfCharts(const QList<ChartView *> &charts, const QString &caption);

@@ -27,8 +27,8 @@ QList<ChartView *> ChartPresenter::createCharts(const QList<ChartSpec> &specs, Q
                                                                           : ChartView::Kind::Time,
                                     parent);
         chart->setTitle(spec.title);
-        if (spec.kind == ChartSpec::Kind::Scatter)
-            chart->setAxisTitles(spec.xTitle, spec.yTitle);
+        // A time chart's x axis is dates, titled by its labels.
+        chart->setAxisTitles(spec.xTitle, spec.yTitle);
         charts.append(chart);
     }
     return charts;

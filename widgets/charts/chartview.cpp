@@ -1,7 +1,11 @@
 #include "chartview.h"
 
+#include "util/numbertext.h"
+#include "util/timetext.h"
+
 #include <QApplication>
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QCursor>
@@ -15,7 +19,6 @@
 #include <QScatterSeries>
 #include <QStyle>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
@@ -30,20 +33,25 @@ double msecs(qint64 secs)
     return double(secs) * 1000.0;
 }
 
-// Axis labels must stay readable at every range: hours within a day,
-// dates where ticks are a day or more apart, both in between.
-QString timeFormat(qint64 span, int ticks)
+// Eight colours that stay apart for colour-blind readers (Okabe-Ito, with
+// Tol's olive and wine for seven and eight); QtCharts' themes have five, so
+// "all profiles side by side" gave two curves one colour. Past eight, the
+// colours repeat with another line style: no colour and style pair means
+// two curves.
+constexpr QRgb kPalette[] = {0x0072B2, 0xE69F00, 0x009E73, 0xD55E00,
+                             0x56B4E9, 0xCC79A7, 0x999933, 0x882255};
+constexpr Qt::PenStyle kLineStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+
+QColor seriesColour(qsizetype index, bool dark)
 {
-    const qint64 spacing = span / std::max(1, ticks - 1);
-    // Below a minute between ticks (the Benchmark dialog's live chart) every
-    // label would read the same minute.
-    if (spacing < 60)
-        return QStringLiteral("HH:mm:ss");
-    if (span <= 2 * 86400 && spacing < 86400)
-        return QStringLiteral("HH:mm");
-    if (spacing >= 86400)
-        return QStringLiteral("dd.MM.");
-    return QStringLiteral("dd.MM. HH:mm");
+    const QColor c = QColor::fromRgb(kPalette[index % std::size(kPalette)]);
+    // The darker hues vanish on a dark background.
+    return dark && c.lightness() < 110 ? c.lighter(160) : c;
+}
+
+Qt::PenStyle seriesLineStyle(qsizetype index)
+{
+    return kLineStyles[(index / std::size(kPalette)) % std::size(kLineStyles)];
 }
 
 // How many ticks a time axis this wide gets: a date label needs ~130 px, so
@@ -62,8 +70,10 @@ int timeTicks(qreal width, qint64 span)
 
 // Sets [lo, hi] widened to whole multiples of a 1-2-2.5-5 step, with at
 // most five intervals, so tick labels read 0, 10, 20 (QValueAxis::
-// applyNiceNumbers made 0, 13.3333, 26.6667, 40 of a 0-21 range).
-void setNiceRange(QValueAxis *axis, double lo, double hi)
+// applyNiceNumbers made 0, 13.3333, 26.6667, 40 of a 0-21 range). The labels
+// are categories placed on the tick values, because a QValueAxis only
+// knows printf formats: no locale, no "1.5 M" (axisNumber does both).
+void setNiceRange(QCategoryAxis *axis, double lo, double hi)
 {
     constexpr int kMaxIntervals = 5;
     if (!(hi > lo))
@@ -80,7 +90,15 @@ void setNiceRange(QValueAxis *axis, double lo, double hi)
     const double niceHi = std::ceil(hi / step) * step;
     // Tick count first: QtCharts lays the labels out on the range change and
     // did not redo them for a tick count set after it.
-    axis->setTickCount(int(std::lround((niceHi - niceLo) / step)) + 1);
+    const int ticks = int(std::lround((niceHi - niceLo) / step)) + 1;
+    for (const QString &label : axis->categoriesLabels())
+        axis->remove(label);
+    axis->setStartValue(niceLo);
+    for (int i = 0; i < ticks; ++i) {
+        const double v = niceLo + i * step;
+        axis->append(axisNumber(v, step), v);
+    }
+    axis->setTickCount(ticks);
     axis->setRange(niceLo, niceHi);
 }
 } // namespace
@@ -89,7 +107,7 @@ ChartView::ChartView(QWidget *parent) : ChartView(Kind::Time, parent) {}
 
 ChartView::ChartView(Kind kind, QWidget *parent)
     : QWidget(parent), m_kind(kind), m_chart(new QChart), m_view(new QChartView(m_chart, this)),
-      m_yAxis(new QValueAxis)
+      m_yAxis(new QCategoryAxis)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -98,14 +116,13 @@ ChartView::ChartView(Kind kind, QWidget *parent)
     m_view->setMinimumHeight(180);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
-    // Up to nine digits: a million rows reads 1000000, not 1e+06.
-    m_yAxis->setLabelFormat(QStringLiteral("%.9g"));
+    m_yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     if (m_kind == Kind::Time) {
         m_xAxis = new QDateTimeAxis;
         m_chart->addAxis(m_xAxis, Qt::AlignBottom);
     } else {
-        m_xValueAxis = new QValueAxis;
-        m_xValueAxis->setLabelFormat(QStringLiteral("%.9g"));
+        m_xValueAxis = new QCategoryAxis;
+        m_xValueAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
         m_chart->addAxis(m_xValueAxis, Qt::AlignBottom);
     }
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
@@ -176,7 +193,8 @@ void ChartView::rebuildCurves()
         c.band->setLowerSeries(lower);
         m_chart->addSeries(c.band);
         attach(c.band);
-        const QColor colour = c.band->color();
+        const qsizetype index = m_curves.size();
+        const QColor colour = seriesColour(index, m_chart->theme() == QChart::ChartThemeDark);
         QColor fill = colour;
         fill.setAlpha(60);
         c.band->setColor(fill);
@@ -191,6 +209,7 @@ void ChartView::rebuildCurves()
         attach(c.line);
         QPen pen(colour);
         pen.setWidthF(1.6);
+        pen.setStyle(seriesLineStyle(index));
         c.line->setPen(pen);
         m_curves.append(c);
     }
@@ -241,7 +260,7 @@ void ChartView::rebuildClouds()
         m_chart->addSeries(cloud);
         attach(cloud);
         // Translucent points: where a cloud is dense, it shows as darker.
-        QColor colour = cloud->color();
+        QColor colour = seriesColour(i, m_chart->theme() == QChart::ChartThemeDark);
         colour.setAlpha(150);
         cloud->setColor(colour);
         cloud->setBorderColor(Qt::transparent);
@@ -353,7 +372,7 @@ void ChartView::updateAxes()
     // range change.
     const int ticks = timeTicks(m_tickWidth > 0 ? m_tickWidth : width(), to - from);
     m_xAxis->setTickCount(ticks);
-    m_xAxis->setFormat(timeFormat(to - from, ticks));
+    m_xAxis->setFormat(axisTimeFormat(from, to, ticks, QDateTime::currentDateTime()));
     m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(msecs(from))),
                       QDateTime::fromMSecsSinceEpoch(qint64(msecs(to))));
 
@@ -459,7 +478,9 @@ void ChartView::fitTimeTicks(qreal width)
     // Set before the chart is laid out at that width: QtCharts lays the
     // labels out on a resize or a range change, not on these setters.
     m_xAxis->setTickCount(ticks);
-    m_xAxis->setFormat(timeFormat(span, ticks));
+    m_xAxis->setFormat(axisTimeFormat(m_xAxis->min().toSecsSinceEpoch(),
+                                      m_xAxis->max().toSecsSinceEpoch(), ticks,
+                                      QDateTime::currentDateTime()));
 }
 
 void ChartView::resizeEvent(QResizeEvent *e)
@@ -629,6 +650,21 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     m_chart->resize(shown);
     if (dark)
         applyPalette();
+}
+
+QPen ChartView::linePen(int index) const
+{
+    return index >= 0 && index < m_curves.size() ? m_curves[index].line->pen() : QPen();
+}
+
+QStringList ChartView::valueAxisLabels() const
+{
+    return m_yAxis->categoriesLabels();
+}
+
+QString ChartView::timeAxisFormat() const
+{
+    return m_xAxis ? m_xAxis->format() : QString();
 }
 
 int ChartView::linePointCount(int index) const

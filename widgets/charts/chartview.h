@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QPen>
 #include <QWidget>
 
 class QAbstractSeries;
@@ -18,7 +19,7 @@ class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QPainter;
 class QScatterSeries;
-class QValueAxis;
+class QCategoryAxis;
 
 namespace turnstile {
 
@@ -95,6 +96,11 @@ public:
     int linePointCount(int index) const;
     int bandPointCount(int index) const;
     int markerCount() const { return int(m_markers.size()); }
+    // The value axis' tick labels, bottom to top, and the time axis' format.
+    QStringList valueAxisLabels() const;
+    // The pen of curve i's average line (colour and line style).
+    QPen linePen(int index) const;
+    QString timeAxisFormat() const;
     // Points of scatter cloud i; -1 when there is no such cloud.
     int scatterPointCount(int index) const;
 
@@ -129,9 +135,10 @@ private:
     Kind m_kind;
     QChart *m_chart;
     QChartView *m_view;
-    QDateTimeAxis *m_xAxis = nullptr;   // Time
-    QValueAxis *m_xValueAxis = nullptr; // Scatter
-    QValueAxis *m_yAxis;
+    QDateTimeAxis *m_xAxis = nullptr; // Time
+    // Value axes: categories on the tick values carry our labels (1.5 M).
+    QCategoryAxis *m_xValueAxis = nullptr; // Scatter
+    QCategoryAxis *m_yAxis;
     QList<NamedSeries> m_series;
     QList<ScatterSeries> m_scatter;
     QList<QScatterSeries *> m_clouds;

@@ -20,16 +20,20 @@ QList<ChartSpec> PageCharts::growth()
 {
     return {
         ChartSpec::time(GrowthTr::tr("Token rows"),
-                        {QStringLiteral("token.live"), QStringLiteral("token.expired")}),
+                        {QStringLiteral("token.live"), QStringLiteral("token.expired")})
+            .withValueTitle(GrowthTr::tr("tokens")),
         // Obsolete beside all: the gap is what a prune would remove.
         ChartSpec::time(
             GrowthTr::tr("Revocation events"),
-            {QStringLiteral("revocation_event.rows"), QStringLiteral("revocation_event.obsolete")}),
-        ChartSpec::time(GrowthTr::tr("Trusts"), {QStringLiteral("table.trust.rows")}),
+            {QStringLiteral("revocation_event.rows"), QStringLiteral("revocation_event.obsolete")})
+            .withValueTitle(GrowthTr::tr("events")),
+        ChartSpec::time(GrowthTr::tr("Trusts"), {QStringLiteral("table.trust.rows")})
+            .withValueTitle(GrowthTr::tr("trusts")),
         // Every schema on the server (data + indexes), as the exact cycle
         // measures it.
         ChartSpec::time(GrowthTr::tr("Schema sizes (MiB)"), {QStringLiteral("schema.*.bytes")})
-            .scaled(1.0 / (1024 * 1024)),
+            .scaled(1.0 / (1024 * 1024))
+            .withValueTitle(GrowthTr::tr("MiB")),
     };
 }
 
@@ -50,10 +54,12 @@ QList<ChartSpec> PageCharts::latency()
     return {
         ChartSpec::time(LatencyTr::tr("Token validation p50/p95/p99 (ms)"),
                         {QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
-                         QStringLiteral("validate.p99.ms")}),
+                         QStringLiteral("validate.p99.ms")})
+            .withValueTitle(LatencyTr::tr("ms")),
         ChartSpec::time(LatencyTr::tr("Token issue p50/p95/p99 (ms)"),
                         {QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
-                         QStringLiteral("issue.p99.ms")}),
+                         QStringLiteral("issue.p99.ms")})
+            .withValueTitle(LatencyTr::tr("ms")),
         scatter,
     };
 }

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+
+namespace turnstile {
+
+// The one place a metric key becomes words a person reads: legends in the
+// window, exports and `turnstilectl report` say "Live tokens", never
+// "token.live". Keys stay the machine identity (stores, CSV/JSON "metric"
+// columns); this is only their label, translated.
+//
+// Per-object keys name their object: "schema.keystone.bytes" is "Keystone
+// schema size", "table.trust.rows" "Trust table rows". A key this table does
+// not know comes back unchanged, so a new metric is shown, not hidden.
+QString metricDisplayName(const QString &metric);
+
+// A curve of several profiles on one chart: "Live tokens — RegionTwo".
+QString seriesDisplayName(const QString &metric, const QString &profile);
+
+} // namespace turnstile

@@ -1,0 +1,94 @@
+// Legends, exports and `turnstilectl report` name series in words
+// ("Live tokens"), never by key ("token.live"); one function does it, and it
+// is translated.
+#include "history/metricnames.h"
+
+#include <QCoreApplication>
+#include <QTest>
+#include <QTranslator>
+
+using namespace turnstile;
+
+namespace {
+// Stands in for a .qm file: marks every MetricNames text it is asked for, so
+// the test sees that the names go through tr() in their own context.
+class MarkingTranslator : public QTranslator
+{
+public:
+    QString translate(const char *context, const char *source, const char *, int) const override
+    {
+        if (QByteArray(context) != "MetricNames")
+            return {};
+        return QStringLiteral("«") + QString::fromUtf8(source) + QStringLiteral("»");
+    }
+    bool isEmpty() const override { return false; }
+};
+} // namespace
+
+class TestMetricNames : public QObject
+{
+    Q_OBJECT
+private slots:
+    void knownMetricsHaveHumanNames_data()
+    {
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("live") << QStringLiteral("token.live") << QStringLiteral("Live tokens");
+        QTest::newRow("expired") << QStringLiteral("token.expired")
+                                 << QStringLiteral("Expired tokens");
+        QTest::newRow("p99") << QStringLiteral("validate.p99.ms")
+                             << QStringLiteral("Validation p99");
+        QTest::newRow("issue") << QStringLiteral("issue.p50.ms")
+                               << QStringLiteral("Token issue p50");
+        QTest::newRow("obsolete") << QStringLiteral("revocation_event.obsolete")
+                                  << QStringLiteral("Obsolete revocation events");
+        QTest::newRow("up") << QStringLiteral("keystone.up") << QStringLiteral("Keystone up");
+    }
+    void knownMetricsHaveHumanNames()
+    {
+        QFETCH(QString, metric);
+        QFETCH(QString, name);
+        QCOMPARE(metricDisplayName(metric), name);
+    }
+
+    // Per-object families name the object the collector found.
+    void wildcardFamiliesFillInTheObject()
+    {
+        QCOMPARE(metricDisplayName(QStringLiteral("schema.keystone.bytes")),
+                 QStringLiteral("Keystone schema size"));
+        QCOMPARE(metricDisplayName(QStringLiteral("table.trust.rows")),
+                 QStringLiteral("Trust table rows"));
+        QCOMPARE(metricDisplayName(QStringLiteral("table.local_user.bytes")),
+                 QStringLiteral("Local_user table size"));
+    }
+
+    // A metric added later is shown by its key rather than hidden or blank.
+    void unknownMetricsKeepTheirKey()
+    {
+        QCOMPARE(metricDisplayName(QStringLiteral("brand.new")), QStringLiteral("brand.new"));
+        QCOMPARE(metricDisplayName(QStringLiteral("schema..bytes")),
+                 QStringLiteral("schema..bytes"));
+    }
+
+    void severalProfilesPutTheProfileAfterTheName()
+    {
+        QCOMPARE(seriesDisplayName(QStringLiteral("token.live"), QStringLiteral("RegionTwo")),
+                 QStringLiteral("Live tokens — RegionTwo"));
+    }
+
+    // Installed after start-up, a language applies to the next call.
+    void namesAreTranslated()
+    {
+        MarkingTranslator marking;
+        QVERIFY(QCoreApplication::installTranslator(&marking));
+        const QString live = metricDisplayName(QStringLiteral("token.live"));
+        const QString schema = metricDisplayName(QStringLiteral("schema.keystone.bytes"));
+        QCoreApplication::removeTranslator(&marking);
+        QCOMPARE(live, QStringLiteral("«Live tokens»"));
+        QCOMPARE(schema, QStringLiteral("«Keystone schema size»"));
+        QCOMPARE(metricDisplayName(QStringLiteral("token.live")), QStringLiteral("Live tokens"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMetricNames)
+#include "tst_metricnames.moc"
