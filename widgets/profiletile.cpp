@@ -109,8 +109,11 @@ QString ProfileTile::asText() const
                                .value<OverviewModel::Status>();
         // The highlighted rows, said in words: a chat message has no colour.
         if (level == OverviewModel::Status::Critical || level == OverviewModel::Status::Warning)
-            lines.append(tr("%1: %2 (%3)")
-                             .arg(label, cell(column), OverviewModel::statusText(level).toLower()));
+            // Whole sentences per level: lower-casing the status word is wrong in
+            // German ("warnung").
+            lines.append((level == OverviewModel::Status::Critical ? tr("%1: %2 (critical)")
+                                                                   : tr("%1: %2 (warning)"))
+                             .arg(label, cell(column)));
         else
             lines.append(tr("%1: %2").arg(label, cell(column)));
     }
