@@ -670,9 +670,8 @@ private slots:
         // on its own, and say what it printed.
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker) || run.state() == QProcess::NotRunning,
                                  120000);
-        QVERIFY2(QFile::exists(marker),
-                 qPrintable(QString::fromUtf8(run.readAllStandardOutput() +
-                                              run.readAllStandardError())));
+        QVERIFY2(QFile::exists(marker), qPrintable(QString::fromUtf8(run.readAllStandardOutput() +
+                                                                     run.readAllStandardError())));
         QTest::qWait(500); // inside the slow sync
         ::kill(-pid_t(run.processId()), SIGINT);
         QVERIFY(run.waitForFinished(15000));
