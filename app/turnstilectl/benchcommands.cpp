@@ -121,17 +121,15 @@ bool BenchCommands::readMeasureOptions(const QCommandLineParser &p, BenchConfig 
         c->durationMs = 0;
     }
     if (p.isSet(QStringLiteral("duration"))) {
-        QString err;
-        const auto s = parseDuration(p.value(QStringLiteral("duration")), &err);
+        const auto s = m_ctx.durationOption(p, QStringLiteral("duration"), QStringLiteral("bench"));
         if (!s)
-            return bad(Tr::tr("--duration: %1").arg(err));
+            return false;
         c->durationMs = *s * 1000;
     }
     if (p.isSet(QStringLiteral("timeout"))) {
-        QString err;
-        const auto s = parseDuration(p.value(QStringLiteral("timeout")), &err);
+        const auto s = m_ctx.durationOption(p, QStringLiteral("timeout"), QStringLiteral("bench"));
         if (!s)
-            return bad(Tr::tr("--timeout: %1").arg(err));
+            return false;
         c->timeoutMs = int(std::min<qint64>(*s, 600) * 1000);
     }
     c->poolSize = p.value(QStringLiteral("pool")).toInt(&ok);

@@ -3,6 +3,7 @@
 #include "historycommands.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "util/duration.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -250,6 +251,16 @@ bool CliContext::loadSecrets(const Profile &p, Secrets *s, bool quiet)
         s->applicationCredentialSecret =
             promptSecret(Tr::tr("Application credential secret (profile %1): ").arg(p.name));
     return ok;
+}
+
+std::optional<qint64> CliContext::durationOption(const QCommandLineParser &parser,
+                                                 const QString &name, const QString &command) const
+{
+    QString why;
+    const std::optional<qint64> seconds = parseDuration(parser.value(name), &why);
+    if (!seconds)
+        m_err << Tr::tr("turnstilectl %1: --%2: %3").arg(command, name, why) << Qt::endl;
+    return seconds;
 }
 
 HistoryConfig CliContext::historyConfig() const

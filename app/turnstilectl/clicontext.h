@@ -63,6 +63,12 @@ public:
     // HistoryCommands::storeConfig() today.
     HistoryConfig historyConfig() const;
 
+    // The value of a duration option ("7d", "90s") in seconds; otherwise says
+    // "turnstilectl COMMAND: --NAME: why" on the error stream and returns
+    // nothing. The one way every command reads a duration.
+    std::optional<qint64> durationOption(const QCommandLineParser &parser, const QString &name,
+                                         const QString &command) const;
+
 private:
     QString promptSecret(const QString &label);
 

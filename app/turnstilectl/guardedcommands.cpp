@@ -224,12 +224,10 @@ int GuardedCommands::purgeTokens(const QStringList &args)
     }
     std::optional<qint64> retention;
     if (p.isSet(QStringLiteral("older-than"))) {
-        QString err;
-        retention = parseDuration(p.value(QStringLiteral("older-than")), &err);
-        if (!retention) {
-            m_err << Tr::tr("turnstilectl: --older-than: %1").arg(err) << Qt::endl;
+        retention =
+            m_ctx.durationOption(p, QStringLiteral("older-than"), QStringLiteral("purge-tokens"));
+        if (!retention)
             return exitcode::Usage;
-        }
     }
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
@@ -286,12 +284,10 @@ int GuardedCommands::revocations(const QStringList &args)
     }
     std::optional<qint64> expiration;
     if (p.isSet(QStringLiteral("token-expiration"))) {
-        QString err;
-        expiration = parseDuration(p.value(QStringLiteral("token-expiration")), &err);
-        if (!expiration) {
-            m_err << Tr::tr("turnstilectl: --token-expiration: %1").arg(err) << Qt::endl;
+        expiration = m_ctx.durationOption(p, QStringLiteral("token-expiration"),
+                                          QStringLiteral("revocations"));
+        if (!expiration)
             return exitcode::Usage;
-        }
     }
     Profile profile;
     Secrets secrets;

@@ -84,11 +84,12 @@ int HistoryCommands::collect(const QStringList &args)
     CollectOptions options;
     bool loop = false;
     if (parser.isSet(intervalOpt)) {
-        QString err;
-        const std::optional<qint64> secs = parseDuration(parser.value(intervalOpt), &err);
-        if (!secs || *secs < 10) {
-            m_err << (secs ? Tr::tr("turnstilectl collect: the interval must be at least 10 s.")
-                           : err)
+        const std::optional<qint64> secs = m_ctx.durationOption(
+            parser, intervalOpt.names().constFirst(), QStringLiteral("collect"));
+        if (!secs)
+            return exitcode::Usage;
+        if (*secs < 10) {
+            m_err << Tr::tr("turnstilectl collect: the interval must be at least 10 s.")
                   << Qt::endl;
             return exitcode::Usage;
         }
@@ -185,14 +186,14 @@ int HistoryCommands::history(const QStringList &args)
         m_err << Tr::tr("turnstilectl history: --profile NAME is required.") << Qt::endl;
         return exitcode::Usage;
     }
-    QString err;
-    const std::optional<qint64> range = parseDuration(parser.value(rangeOpt), &err);
+    const std::optional<qint64> range =
+        m_ctx.durationOption(parser, rangeOpt.names().constFirst(), QStringLiteral("history"));
+    if (!range)
+        return exitcode::Usage;
     bool pointsOk = false;
     const int points = parser.value(pointsOpt).toInt(&pointsOk);
-    if (!range || !pointsOk || points < 1 || points > 100000) {
-        m_err << (range ? Tr::tr("turnstilectl history: --points must be between 1 and 100000.")
-                        : err)
-              << Qt::endl;
+    if (!pointsOk || points < 1 || points > 100000) {
+        m_err << Tr::tr("turnstilectl history: --points must be between 1 and 100000.") << Qt::endl;
         return exitcode::Usage;
     }
     HistoryStore store;

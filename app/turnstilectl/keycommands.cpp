@@ -170,12 +170,8 @@ std::optional<KeySetup> KeyCommands::setupFrom(const QCommandLineParser &p, int 
         setup.settings.maxActiveKeys = n;
         setup.settings.source += Tr::tr(", options");
     }
-    auto duration = [&](const QString &opt) -> std::optional<qint64> {
-        QString why;
-        auto d = parseDuration(p.value(opt), &why);
-        if (!d)
-            m_err << Tr::tr("turnstilectl keys: --%1: %2").arg(opt, why) << Qt::endl;
-        return d;
+    auto duration = [&](const QString &opt) {
+        return m_ctx.durationOption(p, opt, QStringLiteral("keys"));
     };
     for (const QString &opt :
          {QStringLiteral("token-expiration"), QStringLiteral("allow-expired-window"),

@@ -54,12 +54,10 @@ int ReportCommand::run(const QStringList &args)
               << Qt::endl;
         return exitcode::Usage;
     }
-    QString error;
-    const std::optional<qint64> range = parseDuration(parser.value(rangeOpt), &error);
-    if (!range) {
-        m_err << error << Qt::endl;
+    const std::optional<qint64> range =
+        m_ctx.durationOption(parser, rangeOpt.names().constFirst(), QStringLiteral("report"));
+    if (!range)
         return exitcode::Usage;
-    }
     const std::optional<ChartExporter::Format> format = ChartExporter::formatOf(out);
     if (format != ChartExporter::Format::Pdf && format != ChartExporter::Format::Png) {
         m_err << Tr::tr("turnstilectl report: cannot write %1: choose a file name ending in .pdf "
@@ -114,6 +112,7 @@ int ReportCommand::run(const QStringList &args)
     }
 
     const QString caption = ReportRenderer::caption(load, QDateTime::currentDateTime());
+    QString error;
     const QByteArray bytes = renderer.render(*format, load, caption, &error);
     if (bytes.isEmpty()) {
         m_err << error << Qt::endl;

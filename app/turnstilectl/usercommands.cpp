@@ -173,11 +173,12 @@ int UserCommands::lists(const QStringList &args)
               << Qt::endl;
         return exitcode::Usage;
     }
-    QString err;
-    const std::optional<qint64> within = parseDuration(parser.value(withinOpt), &err);
-    if (!within || *within > 3650LL * 86400) {
-        m_err << (within ? Tr::tr("turnstilectl users: --within is at most 3650 days.") : err)
-              << Qt::endl;
+    const std::optional<qint64> within =
+        m_ctx.durationOption(parser, withinOpt.names().constFirst(), QStringLiteral("users"));
+    if (!within)
+        return exitcode::Usage;
+    if (*within > 3650LL * 86400) {
+        m_err << Tr::tr("turnstilectl users: --within is at most 3650 days.") << Qt::endl;
         return exitcode::Usage;
     }
     Profile profile;

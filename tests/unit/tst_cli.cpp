@@ -16,6 +16,8 @@
 
 using namespace turnstile;
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 struct Run
@@ -222,6 +224,54 @@ private slots:
 
     // The codes docs/cli.md lists are exactly those of exitcode.h, the one
     // list every command returns from.
+    // Every duration option is read one way: a bare number is refused with exit
+    // 2 and one sentence that names the command and the option.
+    void durationsAreReadOneWay_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("said");
+        const QString d = QStringLiteral("down");
+        QTest::newRow("history") << QStringList{u"history"_s, u"--profile"_s, d, u"--range"_s,
+                                                u"7"_s}
+                                 << u"turnstilectl history: --range:"_s;
+        QTest::newRow("collect") << QStringList{u"collect"_s, u"--profile"_s, d, u"--interval"_s,
+                                                u"7"_s}
+                                 << u"turnstilectl collect: --interval:"_s;
+        QTest::newRow("report") << QStringList{u"report"_s, u"--profile"_s, d,         u"--range"_s,
+                                               u"7"_s,      u"--out"_s,     u"x.pdf"_s}
+                                << u"turnstilectl report: --range:"_s;
+        QTest::newRow("users") << QStringList{u"users"_s, u"locked"_s,   u"--profile"_s,
+                                              d,          u"--within"_s, u"7"_s}
+                               << u"turnstilectl users: --within:"_s;
+        QTest::newRow("purge-tokens")
+            << QStringList{u"purge-tokens"_s, u"--profile"_s, d, u"--older-than"_s, u"7"_s}
+            << u"turnstilectl purge-tokens: --older-than:"_s;
+        QTest::newRow("revocations")
+            << QStringList{u"revocations"_s,        u"prune"_s, u"--profile"_s, d,
+                           u"--token-expiration"_s, u"7"_s}
+            << u"turnstilectl revocations: --token-expiration:"_s;
+        QTest::newRow("keys") << QStringList{u"keys"_s,
+                                             u"rotate"_s,
+                                             u"--repository"_s,
+                                             u"/nonexistent"_s,
+                                             u"--token-expiration"_s,
+                                             u"7"_s}
+                              << u"turnstilectl keys: --token-expiration:"_s;
+        QTest::newRow("bench") << QStringList{u"bench"_s, u"validate"_s,   u"--profile"_s,
+                                              d,          u"--duration"_s, u"7"_s}
+                               << u"turnstilectl bench: --duration:"_s;
+    }
+    void durationsAreReadOneWay()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, said);
+        Isolated dir;
+        QVERIFY(writeDownProfile(dir));
+        const Run r = ctl(dir, args);
+        QVERIFY2(r.exitCode == 2 && r.err.contains(said) && r.err.contains(u"no unit"_s),
+                 qPrintable(QString::number(r.exitCode) + u' ' + r.err));
+    }
+
     void exitCodeTableMatchesTheEnum()
     {
         QFile doc(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/cli.md"));
