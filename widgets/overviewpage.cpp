@@ -76,7 +76,10 @@ void OverviewPage::layoutTiles()
     // moves the existing tiles, so a result arriving while a tile handles a
     // click never deletes anything.
     const QList<int> order = m_model->rowsBySeverity();
-    if (order == m_order || order.size() != m_tiles.size())
+    // Empty lists are compared by size alone: Qt 6.4's QList<int>::operator==
+    // passes a null pointer to memcmp for them (UBSan in the asan preset).
+    if (order.size() != m_tiles.size() ||
+        (order.size() == m_order.size() && (order.isEmpty() || order == m_order)))
         return;
     m_order = order;
     for (ProfileTile *t : std::as_const(m_tiles))
