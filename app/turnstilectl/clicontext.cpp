@@ -1,6 +1,6 @@
 #include "clicontext.h"
 
-#include "historycommands.h"
+#include "history/historyconfig.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 #include "util/duration.h"
@@ -265,7 +265,9 @@ std::optional<qint64> CliContext::durationOption(const QCommandLineParser &parse
 
 HistoryConfig CliContext::historyConfig() const
 {
-    return HistoryCommands::storeConfig();
+    // The one resolver the window uses too (core/history/historyconfig.h).
+    SecretStore keychain;
+    return HistoryConfig::resolveWithPasswordBlocking(keychain);
 }
 
 } // namespace turnstile

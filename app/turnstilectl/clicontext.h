@@ -58,9 +58,8 @@ public:
     // Moves database passwords still inside saved URLs to the keychain, once.
     void migrateDatabasePasswords();
 
-    // The history store every command that reads or writes history uses.
-    // The one place turnstilectl asks for it: the resolution itself is
-    // HistoryCommands::storeConfig() today.
+    // The history store every command that reads or writes history uses:
+    // HistoryConfig::resolveWithPasswordBlocking, the window's resolver too.
     HistoryConfig historyConfig() const;
 
     // The value of a duration option ("7d", "90s") in seconds; otherwise says

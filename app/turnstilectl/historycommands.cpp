@@ -7,7 +7,6 @@
 #include "history/historystore.h"
 #include "probe/latencywindow.h"
 #include "profiles/profilestore.h"
-#include "profiles/secretstore.h"
 #include "util/duration.h"
 #include "util/numbertext.h"
 
@@ -46,13 +45,6 @@ bool openStore(HistoryStore &store, const HistoryConfig &config, QTextStream &er
 }
 
 } // namespace
-
-HistoryConfig HistoryCommands::storeConfig()
-{
-    // The one resolver the window uses too (core/history/historyconfig.h).
-    SecretStore keychain;
-    return HistoryConfig::resolveWithPasswordBlocking(keychain);
-}
 
 HistoryCommands::HistoryCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err())
 {}

@@ -22,7 +22,6 @@ public:
     // The history store named in the shared settings (the GUI writes the
     // same group), with the PostgreSQL password from the environment or the
     // keychain. Every command that reads or writes history uses this one.
-    static HistoryConfig storeConfig();
 
 private:
     CliContext &m_ctx;

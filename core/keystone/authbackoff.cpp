@@ -2,6 +2,7 @@
 
 #include "keystone/keystoneclient.h"
 #include "util/apppaths.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -126,7 +127,7 @@ TokenInfo AuthBackoff::issueToken(KeystoneClient &client, const Profile &profile
         t.http.status = 401;
         t.error = Tr::tr("Keystone rejected these credentials at %1; Turnstile does not try them "
                          "again until they change, so as not to lock the account.")
-                      .arg(stop->at.toLocalTime().toString(Qt::ISODate));
+                      .arg(formatUtcTime(stop->at));
         if (refused)
             *refused = true;
         return t;

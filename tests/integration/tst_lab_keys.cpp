@@ -122,6 +122,24 @@ class TestLabKeys : public QObject
         return s;
     }
     QString ctl() const { return testsupport::builtProgram(u"turnstilectl"_s); }
+    // --execute, the confirmation and the dry run's exact acknowledgement
+    // (when it asks for one) for a rotation with these arguments.
+    QStringList executeAsTheDryRunSays(const QStringList &args, const QString &target) const
+    {
+        QProcess dry;
+        dry.start(ctl(), args + QStringList{u"--json"_s});
+        dry.waitForFinished(60000);
+        const qint64 ack = QJsonDocument::fromJson(dry.readAllStandardOutput())
+                               .object()
+                               .value(u"preview"_s)
+                               .toObject()
+                               .value(u"must_acknowledge"_s)
+                               .toInteger(-1);
+        QStringList execute{u"--execute"_s, u"--confirm"_s, target};
+        if (ack > 0)
+            execute << u"--acknowledge"_s << QString::number(ack);
+        return execute;
+    }
     // A local repository one rotation ahead of the copies, so that it is the
     // source of the next rotation over {local, node1}.
     KeyLocation localAhead()
@@ -444,18 +462,7 @@ private slots:
         QCOMPARE(target, u"fernet-keys@node1,node2,node3"_s);
 
         // The acknowledgement must be the dry run's exact count.
-        QProcess before;
-        before.start(ctl(), args + QStringList{u"--json"_s});
-        QVERIFY(before.waitForFinished(60000));
-        const qint64 ack = QJsonDocument::fromJson(before.readAllStandardOutput())
-                               .object()
-                               .value(u"preview"_s)
-                               .toObject()
-                               .value(u"must_acknowledge"_s)
-                               .toInteger(-1);
-        QStringList execute{u"--execute"_s, u"--confirm"_s, target};
-        if (ack > 0)
-            execute << u"--acknowledge"_s << QString::number(ack);
+        const QStringList execute = executeAsTheDryRunSays(args, target);
         QProcess run;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"TURNSTILE_KEYS_TEST_PAUSE_MS"_s, u"4000"_s);
@@ -650,18 +657,7 @@ private slots:
         run.setChildProcessModifier([] { ::setsid(); });
         // The acknowledgement is the dry run's exact count, which depends on what the
         // earlier cases left in the repositories: a fixed number made this case flaky.
-        QProcess before;
-        before.start(ctl(), args + QStringList{u"--json"_s});
-        QVERIFY(before.waitForFinished(60000));
-        const qint64 ack = QJsonDocument::fromJson(before.readAllStandardOutput())
-                               .object()
-                               .value(u"preview"_s)
-                               .toObject()
-                               .value(u"must_acknowledge"_s)
-                               .toInteger(-1);
-        QStringList execute{u"--execute"_s, u"--confirm"_s, target};
-        if (ack > 0)
-            execute << u"--acknowledge"_s << QString::number(ack);
+        const QStringList execute = executeAsTheDryRunSays(args, target);
         run.start(ctl(), args + execute);
         QVERIFY(run.waitForStarted());
         const QString marker = local.path + u'/' + QString::number(primary + 1);
