@@ -1,4 +1,5 @@
 #include "health/thresholds.h"
+#include "health/thresholdoverrides.h"
 #include "history/metricnames.h"
 #include "util/numbertext.h"
 
@@ -135,13 +136,10 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
 {
     QList<ThresholdRule> rules = defaultThresholds();
     for (ThresholdRule &r : rules) {
-        const QString key =
-            r.kind == K::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric;
-        const QJsonObject o = overrides.value(key).toObject();
-        if (o.contains(u"warn"))
-            r.warn = o.value(u"warn").toDouble();
-        if (o.contains(u"critical"))
-            r.critical = o.value(u"critical").toDouble();
+        const ThresholdLevels l =
+            ThresholdLevels::fromJson(overrides.value(thresholdKey(r)).toObject());
+        r.warn = l.warn.value_or(r.warn);
+        r.critical = l.critical.value_or(r.critical);
     }
     return rules;
 }
