@@ -71,11 +71,17 @@ QList<ConnectionTest::Line> nodeLines(const Profile &profile,
             lines.append(
                 {Part::Node, State::Failed,
                  named ? s.errorMessage : Tr::tr("%1: %2").arg(s.location.node(), s.errorMessage)});
-        } else
+        } else if (!s.location.remote) {
+            lines.append({Part::Node, State::Ok,
+                          Tr::tr("The local key repository %1 is readable and holds %n key(s).",
+                                 nullptr, int(s.keys.size()))
+                              .arg(s.location.path)});
+        } else {
             lines.append({Part::Node, State::Ok,
                           Tr::tr("%1: the key repository %2 is readable and holds %n key(s).",
                                  nullptr, int(s.keys.size()))
                               .arg(s.location.node(), s.location.path)});
+        }
     }
     return lines;
 }
