@@ -99,7 +99,9 @@ QString thresholdLabel(const ThresholdRule &r)
     if (r.kind == K::GrowthPerDay)
         return Tr::tr("%1 per day", "growth of a metric").arg(name);
     if (r.kind == K::ShareOf)
-        return Tr::tr("%1 (share of %2)").arg(name, metricDisplayName(r.denominator));
+        // Not "of Revocation events": a name lower-cased mid-sentence is
+        // wrong in German, where nouns keep their capital.
+        return Tr::tr("%1 (share of all)", "obsolete revocation events among all").arg(name);
     return name;
 }
 

@@ -6,6 +6,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -184,6 +185,11 @@ key_repository = /etc/keystone/fernet-keys/
             qPrintable(e.problem()));
         warn->setText(QStringLiteral("1,5"));
         QVERIFY2(e.problem().contains(QStringLiteral("is not a number")), qPrintable(e.problem()));
+        if (const QString dir = qEnvironmentVariable("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            e.findChild<QTabWidget *>()->setCurrentIndex(1);
+            e.resize(e.sizeHint());
+            e.grab().save(dir + QStringLiteral("/profileeditor-thresholds.png"));
+        }
         // Both empty: the defaults again, and no override left.
         warn->clear();
         crit->clear();
