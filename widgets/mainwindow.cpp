@@ -26,13 +26,13 @@
 #include "profiles/secretstore.h"
 #include "profileselection.h"
 #include "util/apppaths.h"
+#include "util/filewatch.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
@@ -732,31 +732,8 @@ QInputDialog *MainWindow::askRefreshInterval()
 
 void MainWindow::setupProfileWatcher()
 {
-    m_profileWatcher = new QFileSystemWatcher(this);
-    m_profileReload = new QTimer(this);
-    m_profileReload->setSingleShot(true);
-    m_profileReload->setInterval(250);
-    connect(m_profileWatcher, &QFileSystemWatcher::fileChanged, m_profileReload,
-            qOverload<>(&QTimer::start));
-    // A save replaces the file (QSaveFile renames a new one over it), which
-    // ends the watch on the old one; the directory tells of the new one.
-    connect(m_profileWatcher, &QFileSystemWatcher::directoryChanged, m_profileReload,
-            qOverload<>(&QTimer::start));
-    connect(m_profileReload, &QTimer::timeout, this, [this] {
-        watchProfileFile();
-        reloadChangedProfiles();
-    });
-    watchProfileFile();
-}
-
-void MainWindow::watchProfileFile()
-{
-    const QFileInfo file(m_profiles->fileName());
-    const QString dir = file.absolutePath();
-    if (QFileInfo::exists(dir) && !m_profileWatcher->directories().contains(dir))
-        m_profileWatcher->addPath(dir);
-    if (file.exists() && !m_profileWatcher->files().contains(file.absoluteFilePath()))
-        m_profileWatcher->addPath(file.absoluteFilePath());
+    auto *watch = new FileWatch(m_profiles->fileName(), 250, this);
+    connect(watch, &FileWatch::changed, this, &MainWindow::reloadChangedProfiles);
 }
 
 void MainWindow::reloadChangedProfiles()
