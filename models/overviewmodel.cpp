@@ -1,4 +1,5 @@
 #include "overviewmodel.h"
+#include "health/fixtarget.h"
 #include "history/growthrate.h"
 #include "util/duration.h"
 #include "util/timetext.h"
@@ -243,6 +244,13 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                                                                    : Status::Warning;
         return QVariant::fromValue(figure);
     }
+    case FixTargetsRole:
+        if (!row.result || status == Status::Ok)
+            return QVariant::fromValue(QList<FixTarget>());
+        return QVariant::fromValue(fixTargetsFor(
+            row.result->thresholdTriggered,
+            row.result->compliance ? row.result->compliance->lockedServiceAccounts
+                                   : QList<ComplianceSummary::LockedServiceAccount>()));
     case AuthUserIdRole:
         return row.result ? row.result->authUserId : QString();
     case SubtitleRole:
