@@ -85,10 +85,22 @@ qint64 Availability::secondsIn(State s) const
 
 QList<Availability::Span> Availability::outages() const
 {
+    // Down, then nothing measured, then down again: nobody saw Keystone up in
+    // between, so it is one outage (the window restarted, a probe was late),
+    // not two. Its length runs from the first failed sample to the last.
     QList<Span> out;
-    for (const Span &span : spans)
-        if (span.state == State::Down)
+    bool upSince = true;
+    for (const Span &span : spans) {
+        if (span.state == State::Up)
+            upSince = true;
+        if (span.state != State::Down)
+            continue;
+        if (!upSince && !out.isEmpty())
+            out.last().to = span.to;
+        else
             out.append(span);
+        upSince = false;
+    }
     return out;
 }
 
@@ -101,12 +113,12 @@ QString Availability::text(const QLocale &locale, const QTimeZone &zone) const
 {
     if (!hasSamples())
         return Tr::tr("No availability samples yet.");
+    // The strip shows minutes: the locale's short time without seconds (the
+    // C locale's short format has them).
+    QString format = locale.timeFormat(QLocale::ShortFormat);
+    format.remove(QStringLiteral(":ss"));
     const auto clock = [&](qint64 t) {
-        const QTime time = QDateTime::fromSecsSinceEpoch(t, zone).time();
-        // The C locale's short format has seconds ("02:13:00"); the minute is
-        // what the strip can show.
-        return locale == QLocale::c() ? time.toString(QStringLiteral("HH:mm"))
-                                      : locale.toString(time, QLocale::ShortFormat);
+        return locale.toString(QDateTime::fromSecsSinceEpoch(t, zone).time(), format);
     };
     const QList<Span> down = outages();
     const qint64 unknown = secondsIn(State::Unknown);
@@ -134,9 +146,12 @@ QString Availability::text(const QLocale &locale, const QTimeZone &zone) const
     const Span longest =
         *std::max_element(down.begin(), down.end(),
                           [](const Span &a, const Span &b) { return a.seconds() < b.seconds(); });
+    qint64 downSeconds = 0;
+    for (const Span &o : down)
+        downSeconds += o.seconds();
     const QString all =
         Tr::tr("Down %n times, %1 in all; the longest %2 at %3.", nullptr, int(down.size()))
-            .arg(formatDuration(secondsIn(State::Down)), formatDuration(longest.seconds()),
+            .arg(formatDuration(downSeconds), formatDuration(longest.seconds()),
                  clock(longest.from));
     if (ongoing)
         return all + u' ' + Tr::tr("Down since %1.").arg(clock(last.from));

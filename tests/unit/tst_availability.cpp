@@ -106,6 +106,30 @@ private slots:
                  QStringLiteral("Down since 00:50 (10m)."));
     }
 
+    // Down, a stretch nobody measured, down again: nobody saw Keystone come
+    // back, so it is one outage since the first failure. The strip still
+    // shows the unmeasured stretch.
+    void downOnBothSidesOfAGapIsOneOutage()
+    {
+        QList<Sample> s = every30s(T0, T0 + 3600);
+        for (Sample &x : s)
+            x.value = x.ts >= T0 + 1800 ? 0 : 1;
+        s += every30s(T0 + 3600 + 600, T0 + 7200, T0, T0 + 7200); // down after the gap
+        const Availability a = Availability::fromSamples(s, T0, T0 + 7200);
+        QCOMPARE(a.outages().size(), 1);
+        QCOMPARE(a.outages().first().from, T0 + 1800);
+        QCOMPARE(a.outages().first().to, T0 + 7200);
+        QVERIFY(a.secondsIn(State::Unknown) > 0);
+        QCOMPARE(a.text(QLocale::c(), QTimeZone::utc()),
+                 QStringLiteral("Down since 00:30 (1h 30m)."));
+        // Up in between: two outages.
+        s = every30s(T0, T0 + 7200, T0 + 600, T0 + 720);
+        for (Sample &x : s)
+            if (x.ts >= T0 + 3000 && x.ts < T0 + 3060)
+                x.value = 0;
+        QCOMPARE(Availability::fromSamples(s, T0, T0 + 7200).outages().size(), 2);
+    }
+
     void noSamplesAtAll()
     {
         const Availability a = Availability::fromSamples({}, T0, T0 + kDay);
