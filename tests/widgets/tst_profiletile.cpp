@@ -115,6 +115,22 @@ private slots:
         QCOMPARE(other.availabilityText(), QString());
     }
 
+    // The Overview page hands its store to every tile it creates, and a new
+    // store (the keychain's PostgreSQL password arrived) to the ones it has.
+    void pageHandsTheStoreToItsTiles()
+    {
+        OverviewModel model;
+        OverviewPage page(&model);
+        page.setHistoryConfig(m_history);
+        page.show();
+        model.setProfiles({QStringLiteral("alpha")});
+        model.setResult(result(QStringLiteral("alpha")));
+        ProfileTile *tile = page.tiles().first();
+        QTRY_VERIFY_WITH_TIMEOUT(tile->sparkline(QStringLiteral("validate.p99.ms"))->isVisible(),
+                                 10000);
+        QVERIFY(tile->availabilityText().startsWith(QStringLiteral("Down 4m at ")));
+    }
+
     // Each non-green reason links to where it is fixed; the link says what it
     // opens and emits the typed target.
     void reasonLinksEmitTheirFixTarget()
