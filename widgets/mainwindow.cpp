@@ -39,6 +39,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -191,6 +192,39 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 m_pages->setCurrentWidget(compliancePage());
                 compliancePage()->unlockUser(name, userId);
             });
+    // A tile's reason links to where the finding is fixed (core/health's
+    // fixTargetsFor): the guarded previews and pages that exist for it, on
+    // that profile.
+    connect(overviewPage(), &OverviewPage::fixRequested, this,
+            [this](const QString &name, const FixTarget &target) {
+                selectProfile(name);
+                switch (target.kind) {
+                case FixTarget::Kind::RevocationPrune:
+                case FixTarget::Kind::TokenPurge: {
+                    m_pages->setCurrentWidget(actionsPage());
+                    // The button opens the guarded dialog, which starts with
+                    // the preview; a disabled one (read-only profile, bad
+                    // setting) leaves the page saying why.
+                    QPushButton *b = target.kind == FixTarget::Kind::TokenPurge
+                                         ? actionsPage()->purgeButton()
+                                         : actionsPage()->pruneButton();
+                    if (b->isEnabled())
+                        b->click();
+                    break;
+                }
+                case FixTarget::Kind::UnlockUser:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->unlockUser(name, target.argument);
+                    break;
+                case FixTarget::Kind::LockedUsers:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->setList(ComplianceList::Locked);
+                    break;
+                case FixTarget::Kind::KeysPage:
+                    m_pages->setCurrentWidget(keysPage());
+                    break;
+                }
+            });
 
     // The history store turnstilectl uses, resolved the same way, the
     // PostgreSQL password included (environment, else keychain). SQLite
@@ -278,6 +312,7 @@ void MainWindow::applyHistory(const HistoryConfig &history)
     if (history.backend == HistoryConfig::Backend::Sqlite &&
         !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
         m_scheduler->setHistory(history);
+    overviewPage()->setHistoryConfig(history);
     // The pages opened the store without a password (HistoryConfig::resolve());
     // now that the keychain answered they read it again, with it.
     if (!history.password.isEmpty()) {

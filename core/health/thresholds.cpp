@@ -4,6 +4,7 @@
 #include "util/numbertext.h"
 
 #include "util/rowfigure.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -25,15 +26,14 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     const qint64 n = qint64(value);
     if (r.metric == u"keystone.up")
         return Tr::tr("Keystone does not answer");
+    // Latencies through formatLatency(), as the tile's figures: the sentence
+    // and the row it highlights say "1.6 s" alike.
     if (r.metric == u"validate.ms" && measured)
-        return value >= 1000 ? Tr::tr("validation p99 %1 s").arg(loc.toString(value / 1000, 'f', 1))
-                             : Tr::tr("validation p99 %1 ms").arg(loc.toString(value, 'f', 0));
+        return Tr::tr("validation p99 %1").arg(formatLatency(value));
     if (r.metric == u"validate.ms")
-        return value >= 1000
-                   ? Tr::tr("token validation takes %1 s").arg(loc.toString(value / 1000, 'f', 1))
-                   : Tr::tr("token validation takes %1 ms").arg(loc.toString(value, 'f', 0));
+        return Tr::tr("token validation takes %1").arg(formatLatency(value));
     if (r.metric == u"issue.ms")
-        return Tr::tr("issuing a token takes %1 ms").arg(loc.toString(value, 'f', 0));
+        return Tr::tr("issuing a token takes %1").arg(formatLatency(value));
     if (r.metric == u"revocation_event.rows")
         return Tr::tr("%1 revocation events").arg(loc.toString(n));
     if (r.metric == u"revocation_event.obsolete")
@@ -60,17 +60,14 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     return Tr::tr("%1: %2").arg(metricDisplayName(r.metric), exactNumber(value, loc));
 }
 
-// The limit in the words and unit of the fragment it follows: "1.0 s" after
-// "validation p99 1.3 s", "50%" after a share.
-QString limitText(const ThresholdRule &r, double limit, double value)
+// The limit in the words of the fragment it follows: "50%" after a share,
+// a latency as formatLatency() writes any latency ("1.0 s", "500 ms").
+QString limitText(const ThresholdRule &r, double limit)
 {
     const QLocale loc;
     const qint64 n = qint64(limit);
-    if (r.metric == u"validate.ms")
-        return value >= 1000 ? Tr::tr("%1 s").arg(loc.toString(limit / 1000, 'f', 1))
-                             : Tr::tr("%1 ms").arg(loc.toString(limit, 'f', 0));
-    if (r.metric == u"issue.ms")
-        return Tr::tr("%1 ms").arg(loc.toString(limit, 'f', 0));
+    if (r.metric == u"validate.ms" || r.metric == u"issue.ms")
+        return formatLatency(limit);
     if (r.kind == K::ShareOf || r.metric == u"memcached.hit_ratio")
         return Tr::tr("%1%").arg(loc.toString(limit * 100, 'f', 0));
     if (r.kind == K::GrowthPerDay)
@@ -94,7 +91,7 @@ QString thresholdFinding(const ThresholdRule &r, HealthLevel level, double value
         (level != HealthLevel::Critical && level != HealthLevel::Warning))
         return what;
     const bool crit = level == HealthLevel::Critical;
-    const QString limit = limitText(r, crit ? r.critical : r.warn, value);
+    const QString limit = limitText(r, crit ? r.critical : r.warn);
     if (r.kind == K::Below)
         return crit ? Tr::tr("%1 (critical below %2)").arg(what, limit)
                     : Tr::tr("%1 (warning below %2)").arg(what, limit);

@@ -23,6 +23,14 @@ QString formatRunTime(double seconds)
     return formatDuration(qint64(seconds + 0.5));
 }
 
+QString formatLatency(double ms)
+{
+    // 999.6 ms would read "1,000 ms": from what rounds to a second on, seconds.
+    if (ms >= 999.5)
+        return formatRunTime(ms / 1000);
+    return QStringLiteral("%1 ms").arg(QLocale().toString(ms, 'f', ms < 9.95 ? 1 : 0));
+}
+
 } // namespace turnstile
 
 namespace turnstile {

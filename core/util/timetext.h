@@ -17,6 +17,12 @@ QString formatUtcTime(const QDateTime &t);
 // "1h 30m".
 QString formatRunTime(double seconds);
 
+// A latency in milliseconds, the one way every surface writes it (the
+// Overview's figures and the threshold sentences said "1,640 ms" and "1.6 s"
+// for the same p99): "4.8 ms" below ten, "640 ms" below a second, from there
+// formatRunTime()'s "1.6 s". "n/a"-style absence is the caller's business.
+QString formatLatency(double milliseconds);
+
 // The QDateTime format of a chart's time axis over [from, to) (seconds
 // since the epoch, local time) with `ticks` labels: hours within one date,
 // dates where ticks are a day or more apart, both in between, and the year
