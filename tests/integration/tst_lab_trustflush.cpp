@@ -5,6 +5,7 @@
 // PostgreSQL. Keystone's DELETE leaves the flushed trusts' trust_role rows
 // behind (no foreign key); Turnstile removes exactly those and nothing else.
 #include "db/dbconnection.h"
+#include "db/keystoneinspector.h"
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
@@ -339,6 +340,67 @@ private slots:
         QVERIFY(execOrWarn(m_root->database(),
                            QStringLiteral("CREATE USER '%1'@'127.0.0.1' IDENTIFIED BY '%2'")
                                .arg(m_myUser, m_myPassword)));
+    }
+
+    // The growth series count trusts as the flush judges them, and read
+    // zero purgeable trusts after it; the lab's Keystone database gives the
+    // password and application credential figures.
+    void inspectorCountsWhatTheFlushRemoves()
+    {
+        const Backend b = Backend::MariaDb;
+        const QString db = QStringLiteral("tst_trustflush_inspect_") + m_suffix;
+        m_myDbs << db << db + QStringLiteral("_unused");
+        QVERIFY(createCopies(b, db, db + QStringLiteral("_unused")));
+        QVERIFY(seed(b, db, QDateTime::currentDateTimeUtc()));
+        {
+            DbConnection c(DatabaseUrl::parse(urlFor(b, db, false)), password(b));
+            KeystoneInspector in(c);
+            in.detectSchema();
+            const PurgeableStats p = in.purgeableStats();
+            QVERIFY2(p.trustsLive.available(), qPrintable(p.trustsLive.error));
+            QCOMPARE(*p.trustsLive.value, 3);    // t-live, t-live-never, t-legacy
+            QCOMPARE(*p.trustsExpired.value, 4); // 1d, 5d, 20d, no project
+            QCOMPARE(*p.trustsDeleted.value, 5);
+            QVERIFY(!p.passwordRows.available()); // no password table in the copy
+        }
+        Profile profile;
+        profile.name = QStringLiteral("trustflush");
+        profile.databaseUrl = urlFor(b, db, false);
+        Secrets secrets;
+        secrets.databasePassword = password(b);
+        TrustFlush flush(profile, secrets);
+        const ActionPreview preview = flush.preview();
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        QCOMPARE(preview.rowsToGo, 9);
+        AuditLog audit;
+        GuardedWorkflow wf(profile, audit);
+        ActionControl control;
+        QCOMPARE(wf.run(flush, preview, Confirmation{preview.target.text, -1}, control).outcome,
+                 ActionResult::Outcome::Completed);
+        {
+            DbConnection c(DatabaseUrl::parse(urlFor(b, db, false)), password(b));
+            KeystoneInspector in(c);
+            in.detectSchema();
+            const PurgeableStats p = in.purgeableStats();
+            QCOMPARE(*p.trustsLive.value, 3);
+            QCOMPARE(*p.trustsExpired.value, 0);
+            QCOMPARE(*p.trustsDeleted.value, 0);
+        }
+        DbConnection ks(
+            DatabaseUrl::parse(QStringLiteral("mysql://%1@127.0.0.1:%2/%3")
+                                   .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_RO_USER")),
+                                        lab(QStringLiteral("TURNSTILE_LAB_MYSQL_PORT")),
+                                        lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")))),
+            lab(QStringLiteral("TURNSTILE_LAB_MYSQL_RO_PASSWORD")));
+        KeystoneInspector in(ks);
+        in.detectSchema();
+        const PurgeableStats p = in.purgeableStats();
+        QVERIFY2(p.passwordRows.available(), qPrintable(p.passwordRows.error));
+        QVERIFY(*p.passwordRows.value >= 1); // the admin's password
+        QVERIFY(*p.passwordMaxPerUser.value >= 1);
+        QVERIFY2(p.applicationCredentialsExpired.available(),
+                 qPrintable(p.applicationCredentialsExpired.error));
+        QVERIFY2(p.trustsLive.available(), qPrintable(p.trustsLive.error));
     }
 
     void cleanupTestCase()
