@@ -5,6 +5,7 @@
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
+#include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tokenpurge.h"
 #include "guarded/trustflush.h"
@@ -369,6 +370,41 @@ int GuardedCommands::flushTrusts(const QStringList &args)
         rc != exitcode::Ok)
         return rc;
     TrustFlush action(profile, secrets, filters);
+    action.setThrottle(*throttle);
+    return runGuarded(action, profile, p);
+}
+
+int GuardedCommands::prunePasswordHistory(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Per local user, keep the current password and the newest "
+               "[security_compliance] unique_last_password_count older ones (from the profile's "
+               "keystone.conf), and delete the older password rows in short batches."));
+    addGuardOptions(p);
+    addBatchOption(p);
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: prune-password-history takes no argument \"%1\".")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: prune-password-history needs --profile NAME.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    const std::optional<ThrottleSettings> throttle = batchThrottle(p);
+    if (!throttle)
+        return exitcode::Usage;
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != exitcode::Ok)
+        return rc;
+    PasswordHistoryPrune action(profile, secrets);
     action.setThrottle(*throttle);
     return runGuarded(action, profile, p);
 }

@@ -31,6 +31,7 @@ public:
     int purgeTokens(const QStringList &args);
     int revocations(const QStringList &args);
     int flushTrusts(const QStringList &args);
+    int prunePasswordHistory(const QStringList &args);
     int audit(const QStringList &args);
 
     // Shared by every guarded command: preview, print, and with --execute run
