@@ -2,6 +2,7 @@
 
 #include "db/sqlsession.h"
 #include "guarded/databaseclock.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 
@@ -158,7 +159,7 @@ void TrustFlush::describe(SqlSession &session, ActionPreview &p)
                "trust_flush deletes%5.")
             .arg(softDeleted)
             .arg(expired)
-            .arg(p.cutoff.toString(Qt::ISODate))
+            .arg(formatUtcTime(p.cutoff))
             .arg(roles.value(0, 0).toLongLong())
             .arg(narrowed.isEmpty() ? QString()
                                     : Tr::tr(" with the same filters (%1)")
@@ -169,7 +170,7 @@ void TrustFlush::describe(SqlSession &session, ActionPreview &p)
             Tr::tr("%L1 of them are still valid now: the date %2 is later than the database's "
                    "clock (%3), and whoever uses these trusts loses them.")
                 .arg(stillValid)
-                .arg(p.cutoff.toString(Qt::ISODate), now.toString(Qt::ISODate)));
+                .arg(formatUtcTime(p.cutoff), formatUtcTime(now)));
     }
     // Rows Keystone's own flush treats differently from what one might
     // expect, so the operator is not surprised by what stays.

@@ -403,6 +403,35 @@ private slots:
         QVERIFY2(p.trustsLive.available(), qPrintable(p.trustsLive.error));
     }
 
+    // Keystone lets --date lie in the future and then deletes trusts that
+    // are still valid; Turnstile counts them and needs that count typed.
+    void futureDateNeedsTheLiveTrustsAcknowledged()
+    {
+        const Backend b = Backend::MariaDb;
+        const QString db = QStringLiteral("tst_trustflush_future_") + m_suffix;
+        m_myDbs << db << db + QStringLiteral("_unused");
+        QVERIFY(createCopies(b, db, db + QStringLiteral("_unused")));
+        QVERIFY(seed(b, db, QDateTime::currentDateTimeUtc()));
+        Profile profile;
+        profile.name = QStringLiteral("trustflush");
+        profile.databaseUrl = urlFor(b, db, false);
+        Secrets secrets;
+        secrets.databasePassword = password(b);
+        TrustFlush::Filters f;
+        f.date = QDate::currentDate().addDays(3);
+        TrustFlush flush(profile, secrets, f);
+        const ActionPreview preview = flush.preview();
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        QCOMPARE(preview.mustAcknowledge, 1); // t-live, valid for another day
+        QCOMPARE(preview.rowsToGo, 10);
+        AuditLog audit;
+        GuardedWorkflow wf(profile, audit);
+        QVERIFY(!wf.refusal(preview, Confirmation{preview.target.text, -1}).isEmpty());
+        QVERIFY(wf.refusal(preview, Confirmation{preview.target.text, 1}).isEmpty());
+        QCOMPARE(rows(b, db, QStringLiteral("SELECT COUNT(*) FROM trust")),
+                 QStringList{QStringLiteral("12")});
+    }
+
     void cleanupTestCase()
     {
         if (m_root) {
