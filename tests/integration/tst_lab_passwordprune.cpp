@@ -14,6 +14,7 @@
 #include "keystone/keystoneclient.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -24,7 +25,9 @@
 #include <memory>
 
 using namespace turnstile;
+using testsupport::execOrWarn;
 using testsupport::lab;
+using testsupport::labPgSuperuser;
 
 class TestLabPasswordPrune : public QObject
 {
@@ -191,6 +194,82 @@ private slots:
         // A second run has nothing to do for this user.
         PasswordHistoryPrune again(profile(), testsupport::labAdminSecrets());
         QVERIFY(!again.preview().consequences.join(u'\n').contains(m_userName));
+    }
+
+    // The same rule on PostgreSQL (Keystone's DDL for the two tables): per
+    // user the newest 1 + N rows by created_at_int stay, whatever their ids.
+    void postgresKeepsTheNewestByCreatedAt()
+    {
+        const QString db =
+            QStringLiteral("tst_pwprune_pg_") + QString::number(QCoreApplication::applicationPid());
+        const QString owner = lab(QStringLiteral("TURNSTILE_LAB_PG_USER"));
+        QVERIFY(labPgSuperuser(
+            QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nCREATE DATABASE %1 OWNER "
+                           "%2;\n")
+                .arg(db, owner)));
+        Profile p;
+        p.name = QStringLiteral("pwprune-pg");
+        p.databaseUrl = QStringLiteral("postgresql://%1@%2:%3/%4")
+                            .arg(owner, lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")),
+                                 lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")), db);
+        p.keystoneConfPath = m_tmp.filePath(QStringLiteral("keystone-pg.conf"));
+        QFile conf(p.keystoneConfPath);
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write("[security_compliance]\nunique_last_password_count = 2\n");
+        conf.close();
+        Secrets s;
+        s.databasePassword = lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD"));
+        {
+            DbConnection c(DatabaseUrl::parse(p.databaseUrl), s.databasePassword);
+            QVERIFY2(c.open(), qPrintable(c.error()));
+            for (const QString &sql :
+                 {QStringLiteral("CREATE TABLE local_user (id serial PRIMARY KEY, user_id "
+                                 "varchar(64) NOT NULL UNIQUE, domain_id varchar(64) NOT NULL, "
+                                 "name varchar(255) NOT NULL, failed_auth_count integer, "
+                                 "failed_auth_at timestamp)"),
+                  QStringLiteral("CREATE TABLE password (id serial PRIMARY KEY, local_user_id "
+                                 "integer NOT NULL REFERENCES local_user(id) ON DELETE CASCADE, "
+                                 "password_hash varchar(255), created_at timestamp NOT NULL, "
+                                 "expires_at timestamp, self_service boolean NOT NULL DEFAULT "
+                                 "false, created_at_int bigint NOT NULL DEFAULT 0, "
+                                 "expires_at_int bigint)"),
+                  QStringLiteral("INSERT INTO local_user (user_id, domain_id, name) VALUES "
+                                 "('ua', 'default', 'alice'), ('ub', 'default', 'bob')"),
+                  // alice: 6 rows, ids in the reverse order of their age;
+                  // bob: 3 rows, within the limit.
+                  QStringLiteral("INSERT INTO password (local_user_id, password_hash, "
+                                 "created_at, created_at_int) SELECT 1, 'a' || g, now(), "
+                                 "1000 - g FROM generate_series(1, 6) g"),
+                  QStringLiteral("INSERT INTO password (local_user_id, password_hash, "
+                                 "created_at, created_at_int) SELECT 2, 'b' || g, now(), g "
+                                 "FROM generate_series(1, 3) g")})
+                QVERIFY(execOrWarn(c.database(), sql));
+        }
+        PasswordHistoryPrune prune(p, s);
+        QCOMPARE(prune.keepOlder(), 2);
+        const ActionPreview preview = prune.preview();
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        QCOMPARE(preview.rowsToGo, 3);
+        QCOMPARE(preview.rowsToStay, 6);
+        QVERIFY2(preview.consequences.join(u'\n').contains(
+                     QStringLiteral("alice (domain default): 3 row")),
+                 qPrintable(preview.consequences.join(u'\n')));
+        AuditLog audit;
+        GuardedWorkflow wf(p, audit);
+        ActionControl control;
+        QCOMPARE(wf.run(prune, preview, Confirmation{preview.target.text, -1}, control).outcome,
+                 ActionResult::Outcome::Completed);
+        {
+            DbConnection c(DatabaseUrl::parse(p.databaseUrl), s.databasePassword);
+            QVERIFY(c.open());
+            QSqlQuery q(c.database());
+            QVERIFY(q.exec(QStringLiteral(
+                "SELECT string_agg(password_hash, ',' ORDER BY password_hash) FROM password")));
+            QVERIFY(q.next());
+            // alice's newest by created_at_int are a1, a2, a3 (the lowest ids).
+            QCOMPARE(q.value(0).toString(), QStringLiteral("a1,a2,a3,b1,b2,b3"));
+        }
+        labPgSuperuser(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\n").arg(db));
     }
 };
 
