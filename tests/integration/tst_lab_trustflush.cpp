@@ -432,6 +432,58 @@ private slots:
                  QStringList{QStringLiteral("12")});
     }
 
+    // A cancelled flush resumes with its journaled cutoff (a date kept as a
+    // time and bound as Keystone's microseconds) and ends where an
+    // uninterrupted one would.
+    void cancelledFlushResumesWithItsDate()
+    {
+        const Backend b = Backend::MariaDb;
+        const QString db = QStringLiteral("tst_trustflush_resume_") + m_suffix;
+        m_myDbs << db << db + QStringLiteral("_unused");
+        QVERIFY(createCopies(b, db, db + QStringLiteral("_unused")));
+        QVERIFY(seed(b, db, QDateTime::currentDateTimeUtc()));
+        Profile profile;
+        profile.name = QStringLiteral("trustflush-resume");
+        profile.databaseUrl = urlFor(b, db, false);
+        Secrets secrets;
+        secrets.databasePassword = password(b);
+        TrustFlush::Filters f;
+        f.date = QDate::currentDate().addDays(-10); // only t-exp-20d of the expired
+        ThrottleSettings one;
+        one.maxBatch = 1;
+        one.minBatch = 1;
+        AuditLog audit;
+        GuardedWorkflow wf(profile, audit);
+        TrustFlush first(profile, secrets, f);
+        first.setThrottle(one);
+        const ActionPreview p1 = first.preview();
+        QVERIFY2(!p1.refused(), qPrintable(p1.refusal));
+        QCOMPARE(p1.rowsToGo, 6); // five soft-deleted and t-exp-20d
+        ActionControl *self = nullptr;
+        ActionControl stopAfterTwo([&self](const ActionProgress &pr) {
+            if (pr.batches >= 2 && self)
+                self->cancel();
+        });
+        self = &stopAfterTwo;
+        const ActionResult r1 = wf.run(first, p1, Confirmation{p1.target.text, -1}, stopAfterTwo);
+        QCOMPARE(r1.outcome, ActionResult::Outcome::Cancelled);
+
+        TrustFlush second(profile, secrets, f);
+        second.setThrottle(one);
+        const ActionPreview p2 = second.preview();
+        QVERIFY2(!p2.refused(), qPrintable(p2.refusal));
+        QVERIFY(p2.resumesRunStartedAt.isValid());
+        QCOMPARE(p2.cutoff, p1.cutoff);
+        ActionControl control;
+        const ActionResult r2 = wf.run(second, p2, Confirmation{p2.target.text, -1}, control);
+        QCOMPARE(r2.outcome, ActionResult::Outcome::Completed);
+        QCOMPARE(r1.affected + r2.affected, 6);
+        QCOMPARE(rows(b, db, QStringLiteral("SELECT id FROM trust ORDER BY id")),
+                 (QStringList{QStringLiteral("t-exp-1d"), QStringLiteral("t-exp-5d"),
+                              QStringLiteral("t-legacy"), QStringLiteral("t-live"),
+                              QStringLiteral("t-live-never"), QStringLiteral("t-noproject")}));
+    }
+
     void cleanupTestCase()
     {
         if (m_root) {
