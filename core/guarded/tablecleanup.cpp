@@ -525,6 +525,12 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     const QStringList dependentsFirst = dependentDeletes(s, firstChunk);
     const QStringList dependentsNext = dependentDeletes(s, nextChunk);
     QList<qint64> dependentsDone(dependentsFirst.size(), 0);
+    // Said in every result, a failed one included: those rows are gone.
+    auto recordDependents = [&] {
+        for (qsizetype i = 0; i < dependentsDone.size() && i < sp.dependents.size(); ++i)
+            r.details.insert(tableName(sp.dependents.at(i)) + QStringLiteral("_deleted"),
+                             dependentsDone.at(i));
+    };
 
     Throttle throttle(m_throttle);
     ActionProgress progress;
@@ -563,6 +569,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 run.done += done;
                 PendingJournal::save(run);
                 r.affected = done;
+                recordDependents();
                 return finish(
                     ActionResult::Outcome::Failed,
                     Tr::tr("Stopped after %L1 rows: the connection was lost, and the lock "
@@ -599,6 +606,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             run.done += done;
             PendingJournal::save(run);
             r.affected = done;
+            recordDependents();
             return finish(ActionResult::Outcome::Failed,
                           Tr::tr("Stopped after %L1 rows and %2 retries: %3. Nothing past the "
                                  "cutoff was touched; run it again to resume.")
@@ -647,9 +655,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             sleepUnlessCancelled(sleepMs, control);
     }
     r.affected = done;
-    for (qsizetype i = 0; i < dependentsDone.size() && i < sp.dependents.size(); ++i)
-        r.details.insert(tableName(sp.dependents.at(i)) + QStringLiteral("_deleted"),
-                         dependentsDone.at(i));
+    recordDependents();
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);
