@@ -49,6 +49,14 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     if (r.metric == u"token.expired")
         return Tr::tr("the token table holds %1 expired rows (the server's estimate)")
             .arg(formatRows(n, true));
+    if (r.metric == u"trust.expired")
+        return Tr::tr("%1 expired trusts").arg(loc.toString(n));
+    if (r.metric == u"trust.deleted")
+        return Tr::tr("%1 soft-deleted trusts").arg(loc.toString(n));
+    if (r.metric == u"password.max_per_user")
+        return Tr::tr("a user has %1 passwords in the history").arg(loc.toString(n));
+    if (r.metric == u"application_credential.expired")
+        return Tr::tr("%1 expired application credentials").arg(loc.toString(n));
     if (r.kind == K::GrowthPerDay)
         return Tr::tr("%1: %2 more rows a day").arg(metricDisplayName(r.metric), loc.toString(n));
     if (r.metric == u"memcached.hit_ratio")
@@ -78,6 +86,11 @@ QString limitText(const ThresholdRule &r, double limit)
         return loc.toString(n);
     if (r.metric == u"catalog.bytes")
         return Tr::tr("%1 bytes").arg(loc.toString(n));
+    if (r.metric == u"trust.expired" || r.metric == u"trust.deleted" ||
+        r.metric == u"application_credential.expired")
+        return loc.toString(n);
+    if (r.metric == u"password.max_per_user")
+        return Tr::tr("%1 passwords").arg(loc.toString(n));
     return exactNumber(limit, loc);
 }
 } // namespace
@@ -126,6 +139,12 @@ QList<ThresholdRule> defaultThresholds()
         {QStringLiteral("memcached.hit_ratio"), K::Below, 0.8, 0.5, {}, 0, {}},
         {QStringLiteral("users.locked"), K::Above, 5, 20, {}, 0, {}},
         {QStringLiteral("catalog.bytes"), K::Above, 4096, 8192, {}, 0, {}},
+        // Purgeable rows of the tables that grow besides token: the guarded
+        // "Flush trusts" and "Prune password history" clear the first three.
+        {QStringLiteral("trust.expired"), K::Above, 10000, 100000, {}, 0, {}},
+        {QStringLiteral("trust.deleted"), K::Above, 10000, 100000, {}, 0, {}},
+        {QStringLiteral("password.max_per_user"), K::Above, 100, 1000, {}, 0, {}},
+        {QStringLiteral("application_credential.expired"), K::Above, 1000, 10000, {}, 0, {}},
     };
 }
 

@@ -142,6 +142,25 @@ private slots:
         QCOMPARE(v.level, HealthLevel::Warning);
         QVERIFY2(v.reason.contains(QStringLiteral("about 1,908,024")), qPrintable(v.reason));
     }
+    // Issue 17: the tables that grow besides token have default thresholds,
+    // and the Overview's sentence names the purgeable rows and the limit.
+    void purgeableRowsReadAsSentences()
+    {
+        const HealthVerdict v =
+            evaluateHealth(defaultThresholds(),
+                           {{QStringLiteral("trust.expired"), 12500},
+                            {QStringLiteral("trust.deleted"), 3},
+                            {QStringLiteral("password.max_per_user"), 1500},
+                            {QStringLiteral("application_credential.expired"), 2}},
+                           {});
+        QCOMPARE(v.level, HealthLevel::Critical);
+        QVERIFY2(v.reason.contains(QStringLiteral("12,500 expired trusts (warning above 10,000)")),
+                 qPrintable(v.reason));
+        QVERIFY2(v.reason.contains(QStringLiteral(
+                     "user has 1,500 passwords in the history (critical above 1,000 passwords)")),
+                 qPrintable(v.reason));
+        QVERIFY2(!v.reason.contains(QStringLiteral("soft-deleted")), qPrintable(v.reason));
+    }
     void belowRules()
     {
         const HealthVerdict v = evaluateHealth(defaultThresholds(),
