@@ -56,35 +56,56 @@ std::optional<RangeChange> rangeChange(HistoryStore &store, const SeriesKey &key
         return std::nullopt;
     const QList<Bucket> &buckets = coarse->buckets;
     const qint64 width = std::max<qint64>(coarse->bucketSeconds, 1);
-    // The fine buckets of coarse bucket b, inside [from, to): the grid
-    // starts at `from` rounded down and the last bucket may reach past `to`,
-    // so a coarse bucket at either end may hold values only outside the
-    // range; the next one inward is read then.
+
+    // One end, read fine: the first (or last) finite value in coarse bucket
+    // b, inside [from, to). The grid starts at `from` rounded down and the
+    // last bucket may reach past `to`, so a coarse bucket at either end may
+    // hold values only outside the range; the caller then tries the next one
+    // inward. A slice of raw rows (under 30 s) is read sample by sample, for
+    // the sample's own time and value.
     bool failed = false;
-    const auto fine = [&](const Bucket &b) {
+    const auto end = [&](const Bucket &b, bool last) -> std::optional<Sample> {
         const qint64 lo = std::max(from, b.ts);
         const qint64 hi = std::min(to, b.ts + width);
         if (hi <= lo || !std::isfinite(b.avg()))
-            return QList<Bucket>{};
-        const std::optional<DecimatedSeries> q = store.query(key, lo, hi, kFineBuckets);
-        failed = failed || !q;
-        return q ? q->buckets : QList<Bucket>{};
+            return std::nullopt;
+        const std::optional<DecimatedSeries> fine = store.query(key, lo, hi, kFineBuckets);
+        if (!fine) {
+            failed = true;
+            return std::nullopt;
+        }
+        const Bucket *f = last ? lastFinite(fine->buckets) : firstFinite(fine->buckets);
+        if (!f)
+            return std::nullopt;
+        Sample value{f->ts, f->avg()};
+        if (fine->resolution == Resolution::Raw) {
+            const std::optional<QList<Sample>> raw =
+                store.samples(key, std::max(lo, f->ts), std::min(hi, f->ts + fine->bucketSeconds));
+            if (!raw) {
+                failed = true;
+                return std::nullopt;
+            }
+            const auto finite = [](const Sample &s) { return std::isfinite(s.value); };
+            if (last) {
+                if (const auto it = std::find_if(raw->crbegin(), raw->crend(), finite);
+                    it != raw->crend())
+                    value = *it;
+            } else if (const auto it = std::find_if(raw->cbegin(), raw->cend(), finite);
+                       it != raw->cend()) {
+                value = *it;
+            }
+        }
+        return value;
     };
-    const Bucket *first = nullptr;
-    QList<Bucket> head;
-    for (qsizetype i = 0; i < buckets.size() && !first && !failed; ++i) {
-        head = fine(buckets[i]);
-        first = firstFinite(head);
-    }
-    const Bucket *last = nullptr;
-    QList<Bucket> tail;
-    for (qsizetype i = buckets.size() - 1; i >= 0 && first && !last && !failed; --i) {
-        tail = fine(buckets[i]);
-        last = lastFinite(tail);
-    }
+    std::optional<Sample> first;
+    for (qsizetype i = 0; i < buckets.size() && !first && !failed; ++i)
+        first = end(buckets[i], false);
+    std::optional<Sample> last;
+    for (qsizetype i = buckets.size() - 1; i >= 0 && first && !last && !failed; --i)
+        last = end(buckets[i], true);
     if (failed || !first || !last)
         return std::nullopt;
-    return RangeChange{first->avg(), first->ts, last->avg(), last->ts};
+    return RangeChange{first->value, first->ts, last->value, last->ts};
 }
 
 } // namespace turnstile

@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -94,6 +96,34 @@ private slots:
         const QByteArray bytes = read(path);
         QVERIFY(bytes.startsWith("%PDF"));
         QVERIFY(bytes.size() > 1024);
+        // A4 landscape, at most two charts a page: three charts are two pages.
+        const auto pages = [](const QByteArray &pdf) {
+            static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
+            return int(QString::fromLatin1(pdf).count(page));
+        };
+        QCOMPARE(pages(bytes), 1);
+        QCOMPARE(pages(ChartExporter::encode(ChartExporter::Format::Pdf,
+                                             {m_a.get(), m_b.get(), m_a.get()}, m_caption)),
+                 2);
+        QCOMPARE(pages(ChartExporter::encodePages(ChartExporter::Format::Pdf,
+                                                  {{m_a.get()}, {m_b.get(), m_a.get(), m_b.get()}},
+                                                  m_caption)),
+                 3);
+    }
+    // The window's exports say which zone their times are in.
+    void captionNamesTheTimeZone()
+    {
+        const QByteArray saved = qgetenv("TZ");
+        const auto restore = qScopeGuard([&saved] {
+            if (saved.isNull())
+                qunsetenv("TZ");
+            else
+                qputenv("TZ", saved);
+        });
+        qputenv("TZ", "Asia/Tokyo");
+        const QString caption = ChartExporter::caption({QStringLiteral("lab")}, 1'700'000'000,
+                                                       1'700'003'600, QDateTime::currentDateTime());
+        QVERIFY2(caption.contains(QStringLiteral("(Asia/Tokyo, UTC+09:00)")), qPrintable(caption));
     }
     void csv()
     {
