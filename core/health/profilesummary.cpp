@@ -61,8 +61,20 @@ QString magnitude(const QString &metric, double value, const QLocale &locale)
     switch (unitOf(metric)) {
     case Unit::Milliseconds:
         return milliseconds(value, locale);
-    case Unit::Bytes:
-        return locale.formattedDataSize(qint64(std::llround(value)), 1);
+    case Unit::Bytes: {
+        // Three significant digits, like the counts ("410 MiB", "3.5 MiB"),
+        // and "1.0 GiB" rather than "1,024 MiB". The IEC symbols are the
+        // same in every language.
+        static constexpr const char16_t *kUnits[] = {u"B", u"KiB", u"MiB", u"GiB", u"TiB"};
+        double scaled = value;
+        size_t unit = 0;
+        while (std::abs(scaled) >= 999.5 && unit + 1 < std::size(kUnits)) {
+            scaled /= 1024;
+            ++unit;
+        }
+        const int decimals = unit == 0 || std::abs(scaled) >= 99.95 ? 0 : 1;
+        return locale.toString(scaled, 'f', decimals) + u' ' + QString::fromUtf16(kUnits[unit]);
+    }
     case Unit::Count:
         break;
     }
@@ -105,7 +117,8 @@ QString headlineChange(const QString &metric, const RangeChange &change, const Q
     if (!pct)
         return absolute;
     const QString percent = signedText(
-        *pct, Tr::tr("%1%").arg(locale.toString(std::abs(*pct), 'f', std::abs(*pct) < 100 ? 1 : 0)),
+        *pct,
+        Tr::tr("%1%").arg(locale.toString(std::abs(*pct), 'f', std::abs(*pct) < 99.95 ? 1 : 0)),
         locale);
     return Tr::tr("%1 (%2)").arg(absolute, percent);
 }

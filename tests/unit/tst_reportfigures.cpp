@@ -133,6 +133,19 @@ private slots:
                  QStringLiteral("1.75 s"));
         QCOMPARE(headlineValue(QStringLiteral("table.token.bytes"), 1.5 * 1024 * 1024 * 1024, c),
                  QStringLiteral("1.5 GiB"));
+        // Three significant digits, never "1,024 MiB".
+        QCOMPARE(headlineValue(QStringLiteral("table.token.bytes"), 1024.0 * 1024 * 1024 - 5000, c),
+                 QStringLiteral("1.0 GiB"));
+        QCOMPARE(headlineValue(QStringLiteral("table.token.bytes"), 410.4 * 1024 * 1024, c),
+                 QStringLiteral("410 MiB"));
+        QCOMPARE(headlineValue(QStringLiteral("table.trust.bytes"), 16384, c),
+                 QStringLiteral("16.0 KiB"));
+        QCOMPARE(headlineValue(QStringLiteral("table.trust.bytes"), 512, c),
+                 QStringLiteral("512 B"));
+        QCOMPARE(headlineChange(
+                     QStringLiteral("schema.keystone.bytes"),
+                     RangeChange{2.0 * 1024 * 1024 * 1024, 0, 1.5 * 1024 * 1024 * 1024, 1}, c),
+                 QStringLiteral("-512 MiB (-25.0%)"));
         // German reads its own decimal comma.
         QCOMPARE(headlineValue(QStringLiteral("token.live"), 1500000, QLocale(QLocale::German)),
                  QStringLiteral("1,5 M"));

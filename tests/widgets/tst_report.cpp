@@ -148,7 +148,14 @@ private:
     static QString squeezed(const QString &s)
     {
         static const QRegularExpression space(QStringLiteral("\\s+"));
-        return QString(s).replace(space, QStringLiteral(" ")).trimmed();
+        return unligated(s).replace(space, QStringLiteral(" ")).trimmed();
+    }
+
+    // pdftotext writes the fonts' ligatures as such: "ﬁgure".
+    static QString unligated(QString s)
+    {
+        return s.replace(QChar(0xfb01), QStringLiteral("fi"))
+            .replace(QChar(0xfb02), QStringLiteral("fl"));
     }
 
     // "Wrote FILE: CAPTION" -> CAPTION
@@ -182,6 +189,7 @@ private slots:
         const QList<Region> regions = {
             {QStringLiteral("east"), 1.0, 1.2e6, 1.6e6, 0.6e6, 1.4e6, 0},
             {QStringLiteral("west"), 2.5, 1.9e6, 2.3e6, 0.9e6, 2.2e6, 50},
+            {QStringLiteral("central"), 0.4, 0.3e6, 0.35e6, 0.1e6, 0.2e6, 0},
         };
         const double GiB = 1024.0 * 1024 * 1024;
         for (const Region &r : regions) {
@@ -199,6 +207,18 @@ private slots:
                 series[QStringLiteral("table.trust.rows")].append(Sample{t, 12 * scale});
                 series[QStringLiteral("table.token.bytes")].append(
                     Sample{t, std::round(scale * GiB * (1.2 + 0.4 * day / 30))});
+                series[QStringLiteral("table.revocation_event.bytes")].append(
+                    Sample{t, std::round(scale * 1024 * 1024 * (0.5 + day / 10))});
+                series[QStringLiteral("table.trust.bytes")].append(Sample{t, 16384});
+                series[QStringLiteral("table.user.bytes")].append(
+                    Sample{t, std::round(scale * 1024 * 1024 * 3)});
+                series[QStringLiteral("table.password.bytes")].append(
+                    Sample{t, std::round(scale * 1024 * 1024 * 2)});
+                series[QStringLiteral("table.local_user.bytes")].append(
+                    Sample{t, std::round(scale * 1024 * 1024 * 1.5)});
+                if ((t / 300) % 12 == 0) // hourly, as the exact cycle measures it
+                    series[QStringLiteral("schema.keystone.bytes")].append(
+                        Sample{t, std::round(scale * GiB * (1.3 + 0.45 * day / 30))});
                 series[QStringLiteral("validate.ms")].append(
                     Sample{t, scale * (18 + day * 0.8 + 4 * wave)});
                 series[QStringLiteral("issue.ms")].append(Sample{t, scale * (60 + 10 * wave)});
@@ -254,7 +274,8 @@ private slots:
         m_pdf = m_dir.filePath(QStringLiteral("report.pdf"));
         const Run r =
             run({QStringLiteral("--profile"), QStringLiteral("east"), QStringLiteral("--profile"),
-                 QStringLiteral("west"), QStringLiteral("--out"), m_pdf});
+                 QStringLiteral("west"), QStringLiteral("--profile"), QStringLiteral("central"),
+                 QStringLiteral("--out"), m_pdf});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         m_caption = captionOf(r);
         if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
@@ -263,7 +284,7 @@ private slots:
             QFile::remove(copy);
             QVERIFY(QFile::copy(m_pdf, copy));
         }
-        QVERIFY2(m_caption.contains(QStringLiteral("east, west")), qPrintable(r.out));
+        QVERIFY2(m_caption.contains(QStringLiteral("east, west, central")), qPrintable(r.out));
         QVERIFY(m_caption.contains(QStringLiteral(TURNSTILE_VERSION)));
         // Local times say which zone they are in.
         QVERIFY2(m_caption.contains(QStringLiteral("America/New_York")), qPrintable(m_caption));
@@ -291,7 +312,7 @@ private slots:
             runTool(tool(QStringLiteral("pdftotext")),
                     {QStringLiteral("-layout"), m_pdf, QStringLiteral("-")});
         QVERIFY(extracted);
-        const QString text = *extracted;
+        const QString text = unligated(*extracted);
         // The caption is text in the PDF, on every page, as printed.
         QVERIFY2(squeezed(text).contains(squeezed(m_caption)),
                  qPrintable(m_caption + QStringLiteral("\n---\n") + text));
@@ -322,7 +343,7 @@ private slots:
                     {QStringLiteral("-f"), QStringLiteral("1"), QStringLiteral("-l"),
                      QStringLiteral("1"), QStringLiteral("-layout"), m_pdf, QStringLiteral("-")});
         QVERIFY(extracted);
-        const QString page = *extracted;
+        const QString page = unligated(*extracted);
         const QString flat = squeezed(page);
         QVERIFY2(flat.contains(QStringLiteral("Keystone capacity report")), qPrintable(page));
         QVERIFY2(flat.contains(QStringLiteral("(America/New_York, UTC-05:00)")), qPrintable(page));
@@ -331,7 +352,11 @@ private slots:
         static const QRegularExpression eastWarning(QStringLiteral("Warning\\s+east"));
         QVERIFY2(westCritical.match(page).hasMatch(), qPrintable(page));
         QVERIFY2(eastWarning.match(page).hasMatch(), qPrintable(page));
+        static const QRegularExpression centralOk(
+            QStringLiteral("OK\\s+central\\s+Every figure is within its thresholds"));
+        QVERIFY2(centralOk.match(page).hasMatch(), qPrintable(page));
         QVERIFY(westCritical.match(page).capturedStart() < eastWarning.match(page).capturedStart());
+        QVERIFY(eastWarning.match(page).capturedStart() < centralOk.match(page).capturedStart());
         QVERIFY2(flat.contains(QStringLiteral("(critical above 1.5 s)")), qPrintable(page));
         QVERIFY2(flat.contains(QStringLiteral("Revocation_event has 1,250 rows (warning above "
                                               "1,000 rows)")),

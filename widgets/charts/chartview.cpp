@@ -652,6 +652,11 @@ void ChartView::render(QPainter *painter, const QRectF &target)
         applyPalette();
 }
 
+void ChartView::setLegendAlignment(Qt::Alignment alignment)
+{
+    m_chart->legend()->setAlignment(alignment);
+}
+
 QPen ChartView::linePen(int index) const
 {
     return index >= 0 && index < m_curves.size() ? m_curves[index].line->pen() : QPen();

@@ -9,6 +9,7 @@
 
 #include <QAbstractTextDocumentLayout>
 #include <QDateTime>
+#include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
 #include <QTextDocument>
@@ -56,6 +57,26 @@ QString levelColour(HealthLevel level)
 QString escaped(const QString &s)
 {
     return s.toHtmlEscaped();
+}
+
+// Whether a chart's legend fits in one row below a plot this wide: each
+// entry is its marker, its name and the spacing around them (QtCharts'
+// light theme writes legends in the application font).
+bool legendFitsBelow(const ChartView *chart, qreal width)
+{
+    constexpr qreal kEntryExtra = 40; // marker, gaps
+    QStringList names;
+    if (chart->kind() == ChartView::Kind::Scatter)
+        for (const ScatterSeries &s : chart->scatter())
+            names.append(s.name);
+    else
+        for (const NamedSeries &s : chart->series())
+            names.append(s.name);
+    const QFontMetricsF metrics{QFont()};
+    qreal needed = 0;
+    for (const QString &name : std::as_const(names))
+        needed += metrics.horizontalAdvance(name) + kEntryExtra;
+    return needed <= width * 0.85;
 }
 
 QString capitalised(QString s)
@@ -119,9 +140,10 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
         return locale.toString(QDateTime::fromSecsSinceEpoch(secs), QLocale::ShortFormat);
     };
     QString html;
-    html += QStringLiteral("<h1 style=\"font-size:26px; margin-bottom:2px\">%1</h1>")
+    html += QStringLiteral("<h1 style=\"font-size:26px; margin-top:0; margin-bottom:2px\">%1</h1>")
                 .arg(escaped(tr("Keystone capacity report")));
-    html += QStringLiteral("<p style=\"font-size:15px; color:#404044; margin-top:0\">%1</p>")
+    html += QStringLiteral("<p style=\"font-size:15px; color:#404044; margin-top:0; "
+                           "margin-bottom:0\">%1</p>")
                 .arg(escaped(tr("%1 · %2 – %3 (%4)")
                                  .arg(c.profiles.join(QStringLiteral(", ")), when(c.from),
                                       when(c.to), timeZoneText(c.from, c.to))));
@@ -132,9 +154,10 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
                      [](const ProfileSummary &a, const ProfileSummary &b) {
                          return severity(a.verdict.level) < severity(b.verdict.level);
                      });
-    html += QStringLiteral("<h2 style=\"font-size:18px; margin-top:14px\">%1</h2>")
-                .arg(escaped(tr("Health at %1").arg(when(c.to))));
-    html += QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"6\" "
+    html +=
+        QStringLiteral("<h2 style=\"font-size:18px; margin-top:12px; margin-bottom:6px\">%1</h2>")
+            .arg(escaped(tr("Health at %1").arg(when(c.to))));
+    html += QStringLiteral("<table width=\"100%\" cellspacing=\"3\" cellpadding=\"4\" "
                            "style=\"border-collapse:collapse; font-size:14px\">");
     for (const ProfileSummary &s : std::as_const(byLevel)) {
         const HealthVerdict &v = s.verdict;
@@ -160,10 +183,11 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
             reasons.append(escaped(v.level == HealthLevel::Ok
                                        ? tr("Every figure is within its thresholds.")
                                        : v.reason));
-        html += QStringLiteral(
-                    "<tr><td width=\"96\" align=\"center\" bgcolor=\"%1\" style=\"color:%2; "
-                    "font-weight:bold\">%3</td><td width=\"170\" style=\"font-weight:bold\">%4</td>"
-                    "<td>%5</td></tr><tr><td colspan=\"3\" style=\"font-size:4px\"></td></tr>")
+        html += QStringLiteral("<tr><td width=\"96\" align=\"center\" valign=\"middle\" "
+                               "bgcolor=\"%1\" style=\"color:%2; "
+                               "font-weight:bold\">%3</td><td width=\"170\" valign=\"middle\" "
+                               "style=\"font-weight:bold\">%4</td>"
+                               "<td>%5</td></tr>")
                     .arg(levelColour(v.level),
                          v.level == HealthLevel::Warning ? QStringLiteral("#1f1f1f")
                                                          : QStringLiteral("#ffffff"),
@@ -192,8 +216,9 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
     std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
         return a.group != b.group ? a.group < b.group : a.largest > b.largest;
     });
-    html += QStringLiteral("<h2 style=\"font-size:18px; margin-top:18px\">%1</h2>")
-                .arg(escaped(tr("Headline figures: first and last value in the range")));
+    html +=
+        QStringLiteral("<h2 style=\"font-size:18px; margin-top:14px; margin-bottom:6px\">%1</h2>")
+            .arg(escaped(tr("Headline figures: first and last value in the range")));
     if (rows.isEmpty())
         html += QStringLiteral("<p style=\"font-size:14px\">%1</p>")
                     .arg(escaped(tr("The history holds none of the headline figures in this "
@@ -201,7 +226,7 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
     for (qsizetype first = 0; first < data.summary.size() && !rows.isEmpty();
          first += kProfilesPerTable) {
         const QList<ProfileSummary> shown = data.summary.mid(first, kProfilesPerTable);
-        html += QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"5\" "
+        html += QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"3\" "
                                "style=\"border-collapse:collapse; font-size:14px; "
                                "margin-bottom:10px\"><thead>");
         html += QStringLiteral("<tr bgcolor=\"#e8ecf2\"><th align=\"left\">%1</th>")
@@ -264,6 +289,12 @@ QByteArray ReportRenderer::render(ChartExporter::Format format, const Data &data
 
     // The summary first, in as many pages as it needs, then the charts.
     const QRectF area = ChartExporter::pdfContentRect(caption);
+    // QtCharts cuts legend names that do not fit in one row below the plot
+    // ("Obsolete revocation …"): with several profiles they go beside it,
+    // one a line.
+    for (ChartView *chart : std::as_const(m_charts))
+        chart->setLegendAlignment(legendFitsBelow(chart, area.width()) ? Qt::AlignBottom
+                                                                       : Qt::AlignRight);
     const std::shared_ptr<QTextDocument> summary = summaryDocument(data, area.size());
     QList<ChartExporter::PagePainter> pdfPages;
     for (int i = 0; i < summary->pageCount(); ++i)
