@@ -157,8 +157,9 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
     html +=
         QStringLiteral("<h2 style=\"font-size:18px; margin-top:12px; margin-bottom:6px\">%1</h2>")
             .arg(escaped(tr("Health at %1").arg(when(c.to))));
+    // Spacing, not collapsed borders: a gap between two profiles' badges.
     html += QStringLiteral("<table width=\"100%\" cellspacing=\"3\" cellpadding=\"4\" "
-                           "style=\"border-collapse:collapse; font-size:14px\">");
+                           "style=\"font-size:14px\">");
     for (const ProfileSummary &s : std::as_const(byLevel)) {
         const HealthVerdict &v = s.verdict;
         QString level;
@@ -185,7 +186,7 @@ std::unique_ptr<QTextDocument> ReportRenderer::summaryDocument(const Data &data,
                                        : v.reason));
         html += QStringLiteral("<tr><td width=\"96\" align=\"center\" valign=\"middle\" "
                                "bgcolor=\"%1\" style=\"color:%2; "
-                               "font-weight:bold\">%3</td><td width=\"170\" valign=\"middle\" "
+                               "font-weight:bold\">%3</td><td width=\"130\" valign=\"middle\" "
                                "style=\"font-weight:bold\">%4</td>"
                                "<td>%5</td></tr>")
                     .arg(levelColour(v.level),
