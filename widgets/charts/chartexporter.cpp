@@ -38,6 +38,38 @@ QString csvField(const QString &s)
     return u'"' + quoted + u'"';
 }
 
+// Whether a chart's legend fits in one row below a plot this wide: each
+// entry is its marker, its name and the spacing around them (QtCharts'
+// light theme writes legends in the application font).
+bool legendFitsBelow(const ChartView *chart, qreal width)
+{
+    constexpr qreal kEntryExtra = 40; // marker, gaps
+    QStringList names;
+    if (chart->kind() == ChartView::Kind::Scatter)
+        for (const ScatterSeries &s : chart->scatter())
+            names.append(s.name);
+    else
+        for (const NamedSeries &s : chart->series())
+            names.append(s.name);
+    const QFontMetricsF metrics{QFont()};
+    qreal needed = 0;
+    for (const QString &name : std::as_const(names))
+        needed += metrics.horizontalAdvance(name) + kEntryExtra;
+    return needed <= width * 0.85;
+}
+
+// Every export paints a chart through here. QtCharts cuts legend names that
+// do not fit in one row below the plot ("Obsolete revocation …", "de… lab…"):
+// such a legend goes beside the plot, one name a line, for the picture only.
+void renderChart(ChartView *chart, QPainter *painter, const QRectF &target)
+{
+    const Qt::Alignment shown = chart->legendAlignment();
+    chart->setLegendAlignment(legendFitsBelow(chart, target.width()) ? Qt::AlignBottom
+                                                                     : Qt::AlignRight);
+    chart->render(painter, target);
+    chart->setLegendAlignment(shown);
+}
+
 QString number(double v)
 {
     return QString::number(v, 'g', 15);
@@ -92,8 +124,8 @@ void ChartExporter::paint(QPainter *painter, const QRectF &page, const QList<Cha
     const qreal chartsHeight = page.height() - kCaptionHeight;
     const qreal each = charts.isEmpty() ? chartsHeight : chartsHeight / qreal(charts.size());
     for (qsizetype i = 0; i < charts.size(); ++i)
-        charts[i]->render(painter,
-                          QRectF(page.left(), page.top() + qreal(i) * each, page.width(), each));
+        renderChart(charts[i], painter,
+                    QRectF(page.left(), page.top() + qreal(i) * each, page.width(), each));
     painter->save();
     painter->setPen(Qt::black);
     QFont f = painter->font();
@@ -191,8 +223,9 @@ ChartExporter::pdfChartPages(const QList<QList<ChartView *>> &groups)
                 const QList<QRectF> rects = pdfChartRects(area, int(charts.size()));
                 for (qsizetype i = 0; i < rects.size(); ++i) {
                     const QRectF frame = rects[i].adjusted(1, 1, -1, -1);
-                    charts[i]->render(painter, frame.adjusted(kFramePadding, kFramePadding,
-                                                              -kFramePadding, -kFramePadding));
+                    renderChart(charts[i], painter,
+                                frame.adjusted(kFramePadding, kFramePadding, -kFramePadding,
+                                               -kFramePadding));
                     painter->save();
                     painter->setBrush(Qt::NoBrush);
                     painter->setPen(QPen(QColor::fromRgb(kFrameColour), 2));

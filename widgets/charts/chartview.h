@@ -94,6 +94,7 @@ public:
     // (Qt::AlignRight), where each curve's name has a line of its own and
     // is never cut, for a report page whose curves do not fit in one row.
     void setLegendAlignment(Qt::Alignment alignment);
+    Qt::Alignment legendAlignment() const;
 
     // Test accessors: points in the average line of curve i, in its band
     // (upper edge), and the number of annotation markers drawn.

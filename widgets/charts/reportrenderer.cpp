@@ -9,7 +9,6 @@
 
 #include <QAbstractTextDocumentLayout>
 #include <QDateTime>
-#include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
 #include <QTextDocument>
@@ -57,26 +56,6 @@ QString levelColour(HealthLevel level)
 QString escaped(const QString &s)
 {
     return s.toHtmlEscaped();
-}
-
-// Whether a chart's legend fits in one row below a plot this wide: each
-// entry is its marker, its name and the spacing around them (QtCharts'
-// light theme writes legends in the application font).
-bool legendFitsBelow(const ChartView *chart, qreal width)
-{
-    constexpr qreal kEntryExtra = 40; // marker, gaps
-    QStringList names;
-    if (chart->kind() == ChartView::Kind::Scatter)
-        for (const ScatterSeries &s : chart->scatter())
-            names.append(s.name);
-    else
-        for (const NamedSeries &s : chart->series())
-            names.append(s.name);
-    const QFontMetricsF metrics{QFont()};
-    qreal needed = 0;
-    for (const QString &name : std::as_const(names))
-        needed += metrics.horizontalAdvance(name) + kEntryExtra;
-    return needed <= width * 0.85;
 }
 
 QString capitalised(QString s)
@@ -290,12 +269,6 @@ QByteArray ReportRenderer::render(ChartExporter::Format format, const Data &data
 
     // The summary first, in as many pages as it needs, then the charts.
     const QRectF area = ChartExporter::pdfContentRect(caption);
-    // QtCharts cuts legend names that do not fit in one row below the plot
-    // ("Obsolete revocation …"): with several profiles they go beside it,
-    // one a line.
-    for (ChartView *chart : std::as_const(m_charts))
-        chart->setLegendAlignment(legendFitsBelow(chart, area.width()) ? Qt::AlignBottom
-                                                                       : Qt::AlignRight);
     const std::shared_ptr<QTextDocument> summary = summaryDocument(data, area.size());
     QList<ChartExporter::PagePainter> pdfPages;
     for (int i = 0; i < summary->pageCount(); ++i)
