@@ -50,7 +50,8 @@ QString milliseconds(double ms, const QLocale &locale)
 {
     const double a = std::abs(ms);
     if (a >= 1000)
-        return Tr::tr("%1 s").arg(locale.toString(ms / 1000, 'f', 2));
+        return Tr::tr("%1 s").arg(
+            locale.toString(std::round(ms / 10) / 100, 'f', QLocale::FloatingPointShortest));
     // Below 10 ms a tenth matters ("4.5 ms"), but "3 ms" needs no ".0".
     const double shown = a < 10 ? std::round(ms * 10) / 10 : std::round(ms);
     return Tr::tr("%1 ms").arg(locale.toString(shown, 'f', QLocale::FloatingPointShortest));

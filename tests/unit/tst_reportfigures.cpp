@@ -131,6 +131,8 @@ private slots:
                  QStringLiteral("43 ms"));
         QCOMPARE(headlineValue(QStringLiteral("validate.p99.ms"), 1745, c),
                  QStringLiteral("1.75 s"));
+        QCOMPARE(headlineValue(QStringLiteral("validate.p99.ms"), 2000.4, c),
+                 QStringLiteral("2 s"));
         QCOMPARE(headlineValue(QStringLiteral("table.token.bytes"), 1.5 * 1024 * 1024 * 1024, c),
                  QStringLiteral("1.5 GiB"));
         // Three significant digits, never "1,024 MiB".

@@ -20,6 +20,7 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTextDocument>
 
 #include <cmath>
 #include <optional>
@@ -440,6 +441,55 @@ private slots:
                  left -= ChartExporter::kChartsPerPdfPage)
                 expected.append(int(std::min<qsizetype>(left, ChartExporter::kChartsPerPdfPage)));
         QCOMPARE(perPage, expected);
+    }
+
+    // A fleet's summary does not fit one page: it goes on over as many as
+    // it needs (the figures table's header repeated), nothing cut, and the
+    // charts start after it.
+    void longSummaryGoesOnOverPages()
+    {
+        ReportRenderer::Data data;
+        data.charts.from = m_now - 30 * 86400;
+        data.charts.to = m_now;
+        for (int i = 0; i < 9; ++i) {
+            ProfileSummary s;
+            s.profile = QStringLiteral("region-%1").arg(i);
+            data.charts.profiles.append(s.profile);
+            s.verdict.level = HealthLevel::Warning;
+            s.verdict.findings = {QStringLiteral("revocation_event has 1,250 rows (warning above "
+                                                 "1,000 rows)"),
+                                  QStringLiteral("the token table holds about 1,399,907 expired "
+                                                 "rows (the server's estimate) (warning above "
+                                                 "1,000,000 rows)")};
+            for (const QString &m :
+                 {QStringLiteral("token.live"), QStringLiteral("token.expired"),
+                  QStringLiteral("validate.p99.ms"), QStringLiteral("issue.p99.ms"),
+                  QStringLiteral("revocation_event.rows"), QStringLiteral("table.token.bytes"),
+                  QStringLiteral("table.trust.bytes"), QStringLiteral("schema.keystone.bytes")})
+                s.figures.append(HeadlineFigure{m, RangeChange{1000, 0, 2000.0 + i, 1}, 0});
+            data.summary.append(s);
+        }
+        const QString caption = ReportRenderer::caption(data.charts, QDateTime::currentDateTime());
+        const auto doc =
+            ReportRenderer::summaryDocument(data, ChartExporter::pdfContentRect(caption).size());
+        QVERIFY2(doc->pageCount() >= 2, qPrintable(QString::number(doc->pageCount())));
+        const QString text = doc->toPlainText();
+        for (const QString &p : std::as_const(data.charts.profiles))
+            QVERIFY(text.count(p) >= 2); // its verdict and its figures
+        ReportRenderer renderer;
+        QString error;
+        const QByteArray pdf = renderer.render(ChartExporter::Format::Pdf, data, caption, &error);
+        QVERIFY2(!pdf.isEmpty(), qPrintable(error));
+        static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
+        int charts = 0;
+        for (const QList<ChartSpec> &section : ReportRenderer::pages())
+            charts += int((section.size() + ChartExporter::kChartsPerPdfPage - 1) /
+                          ChartExporter::kChartsPerPdfPage);
+        QCOMPARE(int(QString::fromLatin1(pdf).count(page)), doc->pageCount() + charts);
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QFile f(QDir(QString::fromLocal8Bit(dir)).filePath(QStringLiteral("report-fleet.pdf")));
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(pdf) == pdf.size());
+        }
     }
 
     void errors_data()
