@@ -21,9 +21,12 @@ namespace turnstile {
 class ChartView;
 
 // Turns charts into files: PNG, SVG and PDF are painted through
-// ChartView::render() with a caption line under the charts (profiles, time
-// range, when, which Turnstile), CSV and JSON hold the numbers the charts
-// show (JSON with the caption and each chart's title).
+// ChartView::render() with a caption under the charts (profiles, time range
+// with its time zone, when, which Turnstile), CSV and JSON hold the numbers
+// the charts show (JSON with the caption and each chart's title). A PDF is
+// A4 landscape, two framed charts to a page, the caption and the page
+// number in every page's footer; a legend that one row below the plot would
+// cut goes beside it, in every format.
 //
 // Rendering needs the GUI thread (it paints widgets); writing the file does
 // not, so encode() and write() are separate and write() may run on a worker.
