@@ -3,6 +3,7 @@
 #include "health/profileverdict.h"
 #include "history/historystore.h"
 #include "util/numbertext.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
@@ -46,22 +47,12 @@ QString count(double value, const QLocale &locale)
     return axisNumber(std::round(value / unit) * unit, unit, locale);
 }
 
-QString milliseconds(double ms, const QLocale &locale)
-{
-    const double a = std::abs(ms);
-    if (a >= 1000)
-        return Tr::tr("%1 s").arg(
-            locale.toString(std::round(ms / 10) / 100, 'f', QLocale::FloatingPointShortest));
-    // Below 10 ms a tenth matters ("4.5 ms"), but "3 ms" needs no ".0".
-    const double shown = a < 10 ? std::round(ms * 10) / 10 : std::round(ms);
-    return Tr::tr("%1 ms").arg(locale.toString(shown, 'f', QLocale::FloatingPointShortest));
-}
-
 QString magnitude(const QString &metric, double value, const QLocale &locale)
 {
     switch (unitOf(metric)) {
     case Unit::Milliseconds:
-        return milliseconds(value, locale);
+        // The one way a latency is written (the Overview, the findings).
+        return formatLatency(value);
     case Unit::Bytes: {
         // Three significant digits, like the counts ("410 MiB", "3.5 MiB"),
         // and "1.0 GiB" rather than "1,024 MiB". The IEC symbols are the

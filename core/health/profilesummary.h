@@ -43,7 +43,8 @@ struct ProfileSummary
 QStringList headlineMetrics();
 
 // A headline figure for a person, in its unit: "2.51 M" (counts, three
-// significant digits), "45 ms" / "1.82 s", "1.4 GiB".
+// significant digits), "45 ms" / "1.7 s" (formatLatency, in the default
+// locale), "1.4 GiB".
 QString headlineValue(const QString &metric, double value, const QLocale &locale = QLocale());
 // Its change over the range: "+512 k (+24.4%)", "-3 ms (-6.3%)",
 // "+1.2 k" when the first value was 0, "unchanged".

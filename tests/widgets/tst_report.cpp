@@ -359,8 +359,7 @@ private slots:
         QVERIFY(westCritical.match(page).capturedStart() < eastWarning.match(page).capturedStart());
         QVERIFY(eastWarning.match(page).capturedStart() < centralOk.match(page).capturedStart());
         QVERIFY2(flat.contains(QStringLiteral("(critical above 1.5 s)")), qPrintable(page));
-        QVERIFY2(flat.contains(QStringLiteral("Revocation_event has 1,250 rows (warning above "
-                                              "1,000 rows)")),
+        QVERIFY2(flat.contains(QStringLiteral("1,250 revocation events (warning above 1,000)")),
                  qPrintable(page));
         // Headline figures, first → last and the change. East's live tokens
         // went from about 1.2 M to about 1.6 M.
@@ -456,8 +455,7 @@ private slots:
             s.profile = QStringLiteral("region-%1").arg(i);
             data.charts.profiles.append(s.profile);
             s.verdict.level = HealthLevel::Warning;
-            s.verdict.findings = {QStringLiteral("revocation_event has 1,250 rows (warning above "
-                                                 "1,000 rows)"),
+            s.verdict.findings = {QStringLiteral("1,250 revocation events (warning above 1,000)"),
                                   QStringLiteral("the token table holds about 1,399,907 expired "
                                                  "rows (the server's estimate) (warning above "
                                                  "1,000,000 rows)")};
