@@ -221,6 +221,7 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
               : !warning.isEmpty() ? HealthLevel::Warning
                                    : HealthLevel::Ok;
     const QStringList all = critical + warning;
+    v.findings = all;
     if (!all.isEmpty()) {
         QString s = all.join(QStringLiteral("; "));
         s[0] = s[0].toUpper();

@@ -30,4 +30,11 @@ QString formatLatency(double milliseconds);
 // slide never reads "07.11." without saying which November.
 QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now);
 
+// The time zone local times in [from, to] (seconds since the epoch) are
+// shown in, for the caption of an export or a report that a reader in
+// another zone gets: "UTC", "Europe/Berlin, UTC+01:00", and both offsets when
+// daylight saving time changes within the range ("Europe/Berlin,
+// UTC+02:00/UTC+01:00").
+QString timeZoneText(qint64 from, qint64 to);
+
 } // namespace turnstile
