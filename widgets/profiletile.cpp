@@ -65,6 +65,9 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
         const auto &[label, column] = rows.at(i);
         auto *name = new QLabel(label, m_figures);
         name->setObjectName(QStringLiteral("figureName"));
+        // What the figure means and why it matters, from the one table of
+        // metric names (core/history/metricnames).
+        name->setToolTip(metricDescription(metricOfColumn(column)));
         auto *value = new QLabel(m_figures);
         value->setObjectName(QStringLiteral("figure"));
         value->setProperty("column", column);
@@ -168,14 +171,37 @@ QList<std::pair<QString, int>> ProfileTile::figureRows()
         {tr("Keystone API"), OverviewModel::VersionColumn},
         {tr("Issue a token"), OverviewModel::IssueColumn},
         {tr("Validate a token"), OverviewModel::ValidateColumn},
-        {tr("revocation_event rows"), OverviewModel::RevocationColumn},
-        {tr("token rows"), OverviewModel::TokenRowsColumn},
-        {tr("token growth"), OverviewModel::TokenGrowthColumn},
-        {tr("memcached hit ratio"), OverviewModel::MemcachedColumn},
+        {tr("Revocation events"), OverviewModel::RevocationColumn},
+        {tr("Token rows"), OverviewModel::TokenRowsColumn},
+        {tr("Token growth"), OverviewModel::TokenGrowthColumn},
+        {tr("Memcached hit ratio"), OverviewModel::MemcachedColumn},
         {tr("Fernet keys"), OverviewModel::KeysColumn},
-        {tr("locked users"), OverviewModel::LockedUsersColumn},
+        {tr("Locked users"), OverviewModel::LockedUsersColumn},
         {tr("Last updated"), OverviewModel::UpdatedColumn},
     };
+}
+
+QString ProfileTile::metricOfColumn(int column)
+{
+    switch (column) {
+    case OverviewModel::VersionColumn:
+        return QStringLiteral("keystone.up");
+    case OverviewModel::IssueColumn:
+        return QStringLiteral("issue.ms");
+    case OverviewModel::ValidateColumn:
+        return QStringLiteral("validate.p99.ms");
+    case OverviewModel::RevocationColumn:
+        return QStringLiteral("revocation_event.rows");
+    case OverviewModel::TokenRowsColumn:
+    case OverviewModel::TokenGrowthColumn:
+        return QStringLiteral("token.live");
+    case OverviewModel::MemcachedColumn:
+        return QStringLiteral("memcached.hit_ratio");
+    case OverviewModel::LockedUsersColumn:
+        return QStringLiteral("users.locked");
+    default:
+        return {};
+    }
 }
 
 int ProfileTile::columnOfSparkline(const QString &metric)

@@ -81,6 +81,8 @@ private:
     static QList<std::pair<QString, int>> figureRows();
     // The column a sparkline sits beside.
     static int columnOfSparkline(const QString &metric);
+    // The history metric a figure row shows, for its tooltip ("" for none).
+    static QString metricOfColumn(int column);
     QString profileName() const;
     void loadHistory();
     void showHistory(const TileHistory &h);

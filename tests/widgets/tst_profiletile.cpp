@@ -4,6 +4,7 @@
 // Offscreen, against a real SQLite history store in a directory of its own.
 #include "availabilitystrip.h"
 #include "history/historystore.h"
+#include "history/metricnames.h"
 #include "isolatedenvironment.h"
 #include "mainwindow.h"
 #include "overviewmodel.h"
@@ -204,6 +205,30 @@ private slots:
         copyOf(reason)->trigger();
         QCOMPARE(QGuiApplication::clipboard()->text(),
                  QStringLiteral("3,900 of 4,812 revocation events are obsolete."));
+    }
+
+    // A figure's name reads as words and its tooltip says what it means.
+    void figureNamesAreHumanWithTooltips()
+    {
+        OverviewModel model;
+        model.setProfiles({QStringLiteral("alpha")});
+        model.setResult(result(QStringLiteral("alpha")));
+        ProfileTile tile(QPersistentModelIndex(model.index(0, 0)));
+        const QList<QLabel *> names = tile.findChildren<QLabel *>(QStringLiteral("figureName"));
+        QVERIFY(names.size() >= 9);
+        QStringList texts;
+        for (const QLabel *n : names) {
+            texts << n->text();
+            QVERIFY2(!n->text().contains(u'_'), qPrintable(n->text()));
+            QVERIFY2(n->text().at(0).isUpper(), qPrintable(n->text()));
+        }
+        QVERIFY2(texts.contains(QStringLiteral("Revocation events")), qPrintable(texts.join(u',')));
+        const auto validate = std::find_if(names.cbegin(), names.cend(), [](const QLabel *n) {
+            return n->text() == u"Validate a token";
+        });
+        QVERIFY(validate != names.cend());
+        QCOMPARE((*validate)->toolTip(), metricDescription(QStringLiteral("validate.p99.ms")));
+        QVERIFY(!(*validate)->toolTip().isEmpty());
     }
 
     // The window follows a link: the Keys page, the Compliance page's locked
