@@ -37,12 +37,21 @@ public:
     QPushButton *purgeButton() const { return m_purge; }
     QPushButton *pruneButton() const { return m_prune; }
     QPushButton *truncateButton() const { return m_truncate; }
+    QPushButton *trustFlushButton() const { return m_flushTrusts; }
+    QPushButton *passwordPruneButton() const { return m_prunePasswords; }
+    // The trust flush's filters, as keystone-manage trust_flush has them.
+    QLineEdit *trustProjectEdit() const { return m_trustProject; }
+    QLineEdit *trustorEdit() const { return m_trustor; }
+    QLineEdit *trusteeEdit() const { return m_trustee; }
+    QLineEdit *trustDateEdit() const { return m_trustDate; }
     QLineEdit *retentionEdit() const { return m_retention; }
     QCheckBox *insideWindowCheck() const { return m_insideWindow; }
     QLineEdit *tokenLifetimeEdit() const { return m_lifetime; }
     QSpinBox *batchSpin() const { return m_batch; }
     // The dialog of the last action started, while it is open.
     GuardedActionDialog *currentDialog() const { return m_dialog; }
+    // The action that dialog opened with (its kind, its parameters), while it is open.
+    std::shared_ptr<GuardedAction> currentAction() const { return m_action; }
 
 signals:
     void dialogOpened(); // currentDialog() is the new dialog
@@ -54,7 +63,9 @@ private:
     {
         PurgeTokens,
         PruneRevocations,
-        TruncateRevocations
+        TruncateRevocations,
+        FlushTrusts,
+        PrunePasswordHistory
     };
     void start(Kind kind);
     void open(std::shared_ptr<GuardedAction> action);
@@ -72,7 +83,15 @@ private:
     QPushButton *m_purge;
     QPushButton *m_prune;
     QPushButton *m_truncate;
+    QLineEdit *m_trustProject;
+    QLineEdit *m_trustor;
+    QLineEdit *m_trustee;
+    QLineEdit *m_trustDate;
+    QLabel *m_trustDateError;
+    QPushButton *m_flushTrusts;
+    QPushButton *m_prunePasswords;
     GuardedActionDialog *m_dialog = nullptr;
+    std::shared_ptr<GuardedAction> m_action;
 };
 
 } // namespace turnstile

@@ -200,14 +200,20 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 selectProfile(name);
                 switch (target.kind) {
                 case FixTarget::Kind::RevocationPrune:
-                case FixTarget::Kind::TokenPurge: {
+                case FixTarget::Kind::TokenPurge:
+                case FixTarget::Kind::TrustFlush:
+                case FixTarget::Kind::PasswordHistoryPrune: {
                     m_pages->setCurrentWidget(actionsPage());
                     // The button opens the guarded dialog, which starts with
                     // the preview; a disabled one (read-only profile, bad
                     // setting) leaves the page saying why.
-                    QPushButton *b = target.kind == FixTarget::Kind::TokenPurge
-                                         ? actionsPage()->purgeButton()
-                                         : actionsPage()->pruneButton();
+                    QPushButton *b = actionsPage()->pruneButton();
+                    if (target.kind == FixTarget::Kind::TokenPurge)
+                        b = actionsPage()->purgeButton();
+                    else if (target.kind == FixTarget::Kind::TrustFlush)
+                        b = actionsPage()->trustFlushButton();
+                    else if (target.kind == FixTarget::Kind::PasswordHistoryPrune)
+                        b = actionsPage()->passwordPruneButton();
                     if (b->isEnabled())
                         b->click();
                     break;

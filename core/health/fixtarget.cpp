@@ -28,6 +28,10 @@ fixTargetsFor(const QStringList &triggered,
                  Tr::tr("Preview the prune of obsolete revocation events")});
         } else if (metric == u"token.expired" || metric == u"token.live") {
             add({K::TokenPurge, {}, Tr::tr("Preview the purge of expired tokens")});
+        } else if (metric == u"trust.expired" || metric == u"trust.deleted") {
+            add({K::TrustFlush, {}, Tr::tr("Preview the flush of expired and deleted trusts")});
+        } else if (metric == u"password.max_per_user") {
+            add({K::PasswordHistoryPrune, {}, Tr::tr("Preview the prune of the password history")});
         } else if (metric == u"keys") {
             add({K::KeysPage, {}, Tr::tr("Open the Keys page")});
         } else if (metric == u"users.locked") {

@@ -26,7 +26,11 @@ struct FixTarget
         // More locked users than the rule allows: the Compliance page's list.
         LockedUsers,
         // The nodes' key repositories disagree: the Keys page.
-        KeysPage
+        KeysPage,
+        // Expired or soft-deleted trusts: the guarded trust flush's preview.
+        TrustFlush,
+        // A user with a long password history: the guarded prune's preview.
+        PasswordHistoryPrune
     };
     Kind kind = Kind::KeysPage;
     QString argument; // UnlockUser: the user id
@@ -41,8 +45,10 @@ struct FixTarget
 //   token.expired, token.live (growth)               -> TokenPurge
 //   users.locked -> UnlockUser per locked service account, else LockedUsers
 //   keys                                             -> KeysPage
-// Figures nothing in Turnstile fixes (latency, memcached, catalog size) have
-// none.
+//   trust.expired, trust.deleted                     -> TrustFlush
+//   password.max_per_user                            -> PasswordHistoryPrune
+// Figures nothing in Turnstile fixes (latency, memcached, catalog size,
+// expired application credentials: Keystone has no flush for them) have none.
 QList<FixTarget>
 fixTargetsFor(const QStringList &triggered,
               const QList<ComplianceSummary::LockedServiceAccount> &lockedServiceAccounts = {});

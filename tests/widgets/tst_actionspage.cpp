@@ -1,0 +1,163 @@
+// Issue 17: the trust flush and the password history prune on the Actions
+// page, through the one guarded dialog every action uses, and the Overview's
+// fix links that lead to them. No database is needed: the dialog opens and
+// starts its preview whatever the server answers.
+#include "actionspage.h"
+#include "guarded/passwordhistoryprune.h"
+#include "guarded/trustflush.h"
+#include "guardedactiondialog.h"
+#include "health/fixtarget.h"
+#include "isolatedenvironment.h"
+#include "mainwindow.h"
+#include "overviewpage.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace turnstile;
+
+namespace {
+Profile profile(const QString &name)
+{
+    Profile p;
+    p.name = name;
+    p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
+    // Nothing listens there: the preview fails, the dialog still opens.
+    p.databaseUrl = QStringLiteral("mysql+pymysql://keystone@127.0.0.1:1/keystone");
+    p.timeoutMs = 2000;
+    return p;
+}
+} // namespace
+
+class TestActionsPage : public QObject
+{
+    Q_OBJECT
+    testsupport::IsolatedEnvironment m_env;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_env.isValid());
+        m_env.withoutKeychain();
+        m_env.set(QStringLiteral("TURNSTILE_NO_HISTORY"), QStringLiteral("1"));
+    }
+
+    // Each button opens the guarded dialog with its action, for the profile
+    // selected, the trust filters as typed.
+    void buttonsOpenThePreviewForTheProfile()
+    {
+        SecretStore secrets;
+        ActionsPage page(&secrets);
+        page.setProfile(profile(QStringLiteral("alpha")));
+        QVERIFY(page.trustFlushButton()->isEnabled());
+        QVERIFY(page.passwordPruneButton()->isEnabled());
+
+        page.trustProjectEdit()->setText(QStringLiteral("  p1 "));
+        page.trustorEdit()->setText(QStringLiteral("u-tor"));
+        page.trustDateEdit()->setText(QStringLiteral("01-02-2026"));
+        QSignalSpy opened(&page, &ActionsPage::dialogOpened);
+        page.trustFlushButton()->click();
+        QTRY_COMPARE(opened.count(), 1);
+        QVERIFY(page.currentDialog());
+        auto trust = std::dynamic_pointer_cast<TrustFlush>(page.currentAction());
+        QVERIFY(trust);
+        QCOMPARE(trust->kind(), QStringLiteral("flush.trusts"));
+        QCOMPARE(page.profile().name, QStringLiteral("alpha"));
+        QCOMPARE(trust->filters().projectId, QStringLiteral("p1"));
+        QCOMPARE(trust->filters().trustorUserId, QStringLiteral("u-tor"));
+        QVERIFY(trust->filters().trusteeUserId.isEmpty());
+        QCOMPARE(trust->filters().date, std::optional<QDate>(QDate(2026, 2, 1)));
+        // One action at a time: the buttons wait for the dialog.
+        QVERIFY(!page.passwordPruneButton()->isEnabled());
+        page.currentDialog()->close();
+        QTRY_VERIFY(!page.currentDialog());
+        QVERIFY(!page.currentAction());
+
+        page.passwordPruneButton()->click();
+        QTRY_COMPARE(opened.count(), 2);
+        auto prune = std::dynamic_pointer_cast<PasswordHistoryPrune>(page.currentAction());
+        QVERIFY(prune);
+        QCOMPARE(prune->kind(), QStringLiteral("prune.password_history"));
+        QVERIFY(page.currentDialog()->windowTitle().contains(QStringLiteral("alpha")));
+        page.currentDialog()->close();
+        QTRY_VERIFY(!page.currentDialog());
+    }
+
+    // A date keystone-manage would not take is said, and nothing runs.
+    void badTrustDateDisablesTheFlush()
+    {
+        SecretStore secrets;
+        ActionsPage page(&secrets);
+        page.setProfile(profile(QStringLiteral("alpha")));
+        page.trustDateEdit()->setText(QStringLiteral("yesterday"));
+        QVERIFY(!page.trustFlushButton()->isEnabled());
+        QVERIFY(page.passwordPruneButton()->isEnabled());
+        page.trustDateEdit()->setText(QStringLiteral("2026-02-01"));
+        QVERIFY(page.trustFlushButton()->isEnabled());
+        // Read-only: neither is offered.
+        Profile ro = profile(QStringLiteral("alpha"));
+        ro.readOnly = true;
+        page.setProfile(ro);
+        QVERIFY(!page.trustFlushButton()->isEnabled());
+        QVERIFY(!page.passwordPruneButton()->isEnabled());
+    }
+
+    void fixTargetsMap()
+    {
+        using K = FixTarget::Kind;
+        const auto kinds = [](const QStringList &metrics) {
+            QList<K> out;
+            for (const FixTarget &t : fixTargetsFor(metrics))
+                out.append(t.kind);
+            return out;
+        };
+        QCOMPARE(kinds({QStringLiteral("trust.expired")}), QList<K>{K::TrustFlush});
+        QCOMPARE(kinds({QStringLiteral("trust.deleted")}), QList<K>{K::TrustFlush});
+        // Both trust findings are one flush.
+        QCOMPARE(kinds({QStringLiteral("trust.expired"), QStringLiteral("trust.deleted"),
+                        QStringLiteral("password.max_per_user")}),
+                 (QList<K>{K::TrustFlush, K::PasswordHistoryPrune}));
+        // Live trusts and expired application credentials: nothing fixes them.
+        QVERIFY(kinds({QStringLiteral("trust.live"), QStringLiteral("password.rows"),
+                       QStringLiteral("application_credential.expired")})
+                    .isEmpty());
+    }
+
+    // The window follows the new links to the Actions page and opens the
+    // action's preview there, for the profile of the tile.
+    void windowOpensTheirPreviews()
+    {
+        ProfileStore profiles(m_env.profilesFile());
+        QVERIFY(profiles.save(profile(QStringLiteral("alpha"))));
+        Profile beta = profile(QStringLiteral("beta"));
+        QVERIFY(profiles.save(beta));
+        SecretStore secrets;
+        MainWindow w(&profiles, &secrets);
+        w.show();
+        QSignalSpy opened(w.actionsPage(), &ActionsPage::dialogOpened);
+        const auto follow = [&](FixTarget::Kind kind) -> QString {
+            w.showPage(QStringLiteral("overview"));
+            emit w.overviewPage()->fixRequested(QStringLiteral("beta"), FixTarget{kind, {}, {}});
+            if (!QTest::qWaitFor([&] { return w.actionsPage()->currentAction() != nullptr; }))
+                return QStringLiteral("no dialog");
+            const QString k =
+                w.actionsPage()->currentAction()->kind() + u'@' + w.actionsPage()->profile().name;
+            w.actionsPage()->currentDialog()->close();
+            if (!QTest::qWaitFor([&] { return !w.actionsPage()->currentDialog(); }))
+                return QStringLiteral("dialog stays");
+            return w.currentPageName() + u' ' + k;
+        };
+        QCOMPARE(follow(FixTarget::Kind::TrustFlush), QStringLiteral("actions flush.trusts@beta"));
+        QCOMPARE(follow(FixTarget::Kind::PasswordHistoryPrune),
+                 QStringLiteral("actions prune.password_history@beta"));
+        QCOMPARE(opened.count(), 2);
+    }
+};
+
+QTEST_MAIN(TestActionsPage)
+#include "tst_actionspage.moc"
