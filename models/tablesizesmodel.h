@@ -28,7 +28,7 @@ public:
         RowsColumn,
         DataColumn,
         IndexColumn,
-        FreeColumn,
+        FreeColumn, // reclaimable space: DATA_FREE, or PostgreSQL's dead-tuple estimate
         TotalColumn,
         GrowthColumn,
         ColumnCount
@@ -60,6 +60,7 @@ private:
         QString name;
         std::optional<qint64> rows, data, index, free, total;
         std::optional<qint64> live, dead; // PostgreSQL tuple estimates
+        bool freeEstimated = false;       // `free` is TableSize::reclaimableBytes' estimate
         std::optional<double> growth;
     };
     QVariant number(const Row &r, int column) const;

@@ -262,6 +262,25 @@ void DatabasePage::apply(const Load &r)
         tr("%1 · %n table(s) in %2 schema(s), read in %3 ms", nullptr, tables)
             .arg(QLocale().toString(m_loadedAt.time(), QLocale::ShortFormat),
                  QLocale().toString(schemas), QLocale().toString(r.sizes.queryMs, 'f', 1));
+    // What a rebuild of Keystone's tables would give back, in one phrase:
+    // the figure an operator weighs a Rebuild table against.
+    for (const SchemaSize &s : r.sizes.schemas.value.value_or(QList<SchemaSize>())) {
+        if (!s.current)
+            continue;
+        std::optional<qint64> reclaimable;
+        bool estimate = false;
+        for (const TableSize &t : s.tables) {
+            if (const auto b = t.reclaimableBytes()) {
+                reclaimable = reclaimable.value_or(0) + *b;
+                estimate = estimate || t.reclaimableIsEstimate();
+            }
+        }
+        if (reclaimable)
+            status += u' ' + (estimate ? tr("· about %1 reclaimable in %2 (an estimate from dead "
+                                            "rows)")
+                                       : tr("· %1 reclaimable in %2"))
+                                 .arg(QLocale().formattedDataSize(*reclaimable, 1), s.name);
+    }
     if (r.sizes.otherDatabases.value && !r.sizes.otherDatabases.value->isEmpty())
         status +=
             u' ' + tr("· %n other database(s)", nullptr, int(r.sizes.otherDatabases.value->size()));
