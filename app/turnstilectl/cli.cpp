@@ -75,6 +75,12 @@ constexpr Command kCommands[] = {
      [](CliContext &c, const QStringList &a) {
          return GuardedCommands(c).prunePasswordHistory(a);
      }},
+    {"rebuild-table",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME --table token|revocation_event|trust|password|… "
+                              "[--full]\n"
+                              "               [--dry-run | --execute --confirm TARGET "
+                              "[--acknowledge N]] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).rebuildTable(a); }},
     {"audit", QT_TRANSLATE_NOOP("Cli", "[--profile NAME] [--json] [--verify]"),
      [](CliContext &c, const QStringList &a) { return GuardedCommands(c).audit(a); }},
     {"keys", QT_TRANSLATE_NOOP("Cli", "status --profile NAME|--repository LOC... [--json]"),

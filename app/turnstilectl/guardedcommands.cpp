@@ -7,6 +7,7 @@
 #include "guarded/guardedworkflow.h"
 #include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
+#include "guarded/tablerebuild.h"
 #include "guarded/tokenpurge.h"
 #include "guarded/trustflush.h"
 #include "profiles/profile.h"
@@ -406,6 +407,61 @@ int GuardedCommands::prunePasswordHistory(const QStringList &args)
         return rc;
     PasswordHistoryPrune action(profile, secrets);
     action.setThrottle(*throttle);
+    return runGuarded(action, profile, p);
+}
+
+int GuardedCommands::rebuildTable(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Give a Keystone table's free space back to the disk: on MariaDB/MySQL an online "
+               "ALTER TABLE … FORCE, ALGORITHM=INPLACE, LOCK=NONE; on PostgreSQL a plain VACUUM, "
+               "or with --full a VACUUM FULL (exclusive lock, acknowledged)."));
+    addGuardOptions(p);
+    QStringList names;
+    for (const KeystoneTable t : TableRebuild::rebuildableTables())
+        names.append(tableName(t));
+    p.addOption({QStringLiteral("table"), Tr::tr("The table: %1.").arg(names.join(u'|')),
+                 QStringLiteral("TABLE")});
+    p.addOption({QStringLiteral("full"),
+                 Tr::tr("PostgreSQL: VACUUM FULL, which locks the table for reads and writes "
+                        "until it ends (--acknowledge the rows the dry run prints).")});
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: rebuild-table takes no argument \"%1\".")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: rebuild-table needs --profile NAME.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    const std::optional<KeystoneTable> table =
+        TableRebuild::tableFromName(p.value(QStringLiteral("table")));
+    if (!table) {
+        m_err << Tr::tr("turnstilectl: rebuild-table needs --table, one of %1.")
+                     .arg(names.join(QStringLiteral(", ")))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (p.isSet(QStringLiteral("acknowledge"))) {
+        bool ok = false;
+        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
+        if (!ok) {
+            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
+                  << Qt::endl;
+            return exitcode::Usage;
+        }
+    }
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != exitcode::Ok)
+        return rc;
+    TableRebuild action(profile, secrets, *table, p.isSet(QStringLiteral("full")));
     return runGuarded(action, profile, p);
 }
 
