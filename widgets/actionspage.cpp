@@ -4,6 +4,7 @@
 #include "db/databaseurl.h"
 #include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
+#include "guarded/tablerebuild.h"
 #include "guarded/tokenpurge.h"
 #include "guarded/trustflush.h"
 #include "guardedactiondialog.h"
@@ -11,6 +12,7 @@
 #include "util/duration.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -37,8 +39,18 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
       m_trustee(new QLineEdit(this)), m_trustDate(new QLineEdit(this)),
       m_trustDateError(new QLabel(this)),
       m_flushTrusts(new QPushButton(tr("Flush expired and deleted trusts…"), this)),
-      m_prunePasswords(new QPushButton(tr("Prune the password history…"), this))
+      m_prunePasswords(new QPushButton(tr("Prune the password history…"), this)),
+      m_rebuildTable(new QComboBox(this)),
+      m_vacuumFull(new QCheckBox(tr("PostgreSQL: VACUUM FULL (locks the table)"), this)),
+      m_rebuild(new QPushButton(tr("Rebuild table…"), this))
 {
+    // Only the tables the action knows: the statement is never built from text.
+    for (const KeystoneTable t : TableRebuild::rebuildableTables())
+        m_rebuildTable->addItem(tableName(t), int(t));
+    m_vacuumFull->setToolTip(tr("VACUUM FULL gives the space back to the disk but blocks every "
+                                "read and write of the table until it ends; plain VACUUM only "
+                                "makes the space reusable. The preview asks to acknowledge "
+                                "the lock."));
     m_header->setWordWrap(true);
     m_retention->setPlaceholderText(tr("allow_expired_window from keystone.conf, else 2d"));
     m_retention->setToolTip(tr("Keep tokens that expired less than this long ago: 90m, 12h, 2d, "
@@ -140,12 +152,24 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
                              "reuse check reads only the kept ones.")));
     pl->addWidget(leftAligned(m_prunePasswords));
 
+    auto *space = new QGroupBox(tr("Disk space"), this);
+    auto *sl = new QFormLayout(space);
+    sl->addRow(explain(tr("A purge leaves free space inside the table's file. MariaDB/MySQL: an "
+                          "online rebuild gives it back while Keystone keeps writing. "
+                          "PostgreSQL: plain VACUUM makes it reusable; VACUUM FULL gives it "
+                          "back but locks the table. The Database page shows what is "
+                          "reclaimable.")));
+    sl->addRow(tr("Table:"), m_rebuildTable);
+    sl->addRow(QString(), m_vacuumFull);
+    sl->addRow(QString(), leftAligned(m_rebuild));
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
     layout->addWidget(tokens);
     layout->addWidget(revocations);
     layout->addWidget(trusts);
     layout->addWidget(passwords);
+    layout->addWidget(space);
     layout->addStretch(1);
 
     connect(m_purge, &QPushButton::clicked, this, [this] { start(Kind::PurgeTokens); });
@@ -154,6 +178,7 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     connect(m_flushTrusts, &QPushButton::clicked, this, [this] { start(Kind::FlushTrusts); });
     connect(m_prunePasswords, &QPushButton::clicked, this,
             [this] { start(Kind::PrunePasswordHistory); });
+    connect(m_rebuild, &QPushButton::clicked, this, [this] { start(Kind::RebuildTable); });
     connect(m_trustDate, &QLineEdit::textChanged, this, &ActionsPage::updateState);
     connect(m_retention, &QLineEdit::textChanged, this, &ActionsPage::updateState);
     connect(m_lifetime, &QLineEdit::textChanged, this, &ActionsPage::updateState);
@@ -207,6 +232,7 @@ void ActionsPage::updateState()
     m_truncate->setEnabled(enabled && lifetimeError.isEmpty());
     m_flushTrusts->setEnabled(enabled && dateError.isEmpty());
     m_prunePasswords->setEnabled(enabled);
+    m_rebuild->setEnabled(enabled);
 }
 
 ActionsPage::~ActionsPage()
@@ -236,13 +262,21 @@ void ActionsPage::start(Kind kind)
     filters.trusteeUserId = m_trustee->text().trimmed();
     if (!m_trustDate->text().trimmed().isEmpty())
         filters.date = TrustFlush::parseDate(m_trustDate->text().trimmed());
+    const auto rebuildTable = KeystoneTable(m_rebuildTable->currentData().toInt());
+    const bool vacuumFull = m_vacuumFull->isChecked();
     QPointer<ActionsPage> self(this);
     // The keychain answers asynchronously; the action is built once the
     // database password is in.
     m_secrets->readAll(profile.name, [self, profile, kind, retention, lifetime, insideWindow, batch,
-                                      filters](const Secrets &s, const QString &) {
+                                      filters, rebuildTable,
+                                      vacuumFull](const Secrets &s, const QString &) {
         if (!self || self->m_profile.name != profile.name)
             return;
+        if (kind == Kind::RebuildTable) {
+            // Not a row cleanup: no batch size to apply.
+            self->open(std::make_shared<TableRebuild>(profile, s, rebuildTable, vacuumFull));
+            return;
+        }
         ThrottleSettings t;
         t.maxBatch = batch;
         t.minBatch = std::min(t.minBatch, batch);
@@ -268,6 +302,8 @@ void ActionsPage::start(Kind kind)
         case Kind::PrunePasswordHistory:
             action = std::make_shared<PasswordHistoryPrune>(profile, s);
             break;
+        case Kind::RebuildTable:
+            return; // opened above
         }
         action->setThrottle(t);
         self->open(action);

@@ -9,6 +9,7 @@
 
 class QLabel;
 class QCheckBox;
+class QComboBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -39,6 +40,10 @@ public:
     QPushButton *truncateButton() const { return m_truncate; }
     QPushButton *trustFlushButton() const { return m_flushTrusts; }
     QPushButton *passwordPruneButton() const { return m_prunePasswords; }
+    QPushButton *rebuildButton() const { return m_rebuild; }
+    QComboBox *rebuildTableChooser() const { return m_rebuildTable; }
+    // PostgreSQL: VACUUM FULL instead of plain VACUUM (acknowledged in the preview).
+    QCheckBox *vacuumFullCheck() const { return m_vacuumFull; }
     // The trust flush's filters, as keystone-manage trust_flush has them.
     QLineEdit *trustProjectEdit() const { return m_trustProject; }
     QLineEdit *trustorEdit() const { return m_trustor; }
@@ -65,7 +70,8 @@ private:
         PruneRevocations,
         TruncateRevocations,
         FlushTrusts,
-        PrunePasswordHistory
+        PrunePasswordHistory,
+        RebuildTable
     };
     void start(Kind kind);
     void open(std::shared_ptr<GuardedAction> action);
@@ -90,6 +96,9 @@ private:
     QLabel *m_trustDateError;
     QPushButton *m_flushTrusts;
     QPushButton *m_prunePasswords;
+    QComboBox *m_rebuildTable;
+    QCheckBox *m_vacuumFull;
+    QPushButton *m_rebuild;
     GuardedActionDialog *m_dialog = nullptr;
     std::shared_ptr<GuardedAction> m_action;
 };

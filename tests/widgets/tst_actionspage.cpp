@@ -4,6 +4,7 @@
 // starts its preview whatever the server answers.
 #include "actionspage.h"
 #include "guarded/passwordhistoryprune.h"
+#include "guarded/tablerebuild.h"
 #include "guarded/trustflush.h"
 #include "guardedactiondialog.h"
 #include "health/fixtarget.h"
@@ -13,6 +14,7 @@
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
@@ -84,6 +86,27 @@ private slots:
         QVERIFY(prune);
         QCOMPARE(prune->kind(), QStringLiteral("prune.password_history"));
         QVERIFY(page.currentDialog()->windowTitle().contains(QStringLiteral("alpha")));
+        page.currentDialog()->close();
+        QTRY_VERIFY(!page.currentDialog());
+    }
+
+    // Rebuild table: the chosen table from the list, VACUUM FULL only when ticked.
+    void rebuildOpensItsPreview()
+    {
+        SecretStore secrets;
+        ActionsPage page(&secrets);
+        page.setProfile(profile(QStringLiteral("alpha")));
+        QVERIFY(page.rebuildButton()->isEnabled());
+        page.rebuildTableChooser()->setCurrentText(QStringLiteral("revocation_event"));
+        page.vacuumFullCheck()->setChecked(true);
+        QSignalSpy opened(&page, &ActionsPage::dialogOpened);
+        page.rebuildButton()->click();
+        QTRY_COMPARE(opened.count(), 1);
+        auto rebuild = std::dynamic_pointer_cast<TableRebuild>(page.currentAction());
+        QVERIFY(rebuild);
+        QCOMPARE(rebuild->kind(), QStringLiteral("rebuild.table"));
+        QCOMPARE(rebuild->table(), KeystoneTable::RevocationEvent);
+        QVERIFY(rebuild->full());
         page.currentDialog()->close();
         QTRY_VERIFY(!page.currentDialog());
     }
