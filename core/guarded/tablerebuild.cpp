@@ -48,6 +48,8 @@ constexpr int kLongConnectTimeoutSec = 600;
 // How often progress is read and the writer probe runs.
 constexpr int kPollMs = 250;
 constexpr int kProbeEveryMs = 50;
+// How long the rebuild waits for its table lock before it gives way.
+constexpr int kLockWaitSec = 5;
 } // namespace
 
 TableRebuild::TableRebuild(Profile profile, Secrets secrets, KeystoneTable table, bool full)
@@ -273,9 +275,18 @@ ActionResult TableRebuild::execute(const ActionPreview &confirmed, ActionControl
     std::thread rebuilder([&] {
         DbConnection wdb(url, m_secrets.databasePassword, kLongConnectTimeoutSec);
         SqlSession w(wdb, 0); // no statement timeout: a big table takes long
+        // The rebuild needs an exclusive metadata lock for a moment at its
+        // start and end. Queued behind a long transaction it would make every
+        // Keystone writer queue behind it: it gives way instead.
+        w.addSessionStatement(
+            url.backend == DatabaseUrl::Backend::MySql
+                ? QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(kLockWaitSec)
+                : QStringLiteral("SET lock_timeout = '%1s'").arg(kLockWaitSec));
         QString why;
         if (!w.begin(&why)) {
             rebuildOpenError = SqlSession::unavailable(why);
+        } else if (control.isCancelled()) {
+            rebuildResult.error = Tr::tr("cancelled before it started");
         } else {
             rebuildId = w.connectionId();
             rebuildResult = w.run(statement(w));
@@ -331,8 +342,10 @@ ActionResult TableRebuild::execute(const ActionPreview &confirmed, ActionControl
         const qint64 id = rebuildId;
         if (id < 0)
             continue;
-        if (control.isCancelled() && !killSent) {
+        if (control.isCancelled()) {
             // The server rolls the rebuild back; the table stays as it was.
+            // Sent again each poll: a KILL that reached the connection just
+            // before its statement started stops nothing.
             monitor.run(mysql ? QStringLiteral("KILL QUERY %1").arg(id)
                               : QStringLiteral("SELECT pg_cancel_backend(%1)").arg(id));
             killSent = true;
@@ -374,11 +387,18 @@ ActionResult TableRebuild::execute(const ActionPreview &confirmed, ActionControl
     if (!rebuildOpenError.isEmpty())
         return finish(ActionResult::Outcome::Failed, rebuildOpenError);
     if (!rebuildResult.ok()) {
-        if (killSent)
+        if (killSent || control.isCancelled())
             return finish(ActionResult::Outcome::Cancelled,
                           Tr::tr("The rebuild of %1 was cancelled; the server rolled it back and "
                                  "the table is as it was.")
                               .arg(tableName(m_table)));
+        if (rebuildResult.nativeError == u"1205" || rebuildResult.nativeError == u"55P03")
+            return finish(ActionResult::Outcome::Failed,
+                          Tr::tr("A transaction held %1 for more than %2 s, so the rebuild gave "
+                                 "way instead of stalling Keystone's writers behind it; nothing "
+                                 "was changed. Try again when it has ended.")
+                              .arg(tableName(m_table))
+                              .arg(kLockWaitSec));
         return finish(ActionResult::Outcome::Failed,
                       Tr::tr("The server refused the rebuild of %1: %2")
                           .arg(tableName(m_table), rebuildResult.error));

@@ -12,6 +12,7 @@
 #include "isolatedenvironment.h"
 #include "testsupport.h"
 
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -204,6 +205,83 @@ private slots:
         // The audit log has the run: started before, finished after.
         const auto records = audit.read(profile.name);
         QVERIFY(records && records->size() >= 2);
+    }
+
+    // Cancel sends KILL QUERY to the rebuilding connection: the server rolls
+    // the ALTER back and every row is still there.
+    void cancelRollsTheRebuildBack()
+    {
+        // Enough rows that the rebuild outlasts the first progress poll.
+        QVERIFY(execOrWarn(
+            m_root->database(),
+            QStringLiteral("INSERT INTO `%1`.token (id, expires, extra, valid, trust_id, user_id) "
+                           "SELECT CONCAT('c-', seq), NOW(), REPEAT(MD5(seq), 8), 1, NULL, 'u' "
+                           "FROM seq_1_to_200000")
+                .arg(m_myDb)));
+        const QString before = fingerprint();
+        Profile profile;
+        profile.name = QStringLiteral("rebuild");
+        profile.databaseUrl = myUrl();
+        Secrets secrets;
+        secrets.databasePassword = m_myPassword;
+        TableRebuild rebuild(profile, secrets, KeystoneTable::Token);
+        const ActionPreview preview = rebuild.preview();
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        // A transaction reading the table keeps the rebuild waiting for its
+        // lock at the start, so the cancel always finds it running.
+        QSqlQuery reader(m_root->database());
+        QVERIFY(reader.exec(QStringLiteral("START TRANSACTION")));
+        QVERIFY(reader.exec(QStringLiteral("SELECT id FROM `%1`.token LIMIT 1").arg(m_myDb)));
+        AuditLog audit;
+        GuardedWorkflow wf(profile, audit);
+        ActionControl *self = nullptr;
+        ActionControl control([&self](const ActionProgress &) {
+            if (self)
+                self->cancel();
+        });
+        self = &control;
+        const ActionResult r =
+            wf.run(rebuild, preview, Confirmation{preview.target.text, -1}, control);
+        QVERIFY(reader.exec(QStringLiteral("COMMIT")));
+        QCOMPARE(r.outcome, ActionResult::Outcome::Cancelled);
+        QVERIFY2(r.message.contains(QStringLiteral("rolled it back")), qPrintable(r.message));
+        QCOMPARE(fingerprint(), before);
+        // No rebuild left running on the server.
+        QCOMPARE(one(QStringLiteral("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
+                                    "INFO LIKE 'ALTER TABLE%%FORCE%%' AND DB = '%1'")
+                         .arg(m_myDb)),
+                 QStringLiteral("0"));
+    }
+
+    // Behind a long transaction the rebuild waits for its table lock, and
+    // while it waits every writer would queue behind it: it gives way after
+    // a few seconds instead, changes nothing, and says why. The writer probe
+    // saw the stall.
+    void rebuildGivesWayToALongTransaction()
+    {
+        const QString before = fingerprint();
+        Profile profile;
+        profile.name = QStringLiteral("rebuild");
+        profile.databaseUrl = myUrl();
+        Secrets secrets;
+        secrets.databasePassword = m_myPassword;
+        TableRebuild rebuild(profile, secrets, KeystoneTable::Token);
+        const ActionPreview preview = rebuild.preview();
+        QVERIFY2(!preview.refused(), qPrintable(preview.refusal));
+        QSqlQuery reader(m_root->database());
+        QVERIFY(reader.exec(QStringLiteral("START TRANSACTION")));
+        QVERIFY(reader.exec(QStringLiteral("SELECT id FROM `%1`.token LIMIT 1").arg(m_myDb)));
+        AuditLog audit;
+        GuardedWorkflow wf(profile, audit);
+        ActionControl control;
+        const ActionResult r =
+            wf.run(rebuild, preview, Confirmation{preview.target.text, -1}, control);
+        QVERIFY(reader.exec(QStringLiteral("COMMIT")));
+        QCOMPARE(r.outcome, ActionResult::Outcome::Failed);
+        QVERIFY2(r.message.contains(QStringLiteral("gave way")), qPrintable(r.message));
+        QVERIFY2(r.details.value(QStringLiteral("writer_worst_stall_ms")).toDouble() > 1000,
+                 qPrintable(QString::fromUtf8(QJsonDocument(r.details).toJson())));
+        QCOMPARE(fingerprint(), before);
     }
 
     void tableNamesComeOnlyFromTheEnum()
