@@ -235,7 +235,9 @@ private slots:
         AuditLog audit;
         GuardedWorkflow wf(profile, audit);
         ActionControl *self = nullptr;
-        ActionControl control([&self](const ActionProgress &) {
+        QStringList shown;
+        ActionControl control([&self, &shown](const ActionProgress &p) {
+            shown.append(p.describe(false));
             if (self)
                 self->cancel();
         });
@@ -245,6 +247,10 @@ private slots:
         QVERIFY(reader.exec(QStringLiteral("COMMIT")));
         QCOMPARE(r.outcome, ActionResult::Outcome::Cancelled);
         QVERIFY2(r.message.contains(QStringLiteral("rolled it back")), qPrintable(r.message));
+        // The progress names what the server is doing (PROCESSLIST's state).
+        QVERIFY2(!shown.isEmpty() &&
+                     shown.first().startsWith(QStringLiteral("Waiting for table metadata lock · ")),
+                 qPrintable(shown.join(u'\n')));
         QCOMPARE(fingerprint(), before);
         // No rebuild left running on the server.
         QCOMPARE(one(QStringLiteral("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
