@@ -188,6 +188,20 @@ ActionPreview TableRebuild::preview()
                                         .arg(size.deadRowsEstimate.value_or(0))
                                   : Tr::tr("%1 reclaimable (DATA_FREE).").arg(bytes(*reclaimable)));
     if (s.isMySql()) {
+        // Galera replicates DDL in total order (TOI): the whole cluster
+        // applies the rebuild at once and stops taking writes meanwhile,
+        // LOCK=NONE or not. Not refused (a maintenance window may want it),
+        // but the operator has to acknowledge it.
+        const SqlResult g = s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on, @@wsrep_OSU_method"));
+        if (g.ok() && !g.isEmpty() && g.value(0, 0).toInt() == 1 &&
+            g.value(0, 1).toString().compare(u"TOI", Qt::CaseInsensitive) == 0) {
+            p.warnings.append(Tr::tr("This server is a Galera node with wsrep_OSU_method=TOI: "
+                                     "every node of the cluster runs the rebuild at the same "
+                                     "time and stops taking writes to %1 until it ends, for "
+                                     "about %2.")
+                                  .arg(tableName(m_table), formatRunTime(p.estimatedSeconds)));
+            p.mustAcknowledge = std::max<qint64>(1, size.rowsEstimate.value_or(0));
+        }
         p.consequences.append(
             Tr::tr("An online rebuild: Keystone keeps reading and writing %1 while it runs; it "
                    "waits only for a moment at its start and end. The server refuses it rather "
