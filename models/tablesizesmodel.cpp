@@ -129,6 +129,8 @@ QVariant TableSizesModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case KindRole:
         return r.table ? QStringLiteral("table") : QStringLiteral("schema");
+    case KeystoneSchemaRole:
+        return r.current;
     case SortRole: {
         if (column == SchemaColumn)
             return r.schema;

@@ -38,6 +38,8 @@ public:
     static constexpr int SortRole = Qt::UserRole + 1;
     // "table" or "schema" (a schema's or another database's totals).
     static constexpr int KindRole = Qt::UserRole + 2;
+    // true on the rows of the schema Keystone's connection uses.
+    static constexpr int KeystoneSchemaRole = Qt::UserRole + 3;
 
     explicit TableSizesModel(QObject *parent = nullptr);
 

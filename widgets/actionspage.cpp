@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -163,7 +164,10 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     sl->addRow(QString(), m_vacuumFull);
     sl->addRow(QString(), leftAligned(m_rebuild));
 
-    auto *layout = new QVBoxLayout(this);
+    // Five groups are taller than a small window: the page scrolls instead
+    // of making the main window's minimum height grow.
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
     layout->addWidget(m_header);
     layout->addWidget(tokens);
     layout->addWidget(revocations);
@@ -171,6 +175,13 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     layout->addWidget(passwords);
     layout->addWidget(space);
     layout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
 
     connect(m_purge, &QPushButton::clicked, this, [this] { start(Kind::PurgeTokens); });
     connect(m_prune, &QPushButton::clicked, this, [this] { start(Kind::PruneRevocations); });
@@ -324,6 +335,16 @@ void ActionsPage::open(std::shared_ptr<GuardedAction> action)
     updateState();
     emit dialogOpened();
     m_dialog->open();
+}
+
+bool ActionsPage::openRebuild(const QString &table)
+{
+    const int i = m_rebuildTable->findText(table);
+    if (i < 0 || !m_rebuild->isEnabled())
+        return false;
+    m_rebuildTable->setCurrentIndex(i);
+    m_rebuild->click();
+    return true;
 }
 
 void ActionsPage::selectionChanged(const ProfileSelection &selection)

@@ -34,6 +34,9 @@ public:
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
     void selectionChanged(const ProfileSelection &selection) override;
+    // Chooses the table and opens the rebuild's preview (the Database page's
+    // "Rebuild table…"); false when the button is disabled or the name unknown.
+    bool openRebuild(const QString &table);
 
     QPushButton *purgeButton() const { return m_purge; }
     QPushButton *pruneButton() const { return m_prune; }

@@ -192,6 +192,12 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 m_pages->setCurrentWidget(compliancePage());
                 compliancePage()->unlockUser(name, userId);
             });
+    // The Database page's reclaimable space -> the guarded rebuild's preview,
+    // on the Actions page (the profile is the one both pages show).
+    connect(databasePage(), &DatabasePage::rebuildRequested, this, [this](const QString &table) {
+        m_pages->setCurrentWidget(actionsPage());
+        actionsPage()->openRebuild(table);
+    });
     // A tile's reason links to where the finding is fixed (core/health's
     // fixTargetsFor): the guarded previews and pages that exist for it, on
     // that profile.

@@ -3,6 +3,7 @@
 // fix links that lead to them. No database is needed: the dialog opens and
 // starts its preview whatever the server answers.
 #include "actionspage.h"
+#include "databasepage.h"
 #include "guarded/passwordhistoryprune.h"
 #include "guarded/tablerebuild.h"
 #include "guarded/trustflush.h"
@@ -13,12 +14,16 @@
 #include "overviewpage.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "tablesizesmodel.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QTest>
 
 using namespace turnstile;
@@ -109,6 +114,61 @@ private slots:
         QVERIFY(rebuild->full());
         page.currentDialog()->close();
         QTRY_VERIFY(!page.currentDialog());
+    }
+
+    // The Database page offers the rebuild on Keystone's own tables (not on
+    // another application's, not on a table the action does not know); the
+    // window opens its preview on the Actions page.
+    void databasePageLeadsToTheRebuild()
+    {
+        ProfileStore profiles(m_env.profilesFile());
+        QVERIFY(profiles.save(profile(QStringLiteral("alpha"))));
+        SecretStore secrets;
+        MainWindow w(&profiles, &secrets);
+        w.show();
+        // One profile chosen: both pages show it.
+        const int alpha = w.profileChooser()->findData(QStringLiteral("alpha"));
+        QVERIFY(alpha >= 0);
+        w.profileChooser()->setCurrentIndex(alpha);
+        QCOMPARE(w.actionsPage()->profile().name, QStringLiteral("alpha"));
+        DatabasePage *page = w.databasePage();
+        ServerSizes sizes;
+        const auto table = [](const QString &schema, const QString &name) {
+            TableSize t;
+            t.schema = schema;
+            t.name = name;
+            t.dataBytes = 1 << 20;
+            t.freeBytes = 4 << 20;
+            return t;
+        };
+        SchemaSize keystone;
+        keystone.name = QStringLiteral("keystone");
+        keystone.current = true;
+        keystone.tables = {table(keystone.name, QStringLiteral("trust")),
+                           table(keystone.name, QStringLiteral("region"))};
+        SchemaSize nova;
+        nova.name = QStringLiteral("nova");
+        nova.tables = {table(nova.name, QStringLiteral("trust"))};
+        sizes.schemas = Metric<QList<SchemaSize>>::of({keystone, nova});
+        sizes.otherDatabases = Metric<QList<DatabaseSize>>::of({});
+        page->model()->setSizes(sizes);
+        const auto select = [page](int sourceRow) {
+            page->view()->setCurrentIndex(
+                page->proxy()->mapFromSource(page->model()->index(sourceRow, 1)));
+            return page->rebuildAction()->isEnabled();
+        };
+        QVERIFY(!select(1)); // keystone.region: no rebuild for it
+        QVERIFY(!select(3)); // nova.trust: another application's table
+        QVERIFY(select(0));  // keystone.trust
+        QSignalSpy opened(w.actionsPage(), &ActionsPage::dialogOpened);
+        page->rebuildAction()->trigger();
+        QTRY_COMPARE(opened.count(), 1);
+        QCOMPARE(w.currentPageName(), QStringLiteral("actions"));
+        auto rebuild = std::dynamic_pointer_cast<TableRebuild>(w.actionsPage()->currentAction());
+        QVERIFY(rebuild);
+        QCOMPARE(rebuild->table(), KeystoneTable::Trust);
+        w.actionsPage()->currentDialog()->close();
+        QTRY_VERIFY(!w.actionsPage()->currentDialog());
     }
 
     // A date keystone-manage would not take is said, and nothing runs.
