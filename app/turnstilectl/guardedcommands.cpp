@@ -177,14 +177,18 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
 
 void GuardedCommands::addBatchOption(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
-                 QStringLiteral("N"), QStringLiteral("1000")});
+    p.addOption({QStringLiteral("batch"),
+                 Tr::tr("The most rows per transaction (default: sized by time, up to 100000)."),
+                 QStringLiteral("N")});
 }
 
 // --batch caps the adaptive batch size; the throttle may still go smaller
-// after slow batches, but never below what the operator asked for.
+// after slow batches, but never below what the operator asked for. Without
+// it the batches are sized by time alone (ThrottleSettings' bound).
 std::optional<ThrottleSettings> GuardedCommands::batchThrottle(const QCommandLineParser &p)
 {
+    if (!p.isSet(QStringLiteral("batch")))
+        return ThrottleSettings{};
     bool ok = false;
     const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
     if (!ok || batch < 1 || batch > 100000) {
