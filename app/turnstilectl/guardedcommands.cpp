@@ -213,6 +213,12 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                  QStringLiteral("DURATION")});
     p.addOption({QStringLiteral("inside-allow-expired-window"),
                  Tr::tr("Accept a retention shorter than [token] allow_expired_window.")});
+    p.addOption({QStringLiteral("method"),
+                 Tr::tr("chunked (the default) deletes in short chunks; swap copies the rows "
+                        "that stay into a new table and swaps it in (MariaDB/MySQL); auto picks "
+                        "swap when more than half the rows go. The preview says which runs and "
+                        "why."),
+                 QStringLiteral("auto|chunked|swap"), QStringLiteral("chunked")});
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
@@ -238,6 +244,11 @@ int GuardedCommands::purgeTokens(const QStringList &args)
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
         return exitcode::Usage;
+    const auto method = TokenPurge::methodFromName(p.value(QStringLiteral("method")));
+    if (!method) {
+        m_err << Tr::tr("turnstilectl: --method must be auto, chunked or swap.") << Qt::endl;
+        return exitcode::Usage;
+    }
     Profile profile;
     Secrets secrets;
     if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
@@ -245,6 +256,7 @@ int GuardedCommands::purgeTokens(const QStringList &args)
         rc != exitcode::Ok)
         return rc;
     TokenPurge purge(profile, secrets, retention);
+    purge.setMethod(*method);
     purge.setInsideAllowExpiredWindow(p.isSet(QStringLiteral("inside-allow-expired-window")));
     purge.setThrottle(*throttle);
     return runGuarded(purge, profile, p);
