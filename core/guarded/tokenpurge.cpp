@@ -305,6 +305,11 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     }
     TableSwap::testStopPoint("before-swap");
 
+    // A reconnect (a killed connection) dropped the run's lock with its
+    // session: take it again before the swap, or give up the copy.
+    if (QString why; !lock.stillHeld() && !lock.acquire(&why))
+        return undo(
+            Tr::tr("The connection was lost and the lock could not be taken again: %1").arg(why));
     run.step = QStringLiteral("swap.swap");
     PendingJournal::save(run);
     double lockMs = 0;

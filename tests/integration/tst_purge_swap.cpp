@@ -316,6 +316,50 @@ private slots:
         QCOMPARE(plain.preview().parameters.value(u"method").toString(), QStringLiteral("chunked"));
     }
 
+    // A KILL of the purge's connection mid copy: the statement is retried on
+    // a new connection, the lock taken again, and the swap completes.
+    void killedConnectionMidCopyStillSwapsEverything()
+    {
+        seed(3000, 400);
+        const QString live = seededLive();
+        const Profile p = profile(m_user);
+        TokenPurge purge(p, secrets());
+        purge.setMethod(TokenPurge::Method::Swap);
+        ThrottleSettings small;
+        small.maxBatch = 50;
+        purge.setThrottle(small);
+        const ActionPreview preview = purge.preview();
+        QCOMPARE(preview.parameters.value(u"method").toString(), QStringLiteral("swap"));
+        Writer w(m_db, QStringLiteral("kc"));
+        w.start();
+        int killed = 0;
+        ActionControl control([&](const ActionProgress &pr) {
+            if (pr.batches != 3 || killed)
+                return;
+            QSqlQuery q(m_root->database());
+            QVERIFY(q.exec(QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE "
+                                          "USER = '%1'")
+                               .arg(m_user)));
+            while (q.next()) {
+                QSqlQuery k(m_root->database());
+                if (k.exec(QStringLiteral("KILL CONNECTION %1").arg(q.value(0).toLongLong())))
+                    ++killed;
+            }
+        });
+        AuditLog audit;
+        GuardedWorkflow wf(p, audit);
+        const ActionResult r =
+            wf.run(purge, preview, Confirmation{preview.target.text, -1}, control);
+        w.stop = true;
+        w.wait();
+        QVERIFY(killed > 0);
+        QVERIFY2(r.outcome == ActionResult::Outcome::Completed, qPrintable(r.message));
+        QCOMPARE(count(QStringLiteral("user_id LIKE 'u%'")), 0);
+        QCOMPARE(seededLive(), live);
+        verifyWriter(w, QStringLiteral("kc"));
+        QCOMPARE(leftovers(), 0);
+    }
+
     void killAtEachStepLeavesTokenCompleteAndTheRerunFinishes_data()
     {
         QTest::addColumn<QString>("step");
