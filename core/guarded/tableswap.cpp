@@ -81,28 +81,12 @@ QStringList TableSwap::columns(QString *error)
     return cols;
 }
 
-QString TableSwap::unsuitable(bool galeraSingleWriter)
+QStringList TableSwap::missingGrants(const QStringList &showGrants, const QString &schema)
 {
-    if (!m_s.isMySql())
-        return Tr::tr("PostgreSQL has no rename that swaps a table under concurrent writers "
-                      "without an exclusive lock.");
-    const SqlResult w = m_s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
-    if (w.ok() && w.value(0, 0).toInt() == 1 && !galeraSingleWriter)
-        return Tr::tr("The server is a Galera node, and triggers do not see writes that other "
-                      "nodes replicate to it.");
-
-    // SHOW GRANTS lists what the session's user holds; a grant through a role
-    // is not read, which only ever makes the swap fall back.
-    const SqlResult g = m_s.run(QStringLiteral("SHOW GRANTS"));
-    const SqlResult db = m_s.run(QStringLiteral("SELECT DATABASE()"));
-    if (!g.ok() || !db.ok())
-        return Tr::tr("Cannot read the database user's grants: %1")
-            .arg(g.ok() ? db.error : g.error);
-    const QString schema = db.value(0, 0).toString();
     static const QRegularExpression grantLine(QStringLiteral("^GRANT (.+?) ON (\\S+) TO "));
     QSet<QString> held;
-    for (const QVariantList &row : g.rows) {
-        const auto m = grantLine.match(row.value(0).toString());
+    for (const QString &line : showGrants) {
+        const auto m = grantLine.match(line);
         if (!m.hasMatch())
             continue;
         QString scope = m.captured(2);
@@ -110,7 +94,10 @@ QString TableSwap::unsuitable(bool galeraSingleWriter)
         if (scope != u"*.*" && scope != u'`' + schema + QStringLiteral("`.*"))
             continue;
         for (QString priv : m.captured(1).split(u',')) {
-            priv = priv.trimmed().section(u'(', 0, 0).trimmed().toUpper();
+            // "SELECT (id)" is a column grant: not enough for a new table.
+            if (priv.contains(u'('))
+                continue;
+            priv = priv.trimmed().toUpper();
             if (priv == u"ALL" || priv == u"ALL PRIVILEGES")
                 held.unite(QSet<QString>(kNeeded.cbegin(), kNeeded.cend()));
             else
@@ -121,6 +108,29 @@ QString TableSwap::unsuitable(bool galeraSingleWriter)
     for (const QString &p : kNeeded)
         if (!held.contains(p))
             missing.append(p);
+    return missing;
+}
+
+QString TableSwap::unsuitable(bool galeraSingleWriter)
+{
+    if (!m_s.isMySql())
+        return Tr::tr("PostgreSQL has no rename that swaps a table under concurrent writers "
+                      "without an exclusive lock.");
+    const SqlResult w = m_s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
+    if (w.ok() && w.value(0, 0).toInt() == 1 && !galeraSingleWriter)
+        return Tr::tr("The server is a Galera node, and triggers do not see writes that other "
+                      "nodes replicate to it.");
+
+    const SqlResult g = m_s.run(QStringLiteral("SHOW GRANTS"));
+    const SqlResult db = m_s.run(QStringLiteral("SELECT DATABASE()"));
+    if (!g.ok() || !db.ok())
+        return Tr::tr("Cannot read the database user's grants: %1")
+            .arg(g.ok() ? db.error : g.error);
+    const QString schema = db.value(0, 0).toString();
+    QStringList lines;
+    for (const QVariantList &row : g.rows)
+        lines.append(row.value(0).toString());
+    const QStringList missing = missingGrants(lines, schema);
     if (!missing.isEmpty())
         return Tr::tr("The database user lacks %1 on the whole schema %2, which the copy, the "
                       "triggers and the swap need.")
