@@ -56,6 +56,19 @@ QString TableSwap::quoted(const QString &name) const
     return u'`' + name + u'`';
 }
 
+SqlResult TableSwap::runDdl(const QString &sql)
+{
+    m_s.run(QStringLiteral("SET SESSION lock_wait_timeout = 1"));
+    SqlResult r;
+    for (int attempt = 1; attempt <= 10; ++attempt) {
+        r = m_s.run(sql);
+        if (r.ok() || r.nativeError != u"1205")
+            break;
+        QThread::msleep(static_cast<unsigned long>(std::min(2000, 100 * attempt)));
+    }
+    return r;
+}
+
 QStringList TableSwap::columns(QString *error)
 {
     const SqlResult r = m_s.run(
@@ -193,7 +206,7 @@ TableSwap::Leftover TableSwap::leftover(QString *error)
 bool TableSwap::dropTriggers(QString *error)
 {
     for (const QString &trig : m_triggers) {
-        const SqlResult r = m_s.run(QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoted(trig)));
+        const SqlResult r = runDdl(QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoted(trig)));
         if (!r.ok()) {
             *error = Tr::tr("Cannot drop trigger %1: %2").arg(trig, r.error);
             return false;
@@ -260,7 +273,7 @@ bool TableSwap::prepare(QString *error)
             .arg(quoted(m_triggers.at(2)), m_s.table(m_table), quoted(m_new), id),
     };
     for (const QString &sql : triggers) {
-        const SqlResult r = m_s.run(sql);
+        const SqlResult r = runDdl(sql);
         if (!r.ok()) {
             *error =
                 Tr::tr("Cannot create the triggers that keep %1 current: %2").arg(m_new, r.error);
@@ -340,18 +353,10 @@ bool TableSwap::copy(const QString &staysCondition, const QVariantList &staysBin
 bool TableSwap::swap(double *lockMs, QString *error)
 {
     // A RENAME waits for every open transaction on the table, and everything
-    // after it waits for the RENAME: a short wait, retried, keeps that queue
-    // short (pt-online-schema-change does the same).
-    m_s.run(QStringLiteral("SET SESSION lock_wait_timeout = 1"));
+    // after it waits for the RENAME: runDdl's short, retried wait.
     const QString sql = QStringLiteral("RENAME TABLE %1 TO %2, %3 TO %1")
                             .arg(m_s.table(m_table), quoted(m_old), quoted(m_new));
-    SqlResult r;
-    for (int attempt = 1; attempt <= 10; ++attempt) {
-        r = m_s.run(sql);
-        if (r.ok() || r.nativeError != u"1205")
-            break;
-        QThread::msleep(static_cast<unsigned long>(std::min(2000, 100 * attempt)));
-    }
+    const SqlResult r = runDdl(sql);
     *lockMs = r.ms;
     if (r.ok())
         return true;

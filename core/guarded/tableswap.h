@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/keystonetables.h"
+#include "db/sqlsession.h"
 
 #include <QString>
 #include <QStringList>
@@ -10,7 +11,6 @@
 
 namespace turnstile {
 
-class SqlSession;
 class Throttle;
 class ActionControl;
 
@@ -82,6 +82,12 @@ public:
 
 private:
     QString quoted(const QString &name) const;
+    // A statement that needs the table's metadata lock (CREATE/DROP TRIGGER,
+    // RENAME): waits at most a second for it and retries, ten times. While a
+    // DDL statement waits, every later statement on the table queues behind
+    // it, so a long wait would stall Keystone (pt-online-schema-change does
+    // the same).
+    SqlResult runDdl(const QString &sql);
     QStringList columns(QString *error);
     bool dropTriggers(QString *error);
 

@@ -15,6 +15,7 @@
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -24,6 +25,7 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 
 using namespace turnstile;
 using testsupport::execOrWarn;
@@ -41,6 +43,7 @@ public:
     std::atomic<int> inserted{0};
     std::atomic<int> revoked{0};
     std::atomic<int> failures{0};
+    std::atomic<qint64> slowestInsertMs{0};
 
 protected:
     void run() override
@@ -51,14 +54,19 @@ protected:
             return;
         }
         QSqlQuery q(c.database());
+        QElapsedTimer t;
         while (!stop.load()) {
             const int n = inserted.load();
-            if (!q.exec(QStringLiteral("INSERT INTO token (id, expires, extra, valid, user_id) "
-                                       "VALUES ('%1-%2', UTC_TIMESTAMP() + INTERVAL 1 HOUR, "
-                                       "'{}', 1, 'writer')")
-                            .arg(m_prefix)
-                            .arg(n))) {
-                ++failures; // a lock wait under the swap is retried below
+            t.start();
+            const bool ok =
+                q.exec(QStringLiteral("INSERT INTO token (id, expires, extra, valid, user_id) "
+                                      "VALUES ('%1-%2', UTC_TIMESTAMP() + INTERVAL 1 HOUR, "
+                                      "'{}', 1, 'writer')")
+                           .arg(m_prefix)
+                           .arg(n));
+            slowestInsertMs = std::max(slowestInsertMs.load(), t.elapsed());
+            if (!ok) {
+                ++failures; // retried with the same id
                 QThread::msleep(5);
                 continue;
             }
@@ -357,6 +365,63 @@ private slots:
         QCOMPARE(count(QStringLiteral("user_id LIKE 'u%'")), 0);
         QCOMPARE(seededLive(), live);
         verifyWriter(w, QStringLiteral("kc"));
+        QCOMPARE(leftovers(), 0);
+    }
+
+    // A transaction Keystone keeps open on token holds its metadata lock: the
+    // RENAME waits for it at most a second at a time, so the writers queue
+    // behind the swap only that long, and the swap happens once it ends.
+    void anOpenTransactionDelaysTheSwapWithoutStallingWriters()
+    {
+        seed(3000, 300);
+        const QString live = seededLive();
+        const Profile p = profile(m_user);
+        TokenPurge purge(p, secrets());
+        purge.setMethod(TokenPurge::Method::Swap);
+        ThrottleSettings small;
+        small.maxBatch = 50;
+        purge.setThrottle(small);
+        const ActionPreview preview = purge.preview();
+        QCOMPARE(preview.parameters.value(u"method").toString(), QStringLiteral("swap"));
+        Writer w(m_db, QStringLiteral("ot"));
+        w.start();
+        std::atomic<bool> holding{false};
+        std::thread holder;
+        const QString db = m_db;
+        ActionControl control([&](const ActionProgress &pr) {
+            if (pr.batches != 2 || holder.joinable())
+                return;
+            holder = std::thread([&holding, db] {
+                DbConnection c(labMysqlRootUrl(db), QString());
+                if (!c.open())
+                    return;
+                QSqlQuery q(c.database());
+                q.exec(QStringLiteral("BEGIN"));
+                q.exec(QStringLiteral("SELECT COUNT(*) FROM token"));
+                holding = true;
+                QThread::msleep(3500);
+                q.exec(QStringLiteral("COMMIT"));
+            });
+            while (!holding.load())
+                QThread::msleep(5);
+        });
+        AuditLog audit;
+        GuardedWorkflow wf(p, audit);
+        QElapsedTimer t;
+        t.start();
+        const ActionResult r =
+            wf.run(purge, preview, Confirmation{preview.target.text, -1}, control);
+        const qint64 tookMs = t.elapsed();
+        w.stop = true;
+        w.wait();
+        holder.join();
+        QVERIFY2(r.outcome == ActionResult::Outcome::Completed, qPrintable(r.message));
+        QVERIFY2(tookMs >= 2500, qPrintable(QString::number(tookMs))); // it did wait
+        QVERIFY2(w.slowestInsertMs.load() < 1800,
+                 qPrintable(QString::number(w.slowestInsertMs.load())));
+        QCOMPARE(count(QStringLiteral("user_id LIKE 'u%'")), 0);
+        QCOMPARE(seededLive(), live);
+        verifyWriter(w, QStringLiteral("ot"));
         QCOMPARE(leftovers(), 0);
     }
 
