@@ -319,6 +319,23 @@ private slots:
             qPrintable(p.parameters.value(u"method_reason").toString()));
         QVERIFY(rootExec(QStringLiteral("DROP TRIGGER `%1`.keep_me").arg(m_db)));
 
+        // A foreign key to token: the renamed copy would not keep it.
+        // (The column copied from token's, so charset and collation match.)
+        QVERIFY(rootExec(QStringLiteral("CREATE TABLE `%1`.token_ref ENGINE=InnoDB AS SELECT id AS "
+                                        "tid FROM `%1`.token LIMIT 0")
+                             .arg(m_db)));
+        QVERIFY(rootExec(QStringLiteral("ALTER TABLE `%1`.token_ref ADD FOREIGN KEY (tid) "
+                                        "REFERENCES `%1`.token (id)")
+                             .arg(m_db)));
+        TokenPurge withKey(profile(m_user), secrets());
+        withKey.setMethod(TokenPurge::Method::Swap);
+        p = withKey.preview();
+        QVERIFY(rootExec(QStringLiteral("DROP TABLE `%1`.token_ref").arg(m_db)));
+        QCOMPARE(p.parameters.value(u"method").toString(), QStringLiteral("chunked"));
+        QVERIFY2(
+            p.parameters.value(u"method_reason").toString().contains(QStringLiteral("foreign key")),
+            qPrintable(p.parameters.value(u"method_reason").toString()));
+
         // The class default stays the chunked delete.
         TokenPurge plain(profile(m_user), secrets());
         QCOMPARE(plain.preview().parameters.value(u"method").toString(), QStringLiteral("chunked"));
