@@ -282,6 +282,33 @@ private slots:
         QVERIFY(!PendingJournal::load(preview.action, preview.target.text));
     }
 
+    // The preview of a swap reads grants, keys and triggers, and sends no
+    // statement that changes anything.
+    void swapPreviewChangesNothing()
+    {
+        seed(300, 20);
+        QVERIFY(rootExec(QStringLiteral("SET GLOBAL log_output = 'TABLE'")));
+        QVERIFY(rootExec(QStringLiteral("TRUNCATE TABLE mysql.general_log")));
+        QVERIFY(rootExec(QStringLiteral("SET GLOBAL general_log = 1")));
+        TokenPurge purge(profile(m_user), secrets());
+        purge.setMethod(TokenPurge::Method::Auto);
+        const ActionPreview p = purge.preview();
+        QVERIFY(rootExec(QStringLiteral("SET GLOBAL general_log = 0")));
+        QCOMPARE(p.parameters.value(u"method").toString(), QStringLiteral("swap"));
+        const QString mine = QStringLiteral("FROM mysql.general_log WHERE user_host LIKE '%1%%' "
+                                            "AND command_type = 'Query'")
+                                 .arg(m_user);
+        QVERIFY(rootValue(QStringLiteral("SELECT COUNT(*) ") + mine).toLongLong() > 0);
+        QCOMPARE(rootValue(QStringLiteral("SELECT COUNT(*) ") + mine +
+                           QStringLiteral(" AND UPPER(TRIM(CAST(argument AS CHAR))) REGEXP "
+                                          "'^(CREATE|DROP|RENAME|INSERT|REPLACE|DELETE|UPDATE|"
+                                          "ALTER|TRUNCATE)'"))
+                     .toLongLong(),
+                 0);
+        QCOMPARE(leftovers(), 0);
+        QCOMPARE(count(QStringLiteral("1")), 322);
+    }
+
     void fallsBackToChunkedAndSaysWhy()
     {
         seed(500, 50);
