@@ -4,6 +4,7 @@
 #include "db/rowcount.h"
 #include "db/sqlsession.h"
 #include "guarded/actioncontrol.h"
+#include "guarded/auditlog.h"
 #include "guarded/databaseclock.h"
 #include "guarded/pendingjournal.h"
 #include "guarded/serverguard.h"
@@ -25,6 +26,10 @@ constexpr qint64 kMaxRetentionSec = 3650LL * 86400;
 // Auto swaps when more than this share of the rows goes: copying the rest is
 // then less work than deleting, and only the swap gives the space back.
 constexpr double kSwapShare = 0.5;
+// Rows per second a swap is assumed to copy when no earlier swap on the same
+// target says better: the chunked delete's assumption, as INSERT … SELECT of
+// a chunk costs about what a DELETE of one does.
+constexpr double kAssumedCopyRowsPerSecond = 20000;
 } // namespace
 
 std::optional<TokenPurge::Method> TokenPurge::methodFromName(const QString &name)
@@ -138,6 +143,32 @@ void TokenPurge::chooseMethod(ActionPreview &p)
                                      "is dropped.")
                                   .arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1));
     }
+    // The duration: a swap copies the rows that stay, so the rate that
+    // counts is this server's last swap's copy rate, not a delete rate.
+    double copyRate = 0;
+    AuditLog().readBackwards([&](const QJsonObject &o) {
+        if (o.value(u"profile").toString() != profile().name ||
+            o.value(u"action").toString() != p.action ||
+            o.value(u"target").toString() != p.target.text)
+            return true;
+        const QJsonObject res = o.value(u"result").toObject();
+        const QJsonObject details = res.value(u"details").toObject();
+        const double secs = res.value(u"duration_seconds").toDouble();
+        const double copied = details.value(u"copied").toDouble();
+        if (details.value(u"method").toString() == u"swap" && secs > 0.5 && copied > 1000) {
+            copyRate = copied / secs;
+            return false;
+        }
+        return true;
+    });
+    if (copyRate > 0) {
+        p.estimateBasis = Tr::tr("the last swap's %L1 rows copied/s").arg(qRound64(copyRate));
+    } else {
+        copyRate = kAssumedCopyRowsPerSecond;
+        p.estimateBasis =
+            Tr::tr("an assumed %L1 rows copied/s (no earlier swap)").arg(qRound64(copyRate));
+    }
+    p.estimatedSeconds = double(std::max<qint64>(0, p.rowsToStay)) / copyRate;
     p.statements = sw.plannedStatements(
         QStringLiteral("%1 >= :cutoff OR %1 IS NULL").arg(s.column(QLatin1StringView("expires"))));
 }

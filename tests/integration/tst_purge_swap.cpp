@@ -274,6 +274,7 @@ private slots:
         w.wait();
         QVERIFY2(r.outcome == ActionResult::Outcome::Completed, qPrintable(r.message));
         QCOMPARE(r.details.value(u"method").toString(), QStringLiteral("swap"));
+        QVERIFY(preview.estimateBasis.contains(QStringLiteral("copied")));
         QVERIFY(w.inserted.load() > 10);
         QCOMPARE(count(QStringLiteral("user_id LIKE 'u%'")), 0); // every expired row went
         QCOMPARE(seededLive(), live);
