@@ -295,6 +295,9 @@ bool TableSwap::copy(const QString &staysCondition, const QVariantList &staysBin
     const QString colList = cols.join(QStringLiteral(", "));
     // The chunk's end is read without locks; the INSERT … SELECT then holds
     // shared locks on that chunk's rows only, for one short transaction.
+    // LOCK IN SHARE MODE whatever the isolation level: under READ COMMITTED
+    // the copy would read a snapshot, and a row Keystone deleted meanwhile
+    // (its trigger finding nothing to delete yet) would come back in the copy.
     const QString endFirst = QStringLiteral("SELECT MAX(%2), COUNT(*) FROM (SELECT %2 FROM %1 "
                                             "WHERE (%3) ORDER BY %2 LIMIT %4) chunk")
                                  .arg(t, id, staysCondition);
@@ -302,10 +305,11 @@ bool TableSwap::copy(const QString &staysCondition, const QVariantList &staysBin
                                            "WHERE %2 > ? AND (%3) ORDER BY %2 LIMIT %4) chunk")
                                 .arg(t, id, staysCondition);
     const QString insFirst =
-        QStringLiteral("INSERT IGNORE INTO %1 (%2) SELECT %2 FROM %3 WHERE %4 <= ? AND (%5)")
+        QStringLiteral("INSERT IGNORE INTO %1 (%2) SELECT %2 FROM %3 WHERE %4 <= ? AND (%5) "
+                       "LOCK IN SHARE MODE")
             .arg(quoted(m_new), colList, t, id, staysCondition);
     const QString insNext = QStringLiteral("INSERT IGNORE INTO %1 (%2) SELECT %2 FROM %3 WHERE "
-                                           "%4 > ? AND %4 <= ? AND (%5)")
+                                           "%4 > ? AND %4 <= ? AND (%5) LOCK IN SHARE MODE")
                                 .arg(quoted(m_new), colList, t, id, staysCondition);
     QVariant last;
     *copied = 0;
@@ -391,7 +395,7 @@ QStringList TableSwap::plannedStatements(const QString &staysCondition) const
                        "REPLACE INTO / DELETE FROM %5")
             .arg(m_triggers.at(0), m_triggers.at(1), m_triggers.at(2), t, quoted(m_new)),
         QStringLiteral("INSERT IGNORE INTO %1 SELECT … FROM %2 WHERE `id` > :last AND `id` <= "
-                       ":chunk_end AND (%3) -- chunks sized by time")
+                       ":chunk_end AND (%3) LOCK IN SHARE MODE -- chunks sized by time")
             .arg(quoted(m_new), t, staysCondition),
         QStringLiteral("RENAME TABLE %1 TO %2, %3 TO %1 -- atomic")
             .arg(t, quoted(m_old), quoted(m_new)),
