@@ -173,7 +173,7 @@ void TokenPurge::chooseMethod(ActionPreview &p)
         QStringLiteral("%1 >= :cutoff OR %1 IS NULL").arg(s.column(QLatin1StringView("expires"))));
 }
 
-QString TokenPurge::repairBeforeChunked(const ActionPreview &confirmed)
+QString TokenPurge::repairBeforeChunked()
 {
     const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
     if (url.backend != DatabaseUrl::Backend::MySql)
@@ -190,7 +190,6 @@ QString TokenPurge::repairBeforeChunked(const ActionPreview &confirmed)
     ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
     if (QString why; !lock.acquire(&why))
         return why;
-    Q_UNUSED(confirmed)
     if (!sw.repair(&err))
         return err;
     return {};
@@ -200,7 +199,7 @@ ActionResult TokenPurge::execute(const ActionPreview &confirmed, ActionControl &
 {
     if (confirmed.parameters.value(QStringLiteral("method")).toString() == u"swap")
         return executeSwap(confirmed, control);
-    if (const QString why = repairBeforeChunked(confirmed); !why.isEmpty()) {
+    if (const QString why = repairBeforeChunked(); !why.isEmpty()) {
         ActionResult r;
         r.outcome = ActionResult::Outcome::Failed;
         r.message = Tr::tr("What an interrupted copy-and-swap left could not be dropped: %1 "
