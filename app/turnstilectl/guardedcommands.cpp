@@ -178,14 +178,18 @@ int GuardedCommands::runGuarded(GuardedAction &action, const Profile &profile,
 
 void GuardedCommands::addBatchOption(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("batch"), Tr::tr("Rows per transaction (default 1000)."),
-                 QStringLiteral("N"), QStringLiteral("1000")});
+    p.addOption({QStringLiteral("batch"),
+                 Tr::tr("The most rows per transaction (default: sized by time, up to 100000)."),
+                 QStringLiteral("N")});
 }
 
 // --batch caps the adaptive batch size; the throttle may still go smaller
-// after slow batches, but never below what the operator asked for.
+// after slow batches, but never below what the operator asked for. Without
+// it the batches are sized by time alone (ThrottleSettings' bound).
 std::optional<ThrottleSettings> GuardedCommands::batchThrottle(const QCommandLineParser &p)
 {
+    if (!p.isSet(QStringLiteral("batch")))
+        return ThrottleSettings{};
     bool ok = false;
     const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
     if (!ok || batch < 1 || batch > 100000) {
@@ -210,6 +214,12 @@ int GuardedCommands::purgeTokens(const QStringList &args)
                  QStringLiteral("DURATION")});
     p.addOption({QStringLiteral("inside-allow-expired-window"),
                  Tr::tr("Accept a retention shorter than [token] allow_expired_window.")});
+    p.addOption({QStringLiteral("method"),
+                 Tr::tr("chunked (the default) deletes in short chunks; swap copies the rows "
+                        "that stay into a new table and swaps it in (MariaDB/MySQL); auto picks "
+                        "swap when more than half the rows go. The preview says which runs and "
+                        "why."),
+                 QStringLiteral("auto|chunked|swap"), QStringLiteral("chunked")});
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
@@ -235,6 +245,11 @@ int GuardedCommands::purgeTokens(const QStringList &args)
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
         return exitcode::Usage;
+    const auto method = TokenPurge::methodFromName(p.value(QStringLiteral("method")));
+    if (!method) {
+        m_err << Tr::tr("turnstilectl: --method must be auto, chunked or swap.") << Qt::endl;
+        return exitcode::Usage;
+    }
     Profile profile;
     Secrets secrets;
     if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
@@ -242,6 +257,7 @@ int GuardedCommands::purgeTokens(const QStringList &args)
         rc != exitcode::Ok)
         return rc;
     TokenPurge purge(profile, secrets, retention);
+    purge.setMethod(*method);
     purge.setInsideAllowExpiredWindow(p.isSet(QStringLiteral("inside-allow-expired-window")));
     purge.setThrottle(*throttle);
     return runGuarded(purge, profile, p);

@@ -45,6 +45,7 @@ std::optional<PendingRun> PendingJournal::load(const QString &action, const QStr
     r.cutoffValue = o.value(QStringLiteral("cutoff_value")).toVariant();
     r.done = o.value(QStringLiteral("done")).toInteger();
     r.serverIdentity = o.value(QStringLiteral("server_identity")).toString();
+    r.step = o.value(QStringLiteral("step")).toString();
     // A journal that does not describe this very job is ignored, not trusted.
     if (r.action != action || r.target != target || !r.cutoff.isValid())
         return std::nullopt;
@@ -70,6 +71,8 @@ bool PendingJournal::save(const PendingRun &run, QString *error)
                  : QJsonValue::fromVariant(run.cutoffValue));
     o.insert(QStringLiteral("done"), run.done);
     o.insert(QStringLiteral("server_identity"), run.serverIdentity);
+    if (!run.step.isEmpty())
+        o.insert(QStringLiteral("step"), run.step);
     // Written whole and renamed, so a kill mid-write leaves the previous one.
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly)) {

@@ -25,6 +25,11 @@ struct PendingRun
     QVariant lastKey;      // the walk's position; invalid = from the start
     qint64 done = 0;
     QString serverIdentity; // the server the run started on; a resume elsewhere is refused
+    // The step a multi-step method had reached (copy-and-swap: "swap.copy",
+    // "swap.swap", "swap.drop"); empty for a chunked delete. The re-run reads
+    // the database's own state too (a kill can come before the journal is
+    // written), and this tells the operator where the last run stopped.
+    QString step;
 };
 
 class PendingJournal

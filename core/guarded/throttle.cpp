@@ -9,7 +9,9 @@ Throttle::Throttle(const ThrottleSettings &s) : m_s(s)
 {
     m_s.maxBatch = std::max(1, m_s.maxBatch);
     m_s.minBatch = std::clamp(m_s.minBatch, 1, m_s.maxBatch);
-    m_batch = m_s.maxBatch;
+    m_s.overrunWindow = std::max(1, m_s.overrunWindow);
+    m_batch = std::clamp(m_s.startBatch, m_s.minBatch, m_s.maxBatch);
+    m_ceiling = m_s.maxBatch;
 }
 
 int Throttle::afterBatch(double batchMs)
@@ -18,15 +20,26 @@ int Throttle::afterBatch(double batchMs)
     // as long as one another, and the limit is what a writer may have to wait
     // for our row locks, not an average.
     const double aim = 0.5 * m_s.maxBatchMs;
+    if (batchMs > m_s.maxBatchMs) {
+        // Over the cap: remember how big is too big for a while, so growth
+        // does not walk straight back into it (that is what keeps the p99,
+        // not only the average, under the cap).
+        m_ceiling =
+            std::clamp(int(m_batch * 0.75 * m_s.maxBatchMs / batchMs), m_s.minBatch, m_s.maxBatch);
+        m_sinceOverrun = 0;
+    } else if (m_ceiling < m_s.maxBatch && ++m_sinceOverrun >= m_s.overrunWindow) {
+        m_ceiling = int(std::min<qint64>(m_s.maxBatch, qint64(m_ceiling) * 2));
+        m_sinceOverrun = 0;
+    }
     if (batchMs > 0.75 * m_s.maxBatchMs) {
         m_batch = std::clamp(int(m_batch * aim / batchMs), m_s.minBatch, m_s.maxBatch);
-    } else if (batchMs < 0.4 * m_s.maxBatchMs && m_batch < m_s.maxBatch) {
+    } else if (batchMs < 0.4 * m_s.maxBatchMs && m_batch < m_ceiling) {
         // Grow back towards the aim, at most doubling. Part of a batch's time
         // does not shrink with its size (the commit's log flush, round trips),
         // so growing only below a quarter of the limit left a batch that one
         // slow moment had cut to 50 rows there for the rest of a busy run.
         const double factor = batchMs > 0 ? std::min(2.0, aim / batchMs) : 2.0;
-        m_batch = std::clamp(int(m_batch * factor), m_s.minBatch, m_s.maxBatch);
+        m_batch = std::clamp(int(m_batch * factor), m_s.minBatch, m_ceiling);
     }
     // Pause only after a batch over the aim, i.e. when the server is busy and
     // the pause hands it to Keystone. After a fast batch nobody waits on us:

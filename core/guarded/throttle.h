@@ -7,10 +7,17 @@ namespace turnstile {
 // How a chunked delete paces itself. Pure arithmetic, unit-tested; the
 // deleter feeds it what each batch cost and sleeps for what it returns.
 //
-// - Batches aim at half of maxBatchMs (a short transaction is the point:
-//   writers wait on our row locks at most that long): they shrink when one
-//   takes more than 3/4 of it and grow back, never above the operator's batch
-//   size, when one takes less than 2/5.
+// - Batches are sized by time, not by a row count: they start at startBatch
+//   and aim at half of maxBatchMs (a short transaction is the point: writers
+//   wait on our row locks at most that long). They shrink multiplicatively
+//   when one takes more than 3/4 of it and grow multiplicatively (at most
+//   doubling) when one takes less than 2/5, bounded by minBatch and maxBatch.
+//   A fixed 1,000-row cap left a fast server doing ten times the round trips
+//   and commits it needed.
+// - maxBatchMs is a p99 cap: a batch over it lowers a ceiling to the size
+//   expected to take 3/4 of it, and the ceiling only rises (doubling) after
+//   overrunWindow batches without another overrun, so at most about one
+//   batch in overrunWindow goes over the cap.
 // - After a batch that took more than half of maxBatchMs (a busy server) it
 //   sleeps sleepRatio × the batch's time, so concurrent writers get the
 //   server between batches; after a fast batch it goes straight on.
@@ -18,9 +25,11 @@ namespace turnstile {
 // - Galera flow control or replica lag above the limit pauses the work.
 struct ThrottleSettings
 {
-    int maxBatch = 1000;
+    int maxBatch = 100000; // the bound; the operator's --batch lowers it
+    int startBatch = 1000;
     int minBatch = 50;
     double maxBatchMs = 100;
+    int overrunWindow = 100;
     double sleepRatio = 0.1;
     int backoffBaseMs = 200;
     int backoffMaxMs = 5000;
@@ -34,6 +43,8 @@ public:
     explicit Throttle(const ThrottleSettings &s = {});
 
     int batchSize() const { return m_batch; }
+    // The largest size growth may reach now (maxBatch unless a batch overran).
+    int ceiling() const { return m_ceiling; }
     const ThrottleSettings &settings() const { return m_s; }
 
     // A batch committed after batchMs: adapts the size, returns the sleep.
@@ -51,6 +62,8 @@ public:
 private:
     ThrottleSettings m_s;
     int m_batch;
+    int m_ceiling;
+    int m_sinceOverrun = 0;
 };
 
 } // namespace turnstile

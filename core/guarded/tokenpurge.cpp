@@ -1,11 +1,19 @@
 #include "guarded/tokenpurge.h"
 
+#include "db/dbconnection.h"
+#include "db/rowcount.h"
 #include "db/sqlsession.h"
+#include "guarded/actioncontrol.h"
+#include "guarded/auditlog.h"
 #include "guarded/databaseclock.h"
+#include "guarded/pendingjournal.h"
+#include "guarded/serverguard.h"
+#include "guarded/tableswap.h"
 #include "profiles/keystoneconf.h"
 #include "util/duration.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 
 namespace turnstile {
 
@@ -15,7 +23,349 @@ struct Tr
     Q_DECLARE_TR_FUNCTIONS(TokenPurge)
 };
 constexpr qint64 kMaxRetentionSec = 3650LL * 86400;
+// Auto swaps when more than this share of the rows goes: copying the rest is
+// then less work than deleting, and only the swap gives the space back.
+constexpr double kSwapShare = 0.5;
+// Rows per second a swap is assumed to copy when no earlier swap on the same
+// target says better: the chunked delete's assumption, as INSERT … SELECT of
+// a chunk costs about what a DELETE of one does.
+constexpr double kAssumedCopyRowsPerSecond = 20000;
 } // namespace
+
+std::optional<TokenPurge::Method> TokenPurge::methodFromName(const QString &name)
+{
+    if (name == u"auto")
+        return Method::Auto;
+    if (name == u"chunked")
+        return Method::Chunked;
+    if (name == u"swap")
+        return Method::Swap;
+    return std::nullopt;
+}
+
+ActionPreview TokenPurge::preview()
+{
+    ActionPreview p = TableCleanup::preview();
+    if (!p.refused())
+        chooseMethod(p);
+    return p;
+}
+
+void TokenPurge::chooseMethod(ActionPreview &p)
+{
+    const QString requested = m_method == Method::Auto   ? QStringLiteral("auto")
+                              : m_method == Method::Swap ? QStringLiteral("swap")
+                                                         : QStringLiteral("chunked");
+    p.parameters.insert(QStringLiteral("method_requested"), requested);
+    auto settle = [&](bool swap, const QString &why) {
+        p.parameters.insert(QStringLiteral("method"),
+                            swap ? QStringLiteral("swap") : QStringLiteral("chunked"));
+        p.parameters.insert(QStringLiteral("method_reason"), why);
+        p.consequences.prepend(
+            swap ? Tr::tr("Method: copy and swap, because %1 The rows that stay are copied into "
+                          "a new table in short chunks while triggers carry Keystone's writes "
+                          "across; one atomic RENAME TABLE swaps the tables (its metadata lock "
+                          "is waited for at most 1 s per attempt, and held for milliseconds), "
+                          "and the old table is dropped, which gives its disk space back.")
+                       .arg(why)
+                 : Tr::tr("Method: chunked delete, because %1 Each transaction holds one chunk's "
+                          "row locks, sized to about 50 ms (at most 100 ms for 99 chunks in "
+                          "100); the disk space stays with the table until it is rebuilt.")
+                       .arg(why));
+    };
+    if (m_method == Method::Chunked) {
+        settle(false, Tr::tr("it is the method asked for (--method chunked, the default)."));
+        return;
+    }
+    const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
+    DbConnection db(url, secrets().databasePassword);
+    SqlSession s(db);
+    QString reason;
+    if (!s.begin(&reason)) {
+        settle(false, Tr::tr("the swap's checks could not run: %1").arg(reason));
+        return;
+    }
+    TableSwap sw(s, KeystoneTable::Token);
+    if (s.isMySql()) {
+        QString err;
+        const TableSwap::Leftover left = sw.leftover(&err);
+        if (left != TableSwap::Leftover::None)
+            p.warnings.append(
+                left == TableSwap::Leftover::Swapped
+                    ? Tr::tr("An interrupted copy-and-swap left %1 (the rows it removed); this "
+                             "run drops it first.")
+                          .arg(sw.oldName())
+                    : Tr::tr("An interrupted copy-and-swap left a half-built %1 and its "
+                             "triggers; this run drops them first. Table token itself is "
+                             "complete.")
+                          .arg(sw.newName()));
+    }
+    const QString unsuitable = sw.unsuitable(false);
+    if (!unsuitable.isEmpty()) {
+        const QString why = Tr::tr("copy and swap is not possible here: %1").arg(unsuitable);
+        if (m_method == Method::Swap)
+            p.warnings.append(Tr::tr("The swap that was asked for falls back to the chunked "
+                                     "delete: %1")
+                                  .arg(unsuitable));
+        settle(false, why);
+        return;
+    }
+    if (p.rowsToGo == 0) {
+        settle(false, Tr::tr("no row goes, so there is nothing to copy around."));
+        return;
+    }
+    const qint64 all = std::max<qint64>(0, p.rowsToGo) + std::max<qint64>(0, p.rowsToStay);
+    const double share = all > 0 ? double(std::max<qint64>(0, p.rowsToGo)) / double(all) : 0;
+    const int percent = int(share * 100);
+    if (m_method == Method::Auto && share <= kSwapShare) {
+        settle(
+            false,
+            Tr::tr("only %1 % of the rows go; the swap pays when more than half go.").arg(percent));
+        return;
+    }
+    settle(
+        true,
+        m_method == Method::Swap
+            ? Tr::tr("it was asked for, and the checks passed (%1 % of the rows go).").arg(percent)
+            : Tr::tr("%1 % of the rows go, and the grants, keys, triggers and server "
+                     "allow it.")
+                  .arg(percent));
+    // The space that comes back: the table's share of the rows that go.
+    const SqlResult size =
+        s.run(QStringLiteral(
+                  "SELECT DATA_LENGTH + INDEX_LENGTH + DATA_FREE FROM information_schema.TABLES "
+                  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"),
+              {tableName(KeystoneTable::Token)});
+    if (size.ok() && !size.isEmpty()) {
+        const qint64 bytes = qint64(size.value(0, 0).toDouble() * share);
+        p.parameters.insert(QStringLiteral("space_back_bytes"), bytes);
+        p.consequences.append(Tr::tr("About %L1 MiB of disk space comes back when the old table "
+                                     "is dropped.")
+                                  .arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1));
+    }
+    // The duration: a swap copies the rows that stay, so the rate that
+    // counts is this server's last swap's copy rate, not a delete rate.
+    double copyRate = 0;
+    AuditLog().readBackwards([&](const QJsonObject &o) {
+        if (o.value(u"profile").toString() != profile().name ||
+            o.value(u"action").toString() != p.action ||
+            o.value(u"target").toString() != p.target.text)
+            return true;
+        const QJsonObject res = o.value(u"result").toObject();
+        const QJsonObject details = res.value(u"details").toObject();
+        const double secs = res.value(u"duration_seconds").toDouble();
+        const double copied = details.value(u"copied").toDouble();
+        if (details.value(u"method").toString() == u"swap" && secs > 0.5 && copied > 1000) {
+            copyRate = copied / secs;
+            return false;
+        }
+        return true;
+    });
+    if (copyRate > 0) {
+        p.estimateBasis = Tr::tr("the last swap's %L1 rows copied/s").arg(qRound64(copyRate));
+    } else {
+        copyRate = kAssumedCopyRowsPerSecond;
+        p.estimateBasis =
+            Tr::tr("an assumed %L1 rows copied/s (no earlier swap)").arg(qRound64(copyRate));
+    }
+    p.estimatedSeconds = double(std::max<qint64>(0, p.rowsToStay)) / copyRate;
+    p.statements = sw.plannedStatements(
+        QStringLiteral("%1 >= :cutoff OR %1 IS NULL").arg(s.column(QLatin1StringView("expires"))));
+}
+
+QString TokenPurge::repairBeforeChunked()
+{
+    const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
+    if (url.backend != DatabaseUrl::Backend::MySql)
+        return {};
+    DbConnection db(url, secrets().databasePassword);
+    SqlSession s(db);
+    QString reason;
+    if (!s.begin(&reason))
+        return reason;
+    TableSwap sw(s, KeystoneTable::Token);
+    QString err;
+    if (sw.leftover(&err) == TableSwap::Leftover::None)
+        return err;
+    ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
+    if (QString why; !lock.acquire(&why))
+        return why;
+    if (!sw.repair(&err))
+        return err;
+    return {};
+}
+
+ActionResult TokenPurge::execute(const ActionPreview &confirmed, ActionControl &control)
+{
+    if (confirmed.parameters.value(QStringLiteral("method")).toString() == u"swap")
+        return executeSwap(confirmed, control);
+    if (const QString why = repairBeforeChunked(); !why.isEmpty()) {
+        ActionResult r;
+        r.outcome = ActionResult::Outcome::Failed;
+        r.message = Tr::tr("What an interrupted copy-and-swap left could not be dropped: %1 "
+                           "Table token is complete; nothing was deleted.")
+                        .arg(why);
+        return r;
+    }
+    return TableCleanup::execute(confirmed, control);
+}
+
+ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionControl &control)
+{
+    ActionResult r;
+    r.startedAt = QDateTime::currentDateTimeUtc();
+    r.details.insert(QStringLiteral("method"), QStringLiteral("swap"));
+    QElapsedTimer clock;
+    clock.start();
+    auto finish = [&](ActionResult::Outcome o, const QString &message) {
+        r.outcome = o;
+        r.message = message;
+        r.finishedAt = QDateTime::currentDateTimeUtc();
+        r.durationSeconds = clock.nsecsElapsed() / 1e9;
+        return r;
+    };
+    const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
+    DbConnection db(url, secrets().databasePassword);
+    SqlSession s(db);
+    QString reason;
+    if (!s.begin(&reason))
+        return finish(ActionResult::Outcome::Failed, reason);
+    // Give way to Keystone: a copy chunk that waits for a row lock gives up
+    // after two seconds and is retried.
+    s.addSessionStatement(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"));
+    QString identityError;
+    const QString identity = serverIdentity(s, &identityError);
+    if (identity.isEmpty())
+        return finish(ActionResult::Outcome::Failed,
+                      Tr::tr("Cannot tell which server %1 is: %2; nothing was changed.")
+                          .arg(confirmed.target.text, identityError));
+    if (!confirmed.serverIdentity.isEmpty() && identity != confirmed.serverIdentity)
+        return finish(ActionResult::Outcome::Refused,
+                      Tr::tr("%1 now reaches server %2, not %3 that the preview looked at; "
+                             "nothing was changed. Run the preview again.")
+                          .arg(confirmed.target.text, identity, confirmed.serverIdentity));
+    ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
+    if (QString why; !lock.acquire(&why))
+        return finish(ActionResult::Outcome::Refused, why + u' ' + Tr::tr("Nothing was changed."));
+
+    TableSwap sw(s, KeystoneTable::Token);
+    QString err;
+    if (sw.leftover(&err) != TableSwap::Leftover::None) {
+        if (!sw.repair(&err))
+            return finish(ActionResult::Outcome::Failed,
+                          Tr::tr("What an interrupted copy-and-swap left could not be dropped: "
+                                 "%1 Table token is complete.")
+                              .arg(err));
+        r.details.insert(QStringLiteral("repaired_leftover"), true);
+    }
+    if (const QString why = sw.unsuitable(false); !why.isEmpty())
+        return finish(ActionResult::Outcome::Refused,
+                      Tr::tr("Copy and swap is no longer possible: %1 Nothing was changed; run "
+                             "the preview again.")
+                          .arg(why));
+
+    auto rows = [&](KeystoneTable t) {
+        DbConnection countDb(url, secrets().databasePassword);
+        const RowCount c = countRows(countDb, t);
+        if (c.estimated)
+            r.details.insert(QStringLiteral("counts_estimated"), true);
+        return c.rows.value_or(-1);
+    };
+    r.before = rows(KeystoneTable::Token);
+
+    PendingRun run;
+    run.action = confirmed.action;
+    run.target = confirmed.target.text;
+    run.startedAt = r.startedAt;
+    run.cutoff = confirmed.cutoff;
+    run.parametersKey = parametersKey();
+    run.cutoffValue = confirmed.cutoffValue;
+    run.serverIdentity = identity;
+    run.step = QStringLiteral("swap.copy");
+    if (const auto pending = PendingJournal::load(run.action, run.target);
+        pending && confirmed.resumesRunStartedAt.isValid())
+        run.startedAt = pending->startedAt;
+    PendingJournal::save(run);
+
+    // An error (not a kill) undoes the half-built copy at once, so no trigger
+    // stays on Keystone's table.
+    auto undo = [&](const QString &what) {
+        QString repairErr;
+        const bool repaired = sw.repair(&repairErr);
+        if (repaired)
+            PendingJournal::remove(run.action, run.target);
+        return finish(ActionResult::Outcome::Failed,
+                      repaired
+                          ? Tr::tr("%1 Table token is unchanged; nothing was deleted.").arg(what)
+                          : Tr::tr("%1 Table token is complete, but the half-built copy "
+                                   "could not be dropped (%2); the next run drops it.")
+                                .arg(what, repairErr));
+    };
+    if (!sw.prepare(&err))
+        return undo(err);
+
+    Throttle pacer(throttle());
+    ActionProgress progress;
+    progress.total = confirmed.rowsToStay;
+    qint64 copied = 0;
+    const QString stays =
+        QStringLiteral("%1 >= ? OR %1 IS NULL").arg(s.column(QLatin1StringView("expires")));
+    const bool ok = sw.copy(
+        stays, {confirmed.cutoffValue}, pacer, control,
+        [&](qint64 n) {
+            ++r.batches;
+            progress.done = n;
+            progress.batches = r.batches;
+            progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
+            progress.rowsPerSecond = progress.elapsedSeconds > 0 ? n / progress.elapsedSeconds : 0;
+            progress.currentBatchSize = pacer.batchSize();
+            control.report(progress);
+        },
+        &copied, &err);
+    r.details.insert(QStringLiteral("copied"), copied);
+    if (!ok)
+        return undo(Tr::tr("The copy stopped after %L1 rows: %2").arg(copied).arg(err));
+    if (control.isCancelled()) {
+        QString repairErr;
+        if (sw.repair(&repairErr))
+            PendingJournal::remove(run.action, run.target);
+        return finish(ActionResult::Outcome::Cancelled,
+                      Tr::tr("Cancelled during the copy; the copy was dropped and table token "
+                             "is unchanged."));
+    }
+    TableSwap::testStopPoint("before-swap");
+
+    // A reconnect (a killed connection) dropped the run's lock with its
+    // session: take it again before the swap, or give up the copy.
+    if (QString why; !lock.stillHeld() && !lock.acquire(&why))
+        return undo(
+            Tr::tr("The connection was lost and the lock could not be taken again: %1").arg(why));
+    run.step = QStringLiteral("swap.swap");
+    PendingJournal::save(run);
+    double lockMs = 0;
+    if (!sw.swap(&lockMs, &err))
+        return undo(err);
+    r.slowestBatchMs = lockMs;
+    r.details.insert(QStringLiteral("swap_ms"), lockMs);
+    TableSwap::testStopPoint("after-swap");
+
+    run.step = QStringLiteral("swap.drop");
+    PendingJournal::save(run);
+    r.after = rows(KeystoneTable::Token);
+    r.affected = std::max<qint64>(0, r.before - r.after);
+    r.details.insert(QStringLiteral("affected_estimated"), true);
+    if (!sw.dropOld(&err))
+        return finish(ActionResult::Outcome::Failed,
+                      Tr::tr("The expired rows are gone from table token, but %1 could not be "
+                             "dropped: %2 Run it again to drop it.")
+                          .arg(sw.oldName(), err));
+    PendingJournal::remove(run.action, run.target);
+    return finish(ActionResult::Outcome::Completed,
+                  Tr::tr("Copied the %L1 rows that stay and swapped the tables; about %L2 rows "
+                         "went.")
+                      .arg(copied)
+                      .arg(r.affected));
+}
 
 TokenPurge::TokenPurge(Profile profile, Secrets secrets, std::optional<qint64> retentionSec)
     : TableCleanup(std::move(profile), std::move(secrets))

@@ -9,9 +9,21 @@ namespace turnstile {
 // Deletes expired rows of the legacy `token` table (SQL/UUID providers; every
 // Keystone release still creates it, and upgraded clouds keep millions of
 // rows). Rows with expires >= now - retention stay.
+//
+// Two methods behind the same preview, confirmation, audit and journal: the
+// chunked delete (TableCleanup) and, on MariaDB/MySQL when most rows go,
+// copy-and-swap (TableSwap), which copies the rows that stay instead and
+// gives the disk space back. The preview fixes the method and says why.
 class TokenPurge : public TableCleanup
 {
 public:
+    enum class Method
+    {
+        Chunked, // the default of the class, as before
+        Auto,    // swap when more than half the rows go and the swap is possible
+        Swap,    // swap unless it is impossible here (then chunked, and why)
+    };
+
     static constexpr qint64 kDefaultRetentionSec = 2 * 86400;
 
     // retention: how long after expiry a row is kept; nullopt = keystone.conf's
@@ -23,7 +35,13 @@ public:
     // services may still validate with allow_expired; refused unless accepted.
     void setInsideAllowExpiredWindow(bool accepted) { m_insideWindowAccepted = accepted; }
 
+    void setMethod(Method m) { m_method = m; }
+    Method method() const { return m_method; }
+    static std::optional<Method> methodFromName(const QString &name);
+
     QString kind() const override { return QStringLiteral("purge.tokens"); }
+    ActionPreview preview() override;
+    ActionResult execute(const ActionPreview &confirmed, ActionControl &control) override;
     qint64 retentionSec() const { return m_retention; }
     QString retentionSource() const { return m_retentionSource; }
 
@@ -36,6 +54,15 @@ protected:
     QString configurationRefusal() const override;
 
 private:
+    // Sets parameters' method and method_reason, the sentences and the
+    // statements of the method chosen.
+    void chooseMethod(ActionPreview &p);
+    ActionResult executeSwap(const ActionPreview &confirmed, ActionControl &control);
+    // Drops what an interrupted swap left before a chunked run; a sentence
+    // when it could not.
+    QString repairBeforeChunked();
+
+    Method m_method = Method::Chunked;
     qint64 m_retention = kDefaultRetentionSec;
     QString m_retentionSource;
     qint64 m_allowExpiredWindow = kDefaultRetentionSec; // Keystone's default

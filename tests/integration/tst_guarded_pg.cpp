@@ -172,6 +172,23 @@ private slots:
         QCOMPARE(liveChecksum(), live);
     }
 
+    // Copy-and-swap is MariaDB/MySQL only: auto and swap fall back, saying why.
+    void swapFallsBackToChunkedOnPostgres()
+    {
+        for (const auto m : {TokenPurge::Method::Auto, TokenPurge::Method::Swap}) {
+            TokenPurge purge(owner(), ownerSecrets());
+            purge.setMethod(m);
+            const ActionPreview p = purge.preview();
+            QVERIFY2(!p.refused(), qPrintable(p.refusal));
+            QCOMPARE(p.parameters.value(u"method").toString(), QStringLiteral("chunked"));
+            QVERIFY2(p.parameters.value(u"method_reason")
+                         .toString()
+                         .contains(QStringLiteral("PostgreSQL")),
+                     qPrintable(p.parameters.value(u"method_reason").toString()));
+            QVERIFY(!p.statements.join(u' ').contains(QStringLiteral("RENAME")));
+        }
+    }
+
     void pruneKeepsRecentEvents()
     {
         QVERIFY(ownerExec(QStringLiteral(
