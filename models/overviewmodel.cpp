@@ -322,8 +322,17 @@ OverviewModel::Status OverviewModel::statusOfRow(int row) const
 
 QString OverviewModel::summaryText() const
 {
+    QList<int> rows(m_rows.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    return summaryText(rows);
+}
+
+QString OverviewModel::summaryText(const QList<int> &rows) const
+{
     int critical = 0, warning = 0, ok = 0, unknown = 0;
-    for (int i = 0; i < m_rows.size(); ++i) {
+    for (const int i : rows) {
+        if (i < 0 || i >= m_rows.size())
+            continue;
         switch (statusOfRow(i)) {
         case Status::Critical:
             ++critical;

@@ -80,6 +80,8 @@ public:
     // profiles, zero counts left out. A profile without a result (not probed
     // yet, still probing) is unknown. Empty without profiles.
     QString summaryText() const;
+    // The same line over some rows only (a group of the Overview).
+    QString summaryText(const QList<int> &rows) const;
     // The rows in the order the Overview shows them: critical first, then
     // warning, then the rest, each level in the model's own (alphabetical)
     // order. The one place the severity order is decided.
