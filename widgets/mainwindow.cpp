@@ -191,6 +191,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 self->statusBar()->showMessage(error);
         });
     m_timer->setInterval(kRefreshSeconds * 1000);
+    m_scheduler->setRefreshInterval(m_timer->interval());
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
 
     QSettings s;
