@@ -31,7 +31,9 @@ double ProbePacer::ratePerSecond(qint64 nowMs) const
             ++asked;
     const double spreadMs = std::max(1.0, double(m_settings.roundMs) *
                                               std::clamp(m_settings.spreadFraction, 0.01, 1.0));
-    return double(std::max<qsizetype>(1, asked)) * 1000.0 / spreadMs;
+    // Never slower than a burst a second: a few profiles refreshed by hand
+    // (F5, choosing another profile) are not held back for seconds.
+    return std::max(double(std::max(1, m_settings.burst)), double(asked) * 1000.0 / spreadMs);
 }
 
 void ProbePacer::refill(qint64 nowMs)

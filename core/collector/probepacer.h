@@ -20,7 +20,7 @@ namespace turnstile {
 //  - starts are spread with a token bucket: a burst of up to `burst` at once
 //    (a few profiles all start at once, as before), then at a rate that
 //    starts every profile asked for within the last round in spreadFraction
-//    of the round;
+//    of the round, and never below `burst` a second;
 //  - requests wait in the order they were first made (the longest-waiting
 //    profile goes first); asking again for a waiting profile keeps its
 //    place; a profile whose previous probe still runs keeps its place and
@@ -55,7 +55,7 @@ public:
     // nothing waiting.
     qint64 msUntilNextStart(qint64 nowMs) const;
     // Starts per second the bucket refills at now: the profiles asked for
-    // within the last round, over spreadFraction of it.
+    // within the last round, over spreadFraction of it; at least `burst`.
     double ratePerSecond(qint64 nowMs) const;
 
 private:

@@ -123,7 +123,7 @@ private slots:
     {
         ProbePacing pacing;
         pacing.burst = 1;
-        pacing.roundMs = 4000; // 2 profiles over 2 s: one start a second
+        pacing.roundMs = 4000; // 3 profiles over 2 s, or one start a second
         ProbePacer pacer(pacing);
         pacer.request(QStringLiteral("a"), 0);
         pacer.request(QStringLiteral("b"), 0);
