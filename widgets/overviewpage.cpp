@@ -293,7 +293,7 @@ void OverviewPage::layoutTiles()
                 tr("%1 — %2: %3")
                     .arg(g.title, OverviewModel::statusText(s.worst), m_model->summaryText(g.rows));
             if (filtered)
-                text = tr("%1 (%n match(es) the filter)", nullptr, int(s.rows.size())).arg(text);
+                text = tr("%1 (%2 shown)").arg(text).arg(s.rows.size());
             if (g.header->text() != text)
                 g.header->setText(text);
             g.header->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
