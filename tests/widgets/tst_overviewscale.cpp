@@ -8,6 +8,7 @@
 #include "profileselection.h"
 #include "profiletile.h"
 
+#include <QDir>
 #include <QEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -131,6 +132,12 @@ private slots:
                      OverviewModel::Status::Ok);
         QCOMPARE(page.summaryText(), QStringLiteral("1 critical · 1 warning · 498 OK"));
 
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QTest::qWait(100);
+            page.grab().save(QDir(QString::fromLocal8Bit(dir))
+                                 .filePath(QStringLiteral("overviewgroups-collapsed.png")));
+        }
+
         // Opening the red group creates its tiles, the red one first.
         QTest::mouseClick(headers.at(0), Qt::LeftButton);
         const int groupSize = 500 / 16 + 1; // 31 or 32
@@ -144,6 +151,12 @@ private slots:
             QVERIFY(titleOf(t).startsWith(QStringLiteral("c1-regiontwo-")));
         }
         QCOMPARE(page.groupHeaders().first()->property("expanded").toBool(), true);
+        // A picture for looking at the headers without a display.
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QTest::qWait(100);
+            page.grab().save(
+                QDir(QString::fromLocal8Bit(dir)).filePath(QStringLiteral("overviewgroups.png")));
+        }
         // Closed again: its tiles go out of sight.
         QTest::mouseClick(page.groupHeaders().first(), Qt::LeftButton);
         QCOMPARE(page.tilesInOrder().size(), 0);
