@@ -129,8 +129,12 @@ void OverviewPage::rebuild()
         old->disconnect(this);
         old->deleteLater();
     }
-    for (QWidget *w : std::as_const(m_laidOut))
+    // Headers are kept for the groups that stay; layoutTiles() shows the
+    // ones it places again.
+    for (QWidget *w : std::as_const(m_laidOut)) {
         m_grid->removeWidget(w);
+        w->hide();
+    }
     m_laidOut.clear();
     // Created when their group is first shown expanded.
     m_tiles = QList<ProfileTile *>(m_model->rowCount(), nullptr);

@@ -195,6 +195,15 @@ private slots:
         QCOMPARE(page.tilesInOrder().size(), 0);
         QVERIFY(!noMatch->isVisible());
         QVERIFY(page.tiles().size() < 500);
+
+        // The window's chooser on one profile: one tile, no header left over.
+        page.selectionChanged(ProfileSelection{profiles, red});
+        QCOMPARE(page.tiles().size(), 1);
+        QCOMPARE(page.tilesInOrder().size(), 1);
+        QCOMPARE(page.groupHeaders().size(), 0);
+        for (QToolButton *h : page.findChildren<QToolButton *>(QStringLiteral("groupHeader")))
+            QVERIFY(!h->isVisible());
+        QVERIFY(!filter->isVisible());
     }
 
     // A probe's start or result refreshes its own tile, not every tile: the
