@@ -8,18 +8,23 @@ namespace turnstile {
 void ProbePacer::request(const QString &profile, qint64 nowMs)
 {
     m_lastAsked.insert(profile, nowMs);
-    if (!m_queue.contains(profile))
+    if (!m_waiting.contains(profile)) {
+        m_waiting.insert(profile);
         m_queue.append(profile);
+    }
     // Profiles no longer asked for (removed, or shown no more) stop counting
-    // towards the rate after a round; forgotten after two.
-    if (m_lastAsked.size() > 2 * (m_queue.size() + 16))
+    // towards the rate after a round; forgotten after two, looked at once a round.
+    if (nowMs - m_prunedAt > m_settings.roundMs) {
+        m_prunedAt = nowMs;
         m_lastAsked.removeIf(
             [&](const auto &it) { return nowMs - it.value() > 2 * m_settings.roundMs; });
+    }
 }
 
 void ProbePacer::forget(const QString &profile)
 {
-    m_queue.removeAll(profile);
+    if (m_waiting.remove(profile))
+        m_queue.removeAll(profile);
     m_lastAsked.remove(profile);
 }
 
@@ -57,6 +62,7 @@ QString ProbePacer::takeNext(qint64 nowMs, int running,
         if (busy && busy(m_queue.at(i)))
             continue;
         m_tokens -= 1;
+        m_waiting.remove(m_queue.at(i));
         return m_queue.takeAt(i);
     }
     return {};

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <algorithm>
@@ -45,7 +46,7 @@ public:
     void request(const QString &profile, qint64 nowMs);
     // Drops a waiting request.
     void forget(const QString &profile);
-    bool isWaiting(const QString &profile) const { return m_queue.contains(profile); }
+    bool isWaiting(const QString &profile) const { return m_waiting.contains(profile); }
     qsizetype waiting() const { return m_queue.size(); }
 
     // The profile to start now, or an empty string: `running` probes run now
@@ -62,7 +63,9 @@ private:
     void refill(qint64 nowMs);
 
     ProbePacing m_settings;
-    QList<QString> m_queue;
+    QList<QString> m_queue;  // in the order first asked for
+    QSet<QString> m_waiting; // the same names, to look up
+    qint64 m_prunedAt = 0;
     QHash<QString, qint64> m_lastAsked; // profile -> its newest request
     double m_tokens = -1;               // < 0: full bucket on first use
     qint64 m_refilledAt = 0;
