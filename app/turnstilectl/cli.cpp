@@ -138,8 +138,10 @@ int Cli::run(const QStringList &args)
     // command as scripts call it, whatever path the binary was started by.
     QStringList rest = args.mid(1);
     rest[0] = QStringLiteral("turnstilectl ") + cmd;
-    if (m_ctx.profileFileParses())
+    if (m_ctx.profileFileParses()) {
         m_ctx.migrateDatabasePasswords();
+        m_ctx.migrateLegacyThresholds();
+    }
     for (const Command &c : kCommands)
         if (cmd == QLatin1String(c.name))
             return c.run(m_ctx, rest);

@@ -94,11 +94,6 @@ void ProbeScheduler::probe(const Profile &profile)
     dispatch();
 }
 
-void ProbeScheduler::setRefreshInterval(int ms)
-{
-    m_pacer.setRoundMs(ms);
-}
-
 void ProbeScheduler::forget(const QString &profile)
 {
     m_pacer.forget(profile);
@@ -160,6 +155,12 @@ void ProbeScheduler::retryAuthentication(const Profile &profile)
     probe(profile);
 }
 
+void ProbeScheduler::setInterval(int seconds)
+{
+    m_intervalSec = std::max(1, seconds);
+    m_pacer.setRoundMs(qint64(m_intervalSec) * 1000);
+}
+
 void ProbeScheduler::setHistory(const HistoryConfig &config)
 {
     m_history = std::make_shared<const HistoryConfig>(config);
@@ -168,7 +169,7 @@ void ProbeScheduler::setHistory(const HistoryConfig &config)
 namespace {
 ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
                            const std::shared_ptr<const HistoryConfig> &history,
-                           const std::shared_ptr<LatencyWindow> &latency)
+                           const std::shared_ptr<LatencyWindow> &latency, int intervalSec)
 {
     if (!history)
         return runProbe(profile, secrets, 3, latency.get());
@@ -186,7 +187,7 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
         }
     }
     CollectOptions options;
-    options.intervalSec = 30;
+    options.intervalSec = intervalSec;
     options.latency = latency;
     return collectOnce(profile, secrets, *store, options).probe;
 }
@@ -204,10 +205,11 @@ void ProbeScheduler::launch(const Profile &profile, const Secrets &secrets)
     if (!latency)
         latency = std::make_shared<LatencyWindow>();
     slot.job.start(
-        [profile, secrets, history = m_history, latency, retryAuth = slot.retryAuth]() {
+        [profile, secrets, history = m_history, latency, retryAuth = slot.retryAuth,
+         interval = m_intervalSec]() {
             if (retryAuth->exchange(false))
                 AuthBackoff::clear(profile.name);
-            ProbeResult r = probeAndRecord(profile, secrets, history, latency);
+            ProbeResult r = probeAndRecord(profile, secrets, history, latency, interval);
             if (!profile.databaseUrl.isEmpty()) {
                 // Locked accounts, from the database only: names of local users
                 // are there, and the Overview must not add API load every cycle.

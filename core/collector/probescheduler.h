@@ -44,9 +44,6 @@ public:
 
     // Asks for a probe; it starts when the pacing allows.
     void probe(const Profile &profile);
-    // The interval the window refreshes at: every profile asked for within
-    // one is started within half of it.
-    void setRefreshInterval(int ms);
     // A profile removed from the window: a waiting request is dropped and a
     // running probe's figures are stale.
     void forget(const QString &profile);
@@ -64,6 +61,12 @@ public:
     int running() const;
     // Requests waiting for their turn.
     int waiting() const { return int(m_pacer.waiting()); }
+    // Seconds between the window's refreshes (its refresh-interval setting):
+    // the collector cycle's slot, so a sample stands for its interval, and
+    // the pacing's round: every profile asked for within one is started
+    // within half of it.
+    void setInterval(int seconds);
+    int interval() const { return m_intervalSec; }
 
 signals:
     void probeStarted(const QString &profile);
@@ -89,6 +92,7 @@ private:
     // which the 2-thread global pool on a 2-core box would do.
     QThreadPool m_pool;
     std::shared_ptr<const struct HistoryConfig> m_history;
+    int m_intervalSec = 30;
     // Each profile's recent issue/validation timings (p50/p95/p99 across
     // probes); used on the pool, owned here on this object's thread.
     QHash<QString, std::shared_ptr<class LatencyWindow>> m_latency;

@@ -1,4 +1,6 @@
 #include "health/thresholds.h"
+#include "health/thresholdoverrides.h"
+#include "history/metricnames.h"
 #include "util/numbertext.h"
 
 #include "util/rowfigure.h"
@@ -33,7 +35,7 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     if (r.metric == u"issue.ms")
         return Tr::tr("issuing a token takes %1 ms").arg(loc.toString(value, 'f', 0));
     if (r.metric == u"revocation_event.rows")
-        return Tr::tr("revocation_event has %1 rows").arg(loc.toString(n));
+        return Tr::tr("%1 revocation events").arg(loc.toString(n));
     if (r.metric == u"revocation_event.obsolete")
         return Tr::tr("%1 of %2 revocation events are obsolete")
             .arg(loc.toString(n), loc.toString(qint64(latest.value(r.denominator))));
@@ -48,15 +50,14 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
         return Tr::tr("the token table holds %1 expired rows (the server's estimate)")
             .arg(formatRows(n, true));
     if (r.kind == K::GrowthPerDay)
-        return Tr::tr("%1 grows by %2 rows a day")
-            .arg(r.metric.section(u'.', 0, -2), loc.toString(n));
+        return Tr::tr("%1: %2 more rows a day").arg(metricDisplayName(r.metric), loc.toString(n));
     if (r.metric == u"memcached.hit_ratio")
         return Tr::tr("the memcached hit ratio is %1%").arg(loc.toString(value * 100, 'f', 0));
     if (r.metric == u"users.locked")
         return Tr::tr("%n user(s) locked out", nullptr, int(n));
     if (r.metric == u"catalog.bytes")
         return Tr::tr("the catalog is %1 bytes").arg(loc.toString(n));
-    return Tr::tr("%1 is %2").arg(r.metric, exactNumber(value, loc));
+    return Tr::tr("%1: %2").arg(metricDisplayName(r.metric), exactNumber(value, loc));
 }
 
 // The limit in the words and unit of the fragment it follows: "1.0 s" after
@@ -74,8 +75,10 @@ QString limitText(const ThresholdRule &r, double limit, double value)
         return Tr::tr("%1%").arg(loc.toString(limit * 100, 'f', 0));
     if (r.kind == K::GrowthPerDay)
         return Tr::tr("%1 rows a day").arg(loc.toString(n));
-    if (r.metric.startsWith(u"revocation_event.") || r.metric == u"token.expired")
+    if (r.metric == u"token.expired")
         return Tr::tr("%1 rows").arg(loc.toString(n));
+    if (r.metric.startsWith(u"revocation_event."))
+        return loc.toString(n);
     if (r.metric == u"catalog.bytes")
         return Tr::tr("%1 bytes").arg(loc.toString(n));
     return exactNumber(limit, loc);
@@ -133,13 +136,10 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
 {
     QList<ThresholdRule> rules = defaultThresholds();
     for (ThresholdRule &r : rules) {
-        const QString key =
-            r.kind == K::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric;
-        const QJsonObject o = overrides.value(key).toObject();
-        if (o.contains(u"warn"))
-            r.warn = o.value(u"warn").toDouble();
-        if (o.contains(u"critical"))
-            r.critical = o.value(u"critical").toDouble();
+        const ThresholdLevels l =
+            ThresholdLevels::fromJson(overrides.value(thresholdKey(r)).toObject());
+        r.warn = l.warn.value_or(r.warn);
+        r.critical = l.critical.value_or(r.critical);
     }
     return rules;
 }

@@ -168,7 +168,7 @@ private slots:
         ProbeResult r = healthy(QStringLiteral("a"));
         r.thresholdLevel = 2;
         r.thresholdReason = QStringLiteral(
-            "Revocation_event has 4,812 rows; 3,900 of 4,812 revocation events are obsolete.");
+            "4,812 revocation events; 3,900 of 4,812 revocation events are obsolete.");
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
         QCOMPARE(OverviewModel::reasonOf(r), r.thresholdReason);
         r.thresholdLevel = 3;

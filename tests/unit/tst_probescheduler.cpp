@@ -194,6 +194,34 @@ private slots:
         QCOMPARE(scheduler.waiting(), 0);
     }
 
+    // A profile removed while its request waits is not probed afterwards
+    // (the window's profile file watcher removes profiles).
+    void forgottenRequestNeverStarts()
+    {
+        ProbePacing pacing;
+        pacing.burst = 1;
+        pacing.roundMs = 2000;
+        SecretStore secrets;
+        ProbeScheduler scheduler(&secrets, nullptr, pacing);
+        QStringList started;
+        connect(&scheduler, &ProbeScheduler::probeStarted, this,
+                [&](const QString &p) { started.append(p); });
+        QSignalSpy finished(&scheduler, &ProbeScheduler::probeFinished);
+        for (const char *name : {"first", "removed", "last"}) {
+            Profile p;
+            p.name = QLatin1String(name);
+            p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
+            p.timeoutMs = 1500;
+            scheduler.probe(p);
+        }
+        QCOMPARE(started, QStringList{QStringLiteral("first")});
+        scheduler.forget(QStringLiteral("removed"));
+        QCOMPARE(scheduler.waiting(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
+        QTest::qWait(300);
+        QCOMPARE(started, (QStringList{QStringLiteral("first"), QStringLiteral("last")}));
+    }
+
     void requestsForABusyProfileAreFolded()
     {
         // Accepts connections and never answers: each probe waits for its
