@@ -360,20 +360,23 @@ QString OverviewModel::summaryText(const QList<int> &rows) const
     return parts.join(QStringLiteral(" · "));
 }
 
+int OverviewModel::severityRank(Status s)
+{
+    switch (s) {
+    case Status::Critical:
+        return 0;
+    case Status::Warning:
+        return 1;
+    case Status::Ok:
+    case Status::Unknown:
+        break;
+    }
+    return 2;
+}
+
 QList<int> OverviewModel::rowsBySeverity() const
 {
-    const auto rank = [this](int row) {
-        switch (statusOfRow(row)) {
-        case Status::Critical:
-            return 0;
-        case Status::Warning:
-            return 1;
-        case Status::Ok:
-        case Status::Unknown:
-            break;
-        }
-        return 2;
-    };
+    const auto rank = [this](int row) { return severityRank(statusOfRow(row)); };
     QList<int> rows(m_rows.size());
     std::iota(rows.begin(), rows.end(), 0);
     // Stable: inside a level the tiles keep their order, so a refresh does

@@ -86,6 +86,8 @@ public:
     // warning, then the rest, each level in the model's own (alphabetical)
     // order. The one place the severity order is decided.
     QList<int> rowsBySeverity() const;
+    // The rank behind that order: 0 critical, 1 warning, 2 the rest.
+    static int severityRank(Status s);
 
     // The triage verdict for one probe and the one sentence explaining it.
     static Status statusOf(const ProbeResult &r);

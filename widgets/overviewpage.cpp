@@ -18,21 +18,6 @@ namespace turnstile {
 
 namespace {
 
-int severityRank(OverviewModel::Status s)
-{
-    // The tiles' order (OverviewModel::rowsBySeverity): red, amber, the rest.
-    switch (s) {
-    case OverviewModel::Status::Critical:
-        return 0;
-    case OverviewModel::Status::Warning:
-        return 1;
-    case OverviewModel::Status::Ok:
-    case OverviewModel::Status::Unknown:
-        break;
-    }
-    return 2;
-}
-
 // The worse of two verdicts for a group header: a group with a profile not
 // probed yet is not known to be fine, so Unknown ranks above OK there.
 int headerRank(OverviewModel::Status s)
@@ -259,7 +244,7 @@ void OverviewPage::layoutTiles()
     }
     // The most severe group first; groups of one level by name (stable).
     std::stable_sort(shown.begin(), shown.end(), [](const Shown &a, const Shown &b) {
-        return severityRank(a.worst) < severityRank(b.worst);
+        return OverviewModel::severityRank(a.worst) < OverviewModel::severityRank(b.worst);
     });
     const bool headers = m_groups.size() > 1 || matching > kExpandAllUpTo;
     const bool filtered = !words.isEmpty();
