@@ -96,14 +96,23 @@ Run startOnce(const QString &program, const QStringList &args, const QProcessEnv
         if (p.state() == QProcess::NotRunning)
             break;
     }
+    if (r.wallMs < 0 && p.state() != QProcess::NotRunning) {
+        p.kill(); // timed out: the caller counts it as the timeout
+        p.waitForFinished(2000);
+        return r;
+    }
     if (!p.waitForFinished(10000)) {
         p.kill();
         p.waitForFinished(2000);
     }
-    if (r.wallMs < 0 && p.exitStatus() == QProcess::NormalExit && p.exitCode() != 0)
-        die(QStringLiteral("%1 %2 failed; stderr: %3")
+    // Ended without painting (a crash, an error): never a figure.
+    if (r.wallMs < 0)
+        die(QStringLiteral("%1 %2 ended without a first paint (%3 %4); stderr: %5")
                 .arg(program, args.join(u' '),
-                     QString::fromLocal8Bit(p.readAllStandardError()).left(2000)));
+                     p.exitStatus() == QProcess::CrashExit ? QStringLiteral("crashed, signal")
+                                                           : QStringLiteral("exit status"))
+                .arg(p.exitCode())
+                .arg(QString::fromLocal8Bit(p.readAllStandardError()).left(2000)));
     return r;
 }
 
