@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Availability</name>
+    <message numerus="yes">
+        <source>Down %n times, %1 in all; the longest %2 at %3.</source>
+        <translation>
+            <numerusform>Down %n times, %1 in all; the longest %2 at %3.</numerusform>
+            <numerusform>Down %n times, %1 in all; the longest %2 at %3.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Cli</name>
     <message numerus="yes">
         <source>Moved the database password of %n profile(s) (%1) from %2 to the keychain; the file no longer holds it.</source>
@@ -59,6 +69,13 @@
             <numerusform>%1 within %n days</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Moved the threshold overrides of %n profile(s) (%1) into their own [thresholds.NAME] sections of %2.</source>
+        <translation>
+            <numerusform>Moved the threshold overrides of %n profile (%1) into their own [thresholds.NAME] sections of %2.</numerusform>
+            <numerusform>Moved the threshold overrides of %n profiles (%1) into their own [thresholds.NAME] sections of %2.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ComplianceSettings</name>
@@ -98,6 +115,23 @@
         <translation>
             <numerusform>Locked service account: %1.</numerusform>
             <numerusform>Locked service accounts: %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionTest</name>
+    <message numerus="yes">
+        <source>The local key repository %1 is readable and holds %n key(s).</source>
+        <translation>
+            <numerusform>The local key repository %1 is readable and holds %n key.</numerusform>
+            <numerusform>The local key repository %1 is readable and holds %n keys.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: the key repository %2 is readable and holds %n key(s).</source>
+        <translation>
+            <numerusform>%1: the key repository %2 is readable and holds %n key.</numerusform>
+            <numerusform>%1: the key repository %2 is readable and holds %n keys.</numerusform>
         </translation>
     </message>
 </context>
@@ -156,6 +190,30 @@
         <translation>
             <numerusform>Rotated on %1: primary %2; fingerprints verified on %n node.</numerusform>
             <numerusform>Rotated on %1: primary %2; fingerprints verified on %n nodes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PasswordHistoryPrune</name>
+    <message numerus="yes">
+        <source>Per local user, the current password and the newest %n older one(s) stay ([security_compliance] unique_last_password_count in %1); older rows are deleted. Keystone&apos;s reuse check reads only rows that stay.</source>
+        <translation>
+            <numerusform>Per local user, the current password and the newest %n older one stay ([security_compliance] unique_last_password_count in %1); older rows are deleted. Keystone&apos;s reuse check reads only rows that stay.</numerusform>
+            <numerusform>Per local user, the current password and the newest %n older ones stay ([security_compliance] unique_last_password_count in %1); older rows are deleted. Keystone&apos;s reuse check reads only rows that stay.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s) affected.</source>
+        <translation>
+            <numerusform>%n user affected.</numerusform>
+            <numerusform>%n users affected.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n row(s)</source>
+        <translation>
+            <numerusform>%1: %n row</numerusform>
+            <numerusform>%1: %n rows</numerusform>
         </translation>
     </message>
 </context>
@@ -389,6 +447,13 @@
         <translation>
             <numerusform>Imported %n profile from %1.</numerusform>
             <numerusform>Imported %n profiles from %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved the threshold overrides of %n profile(s) into their own sections of %1.</source>
+        <translation>
+            <numerusform>Moved the threshold overrides of %n profile into their own sections of %1.</numerusform>
+            <numerusform>Moved the threshold overrides of %n profiles into their own sections of %1.</numerusform>
         </translation>
     </message>
 </context>

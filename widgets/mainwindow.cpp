@@ -26,19 +26,20 @@
 #include "profiles/secretstore.h"
 #include "profileselection.h"
 #include "util/apppaths.h"
+#include "util/filewatch.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QSet>
 #include <QSettings>
 #include <QStatusBar>
@@ -192,6 +193,51 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 m_pages->setCurrentWidget(compliancePage());
                 compliancePage()->unlockUser(name, userId);
             });
+    // The Database page's reclaimable space -> the guarded rebuild's preview,
+    // on the Actions page (the profile is the one both pages show).
+    connect(databasePage(), &DatabasePage::rebuildRequested, this, [this](const QString &table) {
+        m_pages->setCurrentWidget(actionsPage());
+        actionsPage()->openRebuild(table);
+    });
+    // A tile's reason links to where the finding is fixed (core/health's
+    // fixTargetsFor): the guarded previews and pages that exist for it, on
+    // that profile.
+    connect(overviewPage(), &OverviewPage::fixRequested, this,
+            [this](const QString &name, const FixTarget &target) {
+                selectProfile(name);
+                switch (target.kind) {
+                case FixTarget::Kind::RevocationPrune:
+                case FixTarget::Kind::TokenPurge:
+                case FixTarget::Kind::TrustFlush:
+                case FixTarget::Kind::PasswordHistoryPrune: {
+                    m_pages->setCurrentWidget(actionsPage());
+                    // The button opens the guarded dialog, which starts with
+                    // the preview; a disabled one (read-only profile, bad
+                    // setting) leaves the page saying why.
+                    QPushButton *b = actionsPage()->pruneButton();
+                    if (target.kind == FixTarget::Kind::TokenPurge)
+                        b = actionsPage()->purgeButton();
+                    else if (target.kind == FixTarget::Kind::TrustFlush)
+                        b = actionsPage()->trustFlushButton();
+                    else if (target.kind == FixTarget::Kind::PasswordHistoryPrune)
+                        b = actionsPage()->passwordPruneButton();
+                    if (b->isEnabled())
+                        b->click();
+                    break;
+                }
+                case FixTarget::Kind::UnlockUser:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->unlockUser(name, target.argument);
+                    break;
+                case FixTarget::Kind::LockedUsers:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->setList(ComplianceList::Locked);
+                    break;
+                case FixTarget::Kind::KeysPage:
+                    m_pages->setCurrentWidget(keysPage());
+                    break;
+                }
+            });
 
     // The history store turnstilectl uses, resolved the same way, the
     // PostgreSQL password included (environment, else keychain). SQLite
@@ -287,6 +333,7 @@ void MainWindow::applyHistory(const HistoryConfig &history)
     if (history.backend == HistoryConfig::Backend::Sqlite &&
         !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
         m_scheduler->setHistory(history);
+    overviewPage()->setHistoryConfig(history);
     // The pages opened the store without a password (HistoryConfig::resolve());
     // now that the keychain answered they read it again, with it.
     if (!history.password.isEmpty()) {
@@ -741,31 +788,8 @@ QInputDialog *MainWindow::askRefreshInterval()
 
 void MainWindow::setupProfileWatcher()
 {
-    m_profileWatcher = new QFileSystemWatcher(this);
-    m_profileReload = new QTimer(this);
-    m_profileReload->setSingleShot(true);
-    m_profileReload->setInterval(250);
-    connect(m_profileWatcher, &QFileSystemWatcher::fileChanged, m_profileReload,
-            qOverload<>(&QTimer::start));
-    // A save replaces the file (QSaveFile renames a new one over it), which
-    // ends the watch on the old one; the directory tells of the new one.
-    connect(m_profileWatcher, &QFileSystemWatcher::directoryChanged, m_profileReload,
-            qOverload<>(&QTimer::start));
-    connect(m_profileReload, &QTimer::timeout, this, [this] {
-        watchProfileFile();
-        reloadChangedProfiles();
-    });
-    watchProfileFile();
-}
-
-void MainWindow::watchProfileFile()
-{
-    const QFileInfo file(m_profiles->fileName());
-    const QString dir = file.absolutePath();
-    if (QFileInfo::exists(dir) && !m_profileWatcher->directories().contains(dir))
-        m_profileWatcher->addPath(dir);
-    if (file.exists() && !m_profileWatcher->files().contains(file.absoluteFilePath()))
-        m_profileWatcher->addPath(file.absoluteFilePath());
+    auto *watch = new FileWatch(m_profiles->fileName(), 250, this);
+    connect(watch, &FileWatch::changed, this, &MainWindow::reloadChangedProfiles);
 }
 
 void MainWindow::reloadChangedProfiles()

@@ -13,7 +13,6 @@ class QTabWidget;
 class QTimer;
 class QAction;
 class QMenu;
-class QFileSystemWatcher;
 class QInputDialog;
 class QMessageBox;
 
@@ -109,7 +108,6 @@ private:
     // The profile file is watched: a profile removed or changed outside the
     // window (turnstilectl) is no longer probed, or is probed again.
     void setupProfileWatcher();
-    void watchProfileFile();
     void reloadChangedProfiles();
     // The end of importAllClouds: status, notes and cloudsImported, once
     // every secret write has answered.
@@ -142,9 +140,6 @@ private:
     QPointer<BenchmarkDialog> m_benchmark;
     QLabel *m_lastUpdated;
     QTimer *m_timer;
-    QFileSystemWatcher *m_profileWatcher = nullptr;
-    // Debounce: one atomic save is a delete, a create and a rename.
-    QTimer *m_profileReload = nullptr;
     QList<Profile> m_all;
     QDateTime m_lastResultAt;
     HistoryConfig m_history;

@@ -37,7 +37,8 @@ int headerRank(OverviewModel::Status s)
 
 } // namespace
 
-OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent) : QWidget(parent), m_model(model)
+OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent)
+    : QWidget(parent), m_model(model), m_history(HistoryConfig::resolve())
 {
     auto *outer = new QVBoxLayout(this);
     auto *scroll = new QScrollArea(this);
@@ -136,6 +137,8 @@ ProfileTile *OverviewPage::tileFor(int row)
     connect(tile, &ProfileTile::activated, this, &OverviewPage::profileActivated);
     connect(tile, &ProfileTile::retryRequested, this, &OverviewPage::retryRequested);
     connect(tile, &ProfileTile::unlockRequested, this, &OverviewPage::unlockRequested);
+    connect(tile, &ProfileTile::fixRequested, this, &OverviewPage::fixRequested);
+    tile->setHistoryConfig(m_history);
     m_tiles[row] = tile;
     return tile;
 }
@@ -380,6 +383,14 @@ void OverviewPage::rowsChanged(const QModelIndex &topLeft, const QModelIndex &bo
 QString OverviewPage::summaryText() const
 {
     return m_summary->text();
+}
+
+void OverviewPage::setHistoryConfig(const HistoryConfig &config)
+{
+    m_history = config;
+    for (ProfileTile *t : std::as_const(m_tiles))
+        if (t) // the others take it when they are created
+            t->setHistoryConfig(config);
 }
 
 void OverviewPage::selectionChanged(const ProfileSelection &selection)

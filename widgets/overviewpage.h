@@ -1,5 +1,7 @@
 #pragma once
 
+#include "health/fixtarget.h"
+#include "history/historyconfig.h"
 #include "profilepage.h"
 
 #include <QHash>
@@ -41,6 +43,8 @@ public:
     void setGroupExpanded(const QString &key, bool expanded);
     QLineEdit *filterEdit() const { return m_filter; }
     void selectionChanged(const ProfileSelection &selection) override;
+    // The store the tiles' sparklines and availability strips read.
+    void setHistoryConfig(const HistoryConfig &config);
 
     // Up to this many profiles (matching the filter) every group starts
     // expanded; beyond it the groups start collapsed.
@@ -50,6 +54,7 @@ signals:
     void profileActivated(const QString &profile);
     void retryRequested(const QString &profile);
     void unlockRequested(const QString &profile, const QString &userId);
+    void fixRequested(const QString &profile, const turnstile::FixTarget &target);
 
 private:
     struct Group
@@ -81,6 +86,7 @@ private:
     // Groups the user opened or closed; the others follow kExpandAllUpTo.
     QHash<QString, bool> m_userExpanded;
     QList<QWidget *> m_laidOut; // the grid's widgets, in order
+    HistoryConfig m_history;
 };
 
 } // namespace turnstile

@@ -62,6 +62,25 @@ constexpr Command kCommands[] = {
                               "TARGET\n"
                               "               [--acknowledge N]] [--batch 1000] [--json]"),
      [](CliContext &c, const QStringList &a) { return GuardedCommands(c).revocations(a); }},
+    {"flush-trusts",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--project-id ID] [--trustor-user-id ID] "
+                              "[--trustee-user-id ID]\n"
+                              "               [--date DD-MM-YYYY] [--dry-run | --execute --confirm "
+                              "TARGET [--acknowledge N]]\n"
+                              "               [--batch 1000] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).flushTrusts(a); }},
+    {"prune-password-history",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--batch 1000] [--dry-run | --execute --confirm "
+                              "TARGET] [--json]"),
+     [](CliContext &c, const QStringList &a) {
+         return GuardedCommands(c).prunePasswordHistory(a);
+     }},
+    {"rebuild-table",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME --table token|revocation_event|trust|password|… "
+                              "[--full]\n"
+                              "               [--dry-run | --execute --confirm TARGET "
+                              "[--acknowledge N]] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).rebuildTable(a); }},
     {"audit", QT_TRANSLATE_NOOP("Cli", "[--profile NAME] [--json] [--verify]"),
      [](CliContext &c, const QStringList &a) { return GuardedCommands(c).audit(a); }},
     {"keys", QT_TRANSLATE_NOOP("Cli", "status --profile NAME|--repository LOC... [--json]"),

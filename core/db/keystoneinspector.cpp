@@ -845,6 +845,70 @@ FrequentSample KeystoneInspector::sampleFrequent()
     return f;
 }
 
+PurgeableStats KeystoneInspector::purgeableStats()
+{
+    PurgeableStats p;
+    p.at = now();
+    const double before = m_session.elapsedMs();
+    QString reason;
+    if (!m_session.begin(&reason)) {
+        failAll<qint64>(SqlSession::unavailable(reason), 0,
+                        {&p.trustsLive, &p.trustsExpired, &p.trustsDeleted, &p.passwordRows,
+                         &p.passwordMaxPerUser, &p.applicationCredentialsExpired});
+        return p;
+    }
+    // Keystone keeps times as microseconds since the epoch (DateTimeInt).
+    const qint64 nowUs = p.at.toMSecsSinceEpoch() * 1000;
+    if (const QString gate = missing(KeystoneTable::Trust); !gate.isEmpty()) {
+        failAll<qint64>(gate, 0, {&p.trustsLive, &p.trustsExpired, &p.trustsDeleted});
+    } else {
+        // The same rule as TrustFlush: soft-deleted first, then expires_at_int.
+        const SqlResult r = m_session.run(
+            QStringLiteral("SELECT COUNT(CASE WHEN deleted_at IS NOT NULL THEN 1 END), "
+                           "COUNT(CASE WHEN deleted_at IS NULL AND expires_at_int IS NOT NULL AND "
+                           "expires_at_int < ? THEN 1 END), COUNT(*) FROM %1")
+                .arg(m_session.table(KeystoneTable::Trust)),
+            {nowUs});
+        if (!r.ok() || r.isEmpty()) {
+            failAll<qint64>(r.error, r.ms, {&p.trustsLive, &p.trustsExpired, &p.trustsDeleted});
+        } else {
+            const qint64 deleted = r.value(0, 0).toLongLong();
+            const qint64 expired = r.value(0, 1).toLongLong();
+            p.trustsDeleted = Metric<qint64>::of(deleted, r.ms);
+            p.trustsExpired = Metric<qint64>::of(expired, r.ms);
+            p.trustsLive = Metric<qint64>::of(r.value(0, 2).toLongLong() - deleted - expired, r.ms);
+        }
+    }
+    if (const QString gate = missing(KeystoneTable::Password); !gate.isEmpty()) {
+        failAll<qint64>(gate, 0, {&p.passwordRows, &p.passwordMaxPerUser});
+    } else {
+        const SqlResult r = m_session.run(
+            QStringLiteral("SELECT COALESCE(SUM(n), 0), COALESCE(MAX(n), 0) FROM (SELECT "
+                           "COUNT(*) AS n FROM %1 GROUP BY local_user_id) per_user")
+                .arg(m_session.table(KeystoneTable::Password)));
+        if (!r.ok() || r.isEmpty()) {
+            failAll<qint64>(r.error, r.ms, {&p.passwordRows, &p.passwordMaxPerUser});
+        } else {
+            p.passwordRows = Metric<qint64>::of(r.value(0, 0).toLongLong(), r.ms);
+            p.passwordMaxPerUser = Metric<qint64>::of(r.value(0, 1).toLongLong(), r.ms);
+        }
+    }
+    if (const QString gate = missing(KeystoneTable::ApplicationCredential); !gate.isEmpty()) {
+        p.applicationCredentialsExpired = Metric<qint64>::unavailable(gate);
+    } else {
+        const SqlResult r = m_session.run(
+            QStringLiteral(
+                "SELECT COUNT(*) FROM %1 WHERE expires_at IS NOT NULL AND expires_at < ?")
+                .arg(m_session.table(KeystoneTable::ApplicationCredential)),
+            {nowUs});
+        p.applicationCredentialsExpired = r.ok() && !r.isEmpty()
+                                              ? Metric<qint64>::of(r.value(0, 0).toLongLong(), r.ms)
+                                              : Metric<qint64>::unavailable(r.error, r.ms);
+    }
+    p.queryMs = m_session.elapsedMs() - before;
+    return p;
+}
+
 ExactSample KeystoneInspector::sampleExact()
 {
     m_cycleNow = QDateTime::currentDateTimeUtc();
@@ -866,6 +930,7 @@ ExactSample KeystoneInspector::sampleExact()
         }
     }
     e.users = userStats();
+    e.purgeable = purgeableStats();
     e.server = serverSizes();
     e.databaseMs = m_session.elapsedMs();
     e.reconnects = m_session.reconnects() - reconnects;

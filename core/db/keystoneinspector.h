@@ -51,6 +51,9 @@ public:
     TokenStats tokenCounts();
     TokenProducers tokenProducers();
     UserStats userStats();
+    // Scans of trust, password and application_credential (small tables
+    // next to token; exact cadence).
+    PurgeableStats purgeableStats();
     ServerSizes serverSizes();
     Metric<qint64> exactRowCount(KeystoneTable table);
 

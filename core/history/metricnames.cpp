@@ -92,6 +92,36 @@ const MetricText *known(const QString &metric)
           QT_TRANSLATE_NOOP("MetricNames",
                             "Users whose password expires within the warning window. A service "
                             "account whose password expires stops working.")}},
+        {QStringLiteral("trust.live"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Live trusts"),
+          QT_TRANSLATE_NOOP("MetricNames", "Trusts that are neither expired nor soft-deleted: "
+                                           "delegations services still use.")}},
+        {QStringLiteral("trust.expired"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Expired trusts"),
+          QT_TRANSLATE_NOOP("MetricNames",
+                            "Expired trusts Keystone keeps until someone flushes them "
+                            "(keystone-manage trust_flush, or Flush trusts here). Counted once an "
+                            "hour.")}},
+        {QStringLiteral("trust.deleted"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Soft-deleted trusts"),
+          QT_TRANSLATE_NOOP("MetricNames",
+                            "Deleted trusts Keystone only marks as deleted; they stay until a "
+                            "trust flush. Counted once an hour.")}},
+        {QStringLiteral("password.rows"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Password rows (with history)"),
+          QT_TRANSLATE_NOOP("MetricNames",
+                            "Every stored password hash, current and old. Keystone keeps old ones "
+                            "for the reuse check ([security_compliance] "
+                            "unique_last_password_count).")}},
+        {QStringLiteral("password.max_per_user"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Longest password history of a user"),
+          QT_TRANSLATE_NOOP("MetricNames",
+                            "The most password rows one local user has. More than the reuse check "
+                            "needs can be pruned.")}},
+        {QStringLiteral("application_credential.expired"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Expired application credentials"),
+          QT_TRANSLATE_NOOP("MetricNames", "Application credentials past their expiry; Keystone "
+                                           "never removes them.")}},
         {QStringLiteral("validate.ms"),
          {QT_TRANSLATE_NOOP("MetricNames", "Validation time"),
           QT_TRANSLATE_NOOP(
