@@ -331,8 +331,17 @@ OverviewModel::Status OverviewModel::statusOfRow(int row) const
 
 QString OverviewModel::summaryText() const
 {
+    QList<int> rows(m_rows.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    return summaryText(rows);
+}
+
+QString OverviewModel::summaryText(const QList<int> &rows) const
+{
     int critical = 0, warning = 0, ok = 0, unknown = 0;
-    for (int i = 0; i < m_rows.size(); ++i) {
+    for (const int i : rows) {
+        if (i < 0 || i >= m_rows.size())
+            continue;
         switch (statusOfRow(i)) {
         case Status::Critical:
             ++critical;
@@ -360,20 +369,23 @@ QString OverviewModel::summaryText() const
     return parts.join(QStringLiteral(" · "));
 }
 
+int OverviewModel::severityRank(Status s)
+{
+    switch (s) {
+    case Status::Critical:
+        return 0;
+    case Status::Warning:
+        return 1;
+    case Status::Ok:
+    case Status::Unknown:
+        break;
+    }
+    return 2;
+}
+
 QList<int> OverviewModel::rowsBySeverity() const
 {
-    const auto rank = [this](int row) {
-        switch (statusOfRow(row)) {
-        case Status::Critical:
-            return 0;
-        case Status::Warning:
-            return 1;
-        case Status::Ok:
-        case Status::Unknown:
-            break;
-        }
-        return 2;
-    };
+    const auto rank = [this](int row) { return severityRank(statusOfRow(row)); };
     QList<int> rows(m_rows.size());
     std::iota(rows.begin(), rows.end(), 0);
     // Stable: inside a level the tiles keep their order, so a refresh does

@@ -83,10 +83,14 @@ public:
     // profiles, zero counts left out. A profile without a result (not probed
     // yet, still probing) is unknown. Empty without profiles.
     QString summaryText() const;
+    // The same line over some rows only (a group of the Overview).
+    QString summaryText(const QList<int> &rows) const;
     // The rows in the order the Overview shows them: critical first, then
     // warning, then the rest, each level in the model's own (alphabetical)
     // order. The one place the severity order is decided.
     QList<int> rowsBySeverity() const;
+    // The rank behind that order: 0 critical, 1 warning, 2 the rest.
+    static int severityRank(Status s);
 
     // The triage verdict for one probe and the one sentence explaining it.
     static Status statusOf(const ProbeResult &r);

@@ -40,6 +40,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -299,7 +300,15 @@ BenchmarkDialog *MainWindow::openBenchmark()
 
 void MainWindow::reloadProfiles()
 {
-    m_all = m_profiles->profiles();
+    const QList<Profile> before = std::exchange(m_all, m_profiles->profiles());
+    // A removed profile's request may still wait its turn (ProbeScheduler
+    // paces hundreds): it is dropped, not probed once more.
+    QSet<QString> kept;
+    for (const Profile &p : std::as_const(m_all))
+        kept.insert(p.name);
+    for (const Profile &p : before)
+        if (!kept.contains(p.name))
+            m_scheduler->forget(p.name);
     QStringList plaintext;
     for (const Profile &p : std::as_const(m_all))
         if (p.allowPlaintextSecrets)

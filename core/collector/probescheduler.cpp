@@ -21,10 +21,15 @@
 
 namespace turnstile {
 
-ProbeScheduler::ProbeScheduler(SecretStore *secrets, QObject *parent)
-    : QObject(parent), m_secrets(secrets)
+ProbeScheduler::ProbeScheduler(SecretStore *secrets, QObject *parent, ProbePacing pacing)
+    : QObject(parent), m_secrets(secrets), m_pacer(pacing)
 {
-    m_pool.setMaxThreadCount(8);
+    // One thread per probe the pacing lets run: none waits in the pool's
+    // queue, where its turn could not be seen.
+    m_pool.setMaxThreadCount(std::max(1, pacing.maxConcurrent));
+    m_clock.start();
+    m_dispatchTimer.setSingleShot(true);
+    connect(&m_dispatchTimer, &QTimer::timeout, this, &ProbeScheduler::dispatch);
 }
 
 struct ProbeScheduler::Slot
@@ -33,6 +38,8 @@ struct ProbeScheduler::Slot
         : job(owner, LatestJob<ProbeResult>::Policy::OneAtATime, pool)
     {}
     LatestJob<ProbeResult> job;
+    // Between start() and the keychain's answer.
+    bool readingSecrets = false;
     // The newest request, to tell an edited profile from a repeated one.
     std::optional<Profile> requested;
     // Set by retryAuthentication(); the next probe that runs clears it (and
@@ -59,21 +66,87 @@ int ProbeScheduler::inFlight() const
     return n;
 }
 
+int ProbeScheduler::running() const
+{
+    int n = 0;
+    for (const auto &[name, slot] : m_slots)
+        n += slot->readingSecrets || slot->job.isRunning() ? 1 : 0;
+    return n;
+}
+
+bool ProbeScheduler::isBusy(const QString &profile) const
+{
+    const auto it = m_slots.find(profile);
+    return it != m_slots.end() && (it->second->readingSecrets || it->second->job.isRunning());
+}
+
 void ProbeScheduler::probe(const Profile &profile)
 {
     Slot &slot = slotFor(profile.name);
-    emit probeStarted(profile.name);
     // An edited profile (another endpoint, other credentials) makes the
     // figures of the probe still running stale; a repeated request does not.
     if (slot.requested && !(*slot.requested == profile))
         slot.job.cancel();
     slot.requested = profile;
+    m_pacer.request(profile.name, m_clock.elapsed());
+    // At once: a request for an idle profile starts inside this call when
+    // the pacing allows (a few profiles, F5), as it always did.
+    dispatch();
+}
+
+void ProbeScheduler::forget(const QString &profile)
+{
+    m_pacer.forget(profile);
+    if (const auto it = m_slots.find(profile); it != m_slots.end()) {
+        it->second->job.cancel();
+        it->second->requested.reset();
+    }
+}
+
+void ProbeScheduler::dispatch()
+{
+    const qint64 now = m_clock.elapsed();
+    // Counted once and kept up to date here: running() walks every profile.
+    int busy = running();
+    for (QString next = m_pacer.takeNext(now, busy, [this](const QString &p) { return isBusy(p); });
+         !next.isEmpty();
+         next = m_pacer.takeNext(now, busy, [this](const QString &p) { return isBusy(p); })) {
+        start(next);
+        ++busy;
+    }
+    const qint64 wait = m_pacer.msUntilNextStart(now);
+    if (wait < 0) {
+        m_dispatchTimer.stop();
+        return;
+    }
+    // A finished probe calls dispatch() at once; one that turned stale
+    // reports nothing, so look again now and then while requests wait.
+    m_dispatchTimer.start(int(std::clamp<qint64>(wait, 10, 250)));
+}
+
+void ProbeScheduler::dispatchSoon()
+{
+    // From the event loop, not from inside a callback that dispatch() may
+    // itself have caused (a keychain that answers at once).
+    m_dispatchTimer.start(0);
+}
+
+void ProbeScheduler::start(const QString &profile)
+{
+    Slot &slot = slotFor(profile);
+    if (!slot.requested)
+        return; // forgotten
+    const Profile p = *slot.requested;
+    slot.readingSecrets = true;
+    emit probeStarted(profile);
     // Without a keychain (an error, empty secrets) still probe: discovery and
     // the database (if it needs no password) keep working; the token figure
     // says why not.
-    m_secrets->readAll(
-        profile.name,
-        slot.job.guard([this, profile](const Secrets &s, const QString &) { launch(profile, s); }));
+    m_secrets->readAll(profile, slot.job.guard([this, p](const Secrets &s, const QString &) {
+        slotFor(p.name).readingSecrets = false;
+        launch(p, s);
+        dispatchSoon();
+    }));
 }
 
 void ProbeScheduler::retryAuthentication(const Profile &profile)
@@ -85,6 +158,7 @@ void ProbeScheduler::retryAuthentication(const Profile &profile)
 void ProbeScheduler::setInterval(int seconds)
 {
     m_intervalSec = std::max(1, seconds);
+    m_pacer.setRoundMs(qint64(m_intervalSec) * 1000);
 }
 
 void ProbeScheduler::setHistory(const HistoryConfig &config)
@@ -158,7 +232,10 @@ void ProbeScheduler::launch(const Profile &profile, const Secrets &secrets)
             }
             return r;
         },
-        [this](const ProbeResult &r) { emit probeFinished(r); });
+        [this](const ProbeResult &r) {
+            emit probeFinished(r);
+            dispatchSoon();
+        });
 }
 
 } // namespace turnstile

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "collector/probepacer.h"
 #include "probe/proberesult.h"
 #include "profiles/profile.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <map>
 #include <memory>
@@ -25,14 +28,25 @@ class SecretStore;
 // profile whose database hangs must not pile up one blocked pool thread per
 // refresh and starve the other profiles' probes. The running probe's figures
 // are still shown: they are the freshest there are until the next one ends.
+//
+// Requests are paced (ProbePacer): a refresh of hundreds of profiles starts
+// a few at once, then spreads the rest over half the refresh interval, with
+// at most a bounded number running (keychain read and probe), the
+// longest-waiting profile first. probeStarted() is emitted when a probe
+// really starts, not when it is asked for.
 class ProbeScheduler : public QObject
 {
     Q_OBJECT
 public:
-    explicit ProbeScheduler(SecretStore *secrets, QObject *parent = nullptr);
+    explicit ProbeScheduler(SecretStore *secrets, QObject *parent = nullptr,
+                            ProbePacing pacing = {});
     ~ProbeScheduler() override;
 
+    // Asks for a probe; it starts when the pacing allows.
     void probe(const Profile &profile);
+    // A profile removed from the window: a waiting request is dropped and a
+    // running probe's figures are stale.
+    void forget(const QString &profile);
     // The user's "Retry" after rejected credentials: forgets that Keystone
     // rejected them (AuthBackoff) and probes, which tries them once more.
     void retryAuthentication(const Profile &profile);
@@ -43,8 +57,14 @@ public:
     void setHistory(const struct HistoryConfig &config);
     // Probes on the pool now.
     int inFlight() const;
+    // Probes started and not finished: reading the keychain or on the pool.
+    int running() const;
+    // Requests waiting for their turn.
+    int waiting() const { return int(m_pacer.waiting()); }
     // Seconds between the window's refreshes (its refresh-interval setting):
-    // the collector cycle's slot, so a sample stands for its interval.
+    // the collector cycle's slot, so a sample stands for its interval, and
+    // the pacing's round: every profile asked for within one is started
+    // within half of it.
     void setInterval(int seconds);
     int interval() const { return m_intervalSec; }
 
@@ -55,9 +75,18 @@ signals:
 private:
     struct Slot;
     Slot &slotFor(const QString &profile);
+    bool isBusy(const QString &profile) const;
+    void dispatch();
+    void dispatchSoon();
+    void start(const QString &profile);
     void launch(const Profile &profile, const struct Secrets &secrets);
 
     SecretStore *m_secrets;
+    ProbePacer m_pacer;
+    QElapsedTimer m_clock;
+    // Runs while requests wait: the next start, or a look whether a probe
+    // that turned stale (and reported nothing) has ended.
+    QTimer m_dispatchTimer;
     // Probes wait on the network, not the CPU: a pool of their own keeps one
     // unreachable region (a 15 s timeout) from delaying every other region,
     // which the 2-thread global pool on a 2-core box would do.
