@@ -12,6 +12,10 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -57,8 +61,19 @@ CollectResult richCycle(const QString &profile)
     ExactSample e;
     e.users.locked = Metric<qint64>::of(3);
     r.exact = e;
-    r.samples.append(
-        {SeriesKey{profile, QStringLiteral("memcached.hit_ratio")}, Sample{r.slot, 0.875}});
+    for (const auto &[metric, value] :
+         QList<QPair<QString, double>>{{QStringLiteral("memcached.hit_ratio"), 0.875},
+                                       {QStringLiteral("memcached.hits"), 7000},
+                                       {QStringLiteral("memcached.misses"), 1000},
+                                       {QStringLiteral("memcached.evictions"), 0},
+                                       {QStringLiteral("memcached.items"), 42}})
+        r.samples.append({SeriesKey{profile, metric}, Sample{r.slot, value}});
+    KeyStatus keys;
+    RepositoryState node;
+    node.location = *KeyLocation::parse(QStringLiteral("/etc/keystone/fernet-keys"));
+    node.keys.insert(0, {});
+    keys.fernet = {node};
+    r.keys = keys;
     return r;
 }
 
@@ -127,6 +142,9 @@ private slots:
                  QStringLiteral("turnstile_table_size_bytes%1,table=\"token\"} 1024"),
                  QStringLiteral("turnstile_locked_users%1} 3"),
                  QStringLiteral("turnstile_memcached_hit_ratio%1} 0.875"),
+                 QStringLiteral("turnstile_memcached_hits_total%1} 7000"),
+                 QStringLiteral("turnstile_fernet_repository_consistent%1,node=\"/etc/keystone/"
+                                "fernet-keys\"} 1"),
                  QStringLiteral("turnstile_threshold_level%1} 2"),
                  QStringLiteral("turnstile_collect_duration_seconds%1} 0.25"),
                  QStringLiteral("turnstile_collect_errors_total%1,stage=\"database\"} 0"),
@@ -146,7 +164,7 @@ private slots:
             QCOMPARE(text.count(QStringLiteral("# TYPE ") + name + u' '), 1);
             QCOMPARE(text.count(QStringLiteral("# HELP ") + name + u' '), 1);
         }
-        QCOMPARE(families, 16); // those of the figures above
+        QCOMPARE(families, 21); // those of the figures above
         // Nothing per user or per token producer: no label but these.
         static const QRegularExpression label(QStringLiteral("[{,]([a-z_]+)=\""));
         QSet<QString> labels;
@@ -155,7 +173,66 @@ private slots:
         QCOMPARE(labels, (QSet<QString>{QStringLiteral("profile"), QStringLiteral("region"),
                                         QStringLiteral("quantile"), QStringLiteral("kind"),
                                         QStringLiteral("table"), QStringLiteral("state"),
-                                        QStringLiteral("stage"), QStringLiteral("sample")}));
+                                        QStringLiteral("stage"), QStringLiteral("sample"),
+                                        QStringLiteral("node")}));
+    }
+
+    // The dashboard and the rules in docs/ only use metrics the exporter
+    // serves, so a renamed metric cannot leave them silently empty.
+    void docsNameOnlyExportedMetrics()
+    {
+        const QByteArray text =
+            renderPrometheusText(advanceSnapshot({}, richCycle(QStringLiteral("east")), {}, 0), 0);
+        QSet<QString> exported;
+        static const QRegularExpression type(QStringLiteral("^# TYPE (\\S+) "),
+                                             QRegularExpression::MultilineOption);
+        for (auto it = type.globalMatch(QString::fromUtf8(text)); it.hasNext();)
+            exported.insert(it.next().captured(1));
+        exported.insert(QStringLiteral("turnstile_catalog_size_bytes")); // not in richCycle
+        static const QRegularExpression used(QStringLiteral("\\bturnstile_[a-z_]+"));
+        for (const char *doc :
+             {"docs/grafana/turnstile.json", "docs/prometheus/turnstile-rules.yml",
+              "docs/prometheus/turnstile-rules.test.yml"}) {
+            QFile f(QStringLiteral(TURNSTILE_SOURCE_DIR "/") + QLatin1String(doc));
+            QVERIFY2(f.open(QIODevice::ReadOnly), doc);
+            const QString content = QString::fromUtf8(f.readAll());
+            int uses = 0;
+            for (auto it = used.globalMatch(content); it.hasNext(); ++uses) {
+                const QString name = it.next().captured(0);
+                QVERIFY2(exported.contains(name),
+                         qPrintable(name + QStringLiteral(" in ") + QLatin1String(doc)));
+            }
+            QVERIFY(uses > 0);
+        }
+        QFile dashboard(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/grafana/turnstile.json"));
+        QVERIFY(dashboard.open(QIODevice::ReadOnly));
+        QJsonParseError error;
+        const QJsonObject d = QJsonDocument::fromJson(dashboard.readAll(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        QVERIFY(d.value(u"panels").toArray().size() >= 10);
+    }
+
+    // The alerting rules are valid and their own unit tests (promtool's
+    // rule test format) pass.
+    void alertingRulesPass()
+    {
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        if (promtool.isEmpty())
+            QSKIP("promtool is not installed (Debian package prometheus): the alerting rules are "
+                  "not checked in this run.");
+        for (const QStringList &args :
+             {QStringList{QStringLiteral("check"), QStringLiteral("rules"),
+                          QStringLiteral("--lint-fatal"), QStringLiteral("turnstile-rules.yml")},
+              QStringList{QStringLiteral("test"), QStringLiteral("rules"),
+                          QStringLiteral("turnstile-rules.test.yml")}}) {
+            QProcess p;
+            p.setWorkingDirectory(QStringLiteral(TURNSTILE_SOURCE_DIR "/docs/prometheus"));
+            p.setProcessChannelMode(QProcess::MergedChannels);
+            p.start(promtool, args);
+            QVERIFY(p.waitForFinished(60000));
+            QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+                     p.readAll().constData());
+        }
     }
 
     void exactFiguresOutliveTheirCycleAndErrorsCount()
