@@ -36,12 +36,23 @@ bool MetricsHttpServer::listen(const QHostAddress &address, quint16 port, QStrin
     return false;
 }
 
+MetricsHttpServer::~MetricsHttpServer()
+{
+    close();
+}
+
 void MetricsHttpServer::close()
 {
     m_server.close();
+    // The sockets are the server's children and go with it; they must not
+    // call back into a half-destroyed object on their way out.
     const QList<QTcpSocket *> open = m_connections.keys();
-    for (QTcpSocket *s : open)
+    m_connections.clear();
+    for (QTcpSocket *s : open) {
+        s->disconnect(this);
         s->abort();
+        s->deleteLater();
+    }
 }
 
 void MetricsHttpServer::onNewConnection()

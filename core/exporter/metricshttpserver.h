@@ -27,6 +27,7 @@ public:
 
     using Render = std::function<QByteArray()>;
     explicit MetricsHttpServer(Render render, QObject *parent = nullptr);
+    ~MetricsHttpServer() override;
 
     // On this object's thread.
     bool listen(const QHostAddress &address, quint16 port, QString *error);
