@@ -27,6 +27,8 @@ struct PrometheusSourceSettings
     QString username; // basic auth with password, or
     QString password;
     QString bearerToken; // a bearer token (wins over basic auth)
+
+    bool operator==(const PrometheusSourceSettings &) const = default;
 };
 
 // Prometheus answers at most this many points per series.

@@ -1,7 +1,11 @@
 // Prometheus as a history source, the pure parts: the query step within the
 // pixel budget and Prometheus' 11,000-point cap, the PromQL of each history
 // metric, and the answers (success, warnings, 4xx, 5xx, not Prometheus).
+#include "history/historyconfig.h"
 #include "history/prometheussource.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
 
 #include <QTest>
 
@@ -60,6 +64,33 @@ private slots:
         QCOMPARE(*prometheusQueryFor(SeriesKey{QStringLiteral("a\"} or vector(1) #"),
                                                QStringLiteral("keystone.up")}),
                  QStringLiteral("turnstile_keystone_up{profile=\"a\\\"} or vector(1) #\"}"));
+    }
+
+    // [history] prometheusUrl names the source; credentials in the URL are
+    // dropped (they belong in the keychain); $TURNSTILE_HISTORY, naming a
+    // file store, wins over it as over everything in [history].
+    void settingsNameTheSource()
+    {
+        QTemporaryDir dir;
+        QSettings s(dir.filePath(QStringLiteral("turnstile.conf")), QSettings::IniFormat);
+        s.setValue(QStringLiteral("history/prometheusUrl"),
+                   QStringLiteral("https://ops:pw@prometheus.example:9090/prom"));
+        s.setValue(QStringLiteral("history/prometheusUser"), QStringLiteral("grafana"));
+        const HistoryConfig c = HistoryConfig::fromSettings(s);
+        QVERIFY(c.prometheus);
+        QCOMPARE(c.prometheus->url, QUrl(QStringLiteral("https://prometheus.example:9090/prom")));
+        QCOMPARE(c.prometheus->username, QStringLiteral("grafana"));
+        QVERIFY(c.prometheus->password.isEmpty());
+        QVERIFY(c.prometheus->verifyTls);
+        QSettings back(dir.filePath(QStringLiteral("back.conf")), QSettings::IniFormat);
+        c.toSettings(back);
+        QCOMPARE(HistoryConfig::fromSettings(back), c);
+        QVERIFY(!back.value(QStringLiteral("history/prometheusUrl")).toString().contains(u"pw"));
+
+        qputenv("TURNSTILE_HISTORY", dir.filePath(QStringLiteral("h.sqlite")).toUtf8());
+        QVERIFY(!HistoryConfig::resolve(s).prometheus);
+        qunsetenv("TURNSTILE_HISTORY");
+        QVERIFY(HistoryConfig::resolve(s).prometheus);
     }
 
     void answersBecomeSamplesOrOneSentence()

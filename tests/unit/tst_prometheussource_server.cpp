@@ -5,7 +5,10 @@
 // credentials, an unexported metric and a server that never answers each
 // give one sentence. Skips when prometheus/promtool are not installed.
 #include "blackholeport.h"
+#include "history/chartdata.h"
+#include "history/historyconfig.h"
 #include "history/prometheussource.h"
+#include "isolatedenvironment.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -38,6 +41,8 @@ class TestPrometheusSourceServer : public QObject
 {
     Q_OBJECT
 
+    // The audit log the chart annotations read is one of this test's own.
+    testsupport::IsolatedEnvironment m_env;
     QTemporaryDir m_dir;
     QProcess m_prometheus;
     quint16 m_port = 0;
@@ -164,6 +169,32 @@ private slots:
             QCOMPARE(b.min, double((b.ts - m_first) / kEvery));
         qInfo("%lld days at 1,600 points from Prometheus: %lld buckets in %lld ms", kDays,
               qlonglong(s->buckets.size()), ms);
+    }
+
+    // The chart data path takes Prometheus when the history configuration
+    // names it: the same series, at the chart's budget, one per profile;
+    // a metric the exporter does not serve is left out, not an error.
+    void chartDataReadsFromPrometheus()
+    {
+        HistoryConfig config;
+        config.sqlitePath = m_dir.filePath(QStringLiteral("absent.sqlite"));
+        config.prometheus = settings();
+        const ChartData d = ChartData::load(
+            config, {QStringLiteral("east"), QStringLiteral("west")}, m_first, m_last,
+            {ChartSpec::time(QStringLiteral("Tokens"),
+                             {QStringLiteral("token.live"), QStringLiteral("schema.*.bytes"),
+                              QStringLiteral("db.exact_ms")})},
+            {800});
+        QVERIFY2(d.error.isEmpty(), qPrintable(d.error));
+        QVERIFY(!d.noStore);
+        QCOMPARE(d.series.size(), 1);
+        QCOMPARE(d.series.at(0).size(), 2); // token.live of east and of west
+        const NamedSeries &east = d.series.at(0).at(0);
+        QCOMPARE(east.profile, QStringLiteral("east"));
+        QCOMPARE(east.metric, QStringLiteral("token.live"));
+        QVERIFY(east.buckets.size() > 700 && east.buckets.size() <= 800);
+        QVERIFY(d.series.at(0).at(1).buckets.isEmpty());
+        QCOMPARE(d.unknownProfiles, QStringList{QStringLiteral("west")});
     }
 
     void failuresSayWhatWentWrong()
