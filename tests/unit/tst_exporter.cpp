@@ -289,6 +289,27 @@ private slots:
         QVERIFY2(p.exitCode() == 0 && said.trimmed().isEmpty(), said.constData());
     }
 
+    void listenAddressesAreExplicit()
+    {
+        QHostAddress a;
+        quint16 port = 1;
+        QVERIFY(parseListenAddress(QStringLiteral("127.0.0.1:9109"), &a, &port, nullptr));
+        QCOMPARE(a, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(port, quint16(9109));
+        QVERIFY(parseListenAddress(QStringLiteral("[::1]:0"), &a, &port, nullptr));
+        QCOMPARE(a, QHostAddress(QHostAddress::LocalHostIPv6));
+        QCOMPARE(port, quint16(0));
+        QVERIFY(parseListenAddress(QStringLiteral("localhost:9109"), &a, &port, nullptr));
+        QVERIFY(parseListenAddress(QStringLiteral("0.0.0.0:9109"), &a, &port, nullptr));
+        QCOMPARE(a, QHostAddress(QHostAddress::AnyIPv4));
+        for (const char *bad : {":9109", "9109", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
+                                "127.0.0.1:-1", "example.org:9109", "[::1:9109"}) {
+            QString error;
+            QVERIFY2(!parseListenAddress(QLatin1String(bad), &a, &port, &error), bad);
+            QVERIFY(error.contains(QLatin1String(bad)));
+        }
+    }
+
     void servesOnlyGetMetrics()
     {
         MetricsEndpoint endpoint;
