@@ -145,8 +145,22 @@ int main(int argc, char **argv)
             answer += s.readAll();
         }
         const double ms = double(t.nsecsElapsed()) / 1e6;
-        if (!answer.startsWith("HTTP/1.1 200") || answer.size() < bytes)
+        // Complete: the body is as long as Content-Length says (its length
+        // varies by a few bytes with the ages' digits).
+        const qsizetype headerEnd = answer.indexOf("\r\n\r\n");
+        const qsizetype lengthAt = answer.indexOf("Content-Length: ");
+        const qsizetype length =
+            lengthAt < 0 ? -1
+                         : answer.mid(lengthAt + 16, answer.indexOf('\r', lengthAt) - lengthAt - 16)
+                               .toLongLong();
+        if (!answer.startsWith("HTTP/1.1 200") || headerEnd < 0 ||
+            answer.size() - headerEnd - 4 != length) {
+            if (!failed)
+                std::fprintf(stderr, "scrape %d failed after %.1f ms: %lld bytes, \"%s\", %s\n", i,
+                             ms, qlonglong(answer.size()), answer.left(40).constData(),
+                             qPrintable(s.errorString()));
             ++failed;
+        }
         scrape.append(ms);
     }
     done = true;
