@@ -16,7 +16,8 @@ BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
             qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqt6sql6-mysql libqt6sql6-psql
             libqt6sql6-sqlite libgl1-mesa-dev libyaml-cpp-dev
             xvfb xauth x11-apps imagemagick poppler-utils
-            dpkg-dev file appstream desktop-file-utils clang libclang-rt-14-dev)
+            dpkg-dev file appstream desktop-file-utils clang libclang-rt-14-dev
+            prometheus)
 
 log() { printf '[dev %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

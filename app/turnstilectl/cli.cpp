@@ -41,7 +41,8 @@ constexpr Command kCommands[] = {
                               "sizes, table counts"),
      [](CliContext &c, const QStringList &a) { return ProbeCommand(c).run(a); }},
     {"collect",
-     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--once | --interval 60s] [--exact] [--json]"),
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--once | --interval 60s] [--exact] [--json] "
+                              "[--listen ADDRESS:PORT]"),
      [](CliContext &c, const QStringList &a) { return HistoryCommands(c).collect(a); }},
     {"history",
      QT_TRANSLATE_NOOP("Cli",

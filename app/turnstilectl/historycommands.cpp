@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "collector/collector.h"
+#include "exporter/metricsendpoint.h"
 #include "health/profileverdict.h"
 #include "health/thresholdoverrides.h"
 #include "history/historyconfig.h"
@@ -65,7 +66,12 @@ int HistoryCommands::collect(const QStringList &args)
     QCommandLineOption exactOpt(QStringLiteral("exact"),
                                 Tr::tr("Also take the exact (hourly) figures now."));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print what was written as JSON."));
-    parser.addOptions({profileOpt, onceOpt, intervalOpt, exactOpt, jsonOpt});
+    QCommandLineOption listenOpt(
+        QStringLiteral("listen"),
+        Tr::tr("Also serve the last cycle's figures at http://ADDRESS:PORT/metrics for "
+               "Prometheus (keeps sampling, every 60s unless --interval says otherwise)."),
+        QStringLiteral("ADDRESS:PORT"));
+    parser.addOptions({profileOpt, onceOpt, intervalOpt, exactOpt, jsonOpt, listenOpt});
     if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
         return *rc;
     if (!parser.isSet(profileOpt) || (parser.isSet(onceOpt) && parser.isSet(intervalOpt))) {
@@ -74,8 +80,30 @@ int HistoryCommands::collect(const QStringList &args)
               << Qt::endl;
         return exitcode::Usage;
     }
+    QHostAddress listenAddress;
+    quint16 listenPort = 0;
+    const bool listen = parser.isSet(listenOpt);
+    if (listen) {
+        QString error;
+        if (parser.isSet(onceOpt)) {
+            m_err << Tr::tr("turnstilectl collect: --listen keeps sampling; it cannot be combined "
+                            "with --once.")
+                  << Qt::endl;
+            return exitcode::Usage;
+        }
+        if (!parseListenAddress(parser.value(listenOpt), &listenAddress, &listenPort, &error)) {
+            m_err << Tr::tr("turnstilectl collect: --listen: %1").arg(error) << Qt::endl;
+            return exitcode::Usage;
+        }
+    }
     CollectOptions options;
     bool loop = false;
+    if (listen) {
+        // A scraped collector keeps running; its percentiles cover many cycles.
+        loop = true;
+        options.latency = std::make_shared<LatencyWindow>();
+        options.readKeys = true;
+    }
     if (parser.isSet(intervalOpt)) {
         const std::optional<qint64> secs = m_ctx.durationOption(
             parser, intervalOpt.names().constFirst(), QStringLiteral("collect"));
@@ -100,6 +128,21 @@ int HistoryCommands::collect(const QStringList &args)
     HistoryStore store;
     if (!openStore(store, m_ctx.historyConfig(), m_err))
         return exitcode::Config;
+    // Serves from its own thread: the cycles below block, the scrapes do not.
+    MetricsEndpoint endpoint;
+    std::shared_ptr<const MetricsSnapshot> snapshot = endpoint.snapshot();
+    if (listen) {
+        QString error;
+        if (!endpoint.listen(listenAddress, listenPort, &error)) {
+            m_err << error << Qt::endl;
+            return exitcode::Config;
+        }
+        const QString host = listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+                                 ? u'[' + listenAddress.toString() + u']'
+                                 : listenAddress.toString();
+        m_out << Tr::tr("Serving /metrics at http://%1:%2/metrics").arg(host).arg(endpoint.port())
+              << Qt::endl;
+    }
 
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
@@ -107,6 +150,11 @@ int HistoryCommands::collect(const QStringList &args)
     do {
         const CollectResult r = collectOnce(profile, secrets, store, options);
         options.forceExact = false;
+        if (listen) {
+            snapshot = std::make_shared<const MetricsSnapshot>(advanceSnapshot(
+                *snapshot, r, profile.regionName, QDateTime::currentMSecsSinceEpoch()));
+            endpoint.publish(snapshot);
+        }
         if (!r.storeError.isEmpty()) {
             m_err << r.storeError << Qt::endl;
             rc = exitcode::Problem;

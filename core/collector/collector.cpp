@@ -182,6 +182,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
 CollectResult collectOnce(const Profile &profile, const Secrets &secrets, HistoryStore &store,
                           const CollectOptions &options)
 {
+    QElapsedTimer cycle;
+    cycle.start();
     CollectResult r;
     r.profile = profile.name;
     r.slot = alignToSlot(QDateTime::currentSecsSinceEpoch(), options.intervalSec);
@@ -228,6 +230,14 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
             r.memcachedBefore = MemcachedCounters{hits->value, misses->value};
     }
 
+    if (options.readKeys && !profile.keyRepositories.isEmpty()) {
+        QString error;
+        if (const auto setup = KeySetup::fromProfile(profile, &error))
+            r.keys = readKeyStatus(*setup);
+        else
+            r.unavailable.append(QStringLiteral("keys: ") + error);
+    }
+
     for (const auto &[metric, value] : flattenMetrics(r, &r.unavailable))
         r.samples.append({SeriesKey{profile.name, metric}, Sample{r.slot, value}});
     r.written = store.append(r.samples);
@@ -264,6 +274,7 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
         }
     r.probe.tokenGrowthPerDay = tokenGrowth;
     r.probe.tokenGrowthSpanSec = tokenGrowthSpan;
+    r.durationSec = cycle.nsecsElapsed() / 1e9;
     return r;
 }
 

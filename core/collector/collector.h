@@ -3,6 +3,7 @@
 #include "db/inspectorsample.h"
 #include "history/sample.h"
 #include "history/serieskey.h"
+#include "keys/keystatus.h"
 #include "memcached/memcachedstats.h"
 #include "probe/proberesult.h"
 #include "profiles/profile.h"
@@ -30,6 +31,10 @@ struct CollectOptions
     // long-running caller (the window, `collect --interval`); the p50/p95/p99
     // metrics are taken over it. Without one, over this cycle's samples.
     std::shared_ptr<class LatencyWindow> latency;
+    // Also read the profile's Fernet key repositories (over ssh, a few hundred
+    // ms) into CollectResult::keys: the exporter publishes their consistency.
+    // The window reads them itself after the cycle (ProbeScheduler).
+    bool readKeys = false;
 };
 
 // One sampling cycle of one profile, as values. Written to the history store
@@ -65,6 +70,11 @@ struct CollectResult
     QStringList unavailable; // "metric: unavailable: reason", one per missing figure
     int written = -1;        // new rows in the store; 0 when another writer had this slot already
     QString storeError;
+    // Wall time of the whole cycle, store write included.
+    double durationSec = 0;
+    // The key repositories, with CollectOptions::readKeys and a profile that
+    // lists some (a setup error is in unavailable as "keys: reason").
+    std::optional<KeyStatus> keys;
 };
 
 // The metric names a cycle writes, flattened from the structured samples.

@@ -5,6 +5,7 @@
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "history/metricnames.h"
+#include "history/prometheussource.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -71,6 +72,8 @@ QString ChartData::seriesName(const QString &profile, const QString &metric, boo
 ChartData ChartData::load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
                           qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets)
 {
+    if (config.prometheus)
+        return loadFromPrometheus(*config.prometheus, profiles, from, to, specs, budgets);
     if (config.backend == HistoryConfig::Backend::Sqlite &&
         !QFileInfo::exists(config.effectiveSqlitePath())) {
         ChartData r;
@@ -199,6 +202,71 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
         else
             return failed();
     }
+    nameProfiles(r.annotations, several);
+    return r;
+}
+
+ChartData ChartData::loadFromPrometheus(const PrometheusSourceSettings &settings,
+                                        const QStringList &profiles, qint64 from, qint64 to,
+                                        const QList<ChartSpec> &specs, const QList<int> &budgets)
+{
+    ChartData r;
+    r.profiles = profiles;
+    r.from = from;
+    r.to = to;
+    r.annotations = auditAnnotations(profiles, from, to);
+    const bool several = profiles.size() > 1;
+    PrometheusSource source(settings);
+    QStringList warnings;
+    QList<bool> anySeries(profiles.size(), false);
+    for (qsizetype c = 0; c < specs.size(); ++c) {
+        const ChartSpec &spec = specs[c];
+        const int budget = budgets.value(c, 600);
+        QList<NamedSeries> series;
+        QList<ScatterSeries> scatter;
+        for (qsizetype p = 0; p < profiles.size(); ++p) {
+            const QString &profile = profiles[p];
+            QList<NamedSeries> read;
+            // Wildcards (schema.*.bytes) and point clouds need Turnstile's
+            // own history: Prometheus only has what the exporter serves.
+            for (const QString &metric : spec.metrics) {
+                const SeriesKey key{profile, metric};
+                if (metric.contains(u'*') || !prometheusQueryFor(key))
+                    continue;
+                const std::optional<DecimatedSeries> q = source.query(key, from, to, budget);
+                if (!q) {
+                    r.error = source.error();
+                    r.series.clear();
+                    r.scatter.clear();
+                    return r;
+                }
+                for (const QString &w : source.warnings())
+                    if (!warnings.contains(w))
+                        warnings.append(w);
+                QList<Bucket> buckets = q->buckets;
+                anySeries[p] = anySeries[p] || !buckets.isEmpty();
+                for (Bucket &b : buckets) {
+                    b.min *= spec.scale;
+                    b.max *= spec.scale;
+                    b.sum *= spec.scale;
+                }
+                read.append(
+                    NamedSeries{seriesName(profile, metric, several), buckets, metric, profile});
+            }
+            if (spec.kind == ChartSpec::Kind::Time)
+                series += read;
+            else if (read.size() == 2)
+                scatter.append(ScatterSeries{profile, read[0], read[1]});
+        }
+        r.series.append(series);
+        r.scatter.append(scatter);
+    }
+    for (qsizetype p = 0; p < profiles.size(); ++p)
+        if (!anySeries[p])
+            r.unknownProfiles.append(profiles[p]);
+    // A partial answer is drawn, and said: the page shows the error line.
+    if (!warnings.isEmpty())
+        r.error = Tr::tr("Prometheus answered only in part: %1").arg(warnings.join(u"; "));
     nameProfiles(r.annotations, several);
     return r;
 }

@@ -13,6 +13,7 @@ namespace turnstile {
 
 class HistoryStore;
 struct HistoryConfig;
+struct PrometheusSourceSettings;
 
 // What a list of ChartSpecs shows, read from the history store: already
 // decimated to each chart's pixel budget, plus the annotations (audit log
@@ -44,6 +45,12 @@ struct ChartData
     // collector is about to write.
     static ChartData load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
                           qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets);
+    // The same from a Prometheus-compatible query API (HistoryConfig::
+    // prometheus; load() takes this path when it is set): the metrics the
+    // exporter serves, at each chart's budget; annotations from the audit log.
+    static ChartData loadFromPrometheus(const PrometheusSourceSettings &settings,
+                                        const QStringList &profiles, qint64 from, qint64 to,
+                                        const QList<ChartSpec> &specs, const QList<int> &budgets);
     // Same with a store that is already open on this thread.
     static ChartData load(HistoryStore &store, const QStringList &profiles, qint64 from, qint64 to,
                           const QList<ChartSpec> &specs, const QList<int> &budgets);

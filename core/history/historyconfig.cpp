@@ -51,6 +51,16 @@ HistoryConfig HistoryConfig::fromSettings(QSettings &s)
     c.minuteRetentionDays =
         s.value(QStringLiteral("minuteRetentionDays"), c.minuteRetentionDays).toInt();
     c.hourRetentionDays = s.value(QStringLiteral("hourRetentionDays"), c.hourRetentionDays).toInt();
+    const QUrl prometheus(s.value(QStringLiteral("prometheusUrl")).toString());
+    if (prometheus.isValid() && !prometheus.isEmpty()) {
+        PrometheusSourceSettings p;
+        // Credentials in the URL are not honoured: they belong in the keychain.
+        p.url = prometheus.adjusted(QUrl::RemoveUserInfo);
+        p.username = s.value(QStringLiteral("prometheusUser")).toString();
+        p.caCertFile = s.value(QStringLiteral("prometheusCaFile")).toString();
+        p.verifyTls = s.value(QStringLiteral("prometheusVerifyTls"), true).toBool();
+        c.prometheus = p;
+    }
     s.endGroup();
     return c;
 }
@@ -71,6 +81,7 @@ HistoryConfig HistoryConfig::resolve(QSettings &settings)
         config.backend = Backend::Sqlite;
         config.url = DatabaseUrl();
         config.sqlitePath = file;
+        config.prometheus.reset();
     }
     return config;
 }
@@ -92,34 +103,94 @@ QString keychainError(const SecretResult &r)
     return Tr::tr("The password of the shared history could not be read from the keychain: %1")
         .arg(r.error);
 }
+
+// The Prometheus credentials from the environment; false when the keychain
+// must be asked.
+bool prometheusFromEnvironment(HistoryConfig &config)
+{
+    if (!config.prometheus)
+        return true;
+    config.prometheus->password = qEnvironmentVariable("TURNSTILE_PROMETHEUS_PASSWORD");
+    config.prometheus->bearerToken = qEnvironmentVariable("TURNSTILE_PROMETHEUS_TOKEN");
+    return !config.prometheus->password.isEmpty() || !config.prometheus->bearerToken.isEmpty();
+}
+
+void applyPrometheusSecret(HistoryConfig &config, SecretKind kind, const SecretResult &r)
+{
+    if (!config.prometheus || !r.ok || r.plaintext)
+        return;
+    if (kind == SecretKind::Token)
+        config.prometheus->bearerToken = r.value;
+    else
+        config.prometheus->password = r.value;
+}
+
+QString prometheusKeychainError(const SecretResult &r)
+{
+    if (r.ok || r.notFound)
+        return {};
+    return Tr::tr("The Prometheus credentials could not be read from the keychain: %1")
+        .arg(r.error);
+}
 } // namespace
 
 void HistoryConfig::resolveWithPassword(SecretStore &keychain, PasswordDone done)
 {
+    // Then the Prometheus credentials (password, then bearer token), each
+    // from the keychain only when the environment has none.
+    auto prometheus = [&keychain](HistoryConfig config, QString error, PasswordDone done) {
+        if (prometheusFromEnvironment(config)) {
+            done(config, error);
+            return;
+        }
+        keychain.read(QLatin1String(kKeychainProfile), SecretKind::Password,
+                      [&keychain, config, error, done](const SecretResult &r) mutable {
+                          applyPrometheusSecret(config, SecretKind::Password, r);
+                          if (error.isEmpty())
+                              error = prometheusKeychainError(r);
+                          keychain.read(QLatin1String(kKeychainProfile), SecretKind::Token,
+                                        [config, error, done](const SecretResult &t) mutable {
+                                            applyPrometheusSecret(config, SecretKind::Token, t);
+                                            done(config, error.isEmpty()
+                                                             ? prometheusKeychainError(t)
+                                                             : error);
+                                        });
+                      });
+    };
     HistoryConfig config = resolve();
     if (passwordFromEnvironment(config)) {
-        done(config, QString());
+        prometheus(config, QString(), std::move(done));
         return;
     }
     keychain.read(QLatin1String(kKeychainProfile), SecretKind::DatabasePassword,
-                  [config, done = std::move(done)](const SecretResult &r) mutable {
+                  [config, prometheus, done = std::move(done)](const SecretResult &r) mutable {
                       if (r.ok && !r.plaintext)
                           config.password = r.value;
-                      done(config, keychainError(r));
+                      prometheus(config, keychainError(r), std::move(done));
                   });
 }
 
 HistoryConfig HistoryConfig::resolveWithPasswordBlocking(SecretStore &keychain, QString *error)
 {
     HistoryConfig config = resolve();
-    if (passwordFromEnvironment(config))
-        return config;
-    const SecretResult r =
-        keychain.readBlocking(QLatin1String(kKeychainProfile), SecretKind::DatabasePassword);
-    if (r.ok && !r.plaintext)
-        config.password = r.value;
+    QString problem;
+    if (!passwordFromEnvironment(config)) {
+        const SecretResult r =
+            keychain.readBlocking(QLatin1String(kKeychainProfile), SecretKind::DatabasePassword);
+        if (r.ok && !r.plaintext)
+            config.password = r.value;
+        problem = keychainError(r);
+    }
+    if (!prometheusFromEnvironment(config)) {
+        for (const SecretKind kind : {SecretKind::Password, SecretKind::Token}) {
+            const SecretResult r = keychain.readBlocking(QLatin1String(kKeychainProfile), kind);
+            applyPrometheusSecret(config, kind, r);
+            if (problem.isEmpty())
+                problem = prometheusKeychainError(r);
+        }
+    }
     if (error)
-        *error = keychainError(r);
+        *error = problem;
     return config;
 }
 
@@ -140,6 +211,17 @@ void HistoryConfig::toSettings(QSettings &s) const
     s.setValue(QStringLiteral("rawRetentionDays"), rawRetentionDays);
     s.setValue(QStringLiteral("minuteRetentionDays"), minuteRetentionDays);
     s.setValue(QStringLiteral("hourRetentionDays"), hourRetentionDays);
+    if (prometheus) {
+        s.setValue(QStringLiteral("prometheusUrl"),
+                   prometheus->url.adjusted(QUrl::RemoveUserInfo).toString());
+        s.setValue(QStringLiteral("prometheusUser"), prometheus->username);
+        s.setValue(QStringLiteral("prometheusCaFile"), prometheus->caCertFile);
+        s.setValue(QStringLiteral("prometheusVerifyTls"), prometheus->verifyTls);
+    } else {
+        for (const char *k :
+             {"prometheusUrl", "prometheusUser", "prometheusCaFile", "prometheusVerifyTls"})
+            s.remove(QLatin1String(k));
+    }
     s.endGroup();
 }
 

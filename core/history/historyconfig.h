@@ -1,5 +1,7 @@
 #pragma once
 
+#include "history/prometheussource.h"
+
 #include "db/databaseurl.h"
 
 #include <QString>
@@ -40,6 +42,15 @@ struct HistoryConfig
     int rawRetentionDays = 35;
     int minuteRetentionDays = 90;
     int hourRetentionDays = 0;
+
+    // Charts (the Growth and Latency pages, `turnstilectl report`) read from
+    // this Prometheus-compatible query API instead of the store when set:
+    // [history] prometheusUrl, prometheusUser, prometheusCaFile,
+    // prometheusVerifyTls. The password or bearer token comes from
+    // $TURNSTILE_PROMETHEUS_PASSWORD / $TURNSTILE_PROMETHEUS_TOKEN, else the
+    // keychain entries of kKeychainProfile (SecretKind::Password, ::Token).
+    // Annotations still come from the audit log.
+    std::optional<PrometheusSourceSettings> prometheus;
 
     // $TURNSTILE_HISTORY, else $XDG_DATA_HOME/turnstile/history.sqlite
     static QString defaultSqlitePath();

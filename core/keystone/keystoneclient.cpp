@@ -419,6 +419,16 @@ HttpResult KeystoneClient::get(const QString &pathAndQuery)
 
 HttpResult KeystoneClient::getAbsolute(const QUrl &url, bool authenticated)
 {
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (authenticated)
+        headers.append({"X-Auth-Token", m_authToken});
+    return getAbsoluteWithHeaders(url, headers);
+}
+
+HttpResult
+KeystoneClient::getAbsoluteWithHeaders(const QUrl &url,
+                                       const QList<QPair<QByteArray, QByteArray>> &headers)
+{
     const QUrl mine = m_profile.authUrl;
     if (url.scheme() != mine.scheme() || url.host() != mine.host() ||
         url.port(-1) != mine.port(-1)) {
@@ -430,9 +440,6 @@ HttpResult KeystoneClient::getAbsolute(const QUrl &url, bool authenticated)
                            mine.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString());
         return r;
     }
-    QList<QPair<QByteArray, QByteArray>> headers;
-    if (authenticated)
-        headers.append({"X-Auth-Token", m_authToken});
     return send("GET", url, {}, headers);
 }
 

@@ -51,6 +51,11 @@ public:
     // profile's own scheme, host and port are fetched, so a crafted "next"
     // link cannot send the token elsewhere.
     HttpResult getAbsolute(const QUrl &url, bool authenticated = true);
+    // The same with headers of the caller's own instead of the token (a
+    // Prometheus query API behind basic auth or a bearer token: the one
+    // blocking HTTP path, with its timeout, body cap and TLS settings).
+    HttpResult getAbsoluteWithHeaders(const QUrl &url,
+                                      const QList<QPair<QByteArray, QByteArray>> &headers);
     // POST/PATCH <v3>/<path> with a JSON body, authenticated.
     HttpResult post(const QString &pathAndQuery, const QByteArray &json);
     HttpResult patch(const QString &pathAndQuery, const QByteArray &json);
