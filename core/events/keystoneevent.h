@@ -28,6 +28,7 @@ struct KeystoneEvent
     QString reasonType; // "Could not find user: x.", "The account is locked for user: <id>."
     QString reasonCode; // "401", "404"
     QString observerId;
+    qint64 rowId = 0; // history_events.id once stored (the --follow cursor)
 
     bool isAuthentication() const { return action == QLatin1String("authenticate"); }
     bool isAuthFailure() const { return isAuthentication() && outcome == QLatin1String("failure"); }

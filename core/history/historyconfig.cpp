@@ -29,7 +29,8 @@ QString HistoryConfig::effectiveSqlitePath() const
 
 QString HistoryConfig::validationError() const
 {
-    if (rawRetentionDays < 0 || minuteRetentionDays < 0 || hourRetentionDays < 0)
+    if (rawRetentionDays < 0 || minuteRetentionDays < 0 || hourRetentionDays < 0 ||
+        eventRetentionDays < 0)
         return Tr::tr("History retention must be a number of days, or 0 to keep forever.");
     if (backend == Backend::PostgreSql && url.backend != DatabaseUrl::Backend::PostgreSql)
         return Tr::tr(
@@ -51,6 +52,8 @@ HistoryConfig HistoryConfig::fromSettings(QSettings &s)
     c.minuteRetentionDays =
         s.value(QStringLiteral("minuteRetentionDays"), c.minuteRetentionDays).toInt();
     c.hourRetentionDays = s.value(QStringLiteral("hourRetentionDays"), c.hourRetentionDays).toInt();
+    c.eventRetentionDays =
+        s.value(QStringLiteral("eventRetentionDays"), c.eventRetentionDays).toInt();
     s.endGroup();
     return c;
 }
@@ -140,6 +143,7 @@ void HistoryConfig::toSettings(QSettings &s) const
     s.setValue(QStringLiteral("rawRetentionDays"), rawRetentionDays);
     s.setValue(QStringLiteral("minuteRetentionDays"), minuteRetentionDays);
     s.setValue(QStringLiteral("hourRetentionDays"), hourRetentionDays);
+    s.setValue(QStringLiteral("eventRetentionDays"), eventRetentionDays);
     s.endGroup();
 }
 

@@ -40,6 +40,9 @@ struct HistoryConfig
     int rawRetentionDays = 35;
     int minuteRetentionDays = 90;
     int hourRetentionDays = 0;
+    // Keystone audit events and their per-minute failure counts (~200 bytes
+    // an event in SQLite, see docs/benchmarks.md).
+    int eventRetentionDays = 90;
 
     // $TURNSTILE_HISTORY, else $XDG_DATA_HOME/turnstile/history.sqlite
     static QString defaultSqlitePath();
