@@ -304,6 +304,21 @@ AmqpSession::Wait AmqpSession::next(int timeoutMs, Delivery *out)
     return Wait::Failed;
 }
 
+bool AmqpSession::publish(const QString &exchange, const QString &routingKey,
+                          const QByteArray &body)
+{
+    const QByteArray e = exchange.toUtf8();
+    const QByteArray k = routingKey.toUtf8();
+    amqp_basic_properties_t props{};
+    props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
+    props.content_type = amqp_cstring_bytes("application/json");
+    props.delivery_mode = 2;
+    if (amqp_basic_publish(m_state->conn, m_state->channel, bytes(e), bytes(k), 0, 0, &props,
+                           bytes(body)) != AMQP_STATUS_OK)
+        return fail(Tr::tr("Cannot publish to RabbitMQ at %1.").arg(m_where));
+    return true;
+}
+
 bool AmqpSession::ackUpTo(quint64 tag)
 {
     if (amqp_basic_ack(m_state->conn, m_state->channel, tag, 1) != AMQP_STATUS_OK)

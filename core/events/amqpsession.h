@@ -60,6 +60,9 @@ public:
     bool bind(const QString &queue, const QString &exchange, const QString &routingKey);
     bool consume(const QString &queue, int prefetch);
     Wait next(int timeoutMs, Delivery *out);
+    // Publishes one persistent message (tests and the bench use it to send
+    // what Keystone would, or what it never would).
+    bool publish(const QString &exchange, const QString &routingKey, const QByteArray &body);
     // Acknowledges every delivery up to and including `tag`.
     bool ackUpTo(quint64 tag);
     // Returns every unacknowledged delivery up to `tag` to the queue.
