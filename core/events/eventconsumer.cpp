@@ -69,6 +69,7 @@ void EventConsumer::start(const EventConsumerConfig &config)
     {
         QMutexLocker lock(&m_mutex);
         m_status = EventConsumerStatus{};
+        m_status.state = EventConsumerStatus::State::Connecting;
         m_status.where = config.transport.toString();
         m_status.queue = config.queueName;
     }
