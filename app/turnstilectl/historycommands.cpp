@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "collector/collector.h"
+#include "events/eventconsumer.h"
 #include "health/profileverdict.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
@@ -18,6 +19,8 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QThread>
+
+#include <memory>
 
 #include <csignal>
 
@@ -100,6 +103,30 @@ int HistoryCommands::collect(const QStringList &args)
     if (!openStore(store, m_ctx.historyConfig(), m_err))
         return exitcode::Config;
 
+    // A collector that keeps running also keeps Keystone's audit events,
+    // when the profile names a RabbitMQ (or its keystone.conf does).
+    std::unique_ptr<EventConsumer> events;
+    QString eventsLine;
+    if (loop) {
+        QString error;
+        const EventConsumerConfig config =
+            EventConsumerConfig::forProfile(profile, secrets, m_ctx.historyConfig(), &error);
+        if (error.isEmpty()) {
+            events = std::make_unique<EventConsumer>();
+            events->start(config);
+        } else if (!profile.notificationUrl.isEmpty()) {
+            m_err << error << Qt::endl;
+        }
+    }
+    auto reportEvents = [&] {
+        if (!events)
+            return;
+        const QString line = events->status().line();
+        if (line != eventsLine)
+            m_err << line << Qt::endl;
+        eventsLine = line;
+    };
+
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     int rc = exitcode::Ok;
@@ -149,8 +176,10 @@ int HistoryCommands::collect(const QStringList &args)
             break;
         // Sleep to the next slot in short steps so SIGTERM ends the loop promptly.
         const qint64 next = r.slot + options.intervalSec;
-        while (!s_stop && QDateTime::currentSecsSinceEpoch() < next)
+        while (!s_stop && QDateTime::currentSecsSinceEpoch() < next) {
             QThread::msleep(200);
+            reportEvents();
+        }
     } while (!s_stop);
     return rc;
 }
