@@ -227,6 +227,13 @@ bool AmqpSession::declareQueue(const QString &queue, int maxLength)
     return checkReply("queue.declare");
 }
 
+bool AmqpSession::deleteQueue(const QString &queue)
+{
+    const QByteArray name = queue.toUtf8();
+    amqp_queue_delete(m_state->conn, m_state->channel, bytes(name), 0, 0);
+    return checkReply("queue.delete");
+}
+
 bool AmqpSession::bind(const QString &queue, const QString &exchange, const QString &routingKey)
 {
     const QByteArray q = queue.toUtf8();

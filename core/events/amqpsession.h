@@ -57,6 +57,8 @@ public:
     // Durable, named, with x-max-length (oldest dropped): survives broker
     // restarts and cannot grow without bound while nobody reads it.
     bool declareQueue(const QString &queue, int maxLength);
+    // For tests and for removing a profile's queue.
+    bool deleteQueue(const QString &queue);
     bool bind(const QString &queue, const QString &exchange, const QString &routingKey);
     bool consume(const QString &queue, int prefetch);
     Wait next(int timeoutMs, Delivery *out);
