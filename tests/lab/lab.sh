@@ -23,7 +23,7 @@
 #   ADMIN_PASSWORD [random on first start, kept in $LAB_DIR/secrets.env]
 #   KS_TOKEN_EXPIRATION [3600] Keystone's [token] expiration in seconds (e.g. 86400 for a
 #          cloud with 24 h tokens); written to lab.env as TURNSTILE_LAB_TOKEN_EXPIRATION
-#   LAB_RABBITMQ [0] 1: also RabbitMQ (Debian's rabbitmq-server, private node, epmd and cookie)
+#   LAB_RABBITMQ [0, or as at the last start] 1: also RabbitMQ (Debian's rabbitmq-server, private node, epmd and cookie)
 #          on RMQ_PORT [base+10] (AMQP), RMQ_TLS_PORT [base+11] (AMQPS, lab CA),
 #          RMQ_DIST_PORT [base+12] (Erlang distribution), RMQ_EPMD_PORT [base+13], and Keystone
 #          sends its CADF notifications there (messagingv2, notification_opt_out emptied).
@@ -102,7 +102,7 @@ KS_MTLS_URL=https://$HOST:$KS_MTLS_PORT/v3
 RMQ_PORT=$(port_for RMQ_PORT 10) RMQ_TLS_PORT=$(port_for RMQ_TLS_PORT 11)
 RMQ_DIST_PORT=$(port_for RMQ_DIST_PORT 12) RMQ_EPMD_PORT=$(port_for RMQ_EPMD_PORT 13)
 RMQ_PORTVARS=(RMQ_PORT RMQ_TLS_PORT RMQ_DIST_PORT RMQ_EPMD_PORT)
-if [[ $CMD == start ]]; then LAB_RABBITMQ=${LAB_RABBITMQ:-0}; else LAB_RABBITMQ=${LAB_RABBITMQ:-${SAVED[LAB_RABBITMQ]:-0}}; fi
+LAB_RABBITMQ=${LAB_RABBITMQ:-${SAVED[LAB_RABBITMQ]:-0}}   # remembered, like the ports
 [[ $LAB_RABBITMQ == [01] ]] || { printf 'lab: LAB_RABBITMQ must be 0 or 1\n' >&2; exit 2; }
 RMQ_DIR=$LAB_DIR/rabbitmq RMQ_VHOST=lab RMQ_NODE=turnstile-lab-$RMQ_PORT@localhost
 
