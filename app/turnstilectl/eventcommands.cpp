@@ -3,10 +3,12 @@
 #include "clicontext.h"
 #include "events/eventconsumer.h"
 #include "events/lockoutwarning.h"
+#include "events/notificationcheck.h"
 #include "exitcode.h"
 #include "history/historystore.h"
 #include "profiles/keystoneconf.h"
 #include "profiles/profile.h"
+#include "profiles/profilestore.h"
 #include "profiles/secrets.h"
 #include "stopsignals.h"
 #include "util/timetext.h"
@@ -160,7 +162,20 @@ int EventCommands::events(const QStringList &args)
             rc != exitcode::Ok)
             return rc;
     } else {
+        // no secrets needed to read the store; the profile only for its keystone.conf
         profile.name = parser.value(profileOpt);
+        if (m_ctx.profileFileParses())
+            profile = ProfileStore().profile(profile.name);
+        profile.name = parser.value(profileOpt);
+    }
+    // What in keystone.conf hides events, with the line to change (stderr, so
+    // --json and --csv stay machine-readable).
+    if (!profile.keystoneConfPath.isEmpty()) {
+        QString confError;
+        const KeystoneConf conf = KeystoneConf::load(profile.keystoneConfPath, &confError);
+        if (confError.isEmpty())
+            for (const QString &problem : checkNotificationConfig(conf))
+                m_err << problem << Qt::endl;
     }
 
     const HistoryConfig historyConfig = m_ctx.historyConfig();

@@ -536,6 +536,7 @@ KeystoneConf KeystoneConf::fromIni(const IniFile &ini, QString *error)
         c.notificationFormat = v->trimmed();
     if (ini.sections.value(kDefault).contains(QStringLiteral("notification_opt_out"))) {
         c.notificationOptOut.clear();
+        c.notificationOptOutSet = true;
         for (const QString &o : multi(kDefault, QStringLiteral("notification_opt_out")))
             if (!o.trimmed().isEmpty())
                 c.notificationOptOut << o.trimmed();

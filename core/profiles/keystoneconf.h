@@ -102,6 +102,7 @@ struct KeystoneConf
     QStringList notificationOptOut = {QStringLiteral("identity.authenticate.success"),
                                       QStringLiteral("identity.authenticate.pending"),
                                       QStringLiteral("identity.authenticate.failed")};
+    bool notificationOptOutSet = false; // written in the file, not Keystone's default
 
     // Fails (with section, key and file in *error) on a value Keystone would
     // refuse: not a number, below the option's minimum, not a boolean.
