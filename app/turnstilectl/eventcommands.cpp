@@ -235,6 +235,8 @@ int EventCommands::events(const QStringList &args)
         m_err << error << Qt::endl;
         return exitcode::Config;
     }
+    if (const QString w = config.transport.cleartextWarning(); !w.isEmpty())
+        m_err << w << Qt::endl;
     // The newest stored row so far: only what arrives from now on is printed.
     {
         EventQuery all;

@@ -1,6 +1,7 @@
 #include "events/transporturl.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QUrl>
 
 namespace turnstile {
@@ -37,6 +38,19 @@ QString TransportUrl::toString() const
              host.contains(u':') ? u'[' + host + u']' : host)
         .arg(port)
         .arg(v);
+}
+
+QString TransportUrl::cleartextWarning() const
+{
+    if (tls || host.isEmpty())
+        return {};
+    const QHostAddress address(host);
+    if ((!address.isNull() && address.isLoopback()) ||
+        host.compare(u"localhost", Qt::CaseInsensitive) == 0)
+        return {};
+    return Tr::tr("RabbitMQ at %1 is reached without TLS: its password crosses the network in "
+                  "clear text; use amqps:// (or ?ssl=1).")
+        .arg(toString());
 }
 
 TransportUrl TransportUrl::parse(const QString &input, QString *error)

@@ -21,6 +21,11 @@ struct TransportUrl
     // "amqp[s]://user@host:port/vhost": for profiles, logs and the UI.
     QString toString() const;
 
+    // One sentence when the broker is reached without TLS on another machine
+    // (SASL PLAIN: the password crosses the network in clear text), else
+    // empty. Loopback is exempt, as for Profile::cleartextWarning.
+    QString cleartextWarning() const;
+
     // Sets *error to one sentence (never containing the password) on failure.
     static TransportUrl parse(const QString &url, QString *error = nullptr);
 };

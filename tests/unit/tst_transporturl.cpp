@@ -77,6 +77,23 @@ private slots:
         QVERIFY2(!error.contains(QStringLiteral("s3cret")), qPrintable(error));
     }
 
+    void cleartextIsNamedOffLoopback()
+    {
+        QVERIFY(TransportUrl::parse(QStringLiteral("rabbit://u:p@127.0.0.1:5672/"))
+                    .cleartextWarning()
+                    .isEmpty());
+        QVERIFY(TransportUrl::parse(QStringLiteral("rabbit://u:p@localhost/"))
+                    .cleartextWarning()
+                    .isEmpty());
+        QVERIFY(TransportUrl::parse(QStringLiteral("rabbit://u:p@mq.example.org/?ssl=1"))
+                    .cleartextWarning()
+                    .isEmpty());
+        const QString w = TransportUrl::parse(QStringLiteral("rabbit://u:s3cret@mq.example.org/"))
+                              .cleartextWarning();
+        QVERIFY(w.contains(QStringLiteral("amqp://u@mq.example.org:5672/")));
+        QVERIFY(!w.contains(QStringLiteral("s3cret")));
+    }
+
     void keystoneConfNotificationOptions()
     {
         const QByteArray text = "[DEFAULT]\n"
