@@ -12,6 +12,7 @@
 #include <QDateTimeAxis>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -642,7 +643,13 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     const bool dark = m_chart->theme() == QChart::ChartThemeDark;
     if (dark)
         applyPalette(QApplication::style()->standardPalette());
-    fitTimeTicks(target.width());
+    // A legend beside the plot (an export's long legend) takes its width
+    // from the time axis: fewer ticks, so no date label is cut.
+    const QLegend *legend = m_chart->legend();
+    const bool beside =
+        legend->isVisible() && (legend->alignment() & (Qt::AlignLeft | Qt::AlignRight));
+    fitTimeTicks(target.width() -
+                 (beside ? legend->effectiveSizeHint(Qt::PreferredSize).width() : 0));
     m_chart->resize(target.size());
     m_chart->scene()->render(painter, target, QRectF(m_chart->pos(), target.size()),
                              Qt::IgnoreAspectRatio);
@@ -650,6 +657,16 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     m_chart->resize(shown);
     if (dark)
         applyPalette();
+}
+
+void ChartView::setLegendAlignment(Qt::Alignment alignment)
+{
+    m_chart->legend()->setAlignment(alignment);
+}
+
+Qt::Alignment ChartView::legendAlignment() const
+{
+    return m_chart->legend()->alignment();
 }
 
 QPen ChartView::linePen(int index) const
