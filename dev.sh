@@ -14,7 +14,7 @@ RUN_LAB_PORT_BASE="${TURNSTILE_RUN_LAB_PORT_BASE:-34500}"
 BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
             qt6-base-dev qt6-charts-dev qt6-svg-dev qtkeychain-qt6-dev qt6-tools-dev
             qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqt6sql6-mysql libqt6sql6-psql
-            libqt6sql6-sqlite libgl1-mesa-dev libyaml-cpp-dev
+            libqt6sql6-sqlite libgl1-mesa-dev libyaml-cpp-dev librabbitmq-dev
             xvfb xauth x11-apps imagemagick poppler-utils
             dpkg-dev file appstream desktop-file-utils clang libclang-rt-14-dev
             prometheus)

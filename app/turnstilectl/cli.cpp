@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "benchcommands.h"
+#include "eventcommands.h"
 #include "guardedcommands.h"
 #include "historycommands.h"
 #include "keycommands.h"
@@ -48,6 +49,10 @@ constexpr Command kCommands[] = {
      QT_TRANSLATE_NOOP("Cli",
                        "--profile NAME [--metric NAME] [--range 7d] [--points 800] [--json|--csv]"),
      [](CliContext &c, const QStringList &a) { return HistoryCommands(c).history(a); }},
+    {"events",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--follow] [--since 1h] [--action ACTION] "
+                              "[--outcome OUTCOME] [--json|--csv]"),
+     [](CliContext &c, const QStringList &a) { return EventCommands(c).events(a); }},
     {"thresholds", QT_TRANSLATE_NOOP("Cli", "--profile NAME [--json]"),
      [](CliContext &c, const QStringList &a) { return HistoryCommands(c).thresholds(a); }},
     {"report",

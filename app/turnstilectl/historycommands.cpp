@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "collector/collector.h"
 #include "exporter/metricsendpoint.h"
+#include "events/eventconsumer.h"
 #include "health/profileverdict.h"
 #include "health/thresholdoverrides.h"
 #include "history/historyconfig.h"
@@ -20,6 +21,8 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QThread>
+
+#include <memory>
 
 #include <csignal>
 
@@ -144,6 +147,30 @@ int HistoryCommands::collect(const QStringList &args)
               << Qt::endl;
     }
 
+    // A collector that keeps running also keeps Keystone's audit events,
+    // when the profile names a RabbitMQ (or its keystone.conf does).
+    std::unique_ptr<EventConsumer> events;
+    QString eventsLine;
+    if (loop) {
+        QString error;
+        const EventConsumerConfig config =
+            EventConsumerConfig::forProfile(profile, secrets, m_ctx.historyConfig(), &error);
+        if (error.isEmpty()) {
+            events = std::make_unique<EventConsumer>();
+            events->start(config);
+        } else if (!profile.notificationUrl.isEmpty()) {
+            m_err << error << Qt::endl;
+        }
+    }
+    auto reportEvents = [&] {
+        if (!events)
+            return;
+        const QString line = events->status().line();
+        if (line != eventsLine)
+            m_err << line << Qt::endl;
+        eventsLine = line;
+    };
+
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     int rc = exitcode::Ok;
@@ -198,8 +225,10 @@ int HistoryCommands::collect(const QStringList &args)
             break;
         // Sleep to the next slot in short steps so SIGTERM ends the loop promptly.
         const qint64 next = r.slot + options.intervalSec;
-        while (!s_stop && QDateTime::currentSecsSinceEpoch() < next)
+        while (!s_stop && QDateTime::currentSecsSinceEpoch() < next) {
             QThread::msleep(200);
+            reportEvents();
+        }
     } while (!s_stop);
     return rc;
 }

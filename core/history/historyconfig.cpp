@@ -29,7 +29,8 @@ QString HistoryConfig::effectiveSqlitePath() const
 
 QString HistoryConfig::validationError() const
 {
-    if (rawRetentionDays < 0 || minuteRetentionDays < 0 || hourRetentionDays < 0)
+    if (rawRetentionDays < 0 || minuteRetentionDays < 0 || hourRetentionDays < 0 ||
+        eventRetentionDays < 0)
         return Tr::tr("History retention must be a number of days, or 0 to keep forever.");
     if (backend == Backend::PostgreSql && url.backend != DatabaseUrl::Backend::PostgreSql)
         return Tr::tr(
@@ -61,6 +62,8 @@ HistoryConfig HistoryConfig::fromSettings(QSettings &s)
         p.verifyTls = s.value(QStringLiteral("prometheusVerifyTls"), true).toBool();
         c.prometheus = p;
     }
+    c.eventRetentionDays =
+        s.value(QStringLiteral("eventRetentionDays"), c.eventRetentionDays).toInt();
     s.endGroup();
     return c;
 }
@@ -222,6 +225,7 @@ void HistoryConfig::toSettings(QSettings &s) const
              {"prometheusUrl", "prometheusUser", "prometheusCaFile", "prometheusVerifyTls"})
             s.remove(QLatin1String(k));
     }
+    s.setValue(QStringLiteral("eventRetentionDays"), eventRetentionDays);
     s.endGroup();
 }
 

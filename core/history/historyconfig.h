@@ -42,6 +42,9 @@ struct HistoryConfig
     int rawRetentionDays = 35;
     int minuteRetentionDays = 90;
     int hourRetentionDays = 0;
+    // Keystone audit events and their per-minute failure counts (~200 bytes
+    // an event in SQLite, see docs/benchmarks.md).
+    int eventRetentionDays = 90;
 
     // Charts (the Growth and Latency pages, `turnstilectl report`) read from
     // this Prometheus-compatible query API instead of the store when set:

@@ -317,6 +317,9 @@ bool HistoryStore::checkVersion()
         return fail(Tr::tr("The history database %1 is damaged: it has no schema version.")
                         .arg(location()));
     const int version = q.value(0).toInt();
+    q.finish();
+    if (version < historyschema::kVersion)
+        return upgradeSchema();
     if (version > historyschema::kVersion)
         return fail(
             Tr::tr(
@@ -326,6 +329,39 @@ bool HistoryStore::checkVersion()
                 .arg(version)
                 .arg(historyschema::kVersion));
     return true;
+}
+
+// An older Turnstile's database gains the new tables in one transaction; a
+// second process upgrading at the same moment waits for the lock and then
+// finds the version already raised.
+bool HistoryStore::upgradeSchema()
+{
+    if (!begin())
+        return false;
+    QSqlQuery q(database());
+    auto failed = [&](bool write) {
+        failQuery(q, write);
+        rollback();
+        return false;
+    };
+    if (isPostgres() &&
+        !q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kSchemaLockKey)))
+        return failed(false);
+    if (!q.exec(QStringLiteral("SELECT value FROM history_meta WHERE key = 'schema_version'")) ||
+        !q.next())
+        return failed(false);
+    const int current = q.value(0).toInt();
+    q.finish();
+    if (current < historyschema::kVersion) {
+        for (const QString &statement : historyschema::upgradeStatements(current, isPostgres()))
+            if (!q.exec(statement))
+                return failed(true);
+        if (!q.exec(QStringLiteral("UPDATE history_meta SET value = '%1' WHERE key = "
+                                   "'schema_version'")
+                        .arg(historyschema::kVersion)))
+            return failed(true);
+    }
+    return commit();
 }
 
 bool HistoryStore::begin()
@@ -950,7 +986,7 @@ bool HistoryStore::rollupSeries(int id, qint64 now)
 
 bool HistoryStore::applyRetention(qint64 now)
 {
-    return forEachSeries(&HistoryStore::retainSeries, now);
+    return forEachSeries(&HistoryStore::retainSeries, now) && applyEventRetention(now);
 }
 
 bool HistoryStore::retainSeries(int id, qint64 now)
@@ -1165,8 +1201,10 @@ bool HistoryStore::removeProfile(const QString &profile)
                 return false;
         }
     }
-    if (!run(QStringLiteral("DELETE FROM history_annotations WHERE profile = ?"), profile))
-        return false;
+    for (const char *table : {"history_annotations", "history_events", "history_auth_failures"})
+        if (!run(QStringLiteral("DELETE FROM %1 WHERE profile = ?").arg(QLatin1String(table)),
+                 profile))
+            return false;
     m_series.clear();
     return commit();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "events/eventquery.h"
+#include "events/keystoneevent.h"
 #include "history/annotation.h"
 #include "history/decimatedseries.h"
 #include "history/historyconfig.h"
@@ -116,6 +118,23 @@ public:
     std::optional<QList<Annotation>> annotations(qint64 from, qint64 to,
                                                  const QString &profile = {});
 
+    // Keystone audit events (core/history/historyevents.cpp). appendEvents
+    // stores in one transaction, skipping a message_id the profile already
+    // has (a redelivery), and counts each new failed login in its user's
+    // minute. Returns the number of new events, -1 on error.
+    int appendEvents(const QString &profile, const QList<KeystoneEvent> &events);
+    // Oldest first, at most query.limit.
+    std::optional<QList<KeystoneEvent>> events(const EventQuery &query);
+    // The name stored with the newest event that resolved this target id:
+    // how a deletion still says what was deleted. Empty when none did.
+    std::optional<QString> eventTargetName(const QString &profile, const QString &targetId);
+    // Failed logins per user and minute in [fromMinute, toMinute) (seconds).
+    std::optional<QList<AuthFailureCount>> authFailures(const QString &profile, qint64 fromSecs,
+                                                        qint64 toSecs);
+    // Deletes events and failure counts older than eventRetentionDays (part
+    // of applyRetention).
+    bool applyEventRetention(qint64 now);
+
     // Deletes every series, sample, rollup and annotation of a profile.
     bool removeProfile(const QString &profile);
 
@@ -148,6 +167,7 @@ private:
     bool openSqlite();
     bool openPostgres();
     bool checkVersion();
+    bool upgradeSchema();
     bool begin();
     bool commit();
     void rollback();

@@ -1,5 +1,7 @@
 #include "profiles/keystoneconf.h"
 
+#include "events/transporturl.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -512,6 +514,34 @@ KeystoneConf KeystoneConf::fromIni(const IniFile &ini, QString *error)
         c.memcacheServersSet = true;
     }
 
+    const QString notifications = QStringLiteral("oslo_messaging_notifications");
+    c.transportUrl = r.raw({{notifications, QStringLiteral("transport_url")},
+                            {kDefault, QStringLiteral("transport_url")}});
+    if (c.transportUrl && c.transportUrl->trimmed().isEmpty())
+        c.transportUrl.reset();
+    // Multi-valued options: every line counts, in file order.
+    const auto multi = [&](const QString &section, const QString &key) {
+        return ini.sections.value(IniFile::normalizeSection(section)).value(key);
+    };
+    for (const QString &d : multi(notifications, QStringLiteral("driver")))
+        if (!d.trimmed().isEmpty())
+            c.notificationDrivers << d.trimmed();
+    if (const auto v = r.list(notifications, QStringLiteral("topics")); v && !v->isEmpty())
+        c.notificationTopics = *v;
+    if (const auto v = r.string(kDefault, QStringLiteral("control_exchange"));
+        v && !v->trimmed().isEmpty())
+        c.controlExchange = v->trimmed();
+    if (const auto v = r.string(kDefault, QStringLiteral("notification_format"));
+        v && !v->trimmed().isEmpty())
+        c.notificationFormat = v->trimmed();
+    if (ini.sections.value(kDefault).contains(QStringLiteral("notification_opt_out"))) {
+        c.notificationOptOut.clear();
+        c.notificationOptOutSet = true;
+        for (const QString &o : multi(kDefault, QStringLiteral("notification_opt_out")))
+            if (!o.trimmed().isEmpty())
+                c.notificationOptOut << o.trimmed();
+    }
+
     if (r.failed())
         return KeystoneConf{};
     if (error)
@@ -556,6 +586,13 @@ ImportedSecrets applyKeystoneConf(Profile &profile, const KeystoneConf &conf,
     if (conf.database.isValid()) {
         profile.databaseUrl = conf.database.toString(false);
         secrets.databasePassword = conf.database.password;
+    }
+    if (conf.transportUrl) {
+        const TransportUrl transport = TransportUrl::parse(*conf.transportUrl);
+        if (transport.isValid()) {
+            profile.notificationUrl = transport.toString();
+            secrets.notificationPassword = transport.password;
+        }
     }
     if (!conf.fernetKeyRepository.isEmpty() &&
         !profile.keyRepositories.contains(conf.fernetKeyRepository))

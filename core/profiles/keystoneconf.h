@@ -89,6 +89,20 @@ struct KeystoneConf
     QStringList memcacheServers = {QStringLiteral("localhost:11211")};
     // True when memcache_servers was written in the file (not just the default).
     bool memcacheServersSet = false;
+    // Notifications (oslo.messaging). transport_url *includes the password*:
+    // never log or store it. [oslo_messaging_notifications] transport_url,
+    // else [DEFAULT] transport_url (oslo.messaging's fallback).
+    std::optional<QString> transportUrl;
+    QStringList notificationDrivers; // [oslo_messaging_notifications] driver (multi); empty = noop
+    QStringList notificationTopics = {QStringLiteral("notifications")};
+    QString controlExchange = QStringLiteral("keystone"); // [DEFAULT] control_exchange
+    QString notificationFormat = QStringLiteral("cadf");  // [DEFAULT]
+    // [DEFAULT] notification_opt_out (multi); Keystone's default list unless
+    // written. An empty value ("notification_opt_out =") opts nothing out.
+    QStringList notificationOptOut = {QStringLiteral("identity.authenticate.success"),
+                                      QStringLiteral("identity.authenticate.pending"),
+                                      QStringLiteral("identity.authenticate.failed")};
+    bool notificationOptOutSet = false; // written in the file, not Keystone's default
 
     // Fails (with section, key and file in *error) on a value Keystone would
     // refuse: not a number, below the option's minimum, not a boolean.

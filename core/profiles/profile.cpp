@@ -83,6 +83,10 @@ QJsonObject Profile::toJson() const
     o[u"key_repositories"] = toArray(keyRepositories);
     o[u"memcached_servers"] = toArray(memcachedServers);
     o[u"keystone_conf"] = keystoneConfPath;
+    if (!notificationUrl.isEmpty())
+        o[u"notification_url"] = notificationUrl;
+    if (eventQueueMaxLength != 100000)
+        o[u"event_queue_max_length"] = eventQueueMaxLength;
     if (!thresholds.isEmpty())
         o[u"thresholds"] = thresholds;
     o[u"read_only"] = readOnly;
@@ -135,6 +139,8 @@ Profile Profile::fromJson(const QJsonObject &o)
     p.keyRepositories = toStringList(o[u"key_repositories"]);
     p.memcachedServers = toStringList(o[u"memcached_servers"]);
     p.keystoneConfPath = o[u"keystone_conf"].toString();
+    p.notificationUrl = o[u"notification_url"].toString();
+    p.eventQueueMaxLength = qMax(1, o[u"event_queue_max_length"].toInt(100000));
     p.thresholds = o[u"thresholds"].toObject();
     p.readOnly = o[u"read_only"].toBool();
     p.production = o[u"production"].toBool();

@@ -61,6 +61,13 @@ struct Profile
     QStringList memcachedServers;
     // Optional keystone.conf location on this workstation
     QString keystoneConfPath;
+    // Optional RabbitMQ that Keystone notifies (TransportUrl::toString(): no
+    // password; that is the keychain's SecretKind::NotificationPassword). Empty:
+    // read transport_url from keystone.conf when the consumer starts.
+    QString notificationUrl;
+    // The most messages Turnstile's own event queue keeps while nobody reads
+    // it (x-max-length, oldest dropped), so a week away cannot fill the disk.
+    int eventQueueMaxLength = 100000;
 
     // Per-profile threshold overrides: {"metric": {"warn": x, "critical": y}}
     // (growth rules are keyed "metric/day"; either level may be missing).

@@ -13,6 +13,8 @@ QString Secrets::get(SecretKind k) const
         return token;
     case SecretKind::DatabasePassword:
         return databasePassword;
+    case SecretKind::NotificationPassword:
+        return notificationPassword;
     }
     return {};
 }
@@ -31,6 +33,9 @@ void Secrets::set(SecretKind k, const QString &v)
         break;
     case SecretKind::DatabasePassword:
         databasePassword = v;
+        break;
+    case SecretKind::NotificationPassword:
+        notificationPassword = v;
         break;
     }
 }

@@ -11,11 +11,12 @@ enum class SecretKind
     Password,
     ApplicationCredentialSecret,
     Token,
-    DatabasePassword
+    DatabasePassword,
+    NotificationPassword // RabbitMQ, for the Keystone event consumer
 };
-inline constexpr std::array<SecretKind, 4> kAllSecretKinds{
+inline constexpr std::array<SecretKind, 5> kAllSecretKinds{
     SecretKind::Password, SecretKind::ApplicationCredentialSecret, SecretKind::Token,
-    SecretKind::DatabasePassword};
+    SecretKind::DatabasePassword, SecretKind::NotificationPassword};
 
 // The secrets of one profile, in memory only. Passed by value to worker
 // threads; never serialised, never logged.
@@ -25,6 +26,7 @@ struct Secrets
     QString applicationCredentialSecret;
     QString token;
     QString databasePassword;
+    QString notificationPassword;
 
     QString get(SecretKind k) const;
     void set(SecretKind k, const QString &v);

@@ -32,6 +32,8 @@ QString kindName(SecretKind k)
         return QStringLiteral("token");
     case SecretKind::DatabasePassword:
         return QStringLiteral("database_password");
+    case SecretKind::NotificationPassword:
+        return QStringLiteral("notification_password");
     }
     return QStringLiteral("unknown");
 }

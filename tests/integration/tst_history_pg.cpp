@@ -1,5 +1,6 @@
 // The shared history on the lab's real PostgreSQL 15: same schema and
 // behaviour as SQLite, and two "workstations" see each other's writes.
+#include "history/historyschema.h"
 #include "history/historystore.h"
 #include "testsupport.h"
 
@@ -118,7 +119,7 @@ private slots:
                  6);
         QCOMPARE(scalar(QStringLiteral(
                      "SELECT value::int FROM history_meta WHERE key = 'schema_version'")),
-                 1);
+                 historyschema::kVersion);
         // Same columns as SQLite: the primary key is (series, ts).
         QCOMPARE(scalar(QStringLiteral(
                      "SELECT count(*) FROM information_schema.key_column_usage "
@@ -281,6 +282,57 @@ private slots:
         QVERIFY(store.rollup(T0 + 21 * kDay));
         const auto q = store.query(key("token.rows"), T0 + 20 * kDay, T0 + 21 * kDay, 24);
         QCOMPARE(totalCount(*q), qint64(3000));
+    }
+
+    // Keystone's events in the shared store: stored once per message id even
+    // when two collectors consume the same redelivered message, counted per
+    // user and minute, named after deletion, removed with the profile.
+    void keystoneEventsInPostgres()
+    {
+        KeystoneEvent e;
+        e.eventType = QStringLiteral("identity.authenticate");
+        e.action = QStringLiteral("authenticate");
+        e.outcome = QStringLiteral("failure");
+        e.initiatorName = QStringLiteral("nova");
+        e.initiatorId = QStringLiteral("nova-id");
+        e.eventTimeMs = qint64(1699920000) * 1000 + 1234;
+        QList<KeystoneEvent> batch;
+        for (int i = 0; i < 3; ++i) {
+            e.messageId = QStringLiteral("%1-m%2").arg(m_profile).arg(i);
+            batch << e;
+        }
+        KeystoneEvent created;
+        created.messageId = m_profile + QStringLiteral("-created");
+        created.eventType = QStringLiteral("identity.user.created");
+        created.action = QStringLiteral("created.user");
+        created.outcome = QStringLiteral("success");
+        created.targetType = QStringLiteral("data/security/account/user");
+        created.targetId = m_profile + QStringLiteral("-uid");
+        created.targetName = QStringLiteral("svc-backup");
+        created.eventTimeMs = e.eventTimeMs;
+        batch << created;
+        HistoryStore a;
+        HistoryStore b;
+        QVERIFY2(a.open(config()), qPrintable(a.error()));
+        QVERIFY2(b.open(config()), qPrintable(b.error()));
+        QCOMPARE(a.appendEvents(m_profile, batch), 4);
+        QCOMPARE(b.appendEvents(m_profile, batch), 0);
+        const auto counts = a.authFailures(m_profile, 1699920000, 1699920060);
+        QVERIFY2(counts, qPrintable(a.error()));
+        QCOMPARE(counts->size(), 1);
+        QCOMPARE(counts->first().count, 3);
+        QCOMPARE(*b.eventTargetName(m_profile, created.targetId), QStringLiteral("svc-backup"));
+        EventQuery q;
+        q.profile = m_profile;
+        q.actions = {QStringLiteral("created.user")};
+        const auto back = b.events(q);
+        QVERIFY2(back, qPrintable(b.error()));
+        QCOMPARE(back->size(), 1);
+        QCOMPARE(back->first().targetName, QStringLiteral("svc-backup"));
+        QVERIFY(back->first().initiatorName.isEmpty()); // NULL reads back empty
+        QVERIFY(a.removeProfile(m_profile));
+        q.actions.clear();
+        QCOMPARE(b.events(q)->size(), 0);
     }
 
     void wrongPasswordIsAClearError()

@@ -23,13 +23,23 @@
 #   ADMIN_PASSWORD [random on first start, kept in $LAB_DIR/secrets.env]
 #   KS_TOKEN_EXPIRATION [3600] Keystone's [token] expiration in seconds (e.g. 86400 for a
 #          cloud with 24 h tokens); written to lab.env as TURNSTILE_LAB_TOKEN_EXPIRATION
+#   LAB_RABBITMQ [0, or as at the last start] 1: also RabbitMQ (Debian's rabbitmq-server, private node, epmd and cookie)
+#          on RMQ_PORT [base+10] (AMQP), RMQ_TLS_PORT [base+11] (AMQPS, lab CA),
+#          RMQ_DIST_PORT [base+12] (Erlang distribution), RMQ_EPMD_PORT [base+13], and Keystone
+#          sends its CADF notifications there (messagingv2, notification_opt_out emptied).
+#          Off by default: it adds ~6 s of Erlang start (4 s of CPU) and 150 MiB, and a Keystone
+#          configured for it but without it waits ~6 s in every notifying call.
+#   rabbitmq-on   add RabbitMQ to the running lab and restart Keystone with messagingv2
+#   rabbitmq-off  the reverse (Keystone back to the log driver, RabbitMQ stopped)
+#   rabbitmq-restart  stop and start only RabbitMQ (a broker restart, for reconnect tests)
 # Ports used at the last start are remembered in $LAB_DIR/run/ports.env.
 set -Eeuo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"   # mariadbd and sshd live in /usr/sbin
 
 LAB_PKGS=(mariadb-server mariadb-client postgresql-15 memcached openssh-server
           openssh-client keystone python3-openstackclient uwsgi uwsgi-plugin-python3
-          gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-tools curl procps iproute2 openssl)
+          gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-tools curl procps iproute2 openssl
+          rabbitmq-server amqp-tools)
 
 CMD=${1:-}
 LAB_DIR=${LAB_DIR:-/tmp/turnstile-lab}
@@ -89,17 +99,25 @@ TLS_PORTVARS=(KS_TLS_PORT KS_TLS_EXPIRED_PORT KS_TLS_MISMATCH_PORT KS_MTLS_PORT)
 KS_URL=http://$HOST:$KS_PORT/v3 KS_TLS_URL=https://$HOST:$KS_TLS_PORT/v3
 KS_TLS_EXPIRED_URL=https://$HOST:$KS_TLS_EXPIRED_PORT/v3 KS_TLS_MISMATCH_URL=https://$HOST:$KS_TLS_MISMATCH_PORT/v3
 KS_MTLS_URL=https://$HOST:$KS_MTLS_PORT/v3
+RMQ_PORT=$(port_for RMQ_PORT 10) RMQ_TLS_PORT=$(port_for RMQ_TLS_PORT 11)
+RMQ_DIST_PORT=$(port_for RMQ_DIST_PORT 12) RMQ_EPMD_PORT=$(port_for RMQ_EPMD_PORT 13)
+RMQ_PORTVARS=(RMQ_PORT RMQ_TLS_PORT RMQ_DIST_PORT RMQ_EPMD_PORT)
+LAB_RABBITMQ=${LAB_RABBITMQ:-${SAVED[LAB_RABBITMQ]:-0}}   # remembered, like the ports
+[[ $LAB_RABBITMQ == [01] ]] || { printf 'lab: LAB_RABBITMQ must be 0 or 1\n' >&2; exit 2; }
+RMQ_DIR=$LAB_DIR/rabbitmq RMQ_VHOST=lab RMQ_NODE=turnstile-lab-$RMQ_PORT@localhost
 
 # ------------------------------------------------------------------ components
 COMPONENTS=(keystone mariadb postgres memcached sshd keyring dbus)   # stop order
+OPTIONAL=(rabbitmq epmd)   # LAB_RABBITMQ=1; stopped whenever recorded
 declare -A PIDF=([mariadb]=$RUN/mariadbd.pid [postgres]=$RUN/postgres.pid [keystone]=$RUN/uwsgi.pid
-    [memcached]=$RUN/memcached.pid [sshd]=$RUN/sshd.pid [dbus]=$RUN/dbus.pid [keyring]=$RUN/keyring.pid)
+    [memcached]=$RUN/memcached.pid [sshd]=$RUN/sshd.pid [dbus]=$RUN/dbus.pid [keyring]=$RUN/keyring.pid
+    [rabbitmq]=$RUN/rabbitmq.pid [epmd]=$RUN/epmd.pid)
 # what /proc/PID/cmdline must contain (env: = a line of /proc/PID/environ)
 declare -A PAT=([mariadb]=$MY_DATA [postgres]=$PG_DATA [keystone]=$RUN/uwsgi.pid
     [memcached]=$RUN/memcached.pid [sshd]=$SSH_DIR/sshd_config [dbus]=$RUN/dbus-session.conf
-    [keyring]="env:DBUS_SESSION_BUS_ADDRESS=$DBUS_ADDR")
+    [keyring]="env:DBUS_SESSION_BUS_ADDRESS=$DBUS_ADDR" [rabbitmq]=$'-home\n'"$RMQ_DIR/home"$'\n' [epmd]=$'-port\n'"$RMQ_EPMD_PORT")
 declare -A LABEL=([mariadb]=MariaDB [postgres]=PostgreSQL [keystone]=Keystone [memcached]=memcached
-    [sshd]=sshd [dbus]=dbus-daemon [keyring]=gnome-keyring)
+    [sshd]=sshd [dbus]=dbus-daemon [keyring]=gnome-keyring [rabbitmq]=RabbitMQ [epmd]=epmd)
 declare -A PORT=([mariadb]=$DB_PORT [postgres]=$PG_PORT [keystone]=$KS_PORT [memcached]=$MC_PORT [sshd]=$SSH_PORT)
 declare -A PORTVAR=([mariadb]=DB_PORT [postgres]=PG_PORT [keystone]=KS_PORT [memcached]=MC_PORT [sshd]=SSH_PORT)
 
@@ -170,17 +188,18 @@ EOF
 # ------------------------------------------------------------------ secrets / files
 load_secrets() {
     local k v env_admin=${ADMIN_PASSWORD:-}
-    ADMIN_PASSWORD='' DB_PASSWORD='' RO_PASSWORD='' PG_PASSWORD='' KEYRING_PASSWORD=''
+    ADMIN_PASSWORD='' DB_PASSWORD='' RO_PASSWORD='' PG_PASSWORD='' KEYRING_PASSWORD='' RMQ_KS_PASSWORD='' RMQ_PASSWORD=''
     if [[ -f $SECRETS ]]; then while IFS='=' read -r k v; do
-        case $k in ADMIN_PASSWORD | DB_PASSWORD | RO_PASSWORD | PG_PASSWORD | KEYRING_PASSWORD) printf -v "$k" '%s' "$v" ;; esac
+        case $k in ADMIN_PASSWORD | DB_PASSWORD | RO_PASSWORD | PG_PASSWORD | KEYRING_PASSWORD | RMQ_KS_PASSWORD | RMQ_PASSWORD) printf -v "$k" '%s' "$v" ;; esac
     done <"$SECRETS"; fi
     [[ -n $env_admin ]] && ADMIN_PASSWORD=$env_admin
     [[ $ADMIN_PASSWORD =~ ^[A-Za-z0-9._-]*$ ]] || die "ADMIN_PASSWORD may only contain A-Z a-z 0-9 . _ -"
-    for k in ADMIN_PASSWORD DB_PASSWORD RO_PASSWORD PG_PASSWORD KEYRING_PASSWORD; do
+    for k in ADMIN_PASSWORD DB_PASSWORD RO_PASSWORD PG_PASSWORD KEYRING_PASSWORD RMQ_KS_PASSWORD RMQ_PASSWORD; do
         [[ -n ${!k} ]] || printf -v "$k" '%s' "$(gen_secret)"
     done
     (umask 077; printf '%s\n' "ADMIN_PASSWORD=$ADMIN_PASSWORD" "DB_PASSWORD=$DB_PASSWORD" \
-        "RO_PASSWORD=$RO_PASSWORD" "PG_PASSWORD=$PG_PASSWORD" "KEYRING_PASSWORD=$KEYRING_PASSWORD" >"$SECRETS")
+        "RO_PASSWORD=$RO_PASSWORD" "PG_PASSWORD=$PG_PASSWORD" "KEYRING_PASSWORD=$KEYRING_PASSWORD" \
+        "RMQ_KS_PASSWORD=$RMQ_KS_PASSWORD" "RMQ_PASSWORD=$RMQ_PASSWORD" >"$SECRETS")
     DB_URL=mysql+pymysql://keystone:$DB_PASSWORD@$HOST:$DB_PORT/keystone
 }
 
@@ -210,7 +229,11 @@ write_files() {
         TURNSTILE_LAB_SSH_USER="$OS_USER" TURNSTILE_LAB_SSH_KNOWN_HOSTS="$SSH_DIR/known_hosts" \
         TURNSTILE_LAB_DBUS_ADDRESS="$DBUS_ADDR" TURNSTILE_LAB_KEYRING_DATA="$KR_DATA" \
         TURNSTILE_LAB_KEYRING_PASSWORD="$KEYRING_PASSWORD" TURNSTILE_LAB_XDG_RUNTIME_DIR="$XDG_RT" \
-        TURNSTILE_LAB_OPENRC="$LAB_DIR/openrc" TURNSTILE_LAB_CLOUDS_YAML="$LAB_DIR/clouds.yaml" >"$ENV_FILE"
+        TURNSTILE_LAB_OPENRC="$LAB_DIR/openrc" TURNSTILE_LAB_CLOUDS_YAML="$LAB_DIR/clouds.yaml" \
+        TURNSTILE_LAB_RABBITMQ="$LAB_RABBITMQ" TURNSTILE_LAB_RMQ_HOST=$HOST TURNSTILE_LAB_RMQ_PORT="$RMQ_PORT" \
+        TURNSTILE_LAB_RMQ_TLS_PORT="$RMQ_TLS_PORT" TURNSTILE_LAB_RMQ_VHOST=$RMQ_VHOST \
+        TURNSTILE_LAB_RMQ_USER=turnstile TURNSTILE_LAB_RMQ_PASSWORD="$RMQ_PASSWORD" \
+        TURNSTILE_LAB_RMQ_KS_USER=ksnotify TURNSTILE_LAB_RMQ_KS_PASSWORD="$RMQ_KS_PASSWORD" >"$ENV_FILE"
     exports OS_AUTH_URL="$KS_URL" OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin OS_PASSWORD="$ADMIN_PASSWORD" \
         OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
         OS_REGION_NAME=RegionOne >"$LAB_DIR/openrc"
@@ -304,7 +327,10 @@ EOF
 
 # ------------------------------------------------------------------ Keystone
 keystone_setup() { # $1 = 1: uwsgi is already running, only re-bootstrap when needed
-    local km=(keystone-manage --config-file "$KS_CONF") mlog=$KS_DIR/log/manage.log hash j jobs=()
+    local km=(keystone-manage --config-file "$KS_CONF") mlog=$KS_DIR/log/manage.log hash j jobs=() notify_default=''
+    # The empty opt-out also sends the authenticate success and pending events, which
+    # Keystone's default list hides.
+    [[ $LAB_RABBITMQ == 1 ]] && notify_default=$'notification_format = cadf\nnotification_opt_out ='
     mkdir -p "$KS_DIR/log" "$FERNET" "$CRED"
     chmod 700 "$FERNET" "$CRED"
     (umask 077; cat >"$KS_CONF" <<EOF
@@ -313,6 +339,7 @@ keystone_setup() { # $1 = 1: uwsgi is already running, only re-bootstrap when ne
 log_dir = $KS_DIR/log
 log_file = keystone.log
 use_stderr = false
+$notify_default
 [database]
 connection = $DB_URL
 max_pool_size = 10
@@ -335,9 +362,17 @@ unique_last_password_count = 3
 [oslo_policy]
 enforce_new_defaults = false
 enforce_scope = false
-[oslo_messaging_notifications]
-driver = log
 EOF
+    if [[ $LAB_RABBITMQ == 1 ]]; then cat >>"$KS_CONF" <<EOF
+[oslo_messaging_notifications]
+# CADF events to RabbitMQ (exchange keystone, topic notifications.info) and still to keystone.log
+driver = messagingv2
+driver = log
+transport_url = rabbit://ksnotify:$RMQ_KS_PASSWORD@$HOST:$RMQ_PORT/$RMQ_VHOST
+EOF
+    else
+        printf '%s\n' '[oslo_messaging_notifications]' 'driver = log' >>"$KS_CONF"
+    fi
     )
     if [[ $1 == 0 ]]; then   # ~2 s of Python start-up each, so run them side by side
         "${km[@]}" db_sync >>"$mlog" 2>&1 & jobs+=($!)
@@ -353,6 +388,8 @@ EOF
     fi
     hash=$(printf '%s' "$ADMIN_PASSWORD@$KS_URL" | sha256sum | cut -d' ' -f1)
     if [[ $(cat "$KS_DIR/.bootstrapped" 2>/dev/null) != "$hash" ]]; then
+        # bootstrap notifies ten times; without the broker each would wait ~6 s
+        [[ $LAB_RABBITMQ == 1 ]] && rmq_wait
         # the password goes through the environment, never onto a command line
         OS_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD "${km[@]}" bootstrap --bootstrap-username admin \
             --bootstrap-project-name admin --bootstrap-role-name admin --bootstrap-service-name keystone \
@@ -548,6 +585,142 @@ start_keyring() {
     kr_env secret-tool clear service turnstile-lab key probe 2>/dev/null || true
 }
 
+# ------------------------------------------------------------------ RabbitMQ (LAB_RABBITMQ=1)
+# Debian's rabbitmq-server started through /usr/lib/rabbitmq/bin directly: the /usr/sbin wrappers
+# 'su rabbitmq' and cd to /var/lib/rabbitmq. Its own node name, HOME (so its own Erlang cookie),
+# epmd on its own port, everything on 127.0.0.1. Users, vhost and the cap on Keystone's default
+# queue come from a definitions file read at boot, so no rabbitmqctl (0.65 s of Erlang start
+# each) is needed: readiness is the AMQP ports answering. One scheduler and no busy-waiting:
+# the machine has 2 cores and other services.
+rmq_env() {
+    env HOME="$RMQ_DIR/home" RABBITMQ_NODENAME="$RMQ_NODE" RABBITMQ_NODE_IP_ADDRESS=$HOST \
+        RABBITMQ_NODE_PORT="$RMQ_PORT" RABBITMQ_DIST_PORT="$RMQ_DIST_PORT" \
+        RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" RABBITMQ_LOG_BASE="$LOGS/rabbitmq" \
+        RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" \
+        RABBITMQ_PID_FILE="${PIDF[rabbitmq]}" RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf" \
+        ERL_EPMD_PORT="$RMQ_EPMD_PORT" ERL_EPMD_ADDRESS=$HOST \
+        RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none" \
+        "$@"
+}
+rmq_up() { port_in_use "$RMQ_PORT" && port_in_use "$RMQ_TLS_PORT" && pid_of rabbitmq >/dev/null; }
+rmq_files() {
+    mkdir -p "$RMQ_DIR/home" "$RMQ_DIR/mnesia" "$LOGS/rabbitmq"
+    chmod 700 "$RMQ_DIR" "$RMQ_DIR/home"
+    if [[ ! -s $RMQ_DIR/home/.erlang.cookie ]]; then
+        (umask 077; gen_secret >"$RMQ_DIR/home/.erlang.cookie"); chmod 400 "$RMQ_DIR/home/.erlang.cookie"
+    fi
+    : >"$RMQ_DIR/rabbitmq-env.conf"
+    echo '[].' >"$RMQ_DIR/enabled_plugins"
+    # rabbit_password_hashing_sha256: base64(salt . sha256(salt . password)); passwords on stdin
+    printf '%s\n%s\n' "$RMQ_KS_PASSWORD" "$RMQ_PASSWORD" | (umask 077; /usr/bin/python3 -c '
+import base64, hashlib, json, os, sys
+ks, ts = sys.stdin.read().split("\n")[:2]
+def h(pw):
+    salt = os.urandom(4)
+    return base64.b64encode(salt + hashlib.sha256(salt + pw.encode()).digest()).decode()
+v = sys.argv[1]
+user = lambda n, pw: {"name": n, "password_hash": h(pw), "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": ""}
+perm = lambda n, c, w, r: {"user": n, "vhost": v, "configure": c, "write": w, "read": r}
+json.dump({"vhosts": [{"name": v}],
+           "users": [user("ksnotify", ks), user("turnstile", ts)],
+           # Keystone publishes; Turnstile may only make and feed queues named turnstile.*
+           "permissions": [perm("ksnotify", ".*", ".*", ".*"),
+                           perm("turnstile", "^turnstile\\..*", "^turnstile\\..*", ".*")],
+           # nobody reads the default notifications.info queue in the lab: cap it
+           "policies": [{"vhost": v, "name": "notif-cap", "pattern": "^notifications\\.", "apply-to": "queues",
+                         "priority": 0, "definition": {"max-length": 1000, "overflow": "drop-head"}}]},
+          open(sys.argv[2], "w"))
+' "$RMQ_VHOST" "$RMQ_DIR/definitions.json") || die "writing the RabbitMQ definitions failed"
+    printf '%s\n' "# generated by tests/lab/lab.sh on every start" \
+        "listeners.tcp.default = $HOST:$RMQ_PORT" "listeners.ssl.default = $HOST:$RMQ_TLS_PORT" \
+        "ssl_options.cacertfile = $TLS/ca.pem" "ssl_options.certfile = $TLS/server.pem" \
+        "ssl_options.keyfile = $TLS/server.key" "ssl_options.verify = verify_none" \
+        "ssl_options.fail_if_no_peer_cert = false" "load_definitions = $RMQ_DIR/definitions.json" \
+        "loopback_users.guest = true" "log.console = false" "log.file.level = warning" \
+        "vm_memory_high_watermark.absolute = 512MiB" "disk_free_limit.absolute = 200MB" >"$RMQ_DIR/rabbitmq.conf"
+}
+start_epmd() {
+    pid_of epmd >/dev/null && return 0
+    setsid epmd -address $HOST -port "$RMQ_EPMD_PORT" </dev/null >>"$LOGS/rabbitmq/epmd.log" 2>&1 &
+    echo $! >"${PIDF[epmd]}"
+    wait_for 50 port_in_use "$RMQ_EPMD_PORT" || die "epmd did not listen on $HOST:$RMQ_EPMD_PORT"
+}
+launch_rabbitmq() { # returns at once; rmq_wait waits for it
+    rmq_files
+    start_epmd
+    rm -f "${PIDF[rabbitmq]}"
+    rmq_env setsid /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >>"$LOGS/rabbitmq/startup.log" 2>&1 &
+}
+rmq_wait() {
+    wait_for 1200 rmq_up || { tail -20 "$LOGS/rabbitmq/startup.log" >&2; die "RabbitMQ did not listen on $HOST:$RMQ_PORT and $RMQ_TLS_PORT"; }
+}
+stop_one() { # COMPONENT
+    local pid n=300
+    pid=$(pid_of "$1") || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    while ((n-- > 0)) && alive "$pid"; do sleep 0.1; done
+    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    rm -f "${PIDF[$1]}"
+}
+# rabbitmq-on / rabbitmq-off: add RabbitMQ to a running lab (or take it away) and restart only
+# Keystone's uwsgi with the matching notification driver, so the default lab stays as cheap
+# as it was and the event tests pay for the broker alone (CTest fixture lab_rabbitmq).
+save_rabbitmq_choice() {
+    local k
+    [[ -r $PORTS_FILE ]] || die "the lab has not been started yet; run: $0 start"
+    grep -v '^LAB_RABBITMQ=' "$PORTS_FILE" >"$PORTS_FILE.new" || true
+    echo "LAB_RABBITMQ=$LAB_RABBITMQ" >>"$PORTS_FILE.new"; mv "$PORTS_FILE.new" "$PORTS_FILE"
+    for k in "${RMQ_PORTVARS[@]}"; do grep -q "^$k=" "$PORTS_FILE" || echo "$k=${!k}" >>"$PORTS_FILE"; done
+}
+restart_keystone() {
+    local t; t=$(now)
+    pid_of keystone >/dev/null || die "Keystone is not running; run: $0 start"
+    stop_one keystone
+    keystone_setup 1
+    launch_keystone
+    wait_for 1200 ks_up || { tail -30 "$KS_DIR/log/uwsgi.log" >&2; die "Keystone did not answer GET $KS_URL/"; }
+    wait_for 100 tls_up || die "Keystone HTTPS is not answering as expected: $(tls_get)"
+    wait_for 50 pid_of keystone >/dev/null || die "uwsgi answers but ${PIDF[keystone]} is missing"
+    log "Keystone restarted in $(secs "$t") s"
+}
+cmd_rabbitmq_on() {
+    local t; t=$(now)
+    LAB_RABBITMQ=1
+    load_secrets
+    write_files
+    if ! pid_of rabbitmq >/dev/null; then
+        for k in "${RMQ_PORTVARS[@]}"; do
+            port_in_use "${!k}" && die "$HOST:${!k} (RabbitMQ) is already in use by another process; set $k or LAB_PORT_BASE"
+        done
+        launch_rabbitmq
+    fi
+    save_rabbitmq_choice
+    # uwsgi restarts while Erlang boots; the first notification waits for the broker at most
+    grep -q '^driver = messagingv2' "$KS_CONF" 2>/dev/null && pid_of keystone >/dev/null || restart_keystone
+    rmq_wait
+    log "RabbitMQ on: amqp://$HOST:$RMQ_PORT/$RMQ_VHOST (beam pid $(pid_of rabbitmq)) in $(secs "$t") s"
+}
+cmd_rabbitmq_off() {
+    LAB_RABBITMQ=0
+    load_secrets
+    write_files
+    save_rabbitmq_choice
+    if grep -q '^driver = messagingv2' "$KS_CONF" 2>/dev/null && pid_of keystone >/dev/null; then restart_keystone; fi
+    stop_one rabbitmq
+    stop_one epmd
+    log "RabbitMQ off"
+}
+cmd_rabbitmq_restart() {
+    local t
+    [[ $LAB_RABBITMQ == 1 ]] || die "LAB_RABBITMQ=1 is not set"
+    load_secrets
+    t=$(now)
+    stop_one rabbitmq
+    launch_rabbitmq
+    rmq_wait
+    log "RabbitMQ restarted in $(secs "$t") s"
+}
+
 # ------------------------------------------------------------------ start
 TIMES=()
 run_timed() { # COMPONENT FUNCTION...
@@ -579,6 +752,9 @@ cmd_start() {
             die "${LABEL[$c]} is already running on port ${SAVED[${PORTVAR[$c]}]:-?}; run '$0 stop' before changing ports"
         fi
     done
+    if pid_of keystone >/dev/null && [[ ${SAVED[LAB_RABBITMQ]:-0} != "$LAB_RABBITMQ" ]]; then
+        die "Keystone is running with LAB_RABBITMQ=${SAVED[LAB_RABBITMQ]:-0} (its notification driver); run '$0 stop' first"
+    fi
     if pid_of keystone >/dev/null; then
         for k in "${TLS_PORTVARS[@]}"; do   # no saved port: a uwsgi from a lab.sh without HTTPS
             [[ ${SAVED[$k]:-} == "${!k}" ]] ||
@@ -590,15 +766,27 @@ cmd_start() {
         done
     fi
     for c in keystone mariadb postgres memcached sshd; do check_port "$c"; done
+    if [[ $LAB_RABBITMQ == 1 ]]; then
+        need /usr/lib/rabbitmq/bin/rabbitmq-server rabbitmq-server; need epmd erlang-base
+        for k in "${RMQ_PORTVARS[@]}"; do
+            [[ -z ${seen[${!k}]:-} ]] || die "$k and ${seen[${!k}]} are both ${!k}"
+            seen[${!k}]=$k
+            if ! pid_of rabbitmq >/dev/null && port_in_use "${!k}"; then
+                die "$HOST:${!k} (RabbitMQ) is already in use by another process; set $k or LAB_PORT_BASE"
+            fi
+        done
+    fi
     mkdir -p "$LAB_DIR" "$RUN" "$LOGS"
     chmod 711 "$LAB_DIR"   # PostgreSQL runs as another OS user and must traverse it
     touch "$MARKER"
-    for k in KS_PORT DB_PORT PG_PORT MC_PORT SSH_PORT "${TLS_PORTVARS[@]}"; do echo "$k=${!k}"; done >"$PORTS_FILE"
+    for k in KS_PORT DB_PORT PG_PORT MC_PORT SSH_PORT "${TLS_PORTVARS[@]}" "${RMQ_PORTVARS[@]}" LAB_RABBITMQ; do echo "$k=${!k}"; done >"$PORTS_FILE"
     load_secrets
     write_files
     IN_START=1
     trap 'die "unexpected failure at line $LINENO"' ERR
     pid_of keystone >/dev/null || tls_setup   # uwsgi reads the files at start; so do the databases
+    local t_rmq rmq_started=0; t_rmq=$(now)
+    if [[ $LAB_RABBITMQ == 1 ]] && ! pid_of rabbitmq >/dev/null; then launch_rabbitmq; rmq_started=1; fi   # overlaps the others
     run_timed mariadb start_mariadb
     init_mariadb
     t_ks=$(now)
@@ -618,6 +806,10 @@ cmd_start() {
         TIMES+=("keystone=$(secs "$t_ks")s")
     fi
     wait_for 100 tls_up || { tail -30 "$KS_DIR/log/uwsgi.log" >&2; die "Keystone HTTPS is not answering as expected: $(tls_get)"; }
+    if [[ $LAB_RABBITMQ == 1 ]]; then
+        rmq_wait
+        if ((rmq_started)); then TIMES+=("rabbitmq=$(secs "$t_rmq")s"); else TIMES+=("rabbitmq=running"); fi
+    fi
     tok=$(admin_token || true)
     [[ -n $tok ]] || die "Keystone is up but an admin token could not be issued"
     trap - ERR; IN_START=0
@@ -634,6 +826,9 @@ cmd_start() {
   secrets   : DBUS_SESSION_BUS_ADDRESS=$DBUS_ADDR  (keyring data $KR_DATA)
   env file  : . $ENV_FILE   (also $LAB_DIR/openrc, $LAB_DIR/clouds.yaml; passwords in $SECRETS)
 EOF
+    if [[ $LAB_RABBITMQ == 1 ]]; then
+        echo "  rabbitmq  : amqp://$HOST:$RMQ_PORT/$RMQ_VHOST, amqps :$RMQ_TLS_PORT (users ksnotify, turnstile) beam pid $(pid_of rabbitmq)"
+    fi
 }
 
 # ------------------------------------------------------------------ stop / status / wipe
@@ -642,7 +837,8 @@ cmd_stop() {   # signal everything recorded at once, then wait; SIGKILL after 30
     local -A live=()
     t=$(now)
     [[ -d $RUN ]] || { log "nothing to stop in $LAB_DIR"; return 0; }
-    for c in "${COMPONENTS[@]}"; do
+    for c in "${COMPONENTS[@]}" "${OPTIONAL[@]}"; do
+        [[ $c == epmd ]] && continue   # after RabbitMQ, which deregisters from it
         if pid=$(pid_of "$c"); then
             live[$c]=$pid
             # PostgreSQL: SIGINT = fast shutdown; SIGTERM would wait for clients to disconnect
@@ -662,6 +858,7 @@ cmd_stop() {   # signal everything recorded at once, then wait; SIGKILL after 30
         log "${LABEL[$c]} (pid ${live[$c]}) ignored the signal for 30 s; sending SIGKILL"
         kill -KILL "${live[$c]}" 2>/dev/null || true; rm -f "${PIDF[$c]}"
     done
+    if pid=$(pid_of epmd); then stop_one epmd; log "epmd stopped (pid $pid)"; fi
     rm -f "$DBUS_SOCK"
     log "stop took $(secs "$t") s"
 }
@@ -684,13 +881,17 @@ cmd_status() {   # HTTPS has its own line: same uwsgi, but a lab.sh without it m
             if [[ $c == keystone ]]; then printf '%-10s down\n' https; fi
         fi
     done
+    if [[ $LAB_RABBITMQ == 1 ]] || pid_of rabbitmq >/dev/null; then
+        if pid=$(pid_of rabbitmq); then printf '%-10s up    pid %-7s %s\n' rabbitmq "$pid" "$HOST:$RMQ_PORT,$RMQ_TLS_PORT"
+        else printf '%-10s down\n' rabbitmq; fi
+    fi
     return $((up == ${#COMPONENTS[@]} + 1 ? 0 : up == 0 ? 3 : 1))
 }
 cmd_wipe() {
     local c
     [[ -e $LAB_DIR ]] || { log "$LAB_DIR does not exist"; return 0; }
     [[ -e $MARKER ]] || die "$LAB_DIR has no $(basename "$MARKER") marker; refusing to delete it"
-    for c in "${COMPONENTS[@]}"; do
+    for c in "${COMPONENTS[@]}" "${OPTIONAL[@]}"; do
         pid_of "$c" >/dev/null && die "${LABEL[$c]} is still running; run: $0 stop"
     done
     rm -rf -- "$LAB_DIR"
@@ -704,5 +905,8 @@ case ${1:-} in
     status) cmd_status ;;
     env) if [[ -f $ENV_FILE ]]; then echo "$ENV_FILE"; else die "no env file yet; run: $0 start"; fi ;;
     wipe) cmd_wipe ;;
+    rabbitmq-restart) cmd_rabbitmq_restart ;;
+    rabbitmq-on) cmd_rabbitmq_on ;;
+    rabbitmq-off) cmd_rabbitmq_off ;;
     *) awk 'NR==1{next} /^#/{sub(/^# ?/, ""); print; next} {exit}' "$0"; exit 2 ;;
 esac

@@ -1,0 +1,319 @@
+#include "eventcommands.h"
+
+#include "clicontext.h"
+#include "events/eventconsumer.h"
+#include "events/lockoutwarning.h"
+#include "events/notificationcheck.h"
+#include "exitcode.h"
+#include "history/historystore.h"
+#include "profiles/keystoneconf.h"
+#include "profiles/profile.h"
+#include "profiles/profilestore.h"
+#include "profiles/secrets.h"
+#include "stopsignals.h"
+#include "util/timetext.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThread>
+
+namespace turnstile {
+
+namespace {
+
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(EventCommands)
+};
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QJsonObject toJson(const KeystoneEvent &e)
+{
+    QJsonObject o{{QStringLiteral("time"), isoTime(e.eventTimeMs)},
+                  {QStringLiteral("message_id"), e.messageId},
+                  {QStringLiteral("event_type"), e.eventType},
+                  {QStringLiteral("action"), e.action},
+                  {QStringLiteral("outcome"), e.outcome}};
+    auto put = [&](const char *key, const QString &v) {
+        if (!v.isEmpty())
+            o.insert(QLatin1String(key), v);
+    };
+    put("initiator_id", e.initiatorId);
+    put("initiator_name", e.initiatorName);
+    put("initiator_address", e.initiatorAddress);
+    put("initiator_agent", e.initiatorAgent);
+    put("target_type", e.targetType);
+    put("target_id", e.targetId);
+    put("target_name", e.targetName);
+    put("reason", e.reasonType);
+    put("reason_code", e.reasonCode);
+    return o;
+}
+
+QString csvField(const QString &s)
+{
+    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n'))
+        return s;
+    QString q = s;
+    q.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + q + u'"';
+}
+
+const char *const kCsvHeader =
+    "time,action,outcome,initiator_name,initiator_id,initiator_address,initiator_agent,"
+    "target_type,target_id,target_name,reason,reason_code,event_type,message_id";
+
+QString csvLine(const KeystoneEvent &e)
+{
+    QStringList f{
+        isoTime(e.eventTimeMs), e.action,         e.outcome,    e.initiatorName, e.initiatorId,
+        e.initiatorAddress,     e.initiatorAgent, e.targetType, e.targetId,      e.targetName,
+        e.reasonType,           e.reasonCode,     e.eventType,  e.messageId};
+    for (QString &s : f)
+        s = csvField(s);
+    return f.join(u',');
+}
+
+// "2026-12-07T05:06:25Z authenticate failure: admin from 127.0.0.1 (curl/7.88.1)"
+// "… deleted.user success: user svc-backup (id …) by admin from 10.0.0.5"
+QString textLine(const KeystoneEvent &e)
+{
+    QString line = formatUtcTime(QDateTime::fromMSecsSinceEpoch(e.eventTimeMs, Qt::UTC)) + u' ' +
+                   e.action + u' ' + e.outcome + u':';
+    const QString who = e.initiatorName.isEmpty() ? e.initiatorId : e.initiatorName;
+    if (!e.isAuthentication() && !e.targetId.isEmpty()) {
+        const QString kind = e.targetType.section(u'/', -1);
+        line += u' ' + (e.targetName.isEmpty()
+                            ? Tr::tr("%1 %2").arg(kind, e.targetId)
+                            : Tr::tr("%1 %2 (id %3)").arg(kind, e.targetName, e.targetId));
+        if (!who.isEmpty())
+            line += u' ' + Tr::tr("by %1").arg(who);
+    } else if (!who.isEmpty()) {
+        line += u' ' + who;
+    }
+    if (!e.initiatorAddress.isEmpty())
+        line += u' ' + Tr::tr("from %1").arg(e.initiatorAddress);
+    if (!e.initiatorAgent.isEmpty())
+        line += QStringLiteral(" (%1)").arg(e.initiatorAgent);
+    if (!e.reasonType.isEmpty())
+        line += QStringLiteral(" - %1").arg(e.reasonType);
+    return line;
+}
+
+} // namespace
+
+EventCommands::EventCommands(CliContext &ctx) : m_ctx(ctx), m_out(ctx.out()), m_err(ctx.err()) {}
+
+int EventCommands::events(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Tr::tr("Keystone's audit events (CADF notifications) of a profile."));
+    QCommandLineOption profileOpt(QStringLiteral("profile"), Tr::tr("Profile."),
+                                  QStringLiteral("NAME"));
+    QCommandLineOption followOpt(
+        QStringLiteral("follow"),
+        Tr::tr("Consume the profile's RabbitMQ, store and print events as they come, until "
+               "Ctrl-C."));
+    QCommandLineOption sinceOpt(QStringLiteral("since"), Tr::tr("How far back, e.g. 1h or 7d."),
+                                QStringLiteral("DURATION"), QStringLiteral("1h"));
+    QCommandLineOption actionOpt(
+        QStringLiteral("action"),
+        Tr::tr("Only this CADF action (authenticate, created.user, deleted.project, …); repeat "
+               "or separate with commas."),
+        QStringLiteral("ACTION"));
+    QCommandLineOption outcomeOpt(QStringLiteral("outcome"),
+                                  Tr::tr("Only this outcome (success, failure)."),
+                                  QStringLiteral("OUTCOME"));
+    QCommandLineOption jsonOpt(QStringLiteral("json"),
+                               Tr::tr("Print JSON (with --follow: one object per line)."));
+    QCommandLineOption csvOpt(QStringLiteral("csv"), Tr::tr("Print CSV."));
+    parser.addOptions({profileOpt, followOpt, sinceOpt, actionOpt, outcomeOpt, jsonOpt, csvOpt});
+    if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
+        return *rc;
+    if (!parser.isSet(profileOpt)) {
+        m_err << Tr::tr("turnstilectl events: --profile NAME is required.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (parser.isSet(jsonOpt) && parser.isSet(csvOpt)) {
+        m_err << Tr::tr("turnstilectl events: --json and --csv exclude each other.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    const std::optional<qint64> since =
+        m_ctx.durationOption(parser, sinceOpt.names().constFirst(), QStringLiteral("events"));
+    if (!since)
+        return exitcode::Usage;
+    const bool follow = parser.isSet(followOpt);
+    Profile profile;
+    Secrets secrets;
+    if (follow) {
+        // the broker's password and Keystone's credentials (for names)
+        if (const int rc = m_ctx.resolveProfile(parser.value(profileOpt), &profile, &secrets,
+                                                parser.isSet(jsonOpt) || parser.isSet(csvOpt));
+            rc != exitcode::Ok)
+            return rc;
+    } else {
+        // no secrets needed to read the store; the profile only for its keystone.conf
+        profile.name = parser.value(profileOpt);
+        if (m_ctx.profileFileParses())
+            profile = ProfileStore().profile(profile.name);
+        profile.name = parser.value(profileOpt);
+    }
+    // What in keystone.conf hides events, with the line to change (stderr, so
+    // --json and --csv stay machine-readable).
+    if (!profile.keystoneConfPath.isEmpty()) {
+        QString confError;
+        const KeystoneConf conf = KeystoneConf::load(profile.keystoneConfPath, &confError);
+        if (confError.isEmpty())
+            for (const QString &problem : checkNotificationConfig(conf))
+                m_err << problem << Qt::endl;
+    }
+
+    const HistoryConfig historyConfig = m_ctx.historyConfig();
+    HistoryStore store;
+    if (!store.open(historyConfig)) {
+        m_err << store.error() << Qt::endl;
+        return exitcode::Config;
+    }
+    EventQuery query;
+    query.profile = profile.name;
+    query.fromMs = (QDateTime::currentSecsSinceEpoch() - *since) * 1000;
+    for (const QString &a : parser.values(actionOpt))
+        for (const QString &part : a.split(u',', Qt::SkipEmptyParts))
+            query.actions << part.trimmed();
+    query.outcome = parser.value(outcomeOpt);
+    const std::optional<QList<KeystoneEvent>> events = store.events(query);
+    if (!events) {
+        m_err << store.error() << Qt::endl;
+        return exitcode::Problem;
+    }
+
+    const bool json = parser.isSet(jsonOpt);
+    const bool csv = parser.isSet(csvOpt);
+    if (csv)
+        m_out << kCsvHeader << Qt::endl;
+    if (!follow && json) {
+        QJsonArray list;
+        for (const KeystoneEvent &e : *events)
+            list.append(toJson(e));
+        m_out << QString::fromUtf8(
+            QJsonDocument(QJsonObject{{QStringLiteral("profile"), profile.name},
+                                      {QStringLiteral("events"), list}})
+                .toJson(QJsonDocument::Indented));
+        return exitcode::Ok;
+    }
+    auto print = [&](const KeystoneEvent &e) {
+        if (csv)
+            m_out << csvLine(e) << Qt::endl;
+        else if (json)
+            m_out << QString::fromUtf8(QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact))
+                  << Qt::endl;
+        else
+            m_out << textLine(e) << Qt::endl;
+    };
+    qint64 cursor = 0;
+    for (const KeystoneEvent &e : *events) {
+        print(e);
+        cursor = std::max(cursor, e.rowId);
+    }
+    if (!follow)
+        return exitcode::Ok;
+
+    QString error;
+    const EventConsumerConfig config =
+        EventConsumerConfig::forProfile(profile, secrets, historyConfig, &error);
+    if (!error.isEmpty()) {
+        m_err << error << Qt::endl;
+        return exitcode::Config;
+    }
+    if (const QString w = config.transport.cleartextWarning(); !w.isEmpty())
+        m_err << w << Qt::endl;
+    // The newest stored row so far: only what arrives from now on is printed.
+    {
+        EventQuery all;
+        all.profile = profile.name;
+        all.afterId = cursor;
+        all.limit = 1000000;
+        if (const auto rest = store.events(all); rest && !rest->isEmpty())
+            cursor = rest->constLast().rowId;
+    }
+    // The lockout early warning from keystone.conf's [security_compliance].
+    LockoutPolicy policy;
+    if (!profile.keystoneConfPath.isEmpty()) {
+        QString confError;
+        const KeystoneConf conf = KeystoneConf::load(profile.keystoneConfPath, &confError);
+        if (confError.isEmpty() && conf.lockoutFailureAttempts) {
+            policy.failureAttempts = *conf.lockoutFailureAttempts;
+            policy.durationSeconds = conf.lockoutDuration;
+        }
+    }
+    QStringList lastWarnings;
+    QElapsedTimer sinceWarnings;
+    auto warn = [&] {
+        if (policy.failureAttempts <= 0 ||
+            (sinceWarnings.isValid() && sinceWarnings.elapsed() < 2000))
+            return;
+        sinceWarnings.start();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        EventQuery auth;
+        auth.profile = profile.name;
+        auth.fromMs = now - 2 * qint64(policy.durationSeconds) * 1000;
+        auth.actions = {QStringLiteral("authenticate")};
+        auth.limit = 100000;
+        const auto recent = store.events(auth);
+        if (!recent)
+            return;
+        QStringList lines;
+        for (const LockoutFinding &f : evaluateLockout(*recent, policy, now))
+            lines << f.text;
+        for (const QString &l : std::as_const(lines))
+            if (!lastWarnings.contains(l))
+                m_err << l << Qt::endl;
+        lastWarnings = lines;
+    };
+
+    StopSignals stop;
+    EventConsumer consumer;
+    consumer.start(config);
+    QString lastLine;
+    while (!StopSignals::requested()) {
+        warn();
+        QCoreApplication::processEvents();
+        const QString line = consumer.status().line();
+        if (line != lastLine) {
+            m_err << line << Qt::endl; // the tile's status line, on stderr
+            lastLine = line;
+        }
+        EventQuery next = query;
+        next.fromMs = 0;
+        next.afterId = cursor;
+        if (const auto fresh = store.events(next)) {
+            for (const KeystoneEvent &e : *fresh) {
+                print(e);
+                cursor = std::max(cursor, e.rowId);
+            }
+        }
+        // rows of other actions still move the cursor on
+        if (!query.actions.isEmpty() || !query.outcome.isEmpty()) {
+            EventQuery any;
+            any.profile = profile.name;
+            any.afterId = cursor;
+            if (const auto rest = store.events(any); rest && !rest->isEmpty())
+                cursor = rest->constLast().rowId;
+        }
+        QThread::msleep(300);
+    }
+    consumer.stop();
+    return exitcode::Ok;
+}
+
+} // namespace turnstile

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "events/eventconsumerconfig.h"
+#include "events/eventconsumerstatus.h"
+#include "events/keystoneevent.h"
+
+#include <QList>
+#include <QMutex>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+class QThread;
+
+namespace turnstile {
+
+// Consumes Keystone's CADF notifications from RabbitMQ into the history
+// store, on a thread of its own (a worker that keeps a connection across
+// calls, like ActionRunner): a durable queue of Turnstile's own
+// (EventConsumerConfig::queueName, x-max-length) bound to Keystone's
+// exchange, redeclared on every connect because a broker restart loses the
+// non-durable exchange and its bindings. Messages are acknowledged only
+// after their batch is stored, so a crash or a lost connection redelivers
+// them and the store drops what it already has (message_id). Reconnects
+// with exponential backoff. Malformed messages are acknowledged, counted per
+// reason and logged, never stored.
+//
+// Owned RAII-style: the destructor stops the thread and waits for it (at
+// most one batch and the socket timeout, about a second).
+class EventConsumer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EventConsumer(QObject *parent = nullptr);
+    ~EventConsumer() override;
+
+    void start(const EventConsumerConfig &config);
+    void stop();
+    bool isRunning() const;
+    EventConsumerStatus status() const;
+
+signals:
+    // Emitted on the consumer's thread; connect queued (the default across
+    // threads) to use them on the GUI thread.
+    void statusChanged(const turnstile::EventConsumerStatus &status);
+    void eventsStored(const QList<turnstile::KeystoneEvent> &events);
+
+private:
+    void run(const EventConsumerConfig &config);
+    template <typename F> void update(F &&change);
+    bool sleepUnlessStopped(int seconds);
+
+    QThread *m_thread = nullptr;
+    std::atomic<bool> m_stop{false};
+    mutable QMutex m_mutex;
+    EventConsumerStatus m_status;
+};
+
+} // namespace turnstile
