@@ -2,9 +2,11 @@
 
 #include "guarded/auditannotations.h"
 #include "guarded/auditlog.h"
+#include "health/thresholds.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "history/metricnames.h"
+#include "history/segmentbreaks.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,6 +14,7 @@
 #include <QHash>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 
 namespace turnstile {
@@ -68,8 +71,65 @@ QString ChartData::seriesName(const QString &profile, const QString &metric, boo
     return severalProfiles ? seriesDisplayName(metric, profile) : metricDisplayName(metric);
 }
 
+QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStringList &profiles,
+                                               const QHash<QString, QJsonObject> &overrides)
+{
+    if (spec.kind != ChartSpec::Kind::Time)
+        return {};
+    // validate.ms is a level of validate.p50.ms … p99.ms as well.
+    const auto concerns = [&spec](const QString &ruleMetric) {
+        for (const QString &m : spec.metrics) {
+            if (m == ruleMetric)
+                return true;
+            if (ruleMetric.endsWith(u".ms") &&
+                m.startsWith(ruleMetric.chopped(3) + QStringLiteral(".p")) && m.endsWith(u".ms"))
+                return true;
+        }
+        return false;
+    };
+    // Per profile, in the profiles' order; then lines all profiles share
+    // lose their profile.
+    QList<ThresholdLine> each;
+    for (const QString &profile : profiles) {
+        for (const ThresholdRule &r : effectiveThresholds(overrides.value(profile))) {
+            if (r.kind != ThresholdRule::Kind::Above && r.kind != ThresholdRule::Kind::Below)
+                continue;
+            if (!concerns(r.metric) && !(!r.measure.isEmpty() && concerns(r.measure)))
+                continue;
+            for (const bool critical : {false, true}) {
+                const ThresholdLine line{(critical ? r.critical : r.warn) * spec.scale, critical,
+                                         profile};
+                if (!each.contains(line))
+                    each.append(line);
+            }
+        }
+    }
+    QList<ThresholdLine> out;
+    for (const ThresholdLine &l : std::as_const(each)) {
+        const bool shared = std::all_of(profiles.cbegin(), profiles.cend(), [&](const QString &p) {
+            return each.contains(ThresholdLine{l.value, l.critical, p});
+        });
+        const ThresholdLine line{l.value, l.critical, shared ? QString() : l.profile};
+        if (!out.contains(line))
+            out.append(line);
+    }
+    return out;
+}
+
+QList<Annotation> ChartData::annotationsFor(const ChartSpec &spec,
+                                            const QList<Annotation> &annotations)
+{
+    QList<Annotation> out;
+    for (const Annotation &a : annotations)
+        if (std::any_of(spec.metrics.cbegin(), spec.metrics.cend(),
+                        [&a](const QString &m) { return annotationConcerns(a.kind, m); }))
+            out.append(a);
+    return out;
+}
+
 ChartData ChartData::load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
-                          qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets)
+                          qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets,
+                          const QHash<QString, QJsonObject> &thresholdOverrides)
 {
     if (config.backend == HistoryConfig::Backend::Sqlite &&
         !QFileInfo::exists(config.effectiveSqlitePath())) {
@@ -95,11 +155,12 @@ ChartData ChartData::load(const HistoryConfig &config, const QStringList &profil
         r.error = store.error();
         return r;
     }
-    return load(store, profiles, from, to, specs, budgets);
+    return load(store, profiles, from, to, specs, budgets, thresholdOverrides);
 }
 
 ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint64 from, qint64 to,
-                          const QList<ChartSpec> &specs, const QList<int> &budgets)
+                          const QList<ChartSpec> &specs, const QList<int> &budgets,
+                          const QHash<QString, QJsonObject> &thresholdOverrides)
 {
     ChartData r;
     r.profiles = profiles;
@@ -161,8 +222,9 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
                         b.max *= spec.scale;
                         b.sum *= spec.scale;
                     }
-                read.append(
-                    NamedSeries{seriesName(profile, metric, several), buckets, metric, profile});
+                NamedSeries named{seriesName(profile, metric, several), buckets, metric, profile};
+                named.breaks = segmentBreaks(named.buckets, q->bucketSeconds);
+                read.append(named);
             }
             if (spec.kind == ChartSpec::Kind::Time)
                 series += read;
@@ -192,6 +254,7 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
         }
         r.series.append(series);
         r.scatter.append(scatter);
+        r.thresholds.append(thresholdLines(spec, profiles, thresholdOverrides));
     }
     for (const QString &profile : profiles) {
         if (const auto a = store.annotations(from, to, profile))
