@@ -205,6 +205,48 @@ private slots:
         page.setProfile(QStringLiteral("dc2"));
         QCOMPARE(page.selectedProfiles(), QStringList{QStringLiteral("dc2")});
     }
+    // The side-by-side page a capacity review puts on a slide: legends in
+    // words, one entry per region with data (none for a profile without
+    // any), and the warning level of a thresholded metric as a line.
+    void sideBySideLegendsAndThresholdLines()
+    {
+        GrowthPage page;
+        page.resize(1200, 800);
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.setProfiles({QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("empty")});
+        page.showAllProfiles();
+        // lab's own levels for expired tokens, close to its data.
+        page.setThresholdOverrides(
+            {{QStringLiteral("lab"),
+              QJsonObject{{QStringLiteral("token.expired"),
+                           QJsonObject{{QStringLiteral("warn"), 300},
+                                       {QStringLiteral("critical"), 1500}}}}}});
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        const QList<ChartView *> charts = page.charts();
+        QCOMPARE(charts[0]->legendTexts(),
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("dc2"),
+                              QStringLiteral("Live tokens"), QStringLiteral("Expired tokens")}));
+        for (const ChartView *c : charts)
+            QVERIFY2(!c->legendTexts().contains(QStringLiteral("empty")),
+                     qPrintable(c->legendTexts().join(u'|')));
+        // One metric per chart: the title names it, the legend the regions.
+        QCOMPARE(charts[2]->legendTexts(), QStringList{QStringLiteral("lab")});
+        const QStringList lines = charts[0]->thresholdLabels();
+        QVERIFY2(lines.contains(QStringLiteral("warning 300 tokens — lab")),
+                 qPrintable(lines.join(u'|')));
+        // The purge concerns tokens: on the token chart, not on trusts.
+        QCOMPARE(charts[0]->markerCount(), 1);
+        QCOMPARE(charts[2]->markerCount(), 0);
+        QVERIFY(page.caption().contains(QStringLiteral("times in ")));
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QTest::qWait(100);
+            page.grab().save(QDir(QString::fromLocal8Bit(dir))
+                                 .filePath(QStringLiteral("growthpage-side-by-side.png")));
+        }
+    }
+
     void zoomAndPanLoadTheSpanShown()
     {
         GrowthPage page;

@@ -227,11 +227,14 @@ private slots:
                  qPrintable(caption + QStringLiteral("\n---\n") + text));
         QCOMPARE(text.count(QStringLiteral("Turnstile " TURNSTILE_VERSION)),
                  ReportRenderer::pages().size());
-        QVERIFY(text.contains(QStringLiteral("Live tokens — east")));
-        QVERIFY(text.contains(QStringLiteral("Live tokens — west")));
+        // Regions side by side: the legend names each region (its colour)
+        // and each metric (its line style) in words.
+        QVERIFY(text.contains(QStringLiteral("Live tokens")));
+        QVERIFY(text.contains(QStringLiteral("east")));
+        QVERIFY(text.contains(QStringLiteral("west")));
         // The Latency page's charts, on a page of their own.
-        QVERIFY(text.contains(QStringLiteral("Validation p99 — west")));
-        QVERIFY(text.contains(QStringLiteral("Token issue p50 — east")));
+        QVERIFY(text.contains(QStringLiteral("Validation p99")));
+        QVERIFY(text.contains(QStringLiteral("Token issue p50")));
         QVERIFY(text.contains(QStringLiteral("Validation against revocation events")));
         const QString pdfinfo = tool(QStringLiteral("pdfinfo"));
         QVERIFY(!pdfinfo.isEmpty());
