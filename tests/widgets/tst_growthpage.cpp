@@ -65,6 +65,13 @@ private slots:
             dc2.append(Sample{x.ts, x.value / 2});
         QVERIFY(store.append(SeriesKey{QStringLiteral("dc2"), QStringLiteral("token.live")}, dc2) >
                 0);
+        // A third region whose collector was down for six hours yesterday.
+        QList<Sample> dc3;
+        for (const Sample &x : std::as_const(live))
+            if (x.ts < m_now - 18 * 3600 || x.ts >= m_now - 12 * 3600)
+                dc3.append(Sample{x.ts, x.value * 0.75});
+        QVERIFY(store.append(SeriesKey{QStringLiteral("dc3"), QStringLiteral("token.live")}, dc3) >
+                0);
         QVERIFY(store.addAnnotation(Annotation{m_now - 1800, lab, QStringLiteral("purge.tokens"),
                                                QStringLiteral("purged 40 expired tokens")}));
         QVERIFY(store.rollup(m_now));
@@ -213,7 +220,8 @@ private slots:
         GrowthPage page;
         page.resize(1200, 800);
         QSignalSpy loaded(&page, &GrowthPage::loaded);
-        page.setProfiles({QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("empty")});
+        page.setProfiles({QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("dc3"),
+                          QStringLiteral("empty")});
         page.showAllProfiles();
         // lab's own levels for expired tokens, close to its data.
         page.setThresholdOverrides(
@@ -226,11 +234,25 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
         const QList<ChartView *> charts = page.charts();
         QCOMPARE(charts[0]->legendTexts(),
-                 (QStringList{QStringLiteral("lab"), QStringLiteral("dc2"),
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("dc3"),
                               QStringLiteral("Live tokens"), QStringLiteral("Expired tokens")}));
+        // dc3's six hours without samples are a hole: two segments.
+        const QList<NamedSeries> tokens = charts[0]->series();
+        for (int i = 0; i < tokens.size(); ++i)
+            QCOMPARE(charts[0]->segmentCount(i), tokens[i].buckets.isEmpty()                  ? 0
+                                                 : tokens[i].profile == QStringLiteral("dc3") ? 2
+                                                                                              : 1);
         for (const ChartView *c : charts)
             QVERIFY2(!c->legendTexts().contains(QStringLiteral("empty")),
                      qPrintable(c->legendTexts().join(u'|')));
+        // A region keeps its colour on every chart, also where it alone has
+        // data (only lab has schemas): its two schemas differ by style.
+        QCOMPARE(charts[3]->linePen(0).color(), charts[0]->linePen(0).color());
+        QCOMPARE(charts[3]->linePen(1).color(), charts[0]->linePen(0).color());
+        QVERIFY(charts[3]->linePen(0).style() != charts[3]->linePen(1).style());
+        QCOMPARE(charts[3]->legendTexts(),
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("Keystone schema size"),
+                              QStringLiteral("Mysql schema size")}));
         // One metric per chart: the title names it, the legend the regions.
         QCOMPARE(charts[2]->legendTexts(), QStringList{QStringLiteral("lab")});
         const QStringList lines = charts[0]->thresholdLabels();

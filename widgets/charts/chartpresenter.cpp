@@ -14,6 +14,8 @@ void ChartPresenter::show(const ChartData &data, const QList<ChartSpec> &specs,
             continue;
         }
         chart->setTimeRange(data.from, data.to);
+        // A region keeps its colour on every chart of the page.
+        chart->setProfileOrder(data.profiles);
         chart->setThresholds(data.thresholds.value(c));
         chart->setSeries(data.series.value(c));
         // Each chart only the actions that concern it: a purge on the token

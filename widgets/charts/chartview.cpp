@@ -72,12 +72,13 @@ int timeTicks(qreal width, qint64 span)
     return std::min(most, 7);
 }
 
-// Thresholds and annotation markers: amber and red that stay apart from the
-// curves' palette and from each other (dashes differ too, for colour-blind
-// readers).
-constexpr QRgb kWarningColour = 0xB07800;
-constexpr QRgb kCriticalColour = 0xC0281E;
-constexpr QRgb kMarkerColour = 0xD07010;
+// Thresholds and annotation markers are grey, told apart by their dashes
+// and labels: amber or red lines read as one more region's curve beside
+// the palette's orange and vermillion (seen on the side-by-side page). The
+// grey is mid-tone, legible on the light and the dark theme.
+constexpr QRgb kWarningColour = 0x808080;
+constexpr QRgb kCriticalColour = 0x5A5A5A;
+constexpr QRgb kMarkerColour = 0x8C7A99;
 // Staggered annotation labels; a label that needs a fourth line is folded
 // into its neighbour's "+N".
 constexpr int kMarkerLines = 3;
@@ -196,6 +197,14 @@ void ChartView::setValueUnit(ChartSpec::Unit unit)
         updateScatterAxes();
 }
 
+void ChartView::setProfileOrder(const QStringList &profiles)
+{
+    if (profiles == m_profileOrder)
+        return;
+    m_profileOrder = profiles;
+    m_restyle = true;
+}
+
 QList<NamedSeries> ChartView::series() const
 {
     if (m_kind == Kind::Time)
@@ -250,7 +259,7 @@ void ChartView::rebuildCurves()
     // colour always means one region. Order of first appearance: ChartData
     // lists every profile's curves, empty ones too, so a region keeps its
     // colour on every chart of the page.
-    QStringList profiles, metrics;
+    QStringList profiles = m_profileOrder, metrics;
     for (const NamedSeries &s : std::as_const(m_series)) {
         if (!s.profile.isEmpty() && !profiles.contains(s.profile))
             profiles.append(s.profile);
@@ -291,8 +300,9 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
     for (qsizetype i = 0; sameShape && i < series.size(); ++i)
         sameShape = series[i].name == m_series[i].name;
     m_series = series;
-    if (!sameShape)
+    if (!sameShape || m_restyle)
         rebuildCurves();
+    m_restyle = false;
 
     for (qsizetype i = 0; i < m_series.size(); ++i) {
         const QList<Bucket> &buckets = m_series[i].buckets;
@@ -457,12 +467,14 @@ void ChartView::rebuildThresholds()
         attach(line);
         QPen pen(QColor::fromRgb(t.critical ? kCriticalColour : kWarningColour));
         pen.setStyle(t.critical ? Qt::DashDotLine : Qt::DashLine);
-        pen.setWidthF(1.3);
+        pen.setWidthF(t.critical ? 1.6 : 1.3);
         line->setPen(pen);
         m_thresholdLines.append(line);
         auto *label = new QGraphicsSimpleTextItem(m_chart);
         QFont f = label->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
+        label->setFont(f);
+        f.setBold(t.critical);
         label->setFont(f);
         label->setBrush(pen.color());
         label->setZValue(10);
@@ -574,8 +586,8 @@ void ChartView::updateMarkers()
         m_chart->addSeries(marker);
         attach(marker);
         QPen pen(QColor::fromRgb(kMarkerColour));
-        pen.setStyle(Qt::DashLine);
-        pen.setWidthF(1.2);
+        pen.setStyle(Qt::DotLine);
+        pen.setWidthF(1.4);
         marker->setPen(pen);
         const QString text =
             QDateTime::fromSecsSinceEpoch(a.ts).toString(Qt::ISODate) + u' ' + a.text;
@@ -685,14 +697,10 @@ void ChartView::rebuildLegend()
             if (!m_scatter[i].points().isEmpty())
                 entries.append({QPen(Qt::NoPen), m_clouds[i]->color(), m_scatter[i].name});
     } else {
-        QStringList profiles;
-        QStringList withData;
-        for (const NamedSeries &s : std::as_const(m_series)) {
+        QStringList profiles = m_profileOrder;
+        for (const NamedSeries &s : std::as_const(m_series))
             if (!s.profile.isEmpty() && !profiles.contains(s.profile))
                 profiles.append(s.profile);
-            if (!s.buckets.isEmpty() && !withData.contains(s.profile))
-                withData.append(s.profile);
-        }
         if (profiles.size() > 1) {
             QStringList metricsDone;
             QList<Entry> metricEntries;

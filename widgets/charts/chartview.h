@@ -91,6 +91,10 @@ public:
     // What the value axis counts: whole ticks for counts, "1.5 s" for
     // milliseconds. Default: plain numbers with SI prefixes.
     void setValueUnit(ChartSpec::Unit unit);
+    // The profiles of the page, in its order: with two or more, each keeps
+    // one colour on every chart of the page (a chart where only some have
+    // data included). Without it, the order the curves name them.
+    void setProfileOrder(const QStringList &profiles);
     QList<Annotation> annotations() const { return m_annotations; }
     // The time axis spans [from, to) (seconds since the epoch); without it
     // (or with to <= from), the span of the data.
@@ -195,6 +199,8 @@ private:
     QList<QLineSeries *> m_thresholdLines; // parallel to m_thresholds
     QList<QGraphicsSimpleTextItem *> m_thresholdLabels;
     ChartSpec::Unit m_unit = ChartSpec::Unit::None;
+    QStringList m_profileOrder;
+    bool m_restyle = false; // the next setSeries rebuilds the curves
     // The legend: items in the chart's scene (so exports have it), laid out
     // under the plot in rows; the chart's bottom margin leaves it room.
     QList<QList<QGraphicsItem *>> m_legendEntries; // marker + text per entry
