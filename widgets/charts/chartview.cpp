@@ -82,6 +82,9 @@ constexpr QRgb kMarkerColour = 0x8C7A99;
 // Staggered annotation labels; a label that needs a fourth line is folded
 // into its neighbour's "+N".
 constexpr int kMarkerLines = 3;
+// The last tick's label is centred on the plot's right edge: room for half
+// of "1.25 k" (the scatter's x axis was cut to "1.25 l").
+constexpr int kRightMargin = 18;
 } // namespace
 
 // Sets [lo, hi] widened to whole multiples of a 1-2-2.5-5 step, with at
@@ -143,7 +146,7 @@ ChartView::ChartView(Kind kind, QWidget *parent)
     m_view->setMinimumHeight(180);
     // Our own legend (rebuildLegend): QLegend has one row and elides.
     m_chart->legend()->setVisible(false);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setMargins(QMargins(4, 4, kRightMargin, 4));
     m_yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     if (m_kind == Kind::Time) {
         m_xAxis = new QDateTimeAxis;
@@ -808,7 +811,7 @@ void ChartView::placeLegend()
         m_legendHeight = height;
         // Room under the time axis: the layout shrinks the plot and calls
         // back here (plotAreaChanged) with the same height.
-        m_chart->setMargins(QMargins(4, 4, 4, 4 + height));
+        m_chart->setMargins(QMargins(4, 4, kRightMargin, 4 + height));
     }
 }
 
