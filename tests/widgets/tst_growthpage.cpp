@@ -266,6 +266,16 @@ private slots:
             QTest::qWait(100);
             page.grab().save(QDir(QString::fromLocal8Bit(dir))
                                  .filePath(QStringLiteral("growthpage-side-by-side.png")));
+            // The same in a dark window, to look at the palette there.
+            QPalette dark;
+            dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+            dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+            dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+            dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+            page.setPalette(dark);
+            QTest::qWait(100);
+            page.grab().save(QDir(QString::fromLocal8Bit(dir))
+                                 .filePath(QStringLiteral("growthpage-side-by-side-dark.png")));
         }
     }
 

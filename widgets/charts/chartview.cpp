@@ -464,11 +464,14 @@ void ChartView::rebuildThresholds()
     m_thresholdLines.clear();
     qDeleteAll(m_thresholdLabels);
     m_thresholdLabels.clear();
+    const bool dark = m_chart->theme() == QChart::ChartThemeDark;
     for (const ThresholdLine &t : std::as_const(m_thresholds)) {
         auto *line = new QLineSeries;
         m_chart->addSeries(line);
         attach(line);
-        QPen pen(QColor::fromRgb(t.critical ? kCriticalColour : kWarningColour));
+        // On a dark chart the darker grey is the one that vanishes.
+        const QColor colour = QColor::fromRgb(t.critical ? kCriticalColour : kWarningColour);
+        QPen pen(dark ? colour.lighter(t.critical ? 220 : 130) : colour);
         pen.setStyle(t.critical ? Qt::DashDotLine : Qt::DashLine);
         pen.setWidthF(t.critical ? 1.6 : 1.3);
         line->setPen(pen);
@@ -588,7 +591,9 @@ void ChartView::updateMarkers()
             {QPointF(msecs(a.ts), m_yAxis->min()), QPointF(msecs(a.ts), m_yAxis->max())});
         m_chart->addSeries(marker);
         attach(marker);
-        QPen pen(QColor::fromRgb(kMarkerColour));
+        const bool dark = m_chart->theme() == QChart::ChartThemeDark;
+        QPen pen(dark ? QColor::fromRgb(kMarkerColour).lighter(140)
+                      : QColor::fromRgb(kMarkerColour));
         pen.setStyle(Qt::DotLine);
         pen.setWidthF(1.4);
         marker->setPen(pen);
@@ -608,7 +613,7 @@ void ChartView::updateMarkers()
         QFont f = label->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         label->setFont(f);
-        label->setBrush(pen.color().darker(120));
+        label->setBrush(dark ? pen.color() : pen.color().darker(120));
         label->setZValue(10);
         m_markerLabels.append(label);
         m_markerTexts.append(shortText);
