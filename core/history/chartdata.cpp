@@ -74,11 +74,21 @@ QString ChartData::seriesName(const QString &profile, const QString &metric, boo
 QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStringList &profiles,
                                                const QHash<QString, QJsonObject> &overrides)
 {
+    QHash<QString, QStringList> metrics;
+    for (const QString &p : profiles)
+        metrics.insert(p, spec.metrics);
+    return thresholdLines(spec, profiles, metrics, overrides);
+}
+
+QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStringList &profiles,
+                                               const QHash<QString, QStringList> &metricsOf,
+                                               const QHash<QString, QJsonObject> &overrides)
+{
     if (spec.kind != ChartSpec::Kind::Time)
         return {};
     // validate.ms is a level of validate.p50.ms … p99.ms as well.
-    const auto concerns = [&spec](const QString &ruleMetric) {
-        for (const QString &m : spec.metrics) {
+    const auto concerns = [&metricsOf](const QString &profile, const QString &ruleMetric) {
+        for (const QString &m : metricsOf.value(profile)) {
             if (m == ruleMetric)
                 return true;
             if (ruleMetric.endsWith(u".ms") &&
@@ -94,7 +104,8 @@ QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStr
         for (const ThresholdRule &r : effectiveThresholds(overrides.value(profile))) {
             if (r.kind != ThresholdRule::Kind::Above && r.kind != ThresholdRule::Kind::Below)
                 continue;
-            if (!concerns(r.metric) && !(!r.measure.isEmpty() && concerns(r.measure)))
+            if (!concerns(profile, r.metric) &&
+                !(!r.measure.isEmpty() && concerns(profile, r.measure)))
                 continue;
             for (const bool critical : {false, true}) {
                 const ThresholdLine line{(critical ? r.critical : r.warn) * spec.scale, critical,
@@ -104,14 +115,23 @@ QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStr
             }
         }
     }
+    // One line per level: the profiles that have it, named ("dc2, dc3"),
+    // unless every profile has it. Two lines at one height would print two
+    // labels over each other.
     QList<ThresholdLine> out;
     for (const ThresholdLine &l : std::as_const(each)) {
-        const bool shared = std::all_of(profiles.cbegin(), profiles.cend(), [&](const QString &p) {
-            return each.contains(ThresholdLine{l.value, l.critical, p});
-        });
-        const ThresholdLine line{l.value, l.critical, shared ? QString() : l.profile};
-        if (!out.contains(line))
-            out.append(line);
+        const auto same = [&l](const ThresholdLine &o) {
+            return o.value == l.value && o.critical == l.critical;
+        };
+        if (std::any_of(out.cbegin(), out.cend(), same))
+            continue;
+        QStringList who;
+        for (const ThresholdLine &o : std::as_const(each))
+            if (same(o))
+                who.append(o.profile);
+        out.append(ThresholdLine{l.value, l.critical,
+                                 who.size() == profiles.size() ? QString()
+                                                               : who.join(QStringLiteral(", "))});
     }
     return out;
 }
@@ -254,7 +274,17 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
         }
         r.series.append(series);
         r.scatter.append(scatter);
-        r.thresholds.append(thresholdLines(spec, profiles, thresholdOverrides));
+        // Levels of the metrics a profile has data of on this chart: dc2's
+        // expired-token level is no line while dc2 has no expired tokens.
+        QStringList withData;
+        QHash<QString, QStringList> metricsWithData;
+        for (const NamedSeries &s : std::as_const(series))
+            if (!s.buckets.isEmpty()) {
+                if (!withData.contains(s.profile))
+                    withData.append(s.profile);
+                metricsWithData[s.profile].append(s.metric);
+            }
+        r.thresholds.append(thresholdLines(spec, withData, metricsWithData, thresholdOverrides));
     }
     for (const QString &profile : profiles) {
         if (const auto a = store.annotations(from, to, profile))

@@ -62,10 +62,16 @@ struct ChartData
     // The lines a time chart of `spec` draws: every profile's effective warn
     // and critical level (effectiveThresholds) of an Above/Below rule on a
     // metric the chart shows, or on the metric its percentiles are of
-    // (validate.ms on validate.p99.ms), scaled like the values. A level every
-    // profile shares is one line; differing ones carry their profile. Growth
+    // (validate.ms on validate.p99.ms), scaled like the values. One line per
+    // level: every profile's is unnamed, others name theirs ("dc2, dc3").
+    // `load` passes the profiles and metrics with data on the chart. Growth
     // and share rules are no level of the plotted value and draw nothing.
     static QList<ThresholdLine> thresholdLines(const ChartSpec &spec, const QStringList &profiles,
+                                               const QHash<QString, QJsonObject> &overrides);
+    // Same with each profile's own metrics on the chart (those it has data
+    // of) instead of the spec's.
+    static QList<ThresholdLine> thresholdLines(const ChartSpec &spec, const QStringList &profiles,
+                                               const QHash<QString, QStringList> &metricsOf,
                                                const QHash<QString, QJsonObject> &overrides);
     // The annotations that concern a chart of `spec` (annotationConcerns):
     // a purge on the token chart, not on the latency charts.

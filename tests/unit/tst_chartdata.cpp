@@ -288,10 +288,24 @@ private slots:
                     ChartSpec::time(QStringLiteral("Trusts"), {QStringLiteral("table.trust.rows")}),
                     {QStringLiteral("lab")}, {})
                     .isEmpty());
-        // Loaded charts carry them, parallel to the specs.
-        const ChartData r = load({QStringLiteral("lab")}, {validation});
-        QCOMPARE(r.thresholds.size(), 1);
+        // Loaded charts carry them, parallel to the specs, for the profiles
+        // with data on the chart (dc2 has no trusts: no level of its own).
+        const ChartSpec perProbe =
+            ChartSpec::time(QStringLiteral("Validation"), {QStringLiteral("validate.ms")});
+        const ChartData r =
+            load({QStringLiteral("lab"), QStringLiteral("dc2")}, {perProbe, validation});
+        QCOMPARE(r.thresholds.size(), 2);
         QCOMPARE(r.thresholds[0], defaults);
+        QVERIFY(r.thresholds[1].isEmpty()); // no percentiles stored: nothing drawn
+        // Same level for several profiles: one line naming them.
+        const QHash<QString, QJsonObject> two{
+            {QStringLiteral("dc2"), overrides.value(QStringLiteral("dc2"))},
+            {QStringLiteral("dc3"), overrides.value(QStringLiteral("dc2"))}};
+        QCOMPARE(ChartData::thresholdLines(
+                     validation,
+                     {QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("dc3")}, two)
+                     .value(2),
+                 (ThresholdLine{300, false, QStringLiteral("dc2, dc3")}));
     }
 
     void annotationsOnlyOnTheChartsTheyConcern()

@@ -310,8 +310,11 @@ private slots:
         v.setThresholds({ThresholdLine{300, false, {}}, ThresholdLine{1500, true, {}}});
         v.setSeries({{QStringLiteral("Validation p99"), ms}});
         // The warning is close above the data and drawn; the critical level
-        // six times the data's top would press the curve flat: left out.
-        QCOMPARE(v.thresholdLabels(), QStringList{QStringLiteral("warning 300 ms")});
+        // six times the data's top would press the curve flat: no line, but
+        // named in the corner.
+        QCOMPARE(v.thresholdLabels(),
+                 (QStringList{QStringLiteral("warning 300 ms"),
+                              QStringLiteral("critical 1.5 s, above the chart")}));
         QVERIFY(v.valueAxisLabels().last().endsWith(QStringLiteral(" ms")));
 
         // From a second on the axis and the labels read seconds.
@@ -320,7 +323,8 @@ private slots:
             b.sum = 2000;
         }
         v.setSeries({{QStringLiteral("Validation p99"), ms}});
-        QVERIFY2(v.thresholdLabels().contains(QStringLiteral("critical 1.5 s")),
+        QVERIFY2(v.thresholdLabels().contains(QStringLiteral("critical 1.5 s")) &&
+                     v.thresholdLabels().contains(QStringLiteral("warning 300 ms")),
                  qPrintable(v.thresholdLabels().join(u'|')));
         QVERIFY2(v.valueAxisLabels().contains(QStringLiteral("1 s")),
                  qPrintable(v.valueAxisLabels().join(u'|')));

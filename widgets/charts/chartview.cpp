@@ -507,8 +507,12 @@ void ChartView::updateThresholds()
         QString text = t.critical ? tr("critical %1").arg(value) : tr("warning %1").arg(value);
         if (!t.profile.isEmpty())
             text = tr("%1 — %2", "threshold — profile").arg(text, t.profile);
-        m_thresholdLabels[i]->setText(text);
-        m_thresholdLabels[i]->setVisible(inside);
+        // A level beyond the axis has no line but is still named, in the
+        // top right corner: "far from its warning level" is an answer too.
+        const bool above = t.value > m_yAxis->max();
+        m_thresholdLabels[i]->setText(
+            inside ? text : tr("%1, above the chart", "threshold beyond the value axis").arg(text));
+        m_thresholdLabels[i]->setVisible(inside || above);
     }
 }
 
@@ -630,12 +634,33 @@ void ChartView::placeOverlays()
 void ChartView::placeMarkerLabels()
 {
     const QRectF plot = m_chart->plotArea();
+    // Threshold labels: right-aligned just above their line; those of
+    // levels above the axis stacked in the top right corner, where the
+    // annotation labels then make way for them.
+    QList<QRectF> placed;
+    QList<qsizetype> placedIndex; // -1: a threshold's note, nothing to fold into
+    qreal corner = plot.top() + 2;
+    int cornerNotes = 0;
+    for (qsizetype i = 0; i < m_thresholdLabels.size() && i < m_thresholdLines.size(); ++i) {
+        QGraphicsSimpleTextItem *label = m_thresholdLabels[i];
+        const QRectF box = label->boundingRect();
+        if (m_thresholds[i].value > m_yAxis->max()) {
+            const QRectF r(plot.right() - box.width() - 4, corner, box.width(), box.height());
+            label->setPos(r.topLeft());
+            placed.append(r);
+            placedIndex.append(-1);
+            corner += box.height() + 1;
+            ++cornerNotes;
+            continue;
+        }
+        const QPointF at = m_chart->mapToPosition(QPointF(msecs(m_from), m_thresholds[i].value),
+                                                  m_thresholdLines[i]);
+        label->setPos(plot.right() - box.width() - 4, at.y() - box.height());
+    }
     // Actions close in time (a purge and its resume) would print their
     // labels over each other: a label that would overlap one already placed
     // goes one line lower; past kMarkerLines lines it is not drawn and the
     // label it ran into says "+1" (the marker and its tooltip stay).
-    QList<QRectF> placed;
-    QList<qsizetype> placedIndex;
     QList<int> folded(m_markerLabels.size(), 0);
     for (qsizetype i = 0; i < m_markerLabels.size() && i < m_markers.size(); ++i) {
         const QPointF at = m_chart->mapToPosition(
@@ -654,7 +679,8 @@ void ChartView::placeMarkerLabels()
                                             [&r](const QRectF &p) { return p.intersects(r); });
             if (clash == placed.cend())
                 break;
-            if (line + 1 >= kMarkerLines) {
+            // The corner's threshold notes do not count against the lines.
+            if (line + 1 >= kMarkerLines + cornerNotes) {
                 clashWith = placedIndex[clash - placed.cbegin()];
                 visible = false;
                 break;
@@ -676,14 +702,6 @@ void ChartView::placeMarkerLabels()
                 tr("%1 +%2", "annotation label, further actions folded into it")
                     .arg(m_markerTexts[i])
                     .arg(folded[i]));
-    // Threshold labels: right-aligned just above their line.
-    for (qsizetype i = 0; i < m_thresholdLabels.size() && i < m_thresholdLines.size(); ++i) {
-        QGraphicsSimpleTextItem *label = m_thresholdLabels[i];
-        const QPointF at = m_chart->mapToPosition(QPointF(msecs(m_from), m_thresholds[i].value),
-                                                  m_thresholdLines[i]);
-        const QRectF box = label->boundingRect();
-        label->setPos(plot.right() - box.width() - 4, at.y() - box.height());
-    }
 }
 
 // Legend entries from what is drawn: per curve its name; with several

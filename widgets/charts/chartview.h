@@ -84,8 +84,8 @@ public:
     void setAxisTitles(const QString &x, const QString &y);
     void setAnnotations(const QList<Annotation> &annotations);
     // Time charts: horizontal warning and critical levels. A level far above
-    // the data (more than twice its top) is left out rather than squashing
-    // the curves to the floor.
+    // the data (more than twice its top) gets no line, which would squash
+    // the curves to the floor, only its label in the top right corner.
     void setThresholds(const QList<ThresholdLine> &thresholds);
     QList<ThresholdLine> thresholds() const { return m_thresholds; }
     // What the value axis counts: whole ticks for counts, "1.5 s" for
@@ -127,7 +127,8 @@ public:
     int segmentCount(int index) const;
     // The legend's entries as shown, in order.
     QStringList legendTexts() const;
-    // Labels of the threshold lines drawn (inside the value axis' range).
+    // Labels of the threshold lines drawn, then of levels above the value
+    // axis ("critical 1.5 s, above the chart"; no line).
     QStringList thresholdLabels() const;
     // Annotation labels as placed: visible ones only, with their "+N".
     QStringList markerLabelTexts() const;
