@@ -263,6 +263,26 @@ private slots:
         QVERIFY(v.linePen(8).style() != Qt::SolidLine);
     }
 
+    // Twelve regions with a profile each: no colour means two regions, every
+    // curve looks different and the legend names each in full.
+    void twelveRegionsAreAllDistinct()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        QList<NamedSeries> series;
+        for (int i = 0; i < 12; ++i)
+            series.append({QStringLiteral("Live tokens — region%1").arg(i),
+                           buckets(5, 1'700'000'000, 60), QStringLiteral("token.live"),
+                           QStringLiteral("region%1").arg(i)});
+        v.setSeries(series);
+        QSet<QPair<QRgb, int>> looks;
+        for (int i = 0; i < 12; ++i)
+            looks.insert({v.linePen(i).color().rgb(), int(v.linePen(i).style())});
+        QCOMPARE(looks.size(), 12);
+        QCOMPARE(v.legendTexts().size(), 12);
+        QCOMPARE(v.legendTexts().first(), QStringLiteral("Live tokens — region0"));
+    }
+
     // Data of another year says which year.
     void timeAxisNamesTheYearOfAnotherYear()
     {

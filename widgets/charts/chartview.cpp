@@ -270,7 +270,9 @@ void ChartView::rebuildCurves()
         if (!metrics.contains(metric))
             metrics.append(metric);
     }
-    const bool byProfile = profiles.size() > 1;
+    // Past eight regions a colour would mean two of them: then every curve
+    // is styled on its own and named in full (the twelve-curve scheme).
+    const bool byProfile = profiles.size() > 1 && profiles.size() <= qsizetype(std::size(kPalette));
     for (qsizetype i = 0; i < m_series.size(); ++i) {
         const NamedSeries &s = m_series[i];
         QPen pen;
@@ -279,10 +281,7 @@ void ChartView::rebuildCurves()
             const qsizetype p = std::max<qsizetype>(0, profiles.indexOf(s.profile));
             const qsizetype m = metrics.indexOf(s.metric.isEmpty() ? s.name : s.metric);
             pen.setColor(seriesColour(p, dark));
-            // Past eight regions the colours come round again, shifted to
-            // the next line style.
-            pen.setStyle(kLineStyles[(m + p / qsizetype(std::size(kPalette))) %
-                                     qsizetype(std::size(kLineStyles))]);
+            pen.setStyle(kLineStyles[m % qsizetype(std::size(kLineStyles))]);
         } else {
             pen.setColor(seriesColour(i, dark));
             pen.setStyle(seriesLineStyle(i));
@@ -727,7 +726,7 @@ void ChartView::rebuildLegend()
         for (const NamedSeries &s : std::as_const(m_series))
             if (!s.profile.isEmpty() && !profiles.contains(s.profile))
                 profiles.append(s.profile);
-        if (profiles.size() > 1) {
+        if (profiles.size() > 1 && profiles.size() <= qsizetype(std::size(kPalette))) {
             QStringList metricsDone;
             QList<Entry> metricEntries;
             QStringList profilesDone;
@@ -738,7 +737,7 @@ void ChartView::rebuildLegend()
                 if (!profilesDone.contains(s.profile)) {
                     profilesDone.append(s.profile);
                     QPen pen = m_curves[i].pen;
-                    pen.setStyle(seriesLineStyle(profiles.indexOf(s.profile)));
+                    pen.setStyle(Qt::SolidLine);
                     pen.setWidthF(3);
                     entries.append({pen, QColor(), s.profile});
                 }
