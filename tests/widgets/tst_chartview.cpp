@@ -396,6 +396,8 @@ private slots:
         p.end();
         for (const QString &t : v.legendTexts())
             QVERIFY(!t.contains(QChar(0x2026)));
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty())
+            img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/chartview-narrow-legend.png"));
     }
 
     // Several actions close together: staggered, and past three lines folded

@@ -11,6 +11,7 @@
 #include <QChartView>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QFontMetricsF>
 #include <QGraphicsEllipseItem>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
@@ -70,6 +71,29 @@ int timeTicks(qreal width, qint64 span)
             if ((span / 86400) % (n - 1) == 0)
                 return n;
     return std::min(most, 7);
+}
+
+// Tick count and format of a time axis this wide over [from, to): as many
+// ticks as timeTicks allows while the widest label of the format fits
+// between two of them with room to spare. QtCharts elides a label well
+// before it touches its neighbour ("11/14/2023 2…" at 3 ticks in 360 px,
+// where the label measured 115 px of 140); 1.4 times the label was the
+// factor that kept it whole.
+std::pair<int, QString> timeAxisLayout(qreal width, qint64 from, qint64 to, const QFont &font)
+{
+    const QFontMetricsF metrics(font);
+    const QLocale locale;
+    // Two-digit day, month and hour: the widest of each format.
+    const QDateTime widest(QDate(2000, 12, 28), QTime(23, 58, 58));
+    int ticks = timeTicks(width, to - from);
+    QString format;
+    for (;; --ticks) {
+        format = axisTimeFormat(from, to, ticks, QDateTime::currentDateTime());
+        const qreal label = metrics.horizontalAdvance(locale.toString(widest, format));
+        if (ticks <= 2 || (width - 80) / (ticks - 1) >= label * 1.4)
+            break;
+    }
+    return {ticks, format};
 }
 
 // Thresholds and annotation markers are grey, told apart by their dashes
@@ -548,9 +572,10 @@ void ChartView::updateAxes()
         to = from + 1;
     // Ticks and format before the range: the labels are laid out on the
     // range change.
-    const int ticks = timeTicks(m_tickWidth > 0 ? m_tickWidth : width(), to - from);
+    const auto [ticks, format] =
+        timeAxisLayout(m_tickWidth > 0 ? m_tickWidth : width(), from, to, m_xAxis->labelsFont());
     m_xAxis->setTickCount(ticks);
-    m_xAxis->setFormat(axisTimeFormat(from, to, ticks, QDateTime::currentDateTime()));
+    m_xAxis->setFormat(format);
     m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(msecs(from))),
                       QDateTime::fromMSecsSinceEpoch(qint64(msecs(to))));
 
@@ -842,16 +867,15 @@ void ChartView::fitTimeTicks(qreal width)
     if (!m_xAxis)
         return;
     m_tickWidth = width;
-    const qint64 span = m_xAxis->min().secsTo(m_xAxis->max());
-    const int ticks = timeTicks(width, span);
-    if (ticks == m_xAxis->tickCount())
+    const auto [ticks, format] =
+        timeAxisLayout(width, m_xAxis->min().toSecsSinceEpoch(), m_xAxis->max().toSecsSinceEpoch(),
+                       m_xAxis->labelsFont());
+    if (ticks == m_xAxis->tickCount() && format == m_xAxis->format())
         return;
     // Set before the chart is laid out at that width: QtCharts lays the
     // labels out on a resize or a range change, not on these setters.
     m_xAxis->setTickCount(ticks);
-    m_xAxis->setFormat(axisTimeFormat(m_xAxis->min().toSecsSinceEpoch(),
-                                      m_xAxis->max().toSecsSinceEpoch(), ticks,
-                                      QDateTime::currentDateTime()));
+    m_xAxis->setFormat(format);
 }
 
 void ChartView::resizeEvent(QResizeEvent *e)
