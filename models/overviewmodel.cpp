@@ -1,6 +1,8 @@
 #include "overviewmodel.h"
+#include "health/fixtarget.h"
 #include "history/growthrate.h"
 #include "util/duration.h"
+#include "util/timetext.h"
 
 #include <QColor>
 #include <QLocale>
@@ -119,13 +121,13 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows.at(index.row());
     const Status status = statusOfRow(index.row());
     const QLocale loc;
+    // Latencies as the threshold sentence writes them (formatLatency): a red
+    // row reads "p99 1.6 s" beside "validation p99 1.6 s (critical above 1.5 s)".
     auto ms = [&](const std::optional<double> &v) -> QVariant {
         if (!v)
             return tr("n/a");
-        return tr("%1 ms").arg(loc.toString(*v, 'f', 1));
+        return formatLatency(*v);
     };
-    // Whole milliseconds once they are two digits: a tile has little room.
-    auto shortMs = [&](double v) { return tr("%1 ms").arg(loc.toString(v, 'f', v < 10 ? 1 : 0)); };
     auto count = [&](const std::optional<qint64> &v, const QString &err) -> QVariant {
         if (v)
             return loc.toString(*v);
@@ -150,7 +152,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             // p50 and p99 over the profile's recent probes: the median says
             // how it usually feels, the p99 whether some calls stall.
             if (const auto &p = row.result->validatePercentiles)
-                return tr("p50 %1 · p99 %2").arg(shortMs(p->p50), shortMs(p->p99));
+                return tr("p50 %1 · p99 %2").arg(formatLatency(p->p50), formatLatency(p->p99));
             return ms(row.result->validateMs);
         case RevocationColumn: {
             if (!row.result)
@@ -242,6 +244,13 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                                                                    : Status::Warning;
         return QVariant::fromValue(figure);
     }
+    case FixTargetsRole:
+        if (!row.result || status == Status::Ok)
+            return QVariant::fromValue(QList<FixTarget>());
+        return QVariant::fromValue(fixTargetsFor(
+            row.result->thresholdTriggered,
+            row.result->compliance ? row.result->compliance->lockedServiceAccounts
+                                   : QList<ComplianceSummary::LockedServiceAccount>()));
     case AuthUserIdRole:
         return row.result ? row.result->authUserId : QString();
     case SubtitleRole:

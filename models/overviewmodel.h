@@ -53,7 +53,10 @@ public:
         DetailRole,
         // Per figure column: Status::Critical or ::Warning when a threshold
         // on that figure is crossed (the row the tile highlights), else Ok.
-        FigureStatusRole
+        FigureStatusRole,
+        // QList<FixTarget> (core/health/fixtarget.h): where each non-green
+        // finding is fixed, in the reason's order; empty when green.
+        FixTargetsRole
     };
     enum class AuthAction
     {

@@ -39,6 +39,8 @@ void TableSizesModel::setSizes(const ServerSizes &sizes, const QHash<QString, do
         schema.data = s.dataBytes;
         schema.index = s.indexBytes;
         schema.free = s.freeBytes;
+        // PostgreSQL reports no free space: the schema's is its tables' estimates.
+        const bool sumEstimates = !s.freeBytes;
         schema.total = s.dataBytes + s.indexBytes;
         schema.growth = growthOf(growthKey(s.name));
         std::optional<qint64> rows;
@@ -53,7 +55,12 @@ void TableSizesModel::setSizes(const ServerSizes &sizes, const QHash<QString, do
             row.dead = t.deadRowsEstimate;
             row.data = t.dataBytes;
             row.index = t.indexBytes;
-            row.free = t.freeBytes;
+            row.free = t.reclaimableBytes();
+            row.freeEstimated = t.reclaimableIsEstimate();
+            if (sumEstimates && row.freeEstimated) {
+                schema.free = sum(schema.free, row.free);
+                schema.freeEstimated = true;
+            }
             row.total = sum(t.dataBytes, t.indexBytes);
             row.growth = growthOf(growthKey(s.name, t.name));
             rows = sum(rows, t.rowsEstimate);
@@ -122,6 +129,8 @@ QVariant TableSizesModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case KindRole:
         return r.table ? QStringLiteral("table") : QStringLiteral("schema");
+    case KeystoneSchemaRole:
+        return r.current;
     case SortRole: {
         if (column == SchemaColumn)
             return r.schema;
@@ -154,10 +163,25 @@ QVariant TableSizesModel::data(const QModelIndex &index, int role) const
         if (column == RowsColumn)
             return tr("The server's estimate (InnoDB samples pages; PostgreSQL updates it on "
                       "VACUUM and ANALYZE).");
+        if (column == FreeColumn && r.free) {
+            const QString size = locale.formattedDataSize(*r.free, 1);
+            if (!r.freeEstimated)
+                return tr("%1 reclaimable (%L2 bytes): free space inside the table's file that "
+                          "a rebuild gives back to the disk.")
+                    .arg(size)
+                    .arg(*r.free);
+            if (r.table)
+                return tr("About %1 reclaimable. An estimate: the table's size times its share "
+                          "of dead rows (%2 dead, %3 live). VACUUM makes that space reusable; "
+                          "only VACUUM FULL gives it back to the disk, under an exclusive lock.")
+                    .arg(size, locale.toString(r.dead.value_or(0)),
+                         locale.toString(r.live.value_or(0)));
+            return tr("About %1 reclaimable: the sum of its tables' estimates.").arg(size);
+        }
         if (column == GrowthColumn && !r.growth)
             return tr("No history of this size yet: the collector samples the Keystone tables "
                       "every cycle and schema totals hourly.");
-        if (column >= DataColumn && column <= TotalColumn) {
+        if (column >= DataColumn && column <= TotalColumn && column != FreeColumn) {
             const QVariant n = number(r, column);
             return n.isValid() ? tr("%L1 bytes").arg(n.toLongLong()) : QVariant();
         }
@@ -174,9 +198,15 @@ QVariant TableSizesModel::data(const QModelIndex &index, int role) const
         return r.table ? r.name : (r.data ? tr("(all tables)") : tr("(database)"));
     case RowsColumn:
         return r.rows ? locale.toString(*r.rows) : QString();
+    case FreeColumn: {
+        if (!r.free)
+            return QString();
+        const QString size = locale.formattedDataSize(*r.free, 1);
+        // "≈" marks PostgreSQL's estimate apart from the server's own figure.
+        return r.freeEstimated ? tr("≈ %1").arg(size) : size;
+    }
     case DataColumn:
     case IndexColumn:
-    case FreeColumn:
     case TotalColumn: {
         const QVariant n = number(r, column);
         return n.isValid() ? locale.formattedDataSize(n.toLongLong(), 1) : QString();
@@ -208,7 +238,7 @@ QVariant TableSizesModel::headerData(int section, Qt::Orientation o, int role) c
     case IndexColumn:
         return tr("Indexes");
     case FreeColumn:
-        return tr("Free");
+        return tr("Reclaimable");
     case TotalColumn:
         return tr("Total");
     case GrowthColumn:

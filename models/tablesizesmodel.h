@@ -28,7 +28,7 @@ public:
         RowsColumn,
         DataColumn,
         IndexColumn,
-        FreeColumn,
+        FreeColumn, // reclaimable space: DATA_FREE, or PostgreSQL's dead-tuple estimate
         TotalColumn,
         GrowthColumn,
         ColumnCount
@@ -38,6 +38,8 @@ public:
     static constexpr int SortRole = Qt::UserRole + 1;
     // "table" or "schema" (a schema's or another database's totals).
     static constexpr int KindRole = Qt::UserRole + 2;
+    // true on the rows of the schema Keystone's connection uses.
+    static constexpr int KeystoneSchemaRole = Qt::UserRole + 3;
 
     explicit TableSizesModel(QObject *parent = nullptr);
 
@@ -60,6 +62,7 @@ private:
         QString name;
         std::optional<qint64> rows, data, index, free, total;
         std::optional<qint64> live, dead; // PostgreSQL tuple estimates
+        bool freeEstimated = false;       // `free` is TableSize::reclaimableBytes' estimate
         std::optional<double> growth;
     };
     QVariant number(const Row &r, int column) const;

@@ -2,19 +2,24 @@
 #include "profileselection.h"
 
 #include "db/databaseurl.h"
+#include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
+#include "guarded/tablerebuild.h"
 #include "guarded/tokenpurge.h"
+#include "guarded/trustflush.h"
 #include "guardedactiondialog.h"
 #include "profiles/secretstore.h"
 #include "util/duration.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -30,8 +35,23 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
       m_lifetime(new QLineEdit(this)), m_lifetimeError(new QLabel(this)),
       m_purge(new QPushButton(tr("Purge expired tokens…"), this)),
       m_prune(new QPushButton(tr("Prune obsolete revocation events…"), this)),
-      m_truncate(new QPushButton(tr("Truncate all revocation events…"), this))
+      m_truncate(new QPushButton(tr("Truncate all revocation events…"), this)),
+      m_trustProject(new QLineEdit(this)), m_trustor(new QLineEdit(this)),
+      m_trustee(new QLineEdit(this)), m_trustDate(new QLineEdit(this)),
+      m_trustDateError(new QLabel(this)),
+      m_flushTrusts(new QPushButton(tr("Flush expired and deleted trusts…"), this)),
+      m_prunePasswords(new QPushButton(tr("Prune the password history…"), this)),
+      m_rebuildTable(new QComboBox(this)),
+      m_vacuumFull(new QCheckBox(tr("PostgreSQL: VACUUM FULL (locks the table)"), this)),
+      m_rebuild(new QPushButton(tr("Rebuild table…"), this))
 {
+    // Only the tables the action knows: the statement is never built from text.
+    for (const KeystoneTable t : TableRebuild::rebuildableTables())
+        m_rebuildTable->addItem(tableName(t), int(t));
+    m_vacuumFull->setToolTip(tr("VACUUM FULL gives the space back to the disk but blocks every "
+                                "read and write of the table until it ends; plain VACUUM only "
+                                "makes the space reusable. The preview asks to acknowledge "
+                                "the lock."));
     m_header->setWordWrap(true);
     m_retention->setPlaceholderText(tr("allow_expired_window from keystone.conf, else 2d"));
     m_retention->setToolTip(tr("Keep tokens that expired less than this long ago: 90m, 12h, 2d, "
@@ -52,6 +72,23 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     m_lifetime->setMaximumWidth(340);
     m_lifetimeError->setStyleSheet(QStringLiteral("color:#c62828"));
     m_lifetimeError->hide();
+
+    for (QLineEdit *e : {m_trustProject, m_trustor, m_trustee}) {
+        e->setPlaceholderText(tr("any"));
+        e->setMaximumWidth(340);
+    }
+    m_trustProject->setToolTip(tr("Only trusts of this project ID (keystone-manage trust_flush "
+                                  "--project-id)."));
+    m_trustor->setToolTip(tr("Only trusts this user ID delegated (--trustor-user-id)."));
+    m_trustee->setToolTip(tr("Only trusts delegated to this user ID (--trustee-user-id)."));
+    m_trustDate->setPlaceholderText(tr("now, by the database server's clock"));
+    m_trustDate->setToolTip(tr("Trusts that expire before midnight (UTC) of this day go: "
+                               "DD-MM-YYYY as keystone-manage takes it, or YYYY-MM-DD. A day in "
+                               "the future also deletes trusts still in use; the preview counts "
+                               "them and the run needs that count typed."));
+    m_trustDate->setMaximumWidth(340);
+    m_trustDateError->setStyleSheet(QStringLiteral("color:#c62828"));
+    m_trustDateError->hide();
 
     auto explain = [this](const QString &text) {
         auto *l = new QLabel(text, this);
@@ -96,15 +133,64 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
                              "needs that count typed.")));
     rl->addWidget(leftAligned(m_truncate));
 
-    auto *layout = new QVBoxLayout(this);
+    auto *trusts = new QGroupBox(tr("Trusts"), this);
+    auto *trl = new QFormLayout(trusts);
+    trl->addRow(explain(tr("Deletes the trusts keystone-manage trust_flush deletes: every "
+                           "soft-deleted trust and every trust that expired before the date, "
+                           "narrowed by the filters, with their trust_role rows.")));
+    trl->addRow(tr("Project ID:"), m_trustProject);
+    trl->addRow(tr("Trustor user ID:"), m_trustor);
+    trl->addRow(tr("Trustee user ID:"), m_trustee);
+    trl->addRow(tr("Expired before:"), m_trustDate);
+    trl->addRow(QString(), m_trustDateError);
+    trl->addRow(QString(), leftAligned(m_flushTrusts));
+
+    auto *passwords = new QGroupBox(tr("Password history"), this);
+    auto *pl = new QVBoxLayout(passwords);
+    pl->addWidget(explain(tr("Keeps each user's current password and the newest "
+                             "[security_compliance] unique_last_password_count older ones, read "
+                             "from the profile's keystone.conf, and deletes the rest. Keystone's "
+                             "reuse check reads only the kept ones.")));
+    pl->addWidget(leftAligned(m_prunePasswords));
+
+    auto *space = new QGroupBox(tr("Disk space"), this);
+    auto *sl = new QFormLayout(space);
+    sl->addRow(explain(tr("A purge leaves free space inside the table's file. MariaDB/MySQL: an "
+                          "online rebuild gives it back while Keystone keeps writing. "
+                          "PostgreSQL: plain VACUUM makes it reusable; VACUUM FULL gives it "
+                          "back but locks the table. The Database page shows what is "
+                          "reclaimable.")));
+    sl->addRow(tr("Table:"), m_rebuildTable);
+    sl->addRow(QString(), m_vacuumFull);
+    sl->addRow(QString(), leftAligned(m_rebuild));
+
+    // Five groups are taller than a small window: the page scrolls instead
+    // of making the main window's minimum height grow.
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
     layout->addWidget(m_header);
     layout->addWidget(tokens);
     layout->addWidget(revocations);
+    layout->addWidget(trusts);
+    layout->addWidget(passwords);
+    layout->addWidget(space);
     layout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
 
     connect(m_purge, &QPushButton::clicked, this, [this] { start(Kind::PurgeTokens); });
     connect(m_prune, &QPushButton::clicked, this, [this] { start(Kind::PruneRevocations); });
     connect(m_truncate, &QPushButton::clicked, this, [this] { start(Kind::TruncateRevocations); });
+    connect(m_flushTrusts, &QPushButton::clicked, this, [this] { start(Kind::FlushTrusts); });
+    connect(m_prunePasswords, &QPushButton::clicked, this,
+            [this] { start(Kind::PrunePasswordHistory); });
+    connect(m_rebuild, &QPushButton::clicked, this, [this] { start(Kind::RebuildTable); });
+    connect(m_trustDate, &QLineEdit::textChanged, this, &ActionsPage::updateState);
     connect(m_retention, &QLineEdit::textChanged, this, &ActionsPage::updateState);
     connect(m_lifetime, &QLineEdit::textChanged, this, &ActionsPage::updateState);
     updateState();
@@ -144,10 +230,20 @@ void ActionsPage::updateState()
         parseDuration(m_lifetime->text().trimmed(), &lifetimeError);
     m_lifetimeError->setText(lifetimeError);
     m_lifetimeError->setVisible(!lifetimeError.isEmpty());
+    QString dateError;
+    if (!m_trustDate->text().trimmed().isEmpty() &&
+        !TrustFlush::parseDate(m_trustDate->text().trimmed()).isValid())
+        dateError = tr("\"%1\" is not a day: write DD-MM-YYYY or YYYY-MM-DD.")
+                        .arg(m_trustDate->text().trimmed());
+    m_trustDateError->setText(dateError);
+    m_trustDateError->setVisible(!dateError.isEmpty());
     const bool enabled = why.isEmpty() && !m_dialog;
     m_purge->setEnabled(enabled && retentionError.isEmpty());
     m_prune->setEnabled(enabled && lifetimeError.isEmpty());
     m_truncate->setEnabled(enabled && lifetimeError.isEmpty());
+    m_flushTrusts->setEnabled(enabled && dateError.isEmpty());
+    m_prunePasswords->setEnabled(enabled);
+    m_rebuild->setEnabled(enabled);
 }
 
 ActionsPage::~ActionsPage()
@@ -171,13 +267,27 @@ void ActionsPage::start(Kind kind)
         lifetime = parseDuration(m_lifetime->text().trimmed());
     const bool insideWindow = m_insideWindow->isChecked();
     const int batch = m_batch->value();
+    TrustFlush::Filters filters;
+    filters.projectId = m_trustProject->text().trimmed();
+    filters.trustorUserId = m_trustor->text().trimmed();
+    filters.trusteeUserId = m_trustee->text().trimmed();
+    if (!m_trustDate->text().trimmed().isEmpty())
+        filters.date = TrustFlush::parseDate(m_trustDate->text().trimmed());
+    const auto rebuildTable = KeystoneTable(m_rebuildTable->currentData().toInt());
+    const bool vacuumFull = m_vacuumFull->isChecked();
     QPointer<ActionsPage> self(this);
     // The keychain answers asynchronously; the action is built once the
     // database password is in.
-    m_secrets->readAll(profile.name, [self, profile, kind, retention, lifetime, insideWindow,
-                                      batch](const Secrets &s, const QString &) {
+    m_secrets->readAll(profile.name, [self, profile, kind, retention, lifetime, insideWindow, batch,
+                                      filters, rebuildTable,
+                                      vacuumFull](const Secrets &s, const QString &) {
         if (!self || self->m_profile.name != profile.name)
             return;
+        if (kind == Kind::RebuildTable) {
+            // Not a row cleanup: no batch size to apply.
+            self->open(std::make_shared<TableRebuild>(profile, s, rebuildTable, vacuumFull));
+            return;
+        }
         ThrottleSettings t;
         t.maxBatch = batch;
         t.minBatch = std::min(t.minBatch, batch);
@@ -197,6 +307,14 @@ void ActionsPage::start(Kind kind)
             action = std::make_shared<RevocationCleanup>(
                 profile, s, RevocationCleanup::Mode::TruncateAll, lifetime);
             break;
+        case Kind::FlushTrusts:
+            action = std::make_shared<TrustFlush>(profile, s, filters);
+            break;
+        case Kind::PrunePasswordHistory:
+            action = std::make_shared<PasswordHistoryPrune>(profile, s);
+            break;
+        case Kind::RebuildTable:
+            return; // opened above
         }
         action->setThrottle(t);
         self->open(action);
@@ -205,16 +323,28 @@ void ActionsPage::start(Kind kind)
 
 void ActionsPage::open(std::shared_ptr<GuardedAction> action)
 {
+    m_action = action;
     m_dialog = new GuardedActionDialog(std::move(action), m_profile, this);
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_dialog, &GuardedActionDialog::actionFinished, this, &ActionsPage::actionRecorded);
     connect(m_dialog, &QObject::destroyed, this, [this] {
         m_dialog = nullptr;
+        m_action.reset();
         updateState();
     });
     updateState();
     emit dialogOpened();
     m_dialog->open();
+}
+
+bool ActionsPage::openRebuild(const QString &table)
+{
+    const int i = m_rebuildTable->findText(table);
+    if (i < 0 || !m_rebuild->isEnabled())
+        return false;
+    m_rebuildTable->setCurrentIndex(i);
+    m_rebuild->click();
+    return true;
 }
 
 void ActionsPage::selectionChanged(const ProfileSelection &selection)

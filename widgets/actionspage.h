@@ -9,6 +9,7 @@
 
 class QLabel;
 class QCheckBox;
+class QComboBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -33,16 +34,32 @@ public:
     void setProfile(const Profile &profile);
     const Profile &profile() const { return m_profile; }
     void selectionChanged(const ProfileSelection &selection) override;
+    // Chooses the table and opens the rebuild's preview (the Database page's
+    // "Rebuild table…"); false when the button is disabled or the name unknown.
+    bool openRebuild(const QString &table);
 
     QPushButton *purgeButton() const { return m_purge; }
     QPushButton *pruneButton() const { return m_prune; }
     QPushButton *truncateButton() const { return m_truncate; }
+    QPushButton *trustFlushButton() const { return m_flushTrusts; }
+    QPushButton *passwordPruneButton() const { return m_prunePasswords; }
+    QPushButton *rebuildButton() const { return m_rebuild; }
+    QComboBox *rebuildTableChooser() const { return m_rebuildTable; }
+    // PostgreSQL: VACUUM FULL instead of plain VACUUM (acknowledged in the preview).
+    QCheckBox *vacuumFullCheck() const { return m_vacuumFull; }
+    // The trust flush's filters, as keystone-manage trust_flush has them.
+    QLineEdit *trustProjectEdit() const { return m_trustProject; }
+    QLineEdit *trustorEdit() const { return m_trustor; }
+    QLineEdit *trusteeEdit() const { return m_trustee; }
+    QLineEdit *trustDateEdit() const { return m_trustDate; }
     QLineEdit *retentionEdit() const { return m_retention; }
     QCheckBox *insideWindowCheck() const { return m_insideWindow; }
     QLineEdit *tokenLifetimeEdit() const { return m_lifetime; }
     QSpinBox *batchSpin() const { return m_batch; }
     // The dialog of the last action started, while it is open.
     GuardedActionDialog *currentDialog() const { return m_dialog; }
+    // The action that dialog opened with (its kind, its parameters), while it is open.
+    std::shared_ptr<GuardedAction> currentAction() const { return m_action; }
 
 signals:
     void dialogOpened(); // currentDialog() is the new dialog
@@ -54,7 +71,10 @@ private:
     {
         PurgeTokens,
         PruneRevocations,
-        TruncateRevocations
+        TruncateRevocations,
+        FlushTrusts,
+        PrunePasswordHistory,
+        RebuildTable
     };
     void start(Kind kind);
     void open(std::shared_ptr<GuardedAction> action);
@@ -72,7 +92,18 @@ private:
     QPushButton *m_purge;
     QPushButton *m_prune;
     QPushButton *m_truncate;
+    QLineEdit *m_trustProject;
+    QLineEdit *m_trustor;
+    QLineEdit *m_trustee;
+    QLineEdit *m_trustDate;
+    QLabel *m_trustDateError;
+    QPushButton *m_flushTrusts;
+    QPushButton *m_prunePasswords;
+    QComboBox *m_rebuildTable;
+    QCheckBox *m_vacuumFull;
+    QPushButton *m_rebuild;
     GuardedActionDialog *m_dialog = nullptr;
+    std::shared_ptr<GuardedAction> m_action;
 };
 
 } // namespace turnstile

@@ -63,6 +63,8 @@ AuditPage::AuditPage(QWidget *parent)
     // action: queued to this page's (the GUI) thread.
     connect(AuditNotifier::instance(), &AuditNotifier::appended, this, &AuditPage::reload,
             Qt::QueuedConnection);
+    // And those of turnstilectl runs from cron, through the file itself.
+    AuditNotifier::instance()->watch(AuditLog().path());
     reload();
 }
 

@@ -5,11 +5,13 @@
 #include "db/dbconnection.h"
 #include "db/drivererror.h"
 #include "db/keystoneinspector.h"
+#include "guarded/tablerebuild.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -43,7 +45,8 @@ DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
       m_model(new TableSizesModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_header(new QLabel(this)), m_kind(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Refresh"), this)),
-      m_status(new QLabel(this)), m_view(new QTableView(this))
+      m_status(new QLabel(this)), m_view(new QTableView(this)),
+      m_rebuildAction(new QAction(tr("Rebuild table…"), this))
 {
     m_kind->addItem(tr("Tables"), QStringLiteral("table"));
     m_kind->addItem(tr("Schemas and databases"), QStringLiteral("schema"));
@@ -90,6 +93,32 @@ DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
     applyKind();
     connect(m_kind, &QComboBox::currentIndexChanged, this, applyKind);
     connect(m_refresh, &QPushButton::clicked, this, &DatabasePage::reload);
+
+    // From the reclaimable figure to the action that gives it back: the
+    // guarded rebuild, for Keystone's own tables only.
+    m_rebuildAction->setToolTip(tr("Give the table's reclaimable space back (guarded: preview, "
+                                   "confirmation, audit)."));
+    m_rebuildAction->setEnabled(false);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(m_rebuildAction);
+    const auto selectedKeystoneTable = [this]() -> QString {
+        const QModelIndex i = m_view->currentIndex();
+        if (!i.isValid() ||
+            i.siblingAtColumn(0).data(TableSizesModel::KindRole).toString() != u"table" ||
+            !i.data(TableSizesModel::KeystoneSchemaRole).toBool())
+            return {};
+        const QString name = i.siblingAtColumn(TableSizesModel::TableColumn).data().toString();
+        return TableRebuild::tableFromName(name) ? name : QString();
+    };
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this, selectedKeystoneTable] {
+                m_rebuildAction->setEnabled(!m_profile.readOnly &&
+                                            !selectedKeystoneTable().isEmpty());
+            });
+    connect(m_rebuildAction, &QAction::triggered, this, [this, selectedKeystoneTable] {
+        if (const QString t = selectedKeystoneTable(); !t.isEmpty())
+            emit rebuildRequested(t);
+    });
     setProfile(Profile());
 }
 
@@ -262,6 +291,25 @@ void DatabasePage::apply(const Load &r)
         tr("%1 · %n table(s) in %2 schema(s), read in %3 ms", nullptr, tables)
             .arg(QLocale().toString(m_loadedAt.time(), QLocale::ShortFormat),
                  QLocale().toString(schemas), QLocale().toString(r.sizes.queryMs, 'f', 1));
+    // What a rebuild of Keystone's tables would give back, in one phrase:
+    // the figure an operator weighs a Rebuild table against.
+    for (const SchemaSize &s : r.sizes.schemas.value.value_or(QList<SchemaSize>())) {
+        if (!s.current)
+            continue;
+        std::optional<qint64> reclaimable;
+        bool estimate = false;
+        for (const TableSize &t : s.tables) {
+            if (const auto b = t.reclaimableBytes()) {
+                reclaimable = reclaimable.value_or(0) + *b;
+                estimate = estimate || t.reclaimableIsEstimate();
+            }
+        }
+        if (reclaimable)
+            status += u' ' + (estimate ? tr("· about %1 reclaimable in %2 (an estimate from dead "
+                                            "rows)")
+                                       : tr("· %1 reclaimable in %2"))
+                                 .arg(QLocale().formattedDataSize(*reclaimable, 1), s.name);
+    }
     if (r.sizes.otherDatabases.value && !r.sizes.otherDatabases.value->isEmpty())
         status +=
             u' ' + tr("· %n other database(s)", nullptr, int(r.sizes.otherDatabases.value->size()));

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -54,8 +55,15 @@ public:
 public slots:
     void reload();
 
+    // "Rebuild table…" on the selected row, enabled on Keystone's own tables
+    // that the guarded rebuild knows.
+    QAction *rebuildAction() const { return m_rebuildAction; }
+
 signals:
     void loaded();
+    // The operator asked to rebuild a table of Keystone's schema (a name
+    // TableRebuild::tableFromName accepts); the window opens its preview.
+    void rebuildRequested(const QString &table);
 
 protected:
     void showEvent(QShowEvent *e) override;
@@ -77,6 +85,7 @@ private:
     QPushButton *m_refresh;
     QLabel *m_status;
     QTableView *m_view;
+    QAction *m_rebuildAction;
     LatestJob<Load> m_load{this};
     QDateTime m_loadedAt;
 };

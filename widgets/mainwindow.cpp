@@ -4,6 +4,7 @@
 
 #include "benchmarkdialog.h"
 
+#include "aboutbox.h"
 #include "actionspage.h"
 #include "auditpage.h"
 #include "collector/probescheduler.h"
@@ -25,16 +26,20 @@
 #include "profiles/secretstore.h"
 #include "profileselection.h"
 #include "util/apppaths.h"
+#include "util/filewatch.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -47,7 +52,12 @@ namespace turnstile {
 
 namespace {
 constexpr int kRefreshSeconds = 30;
-}
+// Seconds between probes the refresh-interval setting accepts: fast enough
+// for a drill, slow enough for hundreds of profiles.
+constexpr int kMinRefreshSeconds = 5;
+constexpr int kMaxRefreshSeconds = 3600;
+const QString kRefreshKey = QStringLiteral("probe/refreshSeconds");
+} // namespace
 
 MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *parent)
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
@@ -122,7 +132,10 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     newProfile->setShortcut(QKeySequence::New);
     QAction *editAction = profilesMenu->addAction(tr("&Edit profile…"), this, [this] {
         const QString current = m_chooser->currentData().toString();
-        editProfile(current.isEmpty() && !m_all.isEmpty() ? m_all.first().name : current);
+        if (current.isEmpty())
+            chooseProfileToEdit();
+        else
+            editProfile(current);
     });
     editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     profilesMenu->addAction(tr("&Import every cloud from clouds.yaml"), this,
@@ -132,7 +145,9 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_refreshAction);
     view->addAction(m_pauseAction);
+    view->addAction(tr("Refresh &interval…"), this, [this] { askRefreshInterval(); });
     view->addAction(nextProfile);
+    setupPageShortcuts(view);
 
     m_benchmarkAction = new QAction(tr("&Benchmark…"), this);
     m_benchmarkAction->setToolTip(
@@ -140,6 +155,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     connect(m_benchmarkAction, &QAction::triggered, this, [this] { openBenchmark(); });
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(m_benchmarkAction);
+    setupHelpMenu();
 
     QToolBar *tb = addToolBar(tr("Main"));
     tb->setObjectName(QStringLiteral("mainToolbar"));
@@ -176,6 +192,51 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 m_pages->setCurrentWidget(compliancePage());
                 compliancePage()->unlockUser(name, userId);
             });
+    // The Database page's reclaimable space -> the guarded rebuild's preview,
+    // on the Actions page (the profile is the one both pages show).
+    connect(databasePage(), &DatabasePage::rebuildRequested, this, [this](const QString &table) {
+        m_pages->setCurrentWidget(actionsPage());
+        actionsPage()->openRebuild(table);
+    });
+    // A tile's reason links to where the finding is fixed (core/health's
+    // fixTargetsFor): the guarded previews and pages that exist for it, on
+    // that profile.
+    connect(overviewPage(), &OverviewPage::fixRequested, this,
+            [this](const QString &name, const FixTarget &target) {
+                selectProfile(name);
+                switch (target.kind) {
+                case FixTarget::Kind::RevocationPrune:
+                case FixTarget::Kind::TokenPurge:
+                case FixTarget::Kind::TrustFlush:
+                case FixTarget::Kind::PasswordHistoryPrune: {
+                    m_pages->setCurrentWidget(actionsPage());
+                    // The button opens the guarded dialog, which starts with
+                    // the preview; a disabled one (read-only profile, bad
+                    // setting) leaves the page saying why.
+                    QPushButton *b = actionsPage()->pruneButton();
+                    if (target.kind == FixTarget::Kind::TokenPurge)
+                        b = actionsPage()->purgeButton();
+                    else if (target.kind == FixTarget::Kind::TrustFlush)
+                        b = actionsPage()->trustFlushButton();
+                    else if (target.kind == FixTarget::Kind::PasswordHistoryPrune)
+                        b = actionsPage()->passwordPruneButton();
+                    if (b->isEnabled())
+                        b->click();
+                    break;
+                }
+                case FixTarget::Kind::UnlockUser:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->unlockUser(name, target.argument);
+                    break;
+                case FixTarget::Kind::LockedUsers:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->setList(ComplianceList::Locked);
+                    break;
+                case FixTarget::Kind::KeysPage:
+                    m_pages->setCurrentWidget(keysPage());
+                    break;
+                }
+            });
 
     // The history store turnstilectl uses, resolved the same way, the
     // PostgreSQL password included (environment, else keychain). SQLite
@@ -194,6 +255,8 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
 
     QSettings s;
+    if (s.contains(kRefreshKey))
+        setRefreshInterval(s.value(kRefreshKey).toInt());
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     if (!s.contains(QStringLiteral("window/geometry")))
@@ -201,8 +264,10 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
     // Back on the page that was open; `turnstile --page` still wins.
     showPage(s.value(QStringLiteral("window/page")).toString());
 
+    migrateLegacyThresholds();
     reloadProfiles();
     migrateDatabasePasswords();
+    setupProfileWatcher();
     const QString last = s.value(QStringLiteral("window/profile")).toString();
     selectProfile(last);
     m_timer->start();
@@ -259,6 +324,7 @@ void MainWindow::applyHistory(const HistoryConfig &history)
     if (history.backend == HistoryConfig::Backend::Sqlite &&
         !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
         m_scheduler->setHistory(history);
+    overviewPage()->setHistoryConfig(history);
     // The pages opened the store without a password (HistoryConfig::resolve());
     // now that the keychain answered they read it again, with it.
     if (!history.password.isEmpty()) {
@@ -375,7 +441,7 @@ void MainWindow::updateStatusLine()
                              : tr("never");
     const QString refresh = m_pauseAction->isChecked()
                                 ? tr("auto-refresh paused")
-                                : tr("auto-refresh every %n s", nullptr, kRefreshSeconds);
+                                : tr("auto-refresh every %n s", nullptr, refreshInterval());
     m_lastUpdated->setText(tr("Last updated: %1 · %2").arg(when, refresh));
 }
 
@@ -601,6 +667,140 @@ void MainWindow::closeEvent(QCloseEvent *e)
     s.setValue(QStringLiteral("window/profile"), m_chooser->currentData().toString());
     s.setValue(QStringLiteral("window/page"), currentPageName());
     QMainWindow::closeEvent(e);
+}
+
+void MainWindow::migrateLegacyThresholds()
+{
+    // Thresholds were JSON inside the profile's JSON; they move to their own
+    // readable section once (ProfileStore reads either form).
+    QString error;
+    const QStringList moved = m_profiles->migrateLegacyThresholds(&error);
+    if (!error.isEmpty())
+        statusBar()->showMessage(error, 15000);
+    else if (!moved.isEmpty())
+        statusBar()->showMessage(tr("Moved the threshold overrides of %n profile(s) into their "
+                                    "own sections of %1.",
+                                    nullptr, int(moved.size()))
+                                     .arg(m_profiles->fileName()),
+                                 15000);
+}
+
+QInputDialog *MainWindow::chooseProfileToEdit()
+{
+    if (m_all.isEmpty()) {
+        editProfile(); // nothing to choose from: a new one
+        return nullptr;
+    }
+    if (m_all.size() == 1) {
+        editProfile(m_all.first().name);
+        return nullptr;
+    }
+    auto *ask = new QInputDialog(this);
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setWindowTitle(tr("Edit profile"));
+    ask->setLabelText(tr("All profiles are shown. Which profile do you want to edit?"));
+    QStringList names;
+    for (const Profile &p : std::as_const(m_all))
+        names.append(p.name);
+    ask->setComboBoxItems(names);
+    ask->setComboBoxEditable(false);
+    connect(ask, &QInputDialog::textValueSelected, this,
+            [this](const QString &name) { editProfile(name); });
+    ask->open();
+    return ask;
+}
+
+void MainWindow::setupPageShortcuts(QMenu *view)
+{
+    QMenu *go = view->addMenu(tr("&Go to page"));
+    for (int i = 0; i < m_pageList.size() && i < 9; ++i) {
+        QAction *a = go->addAction(m_pages->tabText(i));
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        // Also when the menu bar is hidden (a window-level shortcut).
+        a->setShortcutContext(Qt::WindowShortcut);
+        addAction(a);
+        connect(a, &QAction::triggered, this, [this, i] { m_pages->setCurrentIndex(i); });
+        m_pages->setTabToolTip(i,
+                               tr("%1 (%2)").arg(m_pages->tabText(i),
+                                                 a->shortcut().toString(QKeySequence::NativeText)));
+    }
+}
+
+void MainWindow::setupHelpMenu()
+{
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Turnstile"), this, [this] { showAbout(); });
+    about->setMenuRole(QAction::AboutRole);
+}
+
+QMessageBox *MainWindow::showAbout()
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("About Turnstile"), aboutText(),
+                                QMessageBox::Close, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIconPixmap(windowIcon().pixmap(64, 64));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->open();
+    return box;
+}
+
+int MainWindow::refreshInterval() const
+{
+    return m_timer->interval() / 1000;
+}
+
+void MainWindow::setRefreshInterval(int seconds)
+{
+    seconds = std::clamp(seconds, kMinRefreshSeconds, kMaxRefreshSeconds);
+    // QTimer::setInterval keeps a running timer running, from now.
+    m_timer->setInterval(seconds * 1000);
+    m_scheduler->setInterval(seconds);
+    updateStatusLine();
+}
+
+QInputDialog *MainWindow::askRefreshInterval()
+{
+    auto *ask = new QInputDialog(this);
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setWindowTitle(tr("Refresh interval"));
+    ask->setLabelText(tr("Probe the selected profiles every (seconds):"));
+    ask->setInputMode(QInputDialog::IntInput);
+    ask->setIntRange(kMinRefreshSeconds, kMaxRefreshSeconds);
+    ask->setIntValue(refreshInterval());
+    connect(ask, &QInputDialog::intValueSelected, this, [this](int seconds) {
+        setRefreshInterval(seconds);
+        QSettings s;
+        AppPaths::makePrivateFile(s.fileName());
+        s.setValue(kRefreshKey, refreshInterval());
+    });
+    ask->open();
+    return ask;
+}
+
+void MainWindow::setupProfileWatcher()
+{
+    auto *watch = new FileWatch(m_profiles->fileName(), 250, this);
+    connect(watch, &FileWatch::changed, this, &MainWindow::reloadChangedProfiles);
+}
+
+void MainWindow::reloadChangedProfiles()
+{
+    const QList<Profile> before = m_all;
+    const QList<Profile> now = m_profiles->profiles();
+    if (now == before)
+        return;       // our own save, or another file in the directory
+    reloadProfiles(); // a removed profile leaves the chooser, the pages and the probing
+    // A changed profile is probed again with its new settings: the probe
+    // still running on the old ones turns stale (ProbeScheduler).
+    const QStringList shown = m_model->profiles();
+    for (const Profile &p : std::as_const(m_all)) {
+        const auto old = std::find_if(before.cbegin(), before.cend(),
+                                      [&p](const Profile &o) { return o.name == p.name; });
+        if (old != before.cend() && !(*old == p) && shown.contains(p.name))
+            m_scheduler->probe(p);
+    }
+    statusBar()->showMessage(tr("The profile file changed; profiles reloaded."), 5000);
+    emit profilesReloaded();
 }
 
 } // namespace turnstile

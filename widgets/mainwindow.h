@@ -12,6 +12,9 @@ class QLabel;
 class QTabWidget;
 class QTimer;
 class QAction;
+class QMenu;
+class QInputDialog;
+class QMessageBox;
 
 namespace turnstile {
 
@@ -52,6 +55,8 @@ public:
     bool showPage(const QString &name);
     QString currentPageName() const;
     QComboBox *profileChooser() const { return m_chooser; }
+    // The profiles the window knows (and probes when selected), as last read.
+    const QList<Profile> &profiles() const { return m_all; }
     // Selects a profile by name ("" = all profiles).
     void selectProfile(const QString &name);
 
@@ -65,12 +70,25 @@ public slots:
     void importAllClouds(const QString &path = {});
     // Tools → Benchmark; one dialog at a time (raised when already open).
     BenchmarkDialog *openBenchmark();
+    // "Edit profile" with All profiles selected: asks which one (returns the
+    // question, open; null when there was nothing to ask).
+    QInputDialog *chooseProfileToEdit();
+    // Help → About: the version this was built from (open, not modal).
+    QMessageBox *showAbout();
+    // View → Refresh interval: how often the selected profiles are probed,
+    // kept in the settings (probe/refreshSeconds).
+    QInputDialog *askRefreshInterval();
+    void setRefreshInterval(int seconds);
+    int refreshInterval() const;
     // The history store the pages read, as HistoryConfig::resolveWithPassword
     // gave it (with the PostgreSQL password once the keychain answered).
     const HistoryConfig &historyConfig() const { return m_history; }
 
 signals:
     void cloudsImported(const QStringList &profiles, const QString &error);
+    // The profile file changed under the window (turnstilectl, an editor)
+    // and the window took the change over.
+    void profilesReloaded();
 
 protected:
     void closeEvent(class QCloseEvent *e) override;
@@ -83,6 +101,14 @@ private:
     void saveProfile(const Profile &p, const struct Secrets &s, const QString &previousName,
                      bool secretsKnown);
     void migrateDatabasePasswords();
+    void migrateLegacyThresholds();
+    // Ctrl+1…8: the pages in tab order.
+    void setupPageShortcuts(QMenu *view);
+    void setupHelpMenu();
+    // The profile file is watched: a profile removed or changed outside the
+    // window (turnstilectl) is no longer probed, or is probed again.
+    void setupProfileWatcher();
+    void reloadChangedProfiles();
     // The end of importAllClouds: status, notes and cloudsImported, once
     // every secret write has answered.
     void finishImport(const QString &sourceFile, const QStringList &warnings,

@@ -11,7 +11,8 @@
 
 namespace turnstile {
 
-OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent) : QWidget(parent), m_model(model)
+OverviewPage::OverviewPage(OverviewModel *model, QWidget *parent)
+    : QWidget(parent), m_model(model), m_history(HistoryConfig::resolve())
 {
     auto *outer = new QVBoxLayout(this);
     auto *scroll = new QScrollArea(this);
@@ -63,6 +64,8 @@ void OverviewPage::rebuild()
         connect(tile, &ProfileTile::activated, this, &OverviewPage::profileActivated);
         connect(tile, &ProfileTile::retryRequested, this, &OverviewPage::retryRequested);
         connect(tile, &ProfileTile::unlockRequested, this, &OverviewPage::unlockRequested);
+        connect(tile, &ProfileTile::fixRequested, this, &OverviewPage::fixRequested);
+        tile->setHistoryConfig(m_history);
         m_tiles.append(tile);
     }
     m_empty->setVisible(m_tiles.isEmpty());
@@ -115,6 +118,13 @@ void OverviewPage::refreshTiles()
 QString OverviewPage::summaryText() const
 {
     return m_summary->text();
+}
+
+void OverviewPage::setHistoryConfig(const HistoryConfig &config)
+{
+    m_history = config;
+    for (ProfileTile *t : std::as_const(m_tiles))
+        t->setHistoryConfig(config);
 }
 
 void OverviewPage::selectionChanged(const ProfileSelection &selection)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "health/fixtarget.h"
+#include "history/historyconfig.h"
 #include "profilepage.h"
 
 #include <QList>
@@ -25,11 +27,14 @@ public:
     // The tiles as laid out: critical first, then warning, then the rest.
     QList<ProfileTile *> tilesInOrder() const;
     void selectionChanged(const ProfileSelection &selection) override;
+    // The store the tiles' sparklines and availability strips read.
+    void setHistoryConfig(const HistoryConfig &config);
 
 signals:
     void profileActivated(const QString &profile);
     void retryRequested(const QString &profile);
     void unlockRequested(const QString &profile, const QString &userId);
+    void fixRequested(const QString &profile, const turnstile::FixTarget &target);
 
 private:
     void rebuild();
@@ -43,6 +48,7 @@ private:
     QLabel *m_summary;
     QList<ProfileTile *> m_tiles; // model row order
     QList<int> m_order;           // the rows as laid out
+    HistoryConfig m_history;
 };
 
 } // namespace turnstile

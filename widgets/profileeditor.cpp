@@ -3,6 +3,8 @@
 #include "util/whenfinished.h"
 
 #include "db/databaseurl.h"
+#include "health/thresholdoverrides.h"
+#include "history/metricnames.h"
 #include "profiles/profileimporter.h"
 #include "profiles/profilemerge.h"
 #include "profiles/profilestore.h"
@@ -14,6 +16,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFuture>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -23,6 +26,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
@@ -137,19 +141,42 @@ ProfileEditor::ProfileEditor(QWidget *parent) : QDialog(parent)
     d->addRow(m_production);
     d->addRow(m_plaintext);
 
-    auto *columns = new QHBoxLayout();
+    auto *connection = new QWidget(this);
+    auto *columns = new QHBoxLayout(connection);
+    columns->setContentsMargins(0, 0, 0, 0);
+    identity->setParent(connection);
+    tls->setParent(connection);
+    db->setParent(connection);
     columns->addWidget(identity, 1);
     auto *right = new QVBoxLayout();
     right->addWidget(tls);
     right->addWidget(db);
     columns->addLayout(right, 1);
-    outer->addLayout(columns);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(connection, tr("Connection"));
+    m_tabs->addTab(createThresholdsPage(), tr("Thresholds"));
+    outer->addWidget(m_tabs);
 
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setVisible(false);
     outer->addWidget(m_message);
+    m_testResult = new QLabel(this);
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextFormat(Qt::PlainText);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testResult->setVisible(false);
+    outer->addWidget(m_testResult);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    m_testButton = m_buttons->addButton(tr("&Test connection"), QDialogButtonBox::ActionRole);
+    m_testButton->setToolTip(tr("Log in to Keystone, open the database and read the key "
+                                "repositories with the settings above, without saving them"));
+    connect(m_testButton, &QPushButton::clicked, this, [this] {
+        if (m_connectionTest.isRunning() && m_testButton->property("testing").toBool())
+            cancelConnectionTest();
+        else
+            testConnection();
+    });
     outer->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -210,6 +237,11 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
                         : p.authMethod == AuthMethod::Token ? s.token
                                                             : s.password);
     m_dbPassword->setText(s.databasePassword.isEmpty() ? urlPassword : s.databasePassword);
+    for (const ThresholdRow &row : std::as_const(m_thresholds)) {
+        const ThresholdLevels l = ThresholdLevels::fromJson(p.thresholds.value(row.key).toObject());
+        row.warn->setText(l.warn ? formatThresholdLevel(*l.warn) : QString());
+        row.critical->setText(l.critical ? formatThresholdLevel(*l.critical) : QString());
+    }
     updateAuthFields();
     validate();
 }
@@ -253,7 +285,137 @@ Profile ProfileEditor::profile() const
     p.readOnly = m_readOnly->isChecked();
     p.production = m_production->isChecked();
     p.allowPlaintextSecrets = m_plaintext->isChecked();
+    // Keys the tab has no row for (a hand-written one) are kept as they were.
+    for (const ThresholdRow &row : m_thresholds) {
+        const auto levels = parseThresholdLevels(row.key, row.warn->text(), row.critical->text());
+        if (!levels)
+            continue; // Save is disabled; the stored levels stay
+        if (levels->isEmpty())
+            p.thresholds.remove(row.key);
+        else
+            p.thresholds.insert(row.key, levels->toJson());
+    }
     return p;
+}
+
+QWidget *ProfileEditor::createThresholdsPage()
+{
+    auto *page = new QWidget(this);
+    auto *v = new QVBoxLayout(page);
+    auto *intro = new QLabel(
+        tr("A tile turns amber at the warning level and red at the critical one. Leave a field "
+           "empty for the default shown in it; write numbers with a '.', like 0.5."),
+        page);
+    intro->setWordWrap(true);
+    v->addWidget(intro);
+    auto *grid = new QGridLayout();
+    grid->addWidget(new QLabel(tr("<b>Figure</b>"), page), 0, 0);
+    grid->addWidget(new QLabel(tr("<b>Warning</b>"), page), 0, 1);
+    grid->addWidget(new QLabel(tr("<b>Critical</b>"), page), 0, 2);
+    int line = 1;
+    for (const ThresholdRule &r : defaultThresholds()) {
+        // "Keystone does not answer" has no level to choose.
+        if (r.metric == u"keystone.up")
+            continue;
+        const QString key = thresholdKey(r);
+        auto *label = new QLabel(thresholdLabel(r), page);
+        const QString description = metricDescription(r.metric);
+        label->setToolTip(description.isEmpty() ? key : description + QStringLiteral("\n\n") + key);
+        const QString direction = r.kind == ThresholdRule::Kind::Below ? tr("below") : tr("above");
+        auto field = [&](double defaultLevel, const char *which) {
+            auto *e = new QLineEdit(page);
+            e->setObjectName(QStringLiteral("threshold:%1:%2").arg(key, QLatin1String(which)));
+            e->setPlaceholderText(formatThresholdLevel(defaultLevel));
+            e->setToolTip(
+                tr("Default: %1 %2 (%3)")
+                    .arg(direction, formatThresholdLevel(defaultLevel), thresholdUnit(r)));
+            e->setMaximumWidth(140);
+            connect(e, &QLineEdit::textChanged, this, &ProfileEditor::validate);
+            return e;
+        };
+        ThresholdRow row{key, field(r.warn, "warn"), field(r.critical, "critical")};
+        grid->addWidget(label, line, 0);
+        grid->addWidget(row.warn, line, 1);
+        grid->addWidget(row.critical, line, 2);
+        grid->addWidget(new QLabel(thresholdUnit(r), page), line, 3);
+        m_thresholds.append(row);
+        ++line;
+    }
+    grid->setColumnStretch(0, 1);
+    v->addLayout(grid);
+    m_thresholdProblem = new QLabel(page);
+    m_thresholdProblem->setWordWrap(true);
+    m_thresholdProblem->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_thresholdProblem->setVisible(false);
+    v->addWidget(m_thresholdProblem);
+    v->addStretch(1);
+    return page;
+}
+
+QLineEdit *ProfileEditor::thresholdField(const QString &key, bool critical) const
+{
+    for (const ThresholdRow &row : m_thresholds)
+        if (row.key == key)
+            return critical ? row.critical : row.warn;
+    return nullptr;
+}
+
+QString ProfileEditor::problem() const
+{
+    return m_buttons->button(QDialogButtonBox::Save)->toolTip();
+}
+
+QStringList ProfileEditor::connectionTestLines() const
+{
+    return m_testResult->text().isEmpty() ? QStringList() : m_testResult->text().split(u'\n');
+}
+
+void ProfileEditor::testConnection()
+{
+    const Profile p = profile();
+    const Secrets s = secrets();
+    setTesting(true);
+    m_testResult->setStyleSheet(QString());
+    m_testResult->setText(tr("Testing the connection to %1…").arg(p.authUrl.toString()));
+    m_testResult->setVisible(true);
+    // Values only: the test may outlive the dialog (a 15 s timeout), and
+    // its result is then dropped.
+    m_connectionTest.start(
+        [p, s](const LatestJob<ConnectionTest>::Stale &stale) {
+            return turnstile::testConnection(p, s, stale);
+        },
+        [this](const ConnectionTest &t) {
+            setTesting(false);
+            showConnectionTest(t);
+            emit connectionTested();
+        });
+}
+
+void ProfileEditor::cancelConnectionTest()
+{
+    m_connectionTest.cancel();
+    setTesting(false);
+    m_testResult->setText(tr("Connection test cancelled."));
+}
+
+void ProfileEditor::setTesting(bool testing)
+{
+    m_testButton->setProperty("testing", testing);
+    m_testButton->setText(testing ? tr("Cancel &test") : tr("&Test connection"));
+}
+
+void ProfileEditor::showConnectionTest(const ConnectionTest &t)
+{
+    QStringList lines;
+    for (const ConnectionTest::Line &l : t.lines) {
+        // A mark a glance finds, then the part's one sentence.
+        const QString mark = l.state == ConnectionTest::State::Ok       ? QStringLiteral("✓")
+                             : l.state == ConnectionTest::State::Failed ? QStringLiteral("✗")
+                                                                        : QStringLiteral("–");
+        lines.append(mark + u' ' + l.sentence);
+    }
+    m_testResult->setText(lines.join(u'\n'));
+    m_testResult->setStyleSheet(t.ok() ? QString() : QStringLiteral("color: #c62828;"));
 }
 
 Secrets ProfileEditor::secrets() const
@@ -329,6 +491,16 @@ void ProfileEditor::validate()
         if (!DatabaseUrl::parse(m_dbUrl->text(), &err).isValid())
             problem = err;
     }
+    // The levels through the parser `turnstilectl thresholds --set` uses.
+    QString thresholdProblem;
+    for (const ThresholdRow &row : std::as_const(m_thresholds))
+        if (!parseThresholdLevels(row.key, row.warn->text(), row.critical->text(),
+                                  &thresholdProblem))
+            break;
+    m_thresholdProblem->setText(thresholdProblem);
+    m_thresholdProblem->setVisible(!thresholdProblem.isEmpty());
+    if (problem.isEmpty())
+        problem = thresholdProblem;
     m_buttons->button(QDialogButtonBox::Save)->setEnabled(problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Save)->setToolTip(problem);
 }

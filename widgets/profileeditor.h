@@ -1,9 +1,12 @@
 #pragma once
 
+#include "probe/connectiontest.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
+#include "util/latestjob.h"
 
 #include <QDialog>
+#include <QList>
 
 class QCheckBox;
 class QComboBox;
@@ -13,6 +16,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace turnstile {
 
@@ -33,16 +37,32 @@ public:
     QString importMessage() const;
     // The clear-text warning under the auth URL, empty when there is none.
     QString cleartextWarning() const;
+    // The Thresholds tab's fields of an override key ("validate.ms",
+    // "token.live/day"); null for a key without fields.
+    QLineEdit *thresholdField(const QString &key, bool critical) const;
+    // Why Save is disabled, empty when it is not.
+    QString problem() const;
+    // The last connection test, one line per part; empty before the first.
+    QStringList connectionTestLines() const;
+    QPushButton *testConnectionButton() const { return m_testButton; }
 
 public slots:
     void importCloudsYaml(const QString &path = {});
     void importOpenrc(const QString &path = {});
     void importKeystoneConf(const QString &path = {});
+    // Tests the profile as the form shows it (unsaved) on a worker; while
+    // one runs, the button cancels it.
+    void testConnection();
+    void cancelConnectionTest();
 
 signals:
     void importFinished();
+    void connectionTested();
 
 private:
+    QWidget *createThresholdsPage();
+    void showConnectionTest(const ConnectionTest &t);
+    void setTesting(bool testing);
     void updateAuthFields();
     void takePasswordFromUrl();
     void validate();
@@ -76,6 +96,21 @@ private:
     QCheckBox *m_plaintext;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
+    QTabWidget *m_tabs;
+    // One row of the Thresholds tab: an override key and its two levels.
+    struct ThresholdRow
+    {
+        QString key;
+        QLineEdit *warn;
+        QLineEdit *critical;
+    };
+    QList<ThresholdRow> m_thresholds;
+    QLabel *m_thresholdProblem;
+    QPushButton *m_testButton;
+    QLabel *m_testResult;
+    // Only the newest test counts: a second click, Cancel or closing the
+    // dialog drops the running one's result.
+    LatestJob<ConnectionTest> m_connectionTest{this};
 };
 
 } // namespace turnstile

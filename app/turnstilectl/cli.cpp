@@ -62,6 +62,25 @@ constexpr Command kCommands[] = {
                               "TARGET\n"
                               "               [--acknowledge N]] [--batch 1000] [--json]"),
      [](CliContext &c, const QStringList &a) { return GuardedCommands(c).revocations(a); }},
+    {"flush-trusts",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--project-id ID] [--trustor-user-id ID] "
+                              "[--trustee-user-id ID]\n"
+                              "               [--date DD-MM-YYYY] [--dry-run | --execute --confirm "
+                              "TARGET [--acknowledge N]]\n"
+                              "               [--batch 1000] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).flushTrusts(a); }},
+    {"prune-password-history",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--batch 1000] [--dry-run | --execute --confirm "
+                              "TARGET] [--json]"),
+     [](CliContext &c, const QStringList &a) {
+         return GuardedCommands(c).prunePasswordHistory(a);
+     }},
+    {"rebuild-table",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME --table token|revocation_event|trust|password|… "
+                              "[--full]\n"
+                              "               [--dry-run | --execute --confirm TARGET "
+                              "[--acknowledge N]] [--json]"),
+     [](CliContext &c, const QStringList &a) { return GuardedCommands(c).rebuildTable(a); }},
     {"audit", QT_TRANSLATE_NOOP("Cli", "[--profile NAME] [--json] [--verify]"),
      [](CliContext &c, const QStringList &a) { return GuardedCommands(c).audit(a); }},
     {"keys", QT_TRANSLATE_NOOP("Cli", "status --profile NAME|--repository LOC... [--json]"),
@@ -138,8 +157,10 @@ int Cli::run(const QStringList &args)
     // command as scripts call it, whatever path the binary was started by.
     QStringList rest = args.mid(1);
     rest[0] = QStringLiteral("turnstilectl ") + cmd;
-    if (m_ctx.profileFileParses())
+    if (m_ctx.profileFileParses()) {
         m_ctx.migrateDatabasePasswords();
+        m_ctx.migrateLegacyThresholds();
+    }
     for (const Command &c : kCommands)
         if (cmd == QLatin1String(c.name))
             return c.run(m_ctx, rest);

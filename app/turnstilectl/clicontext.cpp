@@ -139,6 +139,23 @@ void CliContext::migrateDatabasePasswords()
           << Qt::endl;
 }
 
+void CliContext::migrateLegacyThresholds()
+{
+    ProfileStore store;
+    if (!QFileInfo::exists(store.fileName()))
+        return;
+    QString err;
+    const QStringList moved = store.migrateLegacyThresholds(&err);
+    if (!err.isEmpty())
+        m_err << Tr::tr("warning: %1").arg(err) << Qt::endl;
+    else if (!moved.isEmpty())
+        m_err << Tr::tr("Moved the threshold overrides of %n profile(s) (%1) into their own "
+                        "[thresholds.NAME] sections of %2.",
+                        nullptr, int(moved.size()))
+                     .arg(moved.join(QStringLiteral(", ")), store.fileName())
+              << Qt::endl;
+}
+
 int CliContext::resolveProfile(const QString &name, Profile *profile, Secrets *secrets, bool quiet)
 {
     if (!profileFileReadable())

@@ -57,6 +57,9 @@ public:
     bool loadSecrets(const Profile &p, Secrets *s, bool quiet);
     // Moves database passwords still inside saved URLs to the keychain, once.
     void migrateDatabasePasswords();
+    // Threshold overrides written as JSON inside a profile's JSON (earlier
+    // versions) move to the profile's [thresholds.NAME] section, once.
+    void migrateLegacyThresholds();
 
     // The history store every command that reads or writes history uses:
     // HistoryConfig::resolveWithPasswordBlocking, the window's resolver too.

@@ -5,8 +5,11 @@
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
+#include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
+#include "guarded/tablerebuild.h"
 #include "guarded/tokenpurge.h"
+#include "guarded/trustflush.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
 #include "util/duration.h"
@@ -300,6 +303,165 @@ int GuardedCommands::revocations(const QStringList &args)
                                                      : RevocationCleanup::Mode::TruncateAll,
                              expiration);
     action.setThrottle(*throttle);
+    return runGuarded(action, profile, p);
+}
+
+int GuardedCommands::flushTrusts(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Delete expired and soft-deleted trusts and their trust_role rows, the rows "
+               "keystone-manage trust_flush deletes, in short batches."));
+    addGuardOptions(p);
+    p.addOption({QStringLiteral("project-id"), Tr::tr("Only trusts of this project."),
+                 QStringLiteral("ID")});
+    p.addOption({QStringLiteral("trustor-user-id"), Tr::tr("Only trusts of this trustor."),
+                 QStringLiteral("ID")});
+    p.addOption({QStringLiteral("trustee-user-id"), Tr::tr("Only trusts of this trustee."),
+                 QStringLiteral("ID")});
+    p.addOption({QStringLiteral("date"),
+                 Tr::tr("Trusts that expire before this day (00:00 UTC) go, as keystone-manage "
+                        "trust_flush --date (DD-MM-YYYY, or YYYY-MM-DD); default: the database "
+                        "server's clock now."),
+                 QStringLiteral("DATE")});
+    addBatchOption(p);
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: flush-trusts takes no argument \"%1\".")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: flush-trusts needs --profile NAME.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    TrustFlush::Filters filters;
+    filters.projectId = p.value(QStringLiteral("project-id"));
+    filters.trustorUserId = p.value(QStringLiteral("trustor-user-id"));
+    filters.trusteeUserId = p.value(QStringLiteral("trustee-user-id"));
+    if (p.isSet(QStringLiteral("date"))) {
+        const QDate d = TrustFlush::parseDate(p.value(QStringLiteral("date")));
+        if (!d.isValid()) {
+            m_err << Tr::tr("turnstilectl: --date takes a day as DD-MM-YYYY (as keystone-manage) "
+                            "or YYYY-MM-DD, not \"%1\".")
+                         .arg(p.value(QStringLiteral("date")))
+                  << Qt::endl;
+            return exitcode::Usage;
+        }
+        filters.date = d;
+    }
+    if (p.isSet(QStringLiteral("acknowledge"))) {
+        bool ok = false;
+        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
+        if (!ok) {
+            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
+                  << Qt::endl;
+            return exitcode::Usage;
+        }
+    }
+    const std::optional<ThrottleSettings> throttle = batchThrottle(p);
+    if (!throttle)
+        return exitcode::Usage;
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != exitcode::Ok)
+        return rc;
+    TrustFlush action(profile, secrets, filters);
+    action.setThrottle(*throttle);
+    return runGuarded(action, profile, p);
+}
+
+int GuardedCommands::prunePasswordHistory(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Per local user, keep the current password and the newest "
+               "[security_compliance] unique_last_password_count older ones (from the profile's "
+               "keystone.conf), and delete the older password rows in short batches."));
+    addGuardOptions(p);
+    addBatchOption(p);
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: prune-password-history takes no argument \"%1\".")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: prune-password-history needs --profile NAME.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    const std::optional<ThrottleSettings> throttle = batchThrottle(p);
+    if (!throttle)
+        return exitcode::Usage;
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != exitcode::Ok)
+        return rc;
+    PasswordHistoryPrune action(profile, secrets);
+    action.setThrottle(*throttle);
+    return runGuarded(action, profile, p);
+}
+
+int GuardedCommands::rebuildTable(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        Tr::tr("Give a Keystone table's free space back to the disk: on MariaDB/MySQL an online "
+               "ALTER TABLE … FORCE, ALGORITHM=INPLACE, LOCK=NONE; on PostgreSQL a plain VACUUM, "
+               "or with --full a VACUUM FULL (exclusive lock, acknowledged)."));
+    addGuardOptions(p);
+    QStringList names;
+    for (const KeystoneTable t : TableRebuild::rebuildableTables())
+        names.append(tableName(t));
+    p.addOption({QStringLiteral("table"), Tr::tr("The table: %1.").arg(names.join(u'|')),
+                 QStringLiteral("TABLE")});
+    p.addOption({QStringLiteral("full"),
+                 Tr::tr("PostgreSQL: VACUUM FULL, which locks the table for reads and writes "
+                        "until it ends (--acknowledge the rows the dry run prints).")});
+    if (const auto rc = parseCommandLine(p, args, m_out, m_err))
+        return *rc;
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: rebuild-table takes no argument \"%1\".")
+                     .arg(p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: rebuild-table needs --profile NAME.") << Qt::endl;
+        return exitcode::Usage;
+    }
+    const std::optional<KeystoneTable> table =
+        TableRebuild::tableFromName(p.value(QStringLiteral("table")));
+    if (!table) {
+        m_err << Tr::tr("turnstilectl: rebuild-table needs --table, one of %1.")
+                     .arg(names.join(QStringLiteral(", ")))
+              << Qt::endl;
+        return exitcode::Usage;
+    }
+    if (p.isSet(QStringLiteral("acknowledge"))) {
+        bool ok = false;
+        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
+        if (!ok) {
+            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
+                  << Qt::endl;
+            return exitcode::Usage;
+        }
+    }
+    Profile profile;
+    Secrets secrets;
+    if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,
+                                            p.isSet(QStringLiteral("json")));
+        rc != exitcode::Ok)
+        return rc;
+    TableRebuild action(profile, secrets, *table, p.isSet(QStringLiteral("full")));
     return runGuarded(action, profile, p);
 }
 

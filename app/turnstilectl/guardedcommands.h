@@ -30,6 +30,9 @@ public:
     explicit GuardedCommands(CliContext &ctx);
     int purgeTokens(const QStringList &args);
     int revocations(const QStringList &args);
+    int flushTrusts(const QStringList &args);
+    int prunePasswordHistory(const QStringList &args);
+    int rebuildTable(const QStringList &args);
     int audit(const QStringList &args);
 
     // Shared by every guarded command: preview, print, and with --execute run

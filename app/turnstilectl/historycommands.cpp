@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "collector/collector.h"
 #include "health/profileverdict.h"
+#include "health/thresholdoverrides.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "probe/latencywindow.h"
@@ -279,11 +280,13 @@ int HistoryCommands::thresholds(const QStringList &args)
                                   QStringLiteral("NAME"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), Tr::tr("Print JSON."));
     QCommandLineOption setOpt(QStringLiteral("set"),
-                              Tr::tr("Override a level for this profile, e.g. validate.ms=300:800 "
-                                     "or token.live/day=500000:2000000."),
+                              Tr::tr("Override the levels for this profile, e.g. "
+                                     "validate.ms=300:800 or token.live/day=500000:2000000; an "
+                                     "empty side keeps its default (validate.ms=300:)."),
                               QStringLiteral("METRIC=WARN:CRITICAL"));
-    QCommandLineOption resetOpt(QStringLiteral("reset"),
-                                Tr::tr("Back to the default for a metric."),
+    // --unset is the name the window's documentation uses; --reset stays.
+    QCommandLineOption resetOpt(QStringList{QStringLiteral("unset"), QStringLiteral("reset")},
+                                Tr::tr("Back to the defaults for a metric."),
                                 QStringLiteral("METRIC"));
     parser.addOptions({profileOpt, jsonOpt, setOpt, resetOpt});
     if (const auto rc = parseCommandLine(parser, args, m_out, m_err))
@@ -304,27 +307,29 @@ int HistoryCommands::thresholds(const QStringList &args)
         return exitcode::Config;
     }
     if (parser.isSet(setOpt) || parser.isSet(resetOpt)) {
-        QStringList known;
-        for (const ThresholdRule &r : defaultThresholds())
-            known.append(r.kind == ThresholdRule::Kind::GrowthPerDay
-                             ? r.metric + QStringLiteral("/day")
-                             : r.metric);
+        const QStringList known = thresholdKeys();
         for (const QString &spec : parser.values(setOpt)) {
             const QString metric = spec.section(u'=', 0, 0);
-            const QString levels = spec.section(u'=', 1);
-            bool okWarn = false, okCrit = false;
-            const double warn = levels.section(u':', 0, 0).toDouble(&okWarn);
-            const double crit = levels.section(u':', 1).toDouble(&okCrit);
-            if (!known.contains(metric) || !okWarn || !okCrit) {
+            if (!spec.contains(u'=') || !known.contains(metric)) {
                 m_err << Tr::tr("turnstilectl thresholds: \"%1\" is not METRIC=WARN:CRITICAL with "
                                 "a known metric (%2).")
                              .arg(spec, known.join(QStringLiteral(", ")))
                       << Qt::endl;
                 return exitcode::Usage;
             }
-            p.thresholds.insert(metric, QJsonObject{{QStringLiteral("warn"), warn},
-                                                    {QStringLiteral("critical"), crit}});
+            // The profile editor's parser: the same numbers, checks and sentences.
+            QString problem;
+            const auto levels = parseThresholdLevels(metric, spec.section(u'=', 1), &problem);
+            if (!levels) {
+                m_err << Tr::tr("turnstilectl thresholds: %1").arg(problem) << Qt::endl;
+                return exitcode::Usage;
+            }
+            if (levels->isEmpty())
+                p.thresholds.remove(metric); // "METRIC=:" is both defaults
+            else
+                p.thresholds.insert(metric, levels->toJson());
         }
+        // Any key, a misspelt one from a hand-edited file included.
         for (const QString &metric : parser.values(resetOpt))
             p.thresholds.remove(metric);
         QString err;

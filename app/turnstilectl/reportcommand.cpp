@@ -14,6 +14,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFuture>
+#include <QHash>
+#include <QJsonObject>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace turnstile {
@@ -67,20 +69,28 @@ int ReportCommand::run(const QStringList &args)
         return exitcode::Usage;
     }
 
+    // A profile is known when profiles.ini has it or the history holds
+    // series of it (a shared store, or a profile removed since). Its
+    // threshold overrides judge its verdict on the summary page.
+    ProfileStore store;
+    const QStringList configured = store.names();
+    QHash<QString, QJsonObject> thresholds;
+    for (const QString &p : profiles)
+        if (configured.contains(p))
+            thresholds.insert(p, store.profile(p).thresholds);
+
     // The store is read on a worker while this thread sets up the charts.
     const HistoryConfig config = m_ctx.historyConfig();
     const qint64 to = QDateTime::currentSecsSinceEpoch();
     const qint64 from = to - *range;
-    QFuture<ChartData> reading = QtConcurrent::run(ioPool(), [config, profiles, from, to] {
-        return ReportRenderer::load(config, profiles, from, to);
-    });
+    QFuture<ReportRenderer::Data> reading =
+        QtConcurrent::run(ioPool(), [config, profiles, thresholds, from, to] {
+            return ReportRenderer::load(config, profiles, thresholds, from, to);
+        });
     ReportRenderer renderer;
-    const ChartData load = reading.result();
+    const ReportRenderer::Data data = reading.result();
+    const ChartData &load = data.charts;
 
-    // A profile is known when profiles.ini has it or the history holds
-    // series of it (a shared store, or a profile removed since).
-    ProfileStore store;
-    const QStringList configured = store.names();
     for (const QString &p : profiles) {
         const bool inHistory =
             !load.noStore && load.error.isEmpty() && !load.unknownProfiles.contains(p);
@@ -113,7 +123,7 @@ int ReportCommand::run(const QStringList &args)
 
     const QString caption = ReportRenderer::caption(load, QDateTime::currentDateTime());
     QString error;
-    const QByteArray bytes = renderer.render(*format, load, caption, &error);
+    const QByteArray bytes = renderer.render(*format, data, caption, &error);
     if (bytes.isEmpty()) {
         m_err << error << Qt::endl;
         return NotWritten;

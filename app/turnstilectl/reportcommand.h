@@ -12,7 +12,9 @@ class CliContext;
 // `turnstilectl report --profile NAME [--profile NAME…] [--range 30d]
 // --out FILE.pdf|.png`: the Growth and Latency charts of the profiles from
 // the history store, painted headless (offscreen platform, see main.cpp)
-// through the same exporter as the window's Export button.
+// through the same exporter as the window's Export button; a PDF starts
+// with a summary page (ReportRenderer: verdicts judged with each profile's
+// threshold overrides, headline figures over the range).
 class ReportCommand
 {
 public:

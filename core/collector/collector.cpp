@@ -137,6 +137,14 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         put(out, unavailable, QStringLiteral("users.locked"), e.users.locked);
         put(out, unavailable, QStringLiteral("users.passwords_expiring"),
             e.users.passwordsExpiringSoon);
+        put(out, unavailable, QStringLiteral("trust.live"), e.purgeable.trustsLive);
+        put(out, unavailable, QStringLiteral("trust.expired"), e.purgeable.trustsExpired);
+        put(out, unavailable, QStringLiteral("trust.deleted"), e.purgeable.trustsDeleted);
+        put(out, unavailable, QStringLiteral("password.rows"), e.purgeable.passwordRows);
+        put(out, unavailable, QStringLiteral("password.max_per_user"),
+            e.purgeable.passwordMaxPerUser);
+        put(out, unavailable, QStringLiteral("application_credential.expired"),
+            e.purgeable.applicationCredentialsExpired);
         out.append({QStringLiteral("db.exact_ms"), e.databaseMs});
         if (e.server.schemas.value)
             for (const SchemaSize &s : *e.server.schemas.value)

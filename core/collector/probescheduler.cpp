@@ -15,6 +15,7 @@
 #include "profiles/secrets.h"
 #include "profiles/secretstore.h"
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 
@@ -81,6 +82,11 @@ void ProbeScheduler::retryAuthentication(const Profile &profile)
     probe(profile);
 }
 
+void ProbeScheduler::setInterval(int seconds)
+{
+    m_intervalSec = std::max(1, seconds);
+}
+
 void ProbeScheduler::setHistory(const HistoryConfig &config)
 {
     m_history = std::make_shared<const HistoryConfig>(config);
@@ -89,7 +95,7 @@ void ProbeScheduler::setHistory(const HistoryConfig &config)
 namespace {
 ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
                            const std::shared_ptr<const HistoryConfig> &history,
-                           const std::shared_ptr<LatencyWindow> &latency)
+                           const std::shared_ptr<LatencyWindow> &latency, int intervalSec)
 {
     if (!history)
         return runProbe(profile, secrets, 3, latency.get());
@@ -107,7 +113,7 @@ ProbeResult probeAndRecord(const Profile &profile, const Secrets &secrets,
         }
     }
     CollectOptions options;
-    options.intervalSec = 30;
+    options.intervalSec = intervalSec;
     options.latency = latency;
     return collectOnce(profile, secrets, *store, options).probe;
 }
@@ -125,10 +131,11 @@ void ProbeScheduler::launch(const Profile &profile, const Secrets &secrets)
     if (!latency)
         latency = std::make_shared<LatencyWindow>();
     slot.job.start(
-        [profile, secrets, history = m_history, latency, retryAuth = slot.retryAuth]() {
+        [profile, secrets, history = m_history, latency, retryAuth = slot.retryAuth,
+         interval = m_intervalSec]() {
             if (retryAuth->exchange(false))
                 AuthBackoff::clear(profile.name);
-            ProbeResult r = probeAndRecord(profile, secrets, history, latency);
+            ProbeResult r = probeAndRecord(profile, secrets, history, latency, interval);
             if (!profile.databaseUrl.isEmpty()) {
                 // Locked accounts, from the database only: names of local users
                 // are there, and the Overview must not add API load every cycle.

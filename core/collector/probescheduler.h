@@ -43,6 +43,10 @@ public:
     void setHistory(const struct HistoryConfig &config);
     // Probes on the pool now.
     int inFlight() const;
+    // Seconds between the window's refreshes (its refresh-interval setting):
+    // the collector cycle's slot, so a sample stands for its interval.
+    void setInterval(int seconds);
+    int interval() const { return m_intervalSec; }
 
 signals:
     void probeStarted(const QString &profile);
@@ -59,6 +63,7 @@ private:
     // which the 2-thread global pool on a 2-core box would do.
     QThreadPool m_pool;
     std::shared_ptr<const struct HistoryConfig> m_history;
+    int m_intervalSec = 30;
     // Each profile's recent issue/validation timings (p50/p95/p99 across
     // probes); used on the pool, owned here on this object's thread.
     QHash<QString, std::shared_ptr<class LatencyWindow>> m_latency;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "db/purgeablestats.h"
 #include "db/revocationstats.h"
 #include "db/schemainfo.h"
 #include "db/serversizes.h"
@@ -33,6 +34,7 @@ struct ExactSample
     TokenStats tokens; // exact
     TokenProducers producers;
     UserStats users;
+    PurgeableStats purgeable;
     ServerSizes server;
     double databaseMs = 0;
     int reconnects = 0;

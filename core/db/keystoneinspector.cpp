@@ -11,6 +11,7 @@
 #include <QJsonObject>
 
 #include <cmath>
+#include <functional>
 
 namespace turnstile {
 
@@ -284,14 +285,16 @@ QList<KeystoneTableStats> KeystoneInspector::tableStats()
     return out;
 }
 
-Metric<qint64> KeystoneInspector::estimateRows(const QString &condition, const QDateTime &at)
+Metric<qint64> KeystoneInspector::estimateRows(const QString &condition,
+                                               const QList<QDateTime> &binds)
 {
     const QString token = m_session.table(KeystoneTable::Token);
     if (m_session.isMySql()) {
         // The statement the exact split runs, explained: InnoDB answers with
         // index dives into the expires index, a few pages whatever the size.
         const SqlResult r = m_session.run(
-            QStringLiteral("EXPLAIN SELECT COUNT(*) FROM %1 WHERE %2").arg(token, condition), {at});
+            QStringLiteral("EXPLAIN SELECT COUNT(*) FROM %1 WHERE %2").arg(token, condition),
+            QVariantList(binds.cbegin(), binds.cend()));
         if (!r.ok())
             return Metric<qint64>::unavailable(r.error, r.ms);
         const std::optional<qint64> rows = number(r.value(0, QStringLiteral("rows")));
@@ -304,7 +307,11 @@ Metric<qint64> KeystoneInspector::estimateRows(const QString &condition, const Q
     // column statistics of the last ANALYZE.
     QString sql =
         QStringLiteral("EXPLAIN (FORMAT JSON) SELECT 1 FROM %1 WHERE %2").arg(token, condition);
-    sql.replace(u'?', m_session.literal(at));
+    for (const QDateTime &at : binds) {
+        const qsizetype mark = sql.indexOf(u'?');
+        if (mark >= 0)
+            sql.replace(mark, 1, m_session.literal(at));
+    }
     const SqlResult r = m_session.run(sql);
     if (!r.ok())
         return Metric<qint64>::unavailable(r.error, r.ms);
@@ -313,6 +320,51 @@ Metric<qint64> KeystoneInspector::estimateRows(const QString &condition, const Q
     if (!rows.isDouble())
         return Metric<qint64>::unavailable(noRow(), r.ms);
     return Metric<qint64>::of(qint64(std::llround(rows.toDouble())), r.ms);
+}
+
+bool KeystoneInspector::atHalfOfTable(const Metric<qint64> &estimate, qint64 tableRows)
+{
+    // The statistics behind TABLE_ROWS move between two statements, so
+    // "at the cap" allows a percent either way.
+    if (!estimate.available() || tableRows < 2)
+        return false;
+    const qint64 half = tableRows / 2;
+    return std::llabs(*estimate.value - half) <= std::max<qint64>(1, tableRows / 100);
+}
+
+Metric<qint64> KeystoneInspector::estimateSliced(const QDateTime &from, const QDateTime &to,
+                                                 qint64 tableRows, const Metric<qint64> &whole)
+{
+    constexpr int slices = 16;
+    constexpr int maxDepth = 2;
+    const QString cond = QStringLiteral("expires >= ? AND expires < ?");
+    double ms = whole.queryMs;
+    qint64 total = 0;
+    // A slice that is itself at the cap holds most of the table: split it
+    // again rather than believe the cap.
+    std::function<bool(const QDateTime &, const QDateTime &, int)> sum =
+        [&](const QDateTime &lo, const QDateTime &hi, int depth) {
+            const qint64 span = lo.msecsTo(hi);
+            const int n = span >= slices * 1000 ? slices : 1;
+            for (int i = 0; i < n; ++i) {
+                const QDateTime a = lo.addMSecs(span * i / n);
+                const QDateTime b = i + 1 == n ? hi : lo.addMSecs(span * (i + 1) / n);
+                const Metric<qint64> part = estimateRows(cond, {a, b});
+                ms += part.queryMs;
+                if (!part.available())
+                    return false;
+                if (n > 1 && depth < maxDepth && atHalfOfTable(part, tableRows)) {
+                    if (!sum(a, b, depth + 1))
+                        return false;
+                } else {
+                    total += *part.value;
+                }
+            }
+            return true;
+        };
+    if (!sum(from, to, 0))
+        return whole;
+    return Metric<qint64>::of(total, ms);
 }
 
 std::optional<qint64> KeystoneInspector::tokenRowsEstimate()
@@ -398,9 +450,29 @@ TokenStats KeystoneInspector::tokenSplit(bool exact)
     }
 
     if (!noneExpired)
-        s.expired = estimateRows(expiredCond, s.at);
+        s.expired = estimateRows(expiredCond, {s.at});
     if (!noneLive)
-        s.live = estimateRows(liveCond, s.at);
+        s.live = estimateRows(liveCond, {s.at});
+    const std::optional<qint64> tableRows =
+        m_session.isMySql() && (!noneExpired || !noneLive) ? tokenRowsEstimate() : std::nullopt;
+    if (tableRows && oldest && newest && !noneExpired && !noneLive &&
+        (atHalfOfTable(s.expired, *tableRows) || atHalfOfTable(s.live, *tableRows))) {
+        // InnoDB caps an inexact range estimate at half the table
+        // (btr_estimate_n_rows_in_range), so on a large table both sides can
+        // read "half" and the live and expired lines coincide whatever the
+        // truth. Slices of each range stay under the cap. Their sums still
+        // share the dives' bias (twice the truth on the lab's index), so
+        // only their ratio is trusted, applied to the table's row count.
+        const Metric<qint64> expired = estimateSliced(*oldest, s.at, *tableRows, s.expired);
+        const Metric<qint64> live = estimateSliced(s.at, newest->addSecs(1), *tableRows, s.live);
+        const qint64 sum = expired.value.value_or(0) + live.value.value_or(0);
+        if (expired.available() && live.available() && sum > 0) {
+            const qint64 e =
+                qint64(std::llround(double(*tableRows) * double(*expired.value) / double(sum)));
+            s.expired = Metric<qint64>::of(e, expired.queryMs);
+            s.live = Metric<qint64>::of(*tableRows - e, live.queryMs);
+        }
+    }
     if (s.expired.available() && s.live.available()) {
         // The smaller side is counted when its range is short enough to stay
         // cheap; that is usually the live tokens, the figure people ask for.
@@ -423,7 +495,7 @@ TokenStats KeystoneInspector::tokenSplit(bool exact)
         if (!largerExact) {
             QElapsedTimer t;
             t.start();
-            if (const std::optional<qint64> rows = tokenRowsEstimate())
+            if (const std::optional<qint64> rows = tableRows ? tableRows : tokenRowsEstimate())
                 larger.value = std::max(*larger.value, *rows - *smaller.value);
             larger.queryMs += t.nsecsElapsed() / 1e6;
         }
@@ -773,6 +845,70 @@ FrequentSample KeystoneInspector::sampleFrequent()
     return f;
 }
 
+PurgeableStats KeystoneInspector::purgeableStats()
+{
+    PurgeableStats p;
+    p.at = now();
+    const double before = m_session.elapsedMs();
+    QString reason;
+    if (!m_session.begin(&reason)) {
+        failAll<qint64>(SqlSession::unavailable(reason), 0,
+                        {&p.trustsLive, &p.trustsExpired, &p.trustsDeleted, &p.passwordRows,
+                         &p.passwordMaxPerUser, &p.applicationCredentialsExpired});
+        return p;
+    }
+    // Keystone keeps times as microseconds since the epoch (DateTimeInt).
+    const qint64 nowUs = p.at.toMSecsSinceEpoch() * 1000;
+    if (const QString gate = missing(KeystoneTable::Trust); !gate.isEmpty()) {
+        failAll<qint64>(gate, 0, {&p.trustsLive, &p.trustsExpired, &p.trustsDeleted});
+    } else {
+        // The same rule as TrustFlush: soft-deleted first, then expires_at_int.
+        const SqlResult r = m_session.run(
+            QStringLiteral("SELECT COUNT(CASE WHEN deleted_at IS NOT NULL THEN 1 END), "
+                           "COUNT(CASE WHEN deleted_at IS NULL AND expires_at_int IS NOT NULL AND "
+                           "expires_at_int < ? THEN 1 END), COUNT(*) FROM %1")
+                .arg(m_session.table(KeystoneTable::Trust)),
+            {nowUs});
+        if (!r.ok() || r.isEmpty()) {
+            failAll<qint64>(r.error, r.ms, {&p.trustsLive, &p.trustsExpired, &p.trustsDeleted});
+        } else {
+            const qint64 deleted = r.value(0, 0).toLongLong();
+            const qint64 expired = r.value(0, 1).toLongLong();
+            p.trustsDeleted = Metric<qint64>::of(deleted, r.ms);
+            p.trustsExpired = Metric<qint64>::of(expired, r.ms);
+            p.trustsLive = Metric<qint64>::of(r.value(0, 2).toLongLong() - deleted - expired, r.ms);
+        }
+    }
+    if (const QString gate = missing(KeystoneTable::Password); !gate.isEmpty()) {
+        failAll<qint64>(gate, 0, {&p.passwordRows, &p.passwordMaxPerUser});
+    } else {
+        const SqlResult r = m_session.run(
+            QStringLiteral("SELECT COALESCE(SUM(n), 0), COALESCE(MAX(n), 0) FROM (SELECT "
+                           "COUNT(*) AS n FROM %1 GROUP BY local_user_id) per_user")
+                .arg(m_session.table(KeystoneTable::Password)));
+        if (!r.ok() || r.isEmpty()) {
+            failAll<qint64>(r.error, r.ms, {&p.passwordRows, &p.passwordMaxPerUser});
+        } else {
+            p.passwordRows = Metric<qint64>::of(r.value(0, 0).toLongLong(), r.ms);
+            p.passwordMaxPerUser = Metric<qint64>::of(r.value(0, 1).toLongLong(), r.ms);
+        }
+    }
+    if (const QString gate = missing(KeystoneTable::ApplicationCredential); !gate.isEmpty()) {
+        p.applicationCredentialsExpired = Metric<qint64>::unavailable(gate);
+    } else {
+        const SqlResult r = m_session.run(
+            QStringLiteral(
+                "SELECT COUNT(*) FROM %1 WHERE expires_at IS NOT NULL AND expires_at < ?")
+                .arg(m_session.table(KeystoneTable::ApplicationCredential)),
+            {nowUs});
+        p.applicationCredentialsExpired = r.ok() && !r.isEmpty()
+                                              ? Metric<qint64>::of(r.value(0, 0).toLongLong(), r.ms)
+                                              : Metric<qint64>::unavailable(r.error, r.ms);
+    }
+    p.queryMs = m_session.elapsedMs() - before;
+    return p;
+}
+
 ExactSample KeystoneInspector::sampleExact()
 {
     m_cycleNow = QDateTime::currentDateTimeUtc();
@@ -794,6 +930,7 @@ ExactSample KeystoneInspector::sampleExact()
         }
     }
     e.users = userStats();
+    e.purgeable = purgeableStats();
     e.server = serverSizes();
     e.databaseMs = m_session.elapsedMs();
     e.reconnects = m_session.reconnects() - reconnects;

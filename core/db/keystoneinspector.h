@@ -51,6 +51,9 @@ public:
     TokenStats tokenCounts();
     TokenProducers tokenProducers();
     UserStats userStats();
+    // Scans of trust, password and application_credential (small tables
+    // next to token; exact cadence).
+    PurgeableStats purgeableStats();
     ServerSizes serverSizes();
     Metric<qint64> exactRowCount(KeystoneTable table);
 
@@ -73,7 +76,10 @@ private:
     bool hasUserOption();
     QString exemption(const QString &userIdColumn, const char *optionId);
     TokenStats tokenSplit(bool exact);
-    Metric<qint64> estimateRows(const QString &condition, const QDateTime &at);
+    Metric<qint64> estimateRows(const QString &condition, const QList<QDateTime> &binds);
+    Metric<qint64> estimateSliced(const QDateTime &from, const QDateTime &to, qint64 tableRows,
+                                  const Metric<qint64> &whole);
+    static bool atHalfOfTable(const Metric<qint64> &estimate, qint64 tableRows);
     std::optional<qint64> tokenRowsEstimate();
 
     InspectorSettings m_settings;

@@ -33,6 +33,10 @@ QString tableName(KeystoneTable t)
         return QStringLiteral("assignment");
     case KeystoneTable::UserGroupMembership:
         return QStringLiteral("user_group_membership");
+    case KeystoneTable::TrustRole:
+        return QStringLiteral("trust_role");
+    case KeystoneTable::ApplicationCredential:
+        return QStringLiteral("application_credential");
     }
     return {};
 }
@@ -45,7 +49,8 @@ QList<KeystoneTable> allKeystoneTables()
             KeystoneTable::AlembicVersion, KeystoneTable::MigrateVersion,
             KeystoneTable::UserOption,     KeystoneTable::NonLocalUser,
             KeystoneTable::Project,        KeystoneTable::Role,
-            KeystoneTable::Assignment,     KeystoneTable::UserGroupMembership};
+            KeystoneTable::Assignment,     KeystoneTable::UserGroupMembership,
+            KeystoneTable::TrustRole,      KeystoneTable::ApplicationCredential};
 }
 
 } // namespace turnstile

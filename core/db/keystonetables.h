@@ -26,6 +26,9 @@ enum class KeystoneTable
     Role,
     Assignment,
     UserGroupMembership,
+    // Purged by the guarded actions and sampled for growth.
+    TrustRole,
+    ApplicationCredential,
 };
 
 QString tableName(KeystoneTable t);

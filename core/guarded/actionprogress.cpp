@@ -17,6 +17,10 @@ struct Tr
 QString ActionProgress::describe(bool rowsCounted) const
 {
     const QLocale l;
+    if (!rowsCounted && !stage.isEmpty())
+        return Tr::tr("%1 · %2 % · %3")
+            .arg(stage, l.toString(total > 0 ? 100.0 * double(done) / double(total) : 0.0, 'f', 0),
+                 formatRunTime(elapsedSeconds));
     if (!rowsCounted)
         return Tr::tr("Step %1 of %2 · %3")
             .arg(l.toString(done), l.toString(total), formatRunTime(elapsedSeconds));

@@ -17,9 +17,13 @@ struct ActionProgress
     int currentBatchSize = 0;
     int lastSleepMs = 0;
     double lastBatchMs = 0;
+    // What the server says it is doing, for an action that counts no rows
+    // and reports done/total as a share (a rebuild's "copy to tmp table").
+    QString stage;
 
     // "1,000 of 5,000 rows · 800 rows/s · 5 s left · batch of 1000", or
-    // "Step 2 of 5 · 3.1 s" for an action that counts no rows (a rotation).
+    // "Step 2 of 5 · 3.1 s" for an action that counts no rows (a rotation),
+    // "Rebuilding · 37 % · 3.1 s" when it names its stage.
     QString describe(bool rowsCounted) const;
 };
 

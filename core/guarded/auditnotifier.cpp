@@ -1,4 +1,7 @@
 #include "guarded/auditnotifier.h"
+#include "util/filewatch.h"
+
+#include <QFileInfo>
 
 #include <QCoreApplication>
 #include <QThread>
@@ -20,6 +23,16 @@ AuditNotifier *AuditNotifier::instance()
     // application goes away, and static destruction order is not ours.
     static AuditNotifier *const notifier = new AuditNotifier;
     return notifier;
+}
+
+void AuditNotifier::watch(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (m_watched.contains(absolute))
+        return;
+    m_watched.append(absolute);
+    auto *w = new FileWatch(absolute, 250, this);
+    connect(w, &FileWatch::changed, this, [this, absolute] { emit appended(absolute, {}, -1); });
 }
 
 void AuditNotifier::notifyAppended(const QString &path, const QString &profile, qint64 seq)

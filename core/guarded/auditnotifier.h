@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace turnstile {
 
@@ -16,13 +17,18 @@ namespace turnstile {
 // thread (AutoConnection then queues, or say Qt::QueuedConnection) and the
 // slot runs there, never on the worker.
 //
-// Only appends of this process are seen; a turnstilectl run from cron is
-// not (the Audit page has Reload).
+// Appends of other processes (a turnstilectl run from cron) are seen through
+// a FileWatch on each log someone asked to follow (watch()); they come as
+// appended(path, "", -1), once per burst of writes.
 class AuditNotifier : public QObject
 {
     Q_OBJECT
 public:
     static AuditNotifier *instance();
+
+    // Also say when another process changes the log at `path`. Call on the
+    // main thread; watching the same log twice is one watch.
+    void watch(const QString &path);
 
 signals:
     // `path` is the log's file, `profile` the record's "profile" (may be
@@ -33,6 +39,8 @@ private:
     friend class AuditLog;
     AuditNotifier();
     void notifyAppended(const QString &path, const QString &profile, qint64 seq);
+
+    QStringList m_watched;
 };
 
 } // namespace turnstile

@@ -64,6 +64,16 @@ TableCleanup::TableCleanup(Profile profile, Secrets secrets)
     : m_profile(std::move(profile)), m_secrets(std::move(secrets))
 {}
 
+QString TableCleanup::goesCondition(const SqlSession &s) const
+{
+    return QStringLiteral("%1 < ?").arg(s.column(spec().predicateColumn));
+}
+
+QVariantList TableCleanup::goesBinds(const QVariant &cutoffValue) const
+{
+    return {cutoffValue};
+}
+
 QString TableCleanup::checkSchema(SqlSession &s, const Spec &spec)
 {
     const QString table = tableName(spec.table);
@@ -118,29 +128,54 @@ QString TableCleanup::checkSchema(SqlSession &s, const Spec &spec)
         return Tr::tr("Table %1 has an unexpected structure (its primary key is not the single "
                       "column id); Turnstile does not delete from a table it does not recognise.")
             .arg(table);
+    for (const KeystoneTable dep : spec.dependents) {
+        const SqlResult d = s.run(
+            s.isMySql() ? QStringLiteral("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                         "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")
+                        : QStringLiteral("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                                         "table_schema = current_schema() AND table_name = ?"),
+            {tableName(dep)});
+        if (!d.ok())
+            return Tr::tr("Cannot read the structure of table %1: %2").arg(tableName(dep), d.error);
+        if (d.value(0, 0).toLongLong() == 0)
+            return Tr::tr("Table %1 does not exist in this database; Turnstile does not guess "
+                          "another.")
+                .arg(tableName(dep));
+    }
     return {};
 }
 
 QString TableCleanup::checkWritable(SqlSession &s, const Spec &spec)
 {
-    const QString table = tableName(spec.table);
     if (s.isMySql()) {
         const SqlResult ro = s.run(QStringLiteral("SELECT @@GLOBAL.read_only"));
         if (ro.ok() && ro.value(0, 0).toInt() == 1)
             return Tr::tr("The server is read-only (a replica?); run this on the primary.");
+    } else {
+        const SqlResult rec = s.run(QStringLiteral("SELECT pg_is_in_recovery()"));
+        if (rec.ok() && rec.value(0, 0).toBool())
+            return Tr::tr("The server is a standby (in recovery); run this on the primary.");
+    }
+    for (const KeystoneTable t : QList<KeystoneTable>{spec.table} + spec.dependents)
+        if (QString why = checkDeletable(s, t); !why.isEmpty())
+            return why;
+    return {};
+}
+
+QString TableCleanup::checkDeletable(SqlSession &s, KeystoneTable t)
+{
+    const QString table = tableName(t);
+    if (s.isMySql()) {
         // An exact privilege test across global, schema, table and role
         // grants that executes nothing: EXPLAIN of the DELETE. The server
         // checks the DELETE grant for it as for the statement itself, but a
         // dry run never sends a DELETE (a "DELETE … WHERE 1 = 0" did).
         const SqlResult probe =
-            s.run(QStringLiteral("EXPLAIN DELETE FROM %1 WHERE 1 = 0").arg(s.table(spec.table)));
+            s.run(QStringLiteral("EXPLAIN DELETE FROM %1 WHERE 1 = 0").arg(s.table(t)));
         if (!probe.ok())
             return Tr::tr("The database user cannot delete from %1: %2").arg(table, probe.error);
         return {};
     }
-    const SqlResult rec = s.run(QStringLiteral("SELECT pg_is_in_recovery()"));
-    if (rec.ok() && rec.value(0, 0).toBool())
-        return Tr::tr("The server is a standby (in recovery); run this on the primary.");
     const SqlResult priv = s.run(
         QStringLiteral("SELECT has_table_privilege(current_user, quote_ident(current_schema()) || "
                        "'.' || quote_ident(?), 'DELETE'), current_user"),
@@ -191,12 +226,19 @@ QString TableCleanup::countAffected(SqlSession &s, const DatabaseUrl &url, const
 {
     const QString t = s.table(sp.table);
     const QString c = s.column(sp.predicateColumn);
+    const QString defaultGoes = QStringLiteral("%1 < ?").arg(c);
+    const QString goesCond = goesCondition(s);
+    const bool plainCutoff = goesCond == defaultGoes;
+    const QVariantList binds = goesBinds(p.cutoffValue);
     // The ends of the affected range read two ends of the predicate's index.
-    const SqlResult ends = s.run(
-        QStringLiteral("SELECT MIN(%2), MAX(%2) FROM %1 WHERE %2 < ?").arg(t, c), {p.cutoffValue});
+    const SqlResult ends =
+        plainCutoff
+            ? s.run(QStringLiteral("SELECT MIN(%2), MAX(%2) FROM %1 WHERE %2 < ?").arg(t, c),
+                    {p.cutoffValue})
+            : SqlResult{};
     if (!ends.ok())
         return Tr::tr("Cannot read the rows of %1: %2").arg(tableName(sp.table), ends.error);
-    if (QString(sp.predicateColumn) != u"id") {
+    if (plainCutoff && QString(sp.predicateColumn) != u"id") {
         QDateTime oldest = ends.value(0, 0).toDateTime();
         QDateTime newest = ends.value(0, 1).toDateTime();
         oldest.setTimeSpec(Qt::UTC);
@@ -213,15 +255,19 @@ QString TableCleanup::countAffected(SqlSession &s, const DatabaseUrl &url, const
     const RowCount total = countRows(countDb, sp.table);
     if (!total.rows)
         return Tr::tr("Cannot count the rows of %1: %2").arg(tableName(sp.table), total.error);
-    const QString goes = QStringLiteral("%1 < ?").arg(c);
-    const QString stays = QStringLiteral("(%1 >= ? OR %1 IS NULL)").arg(c);
+    const QString goes = goesCond;
+    // A compound condition may be NULL for a row (a filter on a NULL
+    // project): that row stays, and CASE counts it so.
+    const QString stays =
+        plainCutoff ? QStringLiteral("(%1 >= ? OR %1 IS NULL)").arg(c)
+                    : QStringLiteral("(CASE WHEN (%1) THEN 0 ELSE 1 END) = 1").arg(goesCond);
     SqlSession cs(countDb, total.estimated ? kSideCountLimitMs : 25000);
     QString reason;
     if (!cs.begin(&reason))
         return reason;
     auto countWhere = [&](const QString &cond) -> std::optional<qint64> {
-        const SqlResult r = cs.run(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(t, cond),
-                                   {p.cutoffValue});
+        const SqlResult r =
+            cs.run(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(t, cond), binds);
         if (!r.ok() || r.isEmpty())
             return std::nullopt;
         return r.value(0, 0).toLongLong();
@@ -356,10 +402,18 @@ ActionPreview TableCleanup::preview()
         QStringLiteral("SELECT MAX(%2), COUNT(*) FROM (SELECT %2 FROM %1 WHERE %2 > :last ORDER "
                        "BY %2 LIMIT :batch) chunk")
             .arg(t, key),
-        QStringLiteral("DELETE FROM %1 WHERE %2 > :last AND %2 <= :chunk_end AND %3 < :cutoff "
+        QStringLiteral("DELETE FROM %1 WHERE %2 > :last AND %2 <= :chunk_end AND %3 "
                        "-- autocommit, one transaction per chunk")
-            .arg(t, key, c),
+            .arg(t, key,
+                 goesCondition(s) == QStringLiteral("%1 < ?").arg(c)
+                     ? QStringLiteral("%1 < :cutoff").arg(c)
+                     : goesCondition(s)),
     };
+    for (const QString &dep : dependentDeletes(
+             s,
+             QStringLiteral("%1 > :last AND %1 <= :chunk_end AND %2").arg(key, goesCondition(s))))
+        p.statements.insert(p.statements.size() - 1,
+                            dep + QStringLiteral(" -- before the chunk's DELETE"));
     describe(s, p);
     estimate(p);
     return p;
@@ -458,10 +512,25 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     const QString boundaryNext = QStringLiteral("SELECT MAX(%2), COUNT(*) FROM (SELECT %2 FROM %1 "
                                                 "WHERE %2 > ? ORDER BY %2 LIMIT %3) chunk")
                                      .arg(t, key);
-    const QString deleteFirst =
-        QStringLiteral("DELETE FROM %1 WHERE %2 <= ? AND %3 < ?").arg(t, key, pred);
-    const QString deleteNext =
-        QStringLiteral("DELETE FROM %1 WHERE %2 > ? AND %2 <= ? AND %3 < ?").arg(t, key, pred);
+    Q_UNUSED(pred)
+    const QString goes = goesCondition(s);
+    const QVariantList goesValues = goesBinds(confirmed.cutoffValue);
+    const QString firstChunk = QStringLiteral("%1 <= ? AND (%2)").arg(key, goes);
+    const QString nextChunk = QStringLiteral("%1 > ? AND %1 <= ? AND (%2)").arg(key, goes);
+    const QString deleteFirst = QStringLiteral("DELETE FROM %1 WHERE %2").arg(t, firstChunk);
+    const QString deleteNext = QStringLiteral("DELETE FROM %1 WHERE %2").arg(t, nextChunk);
+    // The dependents' rows of a chunk go first: once the chunk's own rows are
+    // gone nothing says which dependents were theirs. A kill between the two
+    // leaves rows that still match and go on the re-run.
+    const QStringList dependentsFirst = dependentDeletes(s, firstChunk);
+    const QStringList dependentsNext = dependentDeletes(s, nextChunk);
+    QList<qint64> dependentsDone(dependentsFirst.size(), 0);
+    // Said in every result, a failed one included: those rows are gone.
+    auto recordDependents = [&] {
+        for (qsizetype i = 0; i < dependentsDone.size() && i < sp.dependents.size(); ++i)
+            r.details.insert(tableName(sp.dependents.at(i)) + QStringLiteral("_deleted"),
+                             dependentsDone.at(i));
+    };
 
     Throttle throttle(m_throttle);
     ActionProgress progress;
@@ -500,6 +569,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 run.done += done;
                 PendingJournal::save(run);
                 r.affected = done;
+                recordDependents();
                 return finish(
                     ActionResult::Outcome::Failed,
                     Tr::tr("Stopped after %L1 rows: the connection was lost, and the lock "
@@ -509,9 +579,19 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             }
         }
         SqlResult d;
+        const QVariantList chunkBinds =
+            (lastKey.isValid() ? QVariantList{lastKey, chunkEnd} : QVariantList{chunkEnd}) +
+            goesValues;
+        const QStringList &dependents = lastKey.isValid() ? dependentsNext : dependentsFirst;
         for (int attempt = 1;; ++attempt) {
-            d = lastKey.isValid() ? s.run(deleteNext, {lastKey, chunkEnd, confirmed.cutoffValue})
-                                  : s.run(deleteFirst, {chunkEnd, confirmed.cutoffValue});
+            d = SqlResult{};
+            for (qsizetype i = 0; i < dependents.size() && d.ok(); ++i) {
+                d = s.run(dependents.at(i), chunkBinds);
+                if (d.ok())
+                    dependentsDone[i] += std::max<qint64>(0, d.rowsAffected);
+            }
+            if (d.ok())
+                d = s.run(lastKey.isValid() ? deleteNext : deleteFirst, chunkBinds);
             if (d.ok() || !isLockConflict(d, mysql))
                 break;
             const int wait = throttle.afterLockConflict(attempt);
@@ -526,6 +606,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             run.done += done;
             PendingJournal::save(run);
             r.affected = done;
+            recordDependents();
             return finish(ActionResult::Outcome::Failed,
                           Tr::tr("Stopped after %L1 rows and %2 retries: %3. Nothing past the "
                                  "cutoff was touched; run it again to resume.")
@@ -574,6 +655,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             sleepUnlessCancelled(sleepMs, control);
     }
     r.affected = done;
+    recordDependents();
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);

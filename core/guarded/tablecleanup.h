@@ -48,6 +48,10 @@ protected:
         bool integerKey = false;           // key column "id": varchar (token) or int
         QLatin1StringView predicateColumn; // rows with this column < cutoff go (a literal)
         QStringList predicateTypes;        // accepted information_schema DATA_TYPEs
+        // Tables whose rows belong to the rows that go (trust_role to trust):
+        // checked like the table, and cleared by dependentDeletes() in each
+        // chunk just before the chunk's own DELETE.
+        QList<KeystoneTable> dependents;
     };
     virtual Spec spec() const = 0;
     // The cutoff, decided at preview time. *shown is what the operator reads.
@@ -63,6 +67,25 @@ protected:
         Q_UNUSED(preview)
     }
 
+    // The rows that go, as an SQL condition with ? placeholders, and the
+    // values it binds (from the cutoff fixed by the preview). The default is
+    // "predicateColumn < cutoff"; an action with filters or a compound rule
+    // (trust_flush: soft-deleted, or expired before the date) overrides both.
+    // A condition other than the default shows no affected span.
+    virtual QString goesCondition(const SqlSession &s) const;
+    virtual QVariantList goesBinds(const QVariant &cutoffValue) const;
+    // Statements deleting the dependents' rows of one chunk. Each gets the
+    // chunk's rows as "keyCondition", a condition on the table's own rows
+    // with the key range's placeholders first and then goesCondition()'s,
+    // and is run with the same binds, before the chunk's DELETE. They return
+    // the rows they deleted through the result's details.
+    virtual QStringList dependentDeletes(const SqlSession &s, const QString &keyCondition) const
+    {
+        Q_UNUSED(s)
+        Q_UNUSED(keyCondition)
+        return {};
+    }
+
     // A reason the action cannot run whatever the database holds (settings
     // that are missing or do not load); checked before anything connects.
     virtual QString configurationRefusal() const { return {}; }
@@ -73,6 +96,7 @@ protected:
 private:
     QString checkSchema(SqlSession &s, const Spec &spec);
     QString checkWritable(SqlSession &s, const Spec &spec);
+    QString checkDeletable(SqlSession &s, KeystoneTable table);
     void estimate(ActionPreview &p) const;
     // rowsToGo/rowsToStay and the affected span; a refusal sentence on failure.
     QString countAffected(SqlSession &s, const DatabaseUrl &url, const Spec &sp, ActionPreview &p);

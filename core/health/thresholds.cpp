@@ -1,7 +1,10 @@
 #include "health/thresholds.h"
+#include "health/thresholdoverrides.h"
+#include "history/metricnames.h"
 #include "util/numbertext.h"
 
 #include "util/rowfigure.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -23,17 +26,16 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     const qint64 n = qint64(value);
     if (r.metric == u"keystone.up")
         return Tr::tr("Keystone does not answer");
+    // Latencies through formatLatency(), as the tile's figures: the sentence
+    // and the row it highlights say "1.6 s" alike.
     if (r.metric == u"validate.ms" && measured)
-        return value >= 1000 ? Tr::tr("validation p99 %1 s").arg(loc.toString(value / 1000, 'f', 1))
-                             : Tr::tr("validation p99 %1 ms").arg(loc.toString(value, 'f', 0));
+        return Tr::tr("validation p99 %1").arg(formatLatency(value));
     if (r.metric == u"validate.ms")
-        return value >= 1000
-                   ? Tr::tr("token validation takes %1 s").arg(loc.toString(value / 1000, 'f', 1))
-                   : Tr::tr("token validation takes %1 ms").arg(loc.toString(value, 'f', 0));
+        return Tr::tr("token validation takes %1").arg(formatLatency(value));
     if (r.metric == u"issue.ms")
-        return Tr::tr("issuing a token takes %1 ms").arg(loc.toString(value, 'f', 0));
+        return Tr::tr("issuing a token takes %1").arg(formatLatency(value));
     if (r.metric == u"revocation_event.rows")
-        return Tr::tr("revocation_event has %1 rows").arg(loc.toString(n));
+        return Tr::tr("%1 revocation events").arg(loc.toString(n));
     if (r.metric == u"revocation_event.obsolete")
         return Tr::tr("%1 of %2 revocation events are obsolete")
             .arg(loc.toString(n), loc.toString(qint64(latest.value(r.denominator))));
@@ -47,37 +49,48 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     if (r.metric == u"token.expired")
         return Tr::tr("the token table holds %1 expired rows (the server's estimate)")
             .arg(formatRows(n, true));
+    if (r.metric == u"trust.expired")
+        return Tr::tr("%1 expired trusts").arg(loc.toString(n));
+    if (r.metric == u"trust.deleted")
+        return Tr::tr("%1 soft-deleted trusts").arg(loc.toString(n));
+    if (r.metric == u"password.max_per_user")
+        return Tr::tr("a user has %1 passwords in the history").arg(loc.toString(n));
+    if (r.metric == u"application_credential.expired")
+        return Tr::tr("%1 expired application credentials").arg(loc.toString(n));
     if (r.kind == K::GrowthPerDay)
-        return Tr::tr("%1 grows by %2 rows a day")
-            .arg(r.metric.section(u'.', 0, -2), loc.toString(n));
+        return Tr::tr("%1: %2 more rows a day").arg(metricDisplayName(r.metric), loc.toString(n));
     if (r.metric == u"memcached.hit_ratio")
         return Tr::tr("the memcached hit ratio is %1%").arg(loc.toString(value * 100, 'f', 0));
     if (r.metric == u"users.locked")
         return Tr::tr("%n user(s) locked out", nullptr, int(n));
     if (r.metric == u"catalog.bytes")
         return Tr::tr("the catalog is %1 bytes").arg(loc.toString(n));
-    return Tr::tr("%1 is %2").arg(r.metric, exactNumber(value, loc));
+    return Tr::tr("%1: %2").arg(metricDisplayName(r.metric), exactNumber(value, loc));
 }
 
-// The limit in the words and unit of the fragment it follows: "1.0 s" after
-// "validation p99 1.3 s", "50%" after a share.
-QString limitText(const ThresholdRule &r, double limit, double value)
+// The limit in the words of the fragment it follows: "50%" after a share,
+// a latency as formatLatency() writes any latency ("1.0 s", "500 ms").
+QString limitText(const ThresholdRule &r, double limit)
 {
     const QLocale loc;
     const qint64 n = qint64(limit);
-    if (r.metric == u"validate.ms")
-        return value >= 1000 ? Tr::tr("%1 s").arg(loc.toString(limit / 1000, 'f', 1))
-                             : Tr::tr("%1 ms").arg(loc.toString(limit, 'f', 0));
-    if (r.metric == u"issue.ms")
-        return Tr::tr("%1 ms").arg(loc.toString(limit, 'f', 0));
+    if (r.metric == u"validate.ms" || r.metric == u"issue.ms")
+        return formatLatency(limit);
     if (r.kind == K::ShareOf || r.metric == u"memcached.hit_ratio")
         return Tr::tr("%1%").arg(loc.toString(limit * 100, 'f', 0));
     if (r.kind == K::GrowthPerDay)
         return Tr::tr("%1 rows a day").arg(loc.toString(n));
-    if (r.metric.startsWith(u"revocation_event.") || r.metric == u"token.expired")
+    if (r.metric == u"token.expired")
         return Tr::tr("%1 rows").arg(loc.toString(n));
+    if (r.metric.startsWith(u"revocation_event."))
+        return loc.toString(n);
     if (r.metric == u"catalog.bytes")
         return Tr::tr("%1 bytes").arg(loc.toString(n));
+    if (r.metric == u"trust.expired" || r.metric == u"trust.deleted" ||
+        r.metric == u"application_credential.expired")
+        return loc.toString(n);
+    if (r.metric == u"password.max_per_user")
+        return Tr::tr("%1 passwords").arg(loc.toString(n));
     return exactNumber(limit, loc);
 }
 } // namespace
@@ -91,7 +104,7 @@ QString thresholdFinding(const ThresholdRule &r, HealthLevel level, double value
         (level != HealthLevel::Critical && level != HealthLevel::Warning))
         return what;
     const bool crit = level == HealthLevel::Critical;
-    const QString limit = limitText(r, crit ? r.critical : r.warn, value);
+    const QString limit = limitText(r, crit ? r.critical : r.warn);
     if (r.kind == K::Below)
         return crit ? Tr::tr("%1 (critical below %2)").arg(what, limit)
                     : Tr::tr("%1 (warning below %2)").arg(what, limit);
@@ -126,6 +139,12 @@ QList<ThresholdRule> defaultThresholds()
         {QStringLiteral("memcached.hit_ratio"), K::Below, 0.8, 0.5, {}, 0, {}},
         {QStringLiteral("users.locked"), K::Above, 5, 20, {}, 0, {}},
         {QStringLiteral("catalog.bytes"), K::Above, 4096, 8192, {}, 0, {}},
+        // Purgeable rows of the tables that grow besides token: the guarded
+        // "Flush trusts" and "Prune password history" clear the first three.
+        {QStringLiteral("trust.expired"), K::Above, 10000, 100000, {}, 0, {}},
+        {QStringLiteral("trust.deleted"), K::Above, 10000, 100000, {}, 0, {}},
+        {QStringLiteral("password.max_per_user"), K::Above, 100, 1000, {}, 0, {}},
+        {QStringLiteral("application_credential.expired"), K::Above, 1000, 10000, {}, 0, {}},
     };
 }
 
@@ -133,13 +152,10 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
 {
     QList<ThresholdRule> rules = defaultThresholds();
     for (ThresholdRule &r : rules) {
-        const QString key =
-            r.kind == K::GrowthPerDay ? r.metric + QStringLiteral("/day") : r.metric;
-        const QJsonObject o = overrides.value(key).toObject();
-        if (o.contains(u"warn"))
-            r.warn = o.value(u"warn").toDouble();
-        if (o.contains(u"critical"))
-            r.critical = o.value(u"critical").toDouble();
+        const ThresholdLevels l =
+            ThresholdLevels::fromJson(overrides.value(thresholdKey(r)).toObject());
+        r.warn = l.warn.value_or(r.warn);
+        r.critical = l.critical.value_or(r.critical);
     }
     return rules;
 }
@@ -205,6 +221,7 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
               : !warning.isEmpty() ? HealthLevel::Warning
                                    : HealthLevel::Ok;
     const QStringList all = critical + warning;
+    v.findings = all;
     if (!all.isEmpty()) {
         QString s = all.join(QStringLiteral("; "));
         s[0] = s[0].toUpper();

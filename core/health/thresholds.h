@@ -53,6 +53,10 @@ struct HealthVerdict
     QString reason;        // one plain sentence naming every non-green figure
     QStringList triggered; // metric names that are amber or red
     QStringList critical;  // the red ones among them
+    // The reason's parts, one per non-green figure, critical first
+    // (thresholdFinding's words, not capitalised): a report lists them one
+    // to a line.
+    QStringList findings;
 };
 
 // Pure: latest values and growth per day (metric -> rows/day) in, verdict out.

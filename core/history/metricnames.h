@@ -14,6 +14,12 @@ namespace turnstile {
 // not know comes back unchanged, so a new metric is shown, not hidden.
 QString metricDisplayName(const QString &metric);
 
+// What the figure means and why it matters, one or two sentences for a
+// tooltip: "Validation time that 99 % of recent validations stay under: the
+// slow calls users notice first." From the same table as the name; empty for
+// a key it does not know.
+QString metricDescription(const QString &metric);
+
 // A curve of several profiles on one chart: "Live tokens — RegionTwo".
 QString seriesDisplayName(const QString &metric, const QString &profile);
 

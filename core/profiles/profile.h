@@ -63,7 +63,10 @@ struct Profile
     QString keystoneConfPath;
 
     // Per-profile threshold overrides: {"metric": {"warn": x, "critical": y}}
-    // (growth rules are keyed "metric/day"). Defaults in health/thresholds.
+    // (growth rules are keyed "metric/day"; either level may be missing).
+    // Defaults in health/thresholds; read and checked by
+    // parseThresholdLevels (health/thresholdoverrides); ProfileStore keeps
+    // them in a section of their own, not in the profile's JSON.
     QJsonObject thresholds;
 
     // Guards

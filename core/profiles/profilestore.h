@@ -46,6 +46,14 @@ public:
     // Rewrites these profiles' database URLs without their passwords.
     bool stripDatabasePasswords(const QStringList &names, QString *error = nullptr);
 
+    // Profiles whose threshold overrides are still JSON inside the profile's
+    // JSON (as earlier versions wrote them) get them rewritten as their own
+    // section ([thresholds.NAME], METRIC=WARN:CRITICAL lines). Returns the
+    // names rewritten; the old form is read either way, so nothing depends
+    // on when this runs. Empty when there was nothing to do or on an error
+    // (*error says which).
+    QStringList migrateLegacyThresholds(QString *error = nullptr);
+
     static bool isValidName(const QString &name);
     static QString defaultFile();
 

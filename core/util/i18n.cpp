@@ -9,7 +9,10 @@ namespace turnstile {
 
 void installTranslations(QCoreApplication &app)
 {
-    const QLocale locale;
+    // The C locale (cron, LANG=C) still reads English: the English catalogue
+    // holds the plural forms ("1 row", "2 rows") that the source cannot.
+    const QLocale locale =
+        QLocale().language() == QLocale::C ? QLocale(QLocale::English) : QLocale();
     auto *qt = new QTranslator(&app);
     if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                  QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

@@ -2,21 +2,14 @@
 
 #include "util/duration.h"
 
-#include <QCoreApplication>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace turnstile {
-
-namespace {
-struct Tr
-{
-    Q_DECLARE_TR_FUNCTIONS(TimeText)
-};
-} // namespace
 
 QString formatUtcTime(const QDateTime &t)
 {
@@ -31,6 +24,14 @@ QString formatRunTime(double seconds)
     if (seconds < 10)
         return QStringLiteral("%1 s").arg(QLocale().toString(seconds, 'f', 1));
     return formatDuration(qint64(seconds + 0.5));
+}
+
+QString formatLatency(double ms)
+{
+    // 999.6 ms would read "1,000 ms": from what rounds to a second on, seconds.
+    if (ms >= 999.5)
+        return formatRunTime(ms / 1000);
+    return QStringLiteral("%1 ms").arg(QLocale().toString(ms, 'f', ms < 9.95 ? 1 : 0));
 }
 
 } // namespace turnstile
@@ -82,20 +83,34 @@ QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now,
     return date + u' ' + clock;
 }
 
-QString timeZoneCaption(const QDateTime &at)
+} // namespace turnstile
+
+namespace turnstile {
+
+QString timeZoneText(qint64 from, qint64 to)
 {
-    const QDateTime local = at.toLocalTime();
-    QString zone = local.timeZoneAbbreviation();
-    // Some systems give "+0530" or nothing: say it as an offset from UTC.
-    if (zone.isEmpty() || zone.startsWith(u'+') || zone.startsWith(u'-')) {
-        const int offset = local.offsetFromUtc();
-        zone = offset == 0 ? QStringLiteral("UTC")
-                           : QStringLiteral("UTC%1%2:%3")
-                                 .arg(offset < 0 ? u'-' : u'+')
-                                 .arg(std::abs(offset) / 3600, 2, 10, QLatin1Char('0'))
-                                 .arg(std::abs(offset) % 3600 / 60, 2, 10, QLatin1Char('0'));
-    }
-    return Tr::tr("times in %1").arg(zone);
+    const QTimeZone zone = QTimeZone::systemTimeZone();
+    const auto offset = [&zone](qint64 t) {
+        return zone.offsetFromUtc(QDateTime::fromSecsSinceEpoch(t, Qt::UTC));
+    };
+    const auto utc = [](int seconds) {
+        const int minutes = std::abs(seconds) / 60;
+        return QStringLiteral("UTC%1%2:%3")
+            .arg(seconds < 0 ? QChar(u'-') : QChar(u'+'))
+            .arg(minutes / 60, 2, 10, QChar(u'0'))
+            .arg(minutes % 60, 2, 10, QChar(u'0'));
+    };
+    const int atFrom = offset(from);
+    const int atTo = offset(to);
+    const QString id = QString::fromUtf8(zone.id());
+    static const QStringList kUtcNames = {
+        QStringLiteral("UTC"),     QStringLiteral("Etc/UTC"),   QStringLiteral("GMT"),
+        QStringLiteral("Etc/GMT"), QStringLiteral("Universal"), QStringLiteral("Etc/Universal"),
+        QStringLiteral("Zulu"),    QStringLiteral("Etc/Zulu")};
+    if (atFrom == 0 && atTo == 0 && (id.isEmpty() || kUtcNames.contains(id)))
+        return QStringLiteral("UTC");
+    const QString offsets = atFrom == atTo ? utc(atTo) : utc(atFrom) + u'/' + utc(atTo);
+    return id.isEmpty() ? offsets : id + QStringLiteral(", ") + offsets;
 }
 
 } // namespace turnstile

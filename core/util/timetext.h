@@ -18,6 +18,12 @@ QString formatUtcTime(const QDateTime &t);
 // "1h 30m".
 QString formatRunTime(double seconds);
 
+// A latency in milliseconds, the one way every surface writes it (the
+// Overview's figures and the threshold sentences said "1,640 ms" and "1.6 s"
+// for the same p99): "4.8 ms" below ten, "640 ms" below a second, from there
+// formatRunTime()'s "1.6 s". "n/a"-style absence is the caller's business.
+QString formatLatency(double milliseconds);
+
 // The QDateTime format of a chart's time axis over [from, to) (seconds
 // since the epoch, local time) with `ticks` labels: hours within one date,
 // dates where ticks are a day or more apart, both in between, and the year
@@ -32,5 +38,12 @@ QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now,
 // CET", "times in UTC" (the zone's abbreviation at `at`, or its offset
 // "UTC+05:30" where the system knows no abbreviation).
 QString timeZoneCaption(const QDateTime &at);
+
+// The time zone local times in [from, to] (seconds since the epoch) are
+// shown in, for the caption of an export or a report that a reader in
+// another zone gets: "UTC", "Europe/Berlin, UTC+01:00", and both offsets when
+// daylight saving time changes within the range ("Europe/Berlin,
+// UTC+02:00/UTC+01:00").
+QString timeZoneText(qint64 from, qint64 to);
 
 } // namespace turnstile

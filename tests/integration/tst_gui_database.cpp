@@ -85,6 +85,11 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
         QVERIFY2(page.model()->rowCount() > 10, qPrintable(page.statusText()));
+        // Issue 17: what a rebuild of Keystone's tables would give back, in human units.
+        QVERIFY2(
+            page.statusText().contains(QStringLiteral(" reclaimable in %1")
+                                           .arg(lab(QStringLiteral("TURNSTILE_LAB_MYSQL_DB")))),
+            qPrintable(page.statusText()));
 
         // Tables, biggest first.
         const QSortFilterProxyModel *proxy = page.proxy();

@@ -331,6 +331,7 @@ key_repository = $CRED
 lockout_failure_attempts = 3
 lockout_duration = 1800
 disable_user_account_days_inactive = 90
+unique_last_password_count = 3
 [oslo_policy]
 enforce_new_defaults = false
 enforce_scope = false

@@ -1,4 +1,6 @@
+#include "health/thresholds.h"
 #include "overviewmodel.h"
+#include "util/timetext.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -168,7 +170,7 @@ private slots:
         ProbeResult r = healthy(QStringLiteral("a"));
         r.thresholdLevel = 2;
         r.thresholdReason = QStringLiteral(
-            "Revocation_event has 4,812 rows; 3,900 of 4,812 revocation events are obsolete.");
+            "4,812 revocation events; 3,900 of 4,812 revocation events are obsolete.");
         QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
         QCOMPARE(OverviewModel::reasonOf(r), r.thresholdReason);
         r.thresholdLevel = 3;
@@ -267,6 +269,35 @@ private slots:
         QCOMPARE(back.tokenGrowthSpanSec, r.tokenGrowthSpanSec);
         QCOMPARE(back.memcachedHitRatio, r.memcachedHitRatio);
     }
+    // Issue 21: the tile said "p99 1,640 ms" while its sentence said "1.6 s".
+    // One function writes every latency, so the highlighted figure and the
+    // sentence quote the same number.
+    void latencyReadsAsTheSentenceSaysIt()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        QCOMPARE(formatLatency(4.84), QStringLiteral("4.8 ms"));
+        QCOMPARE(formatLatency(9.96), QStringLiteral("10 ms"));
+        QCOMPARE(formatLatency(640.4), QStringLiteral("640 ms"));
+        QCOMPARE(formatLatency(999.6), QStringLiteral("1.0 s"));
+        QCOMPARE(formatLatency(1640), QStringLiteral("1.6 s"));
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.validatePercentiles = LatencyPercentiles{120, 300, 1640, 200};
+        const HealthVerdict v =
+            evaluateHealth(defaultThresholds(), {{QStringLiteral("validate.p99.ms"), 1640}}, {});
+        r.thresholdLevel = int(v.level);
+        r.thresholdReason = v.reason;
+        OverviewModel m;
+        m.setProfiles({QStringLiteral("a")});
+        m.setResult(r);
+        const QString figure = m.index(0, OverviewModel::ValidateColumn).data().toString();
+        QCOMPARE(figure, QStringLiteral("p50 120 ms · p99 1.6 s"));
+        QVERIFY2(v.reason.startsWith(QStringLiteral("Validation p99 1.6 s (critical above 1.5 s)")),
+                 qPrintable(v.reason));
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        QCOMPARE(formatLatency(1640), QStringLiteral("1,6 s"));
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    }
+
     void validationShowsP50AndP99()
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
@@ -277,15 +308,15 @@ private slots:
         m.setResult(r);
         // No window yet (an old result): the per-probe median.
         QCOMPARE(m.index(0, OverviewModel::ValidateColumn).data().toString(),
-                 QStringLiteral("55.3 ms"));
+                 QStringLiteral("55 ms"));
         r.validatePercentiles = LatencyPercentiles{12.25, 40, 1312.6, 180};
         m.setResult(r);
         QCOMPARE(m.index(0, OverviewModel::ValidateColumn).data().toString(),
-                 QStringLiteral("p50 12 ms · p99 1,313 ms"));
+                 QStringLiteral("p50 12 ms · p99 1.3 s"));
         r.validatePercentiles = LatencyPercentiles{4.44, 5, 9.96, 3};
         m.setResult(r);
         QCOMPARE(m.index(0, OverviewModel::ValidateColumn).data().toString(),
-                 QStringLiteral("p50 4.4 ms · p99 10.0 ms"));
+                 QStringLiteral("p50 4.4 ms · p99 10 ms"));
         const QString tip =
             m.index(0, OverviewModel::ValidateColumn).data(Qt::ToolTipRole).toString();
         QVERIFY2(tip.contains(QStringLiteral("last 3 sample")) &&

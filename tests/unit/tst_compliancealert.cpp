@@ -69,12 +69,12 @@ private slots:
     {
         ProbeResult r;
         r.thresholdLevel = 2;
-        r.thresholdReason = QStringLiteral("revocation_event has 4,812 rows.");
+        r.thresholdReason = QStringLiteral("4,812 revocation events.");
         applyComplianceAlert(r, locked(1, {QStringLiteral("neutron")}), effectiveThresholds({}));
         QCOMPARE(r.thresholdLevel, 3);
         QVERIFY(r.thresholdReason.startsWith(QStringLiteral("1")) ||
                 r.thresholdReason.contains(QStringLiteral("neutron")));
-        QVERIFY(r.thresholdReason.contains(QStringLiteral("revocation_event")));
+        QVERIFY(r.thresholdReason.contains(QStringLiteral("4,812 revocation events")));
         ProbeResult u;
         u.thresholdLevel = 1;
         ComplianceSummary unavailable;

@@ -88,6 +88,42 @@ private slots:
         QCOMPARE(schema, QStringLiteral("«Keystone schema size»"));
         QCOMPARE(metricDisplayName(QStringLiteral("token.live")), QStringLiteral("Live tokens"));
     }
+
+    // Issue 21: tooltips say what a figure means and why it matters, from
+    // the same table as the name: every metric with a name has a description.
+    void everyNamedMetricIsDescribed_data()
+    {
+        QTest::addColumn<QString>("metric");
+        for (const char *m :
+             {"token.live", "token.expired", "token.bytes", "revocation_event.rows",
+              "revocation_event.obsolete", "revocation_event.wide", "catalog.bytes", "keystone.up",
+              "users.locked", "validate.ms", "validate.p99.ms", "issue.ms", "issue.p95.ms",
+              "memcached.hit_ratio", "memcached.evictions", "bench.rps", "db.cycle_ms"})
+            QTest::newRow(m) << QString::fromLatin1(m);
+    }
+    void everyNamedMetricIsDescribed()
+    {
+        QFETCH(QString, metric);
+        QVERIFY(metricDisplayName(metric) != metric);
+        const QString d = metricDescription(metric);
+        QVERIFY2(d.size() > 20 && d.endsWith(u'.'), qPrintable(d));
+        QVERIFY2(!d.contains(metric), qPrintable(d)); // words, not the key
+    }
+    void descriptionsSayWhyItMatters()
+    {
+        QVERIFY(
+            metricDescription(QStringLiteral("validate.p99.ms")).contains(QStringLiteral("99 %")));
+        QVERIFY(metricDescription(QStringLiteral("revocation_event.rows"))
+                    .contains(QStringLiteral("every token validation")));
+        QVERIFY(metricDescription(QStringLiteral("table.trust.rows")).contains(u"trust"));
+        QVERIFY(metricDescription(QStringLiteral("schema.keystone.bytes")).contains(u"keystone"));
+        QVERIFY(metricDescription(QStringLiteral("brand.new")).isEmpty());
+        MarkingTranslator marking;
+        QVERIFY(QCoreApplication::installTranslator(&marking));
+        const QString live = metricDescription(QStringLiteral("token.live"));
+        QCoreApplication::removeTranslator(&marking);
+        QVERIFY2(live.startsWith(u"«"), qPrintable(live));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMetricNames)

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
 #include <QTest>
@@ -179,6 +180,72 @@ private slots:
         QFile plain(m_dir.filePath(QStringLiteral("config/turnstile/plaintext-secrets.json")));
         QVERIFY(plain.open(QIODevice::ReadOnly));
         QVERIFY(plain.readAll().contains("Old?pw"));
+        r = ctl({QStringLiteral("profiles"), QStringLiteral("list")});
+        QVERIFY2(!r.err.contains(QStringLiteral("Moved")), qPrintable(r.err));
+    }
+
+    // Issue 21: thresholds are set from the command line through the
+    // editor's parser, land in a readable section, and go back with --unset
+    // (--reset, the older name, still works).
+    void thresholdsAreSetAndUnset()
+    {
+        Profile p;
+        p.name = QStringLiteral("lab");
+        p.authUrl = QUrl(QStringLiteral("https://ks.example/v3"));
+        writeProfile(p);
+        const QString profile = QStringLiteral("--profile");
+        Run r = ctl({QStringLiteral("thresholds"), profile, p.name, QStringLiteral("--set"),
+                     QStringLiteral("validate.ms=300:800"), QStringLiteral("--set"),
+                     QStringLiteral("token.live/day=500000:")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(profilesText().contains("validate.ms=300:800\n"), profilesText().constData());
+        QVERIFY(profilesText().contains("token.live\\day=500000:"));
+        r = ctl({QStringLiteral("thresholds"), profile, p.name, QStringLiteral("--json")});
+        QVERIFY2(r.out.contains(QStringLiteral("\"warn\": 300")), qPrintable(r.out));
+
+        // Refused with the parser's sentence, usage exit code, file untouched.
+        const QByteArray before = profilesText();
+        r = ctl({QStringLiteral("thresholds"), profile, p.name, QStringLiteral("--set"),
+                 QStringLiteral("validate.ms=900:800")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("must not be above the critical level (800 ms)")),
+                 qPrintable(r.err));
+        r = ctl({QStringLiteral("thresholds"), profile, p.name, QStringLiteral("--set"),
+                 QStringLiteral("nosuch=1:2")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("is not METRIC=WARN:CRITICAL")), qPrintable(r.err));
+        QCOMPARE(profilesText(), before);
+
+        r = ctl({QStringLiteral("thresholds"), profile, p.name, QStringLiteral("--unset"),
+                 QStringLiteral("validate.ms")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!profilesText().contains("validate.ms"));
+        r = ctl({QStringLiteral("thresholds"), profile, p.name, QStringLiteral("--reset"),
+                 QStringLiteral("token.live/day")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!profilesText().contains("thresholds"), profilesText().constData());
+    }
+
+    // Issue 21: overrides written as JSON inside the profile's JSON move to
+    // the readable section on the first run, once.
+    void oldThresholdsAreMigratedOnce()
+    {
+        Profile p;
+        p.name = QStringLiteral("legacy");
+        p.authUrl = QUrl(QStringLiteral("https://ks.example/v3"));
+        p.thresholds.insert(
+            QStringLiteral("issue.ms"),
+            QJsonObject{{QStringLiteral("warn"), 1000}, {QStringLiteral("critical"), 3000}});
+        writeProfile(p);
+        Run r = ctl({QStringLiteral("profiles"), QStringLiteral("list")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("Moved the threshold overrides")),
+                 qPrintable(r.err));
+        QVERIFY2(profilesText().contains("[thresholds.legacy]\nissue.ms=1000:3000"),
+                 profilesText().constData());
+        QVERIFY(!profilesText().contains("\\\"thresholds\\\""));
+        r = ctl({QStringLiteral("profiles"), QStringLiteral("show"), p.name});
+        QVERIFY2(r.out.contains(QStringLiteral("\"issue.ms\"")), qPrintable(r.out));
         r = ctl({QStringLiteral("profiles"), QStringLiteral("list")});
         QVERIFY2(!r.err.contains(QStringLiteral("Moved")), qPrintable(r.err));
     }

@@ -31,7 +31,7 @@ private slots:
                             {QStringLiteral("revocation_event.obsolete"), 3900}},
                            {});
         QCOMPARE(v.level, HealthLevel::Warning);
-        QVERIFY2(v.reason.contains(QStringLiteral("revocation_event has 4,812 rows")),
+        QVERIFY2(v.reason.contains(QStringLiteral("4,812 revocation events")),
                  qPrintable(v.reason));
         QVERIFY2(v.reason.contains(QStringLiteral("3,900 of 4,812 revocation events are obsolete")),
                  qPrintable(v.reason));
@@ -56,7 +56,7 @@ private slots:
         const HealthVerdict v =
             evaluateHealth({rule}, {{QStringLiteral("token.live"), 1938245}}, {});
         QCOMPARE(v.level, HealthLevel::Warning);
-        QCOMPARE(v.reason, QStringLiteral("Token.live is 1,938,245 (warning above 1,000,000)."));
+        QCOMPARE(v.reason, QStringLiteral("Live tokens: 1,938,245 (warning above 1,000,000)."));
     }
 
     // Issue 21: every non-green figure names the measurement and the
@@ -90,11 +90,11 @@ private slots:
             QStringLiteral("3,900 of 4,812 revocation events are obsolete (warning above 50%)"));
         QCOMPARE(thresholdFinding(rule(QStringLiteral("token.live"), K::GrowthPerDay),
                                   HealthLevel::Warning, 250000),
-                 QStringLiteral("token grows by 250,000 rows a day (warning above 100,000 rows "
-                                "a day)"));
+                 QStringLiteral("Live tokens: 250,000 more rows a day (warning above 100,000 "
+                                "rows a day)"));
         QCOMPARE(thresholdFinding(rule(QStringLiteral("revocation_event.rows"), K::Above),
                                   HealthLevel::Critical, 12000),
-                 QStringLiteral("revocation_event has 12,000 rows (critical above 10,000 rows)"));
+                 QStringLiteral("12,000 revocation events (critical above 10,000)"));
         // "Keystone does not answer" is the whole story.
         QCOMPARE(thresholdFinding(rule(QStringLiteral("keystone.up"), K::Below),
                                   HealthLevel::Critical, 0),
@@ -106,7 +106,7 @@ private slots:
         QCOMPARE(v.level, HealthLevel::Critical);
         QVERIFY2(v.reason.startsWith(
                      QStringLiteral("Validation p99 1.3 s (critical above 1.0 s); issuing a "
-                                    "token takes 2,500 ms (warning above 2,000 ms).")),
+                                    "token takes 2.5 s (warning above 2.0 s).")),
                  qPrintable(v.reason));
         QCOMPARE(v.triggered,
                  (QStringList{QStringLiteral("validate.ms"), QStringLiteral("issue.ms")}));
@@ -125,7 +125,7 @@ private slots:
         QHash<QString, double> growth{{QStringLiteral("token.live"), 250000}};
         HealthVerdict v = evaluateHealth(defaultThresholds(), {}, growth);
         QCOMPARE(v.level, HealthLevel::Warning);
-        QVERIFY2(v.reason.contains(QStringLiteral("Token grows by 250,000 rows a day")),
+        QVERIFY2(v.reason.contains(QStringLiteral("Live tokens: 250,000 more rows a day")),
                  qPrintable(v.reason));
         const QJsonObject overrides{
             {QStringLiteral("token.live/day"),
@@ -141,6 +141,25 @@ private slots:
             evaluateHealth(defaultThresholds(), {{QStringLiteral("token.expired"), 1908024}}, {});
         QCOMPARE(v.level, HealthLevel::Warning);
         QVERIFY2(v.reason.contains(QStringLiteral("about 1,908,024")), qPrintable(v.reason));
+    }
+    // Issue 17: the tables that grow besides token have default thresholds,
+    // and the Overview's sentence names the purgeable rows and the limit.
+    void purgeableRowsReadAsSentences()
+    {
+        const HealthVerdict v =
+            evaluateHealth(defaultThresholds(),
+                           {{QStringLiteral("trust.expired"), 12500},
+                            {QStringLiteral("trust.deleted"), 3},
+                            {QStringLiteral("password.max_per_user"), 1500},
+                            {QStringLiteral("application_credential.expired"), 2}},
+                           {});
+        QCOMPARE(v.level, HealthLevel::Critical);
+        QVERIFY2(v.reason.contains(QStringLiteral("12,500 expired trusts (warning above 10,000)")),
+                 qPrintable(v.reason));
+        QVERIFY2(v.reason.contains(QStringLiteral(
+                     "user has 1,500 passwords in the history (critical above 1,000 passwords)")),
+                 qPrintable(v.reason));
+        QVERIFY2(!v.reason.contains(QStringLiteral("soft-deleted")), qPrintable(v.reason));
     }
     void belowRules()
     {

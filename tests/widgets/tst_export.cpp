@@ -7,6 +7,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QScopeGuard>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -94,6 +98,74 @@ private slots:
         const QByteArray bytes = read(path);
         QVERIFY(bytes.startsWith("%PDF"));
         QVERIFY(bytes.size() > 1024);
+        // A4 landscape, at most two charts a page: three charts are two pages.
+        const auto pages = [](const QByteArray &pdf) {
+            static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
+            return int(QString::fromLatin1(pdf).count(page));
+        };
+        QCOMPARE(pages(bytes), 1);
+        QCOMPARE(pages(ChartExporter::encode(ChartExporter::Format::Pdf,
+                                             {m_a.get(), m_b.get(), m_a.get()}, m_caption)),
+                 2);
+        QCOMPARE(pages(ChartExporter::encodePages(ChartExporter::Format::Pdf,
+                                                  {{m_a.get()}, {m_b.get(), m_a.get(), m_b.get()}},
+                                                  m_caption)),
+                 3);
+    }
+    // Nine curves of three regions do not fit in one legend row below the
+    // plot, where QtCharts cut them to "Obsolete revocation ...": the PDF
+    // (and every export) puts such a legend beside the plot, every name whole.
+    void longLegendsAreNotCut()
+    {
+        const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+        QVERIFY2(!pdftotext.isEmpty(),
+                 "pdftotext is needed: install poppler-utils (./dev.sh deps)");
+        const qint64 t0 = 1'700'000'000;
+        QList<NamedSeries> series;
+        QStringList names;
+        for (const QString &region : {QStringLiteral("RegionOne"), QStringLiteral("RegionTwo"),
+                                      QStringLiteral("RegionThree")})
+            for (const QString &metric :
+                 {QStringLiteral("Revocation events"), QStringLiteral("Obsolete revocation events"),
+                  QStringLiteral("Wide revocation events")}) {
+                QList<Bucket> b;
+                for (int i = 0; i < 20; ++i)
+                    b.append(Bucket{t0 + i * 180, double(i), double(i), double(i), 1});
+                names.append(metric + QStringLiteral(" — ") + region);
+                series.append(NamedSeries{names.last(), b});
+            }
+        ChartView chart;
+        chart.setTitle(QStringLiteral("Revocation events"));
+        chart.setTimeRange(t0, t0 + 3600);
+        chart.setSeries(series);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("legend.pdf"));
+        QCOMPARE(ChartExporter::exportTo(path, {&chart}, m_caption), QString());
+        QProcess p;
+        p.start(pdftotext, {path, QStringLiteral("-")});
+        QVERIFY(p.waitForFinished(60000));
+        const QString text = QString::fromUtf8(p.readAllStandardOutput());
+        QVERIFY2(!text.contains(QStringLiteral("...")) && !text.contains(QChar(0x2026)),
+                 qPrintable(text));
+        for (const QString &name : std::as_const(names))
+            QVERIFY2(text.contains(name), qPrintable(name + QStringLiteral("\n---\n") + text));
+        // The window keeps its legend below the plot.
+        QCOMPARE(chart.legendAlignment(), Qt::Alignment(Qt::AlignBottom));
+    }
+    // The window's exports say which zone their times are in.
+    void captionNamesTheTimeZone()
+    {
+        const QByteArray saved = qgetenv("TZ");
+        const auto restore = qScopeGuard([&saved] {
+            if (saved.isNull())
+                qunsetenv("TZ");
+            else
+                qputenv("TZ", saved);
+        });
+        qputenv("TZ", "Asia/Tokyo");
+        const QString caption = ChartExporter::caption({QStringLiteral("lab")}, 1'700'000'000,
+                                                       1'700'003'600, QDateTime::currentDateTime());
+        QVERIFY2(caption.contains(QStringLiteral("(Asia/Tokyo, UTC+09:00)")), qPrintable(caption));
     }
     void csv()
     {

@@ -243,6 +243,35 @@ private slots:
         QVERIFY2(page.chainLabel()->text().contains(QStringLiteral("intact")),
                  qPrintable(page.chainLabel()->text()));
     }
+    void auditAppendOfAnotherProcessRefreshesTheAuditPage()
+    {
+        // turnstilectl from cron appends to the same log: no notifier in this
+        // process hears of it, the file does. The record is made by the real
+        // AuditLog in a scratch log, then its bytes land in the watched one
+        // as another writer's would.
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("audit.jsonl"));
+        const QString other = dir.filePath(QStringLiteral("elsewhere.jsonl"));
+        qputenv("TURNSTILE_AUDIT_LOG", log.toLocal8Bit());
+        const auto unset = qScopeGuard([] { qunsetenv("TURNSTILE_AUDIT_LOG"); });
+        AuditPage page;
+        QSignalSpy loaded(&page, &AuditPage::loaded);
+        QVERIFY(loaded.wait(10000));
+        QJsonObject record;
+        record.insert(QStringLiteral("profile"), QStringLiteral("a"));
+        record.insert(QStringLiteral("action"), QStringLiteral("purge.tokens"));
+        record.insert(QStringLiteral("phase"), QStringLiteral("finished"));
+        QVERIFY(AuditLog(other).append(record));
+        QVERIFY(loaded.wait(10000)); // the in-process notice, of the other log
+        QCOMPARE(page.model()->rowCount(), 0);
+        QFile from(other);
+        QVERIFY(from.open(QIODevice::ReadOnly));
+        QFile to(log);
+        QVERIFY(to.open(QIODevice::WriteOnly | QIODevice::Append));
+        QVERIFY(to.write(from.readAll()) > 0);
+        to.close();
+        QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 1, 10000);
+    }
     void windowGeometryAndPageAreKept()
     {
         QTemporaryDir dir;

@@ -2,9 +2,12 @@
 
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -139,6 +142,107 @@ key_repository = /etc/keystone/fernet-keys/
         p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:5000/v3"));
         e.setProfile(p);
         QVERIFY(e.cleartextWarning().isEmpty());
+    }
+
+    // Issue 21: thresholds are edited in the form, per rule a warning and a
+    // critical field, checked by the parser `turnstilectl thresholds` uses.
+    void thresholdsAreEditedAndChecked()
+    {
+        ProfileEditor e;
+        Profile p;
+        p.name = QStringLiteral("east");
+        p.authUrl = QUrl(QStringLiteral("https://keystone.example:5000/v3"));
+        p.thresholds.insert(
+            QStringLiteral("validate.ms"),
+            QJsonObject{{QStringLiteral("warn"), 300}, {QStringLiteral("critical"), 800}});
+        // A key the form has no row for survives an edit.
+        p.thresholds.insert(QStringLiteral("custom.key"), QJsonObject{{QStringLiteral("warn"), 1}});
+        e.setProfile(p);
+        QLineEdit *warn = e.thresholdField(QStringLiteral("validate.ms"), false);
+        QLineEdit *crit = e.thresholdField(QStringLiteral("validate.ms"), true);
+        QVERIFY(warn && crit);
+        QCOMPARE(warn->text(), QStringLiteral("300"));
+        QCOMPARE(crit->text(), QStringLiteral("800"));
+        // Empty fields show the default they stand for.
+        QLineEdit *issue = e.thresholdField(QStringLiteral("issue.ms"), false);
+        QVERIFY(issue->text().isEmpty());
+        QCOMPARE(issue->placeholderText(), QStringLiteral("2000"));
+        QVERIFY(e.thresholdField(QStringLiteral("token.live/day"), true));
+        QVERIFY(!e.thresholdField(QStringLiteral("keystone.up"), false));
+
+        issue->setText(QStringLiteral("1000"));
+        Profile edited = e.profile();
+        QCOMPARE(edited.thresholds.value(u"issue.ms").toObject(),
+                 (QJsonObject{{QStringLiteral("warn"), 1000}}));
+        QVERIFY(edited.thresholds.contains(u"custom.key"));
+
+        auto *save = e.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+        QVERIFY(save->isEnabled());
+        warn->setText(QStringLiteral("900"));
+        QVERIFY(!save->isEnabled());
+        QVERIFY2(
+            e.problem().contains(QStringLiteral("must not be above the critical level (800 ms)")),
+            qPrintable(e.problem()));
+        warn->setText(QStringLiteral("1,5"));
+        QVERIFY2(e.problem().contains(QStringLiteral("is not a number")), qPrintable(e.problem()));
+        if (const QString dir = qEnvironmentVariable("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            e.findChild<QTabWidget *>()->setCurrentIndex(1);
+            e.resize(e.sizeHint());
+            e.grab().save(dir + QStringLiteral("/profileeditor-thresholds.png"));
+        }
+        // Both empty: the defaults again, and no override left.
+        warn->clear();
+        crit->clear();
+        QVERIFY(save->isEnabled());
+        QVERIFY(!e.profile().thresholds.contains(u"validate.ms"));
+    }
+
+    // Issue 21: "Test connection" checks the unsaved form off the GUI
+    // thread and says in one sentence per part what answered.
+    void testConnectionSaysWhatAnswered()
+    {
+        ProfileEditor e;
+        Profile p;
+        p.name = QStringLiteral("nowhere");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v3"));
+        p.timeoutMs = 3000;
+        e.setProfile(p);
+        e.findChild<QLineEdit *>(); // the form exists
+        QSignalSpy done(&e, &ProfileEditor::connectionTested);
+        e.testConnectionButton()->click();
+        QVERIFY(done.wait(15000));
+        const QStringList lines = e.connectionTestLines();
+        QCOMPARE(lines.size(), 3); // Keystone, database, nodes
+        QVERIFY2(lines[0].startsWith(u"✗") && lines[0].contains(QStringLiteral("127.0.0.1:1")),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[1].startsWith(u"–"), qPrintable(lines[1]));
+        QVERIFY2(lines[2].startsWith(u"–"), qPrintable(lines[2]));
+    }
+
+    // A test waiting on a server that never answers is cancelled by the
+    // same button, and its late result is dropped.
+    void testConnectionCancels()
+    {
+        // A server that accepts and never answers (the kernel completes the
+        // connection; nobody reads): a fault the lab cannot produce on demand.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        ProfileEditor e;
+        Profile p;
+        p.name = QStringLiteral("silent");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/v3").arg(silent.serverPort()));
+        p.timeoutMs = 2000;
+        e.setProfile(p);
+        QSignalSpy done(&e, &ProfileEditor::connectionTested);
+        e.testConnectionButton()->click();
+        QVERIFY(e.connectionTestLines().value(0).startsWith(QStringLiteral("Testing")));
+        e.testConnectionButton()->click(); // now "Cancel test"
+        QCOMPARE(e.connectionTestLines(),
+                 QStringList{QStringLiteral("Connection test cancelled.")});
+        QVERIFY(!done.wait(4000)); // the 2 s timeout passed; its result is not shown
+        QCOMPARE(e.connectionTestLines(),
+                 QStringList{QStringLiteral("Connection test cancelled.")});
+        QCOMPARE(e.testConnectionButton()->text(), QStringLiteral("&Test connection"));
     }
 };
 

@@ -3,12 +3,14 @@
 #include "chartview.h"
 #include "util/atomicfile.h"
 #include "util/iopool.h"
+#include "util/timetext.h"
 #include "util/whenfinished.h"
 
 #include <QBuffer>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,6 +36,38 @@ QString csvField(const QString &s)
     QString quoted = s;
     quoted.replace(u'"', QStringLiteral("\"\""));
     return u'"' + quoted + u'"';
+}
+
+// Whether a chart's legend fits in one row below a plot this wide: each
+// entry is its marker, its name and the spacing around them (QtCharts'
+// light theme writes legends in the application font).
+bool legendFitsBelow(const ChartView *chart, qreal width)
+{
+    constexpr qreal kEntryExtra = 40; // marker, gaps
+    QStringList names;
+    if (chart->kind() == ChartView::Kind::Scatter)
+        for (const ScatterSeries &s : chart->scatter())
+            names.append(s.name);
+    else
+        for (const NamedSeries &s : chart->series())
+            names.append(s.name);
+    const QFontMetricsF metrics{QFont()};
+    qreal needed = 0;
+    for (const QString &name : std::as_const(names))
+        needed += metrics.horizontalAdvance(name) + kEntryExtra;
+    return needed <= width * 0.85;
+}
+
+// Every export paints a chart through here. QtCharts cuts legend names that
+// do not fit in one row below the plot ("Obsolete revocation …", "de… lab…"):
+// such a legend goes beside the plot, one name a line, for the picture only.
+void renderChart(ChartView *chart, QPainter *painter, const QRectF &target)
+{
+    const Qt::Alignment shown = chart->legendAlignment();
+    chart->setLegendAlignment(legendFitsBelow(chart, target.width()) ? Qt::AlignBottom
+                                                                     : Qt::AlignRight);
+    chart->render(painter, target);
+    chart->setLegendAlignment(shown);
 }
 
 QString number(double v)
@@ -77,8 +111,10 @@ QString ChartExporter::caption(const QStringList &profiles, qint64 from, qint64 
     const auto when = [&locale](qint64 secs) {
         return locale.toString(QDateTime::fromSecsSinceEpoch(secs), QLocale::ShortFormat);
     };
-    return tr("%1 · %2 – %3 · generated %4 · Turnstile %5")
-        .arg(profiles.join(QStringLiteral(", ")), when(from), when(to),
+    // Local times, so the caption names their zone: a report mailed to a
+    // team in another one must not read as its own time.
+    return tr("%1 · %2 – %3 (%4) · generated %5 · Turnstile %6")
+        .arg(profiles.join(QStringLiteral(", ")), when(from), when(to), timeZoneText(from, to),
              locale.toString(generatedAt, QLocale::ShortFormat), QStringLiteral(TURNSTILE_VERSION));
 }
 
@@ -88,8 +124,8 @@ void ChartExporter::paint(QPainter *painter, const QRectF &page, const QList<Cha
     const qreal chartsHeight = page.height() - kCaptionHeight;
     const qreal each = charts.isEmpty() ? chartsHeight : chartsHeight / qreal(charts.size());
     for (qsizetype i = 0; i < charts.size(); ++i)
-        charts[i]->render(painter,
-                          QRectF(page.left(), page.top() + qreal(i) * each, page.width(), each));
+        renderChart(charts[i], painter,
+                    QRectF(page.left(), page.top() + qreal(i) * each, page.width(), each));
     painter->save();
     painter->setPen(Qt::black);
     QFont f = painter->font();
@@ -99,6 +135,142 @@ void ChartExporter::paint(QPainter *painter, const QRectF &page, const QList<Cha
         QRectF(page.left() + 8, page.top() + chartsHeight, page.width() - 16, kCaptionHeight),
         Qt::AlignLeft | Qt::AlignVCenter, caption);
     painter->restore();
+}
+
+namespace {
+QPageLayout pdfPageLayout()
+{
+    return QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape, QMarginsF(10, 10, 10, 10),
+                       QPageLayout::Millimeter);
+}
+
+QFont footerFont()
+{
+    QFont f;
+    f.setPixelSize(12);
+    return f;
+}
+
+constexpr qreal kFooterGap = 10; // between the content and the footer's rule
+constexpr qreal kPageNumberWidth = 110;
+constexpr qreal kChartGap = 16;    // between two charts of a page
+constexpr qreal kFramePadding = 6; // between a chart's frame and the chart
+// The frame around each chart of a PDF page: a quiet slate blue that no
+// curve, grid line or label uses, so a test finds the charts in the raster.
+constexpr QRgb kFrameColour = 0x8fa3bf;
+
+QRectF footerTextRect(const QRectF &page, qreal footerHeight)
+{
+    return QRectF(page.left(), page.bottom() - footerHeight + kFooterGap,
+                  page.width() - kPageNumberWidth, footerHeight - kFooterGap);
+}
+
+qreal footerHeight(const QRectF &page, const QString &caption)
+{
+    const QRectF text = QFontMetricsF(footerFont())
+                            .boundingRect(QRectF(0, 0, page.width() - kPageNumberWidth, 1e6),
+                                          Qt::AlignLeft | Qt::TextWordWrap, caption);
+    return kFooterGap + std::ceil(text.height()) + 4;
+}
+
+void paintFooter(QPainter *painter, const QRectF &page, qreal height, const QString &caption,
+                 int number, int count)
+{
+    painter->save();
+    painter->setFont(footerFont());
+    painter->setPen(QPen(QColor(0xc8, 0xcc, 0xd2), 1));
+    const qreal rule = page.bottom() - height + kFooterGap / 2;
+    painter->drawLine(QPointF(page.left(), rule), QPointF(page.right(), rule));
+    painter->setPen(QColor(0x40, 0x40, 0x44));
+    painter->drawText(footerTextRect(page, height), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                      caption);
+    painter->drawText(QRectF(page.right() - kPageNumberWidth, page.bottom() - height + kFooterGap,
+                             kPageNumberWidth, height - kFooterGap),
+                      Qt::AlignRight | Qt::AlignTop,
+                      ChartExporter::tr("page %1 of %2").arg(number).arg(count));
+    painter->restore();
+}
+} // namespace
+
+QRectF ChartExporter::pdfContentRect(const QString &caption)
+{
+    const QRectF page(QPointF(0, 0),
+                      QSizeF(pdfPageLayout().paintRectPixels(kPdfResolution).size()));
+    return QRectF(page.topLeft(),
+                  QSizeF(page.width(), page.height() - footerHeight(page, caption)));
+}
+
+QList<QRectF> ChartExporter::pdfChartRects(const QRectF &area, int charts)
+{
+    const int shown = std::clamp(charts, 0, kChartsPerPdfPage);
+    // Always the same height, also for a page's last, lone chart: the
+    // charts of a report keep one scale.
+    const qreal each = (area.height() - kChartGap * (kChartsPerPdfPage - 1)) / kChartsPerPdfPage;
+    QList<QRectF> rects;
+    for (int i = 0; i < shown; ++i)
+        rects.append(QRectF(area.left(), area.top() + i * (each + kChartGap), area.width(), each));
+    return rects;
+}
+
+QList<ChartExporter::PagePainter>
+ChartExporter::pdfChartPages(const QList<QList<ChartView *>> &groups)
+{
+    QList<PagePainter> pages;
+    for (const QList<ChartView *> &group : groups)
+        for (qsizetype first = 0; first < group.size(); first += kChartsPerPdfPage) {
+            const QList<ChartView *> charts = group.mid(first, kChartsPerPdfPage);
+            pages.append([charts](QPainter *painter, const QRectF &area) {
+                const QList<QRectF> rects = pdfChartRects(area, int(charts.size()));
+                for (qsizetype i = 0; i < rects.size(); ++i) {
+                    const QRectF frame = rects[i].adjusted(1, 1, -1, -1);
+                    renderChart(charts[i], painter,
+                                frame.adjusted(kFramePadding, kFramePadding, -kFramePadding,
+                                               -kFramePadding));
+                    painter->save();
+                    painter->setBrush(Qt::NoBrush);
+                    painter->setPen(QPen(QColor::fromRgb(kFrameColour), 2));
+                    painter->drawRoundedRect(frame, 4, 4);
+                    painter->restore();
+                }
+            });
+        }
+    return pages;
+}
+
+QByteArray ChartExporter::pdf(const QList<PagePainter> &pages, const QString &caption,
+                              QString *error)
+{
+    const auto failed = [error] {
+        if (error)
+            *error = tr("The chart could not be encoded as PDF.");
+        return QByteArray();
+    };
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QPdfWriter pdf(&buffer);
+    pdf.setTitle(caption);
+    pdf.setCreator(QStringLiteral("Turnstile " TURNSTILE_VERSION));
+    pdf.setPageLayout(pdfPageLayout());
+    // Screen-like units, so fonts and pens match the PNG and the window.
+    pdf.setResolution(kPdfResolution);
+    QPainter p;
+    if (!p.begin(&pdf))
+        return failed();
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRectF page(0, 0, pdf.width(), pdf.height());
+    const QRectF area = pdfContentRect(caption);
+    const qreal footer = page.height() - area.height();
+    for (qsizetype i = 0; i < pages.size(); ++i) {
+        if (i > 0 && !pdf.newPage())
+            return failed();
+        p.save();
+        pages[i](&p, area);
+        p.restore();
+        paintFooter(&p, page, footer, caption, int(i + 1), int(pages.size()));
+    }
+    p.end();
+    return bytes;
 }
 
 QByteArray ChartExporter::csv(const QList<NamedSeries> &series)
@@ -210,6 +382,8 @@ QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView
         return csvOfCharts(all);
     if (format == Format::Json)
         return jsonOfCharts(all, caption);
+    if (format == Format::Pdf)
+        return pdf(pdfChartPages(pages), caption, error);
     const QSize size = pictureSize(int(all.size()), chartSize);
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -233,26 +407,7 @@ QByteArray ChartExporter::encodePages(Format format, const QList<QList<ChartView
         p.end();
         break;
     }
-    case Format::Pdf: {
-        QPdfWriter pdf(&buffer);
-        pdf.setTitle(caption);
-        pdf.setCreator(QStringLiteral("Turnstile " TURNSTILE_VERSION));
-        pdf.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
-                                      QMarginsF(10, 10, 10, 10), QPageLayout::Millimeter));
-        // Screen-like units, so fonts and pens match the PNG and the window.
-        pdf.setResolution(96);
-        QPainter p;
-        if (!p.begin(&pdf))
-            return failed(tr("The chart could not be encoded as PDF."));
-        p.setRenderHint(QPainter::Antialiasing);
-        for (qsizetype i = 0; i < pages.size(); ++i) {
-            if (i > 0 && !pdf.newPage())
-                return failed(tr("The chart could not be encoded as PDF."));
-            paint(&p, QRectF(0, 0, pdf.width(), pdf.height()), pages[i], caption);
-        }
-        p.end();
-        break;
-    }
+    case Format::Pdf:
     case Format::Csv:
     case Format::Json:
         break;

@@ -21,9 +21,12 @@ namespace turnstile {
 class ChartView;
 
 // Turns charts into files: PNG, SVG and PDF are painted through
-// ChartView::render() with a caption line under the charts (profiles, time
-// range, when, which Turnstile), CSV and JSON hold the numbers the charts
-// show (JSON with the caption and each chart's title).
+// ChartView::render() with a caption under the charts (profiles, time range
+// with its time zone, when, which Turnstile), CSV and JSON hold the numbers
+// the charts show (JSON with the caption and each chart's title). A PDF is
+// A4 landscape, two framed charts to a page, the caption and the page
+// number in every page's footer; a legend that one row below the plot would
+// cut goes beside it, in every format.
 //
 // Rendering needs the GUI thread (it paints widgets); writing the file does
 // not, so encode() and write() are separate and write() may run on a worker.
@@ -43,6 +46,16 @@ public:
 
     static constexpr int kCaptionHeight = 28;
     static constexpr QSize kDefaultChartSize{1200, 420};
+    // PDF pages are A4 landscape, painted in the window's pixels (96 dpi) so
+    // fonts and pens look as on screen, with at most this many charts to a
+    // page: each gets half the page, tall enough that no axis label is
+    // elided and a slide can take it as it is.
+    static constexpr int kPdfResolution = 96;
+    static constexpr int kChartsPerPdfPage = 2;
+
+    // Paints one PDF page's content into `area` (the page less its margins
+    // and its footer, in px).
+    using PagePainter = std::function<void(QPainter *painter, const QRectF &area)>;
 
     // By the file name's suffix; nullopt for anything else.
     static std::optional<Format> formatOf(const QString &path);
@@ -56,6 +69,19 @@ public:
     // The one painter path: the charts stacked in page, the caption under them.
     static void paint(QPainter *painter, const QRectF &page, const QList<ChartView *> &charts,
                       const QString &caption);
+
+    // A PDF page's content area in px: A4 landscape less the margins and a
+    // footer holding `caption`, wrapped, never cut.
+    static QRectF pdfContentRect(const QString &caption);
+    // Where the charts of one PDF page go in its content area: stacked from
+    // the top, each the same half of it, at most kChartsPerPdfPage.
+    static QList<QRectF> pdfChartRects(const QRectF &area, int charts);
+    // Chart groups (a window page's charts) as PDF pages: each group starts
+    // a page, kChartsPerPdfPage charts to a page, each in a frame.
+    static QList<PagePainter> pdfChartPages(const QList<QList<ChartView *>> &groups);
+    // A PDF of these pages, each with a footer: the caption and "page n of m".
+    static QByteArray pdf(const QList<PagePainter> &pages, const QString &caption,
+                          QString *error = nullptr);
     // time,series,min,max,avg,count,metric,profile; time in ISO 8601 UTC,
     // series the human name, metric and profile the keys.
     static QByteArray csv(const QList<NamedSeries> &series);
@@ -80,9 +106,10 @@ public:
     static QByteArray encode(Format format, const QList<ChartView *> &charts,
                              const QString &caption, QSize chartSize = kDefaultChartSize,
                              QString *error = nullptr);
-    // Several groups of charts (a report's sections): a PDF gets one page
-    // per group, each with the caption; PNG and SVG stack every chart in one
-    // picture, pictureSize(all charts) large; CSV holds them all.
+    // Several groups of charts (a report's sections): a PDF gets
+    // pdfChartPages() of them, each page with the caption; PNG and SVG stack
+    // every chart in one picture, pictureSize(all charts) large; CSV holds
+    // them all.
     static QByteArray encodePages(Format format, const QList<QList<ChartView *>> &pages,
                                   const QString &caption, QSize chartSize = kDefaultChartSize,
                                   QString *error = nullptr);

@@ -116,6 +116,11 @@ public:
     // Paints the chart into target at target's size. Every export (PNG,
     // SVG, PDF) goes through this one path, so they all look alike.
     void render(QPainter *painter, const QRectF &target);
+    // Where the legend goes: below the plot (the default) or beside it
+    // (Qt::AlignRight), where each curve's name has a line of its own and
+    // is never cut, for a report page whose curves do not fit in one row.
+    void setLegendAlignment(Qt::Alignment alignment);
+    Qt::Alignment legendAlignment() const;
 
     // Test accessors: points in the average line of curve i (all its
     // segments), in its band (upper edge), and the number of annotation
