@@ -6,7 +6,6 @@
 #include "chartview.h"
 #include "exportmenu.h"
 #include "guarded/auditnotifier.h"
-#include "util/timetext.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -285,11 +284,8 @@ QString HistoryChartsPage::statusText() const
 
 QString HistoryChartsPage::caption() const
 {
-    // The axes are in local time: the caption says which ("times in CET").
-    const QDateTime now = QDateTime::currentDateTime();
-    return tr("%1 · %2", "export caption · time zone")
-        .arg(ChartExporter::caption(m_shownProfiles, m_shownFrom, m_shownTo, now),
-             timeZoneCaption(now));
+    return ChartExporter::caption(m_shownProfiles, m_shownFrom, m_shownTo,
+                                  QDateTime::currentDateTime());
 }
 
 void HistoryChartsPage::showEvent(QShowEvent *e)

@@ -47,6 +47,13 @@ QList<Annotation> annotationsFromAudit(const QList<QJsonObject> &records, qint64
             text = Tr::tr("Truncated %1 revocation events").arg(count);
         else if (a.kind == u"users.unlock" || a.kind == u"users.unlock.database")
             text = Tr::tr("Unlocked user %1").arg(target);
+        else if (a.kind == u"flush.trusts")
+            text = Tr::tr("Flushed %1 expired trusts").arg(count);
+        else if (a.kind == u"prune.password_history")
+            text = Tr::tr("Pruned %1 old passwords").arg(count);
+        else if (a.kind == u"rebuild.table")
+            text = Tr::tr("Rebuilt the %1 table")
+                       .arg(o.value(u"parameters").toObject().value(u"table").toString());
         else if (a.kind == u"keys.rotate")
             text = Tr::tr("Rotated the Fernet keys");
         else if (a.kind == u"bench.revocation_impact")
@@ -78,6 +85,10 @@ bool annotationConcerns(const QString &kind, const QString &metric)
         {u"bench.revocation_impact", u"^(revocation_event\\.|validate\\.)"},
         {u"keys.rotate", u"^(validate|issue)\\."},
         {u"users.unlock", u"^users\\."},
+        {u"flush.trusts", u"^table\\.trust\\."},
+        {u"prune.password_history", u"^table\\.password\\."},
+        // A rebuild gives the table's space back: the size charts show it.
+        {u"rebuild.table", u"^(table\\.|schema\\.)"},
     };
     for (const Concern &c : kConcerns)
         if (kind.startsWith(QString::fromUtf16(c.kindPrefix)))

@@ -34,10 +34,6 @@ QString formatLatency(double milliseconds);
 QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now,
                        const QLocale &locale = QLocale());
 
-// The time zone the local times of a chart are in, for a caption: "times in
-// CET", "times in UTC" (the zone's abbreviation at `at`, or its offset
-// "UTC+05:30" where the system knows no abbreviation).
-QString timeZoneCaption(const QDateTime &at);
 
 // The time zone local times in [from, to] (seconds since the epoch) are
 // shown in, for the caption of an export or a report that a reader in

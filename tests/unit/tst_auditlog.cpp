@@ -221,6 +221,11 @@ private slots:
         QVERIFY(
             annotationConcerns(QStringLiteral("keys.rotate"), QStringLiteral("validate.p99.ms")));
         QVERIFY(annotationConcerns(QStringLiteral("some.future"), QStringLiteral("token.live")));
+        QVERIFY(
+            annotationConcerns(QStringLiteral("flush.trusts"), QStringLiteral("table.trust.rows")));
+        QVERIFY(!annotationConcerns(QStringLiteral("flush.trusts"), QStringLiteral("token.live")));
+        QVERIFY(annotationConcerns(QStringLiteral("rebuild.table"),
+                                   QStringLiteral("schema.keystone.bytes")));
     }
 
     // A writer killed mid-line left a line without its newline. The next

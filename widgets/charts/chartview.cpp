@@ -17,7 +17,6 @@
 #include <QGraphicsLineItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
-#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -1043,13 +1042,7 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     const bool dark = m_chart->theme() == QChart::ChartThemeDark;
     if (dark)
         applyPalette(QApplication::style()->standardPalette());
-    // A legend beside the plot (an export's long legend) takes its width
-    // from the time axis: fewer ticks, so no date label is cut.
-    const QLegend *legend = m_chart->legend();
-    const bool beside =
-        legend->isVisible() && (legend->alignment() & (Qt::AlignLeft | Qt::AlignRight));
-    fitTimeTicks(target.width() -
-                 (beside ? legend->effectiveSizeHint(Qt::PreferredSize).width() : 0));
+    fitTimeTicks(target.width());
     m_chart->resize(target.size());
     // The legend wraps to the target's width; a changed height changes the
     // margins, which the layout has to apply before painting.
@@ -1069,12 +1062,12 @@ void ChartView::render(QPainter *painter, const QRectF &target)
 
 void ChartView::setLegendAlignment(Qt::Alignment alignment)
 {
-    m_chart->legend()->setAlignment(alignment);
+    m_legendAlignment = alignment;
 }
 
 Qt::Alignment ChartView::legendAlignment() const
 {
-    return m_chart->legend()->alignment();
+    return m_legendAlignment;
 }
 
 QPen ChartView::linePen(int index) const

@@ -116,9 +116,10 @@ public:
     // Paints the chart into target at target's size. Every export (PNG,
     // SVG, PDF) goes through this one path, so they all look alike.
     void render(QPainter *painter, const QRectF &target);
-    // Where the legend goes: below the plot (the default) or beside it
-    // (Qt::AlignRight), where each curve's name has a line of its own and
-    // is never cut, for a report page whose curves do not fit in one row.
+    // Kept for callers of the QLegend days (ChartExporter::renderChart put
+    // a long legend beside the plot so QtCharts would not cut it). The
+    // legend is now our own, wrapped below the plot over as many rows as it
+    // needs and never cut, so the alignment is remembered and not used.
     void setLegendAlignment(Qt::Alignment alignment);
     Qt::Alignment legendAlignment() const;
 
@@ -212,6 +213,7 @@ private:
     QList<QList<QGraphicsItem *>> m_legendEntries; // marker + text per entry
     QString m_legendKey;                           // what it was built from
     int m_legendHeight = 0;
+    Qt::Alignment m_legendAlignment = Qt::AlignBottom; // see setLegendAlignment
     qint64 m_from = 0;
     qint64 m_to = 0;
     qreal m_tickWidth = 0; // the width the time axis' ticks are chosen for
