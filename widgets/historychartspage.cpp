@@ -327,10 +327,13 @@ void HistoryChartsPage::reload()
     m_status->setText(tr("Loading the history of %1…").arg(names.join(QStringLiteral(", "))));
     const HistoryConfig config = m_config;
     const QList<ChartSpec> specs = m_specs;
+    const QHash<QString, QJsonObject> thresholds = m_thresholds;
     // A load that a newer profile or range overtook is dropped.
-    m_load.start([config, names, from, to, budgets,
-                  specs] { return ChartData::load(config, names, from, to, specs, budgets); },
-                 [this](const ChartData &r) { apply(r); });
+    m_load.start(
+        [config, names, from, to, budgets, specs, thresholds] {
+            return ChartData::load(config, names, from, to, specs, budgets, thresholds);
+        },
+        [this](const ChartData &r) { apply(r); });
 }
 
 void HistoryChartsPage::apply(const ChartData &r)
@@ -384,8 +387,24 @@ void HistoryChartsPage::exportTo(const QString &path)
     });
 }
 
+void HistoryChartsPage::setThresholdOverrides(const QHash<QString, QJsonObject> &overrides)
+{
+    if (overrides == m_thresholds)
+        return;
+    m_thresholds = overrides;
+    reload();
+}
+
 void HistoryChartsPage::selectionChanged(const ProfileSelection &selection)
 {
+    QHash<QString, QJsonObject> overrides;
+    for (const Profile &p : selection.all)
+        overrides.insert(p.name, p.thresholds);
+    // The threshold lines follow an edited profile's levels.
+    const bool changed = overrides != m_thresholds;
+    m_thresholds = overrides;
+    if (changed)
+        reload();
     setProfiles(selection.allNames());
     // One profile, or every region side by side.
     if (selection.isAll())

@@ -6,6 +6,8 @@
 #include "profilepage.h"
 #include "util/latestjob.h"
 
+#include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QWidget>
 
@@ -45,6 +47,9 @@ public:
     const HistoryConfig &historyConfig() const { return m_config; }
     void setProfiles(const QStringList &names);
     void setProfile(const QString &name);
+    // Each profile's Profile::thresholds (selectionChanged sets them from
+    // the profiles): the charts draw those warning and critical levels.
+    void setThresholdOverrides(const QHash<QString, QJsonObject> &overrides);
     // The chosen profile; empty when all are shown side by side.
     QString profile() const;
     // Every profile in one chart, one series each (needs two or more).
@@ -121,6 +126,8 @@ private:
     QList<ChartView *> m_charts;
     LatestJob<ChartData> m_load{this};
     QStringList m_shownProfiles;
+    // Each profile's threshold overrides, for the charts' threshold lines.
+    QHash<QString, QJsonObject> m_thresholds;
     int m_presetIndex = 1; // the last preset range, for going back from a zoom
     qint64 m_customFrom = 0;
     qint64 m_customTo = 0;

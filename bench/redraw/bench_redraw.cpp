@@ -16,6 +16,12 @@
 // For comparison, the same N points go to a bare QLineSeries with one
 // replace() and are painted once: what "raw QtCharts" costs without
 // decimation (--raw-runs times, median).
+//
+// --charts C --profiles P measures a page instead: C charts of 600x300 in
+// two columns (the Growth page's regions side by side), each with P curves
+// (one per region, each its own N-sample series), all moved by each step
+// as the page moves them; the step is the whole page's decimation,
+// setSeries and one paint of the page.
 #include "chartview.h"
 #include "history/decimate.h"
 #include "history/viewrange.h"
@@ -25,6 +31,7 @@
 #include <QChartView>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QGridLayout>
 #include <QLineSeries>
 #include <QRandomGenerator>
 
@@ -68,10 +75,18 @@ int main(int argc, char *argv[])
                  QStringLiteral("N"), QStringLiteral("60")});
     p.addOption({QStringLiteral("raw-runs"), QStringLiteral("Raw QtCharts runs (default 3)."),
                  QStringLiteral("N"), QStringLiteral("3")});
+    p.addOption({QStringLiteral("charts"),
+                 QStringLiteral("Charts on the page, 600x300 each (default 1: one 1200x500)."),
+                 QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("profiles"),
+                 QStringLiteral("Curves per chart, one per region (default 1)."),
+                 QStringLiteral("N"), QStringLiteral("1")});
     p.process(app);
     const int n = p.value(QStringLiteral("samples")).toInt();
     const int steps = p.value(QStringLiteral("steps")).toInt();
     const int rawRuns = p.value(QStringLiteral("raw-runs")).toInt();
+    const int chartCount = std::max(1, p.value(QStringLiteral("charts")).toInt());
+    const int profileCount = std::max(1, p.value(QStringLiteral("profiles")).toInt());
 
     // A fixed seed: every run replays the same data and the same gestures.
     QRandomGenerator rng(20261123);
@@ -87,24 +102,56 @@ int main(int argc, char *argv[])
         samples.append(Sample{start + qint64(i) * step, v + spike});
     }
 
-    ChartView chart;
-    chart.setTitle(QStringLiteral("token.live, %1 samples").arg(n));
-    chart.resize(1200, 500);
-    chart.show();
+    // Each region's series: the same walk, scaled, so curves differ.
+    QList<QList<Sample>> regions{samples};
+    for (int k = 1; k < profileCount; ++k) {
+        QList<Sample> scaled = samples;
+        for (Sample &x : scaled)
+            x.value *= 1.0 - 0.1 * k;
+        regions.append(scaled);
+    }
+    QWidget page;
+    auto *grid = new QGridLayout(&page);
+    grid->setContentsMargins(0, 0, 0, 0);
+    QList<ChartView *> charts;
+    for (int c = 0; c < chartCount; ++c) {
+        auto *chart = new ChartView(&page);
+        chart->setTitle(QStringLiteral("token.live, %1 samples").arg(n));
+        grid->addWidget(chart, c / 2, c % 2);
+        charts.append(chart);
+    }
+    const bool onePage = chartCount > 1;
+    if (onePage)
+        page.resize(1200, 300 * ((chartCount + 1) / 2));
+    else
+        page.resize(1200, 500);
+    page.show();
     QApplication::processEvents();
+    ChartView &chart = *charts.first();
 
     QList<double> total, decimate, replace, paint;
     ViewRange r{start, end};
     const auto redraw = [&](const ViewRange &next, bool record) {
         QElapsedTimer t;
         t.start();
-        const QList<Bucket> buckets =
-            decimateMinMax(samples, next.from, next.to, chart.pixelBudget());
+        QList<QList<NamedSeries>> perChart;
+        for (ChartView *c : std::as_const(charts)) {
+            QList<NamedSeries> curves;
+            for (int k = 0; k < profileCount; ++k)
+                curves.append(
+                    NamedSeries{QStringLiteral("Live tokens — region%1").arg(k),
+                                decimateMinMax(regions[k], next.from, next.to, c->pixelBudget()),
+                                QStringLiteral("token.live"),
+                                profileCount > 1 ? QStringLiteral("region%1").arg(k) : QString()});
+            perChart.append(curves);
+        }
         const double tDecimate = double(t.nsecsElapsed()) / 1e6;
-        chart.setTimeRange(next.from, next.to);
-        chart.setSeries({NamedSeries{QStringLiteral("token.live"), buckets}});
+        for (qsizetype c = 0; c < charts.size(); ++c) {
+            charts[c]->setTimeRange(next.from, next.to);
+            charts[c]->setSeries(perChart[c]);
+        }
         const double tReplace = double(t.nsecsElapsed()) / 1e6;
-        const QPixmap shot = chart.grab();
+        const QPixmap shot = onePage ? page.grab() : chart.grab();
         const double tTotal = double(t.nsecsElapsed()) / 1e6;
         Q_UNUSED(shot)
         if (record) {
@@ -126,8 +173,15 @@ int main(int argc, char *argv[])
             r = zoomRange(r, 1.25, anchor);
         redraw(r, true);
     }
-    std::printf("Chart redraw after zoom/pan: %d raw samples, %d steps, chart 1200x500 (%s)\n", n,
-                steps, qPrintable(QGuiApplication::platformName()));
+    if (onePage)
+        std::printf("Page redraw after zoom/pan: %d charts 600x300, %d curves each of %d raw "
+                    "samples, %d steps (%s)\n",
+                    chartCount, profileCount, n, steps,
+                    qPrintable(QGuiApplication::platformName()));
+    else
+        std::printf("Chart redraw after zoom/pan: %d raw samples, %d curve(s), %d steps, chart "
+                    "1200x500 (%s)\n",
+                    n, profileCount, steps, qPrintable(QGuiApplication::platformName()));
     const Stats all = stats(total);
     print("whole step", all);
     print("decimate (core)", stats(decimate));

@@ -2,10 +2,12 @@
 
 #include "guarded/auditannotations.h"
 #include "guarded/auditlog.h"
+#include "health/thresholds.h"
 #include "history/historyconfig.h"
 #include "history/historystore.h"
 #include "history/metricnames.h"
 #include "history/prometheussource.h"
+#include "history/segmentbreaks.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -13,6 +15,7 @@
 #include <QHash>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 
 namespace turnstile {
@@ -69,11 +72,89 @@ QString ChartData::seriesName(const QString &profile, const QString &metric, boo
     return severalProfiles ? seriesDisplayName(metric, profile) : metricDisplayName(metric);
 }
 
+QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStringList &profiles,
+                                               const QHash<QString, QJsonObject> &overrides)
+{
+    QHash<QString, QStringList> metrics;
+    for (const QString &p : profiles)
+        metrics.insert(p, spec.metrics);
+    return thresholdLines(spec, profiles, metrics, overrides);
+}
+
+QList<ThresholdLine> ChartData::thresholdLines(const ChartSpec &spec, const QStringList &profiles,
+                                               const QHash<QString, QStringList> &metricsOf,
+                                               const QHash<QString, QJsonObject> &overrides)
+{
+    if (spec.kind != ChartSpec::Kind::Time)
+        return {};
+    // validate.ms is a level of validate.p50.ms … p99.ms as well.
+    const auto concerns = [&metricsOf](const QString &profile, const QString &ruleMetric) {
+        for (const QString &m : metricsOf.value(profile)) {
+            if (m == ruleMetric)
+                return true;
+            if (ruleMetric.endsWith(u".ms") &&
+                m.startsWith(ruleMetric.chopped(3) + QStringLiteral(".p")) && m.endsWith(u".ms"))
+                return true;
+        }
+        return false;
+    };
+    // Per profile, in the profiles' order; then lines all profiles share
+    // lose their profile.
+    QList<ThresholdLine> each;
+    for (const QString &profile : profiles) {
+        for (const ThresholdRule &r : effectiveThresholds(overrides.value(profile))) {
+            if (r.kind != ThresholdRule::Kind::Above && r.kind != ThresholdRule::Kind::Below)
+                continue;
+            if (!concerns(profile, r.metric) &&
+                !(!r.measure.isEmpty() && concerns(profile, r.measure)))
+                continue;
+            for (const bool critical : {false, true}) {
+                const ThresholdLine line{(critical ? r.critical : r.warn) * spec.scale, critical,
+                                         profile};
+                if (!each.contains(line))
+                    each.append(line);
+            }
+        }
+    }
+    // One line per level: the profiles that have it, named ("dc2, dc3"),
+    // unless every profile has it. Two lines at one height would print two
+    // labels over each other.
+    QList<ThresholdLine> out;
+    for (const ThresholdLine &l : std::as_const(each)) {
+        const auto same = [&l](const ThresholdLine &o) {
+            return o.value == l.value && o.critical == l.critical;
+        };
+        if (std::any_of(out.cbegin(), out.cend(), same))
+            continue;
+        QStringList who;
+        for (const ThresholdLine &o : std::as_const(each))
+            if (same(o))
+                who.append(o.profile);
+        out.append(ThresholdLine{l.value, l.critical,
+                                 who.size() == profiles.size() ? QString()
+                                                               : who.join(QStringLiteral(", "))});
+    }
+    return out;
+}
+
+QList<Annotation> ChartData::annotationsFor(const ChartSpec &spec,
+                                            const QList<Annotation> &annotations)
+{
+    QList<Annotation> out;
+    for (const Annotation &a : annotations)
+        if (std::any_of(spec.metrics.cbegin(), spec.metrics.cend(),
+                        [&a](const QString &m) { return annotationConcerns(a.kind, m); }))
+            out.append(a);
+    return out;
+}
+
 ChartData ChartData::load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
-                          qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets)
+                          qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets,
+                          const QHash<QString, QJsonObject> &thresholdOverrides)
 {
     if (config.prometheus)
-        return loadFromPrometheus(*config.prometheus, profiles, from, to, specs, budgets);
+        return loadFromPrometheus(*config.prometheus, profiles, from, to, specs, budgets,
+                                  thresholdOverrides);
     if (config.backend == HistoryConfig::Backend::Sqlite &&
         !QFileInfo::exists(config.effectiveSqlitePath())) {
         ChartData r;
@@ -98,11 +179,12 @@ ChartData ChartData::load(const HistoryConfig &config, const QStringList &profil
         r.error = store.error();
         return r;
     }
-    return load(store, profiles, from, to, specs, budgets);
+    return load(store, profiles, from, to, specs, budgets, thresholdOverrides);
 }
 
 ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint64 from, qint64 to,
-                          const QList<ChartSpec> &specs, const QList<int> &budgets)
+                          const QList<ChartSpec> &specs, const QList<int> &budgets,
+                          const QHash<QString, QJsonObject> &thresholdOverrides)
 {
     ChartData r;
     r.profiles = profiles;
@@ -164,8 +246,9 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
                         b.max *= spec.scale;
                         b.sum *= spec.scale;
                     }
-                read.append(
-                    NamedSeries{seriesName(profile, metric, several), buckets, metric, profile});
+                NamedSeries named{seriesName(profile, metric, several), buckets, metric, profile};
+                named.breaks = segmentBreaks(named.buckets, q->bucketSeconds);
+                read.append(named);
             }
             if (spec.kind == ChartSpec::Kind::Time)
                 series += read;
@@ -195,6 +278,17 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
         }
         r.series.append(series);
         r.scatter.append(scatter);
+        // Levels of the metrics a profile has data of on this chart: dc2's
+        // expired-token level is no line while dc2 has no expired tokens.
+        QStringList withData;
+        QHash<QString, QStringList> metricsWithData;
+        for (const NamedSeries &s : std::as_const(series))
+            if (!s.buckets.isEmpty()) {
+                if (!withData.contains(s.profile))
+                    withData.append(s.profile);
+                metricsWithData[s.profile].append(s.metric);
+            }
+        r.thresholds.append(thresholdLines(spec, withData, metricsWithData, thresholdOverrides));
     }
     for (const QString &profile : profiles) {
         if (const auto a = store.annotations(from, to, profile))
@@ -208,7 +302,8 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
 
 ChartData ChartData::loadFromPrometheus(const PrometheusSourceSettings &settings,
                                         const QStringList &profiles, qint64 from, qint64 to,
-                                        const QList<ChartSpec> &specs, const QList<int> &budgets)
+                                        const QList<ChartSpec> &specs, const QList<int> &budgets,
+                                        const QHash<QString, QJsonObject> &thresholdOverrides)
 {
     ChartData r;
     r.profiles = profiles;
@@ -258,6 +353,16 @@ ChartData ChartData::loadFromPrometheus(const PrometheusSourceSettings &settings
             else if (read.size() == 2)
                 scatter.append(ScatterSeries{profile, read[0], read[1]});
         }
+        // The same levels as from the store: of the metrics a profile has data of.
+        QStringList withData;
+        QHash<QString, QStringList> metricsWithData;
+        for (const NamedSeries &s : std::as_const(series))
+            if (!s.buckets.isEmpty()) {
+                if (!withData.contains(s.profile))
+                    withData.append(s.profile);
+                metricsWithData[s.profile].append(s.metric);
+            }
+        r.thresholds.append(thresholdLines(spec, withData, metricsWithData, thresholdOverrides));
         r.series.append(series);
         r.scatter.append(scatter);
     }

@@ -18,8 +18,18 @@ struct ChartSpec
         Scatter
     };
 
+    // What the values measure, for the value axis' labels: counts get whole
+    // ticks (no "0.25 trusts"), milliseconds read "1.5 s" from a second on.
+    enum class Unit
+    {
+        None,
+        Count,
+        Milliseconds
+    };
+
     QString title;
     QStringList metrics;
+    Unit unit = Unit::None;
     Kind kind = Kind::Time;
     QString xTitle; // Scatter only
     QString yTitle; // the value axis' title: what it counts, in which unit
@@ -50,6 +60,12 @@ struct ChartSpec
     {
         ChartSpec s = *this;
         s.yTitle = title;
+        return s;
+    }
+    ChartSpec withUnit(Unit u) const
+    {
+        ChartSpec s = *this;
+        s.unit = u;
         return s;
     }
     ChartSpec scaled(double factor) const

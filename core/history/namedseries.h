@@ -29,6 +29,9 @@ struct NamedSeries
     QList<Bucket> buckets;
     QString metric;
     QString profile;
+    // Indices of buckets that start a new segment: the history has a gap
+    // before them (segmentBreaks), which the chart shows as a gap.
+    QList<qsizetype> breaks;
 
     bool operator==(const NamedSeries &) const = default;
 };

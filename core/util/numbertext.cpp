@@ -44,4 +44,21 @@ QString axisNumber(double value, double step, const QLocale &locale)
     return locale.toString(shown, 'f', decimals) + QString::fromUtf16(prefix.symbol);
 }
 
+QString millisecondsText(double ms, double step, double largest, const QLocale &locale)
+{
+    if (std::abs(largest) >= 1000)
+        return axisNumber(ms / 1000, step / 1000, locale) + QStringLiteral(" s");
+    return axisNumber(ms, step, locale) + QStringLiteral(" ms");
+}
+
+QString roundedCount(double value, const QLocale &locale)
+{
+    const double magnitude = std::abs(value);
+    if (magnitude < 100 || !std::isfinite(value))
+        return axisNumber(std::round(value), 1, locale);
+    // Two significant figures: 1,938,245 reads "1.9 M".
+    const double unit = std::pow(10.0, std::floor(std::log10(magnitude)) - 1);
+    return axisNumber(std::round(value / unit) * unit, unit, locale);
+}
+
 } // namespace turnstile

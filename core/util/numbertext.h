@@ -20,4 +20,14 @@ QString exactNumber(double value, const QLocale &locale = QLocale::c());
 // "1"), never exponent notation. A slide reads "2.5 M", not "2500000".
 QString axisNumber(double value, double step, const QLocale &locale = QLocale());
 
+// A millisecond figure with its unit, for an axis whose ticks are `step` ms
+// apart and reach `largest` ms: "250 ms" while the axis stays below a
+// second, else seconds for every tick ("0.5 s", "1.5 s"), so a latency axis
+// reads "1.5 s", not "1.5 k ms". A threshold label passes its own value as
+// `largest`.
+QString millisecondsText(double ms, double step, double largest, const QLocale &locale = QLocale());
+
+// A count in two significant figures for a sentence: "1.9 M", "40", "12 k".
+QString roundedCount(double value, const QLocale &locale = QLocale());
+
 } // namespace turnstile

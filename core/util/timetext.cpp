@@ -3,6 +3,7 @@
 #include "util/duration.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -37,7 +38,31 @@ QString formatLatency(double ms)
 
 namespace turnstile {
 
-QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now)
+namespace {
+// The locale's short date with a four-digit year, or without the year: the
+// year field goes with the separator beside it ("M/d/yy" -> "M/d"), except
+// a closing dot ("dd.MM.yy" -> "dd.MM."), which German writes after a day
+// and month.
+QString localeDate(const QLocale &locale, bool withYear)
+{
+    QString f = locale.dateFormat(QLocale::ShortFormat);
+    static const QRegularExpression years(QStringLiteral("y+"));
+    if (withYear)
+        return f.replace(years, QStringLiteral("yyyy"));
+    f.remove(years);
+    static const QRegularExpression leading(QStringLiteral("^[^A-Za-z']+"));
+    static const QRegularExpression trailing(QStringLiteral("[^A-Za-z'.]+$|(?<=\\.)[^A-Za-z']+$"));
+    f.remove(leading);
+    f.remove(trailing);
+    // A separator pair left in the middle by a year between day and month.
+    static const QRegularExpression doubled(QStringLiteral("([^A-Za-z'])[^A-Za-z']*\\1"));
+    f.replace(doubled, QStringLiteral("\\1"));
+    return f.isEmpty() ? QStringLiteral("dd.MM.") : f;
+}
+} // namespace
+
+QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now,
+                       const QLocale &locale)
 {
     const qint64 span = to - from;
     const qint64 spacing = span / std::max(1, ticks - 1);
@@ -47,7 +72,7 @@ QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now)
     // Below a minute between ticks (the Benchmark dialog's live chart) every
     // label would read the same minute.
     const QString clock = spacing < 60 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
-    const QString date = year ? QStringLiteral("dd.MM.yyyy") : QStringLiteral("dd.MM.");
+    const QString date = localeDate(locale, year);
     if (spacing >= 86400)
         return date;
     // Within one day the clock alone is unambiguous; across midnight a

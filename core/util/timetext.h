@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QLocale>
 #include <QString>
 
 namespace turnstile {
@@ -28,7 +29,11 @@ QString formatLatency(double milliseconds);
 // dates where ticks are a day or more apart, both in between, and the year
 // whenever the range spans two years or is not in the year of `now`, so a
 // slide never reads "07.11." without saying which November.
-QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now);
+// Dates follow the locale's short date order ("dd.MM." in German, "M/d" in
+// American English, "dd/MM" in British), clock times are 24-hour.
+QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now,
+                       const QLocale &locale = QLocale());
+
 
 // The time zone local times in [from, to] (seconds since the epoch) are
 // shown in, for the caption of an export or a report that a reader in

@@ -184,8 +184,8 @@ private slots:
             o.insert(QStringLiteral("result"), result);
             return o;
         };
-        const QList<QJsonObject> records{
-            rec(QStringLiteral("purge.tokens"), QStringLiteral("completed"), 1900000,
+        QList<QJsonObject> records{
+            rec(QStringLiteral("purge.tokens"), QStringLiteral("completed"), 1938245,
                 QStringLiteral("2026-11-20T10:00:00.000Z")),
             rec(QStringLiteral("revocations.prune"), QStringLiteral("cancelled"), 0,
                 QStringLiteral("2026-11-20T11:00:00.000Z")), // changed nothing
@@ -193,16 +193,39 @@ private slots:
                 QStringLiteral("2026-11-20T12:00:00.000Z")),
             rec(QStringLiteral("purge.tokens"), QStringLiteral("completed"), 5,
                 QStringLiteral("2026-11-25T12:00:00.000Z")), // outside the range
+            rec(QStringLiteral("users.unlock.database"), QStringLiteral("completed"), 1,
+                QStringLiteral("2026-11-20T13:00:00.000Z")),
         };
+        records[4].insert(QStringLiteral("target"), QStringLiteral("nova"));
         const qint64 from =
             QDateTime::fromString(QStringLiteral("2026-11-20T00:00:00Z"), Qt::ISODate)
                 .toSecsSinceEpoch();
         const QList<Annotation> a = annotationsFromAudit(records, from, from + 86400);
-        QCOMPARE(a.size(), 2);
+        QCOMPARE(a.size(), 3);
         QCOMPARE(a.at(0).kind, QStringLiteral("purge.tokens"));
         QCOMPARE(a.at(0).ts, from + 10 * 3600);
-        QCOMPARE(a.at(0).text, QStringLiteral("purged 1,900,000 expired tokens"));
-        QCOMPARE(a.at(1).text, QStringLiteral("truncated 300 revocation events (failed)"));
+        // What was done, in words and a rounded count; never the machine kind.
+        QCOMPARE(a.at(0).text, QStringLiteral("Purged 1.9 M expired tokens"));
+        QCOMPARE(a.at(1).text, QStringLiteral("Truncated 300 revocation events (failed)"));
+        QCOMPARE(a.at(2).text, QStringLiteral("Unlocked user nova"));
+        QVERIFY(!a.at(2).text.contains(QStringLiteral("users.unlock")));
+        // Drawn only on the charts they concern.
+        QVERIFY(
+            annotationConcerns(QStringLiteral("purge.tokens"), QStringLiteral("token.expired")));
+        QVERIFY(!annotationConcerns(QStringLiteral("purge.tokens"),
+                                    QStringLiteral("revocation_event.rows")));
+        QVERIFY(annotationConcerns(QStringLiteral("revocations.prune"),
+                                   QStringLiteral("revocation_event.obsolete")));
+        QVERIFY(!annotationConcerns(QStringLiteral("users.unlock.database"),
+                                    QStringLiteral("token.live")));
+        QVERIFY(
+            annotationConcerns(QStringLiteral("keys.rotate"), QStringLiteral("validate.p99.ms")));
+        QVERIFY(annotationConcerns(QStringLiteral("some.future"), QStringLiteral("token.live")));
+        QVERIFY(
+            annotationConcerns(QStringLiteral("flush.trusts"), QStringLiteral("table.trust.rows")));
+        QVERIFY(!annotationConcerns(QStringLiteral("flush.trusts"), QStringLiteral("token.live")));
+        QVERIFY(annotationConcerns(QStringLiteral("rebuild.table"),
+                                   QStringLiteral("schema.keystone.bytes")));
     }
 
     // A writer killed mid-line left a line without its newline. The next

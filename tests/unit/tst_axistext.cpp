@@ -10,6 +10,7 @@ using namespace turnstile;
 
 namespace {
 const QLocale kEnglish(QLocale::English, QLocale::UnitedStates);
+const QLocale kGerman(QLocale::German, QLocale::Germany);
 
 qint64 at(int y, int m, int d, int h = 0)
 {
@@ -71,34 +72,61 @@ private slots:
     {
         const QDateTime now = QDateTime::fromSecsSinceEpoch(at(2026, 12, 7, 12));
         // An hour: the clock.
-        QCOMPARE(axisTimeFormat(at(2026, 12, 7, 10), at(2026, 12, 7, 11), 7, now),
+        QCOMPARE(axisTimeFormat(at(2026, 12, 7, 10), at(2026, 12, 7, 11), 7, now, kGerman),
                  QStringLiteral("HH:mm"));
         // A week in whole days: dates without the year.
-        QCOMPARE(axisTimeFormat(at(2026, 11, 30), at(2026, 12, 7), 8, now),
+        QCOMPARE(axisTimeFormat(at(2026, 11, 30), at(2026, 12, 7), 8, now, kGerman),
                  QStringLiteral("dd.MM."));
         // The last 24 hours cross midnight: each tick says its day, or two
         // read "13:17".
-        QCOMPARE(axisTimeFormat(at(2026, 12, 6, 13), at(2026, 12, 7, 13), 7, now),
+        QCOMPARE(axisTimeFormat(at(2026, 12, 6, 13), at(2026, 12, 7, 13), 7, now, kGerman),
                  QStringLiteral("dd.MM. HH:mm"));
         // Seconds apart: the benchmark's live chart.
-        QCOMPARE(axisTimeFormat(at(2026, 12, 7, 10), at(2026, 12, 7, 10) + 120, 7, now),
+        QCOMPARE(axisTimeFormat(at(2026, 12, 7, 10), at(2026, 12, 7, 10) + 120, 7, now, kGerman),
                  QStringLiteral("HH:mm:ss"));
+    }
+
+    // The reader's date order, not a German one everywhere.
+    void millisecondsReadAsSecondsFromASecondOn()
+    {
+        QCOMPARE(millisecondsText(250, 50, 300, kEnglish), QStringLiteral("250 ms"));
+        QCOMPARE(millisecondsText(1500, 500, 2000, kEnglish), QStringLiteral("1.5 s"));
+        QCOMPARE(millisecondsText(500, 500, 2000, kEnglish), QStringLiteral("0.5 s"));
+        QCOMPARE(millisecondsText(1500, 500, 2000, kGerman), QStringLiteral("1,5 s"));
+        QCOMPARE(roundedCount(1938245, kEnglish), QStringLiteral("1.9 M"));
+        QCOMPARE(roundedCount(40, kEnglish), QStringLiteral("40"));
+        QCOMPARE(roundedCount(12345, kEnglish), QStringLiteral("12 k"));
+    }
+
+    void datesFollowTheLocale()
+    {
+        const QDateTime now = QDateTime::fromSecsSinceEpoch(at(2026, 12, 7, 12));
+        const QLocale us(QLocale::English, QLocale::UnitedStates);
+        QCOMPARE(axisTimeFormat(at(2026, 11, 30), at(2026, 12, 7), 8, now, us),
+                 QStringLiteral("M/d"));
+        QCOMPARE(axisTimeFormat(at(2025, 11, 1), at(2025, 11, 8), 8, now, us),
+                 QStringLiteral("M/d/yyyy"));
+        const QLocale uk(QLocale::English, QLocale::UnitedKingdom);
+        QCOMPARE(axisTimeFormat(at(2026, 11, 30), at(2026, 12, 7), 8, now, uk),
+                 QStringLiteral("dd/MM"));
+        QCOMPARE(axisTimeFormat(at(2026, 12, 6, 13), at(2026, 12, 7, 13), 7, now, uk),
+                 QStringLiteral("dd/MM HH:mm"));
     }
 
     void yearWhenTheRangeSpansOne()
     {
         const QDateTime now = QDateTime::fromSecsSinceEpoch(at(2027, 1, 10, 12));
-        QCOMPARE(axisTimeFormat(at(2026, 12, 10), at(2027, 1, 9), 7, now),
+        QCOMPARE(axisTimeFormat(at(2026, 12, 10), at(2027, 1, 9), 7, now, kGerman),
                  QStringLiteral("dd.MM.yyyy"));
     }
 
     void yearWhenNotTheCurrentOne()
     {
         const QDateTime now = QDateTime::fromSecsSinceEpoch(at(2026, 12, 7, 12));
-        QCOMPARE(axisTimeFormat(at(2025, 11, 1), at(2025, 11, 8), 8, now),
+        QCOMPARE(axisTimeFormat(at(2025, 11, 1), at(2025, 11, 8), 8, now, kGerman),
                  QStringLiteral("dd.MM.yyyy"));
         // An hour of last year names its day and year too.
-        QCOMPARE(axisTimeFormat(at(2025, 11, 7, 10), at(2025, 11, 7, 11), 7, now),
+        QCOMPARE(axisTimeFormat(at(2025, 11, 7, 10), at(2025, 11, 7, 11), 7, now, kGerman),
                  QStringLiteral("dd.MM.yyyy HH:mm"));
     }
 };

@@ -4,6 +4,7 @@
 // store, as the Growth and Latency pages and `turnstilectl report` get them.
 #include "history/chartdata.h"
 #include "history/historystore.h"
+#include "history/segmentbreaks.h"
 #include "isolatedenvironment.h"
 
 #include <QFile>
@@ -70,6 +71,9 @@ private slots:
             lab[QStringLiteral("schema.mysql.bytes")].append(Sample{t, 2 * kMiB});
             lab[QStringLiteral("schema.keystone.bytes")].append(Sample{t, 1e6});
             lab[QStringLiteral("schema.keystone.rows")].append(Sample{t, 5});
+            // The collector was down for half an hour in the middle.
+            if (t < T0 + 3000 || t >= T0 + 4800)
+                lab[QStringLiteral("token.expired")].append(Sample{t, 200});
             dc2[QStringLiteral("token.live")].append(Sample{t, (1000 + minute) / 2});
             dc2[QStringLiteral("revocation_event.rows")].append(Sample{t, 3});
             dc2[QStringLiteral("validate.ms")].append(Sample{t, 8});
@@ -221,6 +225,117 @@ private slots:
                                      QStringLiteral("lab: purged 40 expired tokens")}));
         QCOMPARE(ChartData::seriesName(QStringLiteral("dc2"), QStringLiteral("token.live"), true),
                  QStringLiteral("Live tokens — dc2"));
+    }
+
+    void gapInHistoryBreaksTheCurve()
+    {
+        // Pure: a collector every 5 minutes into 1-minute buckets is its
+        // rhythm, not a gap; an hour without samples is one.
+        QList<Bucket> regular;
+        for (qint64 t = 0; t < 3600; t += 300)
+            regular.append(Bucket{t, 1, 1, 1, 1});
+        QVERIFY(segmentBreaks(regular, 60).isEmpty());
+        QList<Bucket> holed = regular;
+        for (qsizetype i = 6; i < holed.size(); ++i)
+            holed[i].ts += 3600;
+        QCOMPARE(segmentBreaks(holed, 60), QList<qsizetype>{6});
+        QVERIFY(segmentBreaks(holed.mid(0, 2), 60).isEmpty());
+
+        // Loaded: 120 s buckets, a 30-minute hole in token.expired.
+        const ChartData r =
+            load({QStringLiteral("lab")},
+                 {ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live"),
+                                                             QStringLiteral("token.expired")})});
+        QCOMPARE(r.series[0].size(), 2);
+        QVERIFY(r.series[0][0].breaks.isEmpty());
+        QCOMPARE(r.series[0][1].breaks.size(), 1);
+        const qsizetype at = r.series[0][1].breaks.first();
+        const QList<Bucket> &b = r.series[0][1].buckets;
+        QVERIFY(b[at].ts >= T0 + 4800 - 120);
+        QVERIFY(b[at - 1].ts < T0 + 3000);
+    }
+
+    void thresholdLinesOfThresholdedCharts()
+    {
+        const ChartSpec validation =
+            ChartSpec::time(QStringLiteral("Validation"),
+                            {QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
+                             QStringLiteral("validate.p99.ms")});
+        // The defaults: validate.ms warns above 500 ms, is critical above 1.5 s.
+        const QList<ThresholdLine> defaults =
+            ChartData::thresholdLines(validation, {QStringLiteral("lab")}, {});
+        QCOMPARE(defaults, (QList<ThresholdLine>{ThresholdLine{500, false, {}},
+                                                 ThresholdLine{1500, true, {}}}));
+        // A profile's own levels: shared ones stay one line, others say whose.
+        const QHash<QString, QJsonObject> overrides{
+            {QStringLiteral("dc2"),
+             QJsonObject{{QStringLiteral("validate.ms"),
+                          QJsonObject{{QStringLiteral("warn"), 300},
+                                      {QStringLiteral("critical"), 1500}}}}}};
+        const QList<ThresholdLine> both = ChartData::thresholdLines(
+            validation, {QStringLiteral("lab"), QStringLiteral("dc2")}, overrides);
+        QCOMPARE(both, (QList<ThresholdLine>{ThresholdLine{500, false, QStringLiteral("lab")},
+                                             ThresholdLine{1500, true, {}},
+                                             ThresholdLine{300, false, QStringLiteral("dc2")}}));
+        // Expired tokens have a level; trusts and growth rules draw none.
+        const QList<ThresholdLine> tokens = ChartData::thresholdLines(
+            ChartSpec::time(QStringLiteral("Tokens"),
+                            {QStringLiteral("token.live"), QStringLiteral("token.expired")}),
+            {QStringLiteral("lab")}, {});
+        QCOMPARE(tokens, (QList<ThresholdLine>{ThresholdLine{1e6, false, {}},
+                                               ThresholdLine{1e7, true, {}}}));
+        QVERIFY(ChartData::thresholdLines(
+                    ChartSpec::time(QStringLiteral("Trusts"), {QStringLiteral("table.trust.rows")}),
+                    {QStringLiteral("lab")}, {})
+                    .isEmpty());
+        // Loaded charts carry them, parallel to the specs, for the profiles
+        // with data on the chart (dc2 has no trusts: no level of its own).
+        const ChartSpec perProbe =
+            ChartSpec::time(QStringLiteral("Validation"), {QStringLiteral("validate.ms")});
+        const ChartData r =
+            load({QStringLiteral("lab"), QStringLiteral("dc2")}, {perProbe, validation});
+        QCOMPARE(r.thresholds.size(), 2);
+        QCOMPARE(r.thresholds[0], defaults);
+        QVERIFY(r.thresholds[1].isEmpty()); // no percentiles stored: nothing drawn
+        // Same level for several profiles: one line naming them.
+        const QHash<QString, QJsonObject> two{
+            {QStringLiteral("dc2"), overrides.value(QStringLiteral("dc2"))},
+            {QStringLiteral("dc3"), overrides.value(QStringLiteral("dc2"))}};
+        QCOMPARE(ChartData::thresholdLines(
+                     validation,
+                     {QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("dc3")}, two)
+                     .value(2),
+                 (ThresholdLine{300, false, QStringLiteral("dc2, dc3")}));
+    }
+
+    void annotationsOnlyOnTheChartsTheyConcern()
+    {
+        const QList<Annotation> all{
+            Annotation{T0, QStringLiteral("lab"), QStringLiteral("purge.tokens"),
+                       QStringLiteral("Purged 40 expired tokens")},
+            Annotation{T0, QStringLiteral("lab"), QStringLiteral("users.unlock.database"),
+                       QStringLiteral("Unlocked user nova")},
+            Annotation{T0, QStringLiteral("lab"), QStringLiteral("keys.rotate"),
+                       QStringLiteral("Rotated the Fernet keys")}};
+        const auto kinds = [](const QList<Annotation> &list) {
+            QStringList out;
+            for (const Annotation &a : list)
+                out.append(a.kind);
+            return out;
+        };
+        QCOMPARE(
+            kinds(ChartData::annotationsFor(
+                ChartSpec::time(QStringLiteral("Tokens"), {QStringLiteral("token.live")}), all)),
+            QStringList{QStringLiteral("purge.tokens")});
+        QCOMPARE(
+            kinds(ChartData::annotationsFor(
+                ChartSpec::time(QStringLiteral("Validation"), {QStringLiteral("validate.p99.ms")}),
+                all)),
+            QStringList{QStringLiteral("keys.rotate")});
+        QVERIFY(ChartData::annotationsFor(
+                    ChartSpec::time(QStringLiteral("Trusts"), {QStringLiteral("table.trust.rows")}),
+                    all)
+                    .isEmpty());
     }
 
     void scatterPairsBucketsPerProfile()

@@ -263,6 +263,26 @@ private slots:
         QVERIFY(v.linePen(8).style() != Qt::SolidLine);
     }
 
+    // Twelve regions with a profile each: no colour means two regions, every
+    // curve looks different and the legend names each in full.
+    void twelveRegionsAreAllDistinct()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        QList<NamedSeries> series;
+        for (int i = 0; i < 12; ++i)
+            series.append({QStringLiteral("Live tokens — region%1").arg(i),
+                           buckets(5, 1'700'000'000, 60), QStringLiteral("token.live"),
+                           QStringLiteral("region%1").arg(i)});
+        v.setSeries(series);
+        QSet<QPair<QRgb, int>> looks;
+        for (int i = 0; i < 12; ++i)
+            looks.insert({v.linePen(i).color().rgb(), int(v.linePen(i).style())});
+        QCOMPARE(looks.size(), 12);
+        QCOMPARE(v.legendTexts().size(), 12);
+        QCOMPARE(v.legendTexts().first(), QStringLiteral("Live tokens — region0"));
+    }
+
     // Data of another year says which year.
     void timeAxisNamesTheYearOfAnotherYear()
     {
@@ -273,6 +293,133 @@ private slots:
         v.setSeries({{QStringLiteral("Live tokens"), buckets(50, 1'700'000'000 - 86400, 600)}});
         QVERIFY2(v.timeAxisFormat().contains(QStringLiteral("yyyy")),
                  qPrintable(v.timeAxisFormat()));
+    }
+
+    // A collector that was down leaves a hole, not a straight line.
+    void gapYieldsTwoSegments()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        NamedSeries s{QStringLiteral("Live tokens"), buckets(20, 1'700'000'000, 60)};
+        for (int i = 10; i < 20; ++i)
+            s.buckets[i].ts += 3600;
+        s.breaks = {10};
+        v.setSeries({s});
+        QCOMPARE(v.segmentCount(0), 2);
+        QCOMPARE(v.linePointCount(0), 20);
+        QCOMPARE(v.bandPointCount(0), 20);
+        // One legend entry for the curve, whatever its segments.
+        QCOMPARE(v.legendTexts(), QStringList{QStringLiteral("Live tokens")});
+        // The next load without the gap: one segment, nothing left over.
+        s.breaks.clear();
+        v.setSeries({s});
+        QCOMPARE(v.segmentCount(0), 1);
+        QCOMPARE(v.linePointCount(0), 20);
+    }
+
+    // Thresholded metrics show their levels, labelled with the unit.
+    void thresholdLinesAreDrawnAndLabelled()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        ChartView v;
+        v.resize(800, 400);
+        v.setValueUnit(ChartSpec::Unit::Milliseconds);
+        QList<Bucket> ms;
+        for (int i = 0; i < 10; ++i)
+            ms.append(Bucket{1'700'000'000 + i * 60, 100, 250, 350, 2});
+        v.setThresholds({ThresholdLine{300, false, {}}, ThresholdLine{1500, true, {}}});
+        v.setSeries({{QStringLiteral("Validation p99"), ms}});
+        // The warning is close above the data and drawn; the critical level
+        // six times the data's top would press the curve flat: no line, but
+        // named in the corner.
+        QCOMPARE(v.thresholdLabels(),
+                 (QStringList{QStringLiteral("warning 300 ms"),
+                              QStringLiteral("critical 1.5 s, above the chart")}));
+        QVERIFY(v.valueAxisLabels().last().endsWith(QStringLiteral(" ms")));
+
+        // From a second on the axis and the labels read seconds.
+        for (Bucket &b : ms) {
+            b.max = 1400;
+            b.sum = 2000;
+        }
+        v.setSeries({{QStringLiteral("Validation p99"), ms}});
+        QVERIFY2(v.thresholdLabels().contains(QStringLiteral("critical 1.5 s")) &&
+                     v.thresholdLabels().contains(QStringLiteral("warning 300 ms")),
+                 qPrintable(v.thresholdLabels().join(u'|')));
+        QVERIFY2(v.valueAxisLabels().contains(QStringLiteral("1 s")),
+                 qPrintable(v.valueAxisLabels().join(u'|')));
+        for (const QString &l : v.valueAxisLabels())
+            QVERIFY2(!l.contains(QStringLiteral("k ms")), qPrintable(l));
+    }
+
+    // No "0.25 trusts": a count axis over a tiny range ticks in whole numbers.
+    void countAxesTickInWholeNumbers()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        ChartView v;
+        v.resize(800, 400);
+        v.setValueUnit(ChartSpec::Unit::Count);
+        v.setSeries({{QStringLiteral("Trust table rows"),
+                      {Bucket{1'700'000'000, 1, 1, 1, 1}, Bucket{1'700'000'060, 1, 1, 1, 1}}}});
+        for (const QString &l : v.valueAxisLabels())
+            QVERIFY2(!l.contains(u'.'), qPrintable(v.valueAxisLabels().join(u'|')));
+        QVERIFY(v.valueAxisLabels().size() >= 2);
+    }
+
+    // Regions side by side: a colour per region, a line style per metric,
+    // a legend of both that names only what has data, and is never elided.
+    void severalProfilesOneColourEachAndNoEmptyEntries()
+    {
+        ChartView v;
+        v.resize(360, 300); // a third of the Growth page
+        const auto curve = [](const char *metric, const char *profile, int n) {
+            return NamedSeries{
+                QStringLiteral("%1 — %2").arg(QLatin1String(metric), QLatin1String(profile)),
+                buckets(n, 1'700'000'000, 60), QLatin1String(metric), QLatin1String(profile)};
+        };
+        v.setSeries({curve("token.live", "RegionOne", 5), curve("token.expired", "RegionOne", 5),
+                     curve("token.live", "RegionTwo", 5), curve("token.expired", "RegionTwo", 5),
+                     curve("token.live", "empty", 0), curve("token.expired", "empty", 0)});
+        // Same region, same colour; same metric, same style.
+        QCOMPARE(v.linePen(0).color(), v.linePen(1).color());
+        QVERIFY(v.linePen(0).color() != v.linePen(2).color());
+        QCOMPARE(v.linePen(0).style(), v.linePen(2).style());
+        QVERIFY(v.linePen(0).style() != v.linePen(1).style());
+        QCOMPARE(v.legendTexts(),
+                 (QStringList{QStringLiteral("RegionOne"), QStringLiteral("RegionTwo"),
+                              QStringLiteral("Live tokens"), QStringLiteral("Expired tokens")}));
+        // Rendered narrow: every entry whole (wrapped, not "Re… Re…").
+        QImage img(360, 300, QImage::Format_ARGB32);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        v.render(&p, QRectF(0, 0, 360, 300));
+        p.end();
+        for (const QString &t : v.legendTexts())
+            QVERIFY(!t.contains(QChar(0x2026)));
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty())
+            img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/chartview-narrow-legend.png"));
+    }
+
+    // Several actions close together: staggered, and past three lines folded
+    // into "+N" rather than printed over each other.
+    void overlappingAnnotationLabelsStayReadable()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        v.setTimeRange(1'700'000'000, 1'700'003'600);
+        QList<Annotation> many;
+        for (int i = 0; i < 5; ++i)
+            many.append(Annotation{1'700'001'000 + i * 10, QStringLiteral("p"),
+                                   QStringLiteral("purge.tokens"),
+                                   QStringLiteral("Purged %1 expired tokens").arg(i + 1)});
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        v.setAnnotations(many);
+        v.setSeries({{QStringLiteral("Live tokens"), buckets(60, 1'700'000'000, 60)}});
+        QCOMPARE(v.markerCount(), 5);
+        const QStringList shown = v.markerLabelTexts();
+        QCOMPARE(shown.size(), 3);
+        QVERIFY2(shown.join(u'|').contains(QStringLiteral("+2")), qPrintable(shown.join(u'|')));
     }
 };
 

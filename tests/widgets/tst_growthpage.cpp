@@ -3,6 +3,7 @@
 #include "guarded/auditlog.h"
 #include "history/historystore.h"
 #include "isolatedenvironment.h"
+#include "util/timetext.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -64,6 +65,13 @@ private slots:
         for (const Sample &x : std::as_const(live))
             dc2.append(Sample{x.ts, x.value / 2});
         QVERIFY(store.append(SeriesKey{QStringLiteral("dc2"), QStringLiteral("token.live")}, dc2) >
+                0);
+        // A third region whose collector was down for six hours yesterday.
+        QList<Sample> dc3;
+        for (const Sample &x : std::as_const(live))
+            if (x.ts < m_now - 18 * 3600 || x.ts >= m_now - 12 * 3600)
+                dc3.append(Sample{x.ts, x.value * 0.75});
+        QVERIFY(store.append(SeriesKey{QStringLiteral("dc3"), QStringLiteral("token.live")}, dc3) >
                 0);
         QVERIFY(store.addAnnotation(Annotation{m_now - 1800, lab, QStringLiteral("purge.tokens"),
                                                QStringLiteral("purged 40 expired tokens")}));
@@ -205,6 +213,77 @@ private slots:
         page.setProfile(QStringLiteral("dc2"));
         QCOMPARE(page.selectedProfiles(), QStringList{QStringLiteral("dc2")});
     }
+    // The side-by-side page a capacity review puts on a slide: legends in
+    // words, one entry per region with data (none for a profile without
+    // any), and the warning level of a thresholded metric as a line.
+    void sideBySideLegendsAndThresholdLines()
+    {
+        GrowthPage page;
+        page.resize(1200, 800);
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.setProfiles({QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("dc3"),
+                          QStringLiteral("empty")});
+        page.showAllProfiles();
+        // lab's own levels for expired tokens, close to its data.
+        page.setThresholdOverrides(
+            {{QStringLiteral("lab"),
+              QJsonObject{{QStringLiteral("token.expired"),
+                           QJsonObject{{QStringLiteral("warn"), 300},
+                                       {QStringLiteral("critical"), 1500}}}}}});
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        const QList<ChartView *> charts = page.charts();
+        QCOMPARE(charts[0]->legendTexts(),
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("dc2"), QStringLiteral("dc3"),
+                              QStringLiteral("Live tokens"), QStringLiteral("Expired tokens")}));
+        // dc3's six hours without samples are a hole: two segments.
+        const QList<NamedSeries> tokens = charts[0]->series();
+        for (int i = 0; i < tokens.size(); ++i)
+            QCOMPARE(charts[0]->segmentCount(i), tokens[i].buckets.isEmpty()                  ? 0
+                                                 : tokens[i].profile == QStringLiteral("dc3") ? 2
+                                                                                              : 1);
+        for (const ChartView *c : charts)
+            QVERIFY2(!c->legendTexts().contains(QStringLiteral("empty")),
+                     qPrintable(c->legendTexts().join(u'|')));
+        // A region keeps its colour on every chart, also where it alone has
+        // data (only lab has schemas): its two schemas differ by style.
+        QCOMPARE(charts[3]->linePen(0).color(), charts[0]->linePen(0).color());
+        QCOMPARE(charts[3]->linePen(1).color(), charts[0]->linePen(0).color());
+        QVERIFY(charts[3]->linePen(0).style() != charts[3]->linePen(1).style());
+        QCOMPARE(charts[3]->legendTexts(),
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("Keystone schema size"),
+                              QStringLiteral("Mysql schema size")}));
+        // One metric per chart: the title names it, the legend the regions.
+        QCOMPARE(charts[2]->legendTexts(), QStringList{QStringLiteral("lab")});
+        // Only lab has expired tokens: only its levels, none of dc2's.
+        const QStringList lines = charts[0]->thresholdLabels();
+        QCOMPARE(lines, (QStringList{QStringLiteral("warning 300 tokens — lab"),
+                                     QStringLiteral("critical 1.5 k tokens — lab")}));
+        // The purge concerns tokens: on the token chart, not on trusts.
+        QCOMPARE(charts[0]->markerCount(), 1);
+        QCOMPARE(charts[2]->markerCount(), 0);
+        // Local times: the caption names their zone (ChartExporter::caption).
+        QVERIFY2(page.caption().contains(
+                     timeZoneText(page.shownFrom(), page.shownFrom() + page.shownRangeSeconds())),
+                 qPrintable(page.caption()));
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QTest::qWait(100);
+            page.grab().save(QDir(QString::fromLocal8Bit(dir))
+                                 .filePath(QStringLiteral("growthpage-side-by-side.png")));
+            // The same in a dark window, to look at the palette there.
+            QPalette dark;
+            dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+            dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+            dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+            dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+            page.setPalette(dark);
+            QTest::qWait(100);
+            page.grab().save(QDir(QString::fromLocal8Bit(dir))
+                                 .filePath(QStringLiteral("growthpage-side-by-side-dark.png")));
+        }
+    }
+
     void zoomAndPanLoadTheSpanShown()
     {
         GrowthPage page;

@@ -326,11 +326,14 @@ private slots:
         // Full axis labels of the token counts: millions with their prefix.
         QVERIFY2(text.contains(QStringLiteral("2.5 M")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("1.5 M")), qPrintable(text));
-        QVERIFY(text.contains(QStringLiteral("Live tokens — east")));
-        QVERIFY(text.contains(QStringLiteral("Live tokens — west")));
+        // Regions side by side: the legend names each region (its colour)
+        // and each metric (its line style) in words.
+        QVERIFY(text.contains(QStringLiteral("Live tokens")));
+        QVERIFY(text.contains(QStringLiteral("east")));
+        QVERIFY(text.contains(QStringLiteral("west")));
         // The Latency page's charts, on pages of their own.
-        QVERIFY(text.contains(QStringLiteral("Validation p99 — west")));
-        QVERIFY(text.contains(QStringLiteral("Token issue p50 — east")));
+        QVERIFY(text.contains(QStringLiteral("Validation p99")));
+        QVERIFY(text.contains(QStringLiteral("Token issue p50")));
         QVERIFY(text.contains(QStringLiteral("Validation against revocation events")));
     }
 

@@ -14,8 +14,13 @@ void ChartPresenter::show(const ChartData &data, const QList<ChartSpec> &specs,
             continue;
         }
         chart->setTimeRange(data.from, data.to);
+        // A region keeps its colour on every chart of the page.
+        chart->setProfileOrder(data.profiles);
+        chart->setThresholds(data.thresholds.value(c));
         chart->setSeries(data.series.value(c));
-        chart->setAnnotations(data.annotations);
+        // Each chart only the actions that concern it: a purge on the token
+        // chart, not on the latency charts.
+        chart->setAnnotations(ChartData::annotationsFor(specs[c], data.annotations));
     }
 }
 
@@ -29,6 +34,7 @@ QList<ChartView *> ChartPresenter::createCharts(const QList<ChartSpec> &specs, Q
         chart->setTitle(spec.title);
         // A time chart's x axis is dates, titled by its labels.
         chart->setAxisTitles(spec.xTitle, spec.yTitle);
+        chart->setValueUnit(spec.unit);
         charts.append(chart);
     }
     return charts;

@@ -1,5 +1,6 @@
 #include "chartview.h"
 
+#include "history/metricnames.h"
 #include "util/numbertext.h"
 #include "util/timetext.h"
 
@@ -10,9 +11,12 @@
 #include <QChartView>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QFontMetricsF>
+#include <QGraphicsEllipseItem>
+#include <QGraphicsLayout>
+#include <QGraphicsLineItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
-#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -69,24 +73,72 @@ int timeTicks(qreal width, qint64 span)
     return std::min(most, 7);
 }
 
+// Tick count and format of a time axis this wide over [from, to): as many
+// ticks as timeTicks allows while the widest label of the format fits
+// between two of them with room to spare. QtCharts elides a label well
+// before it touches its neighbour ("11/14/2023 2…" at 3 ticks in 360 px,
+// where the label measured 115 px of 140); 1.4 times the label was the
+// factor that kept it whole.
+std::pair<int, QString> timeAxisLayout(qreal width, qint64 from, qint64 to, const QFont &font)
+{
+    const QFontMetricsF metrics(font);
+    const QLocale locale;
+    // Two-digit day, month and hour: the widest of each format.
+    const QDateTime widest(QDate(2000, 12, 28), QTime(23, 58, 58));
+    int ticks = timeTicks(width, to - from);
+    QString format;
+    for (;; --ticks) {
+        format = axisTimeFormat(from, to, ticks, QDateTime::currentDateTime());
+        const qreal label = metrics.horizontalAdvance(locale.toString(widest, format));
+        if (ticks <= 2 || (width - 80) / (ticks - 1) >= label * 1.4)
+            break;
+    }
+    return {ticks, format};
+}
+
+// Thresholds and annotation markers are grey, told apart by their dashes
+// and labels: amber or red lines read as one more region's curve beside
+// the palette's orange and vermillion (seen on the side-by-side page). The
+// grey is mid-tone, legible on the light and the dark theme.
+constexpr QRgb kWarningColour = 0x808080;
+constexpr QRgb kCriticalColour = 0x5A5A5A;
+constexpr QRgb kMarkerColour = 0x8C7A99;
+// Staggered annotation labels; a label that needs a fourth line is folded
+// into its neighbour's "+N".
+constexpr int kMarkerLines = 3;
+// The last tick's label is centred on the plot's right edge: room for half
+// of "1.25 k" (the scatter's x axis was cut to "1.25 l").
+constexpr int kRightMargin = 18;
+} // namespace
+
 // Sets [lo, hi] widened to whole multiples of a 1-2-2.5-5 step, with at
 // most five intervals, so tick labels read 0, 10, 20 (QValueAxis::
 // applyNiceNumbers made 0, 13.3333, 26.6667, 40 of a 0-21 range). The labels
 // are categories placed on the tick values, because a QValueAxis only
-// knows printf formats: no locale, no "1.5 M" (axisNumber does both).
-void setNiceRange(QCategoryAxis *axis, double lo, double hi)
+// knows printf formats: no locale, no "1.5 M" (axisNumber does both), no
+// units ("1.5 s"). Counts get whole steps: there is no quarter of a trust.
+void ChartView::setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpec::Unit unit)
 {
     constexpr int kMaxIntervals = 5;
     if (!(hi > lo))
         hi = lo + 1;
+    const bool whole = unit == ChartSpec::Unit::Count;
+    if (whole)
+        hi = std::max(hi, lo + 1);
     const double raw = (hi - lo) / kMaxIntervals;
     const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
     double step = 10 * magnitude;
-    for (const double m : {1.0, 2.0, 2.5, 5.0})
-        if (m * magnitude >= raw) {
-            step = m * magnitude;
+    for (const double m : {1.0, 2.0, 2.5, 5.0}) {
+        const double candidate = m * magnitude;
+        if (whole && (candidate < 1 || candidate != std::floor(candidate)))
+            continue;
+        if (candidate >= raw) {
+            step = candidate;
             break;
         }
+    }
+    if (whole)
+        step = std::max(1.0, std::ceil(step));
     const double niceLo = std::floor(lo / step) * step;
     const double niceHi = std::ceil(hi / step) * step;
     // Tick count first: QtCharts lays the labels out on the range change and
@@ -97,12 +149,13 @@ void setNiceRange(QCategoryAxis *axis, double lo, double hi)
     axis->setStartValue(niceLo);
     for (int i = 0; i < ticks; ++i) {
         const double v = niceLo + i * step;
-        axis->append(axisNumber(v, step), v);
+        axis->append(unit == ChartSpec::Unit::Milliseconds ? millisecondsText(v, step, niceHi)
+                                                           : axisNumber(v, step),
+                     v);
     }
     axis->setTickCount(ticks);
     axis->setRange(niceLo, niceHi);
 }
-} // namespace
 
 ChartView::ChartView(QWidget *parent) : ChartView(Kind::Time, parent) {}
 
@@ -115,8 +168,9 @@ ChartView::ChartView(Kind kind, QWidget *parent)
     layout->addWidget(m_view);
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setMinimumHeight(180);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    // Our own legend (rebuildLegend): QLegend has one row and elides.
+    m_chart->legend()->setVisible(false);
+    m_chart->setMargins(QMargins(4, 4, kRightMargin, 4));
     m_yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     if (m_kind == Kind::Time) {
         m_xAxis = new QDateTimeAxis;
@@ -127,9 +181,9 @@ ChartView::ChartView(Kind kind, QWidget *parent)
         m_chart->addAxis(m_xValueAxis, Qt::AlignBottom);
     }
     m_chart->addAxis(m_yAxis, Qt::AlignLeft);
-    // Marker labels are plain scene items, so they move with the plot area
-    // on resizes and in exports rendered at another size.
-    connect(m_chart, &QChart::plotAreaChanged, this, &ChartView::placeMarkerLabels);
+    // Labels and the legend are plain scene items, so they move with the
+    // plot area on resizes and in exports rendered at another size.
+    connect(m_chart, &QChart::plotAreaChanged, this, &ChartView::placeOverlays);
     if (m_kind == Kind::Time) {
         m_view->viewport()->installEventFilter(this);
         m_view->setToolTip(tr("Wheel: zoom · drag: pan · double click: back to the chosen range"));
@@ -159,6 +213,25 @@ void ChartView::setAxisTitles(const QString &x, const QString &y)
     m_yAxis->setTitleText(y);
 }
 
+void ChartView::setValueUnit(ChartSpec::Unit unit)
+{
+    if (unit == m_unit)
+        return;
+    m_unit = unit;
+    if (m_kind == Kind::Time)
+        updateAxes();
+    else
+        updateScatterAxes();
+}
+
+void ChartView::setProfileOrder(const QStringList &profiles)
+{
+    if (profiles == m_profileOrder)
+        return;
+    m_profileOrder = profiles;
+    m_restyle = true;
+}
+
 QList<NamedSeries> ChartView::series() const
 {
     if (m_kind == Kind::Time)
@@ -175,45 +248,74 @@ void ChartView::attach(QAbstractSeries *s)
     s->attachAxis(m_yAxis);
 }
 
+ChartView::Segment ChartView::addSegment(const QPen &pen)
+{
+    Segment seg;
+    // The band is added first so the line is drawn on top of it.
+    seg.band = new QAreaSeries;
+    auto *upper = new QLineSeries(seg.band);
+    auto *lower = new QLineSeries(seg.band);
+    seg.band->setUpperSeries(upper);
+    seg.band->setLowerSeries(lower);
+    m_chart->addSeries(seg.band);
+    attach(seg.band);
+    QColor fill = pen.color();
+    fill.setAlpha(60);
+    seg.band->setColor(fill);
+    seg.band->setBorderColor(Qt::transparent);
+    seg.band->setPen(Qt::NoPen);
+    seg.line = new QLineSeries;
+    m_chart->addSeries(seg.line);
+    attach(seg.line);
+    seg.line->setPen(pen);
+    return seg;
+}
+
 void ChartView::rebuildCurves()
 {
-    for (const Curve &c : std::as_const(m_curves)) {
-        m_chart->removeSeries(c.band);
-        m_chart->removeSeries(c.line);
-        delete c.band;
-        delete c.line;
-    }
+    for (const Curve &c : std::as_const(m_curves))
+        for (const Segment &seg : c.segments) {
+            m_chart->removeSeries(seg.band);
+            m_chart->removeSeries(seg.line);
+            delete seg.band;
+            delete seg.line;
+        }
     m_curves.clear();
+    const bool dark = m_chart->theme() == QChart::ChartThemeDark;
+    // Several profiles: a colour per profile, a line style per metric, so a
+    // colour always means one region. Order of first appearance: ChartData
+    // lists every profile's curves, empty ones too, so a region keeps its
+    // colour on every chart of the page.
+    QStringList profiles = m_profileOrder, metrics;
     for (const NamedSeries &s : std::as_const(m_series)) {
-        Curve c;
-        // The band is added first so the line is drawn on top of it.
-        c.band = new QAreaSeries;
-        auto *upper = new QLineSeries(c.band);
-        auto *lower = new QLineSeries(c.band);
-        c.band->setUpperSeries(upper);
-        c.band->setLowerSeries(lower);
-        m_chart->addSeries(c.band);
-        attach(c.band);
-        const qsizetype index = m_curves.size();
-        const QColor colour = seriesColour(index, m_chart->theme() == QChart::ChartThemeDark);
-        QColor fill = colour;
-        fill.setAlpha(60);
-        c.band->setColor(fill);
-        c.band->setBorderColor(Qt::transparent);
-        c.band->setPen(Qt::NoPen);
-        for (QLegendMarker *m : m_chart->legend()->markers(c.band))
-            m->setVisible(false);
-
-        c.line = new QLineSeries;
-        c.line->setName(s.name);
-        m_chart->addSeries(c.line);
-        attach(c.line);
-        QPen pen(colour);
+        if (!s.profile.isEmpty() && !profiles.contains(s.profile))
+            profiles.append(s.profile);
+        const QString metric = s.metric.isEmpty() ? s.name : s.metric;
+        if (!metrics.contains(metric))
+            metrics.append(metric);
+    }
+    // Past eight regions a colour would mean two of them: then every curve
+    // is styled on its own and named in full (the twelve-curve scheme).
+    const bool byProfile = profiles.size() > 1 && profiles.size() <= qsizetype(std::size(kPalette));
+    for (qsizetype i = 0; i < m_series.size(); ++i) {
+        const NamedSeries &s = m_series[i];
+        QPen pen;
         pen.setWidthF(1.6);
-        pen.setStyle(seriesLineStyle(index));
-        c.line->setPen(pen);
+        if (byProfile) {
+            const qsizetype p = std::max<qsizetype>(0, profiles.indexOf(s.profile));
+            const qsizetype m = metrics.indexOf(s.metric.isEmpty() ? s.name : s.metric);
+            pen.setColor(seriesColour(p, dark));
+            pen.setStyle(kLineStyles[m % qsizetype(std::size(kLineStyles))]);
+        } else {
+            pen.setColor(seriesColour(i, dark));
+            pen.setStyle(seriesLineStyle(i));
+        }
+        Curve c;
+        c.pen = pen;
+        c.segments.append(addSegment(pen));
         m_curves.append(c);
     }
+    m_legendKey.clear();
 }
 
 void ChartView::setSeries(const QList<NamedSeries> &series)
@@ -224,28 +326,54 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
     for (qsizetype i = 0; sameShape && i < series.size(); ++i)
         sameShape = series[i].name == m_series[i].name;
     m_series = series;
-    if (!sameShape)
+    if (!sameShape || m_restyle)
         rebuildCurves();
+    m_restyle = false;
 
     for (qsizetype i = 0; i < m_series.size(); ++i) {
         const QList<Bucket> &buckets = m_series[i].buckets;
-        QList<QPointF> avg, upper, lower;
-        avg.reserve(buckets.size());
-        upper.reserve(buckets.size());
-        lower.reserve(buckets.size());
-        for (const Bucket &b : buckets) {
-            const double x = msecs(b.ts);
-            avg.append(QPointF(x, b.avg()));
-            upper.append(QPointF(x, b.max));
-            lower.append(QPointF(x, b.min));
+        // Stretches between gaps: [starts[k], starts[k + 1]).
+        QList<qsizetype> starts{0};
+        for (const qsizetype b : m_series[i].breaks)
+            if (b > starts.last() && b < buckets.size())
+                starts.append(b);
+        starts.append(buckets.size());
+        Curve &curve = m_curves[i];
+        const qsizetype needed = std::max<qsizetype>(1, starts.size() - 1);
+        while (curve.segments.size() < needed)
+            curve.segments.append(addSegment(curve.pen));
+        for (qsizetype k = 0; k < curve.segments.size(); ++k) {
+            const Segment &seg = curve.segments[k];
+            if (k >= starts.size() - 1) {
+                // A segment of an earlier load with more gaps: emptied, once.
+                if (seg.line->count() > 0) {
+                    seg.line->replace(QList<QPointF>());
+                    seg.band->upperSeries()->replace(QList<QPointF>());
+                    seg.band->lowerSeries()->replace(QList<QPointF>());
+                }
+                continue;
+            }
+            QList<QPointF> avg, upper, lower;
+            const qsizetype n = starts[k + 1] - starts[k];
+            avg.reserve(n);
+            upper.reserve(n);
+            lower.reserve(n);
+            for (qsizetype b = starts[k]; b < starts[k + 1]; ++b) {
+                const Bucket &bucket = buckets[b];
+                const double x = msecs(bucket.ts);
+                avg.append(QPointF(x, bucket.avg()));
+                upper.append(QPointF(x, bucket.max));
+                lower.append(QPointF(x, bucket.min));
+            }
+            // One replace() per series: appending point by point repaints
+            // and re-lays-out the chart once per point.
+            seg.line->replace(avg);
+            seg.band->upperSeries()->replace(upper);
+            seg.band->lowerSeries()->replace(lower);
         }
-        // One replace() per series: appending point by point repaints and
-        // re-lays-out the chart once per point.
-        m_curves[i].line->replace(avg);
-        m_curves[i].band->upperSeries()->replace(upper);
-        m_curves[i].band->lowerSeries()->replace(lower);
     }
     updateAxes();
+    rebuildLegend();
 }
 
 void ChartView::rebuildClouds()
@@ -283,6 +411,7 @@ void ChartView::rebuildClouds()
         });
         m_clouds.append(cloud);
     }
+    m_legendKey.clear();
 }
 
 void ChartView::setScatter(const QList<ScatterSeries> &scatter)
@@ -298,6 +427,7 @@ void ChartView::setScatter(const QList<ScatterSeries> &scatter)
     for (qsizetype i = 0; i < m_scatter.size(); ++i)
         m_clouds[i]->replace(m_scatter[i].points());
     updateScatterAxes();
+    rebuildLegend();
 }
 
 void ChartView::updateScatterAxes()
@@ -322,12 +452,13 @@ void ChartView::updateScatterAxes()
     // like every latency chart, so a small rise does not look like a cliff.
     const double xpad = xhi > xlo ? (xhi - xlo) * 0.05 : std::max(1.0, std::abs(xhi) * 0.05);
     // Counts are never negative: no axis that starts at -200 events.
-    setNiceRange(m_xValueAxis, xlo >= 0 ? std::max(0.0, xlo - xpad) : xlo - xpad, xhi + xpad);
+    setNiceRange(m_xValueAxis, xlo >= 0 ? std::max(0.0, xlo - xpad) : xlo - xpad, xhi + xpad,
+                 ChartSpec::Unit::None);
     if (ylo >= 0)
         ylo = 0;
     if (yhi <= ylo)
         yhi = ylo + 1;
-    setNiceRange(m_yAxis, ylo, yhi + (yhi - ylo) * 0.05);
+    setNiceRange(m_yAxis, ylo, yhi + (yhi - ylo) * 0.05, m_unit);
 }
 
 void ChartView::setAnnotations(const QList<Annotation> &annotations)
@@ -336,6 +467,76 @@ void ChartView::setAnnotations(const QList<Annotation> &annotations)
     // A scatter chart has no time axis to put them on.
     if (m_kind == Kind::Time)
         updateMarkers();
+}
+
+void ChartView::setThresholds(const QList<ThresholdLine> &thresholds)
+{
+    if (m_kind != Kind::Time || thresholds == m_thresholds)
+        return;
+    m_thresholds = thresholds;
+    rebuildThresholds();
+    updateAxes();
+}
+
+void ChartView::rebuildThresholds()
+{
+    for (QLineSeries *l : std::as_const(m_thresholdLines)) {
+        m_chart->removeSeries(l);
+        delete l;
+    }
+    m_thresholdLines.clear();
+    qDeleteAll(m_thresholdLabels);
+    m_thresholdLabels.clear();
+    const bool dark = m_chart->theme() == QChart::ChartThemeDark;
+    for (const ThresholdLine &t : std::as_const(m_thresholds)) {
+        auto *line = new QLineSeries;
+        m_chart->addSeries(line);
+        attach(line);
+        // On a dark chart the darker grey is the one that vanishes.
+        const QColor colour = QColor::fromRgb(t.critical ? kCriticalColour : kWarningColour);
+        QPen pen(dark ? colour.lighter(t.critical ? 220 : 130) : colour);
+        pen.setStyle(t.critical ? Qt::DashDotLine : Qt::DashLine);
+        pen.setWidthF(t.critical ? 1.6 : 1.3);
+        line->setPen(pen);
+        m_thresholdLines.append(line);
+        auto *label = new QGraphicsSimpleTextItem(m_chart);
+        QFont f = label->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);
+        label->setFont(f);
+        f.setBold(t.critical);
+        label->setFont(f);
+        label->setBrush(pen.color());
+        label->setZValue(10);
+        m_thresholdLabels.append(label);
+    }
+}
+
+void ChartView::updateThresholds()
+{
+    const double x0 = double(m_xAxis->min().toMSecsSinceEpoch());
+    const double x1 = double(m_xAxis->max().toMSecsSinceEpoch());
+    const double step = m_yAxis->max() - m_yAxis->min();
+    for (qsizetype i = 0; i < m_thresholds.size() && i < m_thresholdLines.size(); ++i) {
+        const ThresholdLine &t = m_thresholds[i];
+        const bool inside = t.value >= m_yAxis->min() && t.value <= m_yAxis->max();
+        m_thresholdLines[i]->replace(
+            inside ? QList<QPointF>{QPointF(x0, t.value), QPointF(x1, t.value)} : QList<QPointF>());
+        // "warning 300 ms", "critical 10 k events", "warning 1.5 s — lab".
+        QString value = m_unit == ChartSpec::Unit::Milliseconds
+                            ? millisecondsText(t.value, t.value / 100, t.value)
+                            : axisNumber(t.value, std::max(std::abs(t.value) / 100, step / 1000));
+        if (m_unit != ChartSpec::Unit::Milliseconds && !m_yAxis->titleText().isEmpty())
+            value += u' ' + m_yAxis->titleText();
+        QString text = t.critical ? tr("critical %1").arg(value) : tr("warning %1").arg(value);
+        if (!t.profile.isEmpty())
+            text = tr("%1 — %2", "threshold — profile").arg(text, t.profile);
+        // A level beyond the axis has no line but is still named, in the
+        // top right corner: "far from its warning level" is an answer too.
+        const bool above = t.value > m_yAxis->max();
+        m_thresholdLabels[i]->setText(
+            inside ? text : tr("%1, above the chart", "threshold beyond the value axis").arg(text));
+        m_thresholdLabels[i]->setVisible(inside || above);
+    }
 }
 
 void ChartView::setTimeRange(qint64 from, qint64 to)
@@ -371,23 +572,33 @@ void ChartView::updateAxes()
         to = from + 1;
     // Ticks and format before the range: the labels are laid out on the
     // range change.
-    const int ticks = timeTicks(m_tickWidth > 0 ? m_tickWidth : width(), to - from);
+    const auto [ticks, format] =
+        timeAxisLayout(m_tickWidth > 0 ? m_tickWidth : width(), from, to, m_xAxis->labelsFont());
     m_xAxis->setTickCount(ticks);
-    m_xAxis->setFormat(axisTimeFormat(from, to, ticks, QDateTime::currentDateTime()));
+    m_xAxis->setFormat(format);
     m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(msecs(from))),
                       QDateTime::fromMSecsSinceEpoch(qint64(msecs(to))));
 
-    if (!std::isfinite(lo) || !std::isfinite(hi)) {
+    const bool data = std::isfinite(lo) && std::isfinite(hi);
+    if (!data) {
         lo = 0;
         hi = 1;
     }
+    // A threshold close above the data is worth the room: how far the curve
+    // is from its warning level is the question. One far above (500 ms over
+    // a 20 ms curve) would press the curve flat; it is left out.
+    if (data)
+        for (const ThresholdLine &t : std::as_const(m_thresholds))
+            if (t.value > hi && t.value <= 2 * hi)
+                hi = t.value;
     // Counts start at zero: a table's growth reads honestly only against
     // its absolute size, not against a zoomed-in band.
     if (lo >= 0)
         lo = 0;
     if (hi <= lo)
         hi = lo + 1;
-    setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05);
+    setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05, m_unit);
+    updateThresholds();
     updateMarkers();
 }
 
@@ -400,6 +611,7 @@ void ChartView::updateMarkers()
     m_markers.clear();
     qDeleteAll(m_markerLabels);
     m_markerLabels.clear();
+    m_markerTexts.clear();
     for (const Annotation &a : std::as_const(m_annotations)) {
         auto *marker = new QLineSeries;
         marker->setName(a.text);
@@ -407,12 +619,12 @@ void ChartView::updateMarkers()
             {QPointF(msecs(a.ts), m_yAxis->min()), QPointF(msecs(a.ts), m_yAxis->max())});
         m_chart->addSeries(marker);
         attach(marker);
-        QPen pen(QColor(0xd0, 0x70, 0x10));
-        pen.setStyle(Qt::DashLine);
-        pen.setWidthF(1.2);
+        const bool dark = m_chart->theme() == QChart::ChartThemeDark;
+        QPen pen(dark ? QColor::fromRgb(kMarkerColour).lighter(140)
+                      : QColor::fromRgb(kMarkerColour));
+        pen.setStyle(Qt::DotLine);
+        pen.setWidthF(1.4);
         marker->setPen(pen);
-        for (QLegendMarker *m : m_chart->legend()->markers(marker))
-            m->setVisible(false);
         const QString text =
             QDateTime::fromSecsSinceEpoch(a.ts).toString(Qt::ISODate) + u' ' + a.text;
         connect(marker, &QLineSeries::hovered, this, [text](const QPointF &, bool state) {
@@ -423,47 +635,230 @@ void ChartView::updateMarkers()
 
         // Only a short label on the chart; the whole text is in the tooltip.
         constexpr int kLabelChars = 32;
-        auto *label = new QGraphicsSimpleTextItem(
-            a.text.size() > kLabelChars ? a.text.left(kLabelChars - 1) + QChar(0x2026) : a.text,
-            m_chart);
+        const QString shortText =
+            a.text.size() > kLabelChars ? a.text.left(kLabelChars - 1) + QChar(0x2026) : a.text;
+        auto *label = new QGraphicsSimpleTextItem(shortText, m_chart);
         QFont f = label->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         label->setFont(f);
-        label->setBrush(pen.color().darker(120));
+        label->setBrush(dark ? pen.color() : pen.color().darker(120));
         label->setZValue(10);
         m_markerLabels.append(label);
+        m_markerTexts.append(shortText);
     }
+    placeMarkerLabels();
+}
+
+void ChartView::placeOverlays()
+{
+    placeLegend();
     placeMarkerLabels();
 }
 
 void ChartView::placeMarkerLabels()
 {
     const QRectF plot = m_chart->plotArea();
+    // Threshold labels: right-aligned just above their line; those of
+    // levels above the axis stacked in the top right corner, where the
+    // annotation labels then make way for them.
+    QList<QRectF> placed;
+    QList<qsizetype> placedIndex; // -1: a threshold's note, nothing to fold into
+    qreal corner = plot.top() + 2;
+    int cornerNotes = 0;
+    for (qsizetype i = 0; i < m_thresholdLabels.size() && i < m_thresholdLines.size(); ++i) {
+        QGraphicsSimpleTextItem *label = m_thresholdLabels[i];
+        const QRectF box = label->boundingRect();
+        if (m_thresholds[i].value > m_yAxis->max()) {
+            const QRectF r(plot.right() - box.width() - 4, corner, box.width(), box.height());
+            label->setPos(r.topLeft());
+            placed.append(r);
+            placedIndex.append(-1);
+            corner += box.height() + 1;
+            ++cornerNotes;
+            continue;
+        }
+        const QPointF at = m_chart->mapToPosition(QPointF(msecs(m_from), m_thresholds[i].value),
+                                                  m_thresholdLines[i]);
+        label->setPos(plot.right() - box.width() - 4, at.y() - box.height());
+    }
     // Actions close in time (a purge and its resume) would print their
     // labels over each other: a label that would overlap one already placed
-    // goes one line lower.
-    QList<QRectF> placed;
+    // goes one line lower; past kMarkerLines lines it is not drawn and the
+    // label it ran into says "+1" (the marker and its tooltip stay).
+    QList<int> folded(m_markerLabels.size(), 0);
     for (qsizetype i = 0; i < m_markerLabels.size() && i < m_markers.size(); ++i) {
         const QPointF at = m_chart->mapToPosition(
             QPointF(msecs(m_annotations[i].ts), m_yAxis->max()), m_markers[i]);
         QGraphicsSimpleTextItem *label = m_markerLabels[i];
+        label->setText(m_markerTexts[i]);
         // Left of the marker when the label would run past the plot's right edge.
         const QRectF box = label->boundingRect();
         const qreal x =
             at.x() + 3 + box.width() > plot.right() ? at.x() - 3 - box.width() : at.x() + 3;
-        const bool visible = plot.contains(QPointF(at.x(), plot.center().y()));
+        bool visible = plot.contains(QPointF(at.x(), plot.center().y()));
         QRectF r(x, plot.top() + 2, box.width(), box.height());
-        for (int line = 0; visible && line < 8; ++line) {
-            const bool clash = std::any_of(placed.cbegin(), placed.cend(),
-                                           [&r](const QRectF &p) { return p.intersects(r); });
-            if (!clash)
+        qsizetype clashWith = -1;
+        for (int line = 0; visible; ++line) {
+            const auto clash = std::find_if(placed.cbegin(), placed.cend(),
+                                            [&r](const QRectF &p) { return p.intersects(r); });
+            if (clash == placed.cend())
                 break;
+            // The corner's threshold notes do not count against the lines.
+            if (line + 1 >= kMarkerLines + cornerNotes) {
+                clashWith = placedIndex[clash - placed.cbegin()];
+                visible = false;
+                break;
+            }
             r.translate(0, box.height() + 1);
         }
+        if (clashWith >= 0)
+            ++folded[clashWith];
         label->setPos(r.topLeft());
         label->setVisible(visible);
-        if (visible)
+        if (visible) {
             placed.append(r);
+            placedIndex.append(i);
+        }
+    }
+    for (qsizetype i = 0; i < m_markerLabels.size(); ++i)
+        if (folded[i] > 0)
+            m_markerLabels[i]->setText(
+                tr("%1 +%2", "annotation label, further actions folded into it")
+                    .arg(m_markerTexts[i])
+                    .arg(folded[i]));
+}
+
+// Legend entries from what is drawn: per curve its name; with several
+// profiles, one entry per profile (its colour) and one per metric (its line
+// style) instead of every pair, so "Live tokens — RegionTwo" × 8 does not
+// need eight elided boxes. Curves without data have no entry.
+void ChartView::rebuildLegend()
+{
+    struct Entry
+    {
+        QPen pen;
+        QColor dot; // scatter clouds: a dot instead of a line
+        QString text;
+    };
+    QList<Entry> entries;
+    const QColor neutral = m_chart->legend()->labelColor();
+    if (m_kind == Kind::Scatter) {
+        for (qsizetype i = 0; i < m_scatter.size() && i < m_clouds.size(); ++i)
+            if (!m_scatter[i].points().isEmpty())
+                entries.append({QPen(Qt::NoPen), m_clouds[i]->color(), m_scatter[i].name});
+    } else {
+        QStringList profiles = m_profileOrder;
+        for (const NamedSeries &s : std::as_const(m_series))
+            if (!s.profile.isEmpty() && !profiles.contains(s.profile))
+                profiles.append(s.profile);
+        if (profiles.size() > 1 && profiles.size() <= qsizetype(std::size(kPalette))) {
+            QStringList metricsDone;
+            QList<Entry> metricEntries;
+            QStringList profilesDone;
+            for (qsizetype i = 0; i < m_series.size() && i < m_curves.size(); ++i) {
+                const NamedSeries &s = m_series[i];
+                if (s.buckets.isEmpty())
+                    continue;
+                if (!profilesDone.contains(s.profile)) {
+                    profilesDone.append(s.profile);
+                    QPen pen = m_curves[i].pen;
+                    pen.setStyle(Qt::SolidLine);
+                    pen.setWidthF(3);
+                    entries.append({pen, QColor(), s.profile});
+                }
+                const QString metric = s.metric.isEmpty() ? s.name : s.metric;
+                if (!metricsDone.contains(metric)) {
+                    metricsDone.append(metric);
+                    QPen pen = m_curves[i].pen;
+                    pen.setColor(neutral);
+                    metricEntries.append(
+                        {pen, QColor(), s.metric.isEmpty() ? s.name : metricDisplayName(s.metric)});
+                }
+            }
+            // One metric: the title names it, the profiles are the legend.
+            if (metricEntries.size() > 1)
+                entries += metricEntries;
+        } else {
+            for (qsizetype i = 0; i < m_series.size() && i < m_curves.size(); ++i)
+                if (!m_series[i].buckets.isEmpty())
+                    entries.append({m_curves[i].pen, QColor(), m_series[i].name});
+        }
+    }
+    QString key;
+    for (const Entry &e : std::as_const(entries))
+        key += e.text + u'\x1f' + e.pen.color().name() + QString::number(int(e.pen.style())) +
+               e.dot.name() + u'\x1e';
+    if (key == m_legendKey && !m_legendEntries.isEmpty() == !entries.isEmpty())
+        return;
+    m_legendKey = key;
+    for (const QList<QGraphicsItem *> &items : std::as_const(m_legendEntries))
+        qDeleteAll(items);
+    m_legendEntries.clear();
+    for (const Entry &e : std::as_const(entries)) {
+        QGraphicsItem *marker;
+        if (e.dot.isValid()) {
+            auto *dot = new QGraphicsEllipseItem(0, 0, 8, 8, m_chart);
+            dot->setBrush(e.dot);
+            dot->setPen(Qt::NoPen);
+            marker = dot;
+        } else {
+            auto *line = new QGraphicsLineItem(0, 0, 24, 0, m_chart);
+            line->setPen(e.pen);
+            marker = line;
+        }
+        auto *text = new QGraphicsSimpleTextItem(e.text, m_chart);
+        text->setBrush(m_chart->legend()->labelColor());
+        m_legendEntries.append({marker, text});
+    }
+    placeLegend();
+}
+
+void ChartView::placeLegend()
+{
+    // Rows as wide as the chart; an entry that does not fit starts the next
+    // row. Nothing is elided.
+    const QRectF area = m_chart->rect();
+    const qreal left = area.left() + 12;
+    const qreal right = area.right() - 8;
+    constexpr qreal kMarkerWidth = 24, kGap = 6, kSpacing = 16;
+    QList<QList<qsizetype>> rows{{}};
+    qreal x = left;
+    qreal rowHeight = 0;
+    for (qsizetype i = 0; i < m_legendEntries.size(); ++i) {
+        const auto *text = static_cast<QGraphicsSimpleTextItem *>(m_legendEntries[i][1]);
+        const QRectF box = text->boundingRect();
+        rowHeight = std::max(rowHeight, box.height());
+        const qreal w = kMarkerWidth + kGap + box.width();
+        if (x > left && x + w > right) {
+            rows.append(QList<qsizetype>());
+            x = left;
+        }
+        rows.last().append(i);
+        x += w + kSpacing;
+    }
+    const int height =
+        m_legendEntries.isEmpty() ? 0 : int(std::ceil(rows.size() * (rowHeight + 2)) + 4);
+    qreal y = area.bottom() - height + 2;
+    for (const QList<qsizetype> &row : std::as_const(rows)) {
+        x = left;
+        for (const qsizetype i : row) {
+            QGraphicsItem *marker = m_legendEntries[i][0];
+            auto *text = static_cast<QGraphicsSimpleTextItem *>(m_legendEntries[i][1]);
+            const qreal mid = y + rowHeight / 2;
+            if (auto *line = dynamic_cast<QGraphicsLineItem *>(marker))
+                line->setPos(x, mid);
+            else
+                marker->setPos(x + 8, mid - 4);
+            text->setPos(x + kMarkerWidth + kGap, y);
+            x += kMarkerWidth + kGap + text->boundingRect().width() + kSpacing;
+        }
+        y += rowHeight + 2;
+    }
+    if (height != m_legendHeight) {
+        m_legendHeight = height;
+        // Room under the time axis: the layout shrinks the plot and calls
+        // back here (plotAreaChanged) with the same height.
+        m_chart->setMargins(QMargins(4, 4, kRightMargin, 4 + height));
     }
 }
 
@@ -472,16 +867,15 @@ void ChartView::fitTimeTicks(qreal width)
     if (!m_xAxis)
         return;
     m_tickWidth = width;
-    const qint64 span = m_xAxis->min().secsTo(m_xAxis->max());
-    const int ticks = timeTicks(width, span);
-    if (ticks == m_xAxis->tickCount())
+    const auto [ticks, format] =
+        timeAxisLayout(width, m_xAxis->min().toSecsSinceEpoch(), m_xAxis->max().toSecsSinceEpoch(),
+                       m_xAxis->labelsFont());
+    if (ticks == m_xAxis->tickCount() && format == m_xAxis->format())
         return;
     // Set before the chart is laid out at that width: QtCharts lays the
     // labels out on a resize or a range change, not on these setters.
     m_xAxis->setTickCount(ticks);
-    m_xAxis->setFormat(axisTimeFormat(m_xAxis->min().toSecsSinceEpoch(),
-                                      m_xAxis->max().toSecsSinceEpoch(), ticks,
-                                      QDateTime::currentDateTime()));
+    m_xAxis->setFormat(format);
 }
 
 void ChartView::resizeEvent(QResizeEvent *e)
@@ -614,11 +1008,16 @@ void ChartView::applyPalette(const QPalette &p)
             rebuildClouds();
             setScatter(scatter);
         }
-        updateMarkers();
+        rebuildThresholds();
+        if (m_kind == Kind::Time)
+            updateAxes();
     }
     m_chart->setBackgroundBrush(p.color(QPalette::Base));
     m_chart->setTitleBrush(p.color(QPalette::Text));
     m_chart->legend()->setLabelColor(p.color(QPalette::Text));
+    // The legend's text and the metric styles' neutral line follow.
+    m_legendKey.clear();
+    rebuildLegend();
     for (QAbstractAxis *axis : m_chart->axes()) {
         axis->setLabelsColor(p.color(QPalette::Text));
         axis->setTitleBrush(p.color(QPalette::Text));
@@ -643,35 +1042,73 @@ void ChartView::render(QPainter *painter, const QRectF &target)
     const bool dark = m_chart->theme() == QChart::ChartThemeDark;
     if (dark)
         applyPalette(QApplication::style()->standardPalette());
-    // A legend beside the plot (an export's long legend) takes its width
-    // from the time axis: fewer ticks, so no date label is cut.
-    const QLegend *legend = m_chart->legend();
-    const bool beside =
-        legend->isVisible() && (legend->alignment() & (Qt::AlignLeft | Qt::AlignRight));
-    fitTimeTicks(target.width() -
-                 (beside ? legend->effectiveSizeHint(Qt::PreferredSize).width() : 0));
+    fitTimeTicks(target.width());
     m_chart->resize(target.size());
+    // The legend wraps to the target's width; a changed height changes the
+    // margins, which the layout has to apply before painting.
+    placeLegend();
+    m_chart->layout()->activate();
+    placeOverlays();
     m_chart->scene()->render(painter, target, QRectF(m_chart->pos(), target.size()),
                              Qt::IgnoreAspectRatio);
     fitTimeTicks(width());
     m_chart->resize(shown);
+    placeLegend();
+    m_chart->layout()->activate();
+    placeOverlays();
     if (dark)
         applyPalette();
 }
 
 void ChartView::setLegendAlignment(Qt::Alignment alignment)
 {
-    m_chart->legend()->setAlignment(alignment);
+    m_legendAlignment = alignment;
 }
 
 Qt::Alignment ChartView::legendAlignment() const
 {
-    return m_chart->legend()->alignment();
+    return m_legendAlignment;
 }
 
 QPen ChartView::linePen(int index) const
 {
-    return index >= 0 && index < m_curves.size() ? m_curves[index].line->pen() : QPen();
+    return index >= 0 && index < m_curves.size() ? m_curves[index].segments.first().line->pen()
+                                                 : QPen();
+}
+
+int ChartView::segmentCount(int index) const
+{
+    if (index < 0 || index >= m_curves.size())
+        return -1;
+    const QList<Segment> &segments = m_curves[index].segments;
+    return int(std::count_if(segments.cbegin(), segments.cend(),
+                             [](const Segment &s) { return s.line->count() > 0; }));
+}
+
+QStringList ChartView::legendTexts() const
+{
+    QStringList out;
+    for (const QList<QGraphicsItem *> &items : m_legendEntries)
+        out.append(static_cast<const QGraphicsSimpleTextItem *>(items[1])->text());
+    return out;
+}
+
+QStringList ChartView::thresholdLabels() const
+{
+    QStringList out;
+    for (const QGraphicsSimpleTextItem *label : m_thresholdLabels)
+        if (label->isVisible())
+            out.append(label->text());
+    return out;
+}
+
+QStringList ChartView::markerLabelTexts() const
+{
+    QStringList out;
+    for (const QGraphicsSimpleTextItem *label : m_markerLabels)
+        if (label->isVisible())
+            out.append(label->text());
+    return out;
 }
 
 QStringList ChartView::valueAxisLabels() const
@@ -686,7 +1123,12 @@ QString ChartView::timeAxisFormat() const
 
 int ChartView::linePointCount(int index) const
 {
-    return index >= 0 && index < m_curves.size() ? int(m_curves[index].line->count()) : -1;
+    if (index < 0 || index >= m_curves.size())
+        return -1;
+    qsizetype n = 0;
+    for (const Segment &seg : m_curves[index].segments)
+        n += seg.line->count();
+    return int(n);
 }
 
 int ChartView::scatterPointCount(int index) const
@@ -696,8 +1138,12 @@ int ChartView::scatterPointCount(int index) const
 
 int ChartView::bandPointCount(int index) const
 {
-    return index >= 0 && index < m_curves.size() ? int(m_curves[index].band->upperSeries()->count())
-                                                 : -1;
+    if (index < 0 || index >= m_curves.size())
+        return -1;
+    qsizetype n = 0;
+    for (const Segment &seg : m_curves[index].segments)
+        n += seg.band->upperSeries()->count();
+    return int(n);
 }
 
 } // namespace turnstile

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "history/annotation.h"
+#include "history/chartspec.h"
 #include "history/namedseries.h"
 #include "history/scatterseries.h"
+#include "history/thresholdline.h"
 #include "history/viewrange.h"
 
 #include <QDateTime>
@@ -15,6 +17,7 @@ class QAreaSeries;
 class QChart;
 class QChartView;
 class QDateTimeAxis;
+class QGraphicsItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QPainter;
@@ -29,7 +32,18 @@ namespace turnstile {
 //
 // Each NamedSeries is drawn as its bucket average with a translucent
 // min-max band behind it, so a spike that decimation kept stays visible.
-// Annotations are dashed vertical markers on the time axis.
+// Where the history has a gap (NamedSeries::breaks) the curve is drawn as
+// separate segments: QLineSeries cannot leave a hole, so a curve is one
+// line and band per segment, one legend entry, one replace() per series.
+// Annotations are dashed vertical markers on the time axis with a short
+// label; labels that would overlap are staggered, and past three lines
+// folded into "+2" on a neighbour (the tooltip has them all). Threshold
+// lines are horizontal, labelled "warning 300 ms".
+//
+// Several profiles on one chart: one colour per profile, one line style per
+// metric, and a legend of the profiles' colours and the metrics' styles.
+// The legend is our own, wrapped over as many lines as it needs (QLegend
+// elides to "de… lab…"), and names only curves that have data.
 //
 // Time charts zoom with the mouse wheel (around the pointer) and pan by
 // dragging; the axis moves at once, on the data already there, and
@@ -69,6 +83,18 @@ public:
     // Scatter charts: what the axes measure.
     void setAxisTitles(const QString &x, const QString &y);
     void setAnnotations(const QList<Annotation> &annotations);
+    // Time charts: horizontal warning and critical levels. A level far above
+    // the data (more than twice its top) gets no line, which would squash
+    // the curves to the floor, only its label in the top right corner.
+    void setThresholds(const QList<ThresholdLine> &thresholds);
+    QList<ThresholdLine> thresholds() const { return m_thresholds; }
+    // What the value axis counts: whole ticks for counts, "1.5 s" for
+    // milliseconds. Default: plain numbers with SI prefixes.
+    void setValueUnit(ChartSpec::Unit unit);
+    // The profiles of the page, in its order: with two or more, each keeps
+    // one colour on every chart of the page (a chart where only some have
+    // data included). Without it, the order the curves name them.
+    void setProfileOrder(const QStringList &profiles);
     QList<Annotation> annotations() const { return m_annotations; }
     // The time axis spans [from, to) (seconds since the epoch); without it
     // (or with to <= from), the span of the data.
@@ -90,17 +116,28 @@ public:
     // Paints the chart into target at target's size. Every export (PNG,
     // SVG, PDF) goes through this one path, so they all look alike.
     void render(QPainter *painter, const QRectF &target);
-    // Where the legend goes: below the plot (the default) or beside it
-    // (Qt::AlignRight), where each curve's name has a line of its own and
-    // is never cut, for a report page whose curves do not fit in one row.
+    // Kept for callers of the QLegend days (ChartExporter::renderChart put
+    // a long legend beside the plot so QtCharts would not cut it). The
+    // legend is now our own, wrapped below the plot over as many rows as it
+    // needs and never cut, so the alignment is remembered and not used.
     void setLegendAlignment(Qt::Alignment alignment);
     Qt::Alignment legendAlignment() const;
 
-    // Test accessors: points in the average line of curve i, in its band
-    // (upper edge), and the number of annotation markers drawn.
+    // Test accessors: points in the average line of curve i (all its
+    // segments), in its band (upper edge), and the number of annotation
+    // markers drawn.
     int linePointCount(int index) const;
     int bandPointCount(int index) const;
     int markerCount() const { return int(m_markers.size()); }
+    // Segments of curve i that hold points: 2 for a curve with one gap.
+    int segmentCount(int index) const;
+    // The legend's entries as shown, in order.
+    QStringList legendTexts() const;
+    // Labels of the threshold lines drawn, then of levels above the value
+    // axis ("critical 1.5 s, above the chart"; no line).
+    QStringList thresholdLabels() const;
+    // Annotation labels as placed: visible ones only, with their "+N".
+    QStringList markerLabelTexts() const;
     // The value axis' tick labels, bottom to top, and the time axis' format.
     QStringList valueAxisLabels() const;
     // The pen of curve i's average line (colour and line style).
@@ -119,18 +156,31 @@ protected:
     bool eventFilter(QObject *watched, QEvent *e) override;
 
 private:
-    struct Curve
+    struct Segment
     {
         QLineSeries *line = nullptr;
         QAreaSeries *band = nullptr;
     };
+    // One curve: a segment per stretch of history without a gap.
+    struct Curve
+    {
+        QList<Segment> segments;
+        QPen pen;
+    };
+    Segment addSegment(const QPen &pen);
     void rebuildCurves();
+    void rebuildThresholds();
+    void updateThresholds();
+    void rebuildLegend();
+    void placeLegend();
+    void placeOverlays();
     void rebuildClouds();
     void updateAxes();
     void updateScatterAxes();
     void updateMarkers();
     void placeMarkerLabels();
     void attach(QAbstractSeries *s);
+    void setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpec::Unit unit);
     void fitTimeTicks(qreal width);
     void applyPalette();
     void applyPalette(const QPalette &palette);
@@ -151,6 +201,19 @@ private:
     QList<Curve> m_curves;
     QList<QLineSeries *> m_markers;
     QList<QGraphicsSimpleTextItem *> m_markerLabels; // children of m_chart
+    QList<QString> m_markerTexts;                    // the labels before folding
+    QList<ThresholdLine> m_thresholds;
+    QList<QLineSeries *> m_thresholdLines; // parallel to m_thresholds
+    QList<QGraphicsSimpleTextItem *> m_thresholdLabels;
+    ChartSpec::Unit m_unit = ChartSpec::Unit::None;
+    QStringList m_profileOrder;
+    bool m_restyle = false; // the next setSeries rebuilds the curves
+    // The legend: items in the chart's scene (so exports have it), laid out
+    // under the plot in rows; the chart's bottom margin leaves it room.
+    QList<QList<QGraphicsItem *>> m_legendEntries; // marker + text per entry
+    QString m_legendKey;                           // what it was built from
+    int m_legendHeight = 0;
+    Qt::Alignment m_legendAlignment = Qt::AlignBottom; // see setLegendAlignment
     qint64 m_from = 0;
     qint64 m_to = 0;
     qreal m_tickWidth = 0; // the width the time axis' ticks are chosen for

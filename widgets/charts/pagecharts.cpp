@@ -21,14 +21,17 @@ QList<ChartSpec> PageCharts::growth()
     return {
         ChartSpec::time(GrowthTr::tr("Token rows"),
                         {QStringLiteral("token.live"), QStringLiteral("token.expired")})
-            .withValueTitle(GrowthTr::tr("tokens")),
+            .withValueTitle(GrowthTr::tr("tokens"))
+            .withUnit(ChartSpec::Unit::Count),
         // Obsolete beside all: the gap is what a prune would remove.
         ChartSpec::time(
             GrowthTr::tr("Revocation events"),
             {QStringLiteral("revocation_event.rows"), QStringLiteral("revocation_event.obsolete")})
-            .withValueTitle(GrowthTr::tr("events")),
+            .withValueTitle(GrowthTr::tr("events"))
+            .withUnit(ChartSpec::Unit::Count),
         ChartSpec::time(GrowthTr::tr("Trusts"), {QStringLiteral("table.trust.rows")})
-            .withValueTitle(GrowthTr::tr("trusts")),
+            .withValueTitle(GrowthTr::tr("trusts"))
+            .withUnit(ChartSpec::Unit::Count),
         // Every schema on the server (data + indexes), as the exact cycle
         // measures it.
         ChartSpec::time(GrowthTr::tr("Schema sizes (MiB)"), {QStringLiteral("schema.*.bytes")})
@@ -51,15 +54,17 @@ QList<ChartSpec> PageCharts::latency()
         {LatencyTr::tr("benchmark p99"), QStringLiteral("bench.revocation_events"),
          QStringLiteral("bench.p99_ms")},
     };
+    // The time charts' tick labels carry their unit ("250 ms", "1.5 s"), so
+    // their value axes need no title.
     return {
         ChartSpec::time(LatencyTr::tr("Token validation p50/p95/p99 (ms)"),
                         {QStringLiteral("validate.p50.ms"), QStringLiteral("validate.p95.ms"),
                          QStringLiteral("validate.p99.ms")})
-            .withValueTitle(LatencyTr::tr("ms")),
+            .withUnit(ChartSpec::Unit::Milliseconds),
         ChartSpec::time(LatencyTr::tr("Token issue p50/p95/p99 (ms)"),
                         {QStringLiteral("issue.p50.ms"), QStringLiteral("issue.p95.ms"),
                          QStringLiteral("issue.p99.ms")})
-            .withValueTitle(LatencyTr::tr("ms")),
+            .withUnit(ChartSpec::Unit::Milliseconds),
         scatter,
     };
 }
