@@ -218,15 +218,6 @@ QString knownName(const QString &metric)
     return t ? Tr::tr(t->name) : QString();
 }
 
-// "keystone" → "Keystone": the object's name starts the label. Only the
-// first letter: the rest is the server's own name (lower-cased by the
-// collector, metricNamePart).
-QString capitalised(QString part)
-{
-    if (!part.isEmpty())
-        part[0] = part[0].toUpper();
-    return part;
-}
 } // namespace
 
 QString metricDisplayName(const QString &metric)
@@ -236,13 +227,15 @@ QString metricDisplayName(const QString &metric)
     // Per-object families: schema.<name>.bytes, table.<name>.rows|bytes.
     const QStringList parts = metric.split(u'.');
     if (parts.size() == 3 && !parts[1].isEmpty()) {
-        const QString object = capitalised(parts[1]);
+        // The object keeps the server's spelling: "mysql" and "local_user"
+        // are names, and "Mysql" or "Local_user" name nothing.
+        const QString object = parts[1];
         if (parts[0] == u"schema" && parts[2] == u"bytes")
-            return Tr::tr("%1 schema size").arg(object);
+            return Tr::tr("Size of schema %1").arg(object);
         if (parts[0] == u"table" && parts[2] == u"rows")
-            return Tr::tr("%1 table rows").arg(object);
+            return Tr::tr("Rows of table %1").arg(object);
         if (parts[0] == u"table" && parts[2] == u"bytes")
-            return Tr::tr("%1 table size").arg(object);
+            return Tr::tr("Size of table %1").arg(object);
     }
     return metric;
 }

@@ -9,8 +9,9 @@ namespace turnstile {
 // "token.live". Keys stay the machine identity (stores, CSV/JSON "metric"
 // columns); this is only their label, translated.
 //
-// Per-object keys name their object: "schema.keystone.bytes" is "Keystone
-// schema size", "table.trust.rows" "Trust table rows". A key this table does
+// Per-object keys name their object as the server spells it:
+// "schema.keystone.bytes" is "Size of schema keystone", "table.trust.rows"
+// "Rows of table trust". A key this table does
 // not know comes back unchanged, so a new metric is shown, not hidden.
 QString metricDisplayName(const QString &metric);
 

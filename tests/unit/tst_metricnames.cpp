@@ -55,11 +55,11 @@ private slots:
     void wildcardFamiliesFillInTheObject()
     {
         QCOMPARE(metricDisplayName(QStringLiteral("schema.keystone.bytes")),
-                 QStringLiteral("Keystone schema size"));
+                 QStringLiteral("Size of schema keystone"));
         QCOMPARE(metricDisplayName(QStringLiteral("table.trust.rows")),
-                 QStringLiteral("Trust table rows"));
+                 QStringLiteral("Rows of table trust"));
         QCOMPARE(metricDisplayName(QStringLiteral("table.local_user.bytes")),
-                 QStringLiteral("Local_user table size"));
+                 QStringLiteral("Size of table local_user"));
     }
 
     // A metric added later is shown by its key rather than hidden or blank.
@@ -85,7 +85,7 @@ private slots:
         const QString schema = metricDisplayName(QStringLiteral("schema.keystone.bytes"));
         QCoreApplication::removeTranslator(&marking);
         QCOMPARE(live, QStringLiteral("«Live tokens»"));
-        QCOMPARE(schema, QStringLiteral("«Keystone schema size»"));
+        QCOMPARE(schema, QStringLiteral("«Size of schema keystone»"));
         QCOMPARE(metricDisplayName(QStringLiteral("token.live")), QStringLiteral("Live tokens"));
     }
 

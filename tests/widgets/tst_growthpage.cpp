@@ -94,9 +94,9 @@ private slots:
         // One curve per schema the store knows for this profile, by name.
         QCOMPARE(charts[3]->series().size(), 2);
         // Legends carry human names; the key stays beside them for exports.
-        QCOMPARE(charts[3]->series()[0].name, QStringLiteral("Keystone schema size"));
+        QCOMPARE(charts[3]->series()[0].name, QStringLiteral("Size of schema keystone"));
         QCOMPARE(charts[3]->series()[0].metric, QStringLiteral("schema.keystone.bytes"));
-        QCOMPARE(charts[3]->series()[1].name, QStringLiteral("Mysql schema size"));
+        QCOMPARE(charts[3]->series()[1].name, QStringLiteral("Size of schema mysql"));
         QVERIFY(charts[3]->linePointCount(1) >= 5);
         // Shown in MiB: 1e6 bytes is 0.95 MiB.
         QCOMPARE(charts[3]->series()[0].buckets.first().max, 1e6 / (1024 * 1024));
@@ -252,8 +252,8 @@ private slots:
         QCOMPARE(charts[3]->linePen(1).color(), charts[0]->linePen(0).color());
         QVERIFY(charts[3]->linePen(0).style() != charts[3]->linePen(1).style());
         QCOMPARE(charts[3]->legendTexts(),
-                 (QStringList{QStringLiteral("lab"), QStringLiteral("Keystone schema size"),
-                              QStringLiteral("Mysql schema size")}));
+                 (QStringList{QStringLiteral("lab"), QStringLiteral("Size of schema keystone"),
+                              QStringLiteral("Size of schema mysql")}));
         // One metric per chart: the title names it, the legend the regions.
         QCOMPARE(charts[2]->legendTexts(), QStringList{QStringLiteral("lab")});
         // Only lab has expired tokens: only its levels, none of dc2's.
