@@ -47,7 +47,7 @@ QString fragment(const ThresholdRule &r, double value, const QHash<QString, doub
     // server's estimates (only the smaller side is counted), so the expired
     // figure is not stated as a count.
     if (r.metric == u"token.expired")
-        return Tr::tr("the token table holds %1 expired rows (the server's estimate)")
+        return Tr::tr("%1 expired rows in the token table by the server's estimate")
             .arg(formatRows(n, true));
     if (r.metric == u"trust.expired")
         return Tr::tr("%1 expired trusts").arg(loc.toString(n));

@@ -459,8 +459,8 @@ private slots:
             data.charts.profiles.append(s.profile);
             s.verdict.level = HealthLevel::Warning;
             s.verdict.findings = {QStringLiteral("1,250 revocation events (warning above 1,000)"),
-                                  QStringLiteral("the token table holds about 1,399,907 expired "
-                                                 "rows (the server's estimate) (warning above "
+                                  QStringLiteral("about 1,399,907 expired rows in the token "
+                                                 "table by the server's estimate (warning above "
                                                  "1,000,000 rows)")};
             for (const QString &m :
                  {QStringLiteral("token.live"), QStringLiteral("token.expired"),
