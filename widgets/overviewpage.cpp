@@ -322,7 +322,10 @@ void OverviewPage::layoutTiles()
     for (const Cell &c : std::as_const(cells))
         widgets.append(c.widget);
     // Unchanged: nothing to move (every probe start and result comes here).
-    bool same = widgets == m_laidOut;
+    // Not QList::operator==: Qt 6.4 hands memcmp a null pointer for empty
+    // lists of pointers (UBSan in the asan preset).
+    bool same = widgets.size() == m_laidOut.size() &&
+                std::equal(widgets.cbegin(), widgets.cend(), m_laidOut.cbegin());
     for (int i = 0; same && i < cells.size(); ++i) {
         int r = 0, c = 0, rs = 0, cs = 0;
         m_grid->getItemPosition(m_grid->indexOf(cells.at(i).widget), &r, &c, &rs, &cs);

@@ -186,6 +186,33 @@ void GuardedCommands::addBatchOption(QCommandLineParser &p)
 // --batch caps the adaptive batch size; the throttle may still go smaller
 // after slow batches, but never below what the operator asked for. Without
 // it the batches are sized by time alone (ThrottleSettings' bound).
+bool GuardedCommands::profileAndNoArgument(const QCommandLineParser &p, const QString &command)
+{
+    if (!p.positionalArguments().isEmpty()) {
+        m_err << Tr::tr("turnstilectl: %1 takes no argument \"%2\".")
+                     .arg(command, p.positionalArguments().join(u' '))
+              << Qt::endl;
+        return false;
+    }
+    if (!p.isSet(QStringLiteral("profile"))) {
+        m_err << Tr::tr("turnstilectl: %1 needs --profile NAME.").arg(command) << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
+bool GuardedCommands::acknowledgeIsANumber(const QCommandLineParser &p)
+{
+    if (!p.isSet(QStringLiteral("acknowledge")))
+        return true;
+    bool ok = false;
+    p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
+    if (!ok)
+        m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
+              << Qt::endl;
+    return ok;
+}
+
 std::optional<ThrottleSettings> GuardedCommands::batchThrottle(const QCommandLineParser &p)
 {
     if (!p.isSet(QStringLiteral("batch")))
@@ -292,15 +319,8 @@ int GuardedCommands::revocations(const QStringList &args)
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
         return exitcode::Usage;
-    if (p.isSet(QStringLiteral("acknowledge"))) {
-        bool ok = false;
-        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
-        if (!ok) {
-            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
-                  << Qt::endl;
-            return exitcode::Usage;
-        }
-    }
+    if (!acknowledgeIsANumber(p))
+        return exitcode::Usage;
     std::optional<qint64> expiration;
     if (p.isSet(QStringLiteral("token-expiration"))) {
         expiration = m_ctx.durationOption(p, QStringLiteral("token-expiration"),
@@ -343,16 +363,8 @@ int GuardedCommands::flushTrusts(const QStringList &args)
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
-    if (!p.positionalArguments().isEmpty()) {
-        m_err << Tr::tr("turnstilectl: flush-trusts takes no argument \"%1\".")
-                     .arg(p.positionalArguments().join(u' '))
-              << Qt::endl;
+    if (!profileAndNoArgument(p, QStringLiteral("flush-trusts")))
         return exitcode::Usage;
-    }
-    if (!p.isSet(QStringLiteral("profile"))) {
-        m_err << Tr::tr("turnstilectl: flush-trusts needs --profile NAME.") << Qt::endl;
-        return exitcode::Usage;
-    }
     TrustFlush::Filters filters;
     filters.projectId = p.value(QStringLiteral("project-id"));
     filters.trustorUserId = p.value(QStringLiteral("trustor-user-id"));
@@ -368,15 +380,8 @@ int GuardedCommands::flushTrusts(const QStringList &args)
         }
         filters.date = d;
     }
-    if (p.isSet(QStringLiteral("acknowledge"))) {
-        bool ok = false;
-        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
-        if (!ok) {
-            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
-                  << Qt::endl;
-            return exitcode::Usage;
-        }
-    }
+    if (!acknowledgeIsANumber(p))
+        return exitcode::Usage;
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
         return exitcode::Usage;
@@ -402,16 +407,8 @@ int GuardedCommands::prunePasswordHistory(const QStringList &args)
     addBatchOption(p);
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
-    if (!p.positionalArguments().isEmpty()) {
-        m_err << Tr::tr("turnstilectl: prune-password-history takes no argument \"%1\".")
-                     .arg(p.positionalArguments().join(u' '))
-              << Qt::endl;
+    if (!profileAndNoArgument(p, QStringLiteral("prune-password-history")))
         return exitcode::Usage;
-    }
-    if (!p.isSet(QStringLiteral("profile"))) {
-        m_err << Tr::tr("turnstilectl: prune-password-history needs --profile NAME.") << Qt::endl;
-        return exitcode::Usage;
-    }
     const std::optional<ThrottleSettings> throttle = batchThrottle(p);
     if (!throttle)
         return exitcode::Usage;
@@ -444,16 +441,8 @@ int GuardedCommands::rebuildTable(const QStringList &args)
                         "until it ends (--acknowledge the rows the dry run prints).")});
     if (const auto rc = parseCommandLine(p, args, m_out, m_err))
         return *rc;
-    if (!p.positionalArguments().isEmpty()) {
-        m_err << Tr::tr("turnstilectl: rebuild-table takes no argument \"%1\".")
-                     .arg(p.positionalArguments().join(u' '))
-              << Qt::endl;
+    if (!profileAndNoArgument(p, QStringLiteral("rebuild-table")))
         return exitcode::Usage;
-    }
-    if (!p.isSet(QStringLiteral("profile"))) {
-        m_err << Tr::tr("turnstilectl: rebuild-table needs --profile NAME.") << Qt::endl;
-        return exitcode::Usage;
-    }
     const std::optional<KeystoneTable> table =
         TableRebuild::tableFromName(p.value(QStringLiteral("table")));
     if (!table) {
@@ -462,15 +451,8 @@ int GuardedCommands::rebuildTable(const QStringList &args)
               << Qt::endl;
         return exitcode::Usage;
     }
-    if (p.isSet(QStringLiteral("acknowledge"))) {
-        bool ok = false;
-        p.value(QStringLiteral("acknowledge")).toLongLong(&ok);
-        if (!ok) {
-            m_err << Tr::tr("turnstilectl: --acknowledge takes the number the dry run prints.")
-                  << Qt::endl;
-            return exitcode::Usage;
-        }
-    }
+    if (!acknowledgeIsANumber(p))
+        return exitcode::Usage;
     Profile profile;
     Secrets secrets;
     if (const int rc = m_ctx.resolveProfile(p.value(QStringLiteral("profile")), &profile, &secrets,

@@ -43,6 +43,10 @@ public:
 private:
     static void addBatchOption(QCommandLineParser &p);
     std::optional<ThrottleSettings> batchThrottle(const QCommandLineParser &p);
+    // The checks a guarded command makes before it builds its action; false
+    // after saying why on stderr (exit code Usage).
+    bool profileAndNoArgument(const QCommandLineParser &p, const QString &command);
+    bool acknowledgeIsANumber(const QCommandLineParser &p);
     void printPreview(const ActionPreview &preview, bool json);
     void printResult(const ActionResult &result, bool json, bool rows);
 

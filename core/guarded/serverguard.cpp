@@ -67,6 +67,27 @@ QString serverIdentity(SqlSession &s, QString *error)
              a.value(0, 1).toString());
 }
 
+QString confirmedServerIdentity(SqlSession &session, const QString &target,
+                                const QString &confirmedIdentity, QString *why, bool *anotherServer)
+{
+    *anotherServer = false;
+    QString error;
+    const QString identity = serverIdentity(session, &error);
+    if (identity.isEmpty()) {
+        *why =
+            Tr::tr("Cannot tell which server %1 is: %2; nothing was changed.").arg(target, error);
+        return {};
+    }
+    if (!confirmedIdentity.isEmpty() && identity != confirmedIdentity) {
+        *anotherServer = true;
+        *why = Tr::tr("%1 now reaches server %2, not %3 that the preview looked at; nothing was "
+                      "changed. Run the preview again.")
+                   .arg(target, identity, confirmedIdentity);
+        return {};
+    }
+    return identity;
+}
+
 ActionLock::ActionLock(SqlSession &session, QString name)
     : m_session(session), m_name(std::move(name))
 {}

@@ -15,6 +15,16 @@ class SqlSession;
 // server does not say.
 QString serverIdentity(SqlSession &session, QString *error = nullptr);
 
+// Before the first change of a confirmed run: the server behind the session
+// must be the one the preview looked at (`confirmedIdentity`; empty for a
+// preview that could not tell). Its identity when it is; else empty, with
+// *why the one sentence to end the run with (nothing changed yet) and
+// *anotherServer saying whether another server answers (a refusal) or the
+// server did not say (a failure).
+QString confirmedServerIdentity(SqlSession &session, const QString &target,
+                                const QString &confirmedIdentity, QString *why,
+                                bool *anotherServer);
+
 // A database advisory lock named after what an action changes, held by the
 // action's own session (MariaDB GET_LOCK, PostgreSQL pg_try_advisory_lock):
 // two purges of one table never run at once, whichever workstation starts

@@ -449,17 +449,14 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         s.addSessionStatement(QStringLiteral("SET lock_timeout = '2s'"));
     // The server must be the one the operator confirmed: the target names an
     // address, and another server may answer there now.
-    QString identityError;
-    const QString identity = serverIdentity(s, &identityError);
+    QString identityRefusal;
+    bool anotherServer = false;
+    const QString identity = confirmedServerIdentity(
+        s, confirmed.target.text, confirmed.serverIdentity, &identityRefusal, &anotherServer);
     if (identity.isEmpty())
-        return finish(ActionResult::Outcome::Failed,
-                      Tr::tr("Cannot tell which server %1 is: %2; nothing was changed.")
-                          .arg(confirmed.target.text, identityError));
-    if (!confirmed.serverIdentity.isEmpty() && identity != confirmed.serverIdentity)
-        return finish(ActionResult::Outcome::Refused,
-                      Tr::tr("%1 now reaches server %2, not %3 that the preview looked at; "
-                             "nothing was changed. Run the preview again.")
-                          .arg(confirmed.target.text, identity, confirmed.serverIdentity));
+        return finish(anotherServer ? ActionResult::Outcome::Refused
+                                    : ActionResult::Outcome::Failed,
+                      identityRefusal);
     // One run per table at a time, across workstations: the lock lives on
     // the server, in this very session.
     ActionLock lock(s, url.database + u'.' + tableName(sp.table));

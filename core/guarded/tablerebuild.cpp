@@ -258,17 +258,14 @@ ActionResult TableRebuild::execute(const ActionPreview &confirmed, ActionControl
     if (!monitor.begin(&reason))
         return finish(ActionResult::Outcome::Failed, SqlSession::unavailable(reason));
     const bool mysql = monitor.isMySql();
-    QString identityError;
-    const QString identity = serverIdentity(monitor, &identityError);
-    if (identity.isEmpty())
-        return finish(ActionResult::Outcome::Failed,
-                      Tr::tr("Cannot tell which server %1 is: %2; nothing was changed.")
-                          .arg(confirmed.target.text, identityError));
-    if (!confirmed.serverIdentity.isEmpty() && identity != confirmed.serverIdentity)
-        return finish(ActionResult::Outcome::Refused,
-                      Tr::tr("%1 now reaches server %2, not %3 that the preview looked at; "
-                             "nothing was changed. Run the preview again.")
-                          .arg(confirmed.target.text, identity, confirmed.serverIdentity));
+    QString identityRefusal;
+    bool anotherServer = false;
+    if (confirmedServerIdentity(monitor, confirmed.target.text, confirmed.serverIdentity,
+                                &identityRefusal, &anotherServer)
+            .isEmpty())
+        return finish(anotherServer ? ActionResult::Outcome::Refused
+                                    : ActionResult::Outcome::Failed,
+                      identityRefusal);
     // The purges' lock name: a rebuild and a purge of one table never overlap.
     ActionLock lock(monitor, url.database + u'.' + tableName(m_table));
     if (QString why; !lock.acquire(&why))

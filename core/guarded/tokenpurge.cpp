@@ -233,17 +233,14 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     // Give way to Keystone: a copy chunk that waits for a row lock gives up
     // after two seconds and is retried.
     s.addSessionStatement(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"));
-    QString identityError;
-    const QString identity = serverIdentity(s, &identityError);
+    QString identityRefusal;
+    bool anotherServer = false;
+    const QString identity = confirmedServerIdentity(
+        s, confirmed.target.text, confirmed.serverIdentity, &identityRefusal, &anotherServer);
     if (identity.isEmpty())
-        return finish(ActionResult::Outcome::Failed,
-                      Tr::tr("Cannot tell which server %1 is: %2; nothing was changed.")
-                          .arg(confirmed.target.text, identityError));
-    if (!confirmed.serverIdentity.isEmpty() && identity != confirmed.serverIdentity)
-        return finish(ActionResult::Outcome::Refused,
-                      Tr::tr("%1 now reaches server %2, not %3 that the preview looked at; "
-                             "nothing was changed. Run the preview again.")
-                          .arg(confirmed.target.text, identity, confirmed.serverIdentity));
+        return finish(anotherServer ? ActionResult::Outcome::Refused
+                                    : ActionResult::Outcome::Failed,
+                      identityRefusal);
     ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
     if (QString why; !lock.acquire(&why))
         return finish(ActionResult::Outcome::Refused, why + u' ' + Tr::tr("Nothing was changed."));

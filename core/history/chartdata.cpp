@@ -148,6 +148,24 @@ QList<Annotation> ChartData::annotationsFor(const ChartSpec &spec,
     return out;
 }
 
+// Levels of the metrics a profile has data of on this chart, from the store
+// or from Prometheus alike: dc2's expired-token level is no line while dc2
+// has no expired tokens.
+QList<ThresholdLine> ChartData::linesOfDrawnSeries(const ChartSpec &spec,
+                                                   const QList<NamedSeries> &series,
+                                                   const QHash<QString, QJsonObject> &overrides)
+{
+    QStringList withData;
+    QHash<QString, QStringList> metricsWithData;
+    for (const NamedSeries &s : series)
+        if (!s.buckets.isEmpty()) {
+            if (!withData.contains(s.profile))
+                withData.append(s.profile);
+            metricsWithData[s.profile].append(s.metric);
+        }
+    return thresholdLines(spec, withData, metricsWithData, overrides);
+}
+
 ChartData ChartData::load(const HistoryConfig &config, const QStringList &profiles, qint64 from,
                           qint64 to, const QList<ChartSpec> &specs, const QList<int> &budgets,
                           const QHash<QString, QJsonObject> &thresholdOverrides)
@@ -278,17 +296,7 @@ ChartData ChartData::load(HistoryStore &store, const QStringList &profiles, qint
         }
         r.series.append(series);
         r.scatter.append(scatter);
-        // Levels of the metrics a profile has data of on this chart: dc2's
-        // expired-token level is no line while dc2 has no expired tokens.
-        QStringList withData;
-        QHash<QString, QStringList> metricsWithData;
-        for (const NamedSeries &s : std::as_const(series))
-            if (!s.buckets.isEmpty()) {
-                if (!withData.contains(s.profile))
-                    withData.append(s.profile);
-                metricsWithData[s.profile].append(s.metric);
-            }
-        r.thresholds.append(thresholdLines(spec, withData, metricsWithData, thresholdOverrides));
+        r.thresholds.append(linesOfDrawnSeries(spec, series, thresholdOverrides));
     }
     for (const QString &profile : profiles) {
         if (const auto a = store.annotations(from, to, profile))
@@ -353,16 +361,7 @@ ChartData ChartData::loadFromPrometheus(const PrometheusSourceSettings &settings
             else if (read.size() == 2)
                 scatter.append(ScatterSeries{profile, read[0], read[1]});
         }
-        // The same levels as from the store: of the metrics a profile has data of.
-        QStringList withData;
-        QHash<QString, QStringList> metricsWithData;
-        for (const NamedSeries &s : std::as_const(series))
-            if (!s.buckets.isEmpty()) {
-                if (!withData.contains(s.profile))
-                    withData.append(s.profile);
-                metricsWithData[s.profile].append(s.metric);
-            }
-        r.thresholds.append(thresholdLines(spec, withData, metricsWithData, thresholdOverrides));
+        r.thresholds.append(linesOfDrawnSeries(spec, series, thresholdOverrides));
         r.series.append(series);
         r.scatter.append(scatter);
     }

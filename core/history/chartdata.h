@@ -81,6 +81,11 @@ struct ChartData
     static QList<ThresholdLine> thresholdLines(const ChartSpec &spec, const QStringList &profiles,
                                                const QHash<QString, QStringList> &metricsOf,
                                                const QHash<QString, QJsonObject> &overrides);
+    // thresholdLines for the curves a chart draws: only the profiles and
+    // metrics with data.
+    static QList<ThresholdLine> linesOfDrawnSeries(const ChartSpec &spec,
+                                                   const QList<NamedSeries> &series,
+                                                   const QHash<QString, QJsonObject> &overrides);
     // The annotations that concern a chart of `spec` (annotationConcerns):
     // a purge on the token chart, not on the latency charts.
     static QList<Annotation> annotationsFor(const ChartSpec &spec,
