@@ -368,7 +368,7 @@ private slots:
         // went from about 1.2 M to about 1.6 M.
         QVERIFY2(flat.contains(QStringLiteral("Live tokens")), qPrintable(page));
         QVERIFY2(flat.contains(QStringLiteral("Validation p99")), qPrintable(page));
-        QVERIFY2(flat.contains(QStringLiteral("Token table size")), qPrintable(page));
+        QVERIFY2(flat.contains(QStringLiteral("Size of table token")), qPrintable(page));
         static const QRegularExpression liveEast(
             QStringLiteral("Live tokens\\s+1\\.\\d+ M → 1\\.\\d+ M\\s+\\+\\d+(\\.\\d+)? k "
                            "\\(\\+\\d+(\\.\\d)?%\\)"));
