@@ -2,8 +2,8 @@
 
 #include "clicontext.h"
 #include "collector/collector.h"
-#include "exporter/metricsendpoint.h"
 #include "events/eventconsumer.h"
+#include "exporter/metricsendpoint.h"
 #include "health/profileverdict.h"
 #include "health/thresholdoverrides.h"
 #include "history/historyconfig.h"

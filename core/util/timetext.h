@@ -34,7 +34,6 @@ QString formatLatency(double milliseconds);
 QString axisTimeFormat(qint64 from, qint64 to, int ticks, const QDateTime &now,
                        const QLocale &locale = QLocale());
 
-
 // The time zone local times in [from, to] (seconds since the epoch) are
 // shown in, for the caption of an export or a report that a reader in
 // another zone gets: "UTC", "Europe/Berlin, UTC+01:00", and both offsets when

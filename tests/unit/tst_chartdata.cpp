@@ -207,9 +207,10 @@ private slots:
         // Profile by profile, each curve named "human name — profile".
         QCOMPARE(namesOf(r.series[0]), (QStringList{QStringLiteral("Live tokens — lab"),
                                                     QStringLiteral("Live tokens — dc2")}));
-        QCOMPARE(namesOf(r.series[1]), (QStringList{QStringLiteral("Size of schema keystone — lab"),
-                                                    QStringLiteral("Size of schema mysql — lab"),
-                                                    QStringLiteral("Size of schema keystone — dc2")}));
+        QCOMPARE(namesOf(r.series[1]),
+                 (QStringList{QStringLiteral("Size of schema keystone — lab"),
+                              QStringLiteral("Size of schema mysql — lab"),
+                              QStringLiteral("Size of schema keystone — dc2")}));
         QCOMPARE(r.series[1][2].buckets.first().max, 4.0);
         // dc2 has half of lab's tokens, bucket for bucket.
         const QList<Bucket> &lab = r.series[0][0].buckets;

@@ -140,7 +140,8 @@ private slots:
         const HealthVerdict v =
             evaluateHealth(defaultThresholds(), {{QStringLiteral("token.expired"), 1908024}}, {});
         QCOMPARE(v.level, HealthLevel::Warning);
-        QVERIFY2(v.reason.contains(QStringLiteral("about 1,908,024"), Qt::CaseInsensitive), qPrintable(v.reason));
+        QVERIFY2(v.reason.contains(QStringLiteral("about 1,908,024"), Qt::CaseInsensitive),
+                 qPrintable(v.reason));
     }
     // Issue 17: the tables that grow besides token have default thresholds,
     // and the Overview's sentence names the purgeable rows and the limit.
