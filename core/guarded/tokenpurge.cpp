@@ -14,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonObject>
 
 namespace turnstile {
 
@@ -74,7 +75,9 @@ void TokenPurge::chooseMethod(ActionPreview &p)
                        .arg(why));
     };
     if (m_method == Method::Chunked) {
-        settle(false, Tr::tr("it is the method asked for (--method chunked, the default)."));
+        // Neutral wording: the window's method selector and --method both
+        // lead here.
+        settle(false, Tr::tr("it was asked for."));
         return;
     }
     const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
@@ -305,12 +308,34 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     ActionProgress progress;
     progress.total = confirmed.rowsToStay;
     qint64 copied = 0;
+    double slowestChunkMs = 0;
+    // The longest locks the swap held, for the result (and bench/purge): each
+    // copy chunk's shared row locks, and each statement that needed token's
+    // metadata lock, which Keystone's statements queue behind.
+    auto recordLocks = [&] {
+        QJsonObject ddl;
+        double longestDdl = 0;
+        for (const TableSwap::DdlTiming &t : sw.ddlTimings()) {
+            QJsonObject o;
+            o.insert(QStringLiteral("longest_ms"), t.longestAttemptMs);
+            o.insert(QStringLiteral("total_ms"), t.totalMs);
+            o.insert(QStringLiteral("attempts"), t.attempts);
+            ddl.insert(t.step, o);
+            longestDdl = std::max(longestDdl, t.longestAttemptMs);
+        }
+        r.details.insert(QStringLiteral("ddl"), ddl);
+        r.details.insert(QStringLiteral("ddl_longest_ms"), longestDdl);
+        r.details.insert(QStringLiteral("copy_chunk_max_ms"), slowestChunkMs);
+        r.slowestBatchMs = std::max(slowestChunkMs, longestDdl);
+    };
     const QString stays =
         QStringLiteral("%1 >= ? OR %1 IS NULL").arg(s.column(QLatin1StringView("expires")));
     const bool ok = sw.copy(
         stays, {confirmed.cutoffValue}, pacer, control,
-        [&](qint64 n) {
+        [&](qint64 n, double chunkMs) {
             ++r.batches;
+            slowestChunkMs = std::max(slowestChunkMs, chunkMs);
+            progress.lastBatchMs = chunkMs;
             progress.done = n;
             progress.batches = r.batches;
             progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
@@ -342,7 +367,6 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     double lockMs = 0;
     if (!sw.swap(&lockMs, &err))
         return undo(err);
-    r.slowestBatchMs = lockMs;
     r.details.insert(QStringLiteral("swap_ms"), lockMs);
     TableSwap::testStopPoint("after-swap");
 
@@ -351,7 +375,14 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     r.after = rows(KeystoneTable::Token);
     r.affected = std::max<qint64>(0, r.before - r.after);
     r.details.insert(QStringLiteral("affected_estimated"), true);
-    if (!sw.dropOld(&err))
+    QElapsedTimer dropClock;
+    dropClock.start();
+    const bool dropped = sw.dropOld(&err);
+    // Not a lock on token (only _token_old's, which nobody else wants), but
+    // a DROP of a big table can still stall the server's I/O: measured.
+    r.details.insert(QStringLiteral("drop_old_ms"), double(dropClock.nsecsElapsed()) / 1e6);
+    recordLocks();
+    if (!dropped)
         return finish(ActionResult::Outcome::Failed,
                       Tr::tr("The expired rows are gone from table token, but %1 could not be "
                              "dropped: %2 Run it again to drop it.")
