@@ -133,15 +133,34 @@ QStringList TableSwap::missingGrants(const QStringList &showGrants, const QStrin
     return missing;
 }
 
+QString TableSwap::galeraRefusal(bool wsrepOn, const QString &osuMethod, bool galeraSingleWriter)
+{
+    if (!wsrepOn)
+        return {};
+    if (!galeraSingleWriter)
+        return Tr::tr("The server is a Galera node, and triggers do not see writes that other "
+                      "nodes replicate to it. If Keystone writes through this node only, say so "
+                      "in the profile (Galera: Keystone writes through this node only).");
+    if (osuMethod.compare(QLatin1StringView("TOI"), Qt::CaseInsensitive) != 0)
+        return Tr::tr("The Galera node applies schema changes with wsrep_OSU_method = %1, so the "
+                      "RENAME would happen on this node alone; the swap needs TOI.")
+            .arg(osuMethod.isEmpty() ? Tr::tr("(unknown)") : osuMethod);
+    return {};
+}
+
 QString TableSwap::unsuitable(bool galeraSingleWriter)
 {
     if (!m_s.isMySql())
         return Tr::tr("PostgreSQL has no rename that swaps a table under concurrent writers "
                       "without an exclusive lock.");
     const SqlResult w = m_s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
-    if (w.ok() && w.value(0, 0).toInt() == 1 && !galeraSingleWriter)
-        return Tr::tr("The server is a Galera node, and triggers do not see writes that other "
-                      "nodes replicate to it.");
+    if (w.ok() && w.value(0, 0).toInt() == 1) {
+        const SqlResult osu = m_s.run(QStringLiteral("SELECT @@SESSION.wsrep_OSU_method"));
+        if (const QString why = galeraRefusal(
+                true, osu.ok() ? osu.value(0, 0).toString() : QString(), galeraSingleWriter);
+            !why.isEmpty())
+            return why;
+    }
 
     const SqlResult g = m_s.run(QStringLiteral("SHOW GRANTS"));
     const SqlResult db = m_s.run(QStringLiteral("SELECT DATABASE()"));

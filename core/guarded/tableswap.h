@@ -54,6 +54,12 @@ public:
     // that only ever makes the swap fall back to the chunked delete.
     static QStringList missingGrants(const QStringList &showGrants, const QString &schema);
 
+    // Why a Galera node cannot swap, empty when it can: only when every write
+    // goes through this node (the profile says so: the triggers see no write
+    // another node replicates) and DDL replicates in total order (with RSU
+    // the RENAME would happen on this node alone).
+    static QString galeraRefusal(bool wsrepOn, const QString &osuMethod, bool galeraSingleWriter);
+
     // Why the swap cannot run here; empty when it can. Reads grants, foreign
     // keys, foreign triggers and Galera; changes nothing.
     QString unsuitable(bool galeraSingleWriter);

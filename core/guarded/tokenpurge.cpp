@@ -103,7 +103,7 @@ void TokenPurge::chooseMethod(ActionPreview &p)
                              "complete.")
                           .arg(sw.newName()));
     }
-    const QString unsuitable = sw.unsuitable(false);
+    const QString unsuitable = sw.unsuitable(profile().galeraSingleWriter);
     if (!unsuitable.isEmpty()) {
         const QString why = Tr::tr("copy and swap is not possible here: %1").arg(unsuitable);
         if (m_method == Method::Swap)
@@ -133,6 +133,15 @@ void TokenPurge::chooseMethod(ActionPreview &p)
             : Tr::tr("%1 % of the rows go, and the grants, keys, triggers and server "
                      "allow it.")
                   .arg(percent));
+    if (profile().galeraSingleWriter) {
+        const SqlResult w = s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
+        if (w.ok() && w.value(0, 0).toInt() == 1)
+            p.warnings.append(
+                Tr::tr("Galera: the profile says Keystone writes through this node only. A write "
+                       "made through another node during the copy would be missing from the "
+                       "swapped-in table. The triggers and the RENAME replicate in total order, "
+                       "each pausing the cluster's writes to token while it runs."));
+    }
     // The space that comes back: the table's share of the rows that go.
     const SqlResult size =
         s.run(QStringLiteral(
@@ -258,7 +267,7 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
                               .arg(err));
         r.details.insert(QStringLiteral("repaired_leftover"), true);
     }
-    if (const QString why = sw.unsuitable(false); !why.isEmpty())
+    if (const QString why = sw.unsuitable(profile().galeraSingleWriter); !why.isEmpty())
         return finish(ActionResult::Outcome::Refused,
                       Tr::tr("Copy and swap is no longer possible: %1 Nothing was changed; run "
                              "the preview again.")
