@@ -387,8 +387,9 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     QElapsedTimer dropClock;
     dropClock.start();
     const bool dropped = sw.dropOld(&err);
-    // Not a lock on token (only _token_old's, which nobody else wants), but
-    // a DROP of a big table can still stall the server's I/O: measured.
+    // The whole last step: the triggers (each also in ddl) and _token_old,
+    // whose DROP locks nothing Keystone uses but can still stall the
+    // server's I/O on a big table: measured.
     r.details.insert(QStringLiteral("drop_old_ms"), double(dropClock.nsecsElapsed()) / 1e6);
     recordLocks();
     if (!dropped)
