@@ -87,7 +87,7 @@ gen_secret() { local s=''; while ((${#s} < 24)); do s+=$(head -c 48 /dev/urandom
 # ------------------------------------------------------------------ ports
 declare -A SAVED=()
 if [[ -r $PORTS_FILE ]]; then
-    while IFS='=' read -r k v; do [[ $k =~ ^[A-Z_]+$ ]] && SAVED[$k]=$v; done <"$PORTS_FILE"
+    while IFS='=' read -r k v; do [[ $k =~ ^[A-Z][A-Z0-9_]*$ ]] && SAVED[$k]=$v; done <"$PORTS_FILE"
 fi
 port_for() { # VAR OFFSET. start: VAR > LAB_PORT_BASE > remembered > 34500+OFFSET; others: remembered first
     local v=${!1:-}
