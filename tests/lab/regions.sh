@@ -74,7 +74,10 @@ reg_db_url() { # N [password]
 reg_mc_stats() { timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"; printf "stats\r\nquit\r\n" >&3; cat <&3' "$HOST" "$1" 2>/dev/null; }
 reg_start_memcached() { # N
     local n=$1 as_user=()
-    pid_of "region_mc_$n" >/dev/null && return 0
+    if pid_of "region_mc_$n" >/dev/null; then
+        reg_mc_stats "${REG_MC_PORT[n]}" | grep -q 'STAT pid' && return 0
+        die "memcached of ${REGION_NAMES[n]} runs, but not on $HOST:${REG_MC_PORT[n]}; run: $0 regions-off"
+    fi
     ((EUID == 0)) && as_user=(-u root)
     memcached -d "${as_user[@]}" -l $HOST -p "${REG_MC_PORT[n]}" -U 0 -m 64 -P "${PIDF[region_mc_$n]}" \
         >>"$REG_LOGS/memcached-$n.log" 2>&1 || die "memcached of ${REGION_NAMES[n]} failed to start"
@@ -266,7 +269,10 @@ cmd_regions_on() {
     TIMES+=("keys-over-ssh=$(secs "$t")s")
     # uwsgi loads Keystone (~2 s of Python each) while bootstrap writes the admin and RegionOne
     t=$(now)
-    for ((n = 1; n <= REGION_COUNT; n++)); do pid_of "region_ks_$n" >/dev/null || reg_launch_keystone "$n"; done
+    for ((n = 1; n <= REGION_COUNT; n++)); do
+        if ! pid_of "region_ks_$n" >/dev/null; then reg_launch_keystone "$n"
+        elif [[ $(ks_get "$(reg_ks_url "$n")") == 000 ]]; then die "Keystone ${REGION_NAMES[n]} runs, but not on $(reg_ks_url "$n"); run: $0 regions-off"; fi
+    done
     hash=$(printf '%s' "$ADMIN_PASSWORD@$(reg_ks_url 1)@$GALERA_PORT_1" | sha256sum | cut -d' ' -f1)
     if [[ $(cat "$REGIONS/.bootstrapped" 2>/dev/null) != "$hash" ||
         $(reg_sql "SELECT COUNT(*) FROM keystone.local_user WHERE name = 'admin'") != 1 ]]; then
