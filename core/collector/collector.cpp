@@ -219,8 +219,17 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
             r.unavailable.append(QStringLiteral("database: ") + err);
         }
     }
-    for (const QString &server : profile.memcachedServers)
+    for (const QString &server : profile.memcachedServers) {
         r.memcached.append(fetchMemcachedStats(server));
+        // Keystone keeps answering without its cache, only slower and on the
+        // database's back: the tile has to say why, not just show a missing
+        // hit ratio (the region's latency rises and nothing else is red).
+        if (const MemcachedStats &m = r.memcached.last(); !m.ok())
+            r.probe.warnings.append(
+                Tr::tr("memcached %1 is %2; without its cache Keystone checks every token in "
+                       "the database.")
+                    .arg(m.server, m.error));
+    }
     if (!profile.memcachedServers.isEmpty()) {
         const auto hits = store.latest(SeriesKey{profile.name, QStringLiteral("memcached.hits")});
         const auto misses =

@@ -104,6 +104,8 @@ max_overflow = 10
 enabled = true
 backend = oslo_cache.memcache_pool
 memcache_servers = $HOST:${REG_MC_PORT[n]}
+# a memcached that was down is tried again after 5 s, not the default 300 s
+memcache_dead_retry = 5
 [token]
 provider = fernet
 expiration = $KS_TOKEN_EXPIRATION
