@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # PIDF, PAT and LABEL are the tables of lab.sh, which sources this file
 # regions.sh - the multi-region part of the lab, sourced by tests/lab/lab.sh for
 #   lab.sh regions-on | regions-off | regions-status
 # Three Keystones, RegionOne..RegionThree, under uwsgi, the deployment most clouds run
@@ -27,9 +27,9 @@ declare -a REG_KS_PORT REG_MC_PORT
 for ((n = 1; n <= REGION_COUNT; n++)); do
     REG_KS_PORT[n]=$(port_for "REGION_KS_PORT_$n" $((39 + n)))
     REG_MC_PORT[n]=$(port_for "REGION_MC_PORT_$n" $((42 + n)))
-    PIDF[region_ks_$n]=$REG_RUN/keystone-$n.pid PAT[region_ks_$n]=$REG_RUN/keystone-$n.pid
-    PIDF[region_mc_$n]=$REG_RUN/memcached-$n.pid PAT[region_mc_$n]=$REG_RUN/memcached-$n.pid
-    LABEL[region_ks_$n]="Keystone ${REGION_NAMES[n]}" LABEL[region_mc_$n]="memcached ${REGION_NAMES[n]}"
+    PIDF["region_ks_$n"]=$REG_RUN/keystone-$n.pid PAT["region_ks_$n"]=$REG_RUN/keystone-$n.pid
+    PIDF["region_mc_$n"]=$REG_RUN/memcached-$n.pid PAT["region_mc_$n"]=$REG_RUN/memcached-$n.pid
+    LABEL["region_ks_$n"]="Keystone ${REGION_NAMES[n]}" LABEL["region_mc_$n"]="memcached ${REGION_NAMES[n]}"
 done
 reg_ks_url() { echo "http://$HOST:${REG_KS_PORT[$1]}/v3"; }
 reg_node() { echo "node$1"; }
@@ -79,7 +79,7 @@ reg_start_memcached() { # N
         die "memcached of ${REGION_NAMES[n]} runs, but not on $HOST:${REG_MC_PORT[n]}; run: $0 regions-off"
     fi
     ((EUID == 0)) && as_user=(-u root)
-    memcached -d "${as_user[@]}" -l $HOST -p "${REG_MC_PORT[n]}" -U 0 -m 64 -P "${PIDF[region_mc_$n]}" \
+    memcached -d "${as_user[@]}" -l "$HOST" -p "${REG_MC_PORT[n]}" -U 0 -m 64 -P "${PIDF["region_mc_$n"]}" \
         >>"$REG_LOGS/memcached-$n.log" 2>&1 || die "memcached of ${REGION_NAMES[n]} failed to start"
     wait_for 100 pid_of "region_mc_$n" >/dev/null || die "memcached of ${REGION_NAMES[n]} did not write its pid file"
     wait_for 50 eval "reg_mc_stats ${REG_MC_PORT[n]} | grep -q 'STAT pid'" || die "memcached did not answer on $HOST:${REG_MC_PORT[n]}"
@@ -130,7 +130,7 @@ reg_launch_keystone() { # N
     OS_KEYSTONE_CONFIG_FILES=$(reg_conf "$n") setsid uwsgi --plugin python3 --http-socket "$HOST:${REG_KS_PORT[n]}" \
         --wsgi-file /usr/bin/keystone-wsgi-public --master --processes 1 --threads 2 --enable-threads \
         --lazy-apps --need-app --die-on-term --buffer-size 65535 --listen 100 \
-        --add-header "Connection: close" --pidfile "${PIDF[region_ks_$n]}" \
+        --add-header "Connection: close" --pidfile "${PIDF["region_ks_$n"]}" \
         --logto "$(dirname "$(reg_conf "$n")")/log/uwsgi.log" --disable-logging </dev/null >/dev/null 2>&1 &
 }
 reg_ks_up() { [[ $(ks_get "$(reg_ks_url "$1")") == 200 ]] && pid_of "region_ks_$1" >/dev/null; }
@@ -185,19 +185,19 @@ PY
 
 reg_write_files() {
     local n kv=() f
-    kv+=(REGION_COUNT=$REGION_COUNT REGION_CLOUD=$REGION_CLOUD REGION_KEY_SOURCE="$REG_KEY_SOURCE"
-        REGION_CREDENTIAL_REPO="$REG_CRED" REGION_ADMIN_USER=admin REGION_ADMIN_PROJECT=admin
-        REGION_ADMIN_PASSWORD="$ADMIN_PASSWORD" REGION_DB_USER="$GALERA_KEYSTONE_DB_USER"
-        REGION_DB_PASSWORD="$GALERA_KEYSTONE_DB_PASSWORD")
+    kv+=("REGION_COUNT=$REGION_COUNT" "REGION_CLOUD=$REGION_CLOUD" "REGION_KEY_SOURCE=$REG_KEY_SOURCE"
+        "REGION_CREDENTIAL_REPO=$REG_CRED" REGION_ADMIN_USER=admin REGION_ADMIN_PROJECT=admin
+        "REGION_ADMIN_PASSWORD=$ADMIN_PASSWORD" "REGION_DB_USER=$GALERA_KEYSTONE_DB_USER"
+        "REGION_DB_PASSWORD=$GALERA_KEYSTONE_DB_PASSWORD")
     for ((n = 1; n <= REGION_COUNT; n++)); do
         f=GALERA_PORT_$n
-        kv+=(REGION_NAME_$n="${REGION_NAMES[n]}" KEYSTONE_URL_$n="$(reg_ks_url "$n")"
-            KEYSTONE_PORT_$n="${REG_KS_PORT[n]}" KEYSTONE_CONF_$n="$(reg_conf "$n")"
-            KEYSTONE_PID_FILE_$n="${PIDF[region_ks_$n]}"
-            MEMCACHED_PORT_$n="${REG_MC_PORT[n]}" MEMCACHED_$n="$HOST:${REG_MC_PORT[n]}"
-            MEMCACHED_PID_FILE_$n="${PIDF[region_mc_$n]}"
-            REGION_NODE_$n="$(reg_node "$n")" REGION_KEY_REPO_$n="$(reg_node_repo "$n")"
-            REGION_GALERA_NODE_$n="$n" REGION_DB_PORT_$n="${!f}" REGION_DB_URL_$n="$(reg_db_url "$n")")
+        kv+=("REGION_NAME_$n=${REGION_NAMES[n]}" "KEYSTONE_URL_$n=$(reg_ks_url "$n")"
+            "KEYSTONE_PORT_$n=${REG_KS_PORT[n]}" "KEYSTONE_CONF_$n=$(reg_conf "$n")"
+            "KEYSTONE_PID_FILE_$n=${PIDF["region_ks_$n"]}"
+            "MEMCACHED_PORT_$n=${REG_MC_PORT[n]}" "MEMCACHED_$n=$HOST:${REG_MC_PORT[n]}"
+            "MEMCACHED_PID_FILE_$n=${PIDF["region_mc_$n"]}"
+            "REGION_NODE_$n=$(reg_node "$n")" "REGION_KEY_REPO_$n=$(reg_node_repo "$n")"
+            "REGION_GALERA_NODE_$n=$n" "REGION_DB_PORT_$n=${!f}" "REGION_DB_URL_$n=$(reg_db_url "$n")")
     done
     (umask 077; exports "${kv[@]}" >"$REGIONS_ENV")
     {
