@@ -903,6 +903,11 @@ cmd_wipe() {
     for c in "${COMPONENTS[@]}" "${OPTIONAL[@]}"; do
         pid_of "$c" >/dev/null && die "${LABEL[$c]} is still running; run: $0 stop"
     done
+    if [[ -d $LAB_DIR/regions/run ]]; then
+        . "$LAB_SCRIPTS/regions.sh"
+        local rc=0; cmd_regions_status >/dev/null || rc=$?
+        ((rc == 3)) || die "a region is still running; run: $0 stop"
+    fi
     rm -rf -- "$LAB_DIR"
     log "removed $LAB_DIR"
 }
