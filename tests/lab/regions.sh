@@ -246,7 +246,19 @@ cmd_regions_on() {
     mkdir -p "$REG_RUN" "$REG_LOGS" "$REGIONS/keys"
     chmod 700 "$REGIONS"
     reg_save_ports
-    for ((n = 1; n <= REGION_COUNT; n++)); do reg_write_conf "$n"; reg_start_memcached "$n"; done
+    for ((n = 1; n <= REGION_COUNT; n++)); do
+        reg_write_conf "$n"
+        # While a region's memcached is down its Keystone keeps reconnecting, and a port inside
+        # ip_local_port_range (the lab's are) can then be taken by a TCP self-connection
+        # (simultaneous open: local and peer are both the memcached port), which memcached cannot
+        # bind past. Only a restart of that Keystone lets go of it.
+        if ! pid_of "region_mc_$n" >/dev/null && pid_of "region_ks_$n" >/dev/null &&
+            [[ -n $(ss -Htn state established "( sport = :${REG_MC_PORT[n]} and dport = :${REG_MC_PORT[n]} )" 2>/dev/null) ]]; then
+            log "Keystone ${REGION_NAMES[n]} holds a self-connection on $HOST:${REG_MC_PORT[n]}; restarting it"
+            stop_one "region_ks_$n"
+        fi
+        reg_start_memcached "$n"
+    done
     TIMES+=("memcached=$(secs "$t0")s")
     km=(keystone-manage --config-file "$(reg_conf 1)") mlog=$REG_LOGS/manage.log
     # db_sync once (the schema is the cluster's, whichever node applies it), key setup side by side
