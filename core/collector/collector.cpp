@@ -219,8 +219,19 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
             r.unavailable.append(QStringLiteral("database: ") + err);
         }
     }
-    for (const QString &server : profile.memcachedServers)
+    // Keystone keeps answering without its cache, only slower and on the
+    // database's back: the tile has to say why, not just show a missing hit
+    // ratio (the region's latency rises and nothing else is red).
+    QStringList memcachedDown;
+    for (const QString &server : profile.memcachedServers) {
         r.memcached.append(fetchMemcachedStats(server));
+        if (const MemcachedStats &m = r.memcached.last(); !m.ok())
+            memcachedDown.append(
+                Tr::tr("memcached %1 is %2; without its cache Keystone checks every token in "
+                       "the database.")
+                    .arg(m.server, m.error));
+    }
+    r.probe.warnings.append(memcachedDown);
     if (!profile.memcachedServers.isEmpty()) {
         const auto hits = store.latest(SeriesKey{profile.name, QStringLiteral("memcached.hits")});
         const auto misses =
@@ -255,6 +266,15 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     r.probe.thresholdReason = v.reason;
     r.probe.thresholdTriggered = v.triggered;
     r.probe.thresholdCritical = v.critical;
+    // The slower validations a lost cache causes are amber on their own and
+    // would hide the cause (the tile shows the threshold sentence first): the
+    // memcached sentence leads unless something is red.
+    if (!memcachedDown.isEmpty() && r.probe.thresholdLevel >= 2) {
+        const QString cause = memcachedDown.join(u' ');
+        r.probe.thresholdReason = r.probe.thresholdLevel >= 3
+                                      ? r.probe.thresholdReason + u' ' + cause
+                                      : cause + u' ' + r.probe.thresholdReason;
+    }
 
     // What the Overview tile shows beside the probe's own figures.
     if (r.frequent)

@@ -32,6 +32,11 @@
 #   rabbitmq-on   add RabbitMQ to the running lab and restart Keystone with messagingv2
 #   rabbitmq-off  the reverse (Keystone back to the log driver, RabbitMQ stopped)
 #   rabbitmq-restart  stop and start only RabbitMQ (a broker restart, for reconnect tests)
+#   regions-on    three Keystones (RegionOne..RegionThree) on the Galera cluster of galera-on
+#          ($LAB_DIR/galera.env), each with its own memcached (ports base+40..+59), one Fernet
+#          key set copied over ssh to node1..node3; writes $LAB_DIR/regions.env and adds the
+#          cloud "labregions" to clouds.yaml (tests/lab/regions.sh)
+#   regions-off   stop them again; regions-status  one line each
 # Ports used at the last start are remembered in $LAB_DIR/run/ports.env.
 set -Eeuo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"   # mariadbd and sshd live in /usr/sbin
@@ -42,6 +47,7 @@ LAB_PKGS=(mariadb-server mariadb-client postgresql-15 memcached openssh-server
           rabbitmq-server amqp-tools)
 
 CMD=${1:-}
+LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_DIR=${LAB_DIR:-/tmp/turnstile-lab}
 LAB_DIR=${LAB_DIR%/}
 HOST=127.0.0.1 HOST_ALT=127.0.0.2 RUN=$LAB_DIR/run LOGS=$LAB_DIR/log MARKER=$LAB_DIR/.turnstile-lab
@@ -81,7 +87,7 @@ gen_secret() { local s=''; while ((${#s} < 24)); do s+=$(head -c 48 /dev/urandom
 # ------------------------------------------------------------------ ports
 declare -A SAVED=()
 if [[ -r $PORTS_FILE ]]; then
-    while IFS='=' read -r k v; do [[ $k =~ ^[A-Z_]+$ ]] && SAVED[$k]=$v; done <"$PORTS_FILE"
+    while IFS='=' read -r k v; do [[ $k =~ ^[A-Z][A-Z0-9_]*$ ]] && SAVED[$k]=$v; done <"$PORTS_FILE"
 fi
 port_for() { # VAR OFFSET. start: VAR > LAB_PORT_BASE > remembered > 34500+OFFSET; others: remembered first
     local v=${!1:-}
@@ -250,6 +256,8 @@ clouds:
     region_name: RegionOne
     identity_api_version: 3
 EOF
+    # lab.sh regions-on: the cloud of the three regions (tests/lab/regions.sh)
+    if [[ -f $LAB_DIR/regions/clouds-fragment.yaml ]]; then cat "$LAB_DIR/regions/clouds-fragment.yaml" >>"$LAB_DIR/clouds.yaml"; fi
     printf '%s:%s:*:turnstile:%s\n' "$HOST" "$PG_PORT" "$PG_PASSWORD" >"$LAB_DIR/pgpass"
     umask 022
 }
@@ -859,6 +867,7 @@ cmd_stop() {   # signal everything recorded at once, then wait; SIGKILL after 30
         kill -KILL "${live[$c]}" 2>/dev/null || true; rm -f "${PIDF[$c]}"
     done
     if pid=$(pid_of epmd); then stop_one epmd; log "epmd stopped (pid $pid)"; fi
+    if [[ -d $LAB_DIR/regions/run ]]; then . "$LAB_SCRIPTS/regions.sh"; regions_stop; fi
     rm -f "$DBUS_SOCK"
     log "stop took $(secs "$t") s"
 }
@@ -894,6 +903,11 @@ cmd_wipe() {
     for c in "${COMPONENTS[@]}" "${OPTIONAL[@]}"; do
         pid_of "$c" >/dev/null && die "${LABEL[$c]} is still running; run: $0 stop"
     done
+    if [[ -d $LAB_DIR/regions/run ]]; then
+        . "$LAB_SCRIPTS/regions.sh"
+        local rc=0; cmd_regions_status >/dev/null || rc=$?
+        ((rc == 3)) || die "a region is still running; run: $0 stop"
+    fi
     rm -rf -- "$LAB_DIR"
     log "removed $LAB_DIR"
 }
@@ -908,5 +922,8 @@ case ${1:-} in
     rabbitmq-restart) cmd_rabbitmq_restart ;;
     rabbitmq-on) cmd_rabbitmq_on ;;
     rabbitmq-off) cmd_rabbitmq_off ;;
+    regions-on) . "$LAB_SCRIPTS/regions.sh"; cmd_regions_on ;;
+    regions-off) . "$LAB_SCRIPTS/regions.sh"; cmd_regions_off ;;
+    regions-status) . "$LAB_SCRIPTS/regions.sh"; cmd_regions_status ;;
     *) awk 'NR==1{next} /^#/{sub(/^# ?/, ""); print; next} {exit}' "$0"; exit 2 ;;
 esac
