@@ -443,6 +443,12 @@ bool HistoryStore::ensurePartitions(const QSet<qint64> &months)
         rollback();
         return false;
     }
+    // Another collector may have created them while we waited for the lock.
+    if (!loadPartitions(q)) {
+        rollback();
+        return false;
+    }
+    missing.subtract(m_partitions);
     QList<qint64> ordered(missing.cbegin(), missing.cend());
     std::sort(ordered.begin(), ordered.end());
     for (qint64 month : ordered) {
