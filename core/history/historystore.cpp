@@ -1250,6 +1250,33 @@ bool HistoryStore::maintain(qint64 now)
            applyRetention(now);
 }
 
+bool HistoryStore::maintainIfDue(qint64 now, qint64 everySeconds)
+{
+    if (!ready())
+        return false;
+    if (!isPostgres())
+        return maintain(now);
+    const qint64 month = historyschema::monthStart(std::clamp<qint64>(now, 0, kMaxTimestamp));
+    if (!ensurePartitions({month, historyschema::nextMonth(month)}))
+        return false;
+    // Claimed in one statement: of two collectors at the same moment, the
+    // row lock lets one update and the other then sees the new value. A
+    // stored time ahead of ours (a clock set back) is claimable too.
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral(
+        "INSERT INTO history_meta (key, value) VALUES ('maintained_at', ?) ON CONFLICT (key) DO "
+        "UPDATE SET value = excluded.value WHERE CAST(history_meta.value AS BIGINT) <= ? OR "
+        "CAST(history_meta.value AS BIGINT) > ?"));
+    q.addBindValue(QString::number(now));
+    q.addBindValue(now - everySeconds);
+    q.addBindValue(now);
+    if (!q.exec())
+        return failQuery(q, true);
+    if (q.numRowsAffected() <= 0)
+        return true; // another collector maintains the database
+    return maintain(now);
+}
+
 bool HistoryStore::compact()
 {
     if (!ready())

@@ -115,6 +115,14 @@ public:
     // ahead of the samples, so a cycle at the turn of a month never waits
     // for one (see ensurePartitions).
     bool maintain(qint64 now);
+    // What a collector runs after each cycle: maintain(), unless another
+    // store of the same PostgreSQL database did so less than `everySeconds`
+    // before `now` (a lease in history_meta). rollup() and applyRetention()
+    // walk every series of the database, two transactions each: fifty
+    // collectors sharing a database would otherwise repeat the same work
+    // fifty times a cycle. Nothing is late for it: reads stitch raw rows not
+    // rolled up yet. SQLite (one workstation): always maintain().
+    bool maintainIfDue(qint64 now, qint64 everySeconds = 60);
     // SQLite: checkpoint the WAL and VACUUM, returning freed pages to the file
     // system and repacking pages that interleaved inserts left part-empty.
     // PostgreSQL: nothing (autovacuum's job).

@@ -539,6 +539,37 @@ private slots:
                  0);
     }
 
+    // The collector's maintenance is done by one collector a minute for
+    // all of them: the others' maintainIfDue returns at once. The lease
+    // follows the times the collectors pass (a clock set back reclaims it).
+    void maintenanceIsSharedByCollectors()
+    {
+        QVERIFY(freshDatabase());
+        HistoryStore a, b;
+        QVERIFY2(a.open(config()), qPrintable(a.error()));
+        QVERIFY2(b.open(config()), qPrintable(b.error()));
+        const SeriesKey key{QStringLiteral("east"), QStringLiteral("token.rows")};
+        QList<Sample> in;
+        for (qint64 t = T0; t < T0 + 1200; t += 30)
+            in.append({t, double(t - T0)});
+        QCOMPARE(a.append(key, in.mid(0, 20)), 20);
+        QVERIFY2(a.maintainIfDue(T0 + 3600), qPrintable(a.error()));
+        const QString minutes = QStringLiteral("SELECT count(*) FROM history_rollup_1m");
+        QCOMPARE(scalar(minutes), 10);
+        QCOMPARE(b.append(key, in.mid(20)), 20);
+        QVERIFY2(b.maintainIfDue(T0 + 3630), qPrintable(b.error()));
+        QCOMPARE(scalar(minutes), 10); // a maintained 30 s ago
+        QVERIFY2(b.maintainIfDue(T0 + 3660), qPrintable(b.error()));
+        QCOMPARE(scalar(minutes), 20);
+        QCOMPARE(scalar(QStringLiteral(
+                     "SELECT value::bigint FROM history_meta WHERE key = 'maintained_at'")),
+                 T0 + 3660);
+        QVERIFY(a.maintainIfDue(T0 + 100)); // clock set back: claimed again
+        QCOMPARE(scalar(QStringLiteral(
+                     "SELECT value::bigint FROM history_meta WHERE key = 'maintained_at'")),
+                 T0 + 100);
+    }
+
     // Today's layout migrated by opening it: every sample there once, the
     // annotations and events kept, the version recorded, and the charts
     // equal to the same samples read from an SQLite store - before and
