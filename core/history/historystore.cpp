@@ -1261,7 +1261,9 @@ bool HistoryStore::maintainIfDue(qint64 now, qint64 everySeconds)
         return false;
     // Claimed in one statement: of two collectors at the same moment, the
     // row lock lets one update and the other then sees the new value. A
-    // stored time ahead of ours (a clock set back) is claimable too.
+    // stored time more than a lease ahead of ours (a clock set back) is
+    // claimable too; a collector whose clock is only a little behind
+    // another's must not take every lease straight after it.
     QSqlQuery q(database());
     q.prepare(QStringLiteral(
         "INSERT INTO history_meta (key, value) VALUES ('maintained_at', ?) ON CONFLICT (key) DO "
@@ -1269,7 +1271,7 @@ bool HistoryStore::maintainIfDue(qint64 now, qint64 everySeconds)
         "CAST(history_meta.value AS BIGINT) > ?"));
     q.addBindValue(QString::number(now));
     q.addBindValue(now - everySeconds);
-    q.addBindValue(now);
+    q.addBindValue(now + everySeconds);
     if (!q.exec())
         return failQuery(q, true);
     if (q.numRowsAffected() <= 0)
