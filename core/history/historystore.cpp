@@ -1265,12 +1265,14 @@ bool HistoryStore::maintainIfDue(qint64 now, qint64 everySeconds)
     // claimable too; a collector whose clock is only a little behind
     // another's must not take every lease straight after it.
     QSqlQuery q(database());
+    // A value that is not a time (written by hand) is claimable as well, so
+    // it can never stop maintenance.
     q.prepare(QStringLiteral(
         "INSERT INTO history_meta (key, value) VALUES ('maintained_at', ?) ON CONFLICT (key) DO "
-        "UPDATE SET value = excluded.value WHERE CAST(history_meta.value AS BIGINT) <= ? OR "
-        "CAST(history_meta.value AS BIGINT) > ?"));
+        "UPDATE SET value = excluded.value WHERE CASE WHEN history_meta.value ~ '^[0-9]{1,15}$' "
+        "THEN CAST(history_meta.value AS BIGINT) NOT BETWEEN ? AND ? ELSE true END"));
     q.addBindValue(QString::number(now));
-    q.addBindValue(now - everySeconds);
+    q.addBindValue(now - everySeconds + 1);
     q.addBindValue(now + everySeconds);
     if (!q.exec())
         return failQuery(q, true);

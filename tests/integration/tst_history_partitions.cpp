@@ -574,6 +574,13 @@ private slots:
         QCOMPARE(scalar(QStringLiteral(
                      "SELECT value::bigint FROM history_meta WHERE key = 'maintained_at'")),
                  T0 + 100);
+        // A lease someone overwrote with garbage does not stop maintenance.
+        QVERIFY(exec({QStringLiteral(
+            "UPDATE history_meta SET value = 'soon' WHERE key = 'maintained_at'")}));
+        QVERIFY2(b.maintainIfDue(T0 + 130), qPrintable(b.error()));
+        QCOMPARE(scalar(QStringLiteral(
+                     "SELECT value::bigint FROM history_meta WHERE key = 'maintained_at'")),
+                 T0 + 130);
     }
 
     // Today's layout migrated by opening it: every sample there once, the
