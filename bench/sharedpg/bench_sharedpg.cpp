@@ -17,13 +17,16 @@
 //   3. read: a 30-day chart of R regions at P points (R series), seeded at
 //      one sample per 30 s, rolled up as a collector would have and
 //      analyzed as autovacuum would have, read once and then three times
-//      (median); the same chart from an SQLite store in the same run. Not
-//      here: the same chart from Prometheus (tst_prometheussource_server
-//      measures one region; backfilling 30 days with promtool takes minutes).
+//      (median); the same chart from an SQLite store in the same run, and
+//      with --prometheus from a private Prometheus (Debian's prometheus and
+//      promtool) backfilled with the same samples by `promtool tsdb
+//      create-blocks-from openmetrics` (minutes for 30 days), read through
+//      PrometheusSource (what the charts use when a profile names one).
 // The database must be empty (a fresh one: createdb) - its partitions are
 // measured as a whole. Password from $PGPASSWORD.
 #include "history/historyschema.h"
 #include "history/historystore.h"
+#include "history/prometheussource.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -31,9 +34,13 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -176,6 +183,33 @@ ReadTimes readChart(HistoryStore &store, const QList<SeriesKey> &keys, qint64 fr
     return r;
 }
 
+// The same chart from Prometheus: 10 query_range calls, one per region.
+ReadTimes readPrometheusChart(PrometheusSource &source, const QList<SeriesKey> &keys, qint64 from,
+                              qint64 to, int points)
+{
+    ReadTimes r;
+    QList<double> times;
+    for (int run = 0; run < 4; ++run) {
+        QElapsedTimer t;
+        t.start();
+        qint64 n = 0;
+        for (const SeriesKey &k : keys) {
+            const auto q = source.query(k, from, to, points);
+            if (!q)
+                die(QStringLiteral("Prometheus read: ") + source.error());
+            n += q->buckets.size();
+        }
+        const double ms = msSince(t);
+        if (run == 0)
+            r.first = ms;
+        else
+            times << ms;
+        r.points = n;
+    }
+    r.median = median(times);
+    return r;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -212,10 +246,13 @@ int main(int argc, char **argv)
                                        QStringLiteral("N"), QStringLiteral("1600"));
     const QCommandLineOption noReadOpt(QStringLiteral("no-read"),
                                        QStringLiteral("Skip the read part."));
+    const QCommandLineOption prometheusOpt(
+        QStringLiteral("prometheus"),
+        QStringLiteral("Also read the chart from a private, backfilled Prometheus."));
     const QCommandLineOption noMaintainOpt(QStringLiteral("no-maintain"),
                                            QStringLiteral("Appends only in the write part."));
     cli.addOptions({urlOpt, collectorsOpt, seriesOpt, cyclesOpt, connectionsOpt, regionsOpt,
-                    daysOpt, pointsOpt, noReadOpt, noMaintainOpt});
+                    daysOpt, pointsOpt, noReadOpt, noMaintainOpt, prometheusOpt});
     cli.process(app);
     if (!cli.isSet(urlOpt))
         die(QStringLiteral("--pg-url is required"));
@@ -422,7 +459,8 @@ int main(int argc, char **argv)
         return failures.load() == 0 ? 0 : 1;
 
     // ---- 3. read
-    const qint64 to = QDateTime::currentSecsSinceEpoch() / 3600 * 3600;
+    // Ends two hours ago: a backfill must stay out of Prometheus' head block.
+    const qint64 to = QDateTime::currentSecsSinceEpoch() / 3600 * 3600 - 2 * 3600;
     const qint64 from = to - days * kDay;
     QList<SeriesKey> keys;
     for (int r = 0; r < regions; ++r)
@@ -467,6 +505,89 @@ int main(int argc, char **argv)
                 p.median);
     std::printf("     SQLite:                   first %.1f ms, median of 3 %.1f ms\n", l.first,
                 l.median);
+    if (cli.isSet(prometheusOpt)) {
+        const QString prometheus = QStandardPaths::findExecutable(QStringLiteral("prometheus"));
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        if (prometheus.isEmpty() || promtool.isEmpty())
+            die(QStringLiteral("--prometheus needs prometheus and promtool on PATH"));
+        // The exporter's series for validate.p99.ms, in seconds, timestamps
+        // in seconds, each series contiguous, "# EOF" at the end.
+        QElapsedTimer fill;
+        fill.start();
+        QFile om(dir.filePath(QStringLiteral("backfill.om")));
+        if (!om.open(QIODevice::WriteOnly))
+            die(om.errorString());
+        om.write("# HELP turnstile_token_validation_seconds Validation latency.\n"
+                 "# TYPE turnstile_token_validation_seconds summary\n");
+        for (int r = 0; r < regions; ++r) {
+            const QByteArray labels = "turnstile_token_validation_seconds{profile=\"" +
+                                      keys[r].profile.toUtf8() + "\",quantile=\"0.99\"} ";
+            QByteArray chunk;
+            for (qint64 t = from; t < to; t += kCadence) {
+                const double ms = 20.0 + double((t / kCadence + r * 31) % 400) / 10.0;
+                chunk += labels + QByteArray::number(ms / 1000.0, 'g', 17) + ' ' +
+                         QByteArray::number(t) + '\n';
+            }
+            om.write(chunk);
+        }
+        om.write("# EOF\n");
+        om.close();
+        QProcess blocks;
+        blocks.setProcessChannelMode(QProcess::MergedChannels);
+        blocks.start(promtool, {QStringLiteral("tsdb"), QStringLiteral("create-blocks-from"),
+                                QStringLiteral("openmetrics"), om.fileName(),
+                                dir.filePath(QStringLiteral("tsdb"))});
+        if (!blocks.waitForFinished(30 * 60 * 1000) || blocks.exitCode() != 0)
+            die(QStringLiteral("promtool: ") + QString::fromUtf8(blocks.readAll().right(2000)));
+        const double backfillSec = msSince(fill) / 1000.0;
+        QFile config(dir.filePath(QStringLiteral("prometheus.yml")));
+        if (!config.open(QIODevice::WriteOnly))
+            die(config.errorString());
+        config.write("global: {scrape_interval: 1m}\n");
+        config.close();
+        quint16 port = 0;
+        {
+            QTcpServer probe;
+            if (!probe.listen(QHostAddress::LocalHost, 0))
+                die(QStringLiteral("no free port"));
+            port = probe.serverPort();
+        }
+        QProcess server;
+        server.setProcessChannelMode(QProcess::MergedChannels);
+        server.start(prometheus,
+                     {QStringLiteral("--config.file=") + config.fileName(),
+                      QStringLiteral("--storage.tsdb.path=") + dir.filePath(QStringLiteral("tsdb")),
+                      QStringLiteral("--storage.tsdb.retention.time=400d"),
+                      QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port)});
+        if (!server.waitForStarted())
+            die(QStringLiteral("prometheus did not start"));
+        PrometheusSourceSettings settings;
+        settings.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        settings.timeoutMs = 30000;
+        PrometheusSource source(settings);
+        QElapsedTimer wait;
+        wait.start();
+        bool answered = false;
+        while (!answered && wait.elapsed() < 120000) {
+            const auto q = source.query(keys.last(), to - 3600, to, 10);
+            answered = q && !q->buckets.isEmpty();
+            if (!answered)
+                QThread::msleep(250);
+        }
+        if (!answered) {
+            server.terminate();
+            server.waitForFinished(15000);
+            die(QStringLiteral("Prometheus did not answer: ") + source.error());
+        }
+        const ReadTimes pr = readPrometheusChart(source, keys, from, to, points);
+        std::printf("     Prometheus (%s):  first %.1f ms, median of 3 %.1f ms (%lld points; "
+                    "backfill %.0f s, ready %.1f s after start)\n",
+                    qPrintable(QFileInfo(prometheus).fileName()), pr.first, pr.median, pr.points,
+                    backfillSec, double(wait.elapsed()) / 1000.0);
+        server.terminate();
+        if (!server.waitForFinished(15000))
+            server.kill();
+    }
     {
         QFile f(QStringLiteral("/proc/loadavg"));
         if (f.open(QIODevice::ReadOnly))
