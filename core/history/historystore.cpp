@@ -320,9 +320,12 @@ bool HistoryStore::openPostgres()
     if (!checkVersion())
         return false;
     // The months a collector writes now and next, so the first cycle of a
-    // month does not create its partition.
+    // month does not create its partition. A dashboard's role that may only
+    // read cannot, and need not: the store opens all the same.
     const qint64 month = historyschema::monthStart(QDateTime::currentSecsSinceEpoch());
-    return ensurePartitions({month, historyschema::nextMonth(month)});
+    if (!ensurePartitions({month, historyschema::nextMonth(month)}))
+        m_error.clear();
+    return true;
 }
 
 bool HistoryStore::checkVersion()

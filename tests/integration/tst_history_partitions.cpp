@@ -539,6 +539,49 @@ private slots:
                  0);
     }
 
+    // A dashboard whose role may only read opens the shared history even
+    // when next month's partition is missing (it cannot create it), and
+    // reads; its appends fail with a sentence instead.
+    void readOnlyRoleOpensAndReads()
+    {
+        QVERIFY(freshDatabase());
+        const SeriesKey key{QStringLiteral("east"), QStringLiteral("token.rows")};
+        {
+            HistoryStore writer;
+            QVERIFY2(writer.open(config()), qPrintable(writer.error()));
+            QCOMPARE(writer.append(key, {{T0, 1}, {T0 + 60, 2}}), 2);
+        }
+        const qint64 next =
+            historyschema::nextMonth(historyschema::monthStart(QDateTime::currentSecsSinceEpoch()));
+        QVERIFY(exec({QStringLiteral("DROP TABLE %1").arg(historyschema::partitionName(next))}));
+        const QString role =
+            QStringLiteral("tst_hpart_ro_%1").arg(QCoreApplication::applicationPid());
+        const QString password = QStringLiteral("ro-%1").arg(QCoreApplication::applicationPid());
+        QVERIFY(testsupport::labPgSuperuser(
+            QStringLiteral("DROP ROLE IF EXISTS %1;\nCREATE ROLE %1 LOGIN PASSWORD '%2';\n")
+                .arg(role, password)));
+        QVERIFY(
+            exec({QStringLiteral("GRANT SELECT ON ALL TABLES IN SCHEMA public TO %1").arg(role)}));
+        HistoryConfig c = config();
+        c.url = testsupport::labPgUrl(role, m_db);
+        c.password = password;
+        {
+            HistoryStore reader;
+            QVERIFY2(reader.open(c), qPrintable(reader.error()));
+            QCOMPARE(reader.samples(key, T0, T0 + 120)->size(), 2);
+            const auto chart = reader.query(key, T0, T0 + 120, 10);
+            QVERIFY2(chart, qPrintable(reader.error()));
+            QCOMPARE(totalCount(*chart), 2);
+            QCOMPARE(reader.append(key, {{T0 + 120, 3}}), -1);
+            QVERIFY(!reader.error().isEmpty());
+        }
+        QVERIFY(
+            exec({QStringLiteral("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %1").arg(role)}));
+        QVERIFY(testsupport::labPgSuperuser(
+            QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE);\nDROP ROLE IF EXISTS %2;\n")
+                .arg(m_db, role)));
+    }
+
     // The collector's maintenance is done by one collector a minute for
     // all of them: the others' maintainIfDue returns at once. The lease
     // follows the times the collectors pass (a clock set back reclaims it).
