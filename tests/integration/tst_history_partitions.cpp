@@ -785,6 +785,80 @@ private slots:
         QCOMPARE(schemaVersion(), historyschema::kVersion);
         QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM history_samples")), before->samples);
     }
+
+    // The collector running the migration is cut off half-way - after the
+    // rename and the new partitioned table, while it waits to create
+    // November's partition (another session holds that name in an open
+    // transaction) - by terminating its server process, as a killed
+    // collector or a lost connection would: today's layout is intact, and
+    // the next open migrates.
+    void migrationKilledHalfWayLosesNothing()
+    {
+        QVERIFY(freshDatabase());
+        QTemporaryDir dir;
+        HistoryConfig sqlite;
+        sqlite.sqlitePath = dir.filePath(QStringLiteral("reference.sqlite"));
+        HistoryStore reference;
+        QVERIFY(reference.open(sqlite));
+        const std::optional<Legacy> before = createSchema2(&reference);
+        QVERIFY(before);
+
+        const QString blockerName = QStringLiteral("tst-hpart-blocker");
+        {
+            QSqlDatabase blocker = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), blockerName);
+            blocker.setHostName(lab(QStringLiteral("TURNSTILE_LAB_PG_HOST")));
+            blocker.setPort(lab(QStringLiteral("TURNSTILE_LAB_PG_PORT")).toInt());
+            blocker.setUserName(lab(QStringLiteral("TURNSTILE_LAB_PG_USER")));
+            blocker.setPassword(lab(QStringLiteral("TURNSTILE_LAB_PG_PASSWORD")));
+            blocker.setDatabaseName(m_db);
+            QVERIFY(blocker.open());
+            QVERIFY(blocker.transaction());
+            QVERIFY(testsupport::execOrWarn(
+                blocker, QStringLiteral("CREATE TABLE history_samples_202311 (x int)")));
+
+            std::atomic<bool> opened{true};
+            QString error;
+            QThread *migrating = QThread::create([&] {
+                HistoryStore store;
+                opened = store.open(config());
+                error = store.error();
+            });
+            migrating->start();
+            // Wait until the migration is parked on November's partition.
+            qint64 pid = -1;
+            for (int i = 0; i < 300 && pid < 0; ++i) {
+                QTest::qWait(100);
+                const auto r = rows(QStringLiteral(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
+                    "query LIKE 'CREATE TABLE IF NOT EXISTS history_samples_202311%' AND "
+                    "wait_event_type = 'Lock'"));
+                if (!r.isEmpty())
+                    pid = r.first().first().toLongLong();
+            }
+            QVERIFY2(pid > 0, "the migration never reached November's partition");
+            QCOMPARE(scalar(QStringLiteral("SELECT pg_terminate_backend(%1)::int").arg(pid)), 1);
+            QVERIFY(migrating->wait(60000));
+            delete migrating;
+            QVERIFY(!opened.load());
+            QVERIFY(!error.isEmpty());
+            blocker.rollback();
+        }
+        QSqlDatabase::removeDatabase(blockerName);
+
+        QCOMPARE(schemaVersion(), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM pg_partitioned_table")), 0);
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname ~ "
+                                       "'^history_samples_([0-9]{6}|v2)'")),
+                 0);
+        const auto kept = rows(QStringLiteral("SELECT count(*), sum(value) FROM history_samples"));
+        QCOMPARE(kept.first()[0].toLongLong(), before->samples);
+        QCOMPARE(kept.first()[1].toDouble(), before->sum);
+
+        HistoryStore store;
+        QVERIFY2(store.open(config()), qPrintable(store.error()));
+        QCOMPARE(schemaVersion(), historyschema::kVersion);
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM history_samples")), before->samples);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHistoryPartitions)
