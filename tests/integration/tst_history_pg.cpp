@@ -223,7 +223,9 @@ private slots:
         in[500].value = 99999;
         QCOMPARE(store.append(key("revocation_event.rows"), in), int(in.size()));
         QVERIFY2(store.maintain(T0 + 10 * kDay), qPrintable(store.error()));
-        QCOMPARE(rowsOf("history_samples", "revocation_event.rows"), 2 * 288);
+        // Raw rows past the cut are gone for every read; on PostgreSQL they
+        // leave the disk with their month's partition (tst_history_partitions).
+        QCOMPARE(store.samples(key("revocation_event.rows"), T0, T0 + 10 * kDay)->size(), 2 * 288);
         QCOMPARE(rowsOf("history_rollup_1m", "revocation_event.rows"), 5 * 288);
         QCOMPARE(rowsOf("history_rollup_1h", "revocation_event.rows"), 10 * 24);
         for (int points : {1600, 10, 200000}) {
