@@ -90,7 +90,6 @@ class TestLabEventsProducers : public QObject
         if (!error.isEmpty())
             qWarning("%s", qPrintable(error));
         c.batchMs = 50;
-        c.maxBackoffSeconds = 1;
         c.maxLength = 20000;
         c.resolveNames = false; // the payload names the user of a login
         return c;
