@@ -253,10 +253,11 @@ int main(int argc, char **argv)
         }
         r.bytesPerEvent =
             double(QFileInfo(c.history.sqlitePath).size() - QFileInfo(empty).size()) / count;
-        std::printf("run %d: %s%.0f events/s consumed and stored (handed to the socket at %.0f/s), %.0f "
-                    "bytes per stored event; load average %s\n",
-                    run + 1, r.ok ? "" : "INCOMPLETE ", r.eventsPerSec, r.publishPerSec,
-                    r.bytesPerEvent, qPrintable(loadAverage()));
+        std::printf(
+            "run %d: %s%.0f events/s consumed and stored (handed to the socket at %.0f/s), %.0f "
+            "bytes per stored event; load average %s\n",
+            run + 1, r.ok ? "" : "INCOMPLETE ", r.eventsPerSec, r.publishPerSec, r.bytesPerEvent,
+            qPrintable(loadAverage()));
         std::fflush(stdout);
         results << r;
         if (!parser.isSet(dirOpt))

@@ -61,7 +61,8 @@ class TestLabEventsProducers : public QObject
     // Keystone's own publisher account: it may configure the exchange, so
     // after a broker restart the consumer declares the exchange and its
     // binding itself instead of waiting for Keystone's next notification
-    // (Turnstile's least-privilege user can only wait; see the notes).
+    // (Turnstile's least-privilege user may only declare it passively, so it
+    // waits for Keystone to re-create it).
     AmqpSession::Options keystoneAccount() const
     {
         AmqpSession::Options o;
