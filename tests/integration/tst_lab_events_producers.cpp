@@ -7,9 +7,12 @@
 //   (distinct message ids = rows), and every event a plain consumer of
 //   Keystone's own notifications.info received is stored by Turnstile, but
 //   for those Keystone sent while the bindings were being re-made after the
-//   restart (counted, and bounded).
+//   restart (counted, and bounded);
+// - the depth of Keystone's notifications.info from the broker's management
+//   API.
 // Throw-away users per run, never admin.
 #include "events/amqpsession.h"
+#include "events/brokerqueuedepth.h"
 #include "events/eventconsumer.h"
 #include "events/notificationparser.h"
 #include "health/profileverdict.h"
@@ -252,6 +255,64 @@ private slots:
         QVERIFY2(pv.verdict.reason.startsWith(busy + QStringLiteral(" issued 6 tokens in the last "
                                                                     "hour, ")),
                  qPrintable(pv.verdict.reason));
+    }
+
+    // The depth of Keystone's own notifications.info from the lab broker's
+    // management API (rabbitmq_management on RMQ_MGMT_PORT), read with
+    // Turnstile's account (tag "management"): nothing in the lab reads that
+    // queue, so what Keystone and a publisher send stays there.
+    void notificationsInfoDepthFromTheManagementApi()
+    {
+        TransportUrl broker;
+        broker.host = lab(QStringLiteral("TURNSTILE_LAB_RMQ_HOST"));
+        broker.port = lab(QStringLiteral("TURNSTILE_LAB_RMQ_PORT")).toInt();
+        broker.vhost = lab(QStringLiteral("TURNSTILE_LAB_RMQ_VHOST"));
+        broker.user = lab(QStringLiteral("TURNSTILE_LAB_RMQ_USER"));
+        broker.password = lab(QStringLiteral("TURNSTILE_LAB_RMQ_PASSWORD"));
+        QVERIFY2(!lab(QStringLiteral("TURNSTILE_LAB_RMQ_MGMT_PORT")).isEmpty(),
+                 "lab.env has no management port (restart the lab's RabbitMQ: rabbitmq-off, "
+                 "rabbitmq-on)");
+        QUrl api = managementUrlFor(broker);
+        api.setPort(lab(QStringLiteral("TURNSTILE_LAB_RMQ_MGMT_PORT")).toInt());
+        // Keystone declares the queue with a notification of its own.
+        QVERIFY(!createUser(QStringLiteral("prod-depth-") + m_tag, QStringLiteral("Pw-") + m_tag)
+                     .isEmpty());
+        BrokerQueueReading before;
+        QVERIFY(waitFor([&] {
+            before = readBrokerQueueDepth(api, broker, QStringLiteral("notifications.info"));
+            return before.depth.has_value();
+        }));
+        QCOMPARE(before.depth->queue, QStringLiteral("notifications.info"));
+        QCOMPARE(before.depth->consumers, 0);
+        AmqpSession publisher;
+        QVERIFY(publisher.open(keystoneAccount()));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(publisher.publish(QStringLiteral("keystone"),
+                                      QStringLiteral("notifications.info"), QByteArray("{}")));
+        // The broker samples queue figures every few seconds; the lab's policy
+        // caps the queue at 1,000 (drop-head).
+        const qint64 expected = std::min<qint64>(before.depth->messages + 3, 1000);
+        BrokerQueueReading after;
+        QVERIFY2(waitFor([&] {
+                     after =
+                         readBrokerQueueDepth(api, broker, QStringLiteral("notifications.info"));
+                     return after.depth && after.depth->messages >= expected;
+                 }),
+                 qPrintable(after.error));
+        QVERIFY2(unreadQueueFinding(*after.depth, 0)
+                     .startsWith(QStringLiteral("RabbitMQ's queue notifications.info holds ")),
+                 qPrintable(unreadQueueFinding(*after.depth, 0)));
+        QVERIFY(unreadQueueFinding(*after.depth).isEmpty()); // under the default 10,000
+
+        // A wrong password: the broker's 401 in one sentence, without the password.
+        TransportUrl wrong = broker;
+        wrong.password = QStringLiteral("not-") + broker.password;
+        const BrokerQueueReading refused =
+            readBrokerQueueDepth(api, wrong, QStringLiteral("notifications.info"));
+        QVERIFY(!refused.depth);
+        QVERIFY(refused.answered);
+        QVERIFY2(refused.error.contains(QStringLiteral("HTTP 401")), qPrintable(refused.error));
+        QVERIFY(!refused.error.contains(wrong.password));
     }
 
     // RabbitMQ restarted in the middle of a burst of real logins.

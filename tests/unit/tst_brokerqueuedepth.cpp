@@ -1,8 +1,10 @@
 // The depth of Keystone's notifications.info through RabbitMQ's management
-// API. The lab's broker runs without the management plugin (it would add to
-// every lab start), so the API is played by a fake HTTP server here: format
-// and fault injection only (the JSON is what RabbitMQ 3.10's
-// GET /api/queues/VHOST/NAME answers, trimmed to the fields read).
+// API, without a lab: the request it makes (path, vhost encoding, basic
+// auth) and the answers a real broker does not give on demand (a proxy's
+// HTML page, a queue sampled before its first figures) from a fake HTTP
+// server — format and fault injection only. The real API is read in
+// tst_lab_events_producers::notificationsInfoDepthFromTheManagementApi. The
+// JSON is what RabbitMQ 3.10's GET /api/queues/VHOST/NAME answers, trimmed.
 #include "events/brokerqueuedepth.h"
 
 #include <QTcpServer>
