@@ -33,7 +33,9 @@ void put(QList<QPair<QString, double>> &out, QStringList *unavailable, const QSt
         unavailable->append(metric + QStringLiteral(": ") + m.error);
 }
 
-InspectorSettings settingsFor(const Profile &p)
+} // namespace
+
+InspectorSettings inspectorSettingsFor(const Profile &p)
 {
     InspectorSettings s;
     if (p.keystoneConfPath.isEmpty())
@@ -49,7 +51,6 @@ InspectorSettings settingsFor(const Profile &p)
     s.disableInactiveDays = conf.disableUserAccountDaysInactive.value_or(0);
     return s;
 }
-} // namespace
 
 // Schema and table names come from the server; in metric names they are
 // reduced to the metric alphabet, never used as SQL.
@@ -198,7 +199,7 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
             QElapsedTimer opening;
             opening.start();
             if (db.open()) {
-                KeystoneInspector inspector(db, settingsFor(profile));
+                KeystoneInspector inspector(db, inspectorSettingsFor(profile));
                 r.frequent = inspector.sampleFrequent();
                 bool exactDue = options.forceExact;
                 if (!exactDue) {

@@ -147,6 +147,11 @@ public:
     // Failed logins per user and minute in [fromMinute, toMinute) (seconds).
     std::optional<QList<AuthFailureCount>> authFailures(const QString &profile, qint64 fromSecs,
                                                         qint64 toSecs);
+    // Successful logins per user with event time in [fromMs, toMs), most
+    // first: one GROUP BY over the (profile, ts) index, so a collector cycle
+    // can ask for the last hour without reading the events into memory.
+    std::optional<QList<AuthSuccessCount>> authSuccesses(const QString &profile, qint64 fromMs,
+                                                         qint64 toMs);
     // Deletes events and failure counts older than eventRetentionDays (part
     // of applyRetention).
     bool applyEventRetention(qint64 now);

@@ -324,6 +324,23 @@ private slots:
         QCOMPARE(counts->size(), 1);
         QCOMPARE(counts->first().count, 3);
         QCOMPARE(*b.eventTargetName(m_profile, created.targetId), QStringLiteral("svc-backup"));
+        // Who mints the tokens: the same GROUP BY in PostgreSQL.
+        KeystoneEvent ok = e;
+        ok.outcome = QStringLiteral("success");
+        QList<KeystoneEvent> logins;
+        for (int i = 0; i < 2; ++i) {
+            ok.messageId = QStringLiteral("%1-ok%2").arg(m_profile).arg(i);
+            logins << ok;
+        }
+        ok.initiatorName.clear(); // no name in the payload: the id counts
+        ok.messageId = m_profile + QStringLiteral("-ok-id");
+        logins << ok;
+        QCOMPARE(a.appendEvents(m_profile, logins), 3);
+        const auto successes =
+            b.authSuccesses(m_profile, e.eventTimeMs - 1000, e.eventTimeMs + 1000);
+        QVERIFY2(successes, qPrintable(b.error()));
+        QCOMPARE(*successes, (QList<AuthSuccessCount>{{QStringLiteral("nova"), 2},
+                                                      {QStringLiteral("nova-id"), 1}}));
         EventQuery q;
         q.profile = m_profile;
         q.actions = {QStringLiteral("created.user")};
