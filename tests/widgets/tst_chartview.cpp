@@ -55,9 +55,20 @@ private slots:
              Annotation{1'700'002'000, QStringLiteral("p"), QStringLiteral("keys.rotate"),
                         QStringLiteral("rotated")}});
         QCOMPARE(v.markerCount(), 2);
-        // Markers follow the value axis when data arrives later.
+        // Markers follow the value axis when data arrives later: moved, at
+        // their time, from the bottom to the top of the new axis.
         v.setSeries({{QStringLiteral("x"), buckets(5, 1'700'000'000, 60)}});
         QCOMPARE(v.markerCount(), 2);
+        const QStringList axis = v.valueAxisLabels();
+        QCOMPARE(v.markerLine(1).x1(), 1'700'002'000'000.0);
+        QCOMPARE(v.markerLine(1).x2(), 1'700'002'000'000.0);
+        QCOMPARE(v.markerLine(1).y1(), 0.0);
+        QCOMPARE(QString::number(v.markerLine(1).y2()), axis.last());
+        v.setSeries({{QStringLiteral("x"), buckets(5000, 1'700'000'000, 1)}});
+        QCOMPARE(v.markerCount(), 2);
+        QVERIFY(v.valueAxisLabels() != axis);
+        QCOMPARE(v.markerLine(0).x1(), 1'700'001'000'000.0);
+        QVERIFY2(v.markerLine(0).y2() > 5000, qPrintable(v.valueAxisLabels().join(u'|')));
         v.setAnnotations({});
         QCOMPARE(v.markerCount(), 0);
     }
@@ -402,6 +413,39 @@ private slots:
 
     // Several actions close together: staggered, and past three lines folded
     // into "+N" rather than printed over each other.
+    void aBatchLaysTheChartOutOnceAtTheEnd()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        v.setTimeRange(1'700'000'000, 1'700'003'600);
+        v.setSeries({{QStringLiteral("Live tokens"), buckets(60, 1'700'000'000, 60)}});
+        {
+            // A zoom step as ChartPresenter::show does it: the range waits
+            // for the data, so the old points are not laid out at the new
+            // range first.
+            const ChartView::Batch batch(&v);
+            v.setTimeRange(1'700'000'600, 1'700'001'800);
+            QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'000, 1'700'003'600}));
+            v.setSeries({{QStringLiteral("Live tokens"), buckets(20, 1'700'000'600, 60)}});
+            QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'600, 1'700'001'800}));
+            QCOMPARE(v.linePointCount(0), 20);
+            // The value axis from the new data (max 29: 0 … 40), not the old (max 69).
+            QCOMPARE(v.valueAxisLabels().last(), QStringLiteral("40"));
+        }
+        // Only a range in a batch (no data): applied when the batch ends,
+        // also through nested batches.
+        {
+            const ChartView::Batch outer(&v);
+            {
+                const ChartView::Batch inner(&v);
+                v.setTimeRange(1'700'000'000, 1'700'007'200);
+            }
+            QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'600, 1'700'001'800}));
+        }
+        QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'000, 1'700'007'200}));
+        QCOMPARE(v.linePointCount(0), 20);
+    }
+
     void overlappingAnnotationLabelsStayReadable()
     {
         ChartView v;

@@ -144,15 +144,22 @@ void ChartView::setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpe
     // Tick count first: QtCharts lays the labels out on the range change and
     // did not redo them for a tick count set after it.
     const int ticks = int(std::lround((niceHi - niceLo) / step)) + 1;
+    QStringList labels;
+    for (int i = 0; i < ticks; ++i) {
+        const double v = niceLo + i * step;
+        labels.append(unit == ChartSpec::Unit::Milliseconds ? millisecondsText(v, step, niceHi)
+                                                            : axisNumber(v, step));
+    }
+    // Every remove() and append() lays the axis out again; a pan that keeps
+    // the value range (the usual case) must not pay for it.
+    if (axis->startValue() == niceLo && axis->min() == niceLo && axis->max() == niceHi &&
+        axis->categoriesLabels() == labels)
+        return;
     for (const QString &label : axis->categoriesLabels())
         axis->remove(label);
     axis->setStartValue(niceLo);
-    for (int i = 0; i < ticks; ++i) {
-        const double v = niceLo + i * step;
-        axis->append(unit == ChartSpec::Unit::Milliseconds ? millisecondsText(v, step, niceHi)
-                                                           : axisNumber(v, step),
-                     v);
-    }
+    for (int i = 0; i < ticks; ++i)
+        axis->append(labels[i], niceLo + i * step);
     axis->setTickCount(ticks);
     axis->setRange(niceLo, niceHi);
 }
@@ -330,6 +337,20 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
         rebuildCurves();
     m_restyle = false;
 
+    // QtCharts lays every series out again (points mapped, hover shape
+    // stroked) on each replace() and on each axis range change. Emptied
+    // first, the series make the axis changes below free, and each is laid
+    // out once, with its new points: on a page of 4 charts x 3 regions this
+    // was most of setSeries.
+    for (const Curve &curve : std::as_const(m_curves))
+        for (const Segment &seg : curve.segments)
+            if (seg.line->count() > 0) {
+                seg.line->replace(QList<QPointF>());
+                seg.band->upperSeries()->replace(QList<QPointF>());
+                seg.band->lowerSeries()->replace(QList<QPointF>());
+            }
+    updateAxes();
+
     for (qsizetype i = 0; i < m_series.size(); ++i) {
         const QList<Bucket> &buckets = m_series[i].buckets;
         // Stretches between gaps: [starts[k], starts[k + 1]).
@@ -344,15 +365,8 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
             curve.segments.append(addSegment(curve.pen));
         for (qsizetype k = 0; k < curve.segments.size(); ++k) {
             const Segment &seg = curve.segments[k];
-            if (k >= starts.size() - 1) {
-                // A segment of an earlier load with more gaps: emptied, once.
-                if (seg.line->count() > 0) {
-                    seg.line->replace(QList<QPointF>());
-                    seg.band->upperSeries()->replace(QList<QPointF>());
-                    seg.band->lowerSeries()->replace(QList<QPointF>());
-                }
-                continue;
-            }
+            if (k >= starts.size() - 1)
+                continue; // a segment of an earlier load with more gaps: stays empty
             QList<QPointF> avg, upper, lower;
             const qsizetype n = starts[k + 1] - starts[k];
             avg.reserve(n);
@@ -372,7 +386,6 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
             seg.band->lowerSeries()->replace(lower);
         }
     }
-    updateAxes();
     rebuildLegend();
 }
 
@@ -463,10 +476,11 @@ void ChartView::updateScatterAxes()
 
 void ChartView::setAnnotations(const QList<Annotation> &annotations)
 {
-    m_annotations = annotations;
     // A scatter chart has no time axis to put them on.
-    if (m_kind == Kind::Time)
-        updateMarkers();
+    if (m_kind != Kind::Time || annotations == m_annotations)
+        return;
+    m_annotations = annotations;
+    rebuildMarkers();
 }
 
 void ChartView::setThresholds(const QList<ThresholdLine> &thresholds)
@@ -475,7 +489,10 @@ void ChartView::setThresholds(const QList<ThresholdLine> &thresholds)
         return;
     m_thresholds = thresholds;
     rebuildThresholds();
-    updateAxes();
+    if (m_batch > 0)
+        m_axesDue = true;
+    else
+        updateAxes();
 }
 
 void ChartView::rebuildThresholds()
@@ -543,12 +560,28 @@ void ChartView::setTimeRange(qint64 from, qint64 to)
 {
     m_from = from;
     m_to = to;
-    if (m_kind == Kind::Time)
+    if (m_kind != Kind::Time)
+        return;
+    if (m_batch > 0)
+        m_axesDue = true;
+    else
         updateAxes();
+}
+
+ChartView::Batch::Batch(ChartView *view) : m_view(view)
+{
+    ++m_view->m_batch;
+}
+
+ChartView::Batch::~Batch()
+{
+    if (--m_view->m_batch == 0 && m_view->m_axesDue)
+        m_view->updateAxes();
 }
 
 void ChartView::updateAxes()
 {
+    m_axesDue = false;
     const bool fixedRange = m_to > m_from;
     qint64 from = fixedRange ? m_from : std::numeric_limits<qint64>::max();
     qint64 to = fixedRange ? m_to : std::numeric_limits<qint64>::min();
@@ -602,7 +635,18 @@ void ChartView::updateAxes()
     updateMarkers();
 }
 
+// Marker lines span the value axis: moved, not re-created, when it changes
+// (a new series per marker and zoom step was a chart layout each).
 void ChartView::updateMarkers()
+{
+    for (qsizetype i = 0; i < m_markers.size() && i < m_annotations.size(); ++i) {
+        const double x = msecs(m_annotations[i].ts);
+        m_markers[i]->replace({QPointF(x, m_yAxis->min()), QPointF(x, m_yAxis->max())});
+    }
+    placeMarkerLabels();
+}
+
+void ChartView::rebuildMarkers()
 {
     for (QLineSeries *m : std::as_const(m_markers)) {
         m_chart->removeSeries(m);
@@ -615,8 +659,6 @@ void ChartView::updateMarkers()
     for (const Annotation &a : std::as_const(m_annotations)) {
         auto *marker = new QLineSeries;
         marker->setName(a.text);
-        marker->replace(
-            {QPointF(msecs(a.ts), m_yAxis->min()), QPointF(msecs(a.ts), m_yAxis->max())});
         m_chart->addSeries(marker);
         attach(marker);
         const bool dark = m_chart->theme() == QChart::ChartThemeDark;
@@ -646,7 +688,7 @@ void ChartView::updateMarkers()
         m_markerLabels.append(label);
         m_markerTexts.append(shortText);
     }
-    placeMarkerLabels();
+    updateMarkers();
 }
 
 void ChartView::placeOverlays()
@@ -1009,8 +1051,10 @@ void ChartView::applyPalette(const QPalette &p)
             setScatter(scatter);
         }
         rebuildThresholds();
-        if (m_kind == Kind::Time)
+        if (m_kind == Kind::Time) {
             updateAxes();
+            rebuildMarkers(); // their pens follow the theme
+        }
     }
     m_chart->setBackgroundBrush(p.color(QPalette::Base));
     m_chart->setTitleBrush(p.color(QPalette::Text));
@@ -1083,6 +1127,13 @@ int ChartView::segmentCount(int index) const
     const QList<Segment> &segments = m_curves[index].segments;
     return int(std::count_if(segments.cbegin(), segments.cend(),
                              [](const Segment &s) { return s.line->count() > 0; }));
+}
+
+QLineF ChartView::markerLine(int index) const
+{
+    if (index < 0 || index >= m_markers.size() || m_markers[index]->count() != 2)
+        return {};
+    return QLineF(m_markers[index]->at(0), m_markers[index]->at(1));
 }
 
 QStringList ChartView::legendTexts() const
