@@ -84,6 +84,9 @@ int main(int argc, char *argv[])
     p.addOption({QStringLiteral("profiles"),
                  QStringLiteral("Curves per chart, one per region (default 1)."),
                  QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("grab"),
+                 QStringLiteral("Save the last step's picture to FILE (to look at it)."),
+                 QStringLiteral("FILE")});
     p.process(app);
     const int n = p.value(QStringLiteral("samples")).toInt();
     const int steps = p.value(QStringLiteral("steps")).toInt();
@@ -165,7 +168,8 @@ int main(int argc, char *argv[])
         const double tReplace = double(t.nsecsElapsed()) / 1e6;
         const QPixmap shot = onePage ? page.grab() : chart.grab();
         const double tTotal = double(t.nsecsElapsed()) / 1e6;
-        Q_UNUSED(shot)
+        if (!record && p.isSet(QStringLiteral("grab")))
+            shot.save(p.value(QStringLiteral("grab")));
         if (record) {
             decimate.append(tDecimate);
             replace.append(tReplace - tDecimate);
@@ -185,6 +189,8 @@ int main(int argc, char *argv[])
             r = zoomRange(r, 1.25, anchor);
         redraw(r, true);
     }
+    if (p.isSet(QStringLiteral("grab")))
+        redraw(r, false); // the last step again, saved
     if (onePage)
         std::printf("Page redraw after zoom/pan: %d charts 600x300, %d curves each of %d raw "
                     "samples, %d steps (%s)\n",

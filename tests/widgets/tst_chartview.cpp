@@ -413,6 +413,61 @@ private slots:
 
     // Several actions close together: staggered, and past three lines folded
     // into "+N" rather than printed over each other.
+    void curveAndBandAreDrawn()
+    {
+        // The min-max band (our own item, not antialiased) is drawn where
+        // the data's min and max are, over the background, with the curve
+        // visible in it: down one pixel column through the plot's middle,
+        // band tint above and below the line, the line in its own colour in
+        // the middle of the band.
+        ChartView v;
+        v.resize(800, 400);
+        QList<Bucket> flat;
+        for (int i = 0; i < 200; ++i)
+            flat.append(Bucket{1'700'000'000 + i * 60, 20, 80, 50 * 2, 2}); // avg 50
+        v.setSeries({{QStringLiteral("Live tokens"), flat}});
+        QImage image(800, 400, QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        {
+            QPainter p(&image);
+            v.render(&p, QRectF(0, 0, 800, 400));
+        }
+        const QColor line = v.linePen(0).color();
+        QColor tint = line;
+        tint.setAlpha(60);
+        const auto blend = [](QColor c) { // over white
+            const double a = c.alphaF();
+            return QColor(int(c.red() * a + 255 * (1 - a) + 0.5),
+                          int(c.green() * a + 255 * (1 - a) + 0.5),
+                          int(c.blue() * a + 255 * (1 - a) + 0.5));
+        };
+        const QColor band = blend(tint);
+        const auto near = [](QColor a, QColor b) {
+            return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) +
+                       std::abs(a.blue() - b.blue()) <=
+                   12;
+        };
+        int firstBand = -1, lastBand = -1, lineAt = -1, bandPixels = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            const QColor c = image.pixelColor(400, y);
+            if (near(c, band)) {
+                if (firstBand < 0)
+                    firstBand = y;
+                lastBand = y;
+                ++bandPixels;
+            } else if (near(c, line)) {
+                lineAt = y;
+            }
+        }
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty())
+            image.save(QString::fromLocal8Bit(dir) + QStringLiteral("/chartview-band.png"));
+        QVERIFY2(bandPixels > 60, qPrintable(QString::number(bandPixels)));
+        QVERIFY(lineAt > firstBand && lineAt < lastBand);
+        // About the middle of the band: avg 50 between 20 and 80.
+        QVERIFY(std::abs(lineAt - (firstBand + lastBand) / 2) <= 3);
+        QCOMPARE(v.bandPointCount(0), 200);
+    }
+
     void aBatchLaysTheChartOutOnceAtTheEnd()
     {
         ChartView v;

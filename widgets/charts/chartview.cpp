@@ -1,11 +1,12 @@
 #include "chartview.h"
 
+#include "banditem.h"
+
 #include "history/metricnames.h"
 #include "util/numbertext.h"
 #include "util/timetext.h"
 
 #include <QApplication>
-#include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
@@ -258,19 +259,14 @@ void ChartView::attach(QAbstractSeries *s)
 ChartView::Segment ChartView::addSegment(const QPen &pen)
 {
     Segment seg;
-    // The band is added first so the line is drawn on top of it.
-    seg.band = new QAreaSeries;
-    auto *upper = new QLineSeries(seg.band);
-    auto *lower = new QLineSeries(seg.band);
-    seg.band->setUpperSeries(upper);
-    seg.band->setLowerSeries(lower);
-    m_chart->addSeries(seg.band);
-    attach(seg.band);
+    seg.band = new BandItem(m_chart);
     QColor fill = pen.color();
     fill.setAlpha(60);
-    seg.band->setColor(fill);
-    seg.band->setBorderColor(Qt::transparent);
-    seg.band->setPen(Qt::NoPen);
+    seg.band->setBrush(fill);
+    // Under every curve, above the grid: QtCharts puts its grid at z 2, axes
+    // at 3 and series at 4 (ChartPresenter::ZValues, private);
+    // tst_chartview curveAndBandAreDrawn looks at the pixels.
+    seg.band->setZValue(3.5);
     seg.line = new QLineSeries;
     m_chart->addSeries(seg.line);
     attach(seg.line);
@@ -282,7 +278,6 @@ void ChartView::rebuildCurves()
 {
     for (const Curve &c : std::as_const(m_curves))
         for (const Segment &seg : c.segments) {
-            m_chart->removeSeries(seg.band);
             m_chart->removeSeries(seg.line);
             delete seg.band;
             delete seg.line;
@@ -346,8 +341,7 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
         for (const Segment &seg : curve.segments)
             if (seg.line->count() > 0) {
                 seg.line->replace(QList<QPointF>());
-                seg.band->upperSeries()->replace(QList<QPointF>());
-                seg.band->lowerSeries()->replace(QList<QPointF>());
+                seg.band->setPoints({}, {});
             }
     updateAxes();
 
@@ -382,10 +376,10 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
             // One replace() per series: appending point by point repaints
             // and re-lays-out the chart once per point.
             seg.line->replace(avg);
-            seg.band->upperSeries()->replace(upper);
-            seg.band->lowerSeries()->replace(lower);
+            seg.band->setPoints(std::move(upper), std::move(lower));
         }
     }
+    placeBands();
     rebuildLegend();
 }
 
@@ -633,6 +627,19 @@ void ChartView::updateAxes()
     setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05, m_unit);
     updateThresholds();
     updateMarkers();
+    placeBands();
+}
+
+void ChartView::placeBands()
+{
+    if (!m_xAxis)
+        return;
+    const QRectF plot = m_chart->plotArea();
+    const double x0 = double(m_xAxis->min().toMSecsSinceEpoch());
+    const double x1 = double(m_xAxis->max().toMSecsSinceEpoch());
+    for (const Curve &curve : std::as_const(m_curves))
+        for (const Segment &seg : curve.segments)
+            seg.band->place(plot, x0, x1, m_yAxis->min(), m_yAxis->max());
 }
 
 // Marker lines span the value axis: moved, not re-created, when it changes
@@ -695,6 +702,7 @@ void ChartView::placeOverlays()
 {
     placeLegend();
     placeMarkerLabels();
+    placeBands();
 }
 
 void ChartView::placeMarkerLabels()
@@ -1193,7 +1201,7 @@ int ChartView::bandPointCount(int index) const
         return -1;
     qsizetype n = 0;
     for (const Segment &seg : m_curves[index].segments)
-        n += seg.band->upperSeries()->count();
+        n += seg.band->pointCount();
     return int(n);
 }
 

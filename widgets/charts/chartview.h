@@ -14,7 +14,6 @@
 #include <QWidget>
 
 class QAbstractSeries;
-class QAreaSeries;
 class QChart;
 class QChartView;
 class QDateTimeAxis;
@@ -26,6 +25,8 @@ class QScatterSeries;
 class QCategoryAxis;
 
 namespace turnstile {
+
+class BandItem;
 
 // Our chart interface. QtCharts is deprecated upstream, so this is the only
 // class that includes its headers: replacing the backend later means
@@ -180,7 +181,7 @@ private:
     struct Segment
     {
         QLineSeries *line = nullptr;
-        QAreaSeries *band = nullptr;
+        BandItem *band = nullptr; // a child of m_chart
     };
     // One curve: a segment per stretch of history without a gap.
     struct Curve
@@ -201,6 +202,7 @@ private:
     void updateMarkers();
     void rebuildMarkers();
     void placeMarkerLabels();
+    void placeBands();
     void attach(QAbstractSeries *s);
     void setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpec::Unit unit);
     void fitTimeTicks(qreal width);
