@@ -87,12 +87,20 @@ int main(int argc, char *argv[])
     p.addOption({QStringLiteral("grab"),
                  QStringLiteral("Save the last step's picture to FILE (to look at it)."),
                  QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("metrics"),
+                 QStringLiteral("Metrics per chart, each its own line style (default 1; the "
+                                "second is dashed)."),
+                 QStringLiteral("N"), QStringLiteral("1")});
     p.process(app);
     const int n = p.value(QStringLiteral("samples")).toInt();
     const int steps = p.value(QStringLiteral("steps")).toInt();
     const int rawRuns = p.value(QStringLiteral("raw-runs")).toInt();
     const int chartCount = std::max(1, p.value(QStringLiteral("charts")).toInt());
     const int profileCount = std::max(1, p.value(QStringLiteral("profiles")).toInt());
+    const int metricCount = std::max(1, p.value(QStringLiteral("metrics")).toInt());
+    const QString kMetrics[] = {QStringLiteral("token.live"), QStringLiteral("token.expired"),
+                                QStringLiteral("revocation_event.rows"),
+                                QStringLiteral("trust.rows")};
 
     // A fixed seed: every run replays the same data and the same gestures.
     QRandomGenerator rng(20261123);
@@ -150,12 +158,20 @@ int main(int argc, char *argv[])
         QList<QList<NamedSeries>> perChart;
         for (ChartView *c : std::as_const(charts)) {
             QList<NamedSeries> curves;
-            for (int k = 0; k < profileCount; ++k)
-                curves.append(
-                    NamedSeries{QStringLiteral("Live tokens — region%1").arg(k),
-                                pyramids[k].decimate(next.from, next.to, c->pixelBudget()),
-                                QStringLiteral("token.live"),
-                                profileCount > 1 ? QStringLiteral("region%1").arg(k) : QString()});
+            for (int m = 0; m < metricCount; ++m)
+                for (int k = 0; k < profileCount; ++k) {
+                    QList<Bucket> b = pyramids[k].decimate(next.from, next.to, c->pixelBudget());
+                    // A second metric: the same walk lower, drawn dashed.
+                    for (Bucket &x : b) {
+                        x.min *= 1.0 - 0.3 * m;
+                        x.max *= 1.0 - 0.3 * m;
+                        x.sum *= 1.0 - 0.3 * m;
+                    }
+                    curves.append(NamedSeries{
+                        QStringLiteral("%1 — region%2").arg(kMetrics[m % 4]).arg(k), b,
+                        kMetrics[m % 4],
+                        profileCount > 1 ? QStringLiteral("region%1").arg(k) : QString()});
+                }
             perChart.append(curves);
         }
         const double tDecimate = double(t.nsecsElapsed()) / 1e6;
@@ -194,12 +210,13 @@ int main(int argc, char *argv[])
     if (onePage)
         std::printf("Page redraw after zoom/pan: %d charts 600x300, %d curves each of %d raw "
                     "samples, %d steps (%s)\n",
-                    chartCount, profileCount, n, steps,
+                    chartCount, profileCount * metricCount, n, steps,
                     qPrintable(QGuiApplication::platformName()));
     else
         std::printf("Chart redraw after zoom/pan: %d raw samples, %d curve(s), %d steps, chart "
                     "1200x500 (%s)\n",
-                    n, profileCount, steps, qPrintable(QGuiApplication::platformName()));
+                    n, profileCount * metricCount, steps,
+                    qPrintable(QGuiApplication::platformName()));
     std::printf("  pyramid build, once at load: %.1f ms for %d series\n", buildMs, profileCount);
     const Stats all = stats(total);
     print("whole step", all);

@@ -396,6 +396,11 @@ private slots:
         QVERIFY(v.linePen(0).color() != v.linePen(2).color());
         QCOMPARE(v.linePen(0).style(), v.linePen(2).style());
         QVERIFY(v.linePen(0).style() != v.linePen(1).style());
+        // Patterned curves are one pixel wide (the raster engine's cheap
+        // dashes), solid ones 1.6.
+        QCOMPARE(v.linePen(0).style(), Qt::SolidLine);
+        QCOMPARE(v.linePen(0).widthF(), 1.6);
+        QCOMPARE(v.linePen(1).widthF(), 1.0);
         QCOMPARE(v.legendTexts(),
                  (QStringList{QStringLiteral("RegionOne"), QStringLiteral("RegionTwo"),
                               QStringLiteral("Live tokens"), QStringLiteral("Expired tokens")}));
