@@ -27,6 +27,7 @@
 // setSeries and one paint of the page.
 #include "chartview.h"
 #include "history/decimate.h"
+#include "history/metricnames.h"
 #include "history/viewrange.h"
 
 #include <QApplication>
@@ -167,10 +168,12 @@ int main(int argc, char *argv[])
                         x.max *= 1.0 - 0.3 * m;
                         x.sum *= 1.0 - 0.3 * m;
                     }
-                    curves.append(NamedSeries{
-                        QStringLiteral("%1 — region%2").arg(kMetrics[m % 4]).arg(k), b,
-                        kMetrics[m % 4],
-                        profileCount > 1 ? QStringLiteral("region%1").arg(k) : QString()});
+                    curves.append(NamedSeries{QStringLiteral("%1 — region%2")
+                                                  .arg(metricDisplayName(kMetrics[m % 4]))
+                                                  .arg(k),
+                                              b, kMetrics[m % 4],
+                                              profileCount > 1 ? QStringLiteral("region%1").arg(k)
+                                                               : QString()});
                 }
             perChart.append(curves);
         }
