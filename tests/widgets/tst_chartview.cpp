@@ -506,6 +506,42 @@ private slots:
         QCOMPARE(v.linePointCount(0), 20);
     }
 
+    void longAnnotationLabelsWrapInsteadOfBeingCut()
+    {
+        // An action in words is longer than 32 characters ("Purged 1.9 M
+        // expired tokens of …"): on a chart with room it is shown whole,
+        // on two lines if it is wider than 40 % of the plot; only a chart too
+        // narrow for two lines elides, and says so with "…".
+        const QString text = QStringLiteral(
+            "Purged 1.9 M expired tokens of project admin-demo in RegionTwo after the backup");
+        const auto labelOn = [](int width, const QString &what) {
+            ChartView v;
+            v.resize(width, 400);
+            v.setTimeRange(1'700'000'000, 1'700'003'600);
+            v.setSeries({{QStringLiteral("Live tokens"), buckets(60, 1'700'000'000, 60)}});
+            v.show();
+            if (!QTest::qWaitForWindowExposed(&v))
+                return QStringList();
+            v.setAnnotations({Annotation{1'700'000'600, QStringLiteral("p"),
+                                         QStringLiteral("purge.tokens"), what}});
+            return v.markerLabelTexts();
+        };
+        const QStringList wide = labelOn(800, text);
+        QCOMPARE(wide.size(), 1);
+        QCOMPARE(QString(wide[0]).replace(u'\n', u' '), text); // every word
+        QCOMPARE(wide[0].count(u'\n'), 1);                     // on two lines
+        const QStringList narrow = labelOn(360, text);
+        QCOMPARE(narrow.size(), 1);
+        QVERIFY2(narrow[0].count(u'\n') <= 1, qPrintable(narrow[0]));
+        QVERIFY2(narrow[0].startsWith(QStringLiteral("Purged 1.9 M expired")),
+                 qPrintable(narrow[0]));
+        QVERIFY2(narrow[0].endsWith(QChar(0x2026)), qPrintable(narrow[0]));
+        QCOMPARE(narrow[0].count(QChar(0x2026)), 1);
+        // A short one stays one line, uncut.
+        QCOMPARE(labelOn(800, QStringLiteral("Rotated the Fernet keys")),
+                 QStringList{QStringLiteral("Rotated the Fernet keys")});
+    }
+
     void overlappingAnnotationLabelsStayReadable()
     {
         ChartView v;

@@ -108,6 +108,46 @@ constexpr QRgb kMarkerColour = 0x8C7A99;
 // Staggered annotation labels; a label that needs a fourth line is folded
 // into its neighbour's "+N".
 constexpr int kMarkerLines = 3;
+// An annotation label may take this share of the plot's width (at least
+// kMinLabelWidth px) before it wraps: "Purged 1.9 M expired tokens" stays
+// one line, a longer action two.
+constexpr qreal kLabelShare = 0.4;
+constexpr qreal kMinLabelWidth = 110;
+
+// text within maxWidth: whole on one line if it fits, else broken at the
+// space that gives the most even two lines; only what does not fit on two
+// lines is elided, at the end. The old fixed cut at 32 characters lost the object of
+// most actions ("Purged 1.9 M expired tokens of…") on charts with room.
+QString fittedLabel(const QString &text, const QFont &font, qreal maxWidth)
+{
+    const QFontMetricsF metrics(font);
+    if (metrics.horizontalAdvance(text) <= maxWidth)
+        return text;
+    qsizetype best = -1;
+    qreal bestWidth = 0;
+    for (qsizetype i = 1; i + 1 < text.size(); ++i) {
+        if (text[i] != u' ')
+            continue;
+        const qreal w = std::max(metrics.horizontalAdvance(text.left(i)),
+                                 metrics.horizontalAdvance(text.mid(i + 1)));
+        if (best < 0 || w < bestWidth) {
+            best = i;
+            bestWidth = w;
+        }
+    }
+    if (best >= 0 && bestWidth <= maxWidth)
+        return text.left(best) + u'\n' + text.mid(best + 1);
+    // Too long for two whole lines: the first as full as it can be, the
+    // rest elided, so the label reads from its start.
+    qsizetype cut = -1;
+    for (qsizetype i = 1; i + 1 < text.size(); ++i)
+        if (text[i] == u' ' && metrics.horizontalAdvance(text.left(i)) <= maxWidth)
+            cut = i;
+    if (cut < 0)
+        return metrics.elidedText(text, Qt::ElideRight, maxWidth);
+    return text.left(cut) + u'\n' + metrics.elidedText(text.mid(cut + 1), Qt::ElideRight, maxWidth);
+}
+
 // The last tick's label is centred on the plot's right edge: room for half
 // of "1.25 k" (the scatter's x axis was cut to "1.25 l").
 constexpr int kRightMargin = 18;
@@ -690,18 +730,15 @@ void ChartView::rebuildMarkers()
         });
         m_markers.append(marker);
 
-        // Only a short label on the chart; the whole text is in the tooltip.
-        constexpr int kLabelChars = 32;
-        const QString shortText =
-            a.text.size() > kLabelChars ? a.text.left(kLabelChars - 1) + QChar(0x2026) : a.text;
-        auto *label = new QGraphicsSimpleTextItem(shortText, m_chart);
+        // The whole text; placeMarkerLabels fits it to the plot's width.
+        auto *label = new QGraphicsSimpleTextItem(a.text, m_chart);
         QFont f = label->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         label->setFont(f);
         label->setBrush(dark ? pen.color() : pen.color().darker(120));
         label->setZValue(10);
         m_markerLabels.append(label);
-        m_markerTexts.append(shortText);
+        m_markerTexts.append(a.text);
     }
     updateMarkers();
 }
@@ -744,11 +781,14 @@ void ChartView::placeMarkerLabels()
     // goes one line lower; past kMarkerLines lines it is not drawn and the
     // label it ran into says "+1" (the marker and its tooltip stay).
     QList<int> folded(m_markerLabels.size(), 0);
+    QStringList shown;
     for (qsizetype i = 0; i < m_markerLabels.size() && i < m_markers.size(); ++i) {
         const QPointF at = m_chart->mapToPosition(
             QPointF(msecs(m_annotations[i].ts), m_yAxis->max()), m_markers[i]);
         QGraphicsSimpleTextItem *label = m_markerLabels[i];
-        label->setText(m_markerTexts[i]);
+        shown.append(fittedLabel(m_markerTexts[i], label->font(),
+                                 std::max<qreal>(kMinLabelWidth, plot.width() * kLabelShare)));
+        label->setText(shown[i]);
         // Left of the marker when the label would run past the plot's right edge.
         const QRectF box = label->boundingRect();
         const qreal x =
@@ -778,11 +818,11 @@ void ChartView::placeMarkerLabels()
             placedIndex.append(i);
         }
     }
-    for (qsizetype i = 0; i < m_markerLabels.size(); ++i)
+    for (qsizetype i = 0; i < shown.size(); ++i)
         if (folded[i] > 0)
             m_markerLabels[i]->setText(
                 tr("%1 +%2", "annotation label, further actions folded into it")
-                    .arg(m_markerTexts[i])
+                    .arg(shown[i])
                     .arg(folded[i]));
 }
 

@@ -225,7 +225,7 @@ private:
     QList<Curve> m_curves;
     QList<QLineSeries *> m_markers;
     QList<QGraphicsSimpleTextItem *> m_markerLabels; // children of m_chart
-    QList<QString> m_markerTexts;                    // the labels before folding
+    QList<QString> m_markerTexts;                    // the whole texts, before fitting
     QList<ThresholdLine> m_thresholds;
     QList<QLineSeries *> m_thresholdLines; // parallel to m_thresholds
     QList<QGraphicsSimpleTextItem *> m_thresholdLabels;
