@@ -24,7 +24,9 @@
 // two columns (the Growth page's regions side by side), each with P curves
 // (one per region, each its own N-sample series), all moved by each step
 // as the page moves them; the step is the whole page's decimation,
-// setSeries and one paint of the page.
+// setSeries and one paint of the page. --charts 12 --profiles 1 is a page
+// of small multiples (one region per chart). --metrics M gives every chart
+// M metrics per region, each its own line style (the second dashed).
 #include "chartview.h"
 #include "history/decimate.h"
 #include "history/metricnames.h"
