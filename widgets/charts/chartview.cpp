@@ -1,6 +1,6 @@
 #include "chartview.h"
 
-#include "banditem.h"
+#include "segmentitem.h"
 
 #include "history/metricnames.h"
 #include "util/numbertext.h"
@@ -300,18 +300,15 @@ void ChartView::attach(QAbstractSeries *s)
 ChartView::Segment ChartView::addSegment(const QPen &pen)
 {
     Segment seg;
-    seg.band = new BandItem(m_chart);
+    seg.item = new SegmentItem(m_chart);
     QColor fill = pen.color();
     fill.setAlpha(60);
-    seg.band->setBrush(fill);
-    // Under every curve, above the grid: QtCharts puts its grid at z 2, axes
-    // at 3 and series at 4 (ChartPresenter::ZValues, private);
-    // tst_chartview curveAndBandAreDrawn looks at the pixels.
-    seg.band->setZValue(3.5);
-    seg.line = new QLineSeries;
-    m_chart->addSeries(seg.line);
-    attach(seg.line);
-    seg.line->setPen(pen);
+    seg.item->setStyle(pen, fill);
+    // Over the grid and axes, under the threshold lines and annotation
+    // markers: QtCharts puts its grid at z 2, axes at 3 and series at 4
+    // (ChartPresenter::ZValues, private); tst_chartview curveAndBandAreDrawn
+    // looks at the pixels.
+    seg.item->setZValue(3.5);
     return seg;
 }
 
@@ -319,9 +316,7 @@ void ChartView::rebuildCurves()
 {
     for (const Curve &c : std::as_const(m_curves))
         for (const Segment &seg : c.segments) {
-            m_chart->removeSeries(seg.line);
-            delete seg.band;
-            delete seg.line;
+            delete seg.item;
         }
     m_curves.clear();
     const bool dark = m_chart->theme() == QChart::ChartThemeDark;
@@ -380,17 +375,13 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
         rebuildCurves();
     m_restyle = false;
 
-    // QtCharts lays every series out again (points mapped, hover shape
-    // stroked) on each replace() and on each axis range change. Emptied
-    // first, the series make the axis changes below free, and each is laid
-    // out once, with its new points: on a page of 4 charts x 3 regions this
-    // was most of setSeries.
+    // The axes first, from the new data, with the segments emptied (the old
+    // points are not mapped to the new axes), then each segment filled and
+    // placed once.
     for (const Curve &curve : std::as_const(m_curves))
         for (const Segment &seg : curve.segments)
-            if (seg.line->count() > 0) {
-                seg.line->replace(QList<QPointF>());
-                seg.band->setPoints({}, {});
-            }
+            if (seg.item->pointCount() > 0)
+                seg.item->setPoints({}, {}, {});
     updateAxes();
 
     for (qsizetype i = 0; i < m_series.size(); ++i) {
@@ -423,11 +414,10 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
             }
             // One replace() per series: appending point by point repaints
             // and re-lays-out the chart once per point.
-            seg.line->replace(avg);
-            seg.band->setPoints(std::move(upper), std::move(lower));
+            seg.item->setPoints(std::move(avg), std::move(upper), std::move(lower));
         }
     }
-    placeBands();
+    placeSegments();
     rebuildLegend();
 }
 
@@ -675,10 +665,10 @@ void ChartView::updateAxes()
     setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05, m_unit);
     updateThresholds();
     updateMarkers();
-    placeBands();
+    placeSegments();
 }
 
-void ChartView::placeBands()
+void ChartView::placeSegments()
 {
     if (!m_xAxis)
         return;
@@ -687,7 +677,7 @@ void ChartView::placeBands()
     const double x1 = double(m_xAxis->max().toMSecsSinceEpoch());
     for (const Curve &curve : std::as_const(m_curves))
         for (const Segment &seg : curve.segments)
-            seg.band->place(plot, x0, x1, m_yAxis->min(), m_yAxis->max());
+            seg.item->place(plot, x0, x1, m_yAxis->min(), m_yAxis->max());
 }
 
 // Marker lines span the value axis: moved, not re-created, when it changes
@@ -747,7 +737,7 @@ void ChartView::placeOverlays()
 {
     placeLegend();
     placeMarkerLabels();
-    placeBands();
+    placeSegments();
 }
 
 void ChartView::placeMarkerLabels()
@@ -1172,7 +1162,7 @@ Qt::Alignment ChartView::legendAlignment() const
 
 QPen ChartView::linePen(int index) const
 {
-    return index >= 0 && index < m_curves.size() ? m_curves[index].segments.first().line->pen()
+    return index >= 0 && index < m_curves.size() ? m_curves[index].segments.first().item->pen()
                                                  : QPen();
 }
 
@@ -1182,7 +1172,7 @@ int ChartView::segmentCount(int index) const
         return -1;
     const QList<Segment> &segments = m_curves[index].segments;
     return int(std::count_if(segments.cbegin(), segments.cend(),
-                             [](const Segment &s) { return s.line->count() > 0; }));
+                             [](const Segment &s) { return s.item->pointCount() > 0; }));
 }
 
 QLineF ChartView::markerLine(int index) const
@@ -1234,7 +1224,7 @@ int ChartView::linePointCount(int index) const
         return -1;
     qsizetype n = 0;
     for (const Segment &seg : m_curves[index].segments)
-        n += seg.line->count();
+        n += seg.item->pointCount();
     return int(n);
 }
 
@@ -1249,7 +1239,7 @@ int ChartView::bandPointCount(int index) const
         return -1;
     qsizetype n = 0;
     for (const Segment &seg : m_curves[index].segments)
-        n += seg.band->pointCount();
+        n += seg.item->bandPointCount();
     return int(n);
 }
 

@@ -26,7 +26,7 @@ class QCategoryAxis;
 
 namespace turnstile {
 
-class BandItem;
+class SegmentItem;
 
 // Our chart interface. QtCharts is deprecated upstream, so this is the only
 // class that includes its headers: replacing the backend later means
@@ -180,8 +180,7 @@ protected:
 private:
     struct Segment
     {
-        QLineSeries *line = nullptr;
-        BandItem *band = nullptr; // a child of m_chart
+        SegmentItem *item = nullptr; // band and mean line, a child of m_chart
     };
     // One curve: a segment per stretch of history without a gap.
     struct Curve
@@ -202,7 +201,7 @@ private:
     void updateMarkers();
     void rebuildMarkers();
     void placeMarkerLabels();
-    void placeBands();
+    void placeSegments();
     void attach(QAbstractSeries *s);
     void setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpec::Unit unit);
     void fitTimeTicks(qreal width);
