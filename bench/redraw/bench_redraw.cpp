@@ -8,8 +8,11 @@
 // drag pans is replayed; each step does what the window does for it:
 //   1. the new span (zoomRange/panRange),
 //   2. min/max decimation of the raw samples to one bucket per plot pixel
-//      column (decimateMinMax, core),
-//   3. one setSeries() (one replace() per QtCharts series) and the axis,
+//      column (MinMaxPyramid::decimate, core: decimateMinMax's columns from
+//      a pyramid built once per series when the data is loaded; the build
+//      time is printed, it is not part of a step),
+//   3. setTimeRange() and one setSeries() (one replace() per QtCharts
+//      series) in one ChartView::Batch, as ChartPresenter::show does,
 //   4. a synchronous paint of the widget (grab()).
 // Reported: the median, p90 and max of the whole step and of each part.
 //
@@ -21,9 +24,12 @@
 // two columns (the Growth page's regions side by side), each with P curves
 // (one per region, each its own N-sample series), all moved by each step
 // as the page moves them; the step is the whole page's decimation,
-// setSeries and one paint of the page.
+// setSeries and one paint of the page. --charts 12 --profiles 1 is a page
+// of small multiples (one region per chart). --metrics M gives every chart
+// M metrics per region, each its own line style (the second dashed).
 #include "chartview.h"
 #include "history/decimate.h"
+#include "history/metricnames.h"
 #include "history/viewrange.h"
 
 #include <QApplication>
@@ -81,12 +87,23 @@ int main(int argc, char *argv[])
     p.addOption({QStringLiteral("profiles"),
                  QStringLiteral("Curves per chart, one per region (default 1)."),
                  QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("grab"),
+                 QStringLiteral("Save the last step's picture to FILE (to look at it)."),
+                 QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("metrics"),
+                 QStringLiteral("Metrics per chart, each its own line style (default 1; the "
+                                "second is dashed)."),
+                 QStringLiteral("N"), QStringLiteral("1")});
     p.process(app);
     const int n = p.value(QStringLiteral("samples")).toInt();
     const int steps = p.value(QStringLiteral("steps")).toInt();
     const int rawRuns = p.value(QStringLiteral("raw-runs")).toInt();
     const int chartCount = std::max(1, p.value(QStringLiteral("charts")).toInt());
     const int profileCount = std::max(1, p.value(QStringLiteral("profiles")).toInt());
+    const int metricCount = std::max(1, p.value(QStringLiteral("metrics")).toInt());
+    const QString kMetrics[] = {QStringLiteral("token.live"), QStringLiteral("token.expired"),
+                                QStringLiteral("revocation_event.rows"),
+                                QStringLiteral("trust.rows")};
 
     // A fixed seed: every run replays the same data and the same gestures.
     QRandomGenerator rng(20261123);
@@ -110,6 +127,13 @@ int main(int argc, char *argv[])
             x.value *= 1.0 - 0.1 * k;
         regions.append(scaled);
     }
+    // Once per series, when the data is loaded (not per zoom or pan).
+    QElapsedTimer buildTimer;
+    buildTimer.start();
+    QList<MinMaxPyramid> pyramids;
+    for (const QList<Sample> &region : std::as_const(regions))
+        pyramids.append(MinMaxPyramid(region));
+    const double buildMs = double(buildTimer.nsecsElapsed()) / 1e6;
     QWidget page;
     auto *grid = new QGridLayout(&page);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -137,23 +161,36 @@ int main(int argc, char *argv[])
         QList<QList<NamedSeries>> perChart;
         for (ChartView *c : std::as_const(charts)) {
             QList<NamedSeries> curves;
-            for (int k = 0; k < profileCount; ++k)
-                curves.append(
-                    NamedSeries{QStringLiteral("Live tokens — region%1").arg(k),
-                                decimateMinMax(regions[k], next.from, next.to, c->pixelBudget()),
-                                QStringLiteral("token.live"),
-                                profileCount > 1 ? QStringLiteral("region%1").arg(k) : QString()});
+            for (int m = 0; m < metricCount; ++m)
+                for (int k = 0; k < profileCount; ++k) {
+                    QList<Bucket> b = pyramids[k].decimate(next.from, next.to, c->pixelBudget());
+                    // A second metric: the same walk lower, drawn dashed.
+                    for (Bucket &x : b) {
+                        x.min *= 1.0 - 0.3 * m;
+                        x.max *= 1.0 - 0.3 * m;
+                        x.sum *= 1.0 - 0.3 * m;
+                    }
+                    curves.append(NamedSeries{QStringLiteral("%1 — region%2")
+                                                  .arg(metricDisplayName(kMetrics[m % 4]))
+                                                  .arg(k),
+                                              b, kMetrics[m % 4],
+                                              profileCount > 1 ? QStringLiteral("region%1").arg(k)
+                                                               : QString()});
+                }
             perChart.append(curves);
         }
         const double tDecimate = double(t.nsecsElapsed()) / 1e6;
         for (qsizetype c = 0; c < charts.size(); ++c) {
+            // As ChartPresenter::show does it: one layout per chart.
+            const ChartView::Batch batch(charts[c]);
             charts[c]->setTimeRange(next.from, next.to);
             charts[c]->setSeries(perChart[c]);
         }
         const double tReplace = double(t.nsecsElapsed()) / 1e6;
         const QPixmap shot = onePage ? page.grab() : chart.grab();
         const double tTotal = double(t.nsecsElapsed()) / 1e6;
-        Q_UNUSED(shot)
+        if (!record && p.isSet(QStringLiteral("grab")))
+            shot.save(p.value(QStringLiteral("grab")));
         if (record) {
             decimate.append(tDecimate);
             replace.append(tReplace - tDecimate);
@@ -173,15 +210,19 @@ int main(int argc, char *argv[])
             r = zoomRange(r, 1.25, anchor);
         redraw(r, true);
     }
+    if (p.isSet(QStringLiteral("grab")))
+        redraw(r, false); // the last step again, saved
     if (onePage)
         std::printf("Page redraw after zoom/pan: %d charts 600x300, %d curves each of %d raw "
                     "samples, %d steps (%s)\n",
-                    chartCount, profileCount, n, steps,
+                    chartCount, profileCount * metricCount, n, steps,
                     qPrintable(QGuiApplication::platformName()));
     else
         std::printf("Chart redraw after zoom/pan: %d raw samples, %d curve(s), %d steps, chart "
                     "1200x500 (%s)\n",
-                    n, profileCount, steps, qPrintable(QGuiApplication::platformName()));
+                    n, profileCount * metricCount, steps,
+                    qPrintable(QGuiApplication::platformName()));
+    std::printf("  pyramid build, once at load: %.1f ms for %d series\n", buildMs, profileCount);
     const Stats all = stats(total);
     print("whole step", all);
     print("decimate (core)", stats(decimate));

@@ -5,6 +5,8 @@
 
 #include <QList>
 
+#include <vector>
+
 namespace turnstile {
 
 // Min/max decimation for charts: the range [from, to) is cut into `buckets`
@@ -29,5 +31,39 @@ QList<Bucket> decimateMinMax(const QList<Sample> &samples, qint64 from, qint64 t
 // row is assigned by its ts; min/max/sum/count merge. Rows with count <= 0
 // or a non-finite min/max are ignored.
 QList<Bucket> decimateMinMax(const QList<Bucket> &rows, qint64 from, qint64 to, int buckets);
+
+// decimateMinMax for a series held in memory and redrawn many times (zoom,
+// pan): built once when the data is loaded, each decimate() then costs about
+// (non-empty columns) x (2 binary searches + 2 x kLeaf samples + 2 x log2(N)
+// blocks) instead of a scan of every sample in the range, so a zoom of a
+// 1,000,000-sample series does not visit a million samples per frame.
+//
+// Levels of per-block min/max/sum/count over the time-sorted samples (level
+// 0: kLeaf samples a block, each further level two blocks of the one below).
+// A column is the samples of [start, end) found by binary search; its inner
+// whole blocks are taken from the highest level that fits, the ragged edges
+// sample by sample, and all of it goes through decimateMinMax's own column
+// accumulator. So the result has the same contract and the same columns as
+// decimateMinMax(samples, from, to, buckets): ts, min, max and count equal,
+// spikes kept; only sum may differ in the last bits (added in another order).
+class MinMaxPyramid
+{
+public:
+    static constexpr qsizetype kLeaf = 32;
+
+    MinMaxPyramid() = default;
+    // Unsorted input is stably sorted by time here, once.
+    explicit MinMaxPyramid(QList<Sample> samples);
+
+    QList<Bucket> decimate(qint64 from, qint64 to, int buckets) const;
+
+    const QList<Sample> &samples() const { return m_samples; }
+
+private:
+    QList<Sample> m_samples;
+    // m_levels[k][j]: samples [j * kLeaf << k, (j + 1) * kLeaf << k); only
+    // whole blocks. Bucket::ts is unused (the column decides).
+    std::vector<std::vector<Bucket>> m_levels;
+};
 
 } // namespace turnstile

@@ -55,9 +55,20 @@ private slots:
              Annotation{1'700'002'000, QStringLiteral("p"), QStringLiteral("keys.rotate"),
                         QStringLiteral("rotated")}});
         QCOMPARE(v.markerCount(), 2);
-        // Markers follow the value axis when data arrives later.
+        // Markers follow the value axis when data arrives later: moved, at
+        // their time, from the bottom to the top of the new axis.
         v.setSeries({{QStringLiteral("x"), buckets(5, 1'700'000'000, 60)}});
         QCOMPARE(v.markerCount(), 2);
+        const QStringList axis = v.valueAxisLabels();
+        QCOMPARE(v.markerLine(1).x1(), 1'700'002'000'000.0);
+        QCOMPARE(v.markerLine(1).x2(), 1'700'002'000'000.0);
+        QCOMPARE(v.markerLine(1).y1(), 0.0);
+        QCOMPARE(QString::number(v.markerLine(1).y2()), axis.last());
+        v.setSeries({{QStringLiteral("x"), buckets(5000, 1'700'000'000, 1)}});
+        QCOMPARE(v.markerCount(), 2);
+        QVERIFY(v.valueAxisLabels() != axis);
+        QCOMPARE(v.markerLine(0).x1(), 1'700'001'000'000.0);
+        QVERIFY2(v.markerLine(0).y2() > 5000, qPrintable(v.valueAxisLabels().join(u'|')));
         v.setAnnotations({});
         QCOMPARE(v.markerCount(), 0);
     }
@@ -385,6 +396,11 @@ private slots:
         QVERIFY(v.linePen(0).color() != v.linePen(2).color());
         QCOMPARE(v.linePen(0).style(), v.linePen(2).style());
         QVERIFY(v.linePen(0).style() != v.linePen(1).style());
+        // Patterned curves are one pixel wide (the raster engine's cheap
+        // dashes), solid ones 1.6.
+        QCOMPARE(v.linePen(0).style(), Qt::SolidLine);
+        QCOMPARE(v.linePen(0).widthF(), 1.6);
+        QCOMPARE(v.linePen(1).widthF(), 1.0);
         QCOMPARE(v.legendTexts(),
                  (QStringList{QStringLiteral("RegionOne"), QStringLiteral("RegionTwo"),
                               QStringLiteral("Live tokens"), QStringLiteral("Expired tokens")}));
@@ -402,6 +418,130 @@ private slots:
 
     // Several actions close together: staggered, and past three lines folded
     // into "+N" rather than printed over each other.
+    void curveAndBandAreDrawn()
+    {
+        // The min-max band (our own item, not antialiased) is drawn where
+        // the data's min and max are, over the background, with the curve
+        // visible in it: down one pixel column through the plot's middle,
+        // band tint above and below the line, the line in its own colour in
+        // the middle of the band.
+        ChartView v;
+        v.resize(800, 400);
+        QList<Bucket> flat;
+        for (int i = 0; i < 200; ++i)
+            flat.append(Bucket{1'700'000'000 + i * 60, 20, 80, 50 * 2, 2}); // avg 50
+        v.setSeries({{QStringLiteral("Live tokens"), flat}});
+        QImage image(800, 400, QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        {
+            QPainter p(&image);
+            v.render(&p, QRectF(0, 0, 800, 400));
+        }
+        const QColor line = v.linePen(0).color();
+        QColor tint = line;
+        tint.setAlpha(60);
+        const auto blend = [](QColor c) { // over white
+            const double a = c.alphaF();
+            return QColor(int(c.red() * a + 255 * (1 - a) + 0.5),
+                          int(c.green() * a + 255 * (1 - a) + 0.5),
+                          int(c.blue() * a + 255 * (1 - a) + 0.5));
+        };
+        const QColor band = blend(tint);
+        const auto near = [](QColor a, QColor b) {
+            return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) +
+                       std::abs(a.blue() - b.blue()) <=
+                   12;
+        };
+        int firstBand = -1, lastBand = -1, lineAt = -1, bandPixels = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            const QColor c = image.pixelColor(400, y);
+            if (near(c, band)) {
+                if (firstBand < 0)
+                    firstBand = y;
+                lastBand = y;
+                ++bandPixels;
+            } else if (near(c, line)) {
+                lineAt = y;
+            }
+        }
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty())
+            image.save(QString::fromLocal8Bit(dir) + QStringLiteral("/chartview-band.png"));
+        QVERIFY2(bandPixels > 60, qPrintable(QString::number(bandPixels)));
+        QVERIFY(lineAt > firstBand && lineAt < lastBand);
+        // About the middle of the band: avg 50 between 20 and 80.
+        QVERIFY(std::abs(lineAt - (firstBand + lastBand) / 2) <= 3);
+        QCOMPARE(v.bandPointCount(0), 200);
+    }
+
+    void aBatchLaysTheChartOutOnceAtTheEnd()
+    {
+        ChartView v;
+        v.resize(800, 400);
+        v.setTimeRange(1'700'000'000, 1'700'003'600);
+        v.setSeries({{QStringLiteral("Live tokens"), buckets(60, 1'700'000'000, 60)}});
+        {
+            // A zoom step as ChartPresenter::show does it: the range waits
+            // for the data, so the old points are not laid out at the new
+            // range first.
+            const ChartView::Batch batch(&v);
+            v.setTimeRange(1'700'000'600, 1'700'001'800);
+            QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'000, 1'700'003'600}));
+            v.setSeries({{QStringLiteral("Live tokens"), buckets(20, 1'700'000'600, 60)}});
+            QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'600, 1'700'001'800}));
+            QCOMPARE(v.linePointCount(0), 20);
+            // The value axis from the new data (max 29: 0 … 40), not the old (max 69).
+            QCOMPARE(v.valueAxisLabels().last(), QStringLiteral("40"));
+        }
+        // Only a range in a batch (no data): applied when the batch ends,
+        // also through nested batches.
+        {
+            const ChartView::Batch outer(&v);
+            {
+                const ChartView::Batch inner(&v);
+                v.setTimeRange(1'700'000'000, 1'700'007'200);
+            }
+            QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'600, 1'700'001'800}));
+        }
+        QCOMPARE(v.shownTimeRange(), (ViewRange{1'700'000'000, 1'700'007'200}));
+        QCOMPARE(v.linePointCount(0), 20);
+    }
+
+    void longAnnotationLabelsWrapInsteadOfBeingCut()
+    {
+        // An action in words is longer than 32 characters ("Purged 1.9 M
+        // expired tokens of …"): on a chart with room it is shown whole,
+        // on two lines if it is wider than 40 % of the plot; only a chart too
+        // narrow for two lines elides, and says so with "…".
+        const QString text = QStringLiteral(
+            "Purged 1.9 M expired tokens of project admin-demo in RegionTwo after the backup");
+        const auto labelOn = [](int width, const QString &what) {
+            ChartView v;
+            v.resize(width, 400);
+            v.setTimeRange(1'700'000'000, 1'700'003'600);
+            v.setSeries({{QStringLiteral("Live tokens"), buckets(60, 1'700'000'000, 60)}});
+            v.show();
+            if (!QTest::qWaitForWindowExposed(&v))
+                return QStringList();
+            v.setAnnotations({Annotation{1'700'000'600, QStringLiteral("p"),
+                                         QStringLiteral("purge.tokens"), what}});
+            return v.markerLabelTexts();
+        };
+        const QStringList wide = labelOn(800, text);
+        QCOMPARE(wide.size(), 1);
+        QCOMPARE(QString(wide[0]).replace(u'\n', u' '), text); // every word
+        QCOMPARE(wide[0].count(u'\n'), 1);                     // on two lines
+        const QStringList narrow = labelOn(360, text);
+        QCOMPARE(narrow.size(), 1);
+        QVERIFY2(narrow[0].count(u'\n') <= 1, qPrintable(narrow[0]));
+        QVERIFY2(narrow[0].startsWith(QStringLiteral("Purged 1.9 M expired")),
+                 qPrintable(narrow[0]));
+        QVERIFY2(narrow[0].endsWith(QChar(0x2026)), qPrintable(narrow[0]));
+        QCOMPARE(narrow[0].count(QChar(0x2026)), 1);
+        // A short one stays one line, uncut.
+        QCOMPARE(labelOn(800, QStringLiteral("Rotated the Fernet keys")),
+                 QStringList{QStringLiteral("Rotated the Fernet keys")});
+    }
+
     void overlappingAnnotationLabelsStayReadable()
     {
         ChartView v;

@@ -13,6 +13,8 @@ void ChartPresenter::show(const ChartData &data, const QList<ChartSpec> &specs,
             chart->setScatter(data.scatter.value(c));
             continue;
         }
+        // One layout of the chart for all of it, not one per setter.
+        const ChartView::Batch batch(chart);
         chart->setTimeRange(data.from, data.to);
         // A region keeps its colour on every chart of the page.
         chart->setProfileOrder(data.profiles);

@@ -1,11 +1,12 @@
 #include "chartview.h"
 
+#include "segmentitem.h"
+
 #include "history/metricnames.h"
 #include "util/numbertext.h"
 #include "util/timetext.h"
 
 #include <QApplication>
-#include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
@@ -45,6 +46,7 @@ double msecs(qint64 secs)
 // two curves.
 constexpr QRgb kPalette[] = {0x0072B2, 0xE69F00, 0x009E73, 0xD55E00,
                              0x56B4E9, 0xCC79A7, 0x999933, 0x882255};
+constexpr qreal kPatternedWidth = 1.0; // see rebuildCurves
 constexpr Qt::PenStyle kLineStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
 
 QColor seriesColour(qsizetype index, bool dark)
@@ -106,6 +108,46 @@ constexpr QRgb kMarkerColour = 0x8C7A99;
 // Staggered annotation labels; a label that needs a fourth line is folded
 // into its neighbour's "+N".
 constexpr int kMarkerLines = 3;
+// An annotation label may take this share of the plot's width (at least
+// kMinLabelWidth px) before it wraps: "Purged 1.9 M expired tokens" stays
+// one line, a longer action two.
+constexpr qreal kLabelShare = 0.4;
+constexpr qreal kMinLabelWidth = 110;
+
+// text within maxWidth: whole on one line if it fits, else broken at the
+// space that gives the most even two lines; only what does not fit on two
+// lines is elided, at the end. The old fixed cut at 32 characters lost the object of
+// most actions ("Purged 1.9 M expired tokens of…") on charts with room.
+QString fittedLabel(const QString &text, const QFont &font, qreal maxWidth)
+{
+    const QFontMetricsF metrics(font);
+    if (metrics.horizontalAdvance(text) <= maxWidth)
+        return text;
+    qsizetype best = -1;
+    qreal bestWidth = 0;
+    for (qsizetype i = 1; i + 1 < text.size(); ++i) {
+        if (text[i] != u' ')
+            continue;
+        const qreal w = std::max(metrics.horizontalAdvance(text.left(i)),
+                                 metrics.horizontalAdvance(text.mid(i + 1)));
+        if (best < 0 || w < bestWidth) {
+            best = i;
+            bestWidth = w;
+        }
+    }
+    if (best >= 0 && bestWidth <= maxWidth)
+        return text.left(best) + u'\n' + text.mid(best + 1);
+    // Too long for two whole lines: the first as full as it can be, the
+    // rest elided, so the label reads from its start.
+    qsizetype cut = -1;
+    for (qsizetype i = 1; i + 1 < text.size(); ++i)
+        if (text[i] == u' ' && metrics.horizontalAdvance(text.left(i)) <= maxWidth)
+            cut = i;
+    if (cut < 0)
+        return metrics.elidedText(text, Qt::ElideRight, maxWidth);
+    return text.left(cut) + u'\n' + metrics.elidedText(text.mid(cut + 1), Qt::ElideRight, maxWidth);
+}
+
 // The last tick's label is centred on the plot's right edge: room for half
 // of "1.25 k" (the scatter's x axis was cut to "1.25 l").
 constexpr int kRightMargin = 18;
@@ -144,15 +186,22 @@ void ChartView::setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpe
     // Tick count first: QtCharts lays the labels out on the range change and
     // did not redo them for a tick count set after it.
     const int ticks = int(std::lround((niceHi - niceLo) / step)) + 1;
+    QStringList labels;
+    for (int i = 0; i < ticks; ++i) {
+        const double v = niceLo + i * step;
+        labels.append(unit == ChartSpec::Unit::Milliseconds ? millisecondsText(v, step, niceHi)
+                                                            : axisNumber(v, step));
+    }
+    // Every remove() and append() lays the axis out again; a pan that keeps
+    // the value range (the usual case) must not pay for it.
+    if (axis->startValue() == niceLo && axis->min() == niceLo && axis->max() == niceHi &&
+        axis->categoriesLabels() == labels)
+        return;
     for (const QString &label : axis->categoriesLabels())
         axis->remove(label);
     axis->setStartValue(niceLo);
-    for (int i = 0; i < ticks; ++i) {
-        const double v = niceLo + i * step;
-        axis->append(unit == ChartSpec::Unit::Milliseconds ? millisecondsText(v, step, niceHi)
-                                                           : axisNumber(v, step),
-                     v);
-    }
+    for (int i = 0; i < ticks; ++i)
+        axis->append(labels[i], niceLo + i * step);
     axis->setTickCount(ticks);
     axis->setRange(niceLo, niceHi);
 }
@@ -251,23 +300,15 @@ void ChartView::attach(QAbstractSeries *s)
 ChartView::Segment ChartView::addSegment(const QPen &pen)
 {
     Segment seg;
-    // The band is added first so the line is drawn on top of it.
-    seg.band = new QAreaSeries;
-    auto *upper = new QLineSeries(seg.band);
-    auto *lower = new QLineSeries(seg.band);
-    seg.band->setUpperSeries(upper);
-    seg.band->setLowerSeries(lower);
-    m_chart->addSeries(seg.band);
-    attach(seg.band);
+    seg.item = new SegmentItem(m_chart);
     QColor fill = pen.color();
     fill.setAlpha(60);
-    seg.band->setColor(fill);
-    seg.band->setBorderColor(Qt::transparent);
-    seg.band->setPen(Qt::NoPen);
-    seg.line = new QLineSeries;
-    m_chart->addSeries(seg.line);
-    attach(seg.line);
-    seg.line->setPen(pen);
+    seg.item->setStyle(pen, fill);
+    // Over the grid and axes, under the threshold lines and annotation
+    // markers: QtCharts puts its grid at z 2, axes at 3 and series at 4
+    // (ChartPresenter::ZValues, private); tst_chartview curveAndBandAreDrawn
+    // looks at the pixels.
+    seg.item->setZValue(3.5);
     return seg;
 }
 
@@ -275,10 +316,7 @@ void ChartView::rebuildCurves()
 {
     for (const Curve &c : std::as_const(m_curves))
         for (const Segment &seg : c.segments) {
-            m_chart->removeSeries(seg.band);
-            m_chart->removeSeries(seg.line);
-            delete seg.band;
-            delete seg.line;
+            delete seg.item;
         }
     m_curves.clear();
     const bool dark = m_chart->theme() == QChart::ChartThemeDark;
@@ -310,6 +348,13 @@ void ChartView::rebuildCurves()
             pen.setColor(seriesColour(i, dark));
             pen.setStyle(seriesLineStyle(i));
         }
+        // A dashed or dotted curve 1.6 px wide goes through the dash stroker
+        // and an antialiased fill on every paint: 12 of them cost a page
+        // about 8 ms of CPU a step (bench_redraw --metrics 2). One pixel
+        // wide, the raster engine draws the dashes directly, as cheaply as a
+        // solid curve; the style (what tells the metrics apart) is unchanged.
+        if (pen.style() != Qt::SolidLine)
+            pen.setWidthF(kPatternedWidth);
         Curve c;
         c.pen = pen;
         c.segments.append(addSegment(pen));
@@ -330,6 +375,15 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
         rebuildCurves();
     m_restyle = false;
 
+    // The axes first, from the new data, with the segments emptied (the old
+    // points are not mapped to the new axes), then each segment filled and
+    // placed once.
+    for (const Curve &curve : std::as_const(m_curves))
+        for (const Segment &seg : curve.segments)
+            if (seg.item->pointCount() > 0)
+                seg.item->setPoints({}, {}, {});
+    updateAxes();
+
     for (qsizetype i = 0; i < m_series.size(); ++i) {
         const QList<Bucket> &buckets = m_series[i].buckets;
         // Stretches between gaps: [starts[k], starts[k + 1]).
@@ -344,15 +398,8 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
             curve.segments.append(addSegment(curve.pen));
         for (qsizetype k = 0; k < curve.segments.size(); ++k) {
             const Segment &seg = curve.segments[k];
-            if (k >= starts.size() - 1) {
-                // A segment of an earlier load with more gaps: emptied, once.
-                if (seg.line->count() > 0) {
-                    seg.line->replace(QList<QPointF>());
-                    seg.band->upperSeries()->replace(QList<QPointF>());
-                    seg.band->lowerSeries()->replace(QList<QPointF>());
-                }
-                continue;
-            }
+            if (k >= starts.size() - 1)
+                continue; // a segment of an earlier load with more gaps: stays empty
             QList<QPointF> avg, upper, lower;
             const qsizetype n = starts[k + 1] - starts[k];
             avg.reserve(n);
@@ -367,12 +414,10 @@ void ChartView::setSeries(const QList<NamedSeries> &series)
             }
             // One replace() per series: appending point by point repaints
             // and re-lays-out the chart once per point.
-            seg.line->replace(avg);
-            seg.band->upperSeries()->replace(upper);
-            seg.band->lowerSeries()->replace(lower);
+            seg.item->setPoints(std::move(avg), std::move(upper), std::move(lower));
         }
     }
-    updateAxes();
+    placeSegments();
     rebuildLegend();
 }
 
@@ -463,10 +508,11 @@ void ChartView::updateScatterAxes()
 
 void ChartView::setAnnotations(const QList<Annotation> &annotations)
 {
-    m_annotations = annotations;
     // A scatter chart has no time axis to put them on.
-    if (m_kind == Kind::Time)
-        updateMarkers();
+    if (m_kind != Kind::Time || annotations == m_annotations)
+        return;
+    m_annotations = annotations;
+    rebuildMarkers();
 }
 
 void ChartView::setThresholds(const QList<ThresholdLine> &thresholds)
@@ -475,7 +521,10 @@ void ChartView::setThresholds(const QList<ThresholdLine> &thresholds)
         return;
     m_thresholds = thresholds;
     rebuildThresholds();
-    updateAxes();
+    if (m_batch > 0)
+        m_axesDue = true;
+    else
+        updateAxes();
 }
 
 void ChartView::rebuildThresholds()
@@ -543,12 +592,28 @@ void ChartView::setTimeRange(qint64 from, qint64 to)
 {
     m_from = from;
     m_to = to;
-    if (m_kind == Kind::Time)
+    if (m_kind != Kind::Time)
+        return;
+    if (m_batch > 0)
+        m_axesDue = true;
+    else
         updateAxes();
+}
+
+ChartView::Batch::Batch(ChartView *view) : m_view(view)
+{
+    ++m_view->m_batch;
+}
+
+ChartView::Batch::~Batch()
+{
+    if (--m_view->m_batch == 0 && m_view->m_axesDue)
+        m_view->updateAxes();
 }
 
 void ChartView::updateAxes()
 {
+    m_axesDue = false;
     const bool fixedRange = m_to > m_from;
     qint64 from = fixedRange ? m_from : std::numeric_limits<qint64>::max();
     qint64 to = fixedRange ? m_to : std::numeric_limits<qint64>::min();
@@ -600,9 +665,33 @@ void ChartView::updateAxes()
     setNiceRange(m_yAxis, lo, hi + (hi - lo) * 0.05, m_unit);
     updateThresholds();
     updateMarkers();
+    placeSegments();
 }
 
+void ChartView::placeSegments()
+{
+    if (!m_xAxis)
+        return;
+    const QRectF plot = m_chart->plotArea();
+    const double x0 = double(m_xAxis->min().toMSecsSinceEpoch());
+    const double x1 = double(m_xAxis->max().toMSecsSinceEpoch());
+    for (const Curve &curve : std::as_const(m_curves))
+        for (const Segment &seg : curve.segments)
+            seg.item->place(plot, x0, x1, m_yAxis->min(), m_yAxis->max());
+}
+
+// Marker lines span the value axis: moved, not re-created, when it changes
+// (a new series per marker and zoom step was a chart layout each).
 void ChartView::updateMarkers()
+{
+    for (qsizetype i = 0; i < m_markers.size() && i < m_annotations.size(); ++i) {
+        const double x = msecs(m_annotations[i].ts);
+        m_markers[i]->replace({QPointF(x, m_yAxis->min()), QPointF(x, m_yAxis->max())});
+    }
+    placeMarkerLabels();
+}
+
+void ChartView::rebuildMarkers()
 {
     for (QLineSeries *m : std::as_const(m_markers)) {
         m_chart->removeSeries(m);
@@ -615,8 +704,6 @@ void ChartView::updateMarkers()
     for (const Annotation &a : std::as_const(m_annotations)) {
         auto *marker = new QLineSeries;
         marker->setName(a.text);
-        marker->replace(
-            {QPointF(msecs(a.ts), m_yAxis->min()), QPointF(msecs(a.ts), m_yAxis->max())});
         m_chart->addSeries(marker);
         attach(marker);
         const bool dark = m_chart->theme() == QChart::ChartThemeDark;
@@ -633,26 +720,24 @@ void ChartView::updateMarkers()
         });
         m_markers.append(marker);
 
-        // Only a short label on the chart; the whole text is in the tooltip.
-        constexpr int kLabelChars = 32;
-        const QString shortText =
-            a.text.size() > kLabelChars ? a.text.left(kLabelChars - 1) + QChar(0x2026) : a.text;
-        auto *label = new QGraphicsSimpleTextItem(shortText, m_chart);
+        // The whole text; placeMarkerLabels fits it to the plot's width.
+        auto *label = new QGraphicsSimpleTextItem(a.text, m_chart);
         QFont f = label->font();
         f.setPointSizeF(f.pointSizeF() * 0.85);
         label->setFont(f);
         label->setBrush(dark ? pen.color() : pen.color().darker(120));
         label->setZValue(10);
         m_markerLabels.append(label);
-        m_markerTexts.append(shortText);
+        m_markerTexts.append(a.text);
     }
-    placeMarkerLabels();
+    updateMarkers();
 }
 
 void ChartView::placeOverlays()
 {
     placeLegend();
     placeMarkerLabels();
+    placeSegments();
 }
 
 void ChartView::placeMarkerLabels()
@@ -686,11 +771,14 @@ void ChartView::placeMarkerLabels()
     // goes one line lower; past kMarkerLines lines it is not drawn and the
     // label it ran into says "+1" (the marker and its tooltip stay).
     QList<int> folded(m_markerLabels.size(), 0);
+    QStringList shown;
     for (qsizetype i = 0; i < m_markerLabels.size() && i < m_markers.size(); ++i) {
         const QPointF at = m_chart->mapToPosition(
             QPointF(msecs(m_annotations[i].ts), m_yAxis->max()), m_markers[i]);
         QGraphicsSimpleTextItem *label = m_markerLabels[i];
-        label->setText(m_markerTexts[i]);
+        shown.append(fittedLabel(m_markerTexts[i], label->font(),
+                                 std::max<qreal>(kMinLabelWidth, plot.width() * kLabelShare)));
+        label->setText(shown[i]);
         // Left of the marker when the label would run past the plot's right edge.
         const QRectF box = label->boundingRect();
         const qreal x =
@@ -720,11 +808,11 @@ void ChartView::placeMarkerLabels()
             placedIndex.append(i);
         }
     }
-    for (qsizetype i = 0; i < m_markerLabels.size(); ++i)
+    for (qsizetype i = 0; i < shown.size(); ++i)
         if (folded[i] > 0)
             m_markerLabels[i]->setText(
                 tr("%1 +%2", "annotation label, further actions folded into it")
-                    .arg(m_markerTexts[i])
+                    .arg(shown[i])
                     .arg(folded[i]));
 }
 
@@ -1009,8 +1097,10 @@ void ChartView::applyPalette(const QPalette &p)
             setScatter(scatter);
         }
         rebuildThresholds();
-        if (m_kind == Kind::Time)
+        if (m_kind == Kind::Time) {
             updateAxes();
+            rebuildMarkers(); // their pens follow the theme
+        }
     }
     m_chart->setBackgroundBrush(p.color(QPalette::Base));
     m_chart->setTitleBrush(p.color(QPalette::Text));
@@ -1072,7 +1162,7 @@ Qt::Alignment ChartView::legendAlignment() const
 
 QPen ChartView::linePen(int index) const
 {
-    return index >= 0 && index < m_curves.size() ? m_curves[index].segments.first().line->pen()
+    return index >= 0 && index < m_curves.size() ? m_curves[index].segments.first().item->pen()
                                                  : QPen();
 }
 
@@ -1082,7 +1172,14 @@ int ChartView::segmentCount(int index) const
         return -1;
     const QList<Segment> &segments = m_curves[index].segments;
     return int(std::count_if(segments.cbegin(), segments.cend(),
-                             [](const Segment &s) { return s.line->count() > 0; }));
+                             [](const Segment &s) { return s.item->pointCount() > 0; }));
+}
+
+QLineF ChartView::markerLine(int index) const
+{
+    if (index < 0 || index >= m_markers.size() || m_markers[index]->count() != 2)
+        return {};
+    return QLineF(m_markers[index]->at(0), m_markers[index]->at(1));
 }
 
 QStringList ChartView::legendTexts() const
@@ -1127,7 +1224,7 @@ int ChartView::linePointCount(int index) const
         return -1;
     qsizetype n = 0;
     for (const Segment &seg : m_curves[index].segments)
-        n += seg.line->count();
+        n += seg.item->pointCount();
     return int(n);
 }
 
@@ -1142,7 +1239,7 @@ int ChartView::bandPointCount(int index) const
         return -1;
     qsizetype n = 0;
     for (const Segment &seg : m_curves[index].segments)
-        n += seg.band->upperSeries()->count();
+        n += seg.item->bandPointCount();
     return int(n);
 }
 

@@ -8,12 +8,12 @@
 #include "history/viewrange.h"
 
 #include <QDateTime>
+#include <QLineF>
 #include <QList>
 #include <QPen>
 #include <QWidget>
 
 class QAbstractSeries;
-class QAreaSeries;
 class QChart;
 class QChartView;
 class QDateTimeAxis;
@@ -25,6 +25,8 @@ class QScatterSeries;
 class QCategoryAxis;
 
 namespace turnstile {
+
+class SegmentItem;
 
 // Our chart interface. QtCharts is deprecated upstream, so this is the only
 // class that includes its headers: replacing the backend later means
@@ -100,6 +102,24 @@ public:
     // (or with to <= from), the span of the data.
     void setTimeRange(qint64 from, qint64 to);
 
+    // Setters in a row (ChartPresenter::show: range, thresholds, data,
+    // annotations) lay the chart out once. QtCharts lays every series out
+    // again on each axis change, so setTimeRange followed by setSeries paid
+    // for the old data at the new range and then for the new data. Inside a
+    // Batch, setTimeRange and setThresholds only note the change; setSeries
+    // sets the axes with its data, and whatever is still pending is done
+    // when the (outermost) Batch ends.
+    class Batch
+    {
+    public:
+        explicit Batch(ChartView *view);
+        ~Batch();
+        Q_DISABLE_COPY_MOVE(Batch)
+
+    private:
+        ChartView *m_view;
+    };
+
     // What the time axis shows now, also after a zoom or pan whose data is
     // still loading.
     ViewRange shownTimeRange() const;
@@ -129,6 +149,8 @@ public:
     int linePointCount(int index) const;
     int bandPointCount(int index) const;
     int markerCount() const { return int(m_markers.size()); }
+    // Marker i in chart values (x in ms since the epoch), for tests.
+    QLineF markerLine(int index) const;
     // Segments of curve i that hold points: 2 for a curve with one gap.
     int segmentCount(int index) const;
     // The legend's entries as shown, in order.
@@ -158,8 +180,7 @@ protected:
 private:
     struct Segment
     {
-        QLineSeries *line = nullptr;
-        QAreaSeries *band = nullptr;
+        SegmentItem *item = nullptr; // band and mean line, a child of m_chart
     };
     // One curve: a segment per stretch of history without a gap.
     struct Curve
@@ -178,7 +199,9 @@ private:
     void updateAxes();
     void updateScatterAxes();
     void updateMarkers();
+    void rebuildMarkers();
     void placeMarkerLabels();
+    void placeSegments();
     void attach(QAbstractSeries *s);
     void setNiceRange(QCategoryAxis *axis, double lo, double hi, ChartSpec::Unit unit);
     void fitTimeTicks(qreal width);
@@ -201,7 +224,7 @@ private:
     QList<Curve> m_curves;
     QList<QLineSeries *> m_markers;
     QList<QGraphicsSimpleTextItem *> m_markerLabels; // children of m_chart
-    QList<QString> m_markerTexts;                    // the labels before folding
+    QList<QString> m_markerTexts;                    // the whole texts, before fitting
     QList<ThresholdLine> m_thresholds;
     QList<QLineSeries *> m_thresholdLines; // parallel to m_thresholds
     QList<QGraphicsSimpleTextItem *> m_thresholdLabels;
@@ -216,7 +239,9 @@ private:
     Qt::Alignment m_legendAlignment = Qt::AlignBottom; // see setLegendAlignment
     qint64 m_from = 0;
     qint64 m_to = 0;
-    qreal m_tickWidth = 0; // the width the time axis' ticks are chosen for
+    int m_batch = 0;        // open Batches
+    bool m_axesDue = false; // a Batch holds back updateAxes()
+    qreal m_tickWidth = 0;  // the width the time axis' ticks are chosen for
     // A drag in progress: where it started and the range shown then.
     bool m_dragging = false;
     qreal m_dragStartX = 0;
