@@ -32,6 +32,9 @@
 #   rabbitmq-on   add RabbitMQ to the running lab and restart Keystone with messagingv2
 #   rabbitmq-off  the reverse (Keystone back to the log driver, RabbitMQ stopped)
 #   rabbitmq-restart  stop and start only RabbitMQ (a broker restart, for reconnect tests)
+#   galera-on     start a 3-node Galera cluster beside the lab (tests/lab/galera.sh start:
+#                 SQL on base+20..22, gcomm/IST/SST on base+23..31; writes $LAB_DIR/galera.env)
+#   galera-off    stop it (tests/lab/galera.sh stop); see galera.sh for stop-node/start-node
 # Ports used at the last start are remembered in $LAB_DIR/run/ports.env.
 set -Eeuo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"   # mariadbd and sshd live in /usr/sbin
@@ -908,5 +911,7 @@ case ${1:-} in
     rabbitmq-restart) cmd_rabbitmq_restart ;;
     rabbitmq-on) cmd_rabbitmq_on ;;
     rabbitmq-off) cmd_rabbitmq_off ;;
+    galera-on) exec "$(dirname "$0")/galera.sh" start ;;
+    galera-off) exec "$(dirname "$0")/galera.sh" stop ;;
     *) awk 'NR==1{next} /^#/{sub(/^# ?/, ""); print; next} {exit}' "$0"; exit 2 ;;
 esac
