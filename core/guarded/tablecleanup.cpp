@@ -7,9 +7,11 @@
 #include "guarded/auditlog.h"
 #include "guarded/pendingjournal.h"
 #include "guarded/serverguard.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QThread>
 
 #include <algorithm>
@@ -537,8 +539,15 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     double lastPausedNs = -1;
     QElapsedTimer galeraClock;
     galeraClock.start();
+    if (galera) { // the first sample's interval starts here
+        const SqlResult fc = s.run(QStringLiteral(
+            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+            "'WSREP_FLOW_CONTROL_PAUSED_NS'"));
+        lastPausedNs = fc.ok() && !fc.isEmpty() ? fc.value(0, 0).toDouble() : -1;
+    }
     QVariant lastKey = run.lastKey;
     qint64 done = 0;
+    int flowControlWaits = 0; // samples spent waiting for Galera flow control to end
 
     for (;;) {
         if (control.isCancelled())
@@ -616,30 +625,61 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         ++r.batches;
         r.slowestBatchMs = std::max(r.slowestBatchMs, d.ms);
         int sleepMs = throttle.afterBatch(d.ms);
-        if (galera && galeraClock.elapsed() >= 1000) {
-            const SqlResult fc = s.run(QStringLiteral(
-                "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME "
-                "= 'WSREP_FLOW_CONTROL_PAUSED_NS'"));
-            const double ns = fc.value(0, 0).toDouble();
-            if (lastPausedNs >= 0)
-                sleepMs =
-                    std::max(sleepMs, throttle.afterFlowControl((ns - lastPausedNs) /
-                                                                (galeraClock.nsecsElapsed())));
-            lastPausedNs = ns;
-            galeraClock.restart();
+        auto report = [&] {
+            progress.done = done;
+            progress.batches = r.batches;
+            progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
+            progress.rowsPerSecond =
+                progress.elapsedSeconds > 0 ? done / progress.elapsedSeconds : 0;
+            progress.secondsLeft = progress.rowsPerSecond > 0 && progress.total >= done
+                                       ? (progress.total - done) / progress.rowsPerSecond
+                                       : -1;
+            progress.currentBatchSize = throttle.batchSize();
+            progress.lastSleepMs = sleepMs;
+            progress.lastBatchMs = d.ms;
+            control.report(progress);
+        };
+        progress.throttled.clear();
+        const ThrottleSettings &ts = throttle.settings();
+        if (galera && galeraClock.elapsed() >= ts.flowControlSampleMs) {
+            // The share of the time since the last sample that flow control paused this
+            // node: the change of the cumulative counter, never the counter itself.
+            auto sampleShare = [&]() -> double {
+                const SqlResult fc = s.run(QStringLiteral(
+                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                    "VARIABLE_NAME = 'WSREP_FLOW_CONTROL_PAUSED_NS'"));
+                const double ns = fc.ok() ? fc.value(0, 0).toDouble() : -1;
+                const double elapsed = double(galeraClock.nsecsElapsed());
+                const double share = lastPausedNs >= 0 && ns >= lastPausedNs && elapsed > 0
+                                         ? std::min(1.0, (ns - lastPausedNs) / elapsed)
+                                         : 0;
+                lastPausedNs = ns;
+                galeraClock.restart();
+                return share;
+            };
+            double share = sampleShare();
+            // A batch this slow while flow control did not pause us: a stalled node
+            // (SIGSTOP, a frozen disk) holds the group communication; the batch only waits.
+            if (d.ms >= ts.stallBatchMs && share <= ts.maxFlowControlShare)
+                progress.throttled =
+                    Tr::tr("slowed: a batch took %1 without Galera flow control; a node may be "
+                           "stalled")
+                        .arg(formatLatency(d.ms));
+            // Flow control above the limit: write nothing until a sample shows the cluster
+            // caught up, so our writes keep it above the limit for one sample at most.
+            while (share > ts.maxFlowControlShare && !control.isCancelled()) {
+                progress.throttled = Tr::tr("throttled: Galera flow control %1 %")
+                                         .arg(QLocale().toString(share * 100, 'f', 0));
+                sleepMs = ts.flowControlSampleMs;
+                report();
+                ++flowControlWaits;
+                sleepUnlessCancelled(ts.flowControlSampleMs, control);
+                share = sampleShare();
+            }
+            sleepMs = std::max(sleepMs, throttle.afterFlowControl(share));
         }
 
-        progress.done = done;
-        progress.batches = r.batches;
-        progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
-        progress.rowsPerSecond = progress.elapsedSeconds > 0 ? done / progress.elapsedSeconds : 0;
-        progress.secondsLeft = progress.rowsPerSecond > 0 && progress.total >= done
-                                   ? (progress.total - done) / progress.rowsPerSecond
-                                   : -1;
-        progress.currentBatchSize = throttle.batchSize();
-        progress.lastSleepMs = sleepMs;
-        progress.lastBatchMs = d.ms;
-        control.report(progress);
+        report();
 
         if (journalClock.elapsed() >= 1000) {
             PendingRun snapshot = run;
@@ -653,6 +693,8 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     }
     r.affected = done;
     recordDependents();
+    if (flowControlWaits > 0)
+        r.details.insert(QStringLiteral("flow_control_waits"), flowControlWaits);
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);
