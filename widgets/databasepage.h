@@ -19,6 +19,7 @@ namespace turnstile {
 
 class SecretStore;
 class TableSizesModel;
+class GaleraNodesModel;
 struct Secrets;
 
 // What lives on a profile's database server and how big it is: every schema
@@ -45,6 +46,9 @@ public:
     TableSizesModel *model() const { return m_model; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
+    // The Galera nodes (hidden unless the database is a Galera node or the profile lists some).
+    QTableView *galeraView() const { return m_galeraView; }
+    QLabel *galeraStatus() const { return m_galeraStatus; }
     // Tables, or schemas and other databases.
     QComboBox *kindChooser() const { return m_kind; }
     QString statusText() const;
@@ -86,6 +90,9 @@ private:
     QLabel *m_status;
     QTableView *m_view;
     QAction *m_rebuildAction;
+    GaleraNodesModel *m_galeraModel;
+    QLabel *m_galeraStatus;
+    QTableView *m_galeraView;
     LatestJob<Load> m_load{this};
     QDateTime m_loadedAt;
 };

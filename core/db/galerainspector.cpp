@@ -10,6 +10,7 @@
 #include <QMutex>
 #include <QMutexLocker>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -83,6 +84,9 @@ QStringList GaleraInspector::discoverNodes(SqlSession &session)
     for (const QString &a : v.split(u',', Qt::SkipEmptyParts))
         if (!a.trimmed().isEmpty() && !a.trimmed().startsWith(u"AUTO"))
             out.append(a.trimmed());
+    // The server lists them in join order, which changes with every rejoin: sorted, the
+    // Database page's rows and the probe's JSON keep their order.
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -49,7 +49,7 @@ QString interval(double sec)
     const QLocale loc;
     if (sec >= 90)
         return Tr::tr("the last %1 min").arg(loc.toString(sec / 60, 'f', 0));
-    return Tr::tr("the last %1 s").arg(loc.toString(sec, 'f', 0));
+    return Tr::tr("the last %1 s").arg(loc.toString(sec, 'f', sec < 10 ? 1 : 0));
 }
 } // namespace
 

@@ -1,17 +1,23 @@
 // The Galera inspector against the lab's real 3-node cluster (fixture lab_galera):
 // all Synced/Primary is green; a node that left makes it "cluster size 2 of 3" with the
 // node named; it is green again after the node rejoins; a desynchronised node is named.
+#include "databasepage.h"
 #include "db/dbconnection.h"
 #include "db/galerainspector.h"
 #include "db/sqlsession.h"
 #include "galeralab.h"
 #include "health/galeraverdict.h"
 #include "health/thresholds.h"
+#include "isolatedenvironment.h"
 #include "probe/prober.h"
+#include "profiles/secretstore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 using namespace turnstile;
@@ -20,6 +26,8 @@ using namespace testsupport;
 class TestLabGalera : public QObject
 {
     Q_OBJECT
+
+    testsupport::IsolatedEnvironment m_tmp;
 
     GaleraStatus inspect() const
     {
@@ -65,6 +73,9 @@ private slots:
         QVERIFY2(galera(QStringLiteral("GALERA_NODES")) == u"3",
                  "the Galera cluster is not up: tests/lab/lab.sh galera-on");
         GaleraInspector::forgetSamples();
+        QVERIFY(m_tmp.isValid());
+        m_tmp.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
     }
 
     void allSyncedAndPrimaryIsGreen()
@@ -118,6 +129,42 @@ private slots:
         QCOMPARE(listed.galera->nodes.size(), 3);
     }
 
+    void theDatabasePageListsTheNodes()
+    {
+        Profile p;
+        p.name = QStringLiteral("galera-db-%1").arg(QCoreApplication::applicationPid());
+        p.databaseUrl = galeraUrl(2, galera(QStringLiteral("GALERA_MONITOR_USER"))).toString();
+        SecretStore secrets;
+        QVERIFY(secrets
+                    .writeBlocking(p.name, SecretKind::DatabasePassword,
+                                   galera(QStringLiteral("GALERA_MONITOR_PASSWORD")))
+                    .ok);
+        DatabasePage page(&secrets);
+        page.resize(1100, 650);
+        QSignalSpy loaded(&page, &DatabasePage::loaded);
+        page.setProfile(p);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        secrets.removeBlocking(p.name, SecretKind::DatabasePassword);
+        QVERIFY(page.galeraView()->isVisible());
+        const QAbstractItemModel *m = page.galeraView()->model();
+        QCOMPARE(m->rowCount(), 3);
+        QStringList names;
+        for (int row = 0; row < 3; ++row) {
+            names.append(m->index(row, 0).data().toString());
+            QCOMPARE(m->index(row, 3).data().toString(), QStringLiteral("Synced"));
+            QCOMPARE(m->index(row, 4).data().toString(), QStringLiteral("3 of 3"));
+        }
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("n1"), QStringLiteral("n2"), QStringLiteral("n3")}));
+        QVERIFY2(page.galeraStatus()->text().contains(
+                     QStringLiteral("all Synced and in the Primary component")),
+                 qPrintable(page.galeraStatus()->text()));
+        if (const QString shot = qEnvironmentVariable("TURNSTILE_SCREENSHOT"); !shot.isEmpty())
+            page.grab().save(shot);
+    }
+
     void aNodeThatLeftIsNamedAndTheSizeSaid()
     {
         QVERIFY(galeraScript({QStringLiteral("stop-node"), QStringLiteral("3")}));
@@ -153,5 +200,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLabGalera)
+QTEST_MAIN(TestLabGalera)
 #include "tst_lab_galera.moc"
