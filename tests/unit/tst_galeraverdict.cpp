@@ -6,7 +6,9 @@
 #include "health/thresholds.h"
 #include "probe/galeraalert.h"
 #include "probe/proberesult.h"
+#include "profiles/profile.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 using namespace turnstile;
@@ -41,6 +43,18 @@ class TestGaleraVerdict : public QObject
     Q_OBJECT
 
 private slots:
+    void theProfileKeepsItsGaleraNodes()
+    {
+        Profile p;
+        p.name = QStringLiteral("east");
+        p.galeraNodes = {QStringLiteral("db1:3306"), QStringLiteral("db2:3306")};
+        const QJsonObject o = p.toJson();
+        QCOMPARE(o.value(u"galera_nodes").toArray().size(), 2);
+        QCOMPARE(Profile::fromJson(o).galeraNodes, p.galeraNodes);
+        // Absent: nothing written, discovery from the database.
+        QVERIFY(!Profile{}.toJson().contains(u"galera_nodes"));
+    }
+
     void flowControlIsTheChangeOverTheIntervalNeverTheCounter()
     {
         // 34 s paused in 100 s, whatever the counter had before.
