@@ -71,7 +71,13 @@ void evaluateGalera(GaleraStatus &status, const QList<ThresholdRule> &rules)
     QHash<qint64, QStringList> byConf;
     for (const GaleraNodeStatus &n : std::as_const(status.nodes)) {
         if (!n.reachable) {
-            add(HealthLevel::Warning, Tr::tr("%1 does not answer (%2)").arg(n.name, n.error));
+            // The error is a sentence of its own; inside the parentheses it is a clause.
+            QString why = n.error.trimmed();
+            if (why.endsWith(u'.'))
+                why.chop(1);
+            if (!why.isEmpty() && why.at(0).isUpper() && (why.size() < 2 || !why.at(1).isUpper()))
+                why[0] = why.at(0).toLower();
+            add(HealthLevel::Warning, Tr::tr("%1 does not answer (%2)").arg(n.name, why));
             continue;
         }
         ++answering;

@@ -186,6 +186,25 @@ private slots:
         QVERIFY2(back.reason.isEmpty(), qPrintable(back.reason));
     }
 
+    // A stalled node (SIGSTOP: the kernel still accepts the connection, nothing answers) costs
+    // its connect timeout once, in parallel with the others, and is named.
+    void aStalledNodeCostsOneTimeoutNotOnePerNode()
+    {
+        QVERIFY(galeraScript({QStringLiteral("pause-node"), QStringLiteral("3")}));
+        const GaleraInspector in(galeraUrl(1, galera(QStringLiteral("GALERA_MONITOR_USER"))),
+                                 galera(QStringLiteral("GALERA_MONITOR_PASSWORD")), 2);
+        GaleraStatus s = in.inspect(galeraAddresses());
+        QVERIFY(galeraScript({QStringLiteral("resume-node"), QStringLiteral("3")}));
+        evaluateGalera(s, defaultThresholds());
+        qInfo("with node 3 stopped: %.0f ms; %s", s.durationMs, qPrintable(s.reason));
+        QVERIFY(s.nodes.at(0).reachable && s.nodes.at(1).reachable);
+        QVERIFY(!s.nodes.at(2).reachable);
+        QVERIFY2(s.reason.contains(galeraAddress(3) + QStringLiteral(" does not answer")),
+                 qPrintable(s.reason));
+        QVERIFY2(s.durationMs < 2 * 2000 + 1000, "the nodes are not inspected in parallel");
+        waitFor([](const GaleraStatus &g) { return g.level == int(HealthLevel::Ok); });
+    }
+
     void aDesynchronisedNodeIsNamed()
     {
         QVERIFY(admin(2, QStringLiteral("SET GLOBAL wsrep_desync = ON")));
