@@ -1,6 +1,7 @@
 #include "guarded/tablecleanup.h"
 
 #include "db/dbconnection.h"
+#include "db/galerastatus.h"
 #include "db/rowcount.h"
 #include "db/sqlsession.h"
 #include "guarded/actioncontrol.h"
@@ -39,6 +40,15 @@ bool isLockConflict(const SqlResult &r, bool mysql)
 }
 
 // Sleeps in short slices so a cancel is seen within ~50 ms.
+// This Galera node's cumulative time paused by flow control, in ns; -1 when unreadable.
+double flowControlPausedNs(SqlSession &s)
+{
+    const SqlResult fc =
+        s.run(QStringLiteral("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                             "VARIABLE_NAME = 'WSREP_FLOW_CONTROL_PAUSED_NS'"));
+    return fc.ok() && !fc.isEmpty() ? fc.value(0, 0).toDouble() : -1;
+}
+
 void sleepUnlessCancelled(int ms, const ActionControl &control)
 {
     QElapsedTimer t;
@@ -540,10 +550,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     QElapsedTimer galeraClock;
     galeraClock.start();
     if (galera) { // the first sample's interval starts here
-        const SqlResult fc = s.run(QStringLiteral(
-            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
-            "'WSREP_FLOW_CONTROL_PAUSED_NS'"));
-        lastPausedNs = fc.ok() && !fc.isEmpty() ? fc.value(0, 0).toDouble() : -1;
+        lastPausedNs = flowControlPausedNs(s);
     }
     QVariant lastKey = run.lastKey;
     qint64 done = 0;
@@ -645,17 +652,12 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             // The share of the time since the last sample that flow control paused this
             // node: the change of the cumulative counter, never the counter itself.
             auto sampleShare = [&]() -> double {
-                const SqlResult fc = s.run(QStringLiteral(
-                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
-                    "VARIABLE_NAME = 'WSREP_FLOW_CONTROL_PAUSED_NS'"));
-                const double ns = fc.ok() ? fc.value(0, 0).toDouble() : -1;
-                const double elapsed = double(galeraClock.nsecsElapsed());
-                const double share = lastPausedNs >= 0 && ns >= lastPausedNs && elapsed > 0
-                                         ? std::min(1.0, (ns - lastPausedNs) / elapsed)
-                                         : 0;
+                const double ns = flowControlPausedNs(s);
+                const auto share =
+                    flowControlShare(qint64(lastPausedNs), 0, qint64(ns), galeraClock.elapsed());
                 lastPausedNs = ns;
                 galeraClock.restart();
-                return share;
+                return share.value_or(0);
             };
             double share = sampleShare();
             // A batch this slow while flow control did not pause us: a stalled node
