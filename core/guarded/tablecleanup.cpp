@@ -659,14 +659,19 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 galeraClock.restart();
                 return share.value_or(0);
             };
+            const qint64 intervalMs = galeraClock.elapsed();
             double share = sampleShare();
-            // A batch this slow while flow control did not pause us: a stalled node
-            // (SIGSTOP, a frozen disk) holds the group communication; the batch only waits.
-            if (d.ms >= ts.stallBatchMs && share <= ts.maxFlowControlShare)
+            // A batch this slow that flow control paused for less than half its time: a
+            // stalled node (SIGSTOP, a frozen disk) held the group communication and the
+            // batch only waited. Said at once, even when the node's backlog brings flow
+            // control next.
+            if (d.ms >= ts.stallBatchMs && share * double(intervalMs) < d.ms / 2) {
                 progress.throttled =
                     Tr::tr("slowed: a batch took %1 without Galera flow control; a node may be "
                            "stalled")
                         .arg(formatLatency(d.ms));
+                report();
+            }
             // Flow control above the limit: write nothing until a sample shows the cluster
             // caught up, so our writes keep it above the limit for one sample at most.
             while (share > ts.maxFlowControlShare && !control.isCancelled()) {
@@ -678,6 +683,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 sleepUnlessCancelled(ts.flowControlSampleMs, control);
                 share = sampleShare();
             }
+            progress.throttled.clear(); // said above; the run goes on at its own pace
             sleepMs = std::max(sleepMs, throttle.afterFlowControl(share));
         }
 
