@@ -258,6 +258,10 @@ private slots:
         QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
         QCOMPARE(r.affected, 30000);
 
+        for (const Seen &s : std::as_const(seen))
+            if (!s.p.throttled.isEmpty() || s.p.lastBatchMs > 500)
+                qInfo("at %lld ms (unlock at %lld): batch %.0f ms: %s", s.atMs, unlockedAtMs,
+                      s.p.lastBatchMs, qPrintable(s.p.describe(true)));
         // It said so, with the share, and wrote nothing while it said so.
         static const QRegularExpression said(
             QStringLiteral("throttled: Galera flow control (\\d+) %"));
@@ -285,18 +289,24 @@ private slots:
         // After the lock: the paused share never stays above the limit for more than one
         // sample (two 250 ms intervals in a row above 10 % would be our own writes).
         QVERIFY(unlockedAtMs > 0);
-        int above = 0, longest = 0;
+        // Each episode of consecutive 250 ms intervals above the limit after the unlock (the
+        // purge back at full pace against fc_limit 4 can cause one) may hold replication
+        // paused for one of the purge's samples at most, plus the batch in flight: the purge
+        // stops writing at its next sample. An episode of 300 ms straddles two monitor
+        // intervals, so the paused time is what is compared, not the count of intervals.
+        double episodeMs = 0, longestMs = 0;
         for (qsizetype i = 1; i < fc.size(); ++i) {
             if (fc.at(i - 1).atMs < unlockedAtMs + t.flowControlSampleMs)
                 continue;
-            const double share =
-                (fc.at(i).ns - fc.at(i - 1).ns) / ((fc.at(i).atMs - fc.at(i - 1).atMs) * 1e6);
-            above = share > t.maxFlowControlShare ? above + 1 : 0;
-            longest = std::max(longest, above);
+            const double pausedMs = (fc.at(i).ns - fc.at(i - 1).ns) / 1e6;
+            const double share = pausedMs / double(fc.at(i).atMs - fc.at(i - 1).atMs);
+            episodeMs = share > t.maxFlowControlShare ? episodeMs + pausedMs : 0;
+            longestMs = std::max(longestMs, episodeMs);
         }
-        qInfo("%lld flow-control samples; longest run above the limit after the unlock: %d",
-              qint64(fc.size()), longest);
-        QVERIFY(longest <= 1);
+        qInfo("%lld flow-control samples; the longest pause above the limit after the unlock: "
+              "%.0f ms",
+              qint64(fc.size()), longestMs);
+        QVERIFY(longestMs <= t.flowControlSampleMs + 150);
 
         for (int n : {1, 2, 3}) {
             QCOMPARE(liveChecksum(n), live);
@@ -332,17 +342,27 @@ private slots:
         QVERIFY(paused && resumed);
         QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
         QCOMPARE(r.affected, 30000);
-        bool saidStalled = false;
+        // What the stall looks like from node 1 depends on the moment it hits: usually the
+        // cluster stalls in group communication with no flow control counted ("a node may be
+        // stalled"); when node 3 had just asked for flow control (its queue was over
+        // gcs.fc_limit) it stays asked for while the node is stopped and the wait is flow
+        // control. Either way the slow batch is explained in the progress (seen both in the
+        // lab, about one run in three the second).
+        bool explained = false;
         double slowest = 0;
         for (const Seen &s : std::as_const(seen)) {
             slowest = std::max(slowest, s.p.lastBatchMs);
-            if (s.p.describe(true).contains(QStringLiteral("a node may be stalled"))) {
-                saidStalled = true;
-                qInfo().noquote() << s.p.describe(true);
+            const QString text = s.p.describe(true);
+            if (s.p.lastBatchMs >= t.stallBatchMs &&
+                (text.contains(QStringLiteral("a node may be stalled")) ||
+                 text.contains(QStringLiteral("throttled: Galera flow control")))) {
+                explained = true;
+                qInfo().noquote() << text;
             }
         }
         qInfo("slowest batch %.0f ms", slowest);
-        QVERIFY2(saidStalled, "the progress never said a batch waited on a stalled node");
+        QVERIFY(slowest >= 2000); // the stall was seen
+        QVERIFY2(explained, "the progress never said why a batch waited on the stalled node");
         for (int n : {1, 2, 3}) {
             QCOMPARE(liveChecksum(n), live);
             QCOMPARE(expiredLeft(n), 0);
