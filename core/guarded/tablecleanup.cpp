@@ -554,7 +554,9 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     }
     QVariant lastKey = run.lastKey;
     qint64 done = 0;
-    int flowControlWaits = 0; // samples spent waiting for Galera flow control to end
+    int flowControlWaits = 0;        // samples spent waiting for Galera flow control to end
+    QElapsedTimer flowControlWaited; // how long, in all
+    qint64 flowControlWaitMs = 0;
 
     for (;;) {
         if (control.isCancelled())
@@ -680,7 +682,9 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 sleepMs = ts.flowControlSampleMs;
                 report();
                 ++flowControlWaits;
+                flowControlWaited.start();
                 sleepUnlessCancelled(ts.flowControlSampleMs, control);
+                flowControlWaitMs += flowControlWaited.elapsed();
                 share = sampleShare();
             }
             progress.throttled.clear(); // said above; the run goes on at its own pace
@@ -701,8 +705,10 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     }
     r.affected = done;
     recordDependents();
-    if (flowControlWaits > 0)
+    if (flowControlWaits > 0) {
         r.details.insert(QStringLiteral("flow_control_waits"), flowControlWaits);
+        r.details.insert(QStringLiteral("flow_control_wait_ms"), flowControlWaitMs);
+    }
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);

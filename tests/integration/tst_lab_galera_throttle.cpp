@@ -285,6 +285,9 @@ private slots:
                                : "");
         QVERIFY2(throttledReports > 0, "the purge never waited for flow control");
         QVERIFY(r.details.value(u"flow_control_waits").toInt() > 0);
+        const QString figures = r.figures(true).join(u'\n');
+        QVERIFY2(figures.contains(QStringLiteral("for Galera flow control")), qPrintable(figures));
+        qInfo().noquote() << figures;
 
         // After the lock: the paused share never stays above the limit for more than one
         // sample (two 250 ms intervals in a row above 10 % would be our own writes).
