@@ -878,6 +878,8 @@ cmd_stop() {   # signal everything recorded at once, then wait; SIGKILL after 30
     done
     if pid=$(pid_of epmd); then stop_one epmd; log "epmd stopped (pid $pid)"; fi
     if [[ -d $LAB_DIR/regions/run ]]; then . "$LAB_SCRIPTS/regions.sh"; regions_stop; fi
+    # the regions' database last: the Galera nodes this lab's galera-on started
+    if [[ -f $LAB_DIR/galera/port-base ]]; then "$LAB_SCRIPTS/galera.sh" stop || true; fi
     rm -f "$DBUS_SOCK"
     log "stop took $(secs "$t") s"
 }
