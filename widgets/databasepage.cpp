@@ -4,9 +4,13 @@
 #include "collector/collector.h"
 #include "db/dbconnection.h"
 #include "db/drivererror.h"
+#include "db/galerainspector.h"
 #include "db/inspectorsettings.h"
 #include "db/keystoneinspector.h"
+#include "db/sqlsession.h"
+#include "galeranodesmodel.h"
 #include "guarded/tablerebuild.h"
+#include "health/galeraverdict.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
 #include "profiles/secretstore.h"
@@ -41,6 +45,7 @@ struct DatabasePage::Load
     QString errorDetail;           // the driver's own words behind `error`
     QString historyNote;           // growth is missing, and why
     qint64 at = 0;
+    std::optional<GaleraStatus> galera; // the nodes, judged, when it is a Galera cluster
 };
 
 DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
@@ -51,7 +56,8 @@ DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
       m_status(new QLabel(this)), m_view(new QTableView(this)),
       m_rebuildAction(new QAction(tr("Rebuild table…"), this)),
       m_producersModel(new TokenProducersModel(this)), m_producersStatus(new QLabel(this)),
-      m_producersView(new QTableView(this))
+      m_producersView(new QTableView(this)), m_galeraModel(new GaleraNodesModel(this)),
+      m_galeraStatus(new QLabel(this)), m_galeraView(new QTableView(this))
 {
     m_kind->addItem(tr("Tables"), QStringLiteral("table"));
     m_kind->addItem(tr("Schemas and databases"), QStringLiteral("schema"));
@@ -122,6 +128,18 @@ DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
     outer->addLayout(bar);
     outer->addWidget(m_status);
     outer->addWidget(split, 1);
+    // The Galera nodes under the rest: per node, what the Overview's sentence sums up.
+    m_galeraView->setModel(m_galeraModel);
+    m_galeraView->verticalHeader()->hide();
+    m_galeraView->setWordWrap(false);
+    m_galeraView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_galeraView->setMaximumHeight((fontMetrics().height() + 8) * 6);
+    m_galeraStatus->setWordWrap(true);
+    m_galeraStatus->setTextFormat(Qt::PlainText);
+    outer->addWidget(m_galeraStatus);
+    outer->addWidget(m_galeraView);
+    m_galeraStatus->hide();
+    m_galeraView->hide();
 
     const auto applyKind = [this] {
         const QString kind = m_kind->currentData().toString();
@@ -311,6 +329,18 @@ DatabasePage::Load DatabasePage::load(const Profile &profile, const Secrets &sec
             r.error = r.sizes.schemas.error;
             return r;
         }
+        QStringList nodes = profile.galeraNodes;
+        const bool discovered = nodes.isEmpty() && url.backend == DatabaseUrl::Backend::MySql;
+        if (discovered) {
+            SqlSession session(db, 5000);
+            nodes = GaleraInspector::discoverNodes(session);
+        }
+        if (!nodes.isEmpty()) {
+            GaleraStatus g =
+                GaleraInspector(url, secrets.databasePassword).inspect(nodes, 0, discovered);
+            evaluateGalera(g, effectiveThresholds(profile.thresholds));
+            r.galera = g;
+        }
     }
 
     // Growth from what the collector recorded: Keystone's own tables every
@@ -355,6 +385,19 @@ DatabasePage::Load DatabasePage::load(const Profile &profile, const Secrets &sec
 void DatabasePage::apply(const Load &r)
 {
     m_loadedAt = QDateTime::fromSecsSinceEpoch(r.at);
+    m_galeraModel->setStatus(r.galera.value_or(GaleraStatus{}));
+    m_galeraView->setVisible(r.galera.has_value());
+    m_galeraStatus->setVisible(r.galera.has_value());
+    if (r.galera) {
+        const QString sizes = tr("Galera: %n node(s) expected", nullptr, r.galera->expectedSize);
+        m_galeraStatus->setText(
+            r.galera->reason.isEmpty()
+                ? tr("%1, all Synced and in the Primary component · read "
+                     "in parallel in %2 ms")
+                      .arg(sizes, QLocale().toString(r.galera->durationMs, 'f', 0))
+                : r.galera->reason);
+        m_galeraView->resizeColumnsToContents();
+    }
     if (!r.error.isEmpty()) {
         m_model->clear();
         m_status->setText(r.error);

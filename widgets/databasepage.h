@@ -20,6 +20,7 @@ namespace turnstile {
 
 class SecretStore;
 class TableSizesModel;
+class GaleraNodesModel;
 class TokenProducersModel;
 struct ProducerReport;
 struct Secrets;
@@ -48,6 +49,9 @@ public:
     TableSizesModel *model() const { return m_model; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
+    // The Galera nodes (hidden unless the database is a Galera node or the profile lists some).
+    QTableView *galeraView() const { return m_galeraView; }
+    QLabel *galeraStatus() const { return m_galeraStatus; }
     // Tables, or schemas and other databases.
     QComboBox *kindChooser() const { return m_kind; }
     QString statusText() const;
@@ -100,6 +104,9 @@ private:
     TokenProducersModel *m_producersModel;
     QLabel *m_producersStatus;
     QTableView *m_producersView;
+    GaleraNodesModel *m_galeraModel;
+    QLabel *m_galeraStatus;
+    QTableView *m_galeraView;
     LatestJob<Load> m_load{this};
     LatestJob<ProducerReport> m_producers{this};
     QDateTime m_loadedAt;

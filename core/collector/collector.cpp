@@ -1,4 +1,6 @@
 #include "collector/collector.h"
+#include "health/galeraverdict.h"
+#include "probe/galeraalert.h"
 
 #include "db/dbconnection.h"
 #include "db/drivererror.h"
@@ -104,6 +106,8 @@ QList<QPair<QString, double>> flattenMetrics(const CollectResult &r, QStringList
         out.append({QStringLiteral("catalog.bytes"), double(*p.catalogBytes)});
     if (unavailable && !p.tokenError.isEmpty())
         unavailable->append(QStringLiteral("validate.ms: ") + p.tokenError);
+    if (p.galera)
+        out.append(galeraMetrics(*p.galera));
 
     if (r.frequent) {
         const FrequentSample &f = *r.frequent;
@@ -276,6 +280,7 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
                                       ? r.probe.thresholdReason + u' ' + cause
                                       : cause + u' ' + r.probe.thresholdReason;
     }
+    applyGaleraAlert(r.probe);
 
     // What the Overview tile shows beside the probe's own figures.
     if (r.frequent)
@@ -315,6 +320,7 @@ void judgeProbe(ProbeResult &probe, const QJsonObject &thresholds, HistoryStore 
     probe.thresholdReason = v.reason;
     probe.thresholdTriggered = v.triggered;
     probe.thresholdCritical = v.critical;
+    applyGaleraAlert(probe);
 }
 
 } // namespace turnstile

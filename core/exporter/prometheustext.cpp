@@ -41,6 +41,17 @@ enum FamilyId
     MemcachedEvictions,
     MemcachedItems,
     MemcachedHitRatio,
+    GaleraNodeUp,
+    GaleraClusterSize,
+    GaleraExpectedSize,
+    GaleraPrimary,
+    GaleraSynced,
+    GaleraReady,
+    GaleraFlowControlRatio,
+    GaleraFlowControlSeconds,
+    GaleraRecvQueue,
+    GaleraCertDeps,
+    GaleraConfId,
     ThresholdLevel,
     CollectDuration,
     CollectErrors,
@@ -113,6 +124,48 @@ QList<Family> families()
         {"turnstile_memcached_hit_ratio",
          "gauge",
          "Hit ratio of the memcached reads since the previous cycle (0 to 1).",
+         {}},
+        {"turnstile_galera_node_up",
+         "gauge",
+         "1 when the Galera node answered Turnstile's status query, else 0.",
+         {}},
+        {"turnstile_galera_cluster_size",
+         "gauge",
+         "wsrep_cluster_size as the node reports it.",
+         {}},
+        {"turnstile_galera_expected_size",
+         "gauge",
+         "Nodes the profile lists (or that were discovered): the size the cluster should have.",
+         {}},
+        {"turnstile_galera_primary",
+         "gauge",
+         "1 when the node is in the Primary component (wsrep_cluster_status), else 0.",
+         {}},
+        {"turnstile_galera_synced",
+         "gauge",
+         "1 when the node's wsrep_local_state_comment is Synced, else 0.",
+         {}},
+        {"turnstile_galera_ready", "gauge", "1 when wsrep_ready is ON, else 0.", {}},
+        {"turnstile_galera_flow_control_paused_ratio",
+         "gauge",
+         "Share of the time since the node's previous sample that flow control paused "
+         "replication (0 to 1).",
+         {}},
+        {"turnstile_galera_flow_control_paused_seconds_total",
+         "counter",
+         "wsrep_flow_control_paused_ns in seconds, since the node started.",
+         {}},
+        {"turnstile_galera_recv_queue_avg",
+         "gauge",
+         "wsrep_local_recv_queue_avg: write sets waiting to be applied, on average.",
+         {}},
+        {"turnstile_galera_cert_deps_distance",
+         "gauge",
+         "wsrep_cert_deps_distance: write sets that could be applied in parallel.",
+         {}},
+        {"turnstile_galera_cluster_conf_id",
+         "gauge",
+         "wsrep_cluster_conf_id: nodes that disagree are in a split cluster.",
          {}},
         {"turnstile_threshold_level",
          "gauge",
@@ -271,6 +324,27 @@ void renderProfile(QList<Family> &f, const ExportedProfile &e, qint64 nowMs)
             add(f, MemcachedItems, base, sample.value);
         else if (m == u"memcached.hit_ratio")
             add(f, MemcachedHitRatio, base, sample.value);
+    }
+
+    if (p.galera) {
+        add(f, GaleraExpectedSize, base, p.galera->expectedSize);
+        for (const GaleraNodeStatus &n : p.galera->nodes) {
+            const Labels node = with(base, QStringLiteral("node"), n.name);
+            add(f, GaleraNodeUp, node, n.reachable ? 1 : 0);
+            if (!n.reachable)
+                continue;
+            add(f, GaleraClusterSize, node, n.clusterSize);
+            add(f, GaleraPrimary, node, n.clusterStatus == u"Primary" ? 1 : 0);
+            add(f, GaleraSynced, node, n.localState == u"Synced" ? 1 : 0);
+            add(f, GaleraReady, node, n.ready ? 1 : 0);
+            if (n.flowControlPausedShare)
+                add(f, GaleraFlowControlRatio, node, *n.flowControlPausedShare);
+            if (n.flowControlPausedNs >= 0)
+                add(f, GaleraFlowControlSeconds, node, n.flowControlPausedNs / 1e9);
+            add(f, GaleraRecvQueue, node, n.recvQueueAvg);
+            add(f, GaleraCertDeps, node, n.certDepsDistance);
+            add(f, GaleraConfId, node, double(n.confId));
+        }
     }
 
     add(f, ThresholdLevel, base, p.thresholdLevel);

@@ -24,9 +24,11 @@ QString ActionProgress::describe(bool rowsCounted) const
     if (!rowsCounted)
         return Tr::tr("Step %1 of %2 · %3")
             .arg(l.toString(done), l.toString(total), formatRunTime(elapsedSeconds));
-    return Tr::tr("%1 of %2 rows · %3 rows/s · %4 left · batch of %5")
-        .arg(l.toString(done), l.toString(total), l.toString(qRound64(rowsPerSecond)),
-             formatRunTime(secondsLeft), l.toString(currentBatchSize));
+    const QString rows =
+        Tr::tr("%1 of %2 rows · %3 rows/s · %4 left · batch of %5")
+            .arg(l.toString(done), l.toString(total), l.toString(qRound64(rowsPerSecond)),
+                 formatRunTime(secondsLeft), l.toString(currentBatchSize));
+    return throttled.isEmpty() ? rows : Tr::tr("%1 · %2").arg(rows, throttled);
 }
 
 } // namespace turnstile

@@ -20,6 +20,9 @@ struct ActionProgress
     // What the server says it is doing, for an action that counts no rows
     // and reports done/total as a share (a rebuild's "copy to tmp table").
     QString stage;
+    // Why the run is waiting or slow right now, one sentence fragment ("throttled: Galera flow
+    // control 40 %"); empty when it runs at its own pace. Appended to describe().
+    QString throttled;
 
     // "1,000 of 5,000 rows · 800 rows/s · 5 s left · batch of 1000", or
     // "Step 2 of 5 · 3.1 s" for an action that counts no rows (a rotation),

@@ -32,6 +32,11 @@ QStringList ActionResult::figures(bool rowsCounted) const
     lines.append(Tr::tr("%1 batches, %2 retries, slowest batch %3 ms, %4")
                      .arg(l.toString(batches), l.toString(retries),
                           l.toString(slowestBatchMs, 'f', 1), formatRunTime(durationSeconds)));
+    // A run on Galera that stopped writing while flow control paused the cluster says so.
+    if (const int waits = details.value(u"flow_control_waits").toInt(); waits > 0)
+        lines.append(
+            Tr::tr("Waited %n time(s) for Galera flow control, %1 in all", nullptr, waits)
+                .arg(formatRunTime(details.value(u"flow_control_wait_ms").toDouble() / 1000.0)));
     return lines;
 }
 

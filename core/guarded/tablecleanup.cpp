@@ -1,15 +1,18 @@
 #include "guarded/tablecleanup.h"
 
 #include "db/dbconnection.h"
+#include "db/galerastatus.h"
 #include "db/rowcount.h"
 #include "db/sqlsession.h"
 #include "guarded/actioncontrol.h"
 #include "guarded/auditlog.h"
 #include "guarded/pendingjournal.h"
 #include "guarded/serverguard.h"
+#include "util/timetext.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QThread>
 
 #include <algorithm>
@@ -37,6 +40,15 @@ bool isLockConflict(const SqlResult &r, bool mysql)
 }
 
 // Sleeps in short slices so a cancel is seen within ~50 ms.
+// This Galera node's cumulative time paused by flow control, in ns; -1 when unreadable.
+double flowControlPausedNs(SqlSession &s)
+{
+    const SqlResult fc =
+        s.run(QStringLiteral("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                             "VARIABLE_NAME = 'WSREP_FLOW_CONTROL_PAUSED_NS'"));
+    return fc.ok() && !fc.isEmpty() ? fc.value(0, 0).toDouble() : -1;
+}
+
 void sleepUnlessCancelled(int ms, const ActionControl &control)
 {
     QElapsedTimer t;
@@ -537,8 +549,14 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     double lastPausedNs = -1;
     QElapsedTimer galeraClock;
     galeraClock.start();
+    if (galera) { // the first sample's interval starts here
+        lastPausedNs = flowControlPausedNs(s);
+    }
     QVariant lastKey = run.lastKey;
     qint64 done = 0;
+    int flowControlWaits = 0;        // samples spent waiting for Galera flow control to end
+    QElapsedTimer flowControlWaited; // how long, in all
+    qint64 flowControlWaitMs = 0;
 
     for (;;) {
         if (control.isCancelled())
@@ -616,30 +634,64 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         ++r.batches;
         r.slowestBatchMs = std::max(r.slowestBatchMs, d.ms);
         int sleepMs = throttle.afterBatch(d.ms);
-        if (galera && galeraClock.elapsed() >= 1000) {
-            const SqlResult fc = s.run(QStringLiteral(
-                "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME "
-                "= 'WSREP_FLOW_CONTROL_PAUSED_NS'"));
-            const double ns = fc.value(0, 0).toDouble();
-            if (lastPausedNs >= 0)
-                sleepMs =
-                    std::max(sleepMs, throttle.afterFlowControl((ns - lastPausedNs) /
-                                                                (galeraClock.nsecsElapsed())));
-            lastPausedNs = ns;
-            galeraClock.restart();
+        auto report = [&] {
+            progress.done = done;
+            progress.batches = r.batches;
+            progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
+            progress.rowsPerSecond =
+                progress.elapsedSeconds > 0 ? done / progress.elapsedSeconds : 0;
+            progress.secondsLeft = progress.rowsPerSecond > 0 && progress.total >= done
+                                       ? (progress.total - done) / progress.rowsPerSecond
+                                       : -1;
+            progress.currentBatchSize = throttle.batchSize();
+            progress.lastSleepMs = sleepMs;
+            progress.lastBatchMs = d.ms;
+            control.report(progress);
+        };
+        progress.throttled.clear();
+        const ThrottleSettings &ts = throttle.settings();
+        if (galera && galeraClock.elapsed() >= ts.flowControlSampleMs) {
+            // The share of the time since the last sample that flow control paused this
+            // node: the change of the cumulative counter, never the counter itself.
+            auto sampleShare = [&]() -> double {
+                const double ns = flowControlPausedNs(s);
+                const auto share =
+                    flowControlShare(qint64(lastPausedNs), 0, qint64(ns), galeraClock.elapsed());
+                lastPausedNs = ns;
+                galeraClock.restart();
+                return share.value_or(0);
+            };
+            const qint64 intervalMs = galeraClock.elapsed();
+            double share = sampleShare();
+            // A batch this slow that flow control paused for less than half its time: a
+            // stalled node (SIGSTOP, a frozen disk) held the group communication and the
+            // batch only waited. Said at once, even when the node's backlog brings flow
+            // control next.
+            if (d.ms >= ts.stallBatchMs && share * double(intervalMs) < d.ms / 2) {
+                progress.throttled =
+                    Tr::tr("slowed: a batch took %1 without Galera flow control; a node may be "
+                           "stalled")
+                        .arg(formatLatency(d.ms));
+                report();
+            }
+            // Flow control above the limit: write nothing until a sample shows the cluster
+            // caught up, so our writes keep it above the limit for one sample at most.
+            while (share > ts.maxFlowControlShare && !control.isCancelled()) {
+                progress.throttled = Tr::tr("throttled: Galera flow control %1 %")
+                                         .arg(QLocale().toString(share * 100, 'f', 0));
+                sleepMs = ts.flowControlSampleMs;
+                report();
+                ++flowControlWaits;
+                flowControlWaited.start();
+                sleepUnlessCancelled(ts.flowControlSampleMs, control);
+                flowControlWaitMs += flowControlWaited.elapsed();
+                share = sampleShare();
+            }
+            progress.throttled.clear(); // said above; the run goes on at its own pace
+            sleepMs = std::max(sleepMs, throttle.afterFlowControl(share));
         }
 
-        progress.done = done;
-        progress.batches = r.batches;
-        progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
-        progress.rowsPerSecond = progress.elapsedSeconds > 0 ? done / progress.elapsedSeconds : 0;
-        progress.secondsLeft = progress.rowsPerSecond > 0 && progress.total >= done
-                                   ? (progress.total - done) / progress.rowsPerSecond
-                                   : -1;
-        progress.currentBatchSize = throttle.batchSize();
-        progress.lastSleepMs = sleepMs;
-        progress.lastBatchMs = d.ms;
-        control.report(progress);
+        report();
 
         if (journalClock.elapsed() >= 1000) {
             PendingRun snapshot = run;
@@ -653,6 +705,10 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     }
     r.affected = done;
     recordDependents();
+    if (flowControlWaits > 0) {
+        r.details.insert(QStringLiteral("flow_control_waits"), flowControlWaits);
+        r.details.insert(QStringLiteral("flow_control_wait_ms"), flowControlWaitMs);
+    }
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);

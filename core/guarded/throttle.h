@@ -22,7 +22,10 @@ namespace turnstile {
 //   sleeps sleepRatio × the batch's time, so concurrent writers get the
 //   server between batches; after a fast batch it goes straight on.
 // - A lock wait timeout or deadlock backs off exponentially.
-// - Galera flow control or replica lag above the limit pauses the work.
+// - Galera flow control or replica lag above the limit pauses the work: on a Galera node the
+//   run samples the change of wsrep_flow_control_paused_ns every flowControlSampleMs and,
+//   while the paused share is above maxFlowControlShare, writes nothing and says so in its
+//   progress ("throttled: Galera flow control 40 %") until a sample shows it below.
 struct ThrottleSettings
 {
     int maxBatch = 100000; // the bound; the operator's --batch lowers it
@@ -35,6 +38,11 @@ struct ThrottleSettings
     int backoffMaxMs = 5000;
     int maxRetries = 6;
     double maxReplicaLagSec = 5;
+    double maxFlowControlShare = 0.10; // galera.flow_control_paused's default warning
+    int flowControlSampleMs = 1000;
+    // A batch slower than this while flow control did not pause it: the progress says a
+    // node may be stalled (a SIGSTOPped node stalls the cluster without flow control).
+    double stallBatchMs = 2000;
 };
 
 class Throttle

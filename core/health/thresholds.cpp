@@ -88,7 +88,8 @@ QString limitText(const ThresholdRule &r, double limit)
     const qint64 n = qint64(limit);
     if (r.metric == u"validate.ms" || r.metric == u"issue.ms")
         return formatLatency(limit);
-    if (r.kind == K::ShareOf || r.metric == u"memcached.hit_ratio")
+    if (r.kind == K::ShareOf || r.metric == u"memcached.hit_ratio" ||
+        r.metric == u"galera.flow_control_paused")
         return Tr::tr("%1%").arg(loc.toString(limit * 100, 'f', 0));
     if (r.kind == K::GrowthPerDay)
         return Tr::tr("%1 rows a day").arg(loc.toString(n));
@@ -164,6 +165,12 @@ QList<ThresholdRule> defaultThresholds()
         // authenticate events (each is a token; a Fernet cloud has no other
         // record): a notifier minting tokens in a loop.
         {QStringLiteral("auth.top_user.hour"), K::Above, 10000, 100000, {}, 0, {}},
+        // Galera (evaluateGalera judges these per node, so the sentence names the node):
+        // the share of the last interval flow control paused replication, the average
+        // receive queue, and nodes missing from the expected cluster size.
+        {QStringLiteral("galera.flow_control_paused"), K::Above, 0.10, 0.50, {}, 0, {}},
+        {QStringLiteral("galera.recv_queue_avg"), K::Above, 5, 50, {}, 0, {}},
+        {QStringLiteral("galera.nodes_missing"), K::Above, 0, 1, {}, 0, {}},
     };
 }
 
@@ -188,6 +195,10 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
     QStringList critical, warning;
     bool anyValue = false;
     for (const ThresholdRule &r : rules) {
+        // Judged by evaluateGalera, per node, in a sentence that names the node; the
+        // history's galera.* series must not add a second, nameless one.
+        if (r.metric.startsWith(u"galera."))
+            continue;
         double value = 0;
         double compared = 0;
         bool measured = false;

@@ -2,10 +2,14 @@
 
 #include "db/dbconnection.h"
 #include "db/drivererror.h"
+#include "db/galerainspector.h"
 #include "db/rowcount.h"
+#include "db/sqlsession.h"
+#include "health/galeraverdict.h"
 #include "keystone/authbackoff.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
+#include "probe/galeraalert.h"
 #include "probe/latencywindow.h"
 #include "profiles/keystoneconf.h"
 
@@ -150,6 +154,8 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
     }
 
     std::optional<DatabaseFailure> dbFailure;
+    QStringList galeraNodes = profile.galeraNodes;
+    bool galeraDiscovered = false;
     if (!profile.databaseUrl.isEmpty()) {
         r.databaseConfigured = true;
         QString err;
@@ -177,6 +183,11 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
                 r.tokenRowsEstimated = tok.estimated;
                 r.tokenRowsError = tok.error;
                 r.databaseMs = rev.queryMs + tok.queryMs;
+                if (profile.galeraNodes.isEmpty() && url.backend == DatabaseUrl::Backend::MySql) {
+                    SqlSession session(db, 5000);
+                    galeraNodes = GaleraInspector::discoverNodes(session);
+                    galeraDiscovered = !galeraNodes.isEmpty();
+                }
                 for (const RowCount *c : {&rev, &tok})
                     if (!c->error.isEmpty() && !dbFailure) {
                         const DatabaseFailure f =
@@ -196,6 +207,17 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
             blamed = Tr::tr("Keystone did not answer in time, most likely because its database "
                             "%1 %2.")
                          .arg(r.databaseTarget, dbFailure->behaviour);
+        }
+    }
+    // Galera: every node in parallel, judged against the profile's thresholds.
+    if (!galeraNodes.isEmpty()) {
+        const DatabaseUrl url = DatabaseUrl::parse(profile.databaseUrl);
+        if (url.isValid()) {
+            GaleraStatus g = GaleraInspector(url, secrets.databasePassword)
+                                 .inspect(galeraNodes, 0, galeraDiscovered);
+            evaluateGalera(g, effectiveThresholds(profile.thresholds));
+            r.galera = g;
+            applyGaleraAlert(r);
         }
     }
     r.durationMs = total.nsecsElapsed() / 1e6;

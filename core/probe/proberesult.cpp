@@ -98,6 +98,7 @@ QJsonObject ProbeResult::toJson() const
          keysLevel > 0 ? QJsonValue(QJsonObject{{QStringLiteral("level"), keysLevel},
                                                 {QStringLiteral("summary"), keysSummary}})
                        : QJsonValue()},
+        {QStringLiteral("galera"), galera ? QJsonValue(galera->toJson()) : QJsonValue()},
         {QStringLiteral("keystone"), ks},
         {QStringLiteral("memcached"),
          QJsonObject{{QStringLiteral("hit_ratio"), opt(memcachedHitRatio)}}},
@@ -115,6 +116,8 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.thresholdReason = o[u"threshold_reason"].toString();
     r.keysLevel = o[u"keys"].toObject()[u"level"].toInt();
     r.keysSummary = o[u"keys"].toObject()[u"summary"].toString();
+    if (o[u"galera"].isObject())
+        r.galera = GaleraStatus::fromJson(o[u"galera"].toObject());
     const QJsonObject ks = o[u"keystone"].toObject();
     r.endpoint = ks[u"url"].toString();
     r.reachable = ks[u"reachable"].toBool();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "compliance/compliancesummary.h"
+#include "db/galerastatus.h"
 #include "probe/percentile.h"
 
 #include <QDateTime>
@@ -103,6 +104,10 @@ struct ProbeResult
     // (0 unknown/not configured, 1 ok, 2 warning, 3 critical) and its sentence.
     int keysLevel = 0;
     QString keysSummary;
+    // The Galera cluster behind the database (profile galera_nodes, or discovered from
+    // wsrep_incoming_addresses), judged by evaluateGalera; folded into the verdict by
+    // applyGaleraAlert. `probe --json`: "galera".
+    std::optional<GaleraStatus> galera;
 
     // True when every configured part answered.
     bool healthy() const;

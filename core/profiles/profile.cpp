@@ -82,6 +82,8 @@ QJsonObject Profile::toJson() const
     o[u"database_url"] = databaseUrl;
     o[u"key_repositories"] = toArray(keyRepositories);
     o[u"memcached_servers"] = toArray(memcachedServers);
+    if (!galeraNodes.isEmpty())
+        o[u"galera_nodes"] = toArray(galeraNodes);
     o[u"keystone_conf"] = keystoneConfPath;
     if (!notificationUrl.isEmpty())
         o[u"notification_url"] = notificationUrl;
@@ -140,6 +142,7 @@ Profile Profile::fromJson(const QJsonObject &o)
     p.databaseUrl = o[u"database_url"].toString();
     p.keyRepositories = toStringList(o[u"key_repositories"]);
     p.memcachedServers = toStringList(o[u"memcached_servers"]);
+    p.galeraNodes = toStringList(o[u"galera_nodes"]);
     p.keystoneConfPath = o[u"keystone_conf"].toString();
     p.notificationUrl = o[u"notification_url"].toString();
     p.eventQueueMaxLength = qMax(1, o[u"event_queue_max_length"].toInt(100000));

@@ -59,6 +59,10 @@ struct Profile
     QStringList keyRepositories;
     // Optional memcached servers, host:port
     QStringList memcachedServers;
+    // Optional Galera nodes, host:port, each reached with the database URL's user and
+    // password (profile key galera_nodes). Empty: discovered from the database's
+    // wsrep_incoming_addresses when it is a Galera node.
+    QStringList galeraNodes;
     // Optional keystone.conf location on this workstation
     QString keystoneConfPath;
     // Optional RabbitMQ that Keystone notifies (TransportUrl::toString(): no

@@ -33,6 +33,9 @@
 #   rabbitmq-on   add RabbitMQ to the running lab and restart Keystone with messagingv2
 #   rabbitmq-off  the reverse (Keystone back to the log driver, RabbitMQ stopped)
 #   rabbitmq-restart  stop and start only RabbitMQ (a broker restart, for reconnect tests)
+#   galera-on     start a 3-node Galera cluster beside the lab (tests/lab/galera.sh start:
+#                 SQL on base+20..22, gcomm/IST/SST on base+23..31; writes $LAB_DIR/galera.env)
+#   galera-off    stop it (tests/lab/galera.sh stop); see galera.sh for stop-node/start-node
 #   regions-on    three Keystones (RegionOne..RegionThree) on the Galera cluster of galera-on
 #          ($LAB_DIR/galera.env), each with its own memcached (ports base+40..+59), one Fernet
 #          key set copied over ssh to node1..node3; writes $LAB_DIR/regions.env and adds the
@@ -875,6 +878,8 @@ cmd_stop() {   # signal everything recorded at once, then wait; SIGKILL after 30
     done
     if pid=$(pid_of epmd); then stop_one epmd; log "epmd stopped (pid $pid)"; fi
     if [[ -d $LAB_DIR/regions/run ]]; then . "$LAB_SCRIPTS/regions.sh"; regions_stop; fi
+    # the regions' database last: the Galera nodes this lab's galera-on started
+    if [[ -f $LAB_DIR/galera/port-base ]]; then "$LAB_SCRIPTS/galera.sh" stop || true; fi
     rm -f "$DBUS_SOCK"
     log "stop took $(secs "$t") s"
 }
@@ -932,5 +937,7 @@ case ${1:-} in
     regions-on) . "$LAB_SCRIPTS/regions.sh"; cmd_regions_on ;;
     regions-off) . "$LAB_SCRIPTS/regions.sh"; cmd_regions_off ;;
     regions-status) . "$LAB_SCRIPTS/regions.sh"; cmd_regions_status ;;
+    galera-on) exec "$LAB_SCRIPTS/galera.sh" start ;;
+    galera-off) exec "$LAB_SCRIPTS/galera.sh" stop ;;
     *) awk 'NR==1{next} /^#/{sub(/^# ?/, ""); print; next} {exit}' "$0"; exit 2 ;;
 esac

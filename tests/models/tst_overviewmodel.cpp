@@ -1,5 +1,7 @@
+#include "health/galeraverdict.h"
 #include "health/thresholds.h"
 #include "overviewmodel.h"
+#include "probe/galeraalert.h"
 #include "util/timetext.h"
 
 #include <QAbstractItemModelTester>
@@ -178,6 +180,36 @@ private slots:
         r.endpointError = QStringLiteral("down");
         QCOMPARE(OverviewModel::reasonOf(r),
                  QStringLiteral("down")); // unreachable beats a stale verdict
+    }
+    // Issue 18: a Galera node that left turns the region's tile amber and the tile's reason
+    // names the node and the size, through the same verdict as every other finding.
+    void aGaleraNodeThatLeftColoursTheTileAndSaysWhy()
+    {
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.thresholdLevel = 1;
+        GaleraStatus g;
+        g.expectedSize = 3;
+        for (const char *name : {"db1", "db2"}) {
+            GaleraNodeStatus n;
+            n.name = QLatin1String(name);
+            n.reachable = true;
+            n.clusterStatus = QStringLiteral("Primary");
+            n.localState = QStringLiteral("Synced");
+            n.clusterSize = 2;
+            n.ready = true;
+            g.nodes.append(n);
+        }
+        GaleraNodeStatus db3;
+        db3.name = QStringLiteral("db3");
+        db3.error = QStringLiteral("connection refused");
+        g.nodes.append(db3);
+        evaluateGalera(g, defaultThresholds());
+        r.galera = g;
+        applyGaleraAlert(r);
+        QCOMPARE(OverviewModel::statusOf(r), OverviewModel::Status::Warning);
+        QCOMPARE(OverviewModel::reasonOf(r),
+                 QStringLiteral("Galera: db3 does not answer (connection refused); cluster size 2 "
+                                "of 3 (warning from 1 missing)."));
     }
     void missingFiguresSayUnavailable()
     {

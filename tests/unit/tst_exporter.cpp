@@ -74,6 +74,24 @@ CollectResult richCycle(const QString &profile)
     node.keys.insert(0, {});
     keys.fernet = {node};
     r.keys = keys;
+    GaleraStatus g;
+    g.expectedSize = 3;
+    GaleraNodeStatus db1;
+    db1.name = QStringLiteral("db1");
+    db1.reachable = true;
+    db1.clusterStatus = QStringLiteral("Primary");
+    db1.localState = QStringLiteral("Synced");
+    db1.clusterSize = 2;
+    db1.ready = true;
+    db1.recvQueueAvg = 0.5;
+    db1.certDepsDistance = 12;
+    db1.confId = 7;
+    db1.flowControlPausedNs = 2'500'000'000;
+    db1.flowControlPausedShare = 0.25;
+    GaleraNodeStatus db3;
+    db3.name = QStringLiteral("db3");
+    g.nodes = {db1, db3};
+    r.probe.galera = g;
     return r;
 }
 
@@ -146,6 +164,19 @@ private slots:
                  QStringLiteral("turnstile_fernet_repository_consistent%1,node=\"/etc/keystone/"
                                 "fernet-keys\"} 1"),
                  QStringLiteral("turnstile_threshold_level%1} 2"),
+                 QStringLiteral("turnstile_galera_expected_size%1} 3"),
+                 QStringLiteral("turnstile_galera_node_up%1,node=\"db1\"} 1"),
+                 QStringLiteral("turnstile_galera_node_up%1,node=\"db3\"} 0"),
+                 QStringLiteral("turnstile_galera_cluster_size%1,node=\"db1\"} 2"),
+                 QStringLiteral("turnstile_galera_primary%1,node=\"db1\"} 1"),
+                 QStringLiteral("turnstile_galera_synced%1,node=\"db1\"} 1"),
+                 QStringLiteral("turnstile_galera_ready%1,node=\"db1\"} 1"),
+                 QStringLiteral("turnstile_galera_flow_control_paused_ratio%1,node=\"db1\"} 0.25"),
+                 QStringLiteral(
+                     "turnstile_galera_flow_control_paused_seconds_total%1,node=\"db1\"} 2.5"),
+                 QStringLiteral("turnstile_galera_recv_queue_avg%1,node=\"db1\"} 0.5"),
+                 QStringLiteral("turnstile_galera_cert_deps_distance%1,node=\"db1\"} 12"),
+                 QStringLiteral("turnstile_galera_cluster_conf_id%1,node=\"db1\"} 7"),
                  QStringLiteral("turnstile_collect_duration_seconds%1} 0.25"),
                  QStringLiteral("turnstile_collect_errors_total%1,stage=\"database\"} 0"),
                  QStringLiteral("turnstile_collect_cycles_total%1} 1"),
@@ -164,7 +195,7 @@ private slots:
             QCOMPARE(text.count(QStringLiteral("# TYPE ") + name + u' '), 1);
             QCOMPARE(text.count(QStringLiteral("# HELP ") + name + u' '), 1);
         }
-        QCOMPARE(families, 21); // those of the figures above
+        QCOMPARE(families, 32); // those of the figures above
         // Nothing per user or per token producer: no label but these.
         static const QRegularExpression label(QStringLiteral("[{,]([a-z_]+)=\""));
         QSet<QString> labels;
