@@ -3,6 +3,7 @@
 #include "db/dbconnection.h"
 #include "db/drivererror.h"
 #include "db/rowcount.h"
+#include "events/notificationcheck.h"
 #include "keystone/authbackoff.h"
 #include "keystone/identityapi.h"
 #include "keystone/keystoneclient.h"
@@ -84,6 +85,7 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
         if (err.isEmpty()) {
             r.lockoutAttempts = conf.lockoutFailureAttempts;
             r.lockoutDurationSec = conf.lockoutDuration;
+            r.notificationProblems = checkNotificationConfig(conf);
         }
     }
     r.authWithPassword = profile.authMethod == AuthMethod::Password;
