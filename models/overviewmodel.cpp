@@ -266,13 +266,29 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                                                                    : Status::Warning;
         return QVariant::fromValue(figure);
     }
-    case FixTargetsRole:
-        if (!row.result || status == Status::Ok)
+    case FixTargetsRole: {
+        if (status == Status::Ok)
             return QVariant::fromValue(QList<FixTarget>());
-        return QVariant::fromValue(fixTargetsFor(
-            row.result->thresholdTriggered,
-            row.result->compliance ? row.result->compliance->lockedServiceAccounts
-                                   : QList<ComplianceSummary::LockedServiceAccount>()));
+        QList<FixTarget> probe;
+        if (row.result && statusOf(*row.result) != Status::Ok)
+            probe = fixTargetsFor(row.result->thresholdTriggered,
+                                  row.result->compliance
+                                      ? row.result->compliance->lockedServiceAccounts
+                                      : QList<ComplianceSummary::LockedServiceAccount>());
+        const QList<FixTarget> events =
+            row.events.consuming ? lockoutFixTargets(row.events.lockout) : QList<FixTarget>();
+        // In the reason's order: the more urgent finding's links first.
+        const Status probeStatus = row.result ? statusOf(*row.result) : Status::Unknown;
+        const int probeLevel =
+            probeStatus == Status::Critical ? 3 : (probeStatus == Status::Warning ? 2 : 1);
+        QList<FixTarget> all =
+            eventVerdictOfRow(index.row()).level >= probeLevel ? events + probe : probe + events;
+        QList<FixTarget> unique;
+        for (const FixTarget &t : std::as_const(all))
+            if (!unique.contains(t))
+                unique << t;
+        return QVariant::fromValue(unique);
+    }
     case AuthUserIdRole:
         return row.result ? row.result->authUserId : QString();
     case SubtitleRole:

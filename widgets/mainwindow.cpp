@@ -238,6 +238,10 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 case FixTarget::Kind::KeysPage:
                     m_pages->setCurrentWidget(keysPage());
                     break;
+                case FixTarget::Kind::ComplianceUser:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->showUser(name, target.argument);
+                    break;
                 }
             });
 

@@ -30,6 +30,20 @@ std::optional<double> jump(std::optional<double> now, std::optional<double> calm
     return std::nullopt;
 }
 
+// Locked accounts first, then service accounts about to lock, then the rest.
+QList<LockoutFinding> byUrgency(QList<LockoutFinding> findings)
+{
+    auto rank = [](const LockoutFinding &f) {
+        if (f.level == LockoutFinding::Level::Red)
+            return f.serviceAccount ? 0 : 1;
+        return f.serviceAccount ? 2 : 3;
+    };
+    std::stable_sort(
+        findings.begin(), findings.end(),
+        [&](const LockoutFinding &a, const LockoutFinding &b) { return rank(a) < rank(b); });
+    return findings;
+}
+
 } // namespace
 
 QString notificationTransportHint(const EventConsumerStatus &status,
@@ -91,6 +105,25 @@ EventTileVerdict eventTileVerdict(const ProfileEvents &events, const QString &tr
         v.reasons << transportHint;
     }
     return v;
+}
+
+QList<FixTarget> lockoutFixTargets(const QList<LockoutFinding> &findings)
+{
+    QList<FixTarget> out;
+    for (const LockoutFinding &f : byUrgency(findings)) {
+        const QString who = f.userId.isEmpty() ? f.user : f.userId;
+        if (who.isEmpty())
+            continue;
+        FixTarget t;
+        if (f.level == LockoutFinding::Level::Red && f.serviceAccount && !f.userId.isEmpty())
+            t = {FixTarget::Kind::UnlockUser, f.userId, Tr::tr("Unlock %1…").arg(f.user)};
+        else
+            t = {FixTarget::Kind::ComplianceUser, who,
+                 Tr::tr("Show %1 on the Compliance page").arg(f.user)};
+        if (!out.contains(t))
+            out << t;
+    }
+    return out;
 }
 
 } // namespace turnstile

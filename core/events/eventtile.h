@@ -2,6 +2,7 @@
 
 #include "events/eventconsumerstatus.h"
 #include "events/lockoutwarning.h"
+#include "health/fixtarget.h"
 
 #include <QList>
 #include <QMetaType>
@@ -60,6 +61,11 @@ struct EventTileVerdict
     QStringList reasons;
 };
 EventTileVerdict eventTileVerdict(const ProfileEvents &events, const QString &transportHint);
+
+// Where the lockout findings are acted on, in the verdict's order: a locked
+// service account's guarded unlock, every other named user on the
+// Compliance page (people's accounts are a list to look at, not a button).
+QList<FixTarget> lockoutFixTargets(const QList<LockoutFinding> &findings);
 
 } // namespace turnstile
 
