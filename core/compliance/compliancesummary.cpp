@@ -76,10 +76,9 @@ QString ComplianceSummary::unprotectedSentence() const
     QStringList who;
     for (const LockedServiceAccount &a : unprotectedServiceAccounts)
         who.append(Tr::tr("%1 (%2)").arg(a.name, a.domain));
-    return Tr::tr("Service account(s) %1 can be locked out by anyone who knows the name: set "
-                  "ignore_lockout_failure_attempts on them (openstack user set "
-                  "--ignore-lockout-failure-attempts NAME).",
-                  nullptr, int(unprotectedServiceAccounts.size()))
+    return Tr::tr("Service accounts without ignore_lockout_failure_attempts, which anyone who "
+                  "knows the name can lock out: %1. Set it with openstack user set "
+                  "--ignore-lockout-failure-attempts NAME.")
         .arg(who.join(QStringLiteral(", ")));
 }
 

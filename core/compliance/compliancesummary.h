@@ -35,8 +35,9 @@ struct ComplianceSummary
     // lockout is on: anyone who knows the name can lock the service out.
     QList<LockedServiceAccount> unprotectedServiceAccounts; // unlocksAt unused
 
-    // "Service accounts glance (Default), nova (Default) can be locked out
-    // by anyone who knows their names: …"; empty when there are none.
+    // "Service accounts without ignore_lockout_failure_attempts, which anyone
+    // who knows the name can lock out: glance (Default), nova (Default). …";
+    // empty when there are none.
     QString unprotectedSentence() const;
 
     bool available() const { return locked >= 0; }
