@@ -105,7 +105,7 @@ EventsPage::EventsPage(QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
     const int em = m_view->fontMetrics().horizontalAdvance(u'M');
-    m_view->setColumnWidth(EventFeedModel::TimeColumn, 11 * em);
+    m_view->setColumnWidth(EventFeedModel::TimeColumn, 14 * em);
     m_view->setColumnWidth(EventFeedModel::ActionColumn, 9 * em);
     m_view->setColumnWidth(EventFeedModel::OutcomeColumn, 6 * em);
     m_view->setColumnWidth(EventFeedModel::UserColumn, 9 * em);
@@ -318,10 +318,10 @@ void EventsPage::reload()
                 d.failures = *failures;
             return d;
         },
-        [this](const EventsPageData &d) { show(d); });
+        [this](const EventsPageData &d) { present(d); });
 }
 
-void EventsPage::show(const EventsPageData &d)
+void EventsPage::present(const EventsPageData &d)
 {
     m_loadedProfile = d.profile;
     m_loadedFromMs = d.fromMs;

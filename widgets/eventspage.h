@@ -100,7 +100,7 @@ protected:
     void showEvent(QShowEvent *e) override;
 
 private:
-    void show(const EventsPageData &data);
+    void present(const EventsPageData &data);
     void applyFilter();
     void updateChart();
     void updateStatus();
