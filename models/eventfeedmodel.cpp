@@ -1,7 +1,6 @@
 #include "eventfeedmodel.h"
 
 #include "events/eventexport.h"
-#include "util/timetext.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -132,7 +131,9 @@ QVariant EventFeedModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case TimeColumn:
-            return formatUtcTime(QDateTime::fromMSecsSinceEpoch(e.eventTimeMs, Qt::UTC));
+            // The header says UTC; the cell is the instant alone.
+            return QDateTime::fromMSecsSinceEpoch(e.eventTimeMs, Qt::UTC)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         case ActionColumn:
             return e.action;
         case OutcomeColumn:

@@ -105,10 +105,10 @@ EventsPage::EventsPage(QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
     const int em = m_view->fontMetrics().horizontalAdvance(u'M');
-    m_view->setColumnWidth(EventFeedModel::TimeColumn, 14 * em);
+    m_view->setColumnWidth(EventFeedModel::TimeColumn, 16 * em);
     m_view->setColumnWidth(EventFeedModel::ActionColumn, 9 * em);
     m_view->setColumnWidth(EventFeedModel::OutcomeColumn, 6 * em);
-    m_view->setColumnWidth(EventFeedModel::UserColumn, 9 * em);
+    m_view->setColumnWidth(EventFeedModel::UserColumn, 12 * em);
     m_view->setColumnWidth(EventFeedModel::TargetColumn, 16 * em);
     m_view->setColumnWidth(EventFeedModel::AddressColumn, 7 * em);
 

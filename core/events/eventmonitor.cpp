@@ -40,8 +40,15 @@ struct Prepared
 } // namespace
 
 EventMonitor::EventMonitor(SecretStore *secrets, QObject *parent)
-    : QObject(parent), m_secrets(secrets), m_tick(new QTimer(this))
+    : QObject(parent), m_secrets(secrets), m_tick(new QTimer(this)), m_coalesce(new QTimer(this))
 {
+    m_coalesce->setSingleShot(true);
+    m_coalesce->setInterval(250);
+    connect(m_coalesce, &QTimer::timeout, this, [this] {
+        const QSet<QString> dirty = std::exchange(m_dirty, {});
+        for (const QString &name : dirty)
+            reevaluate(name);
+    });
     qRegisterMetaType<ProfileEvents>();
     // An amber warning ends when its window passes, without a new event.
     m_tick->setInterval(30 * 1000);
@@ -193,7 +200,7 @@ void EventMonitor::start(const Profile &profile)
                                      if (it == m_entries.cend() || (*it)->generation != generation)
                                          return;
                                      (*it)->status = s;
-                                     reevaluate(name);
+                                     scheduleReevaluate(name);
                                  });
                          connect(e.consumer.get(), &EventConsumer::eventsStored, this,
                                  [this, name, generation](const QList<KeystoneEvent> &events) {
@@ -244,7 +251,7 @@ void EventMonitor::received(const QString &name, const QList<KeystoneEvent> &eve
         const qint64 oldest = QDateTime::currentMSecsSinceEpoch() - keepMs(e.policy);
         e.recentLogins.removeIf(
             [oldest](const KeystoneEvent &ev) { return ev.eventTimeMs < oldest; });
-        reevaluate(name);
+        scheduleReevaluate(name);
     }
     emit eventsArrived(name, events);
 }
@@ -264,6 +271,13 @@ void EventMonitor::reevaluate(const QString &name)
         return;
     e.last = now;
     emit eventsChanged(name, now);
+}
+
+void EventMonitor::scheduleReevaluate(const QString &name)
+{
+    m_dirty.insert(name);
+    if (!m_coalesce->isActive())
+        m_coalesce->start();
 }
 
 void EventMonitor::reevaluateAll()

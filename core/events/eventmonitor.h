@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 
 #include <memory>
@@ -76,6 +77,9 @@ private:
     void received(const QString &name, const QList<KeystoneEvent> &events);
     void reevaluate(const QString &name);
     void reevaluateAll();
+    // A burst of batches (thousands of events a second) is judged once per
+    // kCoalesceMs: evaluateLockout over the window's logins is not free.
+    void scheduleReevaluate(const QString &name);
 
     SecretStore *m_secrets;
     HistoryConfig m_history;
@@ -83,6 +87,8 @@ private:
     QList<Profile> m_profiles;
     QHash<QString, std::shared_ptr<Entry>> m_entries;
     QTimer *m_tick;
+    QTimer *m_coalesce;
+    QSet<QString> m_dirty;
     quint64 m_generation = 0;
 };
 
