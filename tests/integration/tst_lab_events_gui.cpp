@@ -133,6 +133,9 @@ private slots:
         m_window->resize(1200, 760);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        // The first probe's figures (the tile says "Probing…" until then).
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->overviewModel()->result(m_profile.name).has_value(),
+                                 60000);
         // The tile's status line says the consumer is consuming.
         QTRY_VERIFY_WITH_TIMEOUT(rowOf(m_profile.name) >= 0, 10000);
         QTRY_VERIFY2_WITH_TIMEOUT(row()
@@ -199,6 +202,11 @@ private slots:
         QVERIFY(tile->eventsLine()->isVisible());
         QVERIFY(tile->fixLinks()->text().contains(
             QStringLiteral("Show %1 on the Compliance page").arg(name)));
+        if (const QByteArray dir = qgetenv("TURNSTILE_TEST_GRAB_DIR"); !dir.isEmpty()) {
+            QTest::qWait(500);
+            m_window->grab().save(QDir(QString::fromLocal8Bit(dir))
+                                      .filePath(QStringLiteral("eventsgui-overview.png")));
+        }
         // Before the lockout indeed: the right password works, and clears it.
         QCOMPARE(login(name, password), 201);
         QTRY_VERIFY_WITH_TIMEOUT(!row().data(OverviewModel::ReasonRole).toString().contains(name),
