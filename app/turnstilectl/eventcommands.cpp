@@ -190,7 +190,8 @@ int EventCommands::events(const QStringList &args)
         if (!recent)
             return;
         QStringList lines;
-        for (const LockoutFinding &f : evaluateLockout(*recent, policy, now))
+        for (const LockoutFinding &f :
+             evaluateLockout(*recent, policy, now, profile.serviceAccounts))
             lines << f.text;
         for (const QString &l : std::as_const(lines))
             if (!lastWarnings.contains(l))
