@@ -1,6 +1,8 @@
 // The Overview's event findings (core/events/eventtile): the transport hint,
 // the verdict with service accounts, the fix links; and the Events page's
 // chart data and export writers (failurechart, eventexport), all pure.
+#include "compliance/compliancerules.h"
+#include "compliance/compliancesummary.h"
 #include "events/eventexport.h"
 #include "events/eventfilter.h"
 #include "events/eventtile.h"
@@ -230,6 +232,43 @@ private slots:
         QCOMPARE(first[u"target_name"].toString(), QStringLiteral("svc, \"backup\""));
         QCOMPARE(first[u"time"].toString(), QStringLiteral("2027-01-15T08:00:00.123Z"));
         QVERIFY(!first.contains(u"initiator_id")); // absent, not empty
+    }
+
+    // Service accounts without ignore_lockout_failure_attempts, while lockout
+    // is on: local ones only (only they have a failure count to lock on).
+    void unprotectedServiceAccounts()
+    {
+        auto user = [](const QString &name, bool service, bool local, bool exempt) {
+            ComplianceUser u;
+            u.id = name + QStringLiteral("-id");
+            u.name = name;
+            u.domainName = QStringLiteral("Default");
+            u.local = local;
+            u.ignoreLockout = exempt;
+            u.serviceAccount = service;
+            return u;
+        };
+        const QList<ComplianceUser> users{
+            user(QStringLiteral("nova"), true, true, false),
+            user(QStringLiteral("glance"), true, true, true),     // exempt
+            user(QStringLiteral("ldap-svc"), true, false, false), // not local
+            user(QStringLiteral("alice"), false, true, false)};   // a person
+        ComplianceSettings settings;
+        settings.lockoutFailureAttempts = 3;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        ComplianceSummary s = summarizeCompliance(classifyUsers(users, settings, now, 7));
+        QCOMPARE(s.unprotectedServiceAccounts.size(), 1);
+        QCOMPARE(s.unprotectedServiceAccounts.first().name, QStringLiteral("nova"));
+        QVERIFY(s.unprotectedSentence().contains(u": nova (Default). Set it with openstack user "
+                                                 u"set --ignore-lockout-failure-attempts NAME."));
+        // Every service account, by name and id, for the lockout warning.
+        QVERIFY(s.serviceAccounts.contains(QStringLiteral("glance")));
+        QVERIFY(s.serviceAccounts.contains(QStringLiteral("ldap-svc-id")));
+        QVERIFY(!s.serviceAccounts.contains(QStringLiteral("alice")));
+        // Lockout off: nothing to flag.
+        s = summarizeCompliance(classifyUsers(users, ComplianceSettings{}, now, 7));
+        QVERIFY(s.unprotectedServiceAccounts.isEmpty());
+        QVERIFY(s.unprotectedSentence().isEmpty());
     }
 
     void filterMatchesNamesAndIds()
