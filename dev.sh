@@ -2,6 +2,8 @@
 # Turnstile developer entry point. On a fresh Debian 12 machine:
 #   ./dev.sh run    install what is missing, build, start the lab, open turnstile on it
 #   ./dev.sh test   install what is missing, build, run every test (what CI runs)
+#   LAB_REGIONS=1 ./dev.sh run   the same with three regions on a Galera cluster (lab.sh galera-on,
+#                 regions-on): profiles labregions-RegionOne..Three beside lab, all shown
 # Other commands: deps, build [PRESET], lab ARGS..., screenshot FILE.png
 set -Eeuo pipefail
 
@@ -9,6 +11,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB="$ROOT/tests/lab/lab.sh"
 RUN_LAB_DIR="${TURNSTILE_RUN_LAB_DIR:-/tmp/turnstile-lab}"
 RUN_LAB_PORT_BASE="${TURNSTILE_RUN_LAB_PORT_BASE:-34500}"
+LAB_REGIONS="${LAB_REGIONS:-0}"
+[[ $LAB_REGIONS == [01] ]] || { echo "LAB_REGIONS must be 0 or 1" >&2; exit 2; }
 
 # Build and test tools. The lab's own packages are listed in tests/lab/lab.sh.
 BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
@@ -61,40 +65,69 @@ make_lab_profile() {
     log "profile 'lab' written to $("$ctl" profiles path)"
 }
 
+# The three regions of lab.sh regions-on as profiles: clouds.yaml's cloud "labregions" (one
+# profile per region, same cloud), then each region's keystone.conf (its Galera node, with the
+# database password going to the keychain, its memcached and its node's key repository).
+make_region_profiles() {
+    local ctl="$ROOT/build/dev/app/turnstilectl" n name conf
+    [[ -f $RUN_LAB_DIR/regions.env ]] || die "the regions are not running; run LAB_REGIONS=1 ./dev.sh run first"
+    # shellcheck disable=SC1090,SC1091
+    . "$RUN_LAB_DIR/lab.env"
+    export DBUS_SESSION_BUS_ADDRESS=$TURNSTILE_LAB_DBUS_ADDRESS
+    # shellcheck disable=SC1090,SC1091
+    . "$RUN_LAB_DIR/regions.env"
+    "$ctl" profiles import --clouds-yaml "$RUN_LAB_DIR/clouds.yaml" --cloud "$REGION_CLOUD" >/dev/null
+    for ((n = 1; n <= REGION_COUNT; n++)); do
+        name=REGION_NAME_$n conf=KEYSTONE_CONF_$n
+        "$ctl" profiles import --keystone-conf "${!conf}" --profile "$REGION_CLOUD-${!name}" >/dev/null
+    done
+    log "profiles $REGION_CLOUD-RegionOne..$REGION_CLOUD-RegionThree written to $("$ctl" profiles path)"
+}
+
 cmd_run() {
     phase_start deps; cmd_deps; phase_end deps
     phase_start build; cmd_build dev; phase_end build
     phase_start lab; lab_run start; phase_end lab
     make_lab_profile
+    local select=(--profile lab)
+    if [[ $LAB_REGIONS == 1 ]]; then
+        phase_start "regions (Galera + three Keystones)"; lab_run galera-on; lab_run regions-on; phase_end "regions (Galera + three Keystones)"
+        make_region_profiles
+        select=()   # all profiles: the three regions side by side
+    fi
     local ctl="$ROOT/build/dev/app/turnstilectl" gui="$ROOT/build/dev/app/turnstile"
     echo
-    "$ctl" probe --profile lab || true
+    "$ctl" probe "${select[@]}" || true
     echo
     if [[ -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
         cat <<MSG
 No display found (DISPLAY is not set), so the window cannot open here.
 The figures above come from the same probe the window shows. To see the window:
-  xvfb-run -a -s '-screen 0 1280x800x24' env DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS $gui --profile lab
-or run  ./dev.sh screenshot docs/overview.png  to save a picture of it.
+  xvfb-run -a -s '-screen 0 1280x800x24' env DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS $gui ${select[*]}
+or run  $([[ $LAB_REGIONS == 1 ]] && echo 'LAB_REGIONS=1 ')./dev.sh screenshot docs/overview.png  to save a picture of it.
 The lab keeps running; stop it with: ./dev.sh lab stop
 MSG
         return 0
     fi
     log "starting turnstile (the lab keeps running; stop it with ./dev.sh lab stop)"
-    exec "$gui" --profile lab
+    exec "$gui" "${select[@]}"
 }
 
 # Starts the GUI on a private Xvfb display against the running lab and saves a screenshot.
 cmd_screenshot() {
     local out=${1:-$ROOT/docs/overview.png}
     [[ -f $RUN_LAB_DIR/lab.env ]] || die "the lab is not running; run ./dev.sh run first"
+    [[ $LAB_REGIONS == 1 ]] && make_region_profiles
     # shellcheck disable=SC1090,SC1091
     . "$RUN_LAB_DIR/lab.env"
     # SHOT_ARGS: more turnstile options, e.g. "--page growth --color-scheme dark".
+    # SHOT_SIZE: the screen, default 1280x800 (three regions' tiles need 1280x1180).
+    local size=${SHOT_SIZE:-1280x800}
+    [[ $size =~ ^[0-9]+x[0-9]+$ ]] || die "SHOT_SIZE must read WIDTHxHEIGHT"
     DBUS_SESSION_BUS_ADDRESS=$TURNSTILE_LAB_DBUS_ADDRESS OUT=$(realpath -m "$out") GUI="$ROOT/build/dev/app/turnstile" \
-        SHOT_ARGS="${SHOT_ARGS:-}" xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+        SHOT_ARGS="${SHOT_ARGS:-}" SHOT_SELECT="$([[ $LAB_REGIONS == 1 ]] || echo --profile lab)" SIZE=$size xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
             # shellcheck disable=SC2086
-            "$GUI" --profile lab $SHOT_ARGS -qwindowgeometry 1280x800+0+0 & pid=$!
+            "$GUI" $SHOT_SELECT $SHOT_ARGS -qwindowgeometry "$SIZE+0+0" & pid=$!
             sleep "${SHOT_DELAY:-8}"
             import -window root "$OUT"
             kill "$pid"; wait "$pid" 2>/dev/null || true'

@@ -28,7 +28,7 @@ namespace turnstile {
 ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     : QWidget(parent), m_secrets(secrets), m_header(new QLabel(this)),
       m_retention(new QLineEdit(this)), m_batch(new QSpinBox(this)),
-      m_retentionError(new QLabel(this)),
+      m_purgeMethod(new QComboBox(this)), m_retentionError(new QLabel(this)),
       m_insideWindow(new QCheckBox(tr("Accept a retention shorter than [token] "
                                       "allow_expired_window"),
                                    this)),
@@ -56,10 +56,23 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     m_retention->setPlaceholderText(tr("allow_expired_window from keystone.conf, else 2d"));
     m_retention->setToolTip(tr("Keep tokens that expired less than this long ago: 90m, 12h, 2d, "
                                "1w."));
-    m_batch->setRange(10, 100000);
-    m_batch->setValue(1000);
+    // 0 is "no bound of the operator's": batches are sized by time, as
+    // turnstilectl without --batch. A fixed 1,000 left a fast server doing
+    // ten times the round trips and commits it needed.
+    m_batch->setRange(0, 100000);
+    m_batch->setSpecialValueText(tr("sized by time"));
+    m_batch->setValue(0);
     m_batch->setSingleStep(100);
-    m_batch->setToolTip(tr("Rows per transaction. Smaller batches hold row locks for less time."));
+    m_batch->setToolTip(tr("At most this many rows per transaction. Without a bound, batches are "
+                           "sized to take about 50 ms each, which keeps row locks short on a slow "
+                           "server and saves round trips on a fast one."));
+    m_purgeMethod->addItem(tr("Automatic (recommended)"), QStringLiteral("auto"));
+    m_purgeMethod->addItem(tr("Chunked delete"), QStringLiteral("chunked"));
+    m_purgeMethod->addItem(tr("Copy and swap"), QStringLiteral("swap"));
+    m_purgeMethod->setToolTip(
+        tr("Automatic copies the rows that stay into a new table and swaps it in when most rows "
+           "go and the server allows it (this gives the disk space back), else deletes in "
+           "chunks. The preview says which method runs and why."));
     m_retention->setMaximumWidth(340);
     m_batch->setMaximumWidth(120);
     m_retentionError->setStyleSheet(QStringLiteral("color:#c62828"));
@@ -110,10 +123,13 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     auto *tl = new QFormLayout(tokens);
     tl->addRow(explain(tr("Deletes rows of the token table (SQL/UUID token providers) that "
                           "expired before now minus the retention, in short transactions that "
-                          "Keystone's writers barely notice. Resumable.")));
+                          "Keystone's writers barely notice; or, when most rows go, copies the "
+                          "rows that stay into a new table and swaps it in, which also gives "
+                          "the disk space back. Resumable.")));
     tl->addRow(tr("Retention:"), m_retention);
     tl->addRow(QString(), m_retentionError);
     tl->addRow(QString(), m_insideWindow);
+    tl->addRow(tr("Method:"), m_purgeMethod);
     tl->addRow(tr("Batch:"), m_batch);
     tl->addRow(QString(), leftAligned(m_purge));
 
@@ -267,6 +283,8 @@ void ActionsPage::start(Kind kind)
         lifetime = parseDuration(m_lifetime->text().trimmed());
     const bool insideWindow = m_insideWindow->isChecked();
     const int batch = m_batch->value();
+    const auto method = TokenPurge::methodFromName(m_purgeMethod->currentData().toString())
+                            .value_or(TokenPurge::Method::Auto);
     TrustFlush::Filters filters;
     filters.projectId = m_trustProject->text().trimmed();
     filters.trustorUserId = m_trustor->text().trimmed();
@@ -279,7 +297,7 @@ void ActionsPage::start(Kind kind)
     // The keychain answers asynchronously; the action is built once the
     // database password is in.
     m_secrets->readAll(profile.name, [self, profile, kind, retention, lifetime, insideWindow, batch,
-                                      filters, rebuildTable,
+                                      method, filters, rebuildTable,
                                       vacuumFull](const Secrets &s, const QString &) {
         if (!self || self->m_profile.name != profile.name)
             return;
@@ -289,13 +307,16 @@ void ActionsPage::start(Kind kind)
             return;
         }
         ThrottleSettings t;
-        t.maxBatch = batch;
-        t.minBatch = std::min(t.minBatch, batch);
+        if (batch > 0) { // the operator's bound, as turnstilectl --batch
+            t.maxBatch = batch;
+            t.minBatch = std::min(t.minBatch, batch);
+        }
         std::shared_ptr<TableCleanup> action;
         switch (kind) {
         case Kind::PurgeTokens: {
             auto purge = std::make_shared<TokenPurge>(profile, s, retention);
             purge->setInsideAllowExpiredWindow(insideWindow);
+            purge->setMethod(method);
             action = purge;
             break;
         }

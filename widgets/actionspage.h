@@ -55,7 +55,12 @@ public:
     QLineEdit *retentionEdit() const { return m_retention; }
     QCheckBox *insideWindowCheck() const { return m_insideWindow; }
     QLineEdit *tokenLifetimeEdit() const { return m_lifetime; }
+    // Rows per batch at most; its lowest value, shown as "sized by time", sets
+    // no bound beyond the throttle's own (batches sized to ~50 ms).
     QSpinBox *batchSpin() const { return m_batch; }
+    // The purge's method: Automatic (TokenPurge::Method::Auto, the default),
+    // Chunked delete, Copy and swap; the item data is the method's CLI name.
+    QComboBox *purgeMethodChooser() const { return m_purgeMethod; }
     // The dialog of the last action started, while it is open.
     GuardedActionDialog *currentDialog() const { return m_dialog; }
     // The action that dialog opened with (its kind, its parameters), while it is open.
@@ -85,6 +90,7 @@ private:
     QLabel *m_header;
     QLineEdit *m_retention;
     QSpinBox *m_batch;
+    QComboBox *m_purgeMethod;
     QLabel *m_retentionError;
     QCheckBox *m_insideWindow;
     QLineEdit *m_lifetime;

@@ -4,12 +4,14 @@
 #include "collector/collector.h"
 #include "db/dbconnection.h"
 #include "db/drivererror.h"
+#include "db/inspectorsettings.h"
 #include "db/keystoneinspector.h"
 #include "guarded/tablerebuild.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
+#include "tokenproducersmodel.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -24,6 +26,7 @@
 #include <QRegularExpression>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -46,7 +49,9 @@ DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
       m_header(new QLabel(this)), m_kind(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Refresh"), this)),
       m_status(new QLabel(this)), m_view(new QTableView(this)),
-      m_rebuildAction(new QAction(tr("Rebuild table…"), this))
+      m_rebuildAction(new QAction(tr("Rebuild table…"), this)),
+      m_producersModel(new TokenProducersModel(this)), m_producersStatus(new QLabel(this)),
+      m_producersView(new QTableView(this))
 {
     m_kind->addItem(tr("Tables"), QStringLiteral("table"));
     m_kind->addItem(tr("Schemas and databases"), QStringLiteral("schema"));
@@ -80,10 +85,43 @@ DatabasePage::DatabasePage(SecretStore *secrets, QWidget *parent)
 
     m_header->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
+    // Who fills the token table: below the sizes, since the token table is
+    // usually the biggest row there.
+    auto *producersSort = new QSortFilterProxyModel(this);
+    producersSort->setSourceModel(m_producersModel);
+    producersSort->setSortRole(TokenProducersModel::SortRole);
+    m_producersView->setModel(producersSort);
+    m_producersView->setSortingEnabled(true);
+    m_producersView->sortByColumn(TokenProducersModel::TokensColumn, Qt::DescendingOrder);
+    m_producersView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_producersView->setAlternatingRowColors(true);
+    m_producersView->verticalHeader()->hide();
+    m_producersView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_producersView->horizontalHeader()->setSectionResizeMode(TokenProducersModel::WhoColumn,
+                                                              QHeaderView::Stretch);
+    m_producersStatus->setWordWrap(true);
+    m_producersStatus->setTextFormat(Qt::PlainText);
+    auto *producersBox = new QWidget(this);
+    auto *producersLayout = new QVBoxLayout(producersBox);
+    producersLayout->setContentsMargins(0, 0, 0, 0);
+    auto *producersTitle = new QLabel(tr("Who fills the token table"), producersBox);
+    QFont bold = producersTitle->font();
+    bold.setBold(true);
+    producersTitle->setFont(bold);
+    producersLayout->addWidget(producersTitle);
+    producersLayout->addWidget(m_producersStatus);
+    producersLayout->addWidget(m_producersView, 1);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_view);
+    split->addWidget(producersBox);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+
     auto *outer = new QVBoxLayout(this);
     outer->addLayout(bar);
     outer->addWidget(m_status);
-    outer->addWidget(m_view, 1);
+    outer->addWidget(split, 1);
 
     const auto applyKind = [this] {
         const QString kind = m_kind->currentData().toString();
@@ -156,6 +194,11 @@ QString DatabasePage::statusText() const
     return m_status->text();
 }
 
+QString DatabasePage::producersText() const
+{
+    return m_producersStatus->text();
+}
+
 void DatabasePage::showEvent(QShowEvent *e)
 {
     QWidget::showEvent(e);
@@ -170,10 +213,13 @@ void DatabasePage::reload()
 {
     // Every request makes the ones in flight stale, also one not started.
     const auto ticket = m_load.next();
+    const auto producersTicket = m_producers.next();
     if (!isVisible())
         return; // showEvent loads
     m_refresh->setEnabled(!m_profile.databaseUrl.isEmpty());
     if (m_profile.name.isEmpty() || m_profile.databaseUrl.isEmpty()) {
+        m_producersModel->clear();
+        m_producersStatus->clear();
         m_status->setText(m_profile.name.isEmpty()
                               ? QString()
                               : tr("Add the database of %1 (Profiles → Edit, or import its "
@@ -185,8 +231,43 @@ void DatabasePage::reload()
     m_status->setText(tr("Reading the sizes of the database server of %1…").arg(m_profile.name));
     // The password comes from the keychain, asynchronously, on this thread;
     // a newer request meanwhile makes this one stale before it starts.
-    m_secrets->readAll(m_profile.name, m_load.guard(ticket, [this](const Secrets &s,
-                                                                   const QString &) { start(s); }));
+    m_producersStatus->setText(tr("Counting the token table's rows per user and trust…"));
+    m_secrets->readAll(m_profile.name, m_load.guard(ticket, [this, producersTicket](
+                                                                const Secrets &s, const QString &) {
+        start(s);
+        // The same secrets; dropped if a newer reload came meanwhile.
+        if (m_producers.isCurrent(producersTicket)) {
+            const Profile profile = m_profile;
+            m_producers.start(
+                [profile, s] {
+                    return producersFromTokenTable(profile, s, std::nullopt,
+                                                   InspectorSettings().topProducers);
+                },
+                [this](const ProducerReport &r) { applyProducers(r); });
+        }
+    }));
+}
+
+void DatabasePage::applyProducers(const ProducerReport &r)
+{
+    if (!r.ranking) {
+        m_producersModel->clear();
+        m_producersStatus->setText(r.error);
+    } else {
+        m_producersModel->setRanking(*r.ranking);
+        const QLocale loc;
+        m_producersStatus->setText(
+            r.ranking->rows.isEmpty()
+                ? tr("The token table has no rows (Fernet tokens leave none; turnstilectl "
+                     "producers reads who mints them from Keystone's authenticate events).")
+            : r.ranking->total
+                ? tr("The busiest users and trusts among all %1 rows of %2; a row is one token "
+                     "issued and not yet flushed.")
+                      .arg(loc.toString(*r.ranking->total), r.source)
+                : tr("The busiest users and trusts of %1.").arg(r.source));
+        m_producersView->resizeColumnsToContents();
+    }
+    emit producersLoaded();
 }
 
 void DatabasePage::start(const Secrets &secrets)

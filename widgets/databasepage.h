@@ -1,5 +1,6 @@
 #pragma once
 
+#include "events/producersource.h"
 #include "history/historyconfig.h"
 #include "profilepage.h"
 #include "profiles/profile.h"
@@ -19,6 +20,8 @@ namespace turnstile {
 
 class SecretStore;
 class TableSizesModel;
+class TokenProducersModel;
+struct ProducerReport;
 struct Secrets;
 
 // What lives on a profile's database server and how big it is: every schema
@@ -48,6 +51,12 @@ public:
     // Tables, or schemas and other databases.
     QComboBox *kindChooser() const { return m_kind; }
     QString statusText() const;
+    // Who fills the legacy token table (KeystoneInspector::tokenProducers),
+    // read beside the sizes by a load of its own: a GROUP BY over a large
+    // table must not hold the sizes back.
+    TokenProducersModel *producersModel() const { return m_producersModel; }
+    QTableView *producersView() const { return m_producersView; }
+    QString producersText() const;
 
     // How far back growth per day is measured.
     static constexpr qint64 kGrowthWindow = 7 * 86400;
@@ -61,6 +70,7 @@ public slots:
 
 signals:
     void loaded();
+    void producersLoaded();
     // The operator asked to rebuild a table of Keystone's schema (a name
     // TableRebuild::tableFromName accepts); the window opens its preview.
     void rebuildRequested(const QString &table);
@@ -74,6 +84,7 @@ private:
                      qint64 now);
     void start(const Secrets &secrets);
     void apply(const Load &result);
+    void applyProducers(const ProducerReport &report);
 
     SecretStore *m_secrets;
     Profile m_profile;
@@ -86,7 +97,11 @@ private:
     QLabel *m_status;
     QTableView *m_view;
     QAction *m_rebuildAction;
+    TokenProducersModel *m_producersModel;
+    QLabel *m_producersStatus;
+    QTableView *m_producersView;
     LatestJob<Load> m_load{this};
+    LatestJob<ProducerReport> m_producers{this};
     QDateTime m_loadedAt;
 };
 

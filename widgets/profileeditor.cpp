@@ -127,6 +127,12 @@ ProfileEditor::ProfileEditor(QWidget *parent) : QDialog(parent)
     m_readOnly =
         new QCheckBox(tr("Read-only: never run a guarded action against this profile"), db);
     m_production = new QCheckBox(tr("Production: benchmarks ask for a typed confirmation"), db);
+    m_galeraSingleWriter = new QCheckBox(tr("Galera: Keystone writes through this node only"), db);
+    m_galeraSingleWriter->setToolTip(
+        tr("Tick only when every Keystone write goes to the node of the database URL (one "
+           "writer, e.g. HAProxy with the other nodes as backups). Then the token purge may copy "
+           "and swap on this Galera cluster; its triggers would miss writes made through another "
+           "node."));
     d->addRow(tr("Database URL"), m_dbUrl);
     d->addRow(tr("Database password"), m_dbPassword);
     d->addRow(tr("Key repositories"), m_keyRepos);
@@ -139,6 +145,7 @@ ProfileEditor::ProfileEditor(QWidget *parent) : QDialog(parent)
            "backups."));
     d->addRow(m_readOnly);
     d->addRow(m_production);
+    d->addRow(m_galeraSingleWriter);
     d->addRow(m_plaintext);
 
     auto *connection = new QWidget(this);
@@ -231,6 +238,7 @@ void ProfileEditor::setProfile(const Profile &p, const Secrets &s)
     m_keystoneConf->setText(p.keystoneConfPath);
     m_readOnly->setChecked(p.readOnly);
     m_production->setChecked(p.production);
+    m_galeraSingleWriter->setChecked(p.galeraSingleWriter);
     m_plaintext->setChecked(p.allowPlaintextSecrets);
     m_password->setText(p.authMethod == AuthMethod::ApplicationCredential
                             ? s.applicationCredentialSecret
@@ -284,6 +292,7 @@ Profile ProfileEditor::profile() const
     p.keystoneConfPath = m_keystoneConf->text().trimmed();
     p.readOnly = m_readOnly->isChecked();
     p.production = m_production->isChecked();
+    p.galeraSingleWriter = m_galeraSingleWriter->isChecked();
     p.allowPlaintextSecrets = m_plaintext->isChecked();
     // Keys the tab has no row for (a hand-written one) are kept as they were.
     for (const ThresholdRow &row : m_thresholds) {

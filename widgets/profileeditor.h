@@ -93,6 +93,7 @@ private:
     QLineEdit *m_keystoneConf;
     QCheckBox *m_readOnly;
     QCheckBox *m_production;
+    QCheckBox *m_galeraSingleWriter;
     QCheckBox *m_plaintext;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;

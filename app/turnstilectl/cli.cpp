@@ -6,6 +6,7 @@
 #include "historycommands.h"
 #include "keycommands.h"
 #include "probecommand.h"
+#include "producerscommand.h"
 #include "profilecommands.h"
 #include "reportcommand.h"
 #include "usercommands.h"
@@ -53,6 +54,10 @@ constexpr Command kCommands[] = {
      QT_TRANSLATE_NOOP("Cli", "--profile NAME [--follow] [--since 1h] [--action ACTION] "
                               "[--outcome OUTCOME] [--json|--csv]"),
      [](CliContext &c, const QStringList &a) { return EventCommands(c).events(a); }},
+    {"producers",
+     QT_TRANSLATE_NOOP("Cli", "--profile NAME [--since 1h] [--source auto|events|table] [--top 10] "
+                              "[--json|--csv]"),
+     [](CliContext &c, const QStringList &a) { return ProducersCommand(c).run(a); }},
     {"thresholds", QT_TRANSLATE_NOOP("Cli", "--profile NAME [--json]"),
      [](CliContext &c, const QStringList &a) { return HistoryCommands(c).thresholds(a); }},
     {"report",

@@ -1,6 +1,7 @@
 #include "eventcommands.h"
 
 #include "clicontext.h"
+#include "events/brokerqueuedepth.h"
 #include "events/eventconsumer.h"
 #include "events/eventexport.h"
 #include "events/lockoutwarning.h"
@@ -154,6 +155,22 @@ int EventCommands::events(const QStringList &args)
     }
     if (const QString w = config.transport.cleartextWarning(); !w.isEmpty())
         m_err << w << Qt::endl;
+    // Keystone's own queue (notifications.info), which nothing may read:
+    // its depth when the broker's management API answers; silent when there
+    // is none (the plugin is optional).
+    {
+        TransportUrl broker = config.transport;
+        broker.password = config.secrets.notificationPassword;
+        const BrokerQueueReading depth =
+            readBrokerQueueDepth(managementUrlFor(broker), broker, config.routingKey,
+                                 profile.caCertFile, profile.verifyTls);
+        if (depth.depth) {
+            if (const QString f = unreadQueueFinding(*depth.depth); !f.isEmpty())
+                m_err << f << Qt::endl;
+        } else if (depth.answered) {
+            m_err << depth.error << Qt::endl;
+        }
+    }
     // The newest stored row so far: only what arrives from now on is printed.
     {
         EventQuery all;

@@ -220,7 +220,7 @@ int HistoryCommands::collect(const QStringList &args)
                          .arg(store.location())
                   << Qt::endl;
         }
-        store.maintain(QDateTime::currentSecsSinceEpoch());
+        store.maintainIfDue(QDateTime::currentSecsSinceEpoch());
         if (!loop)
             break;
         // Sleep to the next slot in short steps so SIGTERM ends the loop promptly.

@@ -4,6 +4,12 @@
 // the database named by --url, then one JSON object on stdout with what it
 // did and how long it took.
 //
+// --method auto|chunked|swap picks TokenPurge's method (default chunked, the
+// class's default); without --batch the chunks are sized by time as
+// turnstilectl's are (ThrottleSettings' bound), --batch N bounds them. With
+// --rebuild it runs the guarded "Rebuild table" of token instead (what an
+// operator runs after a chunked purge to get the disk space back).
+//
 // The password comes from TURNSTILE_DB_PASSWORD, never from the command line.
 // The audit log and the resume journal go to TURNSTILE_AUDIT_LOG and
 // TURNSTILE_PENDING_DIR; when those are not set, to a temporary directory, so
@@ -13,6 +19,7 @@
 #include "guarded/actionpreview.h"
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
+#include "guarded/tablerebuild.h"
 #include "guarded/tokenpurge.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
@@ -50,6 +57,36 @@ double percentile(std::vector<double> v, double p)
     std::exit(2);
 }
 
+// The guarded Rebuild table of token (ALTER TABLE … FORCE, ALGORITHM=INPLACE,
+// LOCK=NONE on MariaDB), confirmed as an operator would, and what it took.
+int rebuild(const Profile &profile, const Secrets &secrets)
+{
+    TableRebuild action(profile, secrets, KeystoneTable::Token);
+    QElapsedTimer clock;
+    clock.start();
+    const ActionPreview preview = action.preview();
+    if (preview.refused())
+        fail(QStringLiteral("the rebuild's preview refused: %1").arg(preview.refusal));
+    ActionControl control([](const ActionProgress &) {});
+    AuditLog audit;
+    GuardedWorkflow workflow(profile, audit);
+    Confirmation confirmation;
+    confirmation.typedTarget = preview.target.text;
+    confirmation.acknowledged = preview.mustAcknowledge;
+    clock.restart();
+    const ActionResult result = workflow.run(action, preview, confirmation, control);
+    QJsonObject out;
+    out.insert(QStringLiteral("tool"), QStringLiteral("turnstile-rebuild"));
+    out.insert(QStringLiteral("outcome"), ActionResult::outcomeName(result.outcome));
+    out.insert(QStringLiteral("message"), result.message);
+    out.insert(QStringLiteral("target"), preview.target.text);
+    out.insert(QStringLiteral("seconds"), clock.nsecsElapsed() / 1e9);
+    out.insert(QStringLiteral("details"), result.details);
+    std::fputs(QJsonDocument(out).toJson(QJsonDocument::Compact).constData(), stdout);
+    std::fputc('\n', stdout);
+    return result.ok() ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -64,9 +101,19 @@ int main(int argc, char **argv)
         QStringLiteral("SQLAlchemy URL without password, e.g. "
                        "mysql+pymysql://keystone@127.0.0.1:38501/purgebench"),
         QStringLiteral("url"));
-    const QCommandLineOption batchOpt(QStringLiteral("batch"),
-                                      QStringLiteral("Keys per chunk (ThrottleSettings::maxBatch)"),
-                                      QStringLiteral("n"), QStringLiteral("1000"));
+    // No default: without it the chunks are sized by time (the bound of
+    // ThrottleSettings), as turnstilectl's and the window's are. It used to
+    // default to 1000, which measured a fixed cap no operator gets any more.
+    const QCommandLineOption batchOpt(
+        QStringLiteral("batch"),
+        QStringLiteral("Bound of the chunk size (ThrottleSettings::maxBatch) [sized by time]"),
+        QStringLiteral("n"));
+    const QCommandLineOption methodOpt(QStringLiteral("method"),
+                                       QStringLiteral("auto, chunked or swap [chunked]"),
+                                       QStringLiteral("method"), QStringLiteral("chunked"));
+    const QCommandLineOption rebuildOpt(
+        QStringLiteral("rebuild"),
+        QStringLiteral("Run the guarded Rebuild table of token instead of a purge"));
     const QCommandLineOption retentionOpt(
         QStringLiteral("retention-seconds"),
         QStringLiteral("How long after expiry a token is kept [TokenPurge's default, 2 days]"),
@@ -80,7 +127,8 @@ int main(int argc, char **argv)
                                       QStringLiteral("ms"));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"),
                                       QStringLiteral("No progress lines on stderr"));
-    cli.addOptions({urlOpt, batchOpt, retentionOpt, sleepOpt, maxMsOpt, quietOpt});
+    cli.addOptions(
+        {urlOpt, batchOpt, methodOpt, rebuildOpt, retentionOpt, sleepOpt, maxMsOpt, quietOpt});
     cli.process(app);
     if (!cli.isSet(urlOpt))
         fail(QStringLiteral("--url is required"));
@@ -98,14 +146,25 @@ int main(int argc, char **argv)
     Secrets secrets;
     secrets.databasePassword = qEnvironmentVariable("TURNSTILE_DB_PASSWORD");
 
+    if (cli.isSet(rebuildOpt))
+        return rebuild(profile, secrets);
+
     std::optional<qint64> retention;
     if (cli.isSet(retentionOpt))
         retention = cli.value(retentionOpt).toLongLong();
     TokenPurge purge(profile, secrets, retention);
+    const auto method = TokenPurge::methodFromName(cli.value(methodOpt));
+    if (!method)
+        fail(QStringLiteral("--method must be auto, chunked or swap"));
+    purge.setMethod(*method);
     ThrottleSettings throttle = purge.throttle();
-    throttle.maxBatch = cli.value(batchOpt).toInt();
-    if (throttle.maxBatch <= 0)
-        fail(QStringLiteral("--batch must be a positive number"));
+    if (cli.isSet(batchOpt)) {
+        // As turnstilectl --batch: the bound, and never below it.
+        throttle.maxBatch = cli.value(batchOpt).toInt();
+        if (throttle.maxBatch <= 0)
+            fail(QStringLiteral("--batch must be a positive number"));
+        throttle.minBatch = std::min(throttle.minBatch, throttle.maxBatch);
+    }
     if (cli.isSet(sleepOpt))
         throttle.sleepRatio = cli.value(sleepOpt).toDouble();
     if (cli.isSet(maxMsOpt))
@@ -172,6 +231,24 @@ int main(int argc, char **argv)
     out.insert(QStringLiteral("smallest_batch"), smallestBatch);
     out.insert(QStringLiteral("before"), result.before);
     out.insert(QStringLiteral("after"), result.after);
+    out.insert(QStringLiteral("method_requested"),
+               preview.parameters.value(QStringLiteral("method_requested")));
+    out.insert(QStringLiteral("method"), preview.parameters.value(QStringLiteral("method")));
+    out.insert(QStringLiteral("method_reason"),
+               preview.parameters.value(QStringLiteral("method_reason")));
+    out.insert(QStringLiteral("details"), result.details);
+    // The longest lock Turnstile holds. Chunked: each batch is one write
+    // transaction. Swap: each copy chunk holds shared row locks, and each
+    // metadata-lock step (CREATE/DROP TRIGGER, RENAME) is something
+    // Keystone's statements queue behind while it waits or runs.
+    std::vector<double> locks = batchMs;
+    const QJsonObject ddl = result.details.value(QStringLiteral("ddl")).toObject();
+    for (auto it = ddl.begin(); it != ddl.end(); ++it)
+        locks.push_back(it.value().toObject().value(QStringLiteral("longest_ms")).toDouble());
+    out.insert(QStringLiteral("lock_ms_p99"), percentile(locks, 0.99));
+    out.insert(QStringLiteral("lock_ms_max"),
+               std::max(result.slowestBatchMs,
+                        locks.empty() ? 0.0 : *std::max_element(locks.begin(), locks.end())));
     QJsonObject t;
     t.insert(QStringLiteral("max_batch"), throttle.maxBatch);
     t.insert(QStringLiteral("min_batch"), throttle.minBatch);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Purge benchmark (docs/benchmarks.md, "Purging expired tokens"): Turnstile's
-# guarded token purge, pt-archiver and the cron job's single DELETE, one after
-# the other on identical copies of a 2,000,000-row Keystone token table, each
-# while a writer inserts 200 tokens/s. Prints a Markdown table and writes the
-# figures as JSON.
+# guarded token purge (`auto`, i.e. copy-and-swap when most rows go, and
+# `chunked`, followed by the guarded Rebuild table), pt-archiver and the cron
+# job's single DELETE, alternating --repeat times (default 3) on identical
+# copies of a 2,000,000-row Keystone token table, each while a writer inserts
+# 200 tokens/s and revokes 20/s. Prints a Markdown table of the medians and
+# writes the figures as JSON.
 #
 # Usage: bench/purge/run.sh [BUILD_DIR] [purgebench.py options...]
-#   e.g. bench/purge/run.sh build/dev --contenders turnstile,pt-archiver --reuse-template
+#   e.g. bench/purge/run.sh build/dev --contenders auto,chunked,pt-archiver,delete --repeat 3
+#        bench/purge/run.sh build/dev --rows 50000 --repeat 1 --buffer-pool-mib 0 --redo-log-mib 0
 # Environment:
 #   LAB_DIR [/tmp/turnstile-bench-lab]  LAB_PORT_BASE [38500]   the private lab;
 #        started when it is not running, and stopped again afterwards unless KEEP_LAB=1
@@ -24,7 +27,8 @@ WORK_DIR=${WORK_DIR:-/tmp/turnstile-bench-purge}
 OUT=${OUT:-$build/bench/purge/purge-result.json}
 
 die() { printf 'purge: %s\n' "$*" >&2; exit 2; }
-command -v pt-archiver >/dev/null || die "pt-archiver not found (apt-get install percona-toolkit)"
+# pt-archiver (apt-get install percona-toolkit) is checked by purgebench.py,
+# only when it is one of the contenders.
 # Debian's python3 has pymysql (Keystone's driver); a pyenv python on PATH may not.
 /usr/bin/python3 -c 'import pymysql' 2>/dev/null || die "/usr/bin/python3 cannot import pymysql (apt-get install python3-pymysql)"
 

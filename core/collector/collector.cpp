@@ -33,7 +33,9 @@ void put(QList<QPair<QString, double>> &out, QStringList *unavailable, const QSt
         unavailable->append(metric + QStringLiteral(": ") + m.error);
 }
 
-InspectorSettings settingsFor(const Profile &p)
+} // namespace
+
+InspectorSettings inspectorSettingsFor(const Profile &p)
 {
     InspectorSettings s;
     if (p.keystoneConfPath.isEmpty())
@@ -49,7 +51,6 @@ InspectorSettings settingsFor(const Profile &p)
     s.disableInactiveDays = conf.disableUserAccountDaysInactive.value_or(0);
     return s;
 }
-} // namespace
 
 // Schema and table names come from the server; in metric names they are
 // reduced to the metric alphabet, never used as SQL.
@@ -198,7 +199,7 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
             QElapsedTimer opening;
             opening.start();
             if (db.open()) {
-                KeystoneInspector inspector(db, settingsFor(profile));
+                KeystoneInspector inspector(db, inspectorSettingsFor(profile));
                 r.frequent = inspector.sampleFrequent();
                 bool exactDue = options.forceExact;
                 if (!exactDue) {
@@ -219,8 +220,19 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
             r.unavailable.append(QStringLiteral("database: ") + err);
         }
     }
-    for (const QString &server : profile.memcachedServers)
+    // Keystone keeps answering without its cache, only slower and on the
+    // database's back: the tile has to say why, not just show a missing hit
+    // ratio (the region's latency rises and nothing else is red).
+    QStringList memcachedDown;
+    for (const QString &server : profile.memcachedServers) {
         r.memcached.append(fetchMemcachedStats(server));
+        if (const MemcachedStats &m = r.memcached.last(); !m.ok())
+            memcachedDown.append(
+                Tr::tr("memcached %1 is %2; without its cache Keystone checks every token in "
+                       "the database.")
+                    .arg(m.server, m.error));
+    }
+    r.probe.warnings.append(memcachedDown);
     if (!profile.memcachedServers.isEmpty()) {
         const auto hits = store.latest(SeriesKey{profile.name, QStringLiteral("memcached.hits")});
         const auto misses =
@@ -255,6 +267,15 @@ CollectResult collectOnce(const Profile &profile, const Secrets &secrets, Histor
     r.probe.thresholdReason = v.reason;
     r.probe.thresholdTriggered = v.triggered;
     r.probe.thresholdCritical = v.critical;
+    // The slower validations a lost cache causes are amber on their own and
+    // would hide the cause (the tile shows the threshold sentence first): the
+    // memcached sentence leads unless something is red.
+    if (!memcachedDown.isEmpty() && r.probe.thresholdLevel >= 2) {
+        const QString cause = memcachedDown.join(u' ');
+        r.probe.thresholdReason = r.probe.thresholdLevel >= 3
+                                      ? r.probe.thresholdReason + u' ' + cause
+                                      : cause + u' ' + r.probe.thresholdReason;
+    }
 
     // What the Overview tile shows beside the probe's own figures.
     if (r.frequent)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/inspectorsample.h"
+#include "db/inspectorsettings.h"
 #include "history/sample.h"
 #include "history/serieskey.h"
 #include "keys/keystatus.h"
@@ -96,6 +97,10 @@ qint64 alignToSlot(qint64 epochSec, int intervalSec);
 // memcached, then writes everything to the store. Blocking; one thread.
 CollectResult collectOnce(const Profile &profile, const Secrets &secrets, HistoryStore &store,
                           const CollectOptions &options = {});
+
+// The inspector's settings from the profile's keystone.conf (token lifetime,
+// revocation buffer, lockout): the collector's and every other reader's.
+InspectorSettings inspectorSettingsFor(const Profile &profile);
 
 // The thresholds verdict of a lone probe (`turnstilectl probe`): its own
 // figures over the store's recent ones (store may be null), through the same

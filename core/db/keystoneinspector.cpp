@@ -514,7 +514,8 @@ TokenStats KeystoneInspector::tokenCounts()
     return tokenSplit(true);
 }
 
-TokenProducers KeystoneInspector::tokenProducers()
+TokenProducers KeystoneInspector::tokenProducers(const std::optional<QDateTime> &issuedSince,
+                                                 bool withTotal)
 {
     TokenProducers p;
     const double before = m_session.elapsedMs();
@@ -524,18 +525,27 @@ TokenProducers KeystoneInspector::tokenProducers()
         gate = SqlSession::unavailable(reason);
     if (!gate.isEmpty()) {
         failAll<QList<TokenProducer>>(gate, 0, {&p.byUser, &p.byTrust});
+        p.total = Metric<qint64>::unavailable(gate);
         return p;
     }
     const QString token = m_session.table(KeystoneTable::Token);
     const int limit = std::max(1, m_settings.topProducers);
+    // Issued since T means expiring from T + expiration on: a range of the
+    // expires index.
+    QString range;
+    QVariantList binds;
+    if (issuedSince) {
+        range = QStringLiteral(" AND expires >= ?");
+        binds << issuedSince->toUTC().addSecs(m_settings.tokenExpirationSec);
+    }
     // GROUP BY the indexed column reads that index only; the LIMIT keeps the
     // answer small however many producers there are.
     auto top = [&](const QString &column) {
         const SqlResult r =
-            m_session.run(QStringLiteral("SELECT %1, COUNT(*) FROM %2 WHERE %1 IS NOT NULL "
+            m_session.run(QStringLiteral("SELECT %1, COUNT(*) FROM %2 WHERE %1 IS NOT NULL%3 "
                                          "GROUP BY %1 ORDER BY 2 DESC LIMIT ?")
-                              .arg(column, token),
-                          {limit});
+                              .arg(column, token, range),
+                          binds + QVariantList{limit});
         if (!r.ok())
             return Metric<QList<TokenProducer>>::unavailable(r.error, r.ms);
         QList<TokenProducer> list;
@@ -545,6 +555,15 @@ TokenProducers KeystoneInspector::tokenProducers()
     };
     p.byUser = top(QStringLiteral("user_id"));
     p.byTrust = top(QStringLiteral("trust_id"));
+    if (withTotal) {
+        const SqlResult r = m_session.run(
+            QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 1 = 1%2").arg(token, range), binds);
+        const std::optional<qint64> n = r.ok() ? number(r.value(0, 0)) : std::nullopt;
+        p.total = n ? Metric<qint64>::of(*n, r.ms)
+                    : Metric<qint64>::unavailable(r.ok() ? noRow() : r.error, r.ms);
+    } else {
+        p.total = Metric<qint64>::unavailable(QString());
+    }
     p.queryMs = m_session.elapsedMs() - before;
     return p;
 }

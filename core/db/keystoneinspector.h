@@ -49,7 +49,12 @@ public:
 
     // Exact figures.
     TokenStats tokenCounts();
-    TokenProducers tokenProducers();
+    // Top producers of the whole table; with `issuedSince`, only of the rows
+    // issued since then (expires >= issuedSince + [token] expiration: the
+    // table keeps no issue time). `withTotal` also counts every row of that
+    // range, the denominator of the shares (the exact sample has its own).
+    TokenProducers tokenProducers(const std::optional<QDateTime> &issuedSince = std::nullopt,
+                                  bool withTotal = false);
     UserStats userStats();
     // Scans of trust, password and application_credential (small tables
     // next to token; exact cadence).

@@ -41,6 +41,9 @@ struct TokenProducers
 {
     Metric<QList<TokenProducer>> byUser;
     Metric<QList<TokenProducer>> byTrust;
+    // Rows in the range the lists were taken from; only when asked for
+    // (tokenProducers' withTotal), unavailable otherwise.
+    Metric<qint64> total;
     double queryMs = 0;
 };
 

@@ -99,6 +99,14 @@ bool EventConsumer::sleepUnlessStopped(int seconds)
     return !m_stop;
 }
 
+int reconnectDelaySeconds(int previous, qint64 secondsSinceConsuming, int maxSeconds)
+{
+    constexpr qint64 kFastRetrySeconds = 120;
+    if (secondsSinceConsuming >= 0 && secondsSinceConsuming < kFastRetrySeconds)
+        return 1;
+    return previous <= 0 ? 1 : std::max(1, std::min(previous * 2, maxSeconds));
+}
+
 void EventConsumer::run(const EventConsumerConfig &config)
 {
     using State = EventConsumerStatus::State;
@@ -114,18 +122,23 @@ void EventConsumer::run(const EventConsumerConfig &config)
     options.caFile = config.profile.caCertFile;
     options.verifyTls = config.profile.verifyTls;
 
-    int backoff = 1;
+    int backoff = 0;
     bool connectedBefore = false;
+    QElapsedTimer lost; // since a working connection was lost
     auto retry = [&](const QString &error) {
         qCWarning(lcEvents).noquote() << profile << error;
+        backoff = reconnectDelaySeconds(backoff, lost.isValid() ? lost.elapsed() / 1000 : -1,
+                                        config.maxBackoffSeconds);
         update([&](EventConsumerStatus &s) {
             s.state = State::Retrying;
             s.error = error;
             s.retryInSeconds = backoff;
         });
-        const bool go = sleepUnlessStopped(backoff);
-        backoff = qMin(backoff * 2, config.maxBackoffSeconds);
-        return go;
+        return sleepUnlessStopped(backoff);
+    };
+    auto dropped = [&](const QString &error) {
+        lost.start();
+        return retry(error);
     };
 
     while (!m_stop) {
@@ -145,7 +158,8 @@ void EventConsumer::run(const EventConsumerConfig &config)
                 break;
             continue;
         }
-        backoff = 1;
+        backoff = 0;
+        lost.invalidate();
         update([&](EventConsumerStatus &s) {
             s.state = State::Consuming;
             s.error.clear();
@@ -171,12 +185,12 @@ void EventConsumer::run(const EventConsumerConfig &config)
                 session.nackUpTo(lastTag);
                 store.close(); // reopened on the next attempt
                 session.close();
-                retry(error);
+                dropped(error);
                 return false;
             }
             if (!session.ackUpTo(lastTag)) {
                 // stored but not acknowledged: redelivered and dropped as duplicates
-                retry(session.error());
+                dropped(session.error());
                 return false;
             }
             const QList<KeystoneEvent> stored = batch;
@@ -234,7 +248,7 @@ void EventConsumer::run(const EventConsumerConfig &config)
             case AmqpSession::Wait::Failed:
                 // unacknowledged deliveries come back after the reconnect
                 alive = false;
-                retry(session.error());
+                dropped(session.error());
                 break;
             }
         }

@@ -15,6 +15,16 @@ class QThread;
 
 namespace turnstile {
 
+// Seconds to wait before the next connection attempt. A broker restart
+// removes Keystone's non-durable exchange and every binding to it: Keystone
+// re-binds its own notifications.info with its next notification, Turnstile
+// only when it reconnects, and whatever Keystone sends in between never
+// reaches Turnstile's queue. So for the first two minutes after a working
+// connection was lost (`secondsSinceConsuming` >= 0) it retries every
+// second; otherwise (never connected, or down for long) the delay doubles
+// from 1 up to `maxSeconds`. `previous` is the last delay (0: none yet).
+int reconnectDelaySeconds(int previous, qint64 secondsSinceConsuming, int maxSeconds);
+
 // Consumes Keystone's CADF notifications from RabbitMQ into the history
 // store, on a thread of its own (a worker that keeps a connection across
 // calls, like ActionRunner): a durable queue of Turnstile's own
@@ -23,7 +33,8 @@ namespace turnstile {
 // non-durable exchange and its bindings. Messages are acknowledged only
 // after their batch is stored, so a crash or a lost connection redelivers
 // them and the store drops what it already has (message_id). Reconnects
-// with exponential backoff. Malformed messages are acknowledged, counted per
+// every second right after losing a working connection, then with
+// exponential backoff (reconnectDelaySeconds). Malformed messages are acknowledged, counted per
 // reason and logged, never stored.
 //
 // Owned RAII-style: the destructor stops the thread and waits for it (at

@@ -29,4 +29,13 @@ struct AuthFailureCount
     bool operator==(const AuthFailureCount &) const = default;
 };
 
+// Successful logins of one user in a range (HistoryStore::authSuccesses):
+// one token each, so this is who mints the tokens of a Fernet cloud.
+struct AuthSuccessCount
+{
+    QString user; // the name when the payload had one, else the id (KeystoneEvent::authUser)
+    qint64 count = 0;
+    bool operator==(const AuthSuccessCount &) const = default;
+};
+
 } // namespace turnstile

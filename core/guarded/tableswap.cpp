@@ -5,6 +5,7 @@
 #include "guarded/throttle.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QThread>
 
@@ -56,16 +57,24 @@ QString TableSwap::quoted(const QString &name) const
     return u'`' + name + u'`';
 }
 
-SqlResult TableSwap::runDdl(const QString &sql)
+SqlResult TableSwap::runDdl(const QString &step, const QString &sql)
 {
     m_s.run(QStringLiteral("SET SESSION lock_wait_timeout = 1"));
+    DdlTiming timing;
+    timing.step = step;
+    QElapsedTimer clock;
+    clock.start();
     SqlResult r;
     for (int attempt = 1; attempt <= 10; ++attempt) {
         r = m_s.run(sql);
+        timing.attempts = attempt;
+        timing.longestAttemptMs = std::max(timing.longestAttemptMs, r.ms);
         if (r.ok() || r.nativeError != u"1205")
             break;
         QThread::msleep(static_cast<unsigned long>(std::min(2000, 100 * attempt)));
     }
+    timing.totalMs = double(clock.nsecsElapsed()) / 1e6;
+    m_ddl.append(timing);
     return r;
 }
 
@@ -124,15 +133,34 @@ QStringList TableSwap::missingGrants(const QStringList &showGrants, const QStrin
     return missing;
 }
 
+QString TableSwap::galeraRefusal(bool wsrepOn, const QString &osuMethod, bool galeraSingleWriter)
+{
+    if (!wsrepOn)
+        return {};
+    if (!galeraSingleWriter)
+        return Tr::tr("The server is a Galera node, and triggers do not see writes that other "
+                      "nodes replicate to it. If Keystone writes through this node only, say so "
+                      "in the profile (Galera: Keystone writes through this node only).");
+    if (osuMethod.compare(QLatin1StringView("TOI"), Qt::CaseInsensitive) != 0)
+        return Tr::tr("The Galera node applies schema changes with wsrep_OSU_method = %1, so the "
+                      "RENAME would happen on this node alone; the swap needs TOI.")
+            .arg(osuMethod.isEmpty() ? Tr::tr("(unknown)") : osuMethod);
+    return {};
+}
+
 QString TableSwap::unsuitable(bool galeraSingleWriter)
 {
     if (!m_s.isMySql())
         return Tr::tr("PostgreSQL has no rename that swaps a table under concurrent writers "
                       "without an exclusive lock.");
     const SqlResult w = m_s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
-    if (w.ok() && w.value(0, 0).toInt() == 1 && !galeraSingleWriter)
-        return Tr::tr("The server is a Galera node, and triggers do not see writes that other "
-                      "nodes replicate to it.");
+    if (w.ok() && w.value(0, 0).toInt() == 1) {
+        const SqlResult osu = m_s.run(QStringLiteral("SELECT @@SESSION.wsrep_OSU_method"));
+        if (const QString why = galeraRefusal(
+                true, osu.ok() ? osu.value(0, 0).toString() : QString(), galeraSingleWriter);
+            !why.isEmpty())
+            return why;
+    }
 
     const SqlResult g = m_s.run(QStringLiteral("SHOW GRANTS"));
     const SqlResult db = m_s.run(QStringLiteral("SELECT DATABASE()"));
@@ -206,7 +234,9 @@ TableSwap::Leftover TableSwap::leftover(QString *error)
 bool TableSwap::dropTriggers(QString *error)
 {
     for (const QString &trig : m_triggers) {
-        const SqlResult r = runDdl(QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoted(trig)));
+        const SqlResult r =
+            runDdl(QStringLiteral("drop_trigger") + trig.mid(trig.lastIndexOf(u'_')),
+                   QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(quoted(trig)));
         if (!r.ok()) {
             *error = Tr::tr("Cannot drop trigger %1: %2").arg(trig, r.error);
             return false;
@@ -272,8 +302,10 @@ bool TableSwap::prepare(QString *error)
                        "WHERE %4 <=> OLD.%4")
             .arg(quoted(m_triggers.at(2)), m_s.table(m_table), quoted(m_new), id),
     };
-    for (const QString &sql : triggers) {
-        const SqlResult r = runDdl(sql);
+    for (int i = 0; i < triggers.size(); ++i) {
+        const QString &trig = m_triggers.at(i);
+        const SqlResult r = runDdl(
+            QStringLiteral("create_trigger") + trig.mid(trig.lastIndexOf(u'_')), triggers.at(i));
         if (!r.ok()) {
             *error =
                 Tr::tr("Cannot create the triggers that keep %1 current: %2").arg(m_new, r.error);
@@ -285,7 +317,8 @@ bool TableSwap::prepare(QString *error)
 
 bool TableSwap::copy(const QString &staysCondition, const QVariantList &staysBinds,
                      Throttle &throttle, const ActionControl &control,
-                     const std::function<void(qint64)> &progress, qint64 *copied, QString *error)
+                     const std::function<void(qint64, double)> &progress, qint64 *copied,
+                     QString *error)
 {
     const QStringList cols = columns(error);
     if (cols.isEmpty())
@@ -347,7 +380,7 @@ bool TableSwap::copy(const QString &staysCondition, const QVariantList &staysBin
         if (const int sleepMs = throttle.afterBatch(r.ms); sleepMs > 0)
             QThread::msleep(static_cast<unsigned long>(sleepMs));
         if (progress)
-            progress(*copied);
+            progress(*copied, r.ms);
         if (++chunks == 2)
             testStopPoint("copy");
     }
@@ -360,7 +393,7 @@ bool TableSwap::swap(double *lockMs, QString *error)
     // after it waits for the RENAME: runDdl's short, retried wait.
     const QString sql = QStringLiteral("RENAME TABLE %1 TO %2, %3 TO %1")
                             .arg(m_s.table(m_table), quoted(m_old), quoted(m_new));
-    const SqlResult r = runDdl(sql);
+    const SqlResult r = runDdl(QStringLiteral("rename"), sql);
     *lockMs = r.ms;
     if (r.ok())
         return true;

@@ -54,6 +54,12 @@ public:
     // that only ever makes the swap fall back to the chunked delete.
     static QStringList missingGrants(const QStringList &showGrants, const QString &schema);
 
+    // Why a Galera node cannot swap, empty when it can: only when every write
+    // goes through this node (the profile says so: the triggers see no write
+    // another node replicates) and DDL replicates in total order (with RSU
+    // the RENAME would happen on this node alone).
+    static QString galeraRefusal(bool wsrepOn, const QString &osuMethod, bool galeraSingleWriter);
+
     // Why the swap cannot run here; empty when it can. Reads grants, foreign
     // keys, foreign triggers and Galera; changes nothing.
     QString unsuitable(bool galeraSingleWriter);
@@ -61,12 +67,25 @@ public:
     // Drops what an interrupted run left (see the class comment).
     bool repair(QString *error);
 
+    // A statement that needed the table's metadata lock (CREATE/DROP TRIGGER,
+    // RENAME): while one waits or runs, Keystone's statements on the table
+    // queue behind it, so its time is the longest lock the swap takes.
+    struct DdlTiming
+    {
+        QString step;                // "create_trigger_ins", "rename", "drop_trigger_del", …
+        double longestAttemptMs = 0; // the longest single attempt (wait + run)
+        double totalMs = 0;          // all attempts, with the pauses between them
+        int attempts = 0;
+    };
+    const QList<DdlTiming> &ddlTimings() const { return m_ddl; }
+
     // Step 1: the new table and the triggers that keep it current.
     bool prepare(QString *error);
     // Step 2: copies the rows for which staysCondition (with its binds) holds,
-    // in key order, chunks sized by the throttle. progress(copiedSoFar).
+    // in key order, chunks sized by the throttle. progress(copiedSoFar, the
+    // chunk's INSERT … SELECT in ms).
     bool copy(const QString &staysCondition, const QVariantList &staysBinds, Throttle &throttle,
-              const ActionControl &control, const std::function<void(qint64)> &progress,
+              const ActionControl &control, const std::function<void(qint64, double)> &progress,
               qint64 *copied, QString *error);
     // Step 3: the atomic swap. Waits at most a second for the metadata lock,
     // a few times, so Keystone's statements never queue behind it for long.
@@ -87,7 +106,8 @@ private:
     // DDL statement waits, every later statement on the table queues behind
     // it, so a long wait would stall Keystone (pt-online-schema-change does
     // the same).
-    SqlResult runDdl(const QString &sql);
+    // step names the statement in ddlTimings().
+    SqlResult runDdl(const QString &step, const QString &sql);
     QStringList columns(QString *error);
     bool dropTriggers(QString *error);
 
@@ -97,6 +117,7 @@ private:
     QString m_new;  // "_token_new"
     QString m_old;  // "_token_old"
     QStringList m_triggers;
+    QList<DdlTiming> m_ddl;
 };
 
 } // namespace turnstile

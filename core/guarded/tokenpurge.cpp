@@ -14,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonObject>
 
 namespace turnstile {
 
@@ -74,7 +75,9 @@ void TokenPurge::chooseMethod(ActionPreview &p)
                        .arg(why));
     };
     if (m_method == Method::Chunked) {
-        settle(false, Tr::tr("it is the method asked for (--method chunked, the default)."));
+        // Neutral wording: the window's method selector and --method both
+        // lead here.
+        settle(false, Tr::tr("it was asked for."));
         return;
     }
     const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
@@ -100,7 +103,7 @@ void TokenPurge::chooseMethod(ActionPreview &p)
                              "complete.")
                           .arg(sw.newName()));
     }
-    const QString unsuitable = sw.unsuitable(false);
+    const QString unsuitable = sw.unsuitable(profile().galeraSingleWriter);
     if (!unsuitable.isEmpty()) {
         const QString why = Tr::tr("copy and swap is not possible here: %1").arg(unsuitable);
         if (m_method == Method::Swap)
@@ -130,6 +133,15 @@ void TokenPurge::chooseMethod(ActionPreview &p)
             : Tr::tr("%1 % of the rows go, and the grants, keys, triggers and server "
                      "allow it.")
                   .arg(percent));
+    if (profile().galeraSingleWriter) {
+        const SqlResult w = s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));
+        if (w.ok() && w.value(0, 0).toInt() == 1)
+            p.warnings.append(
+                Tr::tr("Galera: the profile says Keystone writes through this node only. A write "
+                       "made through another node during the copy would be missing from the "
+                       "swapped-in table. The triggers and the RENAME replicate in total order, "
+                       "each pausing the cluster's writes to token while it runs."));
+    }
     // The space that comes back: the table's share of the rows that go.
     const SqlResult size =
         s.run(QStringLiteral(
@@ -255,7 +267,7 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
                               .arg(err));
         r.details.insert(QStringLiteral("repaired_leftover"), true);
     }
-    if (const QString why = sw.unsuitable(false); !why.isEmpty())
+    if (const QString why = sw.unsuitable(profile().galeraSingleWriter); !why.isEmpty())
         return finish(ActionResult::Outcome::Refused,
                       Tr::tr("Copy and swap is no longer possible: %1 Nothing was changed; run "
                              "the preview again.")
@@ -305,12 +317,34 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     ActionProgress progress;
     progress.total = confirmed.rowsToStay;
     qint64 copied = 0;
+    double slowestChunkMs = 0;
+    // The longest locks the swap held, for the result (and bench/purge): each
+    // copy chunk's shared row locks, and each statement that needed token's
+    // metadata lock, which Keystone's statements queue behind.
+    auto recordLocks = [&] {
+        QJsonObject ddl;
+        double longestDdl = 0;
+        for (const TableSwap::DdlTiming &t : sw.ddlTimings()) {
+            QJsonObject o;
+            o.insert(QStringLiteral("longest_ms"), t.longestAttemptMs);
+            o.insert(QStringLiteral("total_ms"), t.totalMs);
+            o.insert(QStringLiteral("attempts"), t.attempts);
+            ddl.insert(t.step, o);
+            longestDdl = std::max(longestDdl, t.longestAttemptMs);
+        }
+        r.details.insert(QStringLiteral("ddl"), ddl);
+        r.details.insert(QStringLiteral("ddl_longest_ms"), longestDdl);
+        r.details.insert(QStringLiteral("copy_chunk_max_ms"), slowestChunkMs);
+        r.slowestBatchMs = std::max(slowestChunkMs, longestDdl);
+    };
     const QString stays =
         QStringLiteral("%1 >= ? OR %1 IS NULL").arg(s.column(QLatin1StringView("expires")));
     const bool ok = sw.copy(
         stays, {confirmed.cutoffValue}, pacer, control,
-        [&](qint64 n) {
+        [&](qint64 n, double chunkMs) {
             ++r.batches;
+            slowestChunkMs = std::max(slowestChunkMs, chunkMs);
+            progress.lastBatchMs = chunkMs;
             progress.done = n;
             progress.batches = r.batches;
             progress.elapsedSeconds = clock.nsecsElapsed() / 1e9;
@@ -342,7 +376,6 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     double lockMs = 0;
     if (!sw.swap(&lockMs, &err))
         return undo(err);
-    r.slowestBatchMs = lockMs;
     r.details.insert(QStringLiteral("swap_ms"), lockMs);
     TableSwap::testStopPoint("after-swap");
 
@@ -351,7 +384,15 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     r.after = rows(KeystoneTable::Token);
     r.affected = std::max<qint64>(0, r.before - r.after);
     r.details.insert(QStringLiteral("affected_estimated"), true);
-    if (!sw.dropOld(&err))
+    QElapsedTimer dropClock;
+    dropClock.start();
+    const bool dropped = sw.dropOld(&err);
+    // The whole last step: the triggers (each also in ddl) and _token_old,
+    // whose DROP locks nothing Keystone uses but can still stall the
+    // server's I/O on a big table: measured.
+    r.details.insert(QStringLiteral("drop_old_ms"), double(dropClock.nsecsElapsed()) / 1e6);
+    recordLocks();
+    if (!dropped)
         return finish(ActionResult::Outcome::Failed,
                       Tr::tr("The expired rows are gone from table token, but %1 could not be "
                              "dropped: %2 Run it again to drop it.")

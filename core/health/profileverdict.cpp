@@ -1,5 +1,6 @@
 #include "health/profileverdict.h"
 
+#include "events/producerranking.h"
 #include "history/growthrate.h"
 #include "history/historystore.h"
 
@@ -17,6 +18,22 @@ ProfileVerdict evaluateProfileHealth(const QJsonObject &thresholdOverrides, cons
     const QList<ThresholdRule> rules = effectiveThresholds(thresholdOverrides);
     ProfileVerdict out;
     out.latest = fresh;
+    // Who minted the last hour's tokens, from the stored authenticate events
+    // (only a profile whose events are consumed has any).
+    if (store) {
+        if (const auto counts =
+                store->authSuccesses(profile, (now - 3600) * 1000, (now + 1) * 1000);
+            counts && !counts->isEmpty()) {
+            const ProducerRanking top = rankAuthSuccesses(*counts, 3600, 1);
+            out.latest.insert(QStringLiteral("auth.success.hour"), double(top.total.value_or(0)));
+            if (!top.rows.isEmpty()) {
+                out.latest.insert(QStringLiteral("auth.top_user.hour"),
+                                  double(top.rows.constFirst().tokens));
+                out.subjects.insert(QStringLiteral("auth.top_user.hour"),
+                                    top.rows.constFirst().who);
+            }
+        }
+    }
     QHash<QString, double> growth;
     for (const ThresholdRule &r : rules) {
         if (store) {
@@ -35,7 +52,7 @@ ProfileVerdict evaluateProfileHealth(const QJsonObject &thresholdOverrides, cons
                 growth.insert(r.metric, g->perDay());
         }
     }
-    out.verdict = evaluateHealth(rules, out.latest, growth);
+    out.verdict = evaluateHealth(rules, out.latest, growth, out.subjects);
     return out;
 }
 

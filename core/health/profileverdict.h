@@ -18,11 +18,15 @@ class HistoryStore;
 // sample of each metric no older than 3 h (hourly figures such as
 // users.locked come from the last exact sample). Growth: over the history
 // actually observed in the last day, only from an hour of it on
-// (observedGrowth). Without a store, `fresh` alone.
+// (observedGrowth). Without a store, `fresh` alone. The top token producer
+// of the last hour (auth.top_user.hour, auth.success.hour) comes from the
+// store's authenticate events (HistoryStore::authSuccesses).
 struct ProfileVerdict
 {
     HealthVerdict verdict;
     QHash<QString, double> latest; // what the rules were judged on
+    // Whom a figure is about (auth.top_user.hour -> the user's name).
+    QHash<QString, QString> subjects;
 };
 
 ProfileVerdict evaluateProfileHealth(const QJsonObject &thresholdOverrides, const QString &profile,

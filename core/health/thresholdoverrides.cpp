@@ -119,6 +119,8 @@ QString thresholdUnit(const ThresholdRule &r)
         return Tr::tr("bytes");
     if (r.metric == u"users.locked")
         return Tr::tr("users");
+    if (r.metric == u"auth.top_user.hour")
+        return Tr::tr("tokens an hour");
     return {};
 }
 

@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace turnstile {
 
 namespace {
@@ -20,10 +22,20 @@ struct Tr
 using K = ThresholdRule::Kind;
 
 QString fragment(const ThresholdRule &r, double value, const QHash<QString, double> &latest,
-                 bool measured)
+                 bool measured, const QString &subject)
 {
     const QLocale loc;
     const qint64 n = qint64(value);
+    // Who mints the tokens (Fernet: the authenticate success events): the
+    // user and the share, the two things an operator acts on.
+    if (r.metric == u"auth.top_user.hour") {
+        const double all = latest.value(QStringLiteral("auth.success.hour"));
+        const QString who = subject.isEmpty() ? Tr::tr("one user") : subject;
+        if (all <= 0)
+            return Tr::tr("%1 issued %2 tokens in the last hour").arg(who, loc.toString(n));
+        return Tr::tr("%1 issued %2 tokens in the last hour, %3 % of all")
+            .arg(who, loc.toString(n), loc.toString(qRound(100.0 * value / all)));
+    }
     if (r.metric == u"keystone.up")
         return Tr::tr("Keystone does not answer");
     // Latencies through formatLatency(), as the tile's figures: the sentence
@@ -86,6 +98,8 @@ QString limitText(const ThresholdRule &r, double limit)
         return loc.toString(n);
     if (r.metric == u"catalog.bytes")
         return Tr::tr("%1 bytes").arg(loc.toString(n));
+    if (r.metric == u"auth.top_user.hour")
+        return Tr::tr("%1 an hour").arg(loc.toString(n));
     if (r.metric == u"trust.expired" || r.metric == u"trust.deleted" ||
         r.metric == u"application_credential.expired")
         return loc.toString(n);
@@ -96,9 +110,10 @@ QString limitText(const ThresholdRule &r, double limit)
 } // namespace
 
 QString thresholdFinding(const ThresholdRule &r, HealthLevel level, double value,
-                         const QHash<QString, double> &latest, bool measured)
+                         const QHash<QString, double> &latest, bool measured,
+                         const QString &subject)
 {
-    const QString what = fragment(r, value, latest, measured);
+    const QString what = fragment(r, value, latest, measured, subject);
     // "Keystone does not answer" needs no "(critical below 1)".
     if (r.metric == u"keystone.up" ||
         (level != HealthLevel::Critical && level != HealthLevel::Warning))
@@ -145,6 +160,10 @@ QList<ThresholdRule> defaultThresholds()
         {QStringLiteral("trust.deleted"), K::Above, 10000, 100000, {}, 0, {}},
         {QStringLiteral("password.max_per_user"), K::Above, 100, 1000, {}, 0, {}},
         {QStringLiteral("application_credential.expired"), K::Above, 1000, 10000, {}, 0, {}},
+        // One user's successful logins in the last hour, from the stored
+        // authenticate events (each is a token; a Fernet cloud has no other
+        // record): a notifier minting tokens in a loop.
+        {QStringLiteral("auth.top_user.hour"), K::Above, 10000, 100000, {}, 0, {}},
     };
 }
 
@@ -162,7 +181,8 @@ QList<ThresholdRule> effectiveThresholds(const QJsonObject &overrides)
 
 HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
                              const QHash<QString, double> &latest,
-                             const QHash<QString, double> &growthPerDay)
+                             const QHash<QString, double> &growthPerDay,
+                             const QHash<QString, QString> &subjects)
 {
     HealthVerdict v;
     QStringList critical, warning;
@@ -207,7 +227,7 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
         ThresholdRule shown = r;
         (crit ? critical : warning)
             .append(thresholdFinding(shown, crit ? HealthLevel::Critical : HealthLevel::Warning,
-                                     value, latest, measured));
+                                     value, latest, measured, subjects.value(r.metric)));
         v.triggered.append(r.metric);
         if (crit)
             v.critical.append(r.metric);
@@ -224,7 +244,13 @@ HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
     v.findings = all;
     if (!all.isEmpty()) {
         QString s = all.join(QStringLiteral("; "));
-        s[0] = s[0].toUpper();
+        // A sentence starts with a capital, but not a user's name: Keystone
+        // tells "ceilometer" and "Ceilometer" apart.
+        const bool startsWithName =
+            std::any_of(subjects.cbegin(), subjects.cend(),
+                        [&](const QString &n) { return !n.isEmpty() && s.startsWith(n); });
+        if (!startsWithName)
+            s[0] = s[0].toUpper();
         v.reason = s + u'.';
     }
     return v;

@@ -60,17 +60,22 @@ struct HealthVerdict
 };
 
 // Pure: latest values and growth per day (metric -> rows/day) in, verdict out.
+// `subjects` names whom a figure is about where that is not a number
+// (auth.top_user.hour -> "ceilometer"), for the sentence.
 HealthVerdict evaluateHealth(const QList<ThresholdRule> &rules,
                              const QHash<QString, double> &latest,
-                             const QHash<QString, double> &growthPerDay);
+                             const QHash<QString, double> &growthPerDay,
+                             const QHash<QString, QString> &subjects = {});
 
 // One non-green figure with the threshold it crossed, in the words every
 // surface uses (the verdict's reason, hence the Overview, `thresholds` and
 // `probe`): "validation p99 1.3 s (critical above 1.0 s)". `value` is the
 // figure judged (a rate for GrowthPerDay, the part for ShareOf); `measured`:
 // validate.ms was judged on the window's p99, not a single probe.
+// `subject`: whom the figure is about (the top token producer's name).
 QString thresholdFinding(const ThresholdRule &r, HealthLevel level, double value,
-                         const QHash<QString, double> &latest = {}, bool measured = false);
+                         const QHash<QString, double> &latest = {}, bool measured = false,
+                         const QString &subject = {});
 
 QString healthLevelName(HealthLevel l);
 

@@ -190,6 +190,31 @@ std::optional<QList<AuthFailureCount>> HistoryStore::authFailures(const QString 
     return out;
 }
 
+std::optional<QList<AuthSuccessCount>> HistoryStore::authSuccesses(const QString &profile,
+                                                                   qint64 fromMs, qint64 toMs)
+{
+    if (!ready())
+        return std::nullopt;
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    // COALESCE is KeystoneEvent::authUser(): absent texts are stored as NULL.
+    q.prepare(QStringLiteral(
+        "SELECT COALESCE(initiator_name, initiator_id) AS who, COUNT(*) AS n FROM history_events "
+        "WHERE profile = ? AND ts >= ? AND ts < ? AND action = 'authenticate' AND outcome = "
+        "'success' GROUP BY COALESCE(initiator_name, initiator_id) ORDER BY n DESC, who"));
+    q.addBindValue(profile);
+    q.addBindValue(fromMs);
+    q.addBindValue(toMs);
+    if (!q.exec()) {
+        failQuery(q, false);
+        return std::nullopt;
+    }
+    QList<AuthSuccessCount> out;
+    while (q.next())
+        out << AuthSuccessCount{q.value(0).toString(), q.value(1).toLongLong()};
+    return out;
+}
+
 bool HistoryStore::applyEventRetention(qint64 now)
 {
     if (!ready())

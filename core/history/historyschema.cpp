@@ -1,5 +1,8 @@
 #include "history/historyschema.h"
 
+#include <QDateTime>
+#include <QTimeZone>
+
 namespace turnstile::historyschema {
 
 namespace {
@@ -35,6 +38,27 @@ QStringList eventStatements(bool postgres)
     };
 }
 
+// The raw samples. SQLite: WITHOUT ROWID, so the primary key *is* the
+// b-tree and a row costs its record only (about 14 bytes for a count or a
+// millisecond latency, see docs/benchmarks.md). PostgreSQL: partitioned by
+// month of ts, so retention drops a month's table instead of deleting rows
+// one by one and leaving autovacuum the dead tuples of a whole month; the
+// primary key (series, ts) - the partition key is part of it, as PostgreSQL
+// requires - is what makes ON CONFLICT DO NOTHING work on every partition.
+// The BRIN index on ts costs a few pages per month (rows arrive in time
+// order) and serves scans by time across series; a chart's read uses the
+// primary key and partition pruning.
+QStringList samplesStatements(bool postgres)
+{
+    if (!postgres)
+        return {QStringLiteral("CREATE TABLE history_samples (series INTEGER NOT NULL, ts INTEGER "
+                               "NOT NULL, value REAL, PRIMARY KEY (series, ts)) WITHOUT ROWID")};
+    return {QStringLiteral("CREATE TABLE history_samples (series INTEGER NOT NULL, ts BIGINT NOT "
+                           "NULL, value DOUBLE PRECISION, PRIMARY KEY (series, ts)) "
+                           "PARTITION BY RANGE (ts)"),
+            QStringLiteral("CREATE INDEX history_samples_ts ON history_samples USING brin (ts)")};
+}
+
 } // namespace
 
 QStringList upgradeStatements(int from, bool postgres)
@@ -42,14 +66,88 @@ QStringList upgradeStatements(int from, bool postgres)
     QStringList out;
     if (from < 2)
         out << eventStatements(postgres);
+    if (from < 3 && postgres)
+        out << legacyRenameStatements();
     return out;
+}
+
+qint64 monthStart(qint64 ts)
+{
+    const QDate d = QDateTime::fromSecsSinceEpoch(ts, QTimeZone::utc()).date();
+    return QDateTime(QDate(d.year(), d.month(), 1), QTime(0, 0), QTimeZone::utc())
+        .toSecsSinceEpoch();
+}
+
+qint64 nextMonth(qint64 monthStart)
+{
+    return QDateTime::fromSecsSinceEpoch(monthStart, QTimeZone::utc())
+        .addMonths(1)
+        .toSecsSinceEpoch();
+}
+
+QString partitionName(qint64 monthStart)
+{
+    return QStringLiteral("history_samples_") +
+           QDateTime::fromSecsSinceEpoch(monthStart, QTimeZone::utc())
+               .toString(QStringLiteral("yyyyMM"));
+}
+
+std::optional<qint64> partitionMonth(const QString &name)
+{
+    static const QString prefix = QStringLiteral("history_samples_");
+    if (!name.startsWith(prefix) || name.size() != prefix.size() + 6)
+        return std::nullopt;
+    bool yearOk = false, monthOk = false;
+    const int year = name.mid(prefix.size(), 4).toInt(&yearOk);
+    const int month = name.mid(prefix.size() + 4, 2).toInt(&monthOk);
+    if (!yearOk || !monthOk || month < 1 || month > 12)
+        return std::nullopt;
+    return QDateTime(QDate(year, month, 1), QTime(0, 0), QTimeZone::utc()).toSecsSinceEpoch();
+}
+
+QString createPartitionStatement(qint64 month)
+{
+    // IF NOT EXISTS: a collector whose cache missed a month another one
+    // created meanwhile (both hold the partition lock in turn).
+    return QStringLiteral("CREATE TABLE IF NOT EXISTS %1 PARTITION OF history_samples "
+                          "FOR VALUES FROM (%2) TO (%3)")
+        .arg(partitionName(month))
+        .arg(month)
+        .arg(nextMonth(month));
+}
+
+QString listPartitionsStatement()
+{
+    return QStringLiteral("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = "
+                          "i.inhrelid WHERE i.inhparent = 'history_samples'::regclass");
+}
+
+QStringList legacyRenameStatements()
+{
+    // The old primary key's index would take the new table's index name.
+    return QStringList{QStringLiteral("ALTER TABLE history_samples RENAME TO history_samples_v2"),
+                       QStringLiteral("ALTER INDEX history_samples_pkey RENAME TO "
+                                      "history_samples_v2_pkey")} +
+           samplesStatements(true);
+}
+
+QString legacyMonthsStatement()
+{
+    return QStringLiteral("SELECT DISTINCT extract(epoch FROM date_trunc('month', to_timestamp(ts) "
+                          "AT TIME ZONE 'UTC'))::bigint FROM history_samples_v2 ORDER BY 1");
+}
+
+QStringList legacyCopyStatements()
+{
+    // One statement: PostgreSQL routes every row to its month.
+    return {QStringLiteral("INSERT INTO history_samples (series, ts, value) SELECT series, ts, "
+                           "value FROM history_samples_v2"),
+            QStringLiteral("DROP TABLE history_samples_v2")};
 }
 
 QStringList createStatements(bool postgres)
 {
-    // SQLite: the sample table is WITHOUT ROWID, so the primary key *is* the
-    // b-tree and a row costs its record only (about 14 bytes for a count or a
-    // millisecond latency, see docs/benchmarks.md). The value column has REAL
+    // SQLite: the value column has REAL
     // affinity: SQLite then writes integral values as 1-4 byte integers and
     // reads them back as doubles, which is why values are stored scaled by
     // 10^decimals of their series.
@@ -79,10 +177,7 @@ QStringList createStatements(bool postgres)
                "decimals INTEGER NOT NULL, rolled_1m %2, rolled_1h %2, raw_cut %2, minute_cut %2, "
                "UNIQUE (profile, metric))")
                .arg(id, big);
-    out << QStringLiteral(
-               "CREATE TABLE history_samples (series INTEGER NOT NULL, ts %1 NOT NULL, value %2, "
-               "PRIMARY KEY (series, ts))%3")
-               .arg(big, real, withoutRowid);
+    out << samplesStatements(postgres);
     for (const char *table : {"history_rollup_1m", "history_rollup_1h"})
         out << QStringLiteral(
                    "CREATE TABLE %1 (series INTEGER NOT NULL, ts %2 NOT NULL, vmin %3 NOT NULL, "

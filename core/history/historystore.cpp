@@ -19,6 +19,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace turnstile {
 
@@ -43,6 +44,15 @@ constexpr qint64 kDaySeconds = 86400;
 
 // Any constant; serialises concurrent first opens of one PostgreSQL database.
 constexpr qint64 kSchemaLockKey = 0x7475726e7374696c; // "turnstil"
+// PostgreSQL: appends hold this advisory lock shared for their transaction;
+// creating or dropping a partition of history_samples holds it exclusively.
+// A drop then never races an append that read a series' retention cut
+// before the drop, and a partition's DDL (an ACCESS EXCLUSIVE lock on
+// history_samples) never waits inside an append that waits for it.
+constexpr qint64 kPartitionLockKey = 0x7475726e73706172; // "turnspar"
+// SQLSTATE of "no partition of relation ... found for row": the month was
+// dropped by another collector's retention after we last listed partitions.
+const QString kNoPartitionState = QStringLiteral("23514");
 
 constexpr std::array<double, HistoryStore::kMaxDecimals + 1> kScale{1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 
@@ -125,6 +135,7 @@ bool HistoryStore::fail(const QString &message)
 
 bool HistoryStore::failQuery(const QSqlQuery &q, bool write)
 {
+    m_sqlState = q.lastError().nativeErrorCode();
     const QString text = driverText(q.lastError());
     if (write)
         return fail(Tr::tr("Cannot write to the history database %1: %2").arg(location(), text));
@@ -166,6 +177,7 @@ QString HistoryStore::location() const
 void HistoryStore::close()
 {
     m_series.clear();
+    m_partitions.clear();
     m_conn.reset(); // removes the Qt connection; no QSqlQuery outlives a call
 }
 
@@ -305,7 +317,15 @@ bool HistoryStore::openPostgres()
     }
     if (!commit())
         return false;
-    return checkVersion();
+    if (!checkVersion())
+        return false;
+    // The months a collector writes now and next, so the first cycle of a
+    // month does not create its partition. A dashboard's role that may only
+    // read cannot, and need not: the store opens all the same.
+    const qint64 month = historyschema::monthStart(QDateTime::currentSecsSinceEpoch());
+    if (!ensurePartitions({month, historyschema::nextMonth(month)}))
+        m_error.clear();
+    return true;
 }
 
 bool HistoryStore::checkVersion()
@@ -356,12 +376,144 @@ bool HistoryStore::upgradeSchema()
         for (const QString &statement : historyschema::upgradeStatements(current, isPostgres()))
             if (!q.exec(statement))
                 return failed(true);
+        if (isPostgres() && current < 3 && !migrateSamplesToPartitions(q)) {
+            rollback();
+            return false;
+        }
         if (!q.exec(QStringLiteral("UPDATE history_meta SET value = '%1' WHERE key = "
                                    "'schema_version'")
                         .arg(historyschema::kVersion)))
             return failed(true);
     }
     return commit();
+}
+
+// Schema 2 -> 3 on PostgreSQL, inside upgradeSchema()'s transaction: the old
+// table was renamed to history_samples_v2; every month it holds gets its
+// partition, the rows move in one INSERT ... SELECT, the old table goes.
+// PostgreSQL's DDL is transactional, so an interrupted migration (a killed
+// collector, a lost connection, an error) leaves schema 2 exactly as it was.
+bool HistoryStore::migrateSamplesToPartitions(QSqlQuery &q)
+{
+    if (!q.exec(historyschema::legacyMonthsStatement()))
+        return failQuery(q, false);
+    QList<qint64> months;
+    while (q.next())
+        months.append(q.value(0).toLongLong());
+    q.finish();
+    for (qint64 month : months)
+        if (!q.exec(historyschema::createPartitionStatement(month)))
+            return failQuery(q, true);
+    for (const QString &statement : historyschema::legacyCopyStatements())
+        if (!q.exec(statement))
+            return failQuery(q, true);
+    m_partitions.clear();
+    return true;
+}
+
+bool HistoryStore::loadPartitions(QSqlQuery &q)
+{
+    if (!q.exec(historyschema::listPartitionsStatement()))
+        return failQuery(q, false);
+    m_partitions.clear();
+    while (q.next())
+        if (const std::optional<qint64> month =
+                historyschema::partitionMonth(q.value(0).toString()))
+            m_partitions.insert(*month);
+    q.finish();
+    return true;
+}
+
+// Creates the missing partitions among `months`, in a transaction of its own
+// and never inside an append's: CREATE TABLE ... PARTITION OF locks
+// history_samples exclusively, which would deadlock against another
+// collector's append holding it shared.
+bool HistoryStore::ensurePartitions(const QSet<qint64> &months)
+{
+    if (!isPostgres())
+        return true;
+    QSqlQuery q(database());
+    if (m_partitions.isEmpty() && !loadPartitions(q))
+        return false;
+    QSet<qint64> missing = months;
+    missing.subtract(m_partitions);
+    if (missing.isEmpty())
+        return true;
+    if (!begin())
+        return false;
+    if (!q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kPartitionLockKey))) {
+        failQuery(q, false);
+        rollback();
+        return false;
+    }
+    // Another collector may have created them while we waited for the lock.
+    if (!loadPartitions(q)) {
+        rollback();
+        return false;
+    }
+    missing.subtract(m_partitions);
+    QList<qint64> ordered(missing.cbegin(), missing.cend());
+    std::sort(ordered.begin(), ordered.end());
+    for (qint64 month : ordered) {
+        if (!q.exec(historyschema::createPartitionStatement(month))) {
+            const QString text = driverText(q.lastError());
+            rollback();
+            return fail(Tr::tr("Cannot create the history partition %1 in %2: %3")
+                            .arg(historyschema::partitionName(month), location(), text));
+        }
+    }
+    if (!commit())
+        return false;
+    m_partitions.unite(missing);
+    return true;
+}
+
+// Drops every month whose end every series' raw cut has passed. The cuts are
+// read under the partition lock held exclusively, so no append is between
+// reading its series' cut and inserting; an append that comes later skips
+// samples below its cut, or (a new series, no cut yet) recreates the month.
+bool HistoryStore::dropExpiredPartitions()
+{
+    if (!isPostgres() || m_config.rawRetentionDays <= 0)
+        return true;
+    if (!begin())
+        return false;
+    QSqlQuery q(database());
+    auto failed = [&](bool write) {
+        failQuery(q, write);
+        rollback();
+        return false;
+    };
+    if (!q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kPartitionLockKey)))
+        return failed(false);
+    // A series with samples but no cut yet (retention has not reached it)
+    // may still have rows in any month: then nothing is dropped this time.
+    if (!q.exec(QStringLiteral("SELECT count(*) FILTER (WHERE raw_cut IS NULL), min(raw_cut) "
+                               "FROM history_series WHERE rolled_1m IS NOT NULL")) ||
+        !q.next())
+        return failed(false);
+    const bool uncut = q.value(0).toLongLong() > 0;
+    const std::optional<qint64> bound = optionalInt(q.value(1));
+    q.finish();
+    if (uncut || !bound)
+        return commit();
+    if (!loadPartitions(q)) {
+        rollback();
+        return false;
+    }
+    QList<qint64> expired;
+    for (qint64 month : std::as_const(m_partitions))
+        if (historyschema::nextMonth(month) <= *bound)
+            expired.append(month);
+    std::sort(expired.begin(), expired.end());
+    for (qint64 month : expired)
+        if (!q.exec(QStringLiteral("DROP TABLE %1").arg(historyschema::partitionName(month))))
+            return failed(true);
+    if (!commit())
+        return false;
+    for (qint64 month : expired)
+        m_partitions.remove(month);
+    return true;
 }
 
 bool HistoryStore::begin()
@@ -507,11 +659,12 @@ int HistoryStore::append(const QList<QPair<SeriesKey, Sample>> &points)
     return appendGroups(groups);
 }
 
-int HistoryStore::appendGroups(const QList<Group> &groups)
+int HistoryStore::appendGroups(const QList<Group> &unordered)
 {
     if (!ready())
         return -1;
-    for (const Group &g : groups) {
+    QSet<qint64> months;
+    for (const Group &g : unordered) {
         if (!g.key.isValid()) {
             fail(g.key.validationError());
             return -1;
@@ -521,10 +674,42 @@ int HistoryStore::appendGroups(const QList<Group> &groups)
                 fail(Tr::tr("The sample time %1 is outside the years 1970 to 9999.").arg(s.ts));
                 return -1;
             }
+            if (isPostgres())
+                months.insert(historyschema::monthStart(s.ts));
         }
     }
+    // Series rows are locked in one order by every writer: two collectors of
+    // one profile whose batches name the same series in another order would
+    // otherwise each hold one row and wait for the other's (a deadlock
+    // PostgreSQL resolves by failing one of them).
+    QList<Group> groups = unordered;
+    std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
+        return std::tie(a.key.profile, a.key.metric) < std::tie(b.key.profile, b.key.metric);
+    });
+    for (int attempt = 0;; ++attempt) {
+        if (!ensurePartitions(months))
+            return -1;
+        m_sqlState.clear();
+        const int written = writeGroups(groups);
+        if (written >= 0 || attempt > 0 || m_sqlState != kNoPartitionState)
+            return written;
+        m_partitions.clear(); // dropped by another collector since we listed them
+    }
+}
+
+int HistoryStore::writeGroups(const QList<Group> &groups)
+{
     if (!begin())
         return -1;
+    if (isPostgres()) {
+        QSqlQuery q(database());
+        if (!q.exec(
+                QStringLiteral("SELECT pg_advisory_xact_lock_shared(%1)").arg(kPartitionLockKey))) {
+            failQuery(q, false);
+            rollback();
+            return -1;
+        }
+    }
     int total = 0;
     for (const Group &g : groups) {
         if (g.samples.isEmpty())
@@ -788,11 +973,15 @@ std::optional<QList<Sample>> HistoryStore::samples(const SeriesKey &key, qint64 
     const double scale = kScale[size_t(info->decimals)];
     QSqlQuery q(database());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT ts, value FROM history_samples WHERE series = ? AND ts >= ? "
-                             "AND ts < ? ORDER BY ts"));
+    // Raw rows below the series' retention cut may still be stored (on
+    // PostgreSQL until their month is dropped); they are past retention.
+    q.prepare(QStringLiteral(
+        "SELECT ts, value FROM history_samples WHERE series = ? AND ts >= ? AND ts < ? AND ts >= "
+        "coalesce((SELECT raw_cut FROM history_series WHERE id = ?), 0) ORDER BY ts"));
     q.addBindValue(info->id);
     q.addBindValue(from);
     q.addBindValue(to);
+    q.addBindValue(info->id);
     if (!q.exec()) {
         failQuery(q, false);
         return std::nullopt;
@@ -815,8 +1004,9 @@ std::optional<Sample> HistoryStore::latest(const SeriesKey &key)
         return std::nullopt;
     QSqlQuery q(database());
     q.prepare(QStringLiteral(
-        "SELECT ts, value FROM history_samples WHERE series = ? AND value IS NOT NULL "
-        "ORDER BY ts DESC LIMIT 1"));
+        "SELECT ts, value FROM history_samples WHERE series = ? AND value IS NOT NULL AND ts >= "
+        "coalesce((SELECT raw_cut FROM history_series WHERE id = ?), 0) ORDER BY ts DESC LIMIT 1"));
+    q.addBindValue(info->id);
     q.addBindValue(info->id);
     if (!q.exec()) {
         failQuery(q, false);
@@ -986,7 +1176,8 @@ bool HistoryStore::rollupSeries(int id, qint64 now)
 
 bool HistoryStore::applyRetention(qint64 now)
 {
-    return forEachSeries(&HistoryStore::retainSeries, now) && applyEventRetention(now);
+    return forEachSeries(&HistoryStore::retainSeries, now) && dropExpiredPartitions() &&
+           applyEventRetention(now);
 }
 
 bool HistoryStore::retainSeries(int id, qint64 now)
@@ -1021,7 +1212,9 @@ bool HistoryStore::retainSeries(int id, qint64 now)
     if (m_config.rawRetentionDays > 0 && state->rolledMinute) {
         const qint64 cut = std::min(floorTo(now - m_config.rawRetentionDays * kDaySeconds, 60),
                                     *state->rolledMinute);
-        if (!remove("history_samples", cut))
+        // PostgreSQL: the rows below the cut leave with their month's
+        // partition (dropExpiredPartitions); reads stop at the cut now.
+        if (!isPostgres() && !remove("history_samples", cut))
             return false;
         rawCut = std::max(rawCut.value_or(cut), cut);
     }
@@ -1053,7 +1246,42 @@ bool HistoryStore::retainSeries(int id, qint64 now)
 
 bool HistoryStore::maintain(qint64 now)
 {
-    return rollup(now) && applyRetention(now);
+    if (!ready())
+        return false;
+    const qint64 month = historyschema::monthStart(std::clamp<qint64>(now, 0, kMaxTimestamp));
+    return ensurePartitions({month, historyschema::nextMonth(month)}) && rollup(now) &&
+           applyRetention(now);
+}
+
+bool HistoryStore::maintainIfDue(qint64 now, qint64 everySeconds)
+{
+    if (!ready())
+        return false;
+    if (!isPostgres())
+        return maintain(now);
+    const qint64 month = historyschema::monthStart(std::clamp<qint64>(now, 0, kMaxTimestamp));
+    if (!ensurePartitions({month, historyschema::nextMonth(month)}))
+        return false;
+    // Claimed in one statement: of two collectors at the same moment, the
+    // row lock lets one update and the other then sees the new value. A
+    // stored time more than a lease ahead of ours (a clock set back) is
+    // claimable too; a collector whose clock is only a little behind
+    // another's must not take every lease straight after it.
+    QSqlQuery q(database());
+    // A value that is not a time (written by hand) is claimable as well, so
+    // it can never stop maintenance.
+    q.prepare(QStringLiteral(
+        "INSERT INTO history_meta (key, value) VALUES ('maintained_at', ?) ON CONFLICT (key) DO "
+        "UPDATE SET value = excluded.value WHERE CASE WHEN history_meta.value ~ '^[0-9]{1,15}$' "
+        "THEN CAST(history_meta.value AS BIGINT) NOT BETWEEN ? AND ? ELSE true END"));
+    q.addBindValue(QString::number(now));
+    q.addBindValue(now - everySeconds + 1);
+    q.addBindValue(now + everySeconds);
+    if (!q.exec())
+        return failQuery(q, true);
+    if (q.numRowsAffected() <= 0)
+        return true; // another collector maintains the database
+    return maintain(now);
 }
 
 bool HistoryStore::compact()
@@ -1090,7 +1318,10 @@ std::optional<HistoryStats> HistoryStore::stats()
         return std::nullopt;
     }
     if (isPostgres()) {
-        scalar(QStringLiteral("SELECT pg_total_relation_size('history_samples')"), &s.sampleBytes);
+        // A partitioned table has no storage of its own: its months have.
+        scalar(QStringLiteral("SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM "
+                              "pg_inherits WHERE inhparent = 'history_samples'::regclass"),
+               &s.sampleBytes);
         scalar(QStringLiteral("SELECT pg_total_relation_size('history_rollup_1m') + "
                               "pg_total_relation_size('history_rollup_1h')"),
                &s.rollupBytes);

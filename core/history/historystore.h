@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QList>
 #include <QPair>
+#include <QSet>
 #include <QString>
 
 #include <memory>
@@ -104,9 +105,24 @@ public:
     bool rollup();
     // Deletes rows older than the configured retention, but never a raw row
     // that is not rolled up yet nor a minute that is not in an hour yet.
+    // PostgreSQL: raw rows are cut per series as on SQLite (reads and late
+    // appends stop at the cut at once), but the rows themselves leave a whole
+    // month at a time: a month's partition is dropped once every series'
+    // cut is past its end - no DELETE, no dead tuples for VACUUM.
     bool applyRetention(qint64 now);
     // rollup() then applyRetention(): what a collector runs periodically.
+    // PostgreSQL: also creates this month's and the next month's partition
+    // ahead of the samples, so a cycle at the turn of a month never waits
+    // for one (see ensurePartitions).
     bool maintain(qint64 now);
+    // What a collector runs after each cycle: maintain(), unless another
+    // store of the same PostgreSQL database did so less than `everySeconds`
+    // before `now` (a lease in history_meta). rollup() and applyRetention()
+    // walk every series of the database, two transactions each: fifty
+    // collectors sharing a database would otherwise repeat the same work
+    // fifty times a cycle. Nothing is late for it: reads stitch raw rows not
+    // rolled up yet. SQLite (one workstation): always maintain().
+    bool maintainIfDue(qint64 now, qint64 everySeconds = 60);
     // SQLite: checkpoint the WAL and VACUUM, returning freed pages to the file
     // system and repacking pages that interleaved inserts left part-empty.
     // PostgreSQL: nothing (autovacuum's job).
@@ -131,6 +147,11 @@ public:
     // Failed logins per user and minute in [fromMinute, toMinute) (seconds).
     std::optional<QList<AuthFailureCount>> authFailures(const QString &profile, qint64 fromSecs,
                                                         qint64 toSecs);
+    // Successful logins per user with event time in [fromMs, toMs), most
+    // first: one GROUP BY over the (profile, ts) index, so a collector cycle
+    // can ask for the last hour without reading the events into memory.
+    std::optional<QList<AuthSuccessCount>> authSuccesses(const QString &profile, qint64 fromMs,
+                                                         qint64 toMs);
     // Deletes events and failure counts older than eventRetentionDays (part
     // of applyRetention).
     bool applyEventRetention(qint64 now);
@@ -168,12 +189,17 @@ private:
     bool openPostgres();
     bool checkVersion();
     bool upgradeSchema();
+    bool migrateSamplesToPartitions(QSqlQuery &q);
+    bool loadPartitions(QSqlQuery &q);
+    bool ensurePartitions(const QSet<qint64> &months);
+    bool dropExpiredPartitions();
     bool begin();
     bool commit();
     void rollback();
 
     std::optional<SeriesInfo> series(const SeriesKey &key, bool create, int decimalsIfNew);
     int appendGroups(const QList<Group> &groups);
+    int writeGroups(const QList<Group> &groups);
     bool insertSamples(int seriesId, int decimals, const QList<Sample> &samples, int *inserted);
     std::optional<QList<int>> seriesIds();
     bool forEachSeries(bool (HistoryStore::*perSeries)(int, qint64), qint64 now);
@@ -184,7 +210,12 @@ private:
     std::unique_ptr<DbConnection> m_conn;
     HistoryConfig m_config;
     QString m_error;
+    QString m_sqlState;                    // of the last failed statement
     QHash<SeriesKey, SeriesInfo> m_series; // id cache; cleared on rollback
+    // PostgreSQL: the months history_samples has a partition for, as last
+    // seen; another collector's retention may have dropped one since
+    // (appendGroups then reloads and retries once).
+    QSet<qint64> m_partitions;
 };
 
 } // namespace turnstile

@@ -79,6 +79,17 @@ const MetricText *known(const QString &metric)
           QT_TRANSLATE_NOOP("MetricNames",
                             "Whether Keystone answered the probe (1) or not (0). When it is down, "
                             "no OpenStack call can authenticate.")}},
+        {QStringLiteral("auth.top_user.hour"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Top token producer"),
+          QT_TRANSLATE_NOOP("MetricNames",
+                            "Successful logins of the user who logged in most in the last hour, "
+                            "from Keystone's authenticate events. Each is a token; a service "
+                            "minting tokens in a loop fills caches and revocation checks.")}},
+        {QStringLiteral("auth.success.hour"),
+         {QT_TRANSLATE_NOOP("MetricNames", "Successful logins"),
+          QT_TRANSLATE_NOOP("MetricNames",
+                            "Successful logins of all users in the last hour, from Keystone's "
+                            "authenticate events: the tokens a Fernet cloud issued.")}},
         {QStringLiteral("users.enabled"),
          {QT_TRANSLATE_NOOP("MetricNames", "Enabled users"),
           QT_TRANSLATE_NOOP("MetricNames", "Users that can log in.")}},

@@ -93,6 +93,8 @@ QJsonObject Profile::toJson() const
         o[u"thresholds"] = thresholds;
     o[u"read_only"] = readOnly;
     o[u"production"] = production;
+    if (galeraSingleWriter)
+        o[u"galera_single_writer"] = true;
     o[u"allow_plaintext_secrets"] = allowPlaintextSecrets;
     return o;
 }
@@ -147,6 +149,7 @@ Profile Profile::fromJson(const QJsonObject &o)
     p.thresholds = o[u"thresholds"].toObject();
     p.readOnly = o[u"read_only"].toBool();
     p.production = o[u"production"].toBool();
+    p.galeraSingleWriter = o[u"galera_single_writer"].toBool();
     p.allowPlaintextSecrets = o[u"allow_plaintext_secrets"].toBool();
     return p;
 }

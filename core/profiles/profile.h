@@ -82,6 +82,10 @@ struct Profile
     // Guards
     bool readOnly = false;   // no guarded action may run against this profile
     bool production = false; // benchmarks ask for a typed confirmation
+    // A Galera cluster whose writes all go through the node the database URL
+    // names (one writer, e.g. HAProxy with backups): the copy-and-swap purge's
+    // triggers then see every write, so it may swap there.
+    bool galeraSingleWriter = false;
     // The user explicitly accepted storing secrets in plain text when no keychain exists.
     bool allowPlaintextSecrets = false;
 

@@ -2,11 +2,13 @@
 // server's other schemas with their tables, biggest first, growth per day
 // from the history, the password from the lab's Secret Service.
 #include "databasepage.h"
+#include "db/dbconnection.h"
 #include "history/historystore.h"
 #include "isolatedenvironment.h"
 #include "profiles/secretstore.h"
 #include "tablesizesmodel.h"
 #include "testsupport.h"
+#include "tokenproducersmodel.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -14,6 +16,7 @@
 #include <QFont>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTest>
 
@@ -158,6 +161,58 @@ private slots:
         page.reload();
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 30000);
         QVERIFY(page.model()->rowCount() > 10);
+    }
+
+    // Issue 20: who fills the legacy token table, read by a load of its own
+    // beside the sizes; seeded rows of two throw-away users, the busier one
+    // first with its share of all rows.
+    void showsWhoFillsTheTokenTable()
+    {
+        const QString tag = QStringLiteral("guiprod%1").arg(QCoreApplication::applicationPid());
+        DbConnection db(DatabaseUrl::parse(m_profile.databaseUrl),
+                        testsupport::labAdminSecrets().databasePassword);
+        QVERIFY2(db.open(), qPrintable(db.error()));
+        auto seed = [&](const QString &user, int n) {
+            QSqlQuery q(db.database());
+            for (int i = 0; i < n; ++i)
+                if (!q.exec(QStringLiteral("INSERT INTO token (id, expires, extra, valid, user_id) "
+                                           "VALUES ('%1-%2-%3', UTC_TIMESTAMP() + INTERVAL 1 HOUR, "
+                                           "'{}', 1, '%1-%2')")
+                                .arg(tag, user)
+                                .arg(i)))
+                    return false;
+            return true;
+        };
+        const auto cleanup = qScopeGuard([&] {
+            QSqlQuery(db.database())
+                .exec(QStringLiteral("DELETE FROM token WHERE id LIKE '%1-%'").arg(tag));
+        });
+        QVERIFY(seed(QStringLiteral("notifier"), 12));
+        QVERIFY(seed(QStringLiteral("admin"), 3));
+
+        SecretStore secrets;
+        DatabasePage page(&secrets);
+        page.resize(1100, 650);
+        QSignalSpy producers(&page, &DatabasePage::producersLoaded);
+        page.setProfile(m_profile);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QTRY_COMPARE_WITH_TIMEOUT(producers.count(), 1, 30000);
+        const QAbstractItemModel *view = page.producersView()->model();
+        QVERIFY2(view->rowCount() >= 2, qPrintable(page.producersText()));
+        // Most tokens first (the view's sort), ours among whatever else the lab has.
+        QStringList ours;
+        for (int r = 0; r < view->rowCount(); ++r) {
+            const QString who = view->index(r, TokenProducersModel::WhoColumn).data().toString();
+            if (who.startsWith(tag))
+                ours << who + u'=' +
+                            view->index(r, TokenProducersModel::TokensColumn).data().toString();
+        }
+        QCOMPARE(ours, (QStringList{tag + QStringLiteral("-notifier=12"),
+                                    tag + QStringLiteral("-admin=3")}));
+        QVERIFY2(page.producersText().contains(QStringLiteral("the token table of ")),
+                 qPrintable(page.producersText()));
+        QVERIFY(view->index(0, TokenProducersModel::ShareColumn).data().toString().endsWith(u'%'));
     }
 };
 

@@ -10,6 +10,9 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
@@ -220,6 +223,67 @@ private slots:
         QVERIFY2(text.contains(both(loc.toString(qint64(794329123)))), qPrintable(text));
         text = history("validate.ms", "");
         QVERIFY2(text.contains(both(loc.toString(12.5))), qPrintable(text));
+    }
+
+    // `producers` on a profile whose consumer stored authenticate events
+    // reads them (auto), says so, and puts the top producer first with its
+    // share of every successful login, failures left out.
+    void producersFromStoredEvents()
+    {
+        Isolated dir;
+        QVERIFY(writeDownProfile(dir));
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        {
+            HistoryConfig config;
+            config.sqlitePath = dir.historyFile();
+            HistoryStore store;
+            QVERIFY2(store.open(config), qPrintable(store.error()));
+            QList<KeystoneEvent> events;
+            auto add = [&](const QString &user, int n, const char *outcome) {
+                for (int i = 0; i < n; ++i) {
+                    KeystoneEvent e;
+                    e.messageId =
+                        QStringLiteral("%1-%2-%3").arg(user).arg(i).arg(QLatin1String(outcome));
+                    e.eventType = QStringLiteral("identity.authenticate");
+                    e.action = QStringLiteral("authenticate");
+                    e.outcome = QLatin1String(outcome);
+                    e.initiatorName = user;
+                    e.eventTimeMs = nowMs - 60000 - i;
+                    events << e;
+                }
+            };
+            add(QStringLiteral("ceilometer"), 7, "success");
+            add(QStringLiteral("nova"), 3, "success");
+            add(QStringLiteral("nova"), 9, "failure");
+            QCOMPARE(store.appendEvents(QStringLiteral("down"), events), 19);
+        }
+        const Run json = ctl(dir, {QStringLiteral("producers"), QStringLiteral("--profile"),
+                                   QStringLiteral("down"), QStringLiteral("--json")});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const QJsonObject o = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(o.value(u"source").toString(), QStringLiteral("events"));
+        QCOMPARE(o.value(u"total").toInt(), 10);
+        const QJsonArray rows = o.value(u"producers").toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows.at(0)[u"who"].toString(), QStringLiteral("ceilometer"));
+        QCOMPARE(rows.at(0)[u"tokens"].toInt(), 7);
+        QCOMPARE(rows.at(0)[u"share"].toDouble(), 0.7);
+        QCOMPARE(rows.at(0)[u"per_hour"].toDouble(), 7.0);
+
+        const Run csv = ctl(dir, {QStringLiteral("producers"), QStringLiteral("--profile"),
+                                  QStringLiteral("down"), QStringLiteral("--csv"),
+                                  QStringLiteral("--since"), QStringLiteral("1d")});
+        QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
+        QCOMPARE(csv.out.split(u'\n').value(1),
+                 QStringLiteral("events,user,ceilometer,7,0.3,0.7000"));
+
+        const Run text = ctl(dir, {QStringLiteral("producers"), QStringLiteral("--profile"),
+                                   QStringLiteral("down")});
+        QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+        QVERIFY2(text.out.startsWith(QStringLiteral(
+                     "down: 10 tokens in the last 1h, from the authenticate events in the history "
+                     "store.\nuser\tceilometer\t7\t7 an hour\t70.0 %\n")),
+                 qPrintable(text.out));
     }
 
     // The codes docs/cli.md lists are exactly those of exitcode.h, the one

@@ -28,6 +28,7 @@ class TestProfile : public QObject
                              QStringLiteral("/local/keys")};
         p.memcachedServers = {QStringLiteral("10.0.0.1:11211")};
         p.readOnly = true;
+        p.galeraSingleWriter = true;
         p.timeoutMs = 2500;
         return p;
     }
@@ -46,6 +47,8 @@ private slots:
         const Profile p = Profile::fromJson(QJsonObject{});
         QVERIFY(p.verifyTls);
         QVERIFY(!p.allowPlaintextSecrets);
+        // A Galera node falls back to the chunked purge unless the profile says otherwise.
+        QVERIFY(!p.galeraSingleWriter);
         QCOMPARE(p.authMethod, AuthMethod::Password);
     }
     void storeSavesLoadsRemoves()

@@ -11,6 +11,21 @@ class TestTableSwap : public QObject
     Q_OBJECT
 
 private slots:
+    // Issue 17: a Galera node falls back unless the profile says every write
+    // goes through it, and even then only when DDL replicates in total order.
+    void galeraNeedsTheSingleWriterFlagAndToi()
+    {
+        QVERIFY(TableSwap::galeraRefusal(false, QString(), false).isEmpty());
+        const QString multi = TableSwap::galeraRefusal(true, QStringLiteral("TOI"), false);
+        QVERIFY(multi.contains(QStringLiteral("Galera node")));
+        QVERIFY(multi.contains(QStringLiteral("through this node only")));
+        QVERIFY(TableSwap::galeraRefusal(true, QStringLiteral("TOI"), true).isEmpty());
+        QVERIFY(TableSwap::galeraRefusal(true, QStringLiteral("toi"), true).isEmpty());
+        QVERIFY(TableSwap::galeraRefusal(true, QStringLiteral("RSU"), true)
+                    .contains(QStringLiteral("wsrep_OSU_method = RSU")));
+        QVERIFY(TableSwap::galeraRefusal(true, QString(), true).contains(QStringLiteral("TOI")));
+    }
+
     void allOnTheSchemaOrGlobalIsEnough()
     {
         QVERIFY(TableSwap::missingGrants(

@@ -6,6 +6,7 @@
 #include "databasepage.h"
 #include "guarded/passwordhistoryprune.h"
 #include "guarded/tablerebuild.h"
+#include "guarded/tokenpurge.h"
 #include "guarded/trustflush.h"
 #include "guardedactiondialog.h"
 #include "health/fixtarget.h"
@@ -23,6 +24,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 
@@ -93,6 +95,50 @@ private slots:
         QVERIFY(page.currentDialog()->windowTitle().contains(QStringLiteral("alpha")));
         page.currentDialog()->close();
         QTRY_VERIFY(!page.currentDialog());
+    }
+
+    // Issue 17: the purge's method selector (Automatic by default) and
+    // batches sized by time unless the operator sets a bound; before, the
+    // page always built a chunked purge capped at a 1,000-row box.
+    void purgeMethodAndBatchBound()
+    {
+        SecretStore secrets;
+        ActionsPage page(&secrets);
+        page.setProfile(profile(QStringLiteral("alpha")));
+        QCOMPARE(page.purgeMethodChooser()->count(), 3);
+        QCOMPARE(page.purgeMethodChooser()->currentText(),
+                 QStringLiteral("Automatic (recommended)"));
+        QCOMPARE(page.purgeMethodChooser()->itemText(1), QStringLiteral("Chunked delete"));
+        QCOMPARE(page.purgeMethodChooser()->itemText(2), QStringLiteral("Copy and swap"));
+        QCOMPARE(page.batchSpin()->value(), 0);
+        QCOMPARE(page.batchSpin()->text(), QStringLiteral("sized by time"));
+
+        QSignalSpy opened(&page, &ActionsPage::dialogOpened);
+        page.purgeButton()->click();
+        QTRY_COMPARE(opened.count(), 1);
+        auto purge = std::dynamic_pointer_cast<TokenPurge>(page.currentAction());
+        QVERIFY(purge);
+        QCOMPARE(purge->method(), TokenPurge::Method::Auto);
+        QCOMPARE(purge->throttle().maxBatch, ThrottleSettings{}.maxBatch);
+        QCOMPARE(purge->throttle().minBatch, ThrottleSettings{}.minBatch);
+        page.currentDialog()->close();
+        QTRY_VERIFY(!page.currentDialog());
+
+        // A bound still can be set, and the other methods chosen.
+        page.batchSpin()->setValue(30);
+        for (const auto &[index, method] :
+             {std::pair{1, TokenPurge::Method::Chunked}, std::pair{2, TokenPurge::Method::Swap}}) {
+            page.purgeMethodChooser()->setCurrentIndex(index);
+            page.purgeButton()->click();
+            QTRY_COMPARE(opened.count(), index + 1);
+            purge = std::dynamic_pointer_cast<TokenPurge>(page.currentAction());
+            QVERIFY(purge);
+            QCOMPARE(purge->method(), method);
+            QCOMPARE(purge->throttle().maxBatch, 30);
+            QCOMPARE(purge->throttle().minBatch, 30);
+            page.currentDialog()->close();
+            QTRY_VERIFY(!page.currentDialog());
+        }
     }
 
     // Rebuild table: the chosen table from the list, VACUUM FULL only when ticked.

@@ -1,5 +1,6 @@
 #include "profileeditor.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QJsonObject>
@@ -97,6 +98,27 @@ key_repository = /etc/keystone/fernet-keys/
         p.databaseUrl = QStringLiteral("oracle://x@y/z");
         e.setProfile(p);
         QVERIFY(!save->isEnabled());
+    }
+    // Issue 17: the Galera single-writer flag is shown and kept.
+    void galeraSingleWriterIsEdited()
+    {
+        ProfileEditor e;
+        Profile p;
+        p.name = QStringLiteral("galera");
+        p.authUrl = QUrl(QStringLiteral("http://127.0.0.1:5000/v3"));
+        e.setProfile(p);
+        QCheckBox *box = nullptr;
+        for (QCheckBox *c : e.findChildren<QCheckBox *>())
+            if (c->text().startsWith(QStringLiteral("Galera:")))
+                box = c;
+        QVERIFY(box);
+        QVERIFY(!box->isChecked());
+        QVERIFY(!e.profile().galeraSingleWriter);
+        box->setChecked(true);
+        QVERIFY(e.profile().galeraSingleWriter);
+        p.galeraSingleWriter = true;
+        e.setProfile(p);
+        QVERIFY(box->isChecked());
     }
     // Issue 14.3: a password typed into the database URL was saved verbatim.
     void passwordInDatabaseUrlGoesToTheKeychainField()
