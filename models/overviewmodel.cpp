@@ -230,7 +230,7 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
         return parts.join(u' ');
     }
     case EventsLineRole:
-        return row.events.consuming ? row.events.status.line() : QString();
+        return row.events.consuming ? row.events.line() : QString();
     case NotesRole:
         return notesOfRow(index.row());
     case StatusRole:

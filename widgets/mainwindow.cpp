@@ -251,7 +251,7 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
             [this](const QString &profile, const ProfileEvents &events) {
                 m_model->setEvents(profile, events);
                 eventsPage()->setConsumerLine(profile,
-                                              events.consuming ? events.status.line() : QString());
+                                              events.consuming ? events.line() : QString());
             });
     connect(m_events, &EventMonitor::eventsArrived, eventsPage(), &EventsPage::appendEvents);
 

@@ -192,6 +192,7 @@ void EventMonitor::start(const Profile &profile)
                              reevaluate(name);
                              return;
                          }
+                         e.transportWarning = p.config.transport.cleartextWarning();
                          e.consumer = std::make_unique<EventConsumer>();
                          // Both signals come from the consumer's thread: queued here.
                          connect(e.consumer.get(), &EventConsumer::statusChanged, this,
@@ -265,6 +266,7 @@ void EventMonitor::reevaluate(const QString &name)
     ProfileEvents now;
     now.consuming = true;
     now.status = e.status;
+    now.transportWarning = e.transportWarning;
     now.lockout = evaluateLockout(e.recentLogins, e.policy, QDateTime::currentMSecsSinceEpoch(),
                                   e.serviceAccounts + e.profile.serviceAccounts);
     if (now == e.last)

@@ -69,6 +69,7 @@ private:
         LockoutPolicy policy;
         QList<KeystoneEvent> recentLogins;
         QStringList serviceAccounts; // from compliance
+        QString transportWarning;
         ProfileEvents last;
         quint64 generation = 0;
     };

@@ -22,10 +22,16 @@ struct ProfileEvents
     bool consuming = false; // a consumer runs for the profile (it has a broker)
     EventConsumerStatus status;
     QList<LockoutFinding> lockout; // evaluateLockout over the recent events
+    // TransportUrl::cleartextWarning(): a plain amqp:// broker off loopback.
+    QString transportWarning;
+    // The status line, and the clear-text warning after it.
+    QString line() const
+    {
+        return transportWarning.isEmpty() ? status.line() : status.line() + u' ' + transportWarning;
+    }
     bool operator==(const ProfileEvents &other) const
     {
-        return consuming == other.consuming && status.line() == other.status.line() &&
-               lockout == other.lockout;
+        return consuming == other.consuming && line() == other.line() && lockout == other.lockout;
     }
 };
 

@@ -86,6 +86,13 @@ private slots:
                     .toString()
                     .startsWith(u"Events: consuming from amqp://turnstile@127.0.0.1:37410/lab"));
         QCOMPARE(statusOf(m), OverviewModel::Status::Ok);
+        // A plain amqp:// broker off loopback: the clear-text warning follows the line.
+        ProfileEvents plain = consuming();
+        plain.transportWarning =
+            QStringLiteral("The broker password crosses the network in clear.");
+        m.setEvents(QStringLiteral("lab"), plain);
+        QCOMPARE(m.index(0, 0).data(OverviewModel::EventsLineRole).toString(),
+                 plain.status.line() + QStringLiteral(" ") + plain.transportWarning);
         // Events survive a change of the shown profiles.
         m.setProfiles({QStringLiteral("lab"), QStringLiteral("other")});
         QVERIFY(!m.index(0, 0).data(OverviewModel::EventsLineRole).toString().isEmpty());
