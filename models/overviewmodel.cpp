@@ -208,9 +208,31 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                 .arg(ms(p.p50).toString(), ms(p.p95).toString(), ms(p.p99).toString());
         }
         [[fallthrough]];
-    case ReasonRole:
-        return row.result ? reasonOf(*row.result)
-                          : (row.busy ? tr("Probing…") : tr("Not probed yet."));
+    case ReasonRole: {
+        // The more urgent of the probe's and the events' findings leads.
+        const EventTileVerdict events = eventVerdictOfRow(index.row());
+        const Status probe = row.result ? statusOf(*row.result) : Status::Unknown;
+        QString base = row.result ? reasonOf(*row.result)
+                                  : (row.busy ? tr("Probing…") : tr("Not probed yet."));
+        QStringList parts;
+        if (!events.reasons.isEmpty()) {
+            const int probeLevel =
+                probe == Status::Critical ? 3 : (probe == Status::Warning ? 2 : 1);
+            if (events.level >= probeLevel)
+                parts << events.reasons << (probeLevel >= 2 ? QStringList{base} : QStringList{});
+            else
+                parts << base << events.reasons;
+        } else {
+            parts << base;
+        }
+        if (const QString notes = notesOfRow(index.row()); !notes.isEmpty())
+            parts << notes;
+        return parts.join(u' ');
+    }
+    case EventsLineRole:
+        return row.events.consuming ? row.events.line() : QString();
+    case NotesRole:
+        return notesOfRow(index.row());
     case StatusRole:
         return QVariant::fromValue(status);
     case BusyRole:
@@ -244,13 +266,29 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
                                                                    : Status::Warning;
         return QVariant::fromValue(figure);
     }
-    case FixTargetsRole:
-        if (!row.result || status == Status::Ok)
+    case FixTargetsRole: {
+        if (status == Status::Ok)
             return QVariant::fromValue(QList<FixTarget>());
-        return QVariant::fromValue(fixTargetsFor(
-            row.result->thresholdTriggered,
-            row.result->compliance ? row.result->compliance->lockedServiceAccounts
-                                   : QList<ComplianceSummary::LockedServiceAccount>()));
+        QList<FixTarget> probe;
+        if (row.result && statusOf(*row.result) != Status::Ok)
+            probe = fixTargetsFor(row.result->thresholdTriggered,
+                                  row.result->compliance
+                                      ? row.result->compliance->lockedServiceAccounts
+                                      : QList<ComplianceSummary::LockedServiceAccount>());
+        const QList<FixTarget> events =
+            row.events.consuming ? lockoutFixTargets(row.events.lockout) : QList<FixTarget>();
+        // In the reason's order: the more urgent finding's links first.
+        const Status probeStatus = row.result ? statusOf(*row.result) : Status::Unknown;
+        const int probeLevel =
+            probeStatus == Status::Critical ? 3 : (probeStatus == Status::Warning ? 2 : 1);
+        QList<FixTarget> all =
+            eventVerdictOfRow(index.row()).level >= probeLevel ? events + probe : probe + events;
+        QList<FixTarget> unique;
+        for (const FixTarget &t : std::as_const(all))
+            if (!unique.contains(t))
+                unique << t;
+        return QVariant::fromValue(unique);
+    }
     case AuthUserIdRole:
         return row.result ? row.result->authUserId : QString();
     case SubtitleRole:
@@ -326,7 +364,57 @@ int OverviewModel::rowOf(const QString &name) const
 OverviewModel::Status OverviewModel::statusOfRow(int row) const
 {
     const Row &r = m_rows.at(row);
-    return r.result ? statusOf(*r.result) : Status::Unknown;
+    const Status probe = r.result ? statusOf(*r.result) : Status::Unknown;
+    const int events = r.events.consuming ? eventVerdictOfRow(row).level : 1;
+    if (events >= 3)
+        return Status::Critical;
+    if (events == 2 && probe != Status::Critical)
+        return Status::Warning;
+    return probe;
+}
+
+EventTileVerdict OverviewModel::eventVerdictOfRow(int row) const
+{
+    const Row &r = m_rows.at(row);
+    if (!r.events.consuming)
+        return {};
+    TransportLatency latency;
+    if (r.result) {
+        latency.issueMs = r.result->issueMs;
+        latency.validateMs = r.result->validateMs;
+    }
+    latency.calmIssueMs = r.calmIssueMs;
+    latency.calmValidateMs = r.calmValidateMs;
+    return eventTileVerdict(r.events, notificationTransportHint(r.events.status, latency));
+}
+
+QString OverviewModel::notesOfRow(int row) const
+{
+    const Row &r = m_rows.at(row);
+    if (!r.result || !r.result->compliance)
+        return {};
+    return r.result->compliance->unprotectedSentence();
+}
+
+void OverviewModel::setEvents(const QString &profile, const ProfileEvents &events)
+{
+    const int row = rowOf(profile);
+    if (row < 0)
+        return;
+    m_rows[row].events = events;
+    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+ProfileEvents OverviewModel::events(const QString &profile) const
+{
+    const int row = rowOf(profile);
+    return row < 0 ? ProfileEvents{} : m_rows.at(row).events;
+}
+
+EventTileVerdict OverviewModel::eventVerdict(const QString &profile) const
+{
+    const int row = rowOf(profile);
+    return row < 0 ? EventTileVerdict{} : eventVerdictOfRow(row);
 }
 
 QString OverviewModel::summaryText() const
@@ -400,7 +488,9 @@ void OverviewModel::setProfiles(const QStringList &names)
     QList<Row> rows;
     for (const QString &n : names) {
         const int existing = rowOf(n);
-        rows.append(existing >= 0 ? m_rows.at(existing) : Row{n, std::nullopt, false});
+        Row fresh;
+        fresh.name = n;
+        rows.append(existing >= 0 ? m_rows.at(existing) : fresh);
     }
     m_rows = rows;
     endResetModel();
@@ -420,8 +510,18 @@ void OverviewModel::setResult(const ProbeResult &result)
     const int r = rowOf(result.profile);
     if (r < 0)
         return; // the profile was removed while its probe ran
-    m_rows[r].result = result;
-    m_rows[r].busy = false;
+    Row &row = m_rows[r];
+    // Keystone's latency while the broker answers us is the calm figure a
+    // later jump is measured against; a slow probe while it does not
+    // answer is exactly what must not become the baseline.
+    if (row.events.consuming && row.events.status.state == EventConsumerStatus::State::Consuming) {
+        if (result.issueMs)
+            row.calmIssueMs = result.issueMs;
+        if (result.validateMs)
+            row.calmValidateMs = result.validateMs;
+    }
+    row.result = result;
+    row.busy = false;
     emit dataChanged(index(r, 0), index(r, ColumnCount - 1));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "events/eventtile.h"
 #include "probe/proberesult.h"
 
 #include <QAbstractTableModel>
@@ -56,7 +57,14 @@ public:
         FigureStatusRole,
         // QList<FixTarget> (core/health/fixtarget.h): where each non-green
         // finding is fixed, in the reason's order; empty when green.
-        FixTargetsRole
+        FixTargetsRole,
+        // The event consumer's status line (EventConsumerStatus::line());
+        // empty for a profile without a broker.
+        EventsLineRole,
+        // Sentences that do not change the verdict but belong on the tile
+        // (service accounts without ignore_lockout_failure_attempts); part
+        // of ReasonRole too.
+        NotesRole
     };
     enum class AuthAction
     {
@@ -77,6 +85,13 @@ public:
     void setProfiles(const QStringList &names);
     void setBusy(const QString &profile, bool busy);
     void setResult(const ProbeResult &result);
+    // What the profile's event consumer adds to its tile: the status line,
+    // the lockout early warning (amber, red) and the transport hint.
+    void setEvents(const QString &profile, const ProfileEvents &events);
+    ProfileEvents events(const QString &profile) const;
+    // The tile's verdict from events for that row (with the transport hint
+    // over its latest figures), as the status and reason use it.
+    EventTileVerdict eventVerdict(const QString &profile) const;
     std::optional<ProbeResult> result(const QString &profile) const;
     QStringList profiles() const;
     // "2 critical · 1 warning · 5 OK · 1 unknown": the levels across all
@@ -111,7 +126,14 @@ private:
         QString name;
         std::optional<ProbeResult> result;
         bool busy = false;
+        ProfileEvents events;
+        // Keystone's latency while Turnstile last reached the broker: what a
+        // jump is measured against (notificationTransportHint).
+        std::optional<double> calmIssueMs;
+        std::optional<double> calmValidateMs;
     };
+    EventTileVerdict eventVerdictOfRow(int row) const;
+    QString notesOfRow(int row) const;
     int rowOf(const QString &name) const;
     Status statusOfRow(int row) const;
     QList<Row> m_rows;

@@ -253,8 +253,13 @@ void CompliancePage::showReport(const ComplianceReport &report)
     if (!report.serviceAccountsError.isEmpty())
         status.append(tr("Service accounts are not flagged: %1").arg(report.serviceAccountsError));
     status.append(report.notes);
+    // Anyone who knows a service account's name can lock it out on purpose.
+    if (const QString unprotected = summarizeCompliance(report).unprotectedSentence();
+        !unprotected.isEmpty())
+        status.append(unprotected);
     m_status->setText(status.join(u' '));
     m_view->resizeColumnsToContents();
+    selectPendingUser();
     emit summaryChanged(report.profile, summarizeCompliance(report));
     emit loaded();
 }
@@ -285,6 +290,47 @@ void CompliancePage::unlockSelected()
     if (!e)
         return;
     startUnlock(e->user.id, UserUnlock::Method::Api);
+}
+
+void CompliancePage::showUser(const QString &profileName, const QString &user)
+{
+    m_pendingUser = user;
+    const QString before = profile();
+    setProfile(profileName);
+    // Another profile reloads by itself; the same one may hold the lists already.
+    if (profile() == before && m_model->hasReport() && m_model->report()->profile == profileName)
+        selectPendingUser();
+    else if (profile() == before)
+        reload();
+}
+
+void CompliancePage::selectPendingUser()
+{
+    if (m_pendingUser.isEmpty() || !m_model->hasReport())
+        return;
+    const QString user = std::exchange(m_pendingUser, QString());
+    for (const ComplianceList l : {ComplianceList::Locked, ComplianceList::Failing}) {
+        const auto &entries = m_model->report()->list(l).value;
+        if (!entries)
+            continue;
+        const bool has = std::any_of(entries->cbegin(), entries->cend(), [&](const auto &e) {
+            return e.user.id == user || e.user.name == user;
+        });
+        if (!has)
+            continue;
+        setList(l);
+        for (int r = 0; r < m_proxy->rowCount(); ++r) {
+            const QModelIndex i = m_proxy->index(r, 0);
+            const std::optional<ComplianceEntry> e = m_model->entry(m_proxy->mapToSource(i).row());
+            if (e && (e->user.id == user || e->user.name == user)) {
+                m_view->selectRow(r);
+                m_view->scrollTo(i);
+                return;
+            }
+        }
+    }
+    m_status->setText(tr("%1 has no failed logins on record in the database now.").arg(user) +
+                      u' ' + m_status->text());
 }
 
 void CompliancePage::unlockUser(const QString &profileName, const QString &userId)

@@ -85,6 +85,10 @@ public slots:
     // The same guarded unlock for a user the caller names (the Overview
     // tile of a profile whose own account is locked): shows `profile` first.
     void unlockUser(const QString &profile, const QString &userId);
+    // Shows `profile` and selects the user (id or name) on the first list
+    // that has it (locked, then failing), once the lists are read; the
+    // Overview's lockout warning links here.
+    void showUser(const QString &profile, const QString &user);
     // Writes the shown list as CSV on a worker; emits exportFinished.
     void exportCsv(const QString &path);
 
@@ -123,6 +127,8 @@ private:
     FallbackChooser m_fallbackChooser;
     LatestJob<ComplianceReport> m_load{this};
     bool m_unlocking = false;
+    QString m_pendingUser; // showUser() before the lists were read
+    void selectPendingUser();
 };
 
 } // namespace turnstile

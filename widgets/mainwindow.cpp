@@ -10,6 +10,8 @@
 #include "collector/probescheduler.h"
 #include "compliancepage.h"
 #include "databasepage.h"
+#include "events/eventmonitor.h"
+#include "eventspage.h"
 #include "growthpage.h"
 #include "guarded/actionresult.h"
 #include "history/historyconfig.h"
@@ -62,9 +64,9 @@ const QString kRefreshKey = QStringLiteral("probe/refreshSeconds");
 
 MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *parent)
     : QMainWindow(parent), m_profiles(profiles), m_secrets(secrets),
-      m_scheduler(new ProbeScheduler(secrets, this)), m_model(new OverviewModel(this)),
-      m_pages(new QTabWidget(this)), m_chooser(new QComboBox(this)),
-      m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
+      m_scheduler(new ProbeScheduler(secrets, this)), m_events(new EventMonitor(secrets, this)),
+      m_model(new OverviewModel(this)), m_pages(new QTabWidget(this)),
+      m_chooser(new QComboBox(this)), m_lastUpdated(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("Turnstile — Keystone operations"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/turnstile.svg")));
@@ -236,8 +238,22 @@ MainWindow::MainWindow(ProfileStore *profiles, SecretStore *secrets, QWidget *pa
                 case FixTarget::Kind::KeysPage:
                     m_pages->setCurrentWidget(keysPage());
                     break;
+                case FixTarget::Kind::ComplianceUser:
+                    m_pages->setCurrentWidget(compliancePage());
+                    compliancePage()->showUser(name, target.argument);
+                    break;
                 }
             });
+
+    // Keystone's events: each consumer stores into the history store itself
+    // (as turnstilectl collect does); the window shows what it found.
+    connect(m_events, &EventMonitor::eventsChanged, this,
+            [this](const QString &profile, const ProfileEvents &events) {
+                m_model->setEvents(profile, events);
+                eventsPage()->setConsumerLine(profile,
+                                              events.consuming ? events.line() : QString());
+            });
+    connect(m_events, &EventMonitor::eventsArrived, eventsPage(), &EventsPage::appendEvents);
 
     // The history store turnstilectl uses, resolved the same way, the
     // PostgreSQL password included (environment, else keychain). SQLite
@@ -314,6 +330,8 @@ void MainWindow::reloadProfiles()
         if (p.allowPlaintextSecrets)
             plaintext.append(p.name);
     m_secrets->setPlaintextProfiles(plaintext);
+    // New profiles with a broker get a consumer, changed ones a new one.
+    m_events->setProfiles(m_all);
     const QString current = m_chooser->currentData().toString();
     QSignalBlocker block(m_chooser);
     m_chooser->clear();
@@ -334,6 +352,15 @@ void MainWindow::applyHistory(const HistoryConfig &history)
         !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY"))
         m_scheduler->setHistory(history);
     overviewPage()->setHistoryConfig(history);
+    // The event consumers write the same local store the window samples
+    // into; a shared PostgreSQL store has its collector, which consumes the
+    // events too (two consumers on one queue would each see half).
+    if (history.backend == HistoryConfig::Backend::Sqlite &&
+        !qEnvironmentVariableIsSet("TURNSTILE_NO_HISTORY")) {
+        m_events->setHistory(history);
+        m_events->setProfiles(m_all);
+    }
+    eventsPage()->setHistoryConfig(history);
     // The pages opened the store without a password (HistoryConfig::resolve());
     // now that the keychain answered they read it again, with it.
     if (!history.password.isEmpty()) {
@@ -391,6 +418,17 @@ KeysPage *MainWindow::keysPage() const
     return findPage<KeysPage>();
 }
 
+EventsPage *MainWindow::eventsPage() const
+{
+    return findPage<EventsPage>();
+}
+
+void MainWindow::pushEventsToOverview()
+{
+    for (const QString &p : m_model->profiles())
+        m_model->setEvents(p, m_events->events(p));
+}
+
 bool MainWindow::showPage(const QString &name)
 {
     for (const Page &p : std::as_const(m_pageList))
@@ -422,6 +460,8 @@ void MainWindow::applySelection()
     const QStringList probed = m_model->profiles();
     for (const Page &p : std::as_const(m_pageList))
         p.page->selectionChanged(selection);
+    // Rows new to the Overview get what the consumers found so far.
+    pushEventsToOverview();
     // The Overview narrowed the model to the selection; the model lists
     // what the window probes, so a profile new to it is probed now.
     if (m_model->profiles() != probed)
@@ -438,6 +478,10 @@ void MainWindow::refresh()
 
 void MainWindow::onResult(const ProbeResult &r)
 {
+    // Compliance's service accounts (a role on the service project) get
+    // the lockout early warning's stronger wording.
+    if (r.compliance)
+        m_events->setServiceAccounts(r.profile, r.compliance->serviceAccounts);
     m_model->setResult(r);
     m_lastResultAt = QDateTime::currentDateTime();
     updateStatusLine();

@@ -23,6 +23,8 @@ class BenchmarkDialog;
 class AuditPage;
 class CompliancePage;
 class DatabasePage;
+class EventMonitor;
+class EventsPage;
 class GrowthPage;
 class KeysPage;
 class LatencyPage;
@@ -50,6 +52,9 @@ public:
     AuditPage *auditPage() const;
     CompliancePage *compliancePage() const;
     KeysPage *keysPage() const;
+    EventsPage *eventsPage() const;
+    // The event consumers (one per profile with a RabbitMQ).
+    EventMonitor *eventMonitor() const { return m_events; }
     QTabWidget *pages() const { return m_pages; }
     // A page by its id in pageTable() (pagetable.h); false for an unknown id.
     bool showPage(const QString &name);
@@ -102,7 +107,7 @@ private:
                      bool secretsKnown);
     void migrateDatabasePasswords();
     void migrateLegacyThresholds();
-    // Ctrl+1…8: the pages in tab order.
+    // Ctrl+1…9: the pages in tab order.
     void setupPageShortcuts(QMenu *view);
     void setupHelpMenu();
     // The profile file is watched: a profile removed or changed outside the
@@ -124,10 +129,13 @@ private:
         ProfilePage *page;
     };
     void applyHistory(const HistoryConfig &history);
+    // The monitor's findings of every profile into the Overview's rows.
+    void pushEventsToOverview();
 
     ProfileStore *m_profiles;
     SecretStore *m_secrets;
     ProbeScheduler *m_scheduler;
+    EventMonitor *m_events;
     OverviewModel *m_model;
     QList<Page> m_pageList;
     // The profile whose own locked account the Overview asked to unlock.

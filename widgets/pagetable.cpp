@@ -4,6 +4,7 @@
 #include "auditpage.h"
 #include "compliancepage.h"
 #include "databasepage.h"
+#include "eventspage.h"
 #include "growthpage.h"
 #include "keyspage.h"
 #include "latencypage.h"
@@ -54,6 +55,9 @@ const QList<PageEntry> &pageTable()
          [](const PageContext &, QWidget *parent) { return created(new KeysPage(parent)); }},
         {"audit", QT_TRANSLATE_NOOP("MainWindow", "Audit log"),
          [](const PageContext &, QWidget *parent) { return created(new AuditPage(parent)); }},
+        // Last, so Ctrl+1…8 keep their pages; it is Ctrl+9.
+        {"events", QT_TRANSLATE_NOOP("MainWindow", "Events"),
+         [](const PageContext &, QWidget *parent) { return created(new EventsPage(parent)); }},
     };
     return table;
 }

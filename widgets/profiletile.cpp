@@ -28,7 +28,7 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
       m_status(new QLabel(this)), m_figures(new QWidget(this)), m_availability(new QWidget(this)),
       m_strip(new AvailabilityStrip(m_availability)),
       m_availabilityText(new QLabel(m_availability)), m_reason(new QLabel(this)),
-      m_fixes(new QLabel(this)), m_authAction(new QPushButton(this))
+      m_fixes(new QLabel(this)), m_eventsLine(new QLabel(this)), m_authAction(new QPushButton(this))
 {
     // For a chat message or a ticket: the tile's verdict and figures as plain
     // text; every label's menu offers it beside its own "Copy".
@@ -122,6 +122,15 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
             emit fixRequested(profileName(), m_fixTargets.at(i));
     });
 
+    // Keystone's events: consuming, or why not ("RabbitMQ at … is
+    // unreachable; retrying in 8 s").
+    m_eventsLine->setObjectName(QStringLiteral("eventsLine"));
+    m_eventsLine->setWordWrap(true);
+    m_eventsLine->setForegroundRole(QPalette::PlaceholderText);
+    m_eventsLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_eventsLine->hide();
+    addCopyMenu(m_eventsLine);
+
     auto *grid = new QGridLayout(this);
     grid->addWidget(m_title, 0, 0);
     grid->addWidget(m_status, 0, 1);
@@ -134,6 +143,7 @@ ProfileTile::ProfileTile(const QPersistentModelIndex &row, QWidget *parent)
     m_authAction->setCursor(Qt::ArrowCursor);
     m_authAction->hide();
     grid->addWidget(m_authAction, 6, 0, 1, 1, Qt::AlignLeft);
+    grid->addWidget(m_eventsLine, 7, 0, 1, 2);
     connect(m_authAction, &QPushButton::clicked, this, [this] {
         if (!m_row.isValid())
             return;
@@ -230,7 +240,8 @@ QString ProfileTile::asText() const
     QStringList lines;
     lines.append(
         tr("%1: %2").arg(cell(OverviewModel::NameColumn), cell(OverviewModel::StatusColumn)));
-    if (status != OverviewModel::Status::Ok)
+    if (status != OverviewModel::Status::Ok ||
+        !m->index(r, 0).data(OverviewModel::NotesRole).toString().isEmpty())
         lines.append(m->index(r, 0).data(OverviewModel::ReasonRole).toString());
     if (const QString sub = m->index(r, 0).data(OverviewModel::SubtitleRole).toString();
         !sub.isEmpty())
@@ -251,6 +262,8 @@ QString ProfileTile::asText() const
     }
     if (!m_availability->isHidden())
         lines.append(tr("Availability: %1").arg(m_availabilityText->text()));
+    if (!m_eventsLine->isHidden())
+        lines.append(m_eventsLine->text());
     return lines.join(u'\n');
 }
 
@@ -304,7 +317,11 @@ void ProfileTile::refresh()
     m_reason->setText(reason);
     // The sentence is translated; the drivers' own words are one hover away.
     m_reason->setToolTip(m->index(r, 0).data(OverviewModel::DetailRole).toString());
-    m_reason->setVisible(status != OverviewModel::Status::Ok);
+    m_reason->setVisible(status != OverviewModel::Status::Ok ||
+                         !m->index(r, 0).data(OverviewModel::NotesRole).toString().isEmpty());
+    const QString eventsLine = m->index(r, 0).data(OverviewModel::EventsLineRole).toString();
+    m_eventsLine->setText(eventsLine);
+    m_eventsLine->setVisible(!eventsLine.isEmpty());
     // A link per place a finding is fixed, in the sentence's order.
     m_fixTargets = m->index(r, 0).data(OverviewModel::FixTargetsRole).value<QList<FixTarget>>();
     QStringList links;

@@ -59,6 +59,8 @@ public:
     QString availabilityText() const;
     // "Fix: Preview the prune … · Open the Keys page": one link per target.
     QLabel *fixLinks() const { return m_fixes; }
+    // The event consumer's status line; hidden for a profile without a broker.
+    QLabel *eventsLine() const { return m_eventsLine; }
     QList<FixTarget> fixTargets() const { return m_fixTargets; }
     // Whether a history load is on its way (tests wait for it).
     bool isLoadingHistory() const { return m_load.isRunning(); }
@@ -102,6 +104,7 @@ private:
     QLabel *m_availabilityText;
     QLabel *m_reason;
     QLabel *m_fixes;
+    QLabel *m_eventsLine;
     QList<FixTarget> m_fixTargets;
     QPushButton *m_authAction;
     QAction *m_copyAsText;

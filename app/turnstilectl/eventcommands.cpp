@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "events/brokerqueuedepth.h"
 #include "events/eventconsumer.h"
+#include "events/eventexport.h"
 #include "events/lockoutwarning.h"
 #include "events/notificationcheck.h"
 #include "exitcode.h"
@@ -31,84 +32,6 @@ struct Tr
 {
     Q_DECLARE_TR_FUNCTIONS(EventCommands)
 };
-
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
-QJsonObject toJson(const KeystoneEvent &e)
-{
-    QJsonObject o{{QStringLiteral("time"), isoTime(e.eventTimeMs)},
-                  {QStringLiteral("message_id"), e.messageId},
-                  {QStringLiteral("event_type"), e.eventType},
-                  {QStringLiteral("action"), e.action},
-                  {QStringLiteral("outcome"), e.outcome}};
-    auto put = [&](const char *key, const QString &v) {
-        if (!v.isEmpty())
-            o.insert(QLatin1String(key), v);
-    };
-    put("initiator_id", e.initiatorId);
-    put("initiator_name", e.initiatorName);
-    put("initiator_address", e.initiatorAddress);
-    put("initiator_agent", e.initiatorAgent);
-    put("target_type", e.targetType);
-    put("target_id", e.targetId);
-    put("target_name", e.targetName);
-    put("reason", e.reasonType);
-    put("reason_code", e.reasonCode);
-    return o;
-}
-
-QString csvField(const QString &s)
-{
-    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n'))
-        return s;
-    QString q = s;
-    q.replace(u'"', QStringLiteral("\"\""));
-    return u'"' + q + u'"';
-}
-
-const char *const kCsvHeader =
-    "time,action,outcome,initiator_name,initiator_id,initiator_address,initiator_agent,"
-    "target_type,target_id,target_name,reason,reason_code,event_type,message_id";
-
-QString csvLine(const KeystoneEvent &e)
-{
-    QStringList f{
-        isoTime(e.eventTimeMs), e.action,         e.outcome,    e.initiatorName, e.initiatorId,
-        e.initiatorAddress,     e.initiatorAgent, e.targetType, e.targetId,      e.targetName,
-        e.reasonType,           e.reasonCode,     e.eventType,  e.messageId};
-    for (QString &s : f)
-        s = csvField(s);
-    return f.join(u',');
-}
-
-// "2026-12-07T05:06:25Z authenticate failure: admin from 127.0.0.1 (curl/7.88.1)"
-// "… deleted.user success: user svc-backup (id …) by admin from 10.0.0.5"
-QString textLine(const KeystoneEvent &e)
-{
-    QString line = formatUtcTime(QDateTime::fromMSecsSinceEpoch(e.eventTimeMs, Qt::UTC)) + u' ' +
-                   e.action + u' ' + e.outcome + u':';
-    const QString who = e.initiatorName.isEmpty() ? e.initiatorId : e.initiatorName;
-    if (!e.isAuthentication() && !e.targetId.isEmpty()) {
-        const QString kind = e.targetType.section(u'/', -1);
-        line += u' ' + (e.targetName.isEmpty()
-                            ? Tr::tr("%1 %2").arg(kind, e.targetId)
-                            : Tr::tr("%1 %2 (id %3)").arg(kind, e.targetName, e.targetId));
-        if (!who.isEmpty())
-            line += u' ' + Tr::tr("by %1").arg(who);
-    } else if (!who.isEmpty()) {
-        line += u' ' + who;
-    }
-    if (!e.initiatorAddress.isEmpty())
-        line += u' ' + Tr::tr("from %1").arg(e.initiatorAddress);
-    if (!e.initiatorAgent.isEmpty())
-        line += QStringLiteral(" (%1)").arg(e.initiatorAgent);
-    if (!e.reasonType.isEmpty())
-        line += QStringLiteral(" - %1").arg(e.reasonType);
-    return line;
-}
 
 } // namespace
 
@@ -201,25 +124,19 @@ int EventCommands::events(const QStringList &args)
     const bool json = parser.isSet(jsonOpt);
     const bool csv = parser.isSet(csvOpt);
     if (csv)
-        m_out << kCsvHeader << Qt::endl;
+        m_out << eventCsvHeader() << Qt::endl;
     if (!follow && json) {
-        QJsonArray list;
-        for (const KeystoneEvent &e : *events)
-            list.append(toJson(e));
-        m_out << QString::fromUtf8(
-            QJsonDocument(QJsonObject{{QStringLiteral("profile"), profile.name},
-                                      {QStringLiteral("events"), list}})
-                .toJson(QJsonDocument::Indented));
+        m_out << QString::fromUtf8(eventsJson(profile.name, *events));
         return exitcode::Ok;
     }
     auto print = [&](const KeystoneEvent &e) {
         if (csv)
-            m_out << csvLine(e) << Qt::endl;
+            m_out << eventCsvLine(e) << Qt::endl;
         else if (json)
-            m_out << QString::fromUtf8(QJsonDocument(toJson(e)).toJson(QJsonDocument::Compact))
+            m_out << QString::fromUtf8(QJsonDocument(eventToJson(e)).toJson(QJsonDocument::Compact))
                   << Qt::endl;
         else
-            m_out << textLine(e) << Qt::endl;
+            m_out << eventTextLine(e) << Qt::endl;
     };
     qint64 cursor = 0;
     for (const KeystoneEvent &e : *events) {
@@ -290,7 +207,8 @@ int EventCommands::events(const QStringList &args)
         if (!recent)
             return;
         QStringList lines;
-        for (const LockoutFinding &f : evaluateLockout(*recent, policy, now))
+        for (const LockoutFinding &f :
+             evaluateLockout(*recent, policy, now, profile.serviceAccounts))
             lines << f.text;
         for (const QString &l : std::as_const(lines))
             if (!lastWarnings.contains(l))

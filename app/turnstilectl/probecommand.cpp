@@ -182,6 +182,9 @@ void ProbeCommand::printProbe(const ProbeResult &r)
                  ? Tr::tr("%1 rows (the server's estimate)").arg(formatRows(*r.tokenRows, true))
                  : rowCount(*r.tokenRows));
     }
+    // The keystone.conf line that keeps Keystone's events from Turnstile.
+    for (const QString &problem : r.notificationProblems)
+        line(Tr::tr("Notifications"), problem);
 }
 
 } // namespace turnstile

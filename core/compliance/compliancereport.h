@@ -43,6 +43,10 @@ struct ComplianceReport
     // Set when service accounts could not be recognised (no assignment
     // tables, no grant, no API); every user's serviceAccount is then unknown.
     QString serviceAccountsError;
+    // Every user recognised as a service account (any list or none), sorted
+    // by name: the lockout early warning's stronger wording, and the check
+    // for ignore_lockout_failure_attempts.
+    QList<ComplianceUser> serviceAccounts;
     // Notes that do not stop a list (no user_option table: no exemptions).
     QStringList notes;
     double databaseMs = 0;

@@ -123,6 +123,8 @@ ComplianceReport classifyUsers(const QList<ComplianceUser> &users,
     QList<ComplianceEntry> locked, failing, soon, disabled, expiring, expired;
     const QDate today = r.at.date();
     for (const ComplianceUser &u : users) {
+        if (u.serviceAccount.value_or(false))
+            r.serviceAccounts.append(u);
         const LockVerdict lock = lockVerdict(u, settings, r.at);
         if (lock.state == LockState::Locked)
             locked.append({u, lock.unlocksAt, {}, -1});
@@ -141,6 +143,8 @@ ComplianceReport classifyUsers(const QList<ComplianceUser> &users,
         else if (pw.state == ExpiryState::Expired)
             expired.append({u, pw.expiresAt, {}, -1});
     }
+    std::sort(r.serviceAccounts.begin(), r.serviceAccounts.end(),
+              [](const ComplianceUser &a, const ComplianceUser &b) { return a.name < b.name; });
     sortBy(locked, false);
     // The most failures first: those are one attempt away from a lockout.
     std::stable_sort(failing.begin(), failing.end(),

@@ -18,6 +18,17 @@ ComplianceSummary summarizeCompliance(const ComplianceReport &report)
 {
     ComplianceSummary s;
     s.at = report.at;
+    for (const ComplianceUser &u : report.serviceAccounts) {
+        if (!u.name.isEmpty())
+            s.serviceAccounts.append(u.name);
+        s.serviceAccounts.append(u.id);
+        // Only a local user has a failure count Keystone can lock on.
+        if (report.settings.lockoutEnabled() && u.local && !u.ignoreLockout)
+            s.unprotectedServiceAccounts.append({u.id,
+                                                 u.name.isEmpty() ? u.id : u.name,
+                                                 u.domainName.isEmpty() ? u.domainId : u.domainName,
+                                                 {}});
+    }
     if (!report.locked.value) {
         s.error = report.locked.error;
         return s;
@@ -58,6 +69,19 @@ QString ComplianceSummary::sentence() const
     return text;
 }
 
+QString ComplianceSummary::unprotectedSentence() const
+{
+    if (unprotectedServiceAccounts.isEmpty())
+        return {};
+    QStringList who;
+    for (const LockedServiceAccount &a : unprotectedServiceAccounts)
+        who.append(Tr::tr("%1 (%2)").arg(a.name, a.domain));
+    return Tr::tr("Service accounts without ignore_lockout_failure_attempts, which anyone who "
+                  "knows the name can lock out: %1. Set it with openstack user set "
+                  "--ignore-lockout-failure-attempts NAME.")
+        .arg(who.join(QStringLiteral(", ")));
+}
+
 QJsonObject ComplianceSummary::toJson() const
 {
     QJsonObject o;
@@ -75,6 +99,12 @@ QJsonObject ComplianceSummary::toJson() const
                                     : QJsonValue()}});
     o.insert(QStringLiteral("locked_service_accounts"), arr);
     o.insert(QStringLiteral("service_accounts_known"), serviceAccountsKnown);
+    QJsonArray unprotected;
+    for (const LockedServiceAccount &a : unprotectedServiceAccounts)
+        unprotected.append(QJsonObject{{QStringLiteral("id"), a.id},
+                                       {QStringLiteral("name"), a.name},
+                                       {QStringLiteral("domain"), a.domain}});
+    o.insert(QStringLiteral("service_accounts_without_lockout_exemption"), unprotected);
     if (!error.isEmpty())
         o.insert(QStringLiteral("error"), error);
     return o;

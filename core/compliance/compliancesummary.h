@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace turnstile {
 
@@ -28,6 +29,16 @@ struct ComplianceSummary
     QList<LockedServiceAccount> lockedServiceAccounts;
     bool serviceAccountsKnown = true; // false: locked users could not be classified
     QString error;                    // why `locked` is unavailable
+    // Every service account's name and id (for the lockout early warning).
+    QStringList serviceAccounts;
+    // Local service accounts without ignore_lockout_failure_attempts while
+    // lockout is on: anyone who knows the name can lock the service out.
+    QList<LockedServiceAccount> unprotectedServiceAccounts; // unlocksAt unused
+
+    // "Service accounts without ignore_lockout_failure_attempts, which anyone
+    // who knows the name can lock out: glance (Default), nova (Default). …";
+    // empty when there are none.
+    QString unprotectedSentence() const;
 
     bool available() const { return locked >= 0; }
     // One translated sentence: "2 accounts locked, 1 service account: nova

@@ -36,7 +36,8 @@ int minutesCeil(qint64 ms)
 } // namespace
 
 QList<LockoutFinding> evaluateLockout(const QList<KeystoneEvent> &events,
-                                      const LockoutPolicy &policy, qint64 nowMs)
+                                      const LockoutPolicy &policy, qint64 nowMs,
+                                      const QStringList &serviceAccounts)
 {
     QList<LockoutFinding> out;
     if (policy.failureAttempts <= 0)
@@ -102,25 +103,58 @@ QList<LockoutFinding> evaluateLockout(const QList<KeystoneEvent> &events,
         // (when we counted the failures ourselves, their time is the better bound)
         const bool reportedLock =
             u.count < policy.failureAttempts && u.lockedSeen && u.lockedAt + durationMs > nowMs;
+        f.serviceAccount = (!u.name.isEmpty() && serviceAccounts.contains(u.name)) ||
+                           (!u.id.isEmpty() && serviceAccounts.contains(u.id));
+        const int left = policy.failureAttempts - u.count;
+        // A service account is warned of while two more failures lock it.
+        const int warnLeft = f.serviceAccount && policy.failureAttempts >= 3 ? 2 : 1;
         if (countedLock || reportedLock) {
             f.level = LockoutFinding::Level::Red;
             f.lockedUntilMs = countedLock ? u.last + durationMs : u.lockedAt + durationMs;
-            f.text =
-                Tr::tr("%1 is locked out after %2 failed logins, until %3.")
-                    .arg(who)
-                    .arg(u.count)
-                    .arg(formatUtcTime(QDateTime::fromMSecsSinceEpoch(f.lockedUntilMs, Qt::UTC)));
+            const QString until =
+                formatUtcTime(QDateTime::fromMSecsSinceEpoch(f.lockedUntilMs, Qt::UTC));
+            f.text = f.serviceAccount
+                         ? Tr::tr("Service account %1 is locked out after %2 failed logins, until "
+                                  "%3: the service that logs in as it is refused until then.")
+                               .arg(who)
+                               .arg(u.count)
+                               .arg(until)
+                         : Tr::tr("%1 is locked out after %2 failed logins, until %3.")
+                               .arg(who)
+                               .arg(u.count)
+                               .arg(until);
             out << f;
-        } else if (policy.failureAttempts > 1 && u.count == policy.failureAttempts - 1 &&
+        } else if (policy.failureAttempts > 1 && u.count > 0 && left >= 1 && left <= warnLeft &&
                    u.last + durationMs > nowMs) {
             f.level = LockoutFinding::Level::Amber;
-            f.text = Tr::tr("%1 has %2 of %3 failed logins in the last %4 min; one more locks it "
-                            "for %5 min.")
-                         .arg(who)
-                         .arg(u.count)
-                         .arg(policy.failureAttempts)
-                         .arg(minutesCeil(nowMs - u.first))
-                         .arg(minutesCeil(durationMs));
+            f.attemptsLeft = left;
+            if (!f.serviceAccount)
+                f.text =
+                    Tr::tr("%1 has %2 of %3 failed logins in the last %4 min; one more locks it "
+                           "for %5 min.")
+                        .arg(who)
+                        .arg(u.count)
+                        .arg(policy.failureAttempts)
+                        .arg(minutesCeil(nowMs - u.first))
+                        .arg(minutesCeil(durationMs));
+            else if (left == 1)
+                f.text = Tr::tr("Service account %1 has %2 of %3 failed logins in the last %4 "
+                                "min; one more locks it for %5 min and stops the service that "
+                                "logs in as it.")
+                             .arg(who)
+                             .arg(u.count)
+                             .arg(policy.failureAttempts)
+                             .arg(minutesCeil(nowMs - u.first))
+                             .arg(minutesCeil(durationMs));
+            else
+                f.text = Tr::tr("Service account %1 has %2 of %3 failed logins in the last %4 "
+                                "min; two more lock it for %5 min and stop the service that logs "
+                                "in as it.")
+                             .arg(who)
+                             .arg(u.count)
+                             .arg(policy.failureAttempts)
+                             .arg(minutesCeil(nowMs - u.first))
+                             .arg(minutesCeil(durationMs));
             out << f;
         }
     }

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace turnstile {
 
@@ -28,6 +29,11 @@ struct LockoutFinding
     qint64 firstFailureMs = 0; // the first of them
     qint64 lockedUntilMs = 0;  // Red only
     QString text;              // one sentence for the Overview and `events`
+    // One of the profile's service accounts: its lockout stops a service, and
+    // anyone who knows its name can cause it, so it is warned of one failure
+    // earlier and in stronger words.
+    bool serviceAccount = false;
+    int attemptsLeft = 0; // failed logins until the lock (Amber: 1, a service account 1 or 2)
     bool operator==(const LockoutFinding &) const = default;
 };
 
@@ -43,7 +49,12 @@ struct LockoutFinding
 // events, or a reset by an administrator (PATCH enabled), are unknown to
 // it, so it is an early warning, not the database's truth
 // (compliance's lockout report reads that).
+//
+// Users in serviceAccounts (names or ids) are service accounts: Amber
+// already two failures before the lock (when the limit is 3 or more), and
+// every finding says what their lockout stops.
 QList<LockoutFinding> evaluateLockout(const QList<KeystoneEvent> &events,
-                                      const LockoutPolicy &policy, qint64 nowMs);
+                                      const LockoutPolicy &policy, qint64 nowMs,
+                                      const QStringList &serviceAccounts = {});
 
 } // namespace turnstile

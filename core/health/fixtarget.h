@@ -30,10 +30,13 @@ struct FixTarget
         // Expired or soft-deleted trusts: the guarded trust flush's preview.
         TrustFlush,
         // A user with a long password history: the guarded prune's preview.
-        PasswordHistoryPrune
+        PasswordHistoryPrune,
+        // A user the lockout early warning names: that user on the
+        // Compliance page (argument = user id, else name).
+        ComplianceUser
     };
     Kind kind = Kind::KeysPage;
-    QString argument; // UnlockUser: the user id
+    QString argument; // UnlockUser, ComplianceUser: the user id
     QString label;    // the link's words, translated: "Preview the prune of …"
 
     bool operator==(const FixTarget &) const = default;

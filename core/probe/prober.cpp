@@ -5,6 +5,7 @@
 #include "db/galerainspector.h"
 #include "db/rowcount.h"
 #include "db/sqlsession.h"
+#include "events/notificationcheck.h"
 #include "health/galeraverdict.h"
 #include "keystone/authbackoff.h"
 #include "keystone/identityapi.h"
@@ -88,6 +89,7 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
         if (err.isEmpty()) {
             r.lockoutAttempts = conf.lockoutFailureAttempts;
             r.lockoutDurationSec = conf.lockoutDuration;
+            r.notificationProblems = checkNotificationConfig(conf);
         }
     }
     r.authWithPassword = profile.authMethod == AuthMethod::Password;

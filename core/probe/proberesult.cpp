@@ -103,7 +103,8 @@ QJsonObject ProbeResult::toJson() const
         {QStringLiteral("memcached"),
          QJsonObject{{QStringLiteral("hit_ratio"), opt(memcachedHitRatio)}}},
         {QStringLiteral("token"), tok},
-        {QStringLiteral("database"), db}};
+        {QStringLiteral("database"), db},
+        {QStringLiteral("notification_config"), QJsonArray::fromStringList(notificationProblems)}};
 }
 
 ProbeResult ProbeResult::fromJson(const QJsonObject &o)
@@ -138,6 +139,8 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     for (const QJsonValue &w : tok[u"warnings"].toArray())
         r.warnings.append(w.toString());
     r.authRejected = tok[u"auth_rejected"].toBool();
+    for (const QJsonValue &v : o[u"notification_config"].toArray())
+        r.notificationProblems.append(v.toString());
     if (tok[u"lockout_failure_attempts"].isDouble())
         r.lockoutAttempts = tok[u"lockout_failure_attempts"].toInt();
     const QJsonObject db = o[u"database"].toObject();

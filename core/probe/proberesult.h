@@ -43,6 +43,10 @@ struct ProbeResult
     std::optional<qint64> catalogBytes;
     QString tokenError;
     QStringList warnings;
+    // What in the profile's keystone.conf hides Keystone's events from
+    // Turnstile, one sentence per line to change (checkNotificationConfig);
+    // informational, no part of the verdict.
+    QStringList notificationProblems;
     // Keystone rejected the credentials (401), now or in an earlier cycle:
     // Turnstile stopped logging in with them (AuthBackoff) until they change
     // or the user asks for a retry, so as not to lock the account.

@@ -89,6 +89,8 @@ QJsonObject Profile::toJson() const
         o[u"notification_url"] = notificationUrl;
     if (eventQueueMaxLength != 100000)
         o[u"event_queue_max_length"] = eventQueueMaxLength;
+    if (!serviceAccounts.isEmpty())
+        o[u"service_accounts"] = toArray(serviceAccounts);
     if (!thresholds.isEmpty())
         o[u"thresholds"] = thresholds;
     o[u"read_only"] = readOnly;
@@ -146,6 +148,7 @@ Profile Profile::fromJson(const QJsonObject &o)
     p.keystoneConfPath = o[u"keystone_conf"].toString();
     p.notificationUrl = o[u"notification_url"].toString();
     p.eventQueueMaxLength = qMax(1, o[u"event_queue_max_length"].toInt(100000));
+    p.serviceAccounts = toStringList(o[u"service_accounts"]);
     p.thresholds = o[u"thresholds"].toObject();
     p.readOnly = o[u"read_only"].toBool();
     p.production = o[u"production"].toBool();

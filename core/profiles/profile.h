@@ -72,6 +72,9 @@ struct Profile
     // The most messages Turnstile's own event queue keeps while nobody reads
     // it (x-max-length, oldest dropped), so a week away cannot fill the disk.
     int eventQueueMaxLength = 100000;
+    // Users the lockout early warning treats as service accounts besides
+    // those with a role on the service project (names or ids).
+    QStringList serviceAccounts;
 
     // Per-profile threshold overrides: {"metric": {"warn": x, "critical": y}}
     // (growth rules are keyed "metric/day"; either level may be missing).

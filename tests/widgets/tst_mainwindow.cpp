@@ -3,6 +3,7 @@
 #include "auditpage.h"
 #include "compliancepage.h"
 #include "databasepage.h"
+#include "eventspage.h"
 #include "growthpage.h"
 #include "guarded/auditlog.h"
 #include "isolatedenvironment.h"
@@ -117,7 +118,8 @@ private slots:
         QCOMPARE(pageIds(), (QStringList{QStringLiteral("overview"), QStringLiteral("growth"),
                                          QStringLiteral("latency"), QStringLiteral("database"),
                                          QStringLiteral("actions"), QStringLiteral("compliance"),
-                                         QStringLiteral("keys"), QStringLiteral("audit")}));
+                                         QStringLiteral("keys"), QStringLiteral("audit"),
+                                         QStringLiteral("events")}));
         QTemporaryDir dir;
         ProfileStore store(dir.filePath(QStringLiteral("profiles.ini")));
         MainWindow w(&store, &m_secrets);
@@ -135,7 +137,12 @@ private slots:
             // Every page takes the selection through the one interface.
             QVERIFY2(dynamic_cast<ProfilePage *>(w.pages()->widget(i)), table.at(i).id);
         }
-        QCOMPARE(w.pages()->tabText(table.size() - 1), QStringLiteral("Audit log"));
+        QCOMPARE(w.pages()->tabText(table.size() - 2), QStringLiteral("Audit log"));
+        // The Events page came last, so Ctrl+1…8 kept their pages; it is Ctrl+9.
+        QCOMPARE(w.pages()->tabText(table.size() - 1), QStringLiteral("Events"));
+        QVERIFY(w.pages()->tabToolTip(table.size() - 1).contains(u"9"));
+        QVERIFY(w.showPage(QStringLiteral("events")));
+        QCOMPARE(w.pages()->currentWidget(), static_cast<QWidget *>(w.eventsPage()));
         QVERIFY(w.showPage(QStringLiteral("latency")));
         QCOMPARE(w.pages()->currentWidget(), static_cast<QWidget *>(w.latencyPage()));
         QVERIFY(!w.showPage(QStringLiteral("nonsense")));
@@ -156,7 +163,7 @@ private slots:
         QCOMPARE(p.exitCode(), 2);
         QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
                  QStringLiteral("Unknown page nonsense; choose overview, growth, latency, "
-                                "database, actions, compliance, keys or audit.\n"));
+                                "database, actions, compliance, keys, audit or events.\n"));
         QCOMPARE(p.readAllStandardOutput(), QByteArray());
 
         // The help names every page of the table.
@@ -165,7 +172,8 @@ private slots:
         QCOMPARE(p.exitCode(), 0);
         const QString help = QString::fromUtf8(p.readAllStandardOutput()).simplified();
         QVERIFY2(help.contains(QStringLiteral("Open on this page: overview, growth, latency, "
-                                              "database, actions, compliance, keys or audit.")),
+                                              "database, actions, compliance, keys, audit or "
+                                              "events.")),
                  qPrintable(help));
     }
     void selectionReachesEveryPage()
