@@ -2,12 +2,32 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>ActionResult</name>
+    <message numerus="yes">
+        <source>Waited %n time(s) for Galera flow control, %1 in all</source>
+        <translation>
+            <numerusform>Waited %n time for Galera flow control, %1 in all</numerusform>
+            <numerusform>Waited %n times for Galera flow control, %1 in all</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Availability</name>
     <message numerus="yes">
         <source>Down %n times, %1 in all; the longest %2 at %3.</source>
         <translation>
             <numerusform>Down %n times, %1 in all; the longest %2 at %3.</numerusform>
             <numerusform>Down %n times, %1 in all; the longest %2 at %3.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BrokerQueueDepth</name>
+    <message numerus="yes">
+        <source>RabbitMQ&apos;s queue %1 holds %2 messages: its %n consumer(s) fall behind.</source>
+        <translation>
+            <numerusform>RabbitMQ&apos;s queue %1 holds %2 messages: its %n consumer fall behind.</numerusform>
+            <numerusform>RabbitMQ&apos;s queue %1 holds %2 messages: its %n consumers fall behind.</numerusform>
         </translation>
     </message>
 </context>
@@ -132,6 +152,23 @@
         <translation>
             <numerusform>%1: the key repository %2 is readable and holds %n key.</numerusform>
             <numerusform>%1: the key repository %2 is readable and holds %n keys.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GaleraVerdict</name>
+    <message numerus="yes">
+        <source>(critical from %n missing)</source>
+        <translation>
+            <numerusform>(critical from %n missing)</numerusform>
+            <numerusform>(critical from %n missing)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(warning from %n missing)</source>
+        <translation>
+            <numerusform>(warning from %n missing)</numerusform>
+            <numerusform>(warning from %n missing)</numerusform>
         </translation>
     </message>
 </context>
@@ -410,6 +447,13 @@
         <translation>
             <numerusform>· growth per day over the last %n day of history</numerusform>
             <numerusform>· growth per day over the last %n days of history</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Galera: %n node(s) expected</source>
+        <translation>
+            <numerusform>Galera: %n node expected</numerusform>
+            <numerusform>Galera: %n nodes expected</numerusform>
         </translation>
     </message>
 </context>
