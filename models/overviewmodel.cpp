@@ -39,10 +39,16 @@ OverviewModel::Status OverviewModel::statusOf(const ProbeResult &r)
 
 QString OverviewModel::reasonOf(const ProbeResult &r)
 {
+    // A Keystone that fails while a node of its Galera cluster is gone or not synced: the
+    // cluster is the likely cause, so its sentence comes first, Keystone's symptom after it.
+    const QString galera = r.galera && r.galera->level >= 2 ? r.galera->reason : QString();
+    const auto causeFirst = [&galera](const QString &symptom) {
+        return galera.isEmpty() ? symptom : galera + u' ' + symptom;
+    };
     if (!r.endpointError.isEmpty())
-        return r.endpointError;
+        return causeFirst(r.endpointError);
     if (!r.tokenError.isEmpty())
-        return r.tokenError;
+        return causeFirst(r.tokenError);
     // Thresholds first: they say what is wrong with Keystone, not with us.
     if (r.thresholdLevel >= 2 && !r.thresholdReason.isEmpty())
         return r.thresholdReason;

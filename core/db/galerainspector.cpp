@@ -36,6 +36,12 @@ QHash<QString, Previous> &previousSamples()
     return h;
 }
 
+QHash<QString, QStringList> &rememberedNodes()
+{
+    static QHash<QString, QStringList> h;
+    return h;
+}
+
 qint64 steadyMs()
 {
     using namespace std::chrono;
@@ -90,10 +96,22 @@ QStringList GaleraInspector::discoverNodes(SqlSession &session)
     return out;
 }
 
+QStringList GaleraInspector::rememberNodes(const QString &server, const QStringList &discovered)
+{
+    QMutexLocker lock(&s_mutex);
+    QStringList &known = rememberedNodes()[server];
+    for (const QString &a : discovered)
+        if (!known.contains(a))
+            known.append(a);
+    std::sort(known.begin(), known.end());
+    return known;
+}
+
 void GaleraInspector::forgetSamples()
 {
     QMutexLocker lock(&s_mutex);
     previousSamples().clear();
+    rememberedNodes().clear();
 }
 
 GaleraNodeStatus GaleraInspector::inspectNode(const QString &address) const

@@ -28,11 +28,18 @@ public:
     // Galera node (or says "AUTO").
     static QStringList discoverNodes(SqlSession &session);
 
+    // The nodes this process has seen in the cluster behind `server` (the profile's database
+    // host:port): `discovered` added to those remembered, sorted. wsrep_incoming_addresses
+    // lists only the members of the moment, so a node that left would vanish from the
+    // expected size with it, and a profile whose own node is down could not discover at all
+    // (call with an empty list: the remembered nodes). Listing galera_nodes in the profile
+    // fixes the set instead (a node decommissioned on purpose is remembered until restart).
+    static QStringList rememberNodes(const QString &server, const QStringList &discovered);
     // Inspects `addresses` (host:port); expectedSize 0 = their number.
     GaleraStatus inspect(const QStringList &addresses, int expectedSize = 0,
                          bool discovered = false) const;
 
-    // Forgets the previous samples (tests).
+    // Forgets the previous samples and the remembered nodes (tests).
     static void forgetSamples();
 
 private:

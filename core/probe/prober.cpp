@@ -176,6 +176,11 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
                 r.databaseErrorDetail = f.detail;
                 if (f.kind != DatabaseFailure::Kind::Other)
                     dbFailure = f;
+                // Its own node down: the other members this process saw still say why.
+                if (profile.galeraNodes.isEmpty() && url.backend == DatabaseUrl::Backend::MySql) {
+                    galeraNodes = GaleraInspector::rememberNodes(url.displayHost(), {});
+                    galeraDiscovered = !galeraNodes.isEmpty();
+                }
             } else {
                 const RowCount rev = countRows(db, KeystoneTable::RevocationEvent);
                 r.revocationEvents = rev.rows;
@@ -187,7 +192,8 @@ ProbeResult runProbe(const Profile &profile, const Secrets &secrets, int validat
                 r.databaseMs = rev.queryMs + tok.queryMs;
                 if (profile.galeraNodes.isEmpty() && url.backend == DatabaseUrl::Backend::MySql) {
                     SqlSession session(db, 5000);
-                    galeraNodes = GaleraInspector::discoverNodes(session);
+                    galeraNodes = GaleraInspector::rememberNodes(
+                        url.displayHost(), GaleraInspector::discoverNodes(session));
                     galeraDiscovered = !galeraNodes.isEmpty();
                 }
                 for (const RowCount *c : {&rev, &tok})

@@ -186,6 +186,48 @@ private slots:
         QVERIFY2(back.reason.isEmpty(), qPrintable(back.reason));
     }
 
+    // Discovery lists only the members of the moment: a node that left must still count as
+    // expected, and a profile whose own node is the one that left still hears from the others
+    // (on old main the first read "2 of 2", all green, and the second had no Galera part).
+    void aDiscoveredNodeThatLeftIsStillExpected()
+    {
+        GaleraInspector::forgetSamples();
+        Secrets sec = labAdminSecrets();
+        sec.databasePassword = galera(QStringLiteral("GALERA_MONITOR_PASSWORD"));
+        const QString user = galera(QStringLiteral("GALERA_MONITOR_USER"));
+        Profile viaOne = labAdminProfile();
+        viaOne.databaseUrl = galeraUrl(1, user).toString();
+        Profile viaThree = labAdminProfile();
+        viaThree.databaseUrl = galeraUrl(3, user).toString();
+        for (const Profile *p : {&viaOne, &viaThree}) {
+            const ProbeResult r = runProbe(*p, sec, 1);
+            QVERIFY(r.galera);
+            QCOMPARE(r.galera->expectedSize, 3);
+        }
+
+        QVERIFY(galeraScript({QStringLiteral("stop-node"), QStringLiteral("3")}));
+        ProbeResult one;
+        for (int i = 0; i < 50; ++i) {
+            one = runProbe(viaOne, sec, 1);
+            if (one.galera && one.galera->level >= int(HealthLevel::Warning))
+                break;
+            QTest::qWait(200);
+        }
+        const ProbeResult three = runProbe(viaThree, sec, 1);
+        QVERIFY(galeraScript({QStringLiteral("start-node"), QStringLiteral("3")}));
+
+        QVERIFY(one.galera);
+        QCOMPARE(one.galera->expectedSize, 3);
+        QVERIFY2(one.galera->reason.contains(QStringLiteral("cluster size 2 of 3")),
+                 qPrintable(one.galera->reason));
+        QVERIFY(!three.databaseError.isEmpty());
+        QVERIFY2(three.galera, "the profile whose node left has no Galera part");
+        QVERIFY2(three.galera->reason.contains(QStringLiteral("cluster size 2 of 3")),
+                 qPrintable(three.galera->reason));
+        QVERIFY(three.thresholdLevel >= int(HealthLevel::Warning));
+        waitFor([](const GaleraStatus &g) { return g.level == int(HealthLevel::Ok); });
+    }
+
     // A stalled node (SIGSTOP: the kernel still accepts the connection, nothing answers) costs
     // its connect timeout once, in parallel with the others, and is named.
     void aStalledNodeCostsOneTimeoutNotOnePerNode()

@@ -211,6 +211,26 @@ private slots:
                  QStringLiteral("Galera: db3 does not answer (connection refused); cluster size 2 "
                                 "of 3 (warning from 1 missing)."));
     }
+    // Issue 18's screenshot: the region whose own Galera node left fails at Keystone too; the
+    // tile leads with the cluster (the cause), then Keystone's symptom, not the symptom alone.
+    void aFailingKeystoneWithADegradedClusterSaysTheClusterFirst()
+    {
+        ProbeResult r = healthy(QStringLiteral("a"));
+        r.endpointError = QStringLiteral("127.0.0.1:37342 closed the connection before answering.");
+        QCOMPARE(OverviewModel::reasonOf(r), r.endpointError);
+        GaleraStatus g;
+        g.level = 2;
+        g.reason = QStringLiteral("Galera: db3 does not answer (connection refused); cluster "
+                                  "size 2 of 3 (warning from 1 missing).");
+        r.galera = g;
+        QCOMPARE(OverviewModel::reasonOf(r), g.reason + u' ' + r.endpointError);
+        r.galera->level = 1; // a healthy cluster is not blamed
+        QCOMPARE(OverviewModel::reasonOf(r), r.endpointError);
+        r.endpointError.clear();
+        r.tokenError = QStringLiteral("Keystone answered HTTP 500.");
+        r.galera->level = 3;
+        QCOMPARE(OverviewModel::reasonOf(r), g.reason + u' ' + r.tokenError);
+    }
     void missingFiguresSayUnavailable()
     {
         ProbeResult r = healthy(QStringLiteral("a"));
