@@ -30,6 +30,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace turnstile {
 
 namespace {
@@ -149,9 +151,18 @@ QString HistoryChartsPage::sourceText() const
         return {};
     const qint64 to = m_shownTo > 0 ? m_shownTo : QDateTime::currentSecsSinceEpoch();
     const qint64 from = m_shownTo > 0 ? m_shownFrom : to;
-    return tr("History from Prometheus %1 · times in %2")
-        .arg(m_config.prometheus->url.toDisplayString(QUrl::RemoveUserInfo),
-             timeZoneText(from, to));
+    const QString source = tr("History from Prometheus %1 · times in %2")
+                               .arg(m_config.prometheus->url.toDisplayString(QUrl::RemoveUserInfo),
+                                    timeZoneText(from, to));
+    // A chart left empty says why, instead of reading as "nothing happened".
+    QStringList missing;
+    for (const ChartSpec &spec : m_specs)
+        if (!std::all_of(spec.metrics.cbegin(), spec.metrics.cend(), prometheusServes))
+            missing.append(spec.title);
+    if (missing.isEmpty())
+        return source;
+    return tr("%1 · not exported to Prometheus, only in Turnstile's own history: %2")
+        .arg(source, QLocale().createSeparatedList(missing));
 }
 
 void HistoryChartsPage::updateSource()

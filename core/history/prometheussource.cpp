@@ -36,6 +36,11 @@ qint64 prometheusStep(qint64 from, qint64 to, int points)
     return std::max<qint64>(1, (span + steps - 1) / steps);
 }
 
+bool prometheusServes(const QString &metric)
+{
+    return !metric.contains(u'*') && prometheusQueryFor(SeriesKey{QString(), metric}).has_value();
+}
+
 std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
 {
     const QString &m = key.metric;

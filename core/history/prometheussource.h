@@ -45,6 +45,11 @@ qint64 prometheusStep(qint64 from, qint64 to, int points);
 // for a metric the exporter does not export. Pure.
 std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why = nullptr);
 
+// Whether a chart metric can be drawn from Prometheus at all: the exporter
+// serves it. A wildcard (schema.*.bytes) or a metric without a query
+// (prometheusQueryFor) is only in Turnstile's own history. Pure.
+bool prometheusServes(const QString &metric);
+
 // One query_range answer: the first series' points, Prometheus' warnings,
 // or the error as one sentence. Pure.
 struct PrometheusRange

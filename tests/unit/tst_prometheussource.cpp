@@ -65,6 +65,16 @@ private slots:
                                                QStringLiteral("keystone.up")}),
                  QStringLiteral("turnstile_keystone_up{profile=\"a\\\"} or vector(1) #\"}"));
     }
+    // What the pages may draw from Prometheus, and what stays empty there.
+    void servesOnlyWhatIsExported()
+    {
+        QVERIFY(prometheusServes(QStringLiteral("token.live")));
+        QVERIFY(prometheusServes(QStringLiteral("table.trust.rows")));
+        QVERIFY(prometheusServes(QStringLiteral("validate.p95.ms")));
+        QVERIFY(!prometheusServes(QStringLiteral("schema.*.bytes")));
+        QVERIFY(!prometheusServes(QStringLiteral("schema.keystone.bytes")));
+        QVERIFY(!prometheusServes(QStringLiteral("bench.p50_ms")));
+    }
 
     // [history] prometheusUrl names the source; credentials in the URL are
     // dropped (they belong in the keychain); $TURNSTILE_HISTORY, naming a
