@@ -138,8 +138,8 @@ cmd_screenshot() {
         env_prom=(-u TURNSTILE_HISTORY "TURNSTILE_PROFILES=$("$ROOT/build/dev/app/turnstilectl" profiles path)"
                   "XDG_CONFIG_HOME=$conf")
     fi
-    env "${env_prom[@]}" DBUS_SESSION_BUS_ADDRESS=$TURNSTILE_LAB_DBUS_ADDRESS OUT=$(realpath -m "$out") GUI="$ROOT/build/dev/app/turnstile" \
-        SHOT_ARGS="${SHOT_ARGS:-}" SHOT_SELECT="$([[ $LAB_REGIONS == 1 ]] || echo --profile lab)" SIZE=$size xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
+    env "${env_prom[@]}" DBUS_SESSION_BUS_ADDRESS="$TURNSTILE_LAB_DBUS_ADDRESS" OUT="$(realpath -m "$out")" GUI="$ROOT/build/dev/app/turnstile" \
+        SHOT_ARGS="${SHOT_ARGS:-}" SHOT_SELECT="$([[ $LAB_REGIONS == 1 ]] || echo --profile lab)" SIZE="$size" xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
             # shellcheck disable=SC2086
             "$GUI" $SHOT_SELECT $SHOT_ARGS -qwindowgeometry "$SIZE+0+0" & pid=$!
             sleep "${SHOT_DELAY:-8}"
