@@ -41,7 +41,9 @@ bool prometheusServes(const QString &metric)
     return !metric.contains(u'*') && prometheusQueryFor(SeriesKey{QString(), metric}).has_value();
 }
 
-std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
+namespace {
+// The exported series of one history metric, before they become one curve.
+std::optional<QString> exportedSeries(const SeriesKey &key, QString *why)
 {
     const QString &m = key.metric;
     static const QRegularExpression percentile(
@@ -93,6 +95,18 @@ std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
                       "in Turnstile's own history.")
                    .arg(m);
     return std::nullopt;
+}
+} // namespace
+
+std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
+{
+    // One curve per profile: a collector that moved host or port (a new
+    // `instance`) or a second one for the same profile gives Prometheus
+    // series of their own, and the chart reads only one series per query.
+    const std::optional<QString> q = exportedSeries(key, why);
+    if (!q)
+        return std::nullopt;
+    return QStringLiteral("max by (profile) (%1)").arg(*q);
 }
 
 PrometheusRange parsePrometheusRange(int httpStatus, const QByteArray &body, const QString &where)

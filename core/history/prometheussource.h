@@ -42,7 +42,8 @@ qint64 prometheusStep(qint64 from, qint64 to, int points);
 // The PromQL that gives a history metric of a profile from the exported
 // series, in the history's units ("validate.p99.ms" is the 0.99 quantile of
 // turnstile_token_validation_seconds times 1000). nullopt, with the reason,
-// for a metric the exporter does not export. Pure.
+// for a metric the exporter does not export. The series of every instance
+// that reports the profile are one curve (max by profile). Pure.
 std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why = nullptr);
 
 // Whether a chart metric can be drawn from Prometheus at all: the exporter
