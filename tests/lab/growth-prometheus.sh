@@ -48,13 +48,15 @@ cmd_start() {
     "$CTL" profiles import --clouds-yaml "$LAB_DIR/clouds.yaml" --cloud lab >/dev/null
     "$CTL" profiles import --keystone-conf "$TURNSTILE_LAB_KEYSTONE_CONF" --profile lab >/dev/null
 
-    # The collector picks a free port and says which on its first line.
+    # The collector picks a free port and says which on its first line (the old file goes first:
+    # the child truncates it only when it runs).
+    rm -f "$WORK/collect.out"
     "$CTL" collect --profile lab --listen 127.0.0.1:0 --interval "$SCRAPE" \
         >"$WORK/collect.out" 2>"$WORK/collect.err" &
     echo $! >"$WORK/collect.pid"
     local target='' i
     for ((i = 0; i < 100; i++)); do
-        target=$(sed -n 's|^Serving /metrics at http://\([^/]*\)/metrics.*|\1|p' "$WORK/collect.out")
+        target=$(sed -n 's|^Serving /metrics at http://\([^/]*\)/metrics.*|\1|p' "$WORK/collect.out" 2>/dev/null)
         [[ -n $target ]] && break
         alive "$WORK/collect.pid" collect || die "the collector ended: $(cat "$WORK/collect.err")"
         sleep 0.2
