@@ -124,8 +124,22 @@ cmd_screenshot() {
     # SHOT_SIZE: the screen, default 1280x800 (three regions' tiles need 1280x1180).
     local size=${SHOT_SIZE:-1280x800}
     [[ $size =~ ^[0-9]+x[0-9]+$ ]] || die "SHOT_SIZE must read WIDTHxHEIGHT"
-    DBUS_SESSION_BUS_ADDRESS=$TURNSTILE_LAB_DBUS_ADDRESS OUT=$(realpath -m "$out") GUI="$ROOT/build/dev/app/turnstile" \
-        SHOT_ARGS="${SHOT_ARGS:-}" SHOT_SELECT="$([[ $LAB_REGIONS == 1 ]] || echo --profile lab)" SIZE=$size xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
+    # SHOT_PROMETHEUS_URL: the charts draw from this Prometheus ([history] prometheusUrl) in a
+    # turnstile.conf of the screenshot's own; the caller's settings are not touched, its
+    # profiles are still read. Credentials only through TURNSTILE_PROMETHEUS_PASSWORD/_TOKEN.
+    local env_prom=()
+    if [[ -n ${SHOT_PROMETHEUS_URL:-} ]]; then
+        [[ $SHOT_PROMETHEUS_URL =~ ^https?://[^@/]+/?$ ]] || die "SHOT_PROMETHEUS_URL must read http(s)://HOST:PORT"
+        local conf; conf=$(mktemp -d)
+        # shellcheck disable=SC2064
+        trap "rm -rf '$conf'" RETURN
+        mkdir -m 700 "$conf/turnstile"
+        printf '[history]\nprometheusUrl=%s\n' "$SHOT_PROMETHEUS_URL" >"$conf/turnstile/turnstile.conf"
+        env_prom=(-u TURNSTILE_HISTORY "TURNSTILE_PROFILES=$("$ROOT/build/dev/app/turnstilectl" profiles path)"
+                  "XDG_CONFIG_HOME=$conf")
+    fi
+    env "${env_prom[@]}" DBUS_SESSION_BUS_ADDRESS="$TURNSTILE_LAB_DBUS_ADDRESS" OUT="$(realpath -m "$out")" GUI="$ROOT/build/dev/app/turnstile" \
+        SHOT_ARGS="${SHOT_ARGS:-}" SHOT_SELECT="$([[ $LAB_REGIONS == 1 ]] || echo --profile lab)" SIZE="$size" xvfb-run -a -s "-screen 0 ${size}x24" bash -c '
             # shellcheck disable=SC2086
             "$GUI" $SHOT_SELECT $SHOT_ARGS -qwindowgeometry "$SIZE+0+0" & pid=$!
             sleep "${SHOT_DELAY:-8}"

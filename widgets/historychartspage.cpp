@@ -6,6 +6,7 @@
 #include "chartview.h"
 #include "exportmenu.h"
 #include "guarded/auditnotifier.h"
+#include "util/timetext.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -29,6 +30,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace turnstile {
 
 namespace {
@@ -47,8 +50,8 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     : QWidget(parent), m_config(HistoryConfig::resolve()), m_specs(specs),
       m_profileChooser(new QComboBox(this)), m_rangeChooser(new QComboBox(this)),
       m_refresh(new QPushButton(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("Reload"), this)),
-      m_export(new QToolButton(this)), m_note(new QLabel(this)), m_status(new QLabel(this)),
-      m_grid(new QGridLayout), m_timer(new QTimer(this))
+      m_export(new QToolButton(this)), m_note(new QLabel(this)), m_source(new QLabel(this)),
+      m_status(new QLabel(this)), m_grid(new QGridLayout), m_timer(new QTimer(this))
 {
     m_rangeChooser->addItem(tr("Last hour"), kHour);
     m_rangeChooser->addItem(tr("Last 24 hours"), kDay);
@@ -95,8 +98,15 @@ HistoryChartsPage::HistoryChartsPage(const QList<ChartSpec> &specs, QWidget *par
     m_note->setForegroundRole(QPalette::PlaceholderText);
     m_note->hide();
     m_status->setWordWrap(true);
+    // A picture of the page (a slide, a ticket) says where its curves and
+    // times come from: another engine than Turnstile's own history.
+    m_source->setObjectName(QStringLiteral("historySource"));
+    m_source->setWordWrap(true);
+    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    updateSource();
     auto *outer = new QVBoxLayout(this);
     outer->addLayout(bar);
+    outer->addWidget(m_source);
     outer->addWidget(m_note);
     outer->addWidget(m_status);
     outer->addLayout(m_grid, 1);
@@ -131,7 +141,34 @@ QList<qint64> HistoryChartsPage::rangeChoices()
 void HistoryChartsPage::setHistoryConfig(const HistoryConfig &config)
 {
     m_config = config;
+    updateSource();
     reload();
+}
+
+QString HistoryChartsPage::sourceText() const
+{
+    if (!m_config.prometheus)
+        return {};
+    const qint64 to = m_shownTo > 0 ? m_shownTo : QDateTime::currentSecsSinceEpoch();
+    const qint64 from = m_shownTo > 0 ? m_shownFrom : to;
+    const QString source = tr("History from Prometheus %1 · times in %2")
+                               .arg(m_config.prometheus->url.toDisplayString(QUrl::RemoveUserInfo),
+                                    timeZoneText(from, to));
+    // A chart left empty says why, instead of reading as "nothing happened".
+    QStringList missing;
+    for (const ChartSpec &spec : m_specs)
+        if (!std::all_of(spec.metrics.cbegin(), spec.metrics.cend(), prometheusServes))
+            missing.append(spec.title);
+    if (missing.isEmpty())
+        return source;
+    return tr("%1 · not exported to Prometheus, only in Turnstile's own history: %2")
+        .arg(source, QLocale().createSeparatedList(missing));
+}
+
+void HistoryChartsPage::updateSource()
+{
+    m_source->setText(sourceText());
+    m_source->setVisible(!m_source->text().isEmpty());
 }
 
 void HistoryChartsPage::setProfiles(const QStringList &names)
@@ -222,6 +259,18 @@ void HistoryChartsPage::setCustomRange(qint64 from, qint64 to)
     // on the data already loaded, and fill in what the new span needs.
     showRangeOnCharts(from, to);
     reload();
+}
+
+void HistoryChartsPage::showLast(qint64 seconds)
+{
+    if (seconds <= 0)
+        return;
+    if (rangeChoices().contains(seconds)) {
+        setRangeSeconds(seconds);
+        return;
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    setCustomRange(now - seconds, now);
 }
 
 void HistoryChartsPage::showRangeOnCharts(qint64 from, qint64 to)
@@ -341,6 +390,7 @@ void HistoryChartsPage::apply(const ChartData &r)
     m_shownProfiles = r.profiles;
     m_shownFrom = r.from;
     m_shownTo = r.to;
+    updateSource();
     ChartPresenter::show(r, m_specs, m_charts);
     if (!r.error.isEmpty())
         m_status->setText(r.error);

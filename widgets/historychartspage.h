@@ -63,6 +63,9 @@ public:
     // A fixed span [from, to), as zoom and pan and the Custom… entry set it.
     void setCustomRange(qint64 from, qint64 to);
     bool customRange() const;
+    // The last `seconds`: the preset of that length, else a custom span
+    // ending now (`turnstile --range`).
+    void showLast(qint64 seconds);
     static QList<qint64> rangeChoices();
 
     QList<ChartView *> charts() const { return m_charts; }
@@ -71,6 +74,9 @@ public:
     QComboBox *rangeChooser() const { return m_rangeChooser; }
     QToolButton *exportButton() const { return m_export; }
     QString statusText() const;
+    // Where the charts come from, when not Turnstile's own history: "History
+    // from Prometheus URL · times in ZONE"; empty otherwise.
+    QString sourceText() const;
     // The range of the data on screen; 0 before the first load.
     qint64 shownRangeSeconds() const { return m_shownTo - m_shownFrom; }
     qint64 shownFrom() const { return m_shownFrom; }
@@ -112,6 +118,7 @@ private:
     void askCustomRange();
     void showRangeOnCharts(qint64 from, qint64 to);
     QString shownProfilesText() const;
+    void updateSource();
 
     HistoryConfig m_config;
     QList<ChartSpec> m_specs; // parallel to m_charts
@@ -120,6 +127,7 @@ private:
     QPushButton *m_refresh;
     QToolButton *m_export;
     QLabel *m_note;
+    QLabel *m_source;
     QLabel *m_status;
     QGridLayout *m_grid;
     QTimer *m_timer;

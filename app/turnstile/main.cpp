@@ -1,9 +1,12 @@
 #include "colorscheme.h"
 #include "firstpainthook.h"
+#include "growthpage.h"
+#include "latencypage.h"
 #include "mainwindow.h"
 #include "pagetable.h"
 #include "profiles/profilestore.h"
 #include "profiles/secretstore.h"
+#include "util/duration.h"
 #include "util/i18n.h"
 #include "util/nocoredumps.h"
 
@@ -14,6 +17,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 int main(int argc, char *argv[])
 {
@@ -49,6 +53,12 @@ int main(int argc, char *argv[])
                                             "$TURNSTILE_COLOR_SCHEME."),
         QStringLiteral("SCHEME"));
     parser.addOption(schemeOpt);
+    QCommandLineOption rangeOpt(
+        QStringLiteral("range"),
+        QCoreApplication::translate("main", "Open the Growth and Latency pages on the last "
+                                            "DURATION (e.g. 20m, 7d) instead of 24 hours."),
+        QStringLiteral("DURATION"));
+    parser.addOption(rangeOpt);
     parser.process(app);
 
     // Before the window exists: a mistyped page starts no probe and no
@@ -58,6 +68,16 @@ int main(int argc, char *argv[])
                      qPrintable(QCoreApplication::translate("main", "Unknown page %1; choose %2.")
                                     .arg(parser.value(pageOpt), turnstile::pageIdChoice())));
         return 2;
+    }
+
+    std::optional<qint64> range;
+    if (parser.isSet(rangeOpt)) {
+        QString error;
+        range = turnstile::parseDuration(parser.value(rangeOpt), &error);
+        if (!range) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 2;
+        }
     }
 
     const QString schemeText =
@@ -85,6 +105,10 @@ int main(int argc, char *argv[])
         window.selectProfile(parser.value(profileOpt));
     if (parser.isSet(pageOpt))
         window.showPage(parser.value(pageOpt));
+    if (range) {
+        window.growthPage()->showLast(*range);
+        window.latencyPage()->showLast(*range);
+    }
     if (turnstile::FirstPaintHook::requested())
         new turnstile::FirstPaintHook(&window, sinceMain);
     window.show();

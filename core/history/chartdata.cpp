@@ -333,9 +333,9 @@ ChartData ChartData::loadFromPrometheus(const PrometheusSourceSettings &settings
             // Wildcards (schema.*.bytes) and point clouds need Turnstile's
             // own history: Prometheus only has what the exporter serves.
             for (const QString &metric : spec.metrics) {
-                const SeriesKey key{profile, metric};
-                if (metric.contains(u'*') || !prometheusQueryFor(key))
+                if (!prometheusServes(metric))
                     continue;
+                const SeriesKey key{profile, metric};
                 const std::optional<DecimatedSeries> q = source.query(key, from, to, budget);
                 if (!q) {
                     r.error = source.error();

@@ -36,7 +36,14 @@ qint64 prometheusStep(qint64 from, qint64 to, int points)
     return std::max<qint64>(1, (span + steps - 1) / steps);
 }
 
-std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
+bool prometheusServes(const QString &metric)
+{
+    return !metric.contains(u'*') && prometheusQueryFor(SeriesKey{QString(), metric}).has_value();
+}
+
+namespace {
+// The exported series of one history metric, before they become one curve.
+std::optional<QString> exportedSeries(const SeriesKey &key, QString *why)
 {
     const QString &m = key.metric;
     static const QRegularExpression percentile(
@@ -88,6 +95,18 @@ std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
                       "in Turnstile's own history.")
                    .arg(m);
     return std::nullopt;
+}
+} // namespace
+
+std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why)
+{
+    // One curve per profile: a collector that moved host or port (a new
+    // `instance`) or a second one for the same profile gives Prometheus
+    // series of their own, and the chart reads only one series per query.
+    const std::optional<QString> q = exportedSeries(key, why);
+    if (!q)
+        return std::nullopt;
+    return QStringLiteral("max by (profile) (%1)").arg(*q);
 }
 
 PrometheusRange parsePrometheusRange(int httpStatus, const QByteArray &body, const QString &where)

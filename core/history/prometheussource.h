@@ -42,8 +42,14 @@ qint64 prometheusStep(qint64 from, qint64 to, int points);
 // The PromQL that gives a history metric of a profile from the exported
 // series, in the history's units ("validate.p99.ms" is the 0.99 quantile of
 // turnstile_token_validation_seconds times 1000). nullopt, with the reason,
-// for a metric the exporter does not export. Pure.
+// for a metric the exporter does not export. The series of every instance
+// that reports the profile are one curve (max by profile). Pure.
 std::optional<QString> prometheusQueryFor(const SeriesKey &key, QString *why = nullptr);
+
+// Whether a chart metric can be drawn from Prometheus at all: the exporter
+// serves it. A wildcard (schema.*.bytes) or a metric without a query
+// (prometheusQueryFor) is only in Turnstile's own history. Pure.
+bool prometheusServes(const QString &metric);
 
 // One query_range answer: the first series' points, Prometheus' warnings,
 // or the error as one sentence. Pure.

@@ -43,27 +43,45 @@ private slots:
         QCOMPARE(
             *q("validate.p99.ms"),
             QStringLiteral(
-                R"(turnstile_token_validation_seconds{profile="east",quantile="0.99"} * 1000)"));
-        QCOMPARE(*q("issue.p50.ms"),
-                 QStringLiteral(
-                     R"(turnstile_token_issue_seconds{profile="east",quantile="0.5"} * 1000)"));
+                R"(max by (profile) (turnstile_token_validation_seconds{profile="east",quantile="0.99"} * 1000))"));
+        QCOMPARE(
+            *q("issue.p50.ms"),
+            QStringLiteral(
+                R"(max by (profile) (turnstile_token_issue_seconds{profile="east",quantile="0.5"} * 1000))"));
         QCOMPARE(
             *q("token.live"),
-            QStringLiteral(R"(turnstile_table_rows{profile="east",table="token",state="live"})"));
-        QCOMPARE(*q("table.revocation_event.bytes"),
-                 QStringLiteral(
-                     R"(turnstile_table_size_bytes{profile="east",table="revocation_event"})"));
-        QCOMPARE(*q("revocation_event.rows"),
-                 QStringLiteral(R"(turnstile_revocation_events{profile="east",kind="all"})"));
-        QCOMPARE(*q("keystone.up"), QStringLiteral(R"(turnstile_keystone_up{profile="east"})"));
+            QStringLiteral(
+                R"(max by (profile) (turnstile_table_rows{profile="east",table="token",state="live"}))"));
+        QCOMPARE(
+            *q("table.revocation_event.bytes"),
+            QStringLiteral(
+                R"(max by (profile) (turnstile_table_size_bytes{profile="east",table="revocation_event"}))"));
+        QCOMPARE(
+            *q("revocation_event.rows"),
+            QStringLiteral(
+                R"(max by (profile) (turnstile_revocation_events{profile="east",kind="all"}))"));
+        QCOMPARE(*q("keystone.up"),
+                 QStringLiteral(R"(max by (profile) (turnstile_keystone_up{profile="east"}))"));
         QString why;
         QVERIFY(!prometheusQueryFor(
             SeriesKey{QStringLiteral("east"), QStringLiteral("db.exact_ms")}, &why));
         QVERIFY(why.contains(u"db.exact_ms"));
         // A profile name cannot break out of its label matcher.
-        QCOMPARE(*prometheusQueryFor(SeriesKey{QStringLiteral("a\"} or vector(1) #"),
-                                               QStringLiteral("keystone.up")}),
-                 QStringLiteral("turnstile_keystone_up{profile=\"a\\\"} or vector(1) #\"}"));
+        QCOMPARE(
+            *prometheusQueryFor(
+                SeriesKey{QStringLiteral("a\"} or vector(1) #"), QStringLiteral("keystone.up")}),
+            QStringLiteral(
+                "max by (profile) (turnstile_keystone_up{profile=\"a\\\"} or vector(1) #\"})"));
+    }
+    // What the pages may draw from Prometheus, and what stays empty there.
+    void servesOnlyWhatIsExported()
+    {
+        QVERIFY(prometheusServes(QStringLiteral("token.live")));
+        QVERIFY(prometheusServes(QStringLiteral("table.trust.rows")));
+        QVERIFY(prometheusServes(QStringLiteral("validate.p95.ms")));
+        QVERIFY(!prometheusServes(QStringLiteral("schema.*.bytes")));
+        QVERIFY(!prometheusServes(QStringLiteral("schema.keystone.bytes")));
+        QVERIFY(!prometheusServes(QStringLiteral("bench.p50_ms")));
     }
 
     // [history] prometheusUrl names the source; credentials in the URL are

@@ -91,6 +91,13 @@ private slots:
             om += "turnstile_table_rows{profile=\"east\",region=\"RegionOne\",table=\"token\","
                   "state=\"live\"} " +
                   QByteArray::number((t - m_first) / kEvery) + ' ' + QByteArray::number(t) + '\n';
+        // Profile "moved": its collector moved to another host half way, so its rows are two
+        // series (instance "a", then "b") that a chart must show as one curve.
+        const qint64 half = m_first + (m_last - m_first) / 2 / kEvery * kEvery;
+        for (qint64 t = m_first; t <= m_last; t += kEvery)
+            om += "turnstile_table_rows{profile=\"moved\",instance=\"" +
+                  QByteArray(t <= half ? "a" : "b") + "\",table=\"token\",state=\"live\"} " +
+                  QByteArray::number((t - m_first) / kEvery) + ' ' + QByteArray::number(t) + '\n';
         om += "# EOF\n";
         QFile input(m_dir.filePath(QStringLiteral("backfill.om")));
         QVERIFY(input.open(QIODevice::WriteOnly) && input.write(om) == om.size());
@@ -169,6 +176,21 @@ private slots:
             QCOMPARE(b.min, double((b.ts - m_first) / kEvery));
         qInfo("%lld days at 1,600 points from Prometheus: %lld buckets in %lld ms", kDays,
               qlonglong(s->buckets.size()), ms);
+    }
+
+    // A collector that moved (a new `instance` label) is one curve over the
+    // whole range, not the first series Prometheus happens to answer.
+    void aMovedCollectorIsOneCurve()
+    {
+        PrometheusSource source(settings());
+        const auto s =
+            source.query(SeriesKey{QStringLiteral("moved"), QStringLiteral("token.live")}, m_first,
+                         m_last, 1600);
+        QVERIFY2(s, qPrintable(source.error()));
+        QVERIFY2(s->buckets.size() <= 1600 && s->buckets.size() > 1500,
+                 qPrintable(QString::number(s->buckets.size())));
+        for (const Bucket &b : s->buckets)
+            QCOMPARE(b.min, double((b.ts - m_first) / kEvery));
     }
 
     // The chart data path takes Prometheus when the history configuration

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonObject>
+#include <QLabel>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
@@ -333,6 +334,43 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("absent.sqlite")),
                                  10000);
         QVERIFY(!QFile::exists(config.sqlitePath));
+    }
+    void saysItDrawsFromPrometheus()
+    {
+        // Turnstile's own history: nothing to say, the line is hidden.
+        GrowthPage page;
+        page.resize(1000, 700);
+        page.setProfiles({QStringLiteral("lab")});
+        QCOMPARE(page.sourceText(), QString());
+        auto *line = page.findChild<QLabel *>(QStringLiteral("historySource"));
+        QVERIFY(line);
+        QVERIFY(line->isHidden());
+
+        // A Prometheus (nothing listens on port 9): a picture of the page names it, without
+        // the user info of the URL, and the zone of the times on the axes.
+        HistoryConfig config;
+        PrometheusSourceSettings prometheus;
+        prometheus.url = QUrl(QStringLiteral("http://reader@127.0.0.1:9"));
+        config.prometheus = prometheus;
+        QSignalSpy loaded(&page, &GrowthPage::loaded);
+        page.setHistoryConfig(config);
+        page.showLast(20 * 60);
+        page.show();
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 15000);
+        const QString zone = timeZoneText(page.shownFrom(), page.shownFrom() + 1200);
+        // The schema chart stays empty: the exporter does not serve schema.*.bytes.
+        QCOMPARE(page.sourceText(),
+                 QStringLiteral("History from Prometheus http://127.0.0.1:9 · times in ") + zone +
+                     QStringLiteral(" · not exported to Prometheus, only in Turnstile's own "
+                                    "history: Schema sizes (MiB)"));
+        QVERIFY(line->isVisible());
+        QCOMPARE(line->text(), page.sourceText());
+        // `turnstile --range 20m`: a span that is not a preset ends now.
+        QVERIFY(page.customRange());
+        QCOMPARE(page.shownRangeSeconds(), 1200);
+        page.showLast(3600);
+        QVERIFY(!page.customRange());
+        QCOMPARE(page.rangeSeconds(), 3600);
     }
     void exportsWhatIsShown()
     {

@@ -18,6 +18,7 @@
 #include "profiles/secretstore.h"
 #include "profiletile.h"
 #include "testsupport.h"
+#include "util/duration.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -175,6 +176,30 @@ private slots:
                                               "database, actions, compliance, keys, audit or "
                                               "events.")),
                  qPrintable(help));
+    }
+    void commandLineRangeIsOneSentence()
+    {
+        // `turnstile --range` takes a duration as turnstilectl does and
+        // refuses anything else before a window exists, in one sentence.
+        QProcess p;
+        QTemporaryDir runtime;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+        p.setProcessEnvironment(env);
+        p.start(testsupport::builtProgram(QStringLiteral("turnstile")),
+                {QStringLiteral("--range"), QStringLiteral("90")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 2);
+        QString error;
+        QVERIFY(!parseDuration(QStringLiteral("90"), &error));
+        QVERIFY(!error.isEmpty());
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()), error + u'\n');
+
+        p.start(testsupport::builtProgram(QStringLiteral("turnstile")), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(30000));
+        const QString help = QString::fromUtf8(p.readAllStandardOutput()).simplified();
+        QVERIFY2(help.contains(QStringLiteral("--range <DURATION>")), qPrintable(help));
     }
     void selectionReachesEveryPage()
     {
