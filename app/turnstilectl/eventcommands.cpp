@@ -159,11 +159,7 @@ int EventCommands::events(const QStringList &args)
     // its depth when the broker's management API answers; silent when there
     // is none (the plugin is optional).
     {
-        TransportUrl broker = config.transport;
-        broker.password = config.secrets.notificationPassword;
-        const BrokerQueueReading depth =
-            readBrokerQueueDepth(managementUrlFor(broker), broker, config.routingKey,
-                                 profile.caCertFile, profile.verifyTls);
+        const BrokerQueueReading depth = readNotificationQueue(config);
         if (depth.depth) {
             if (const QString f = unreadQueueFinding(*depth.depth); !f.isEmpty())
                 m_err << f << Qt::endl;

@@ -3,6 +3,7 @@
 #include "util/rowfigure.h"
 
 #include "collector/collector.h"
+#include "events/eventconsumerconfig.h"
 #include "history/historystore.h"
 #include "probe/prober.h"
 #include "profiles/profileimporter.h"
@@ -105,7 +106,21 @@ int ProbeCommand::run(const QStringList &args)
     // Several regions are probed at once, each on its own thread.
     QList<QFuture<ProbeResult>> futures;
     for (const auto &[p, s] : targets)
-        futures.append(QtConcurrent::run(ioPool(), [p = p, s = s] { return runProbe(p, s); }));
+        futures.append(QtConcurrent::run(ioPool(), [p = p, s = s] {
+            ProbeResult r = runProbe(p, s);
+            // Keystone's notifications.info, the same reading as `events
+            // --follow`; silent when nothing answers at the management port.
+            if (!p.notificationUrl.isEmpty()) {
+                QString error;
+                const EventConsumerConfig c =
+                    EventConsumerConfig::forProfile(p, s, HistoryConfig(), &error);
+                if (error.isEmpty()) {
+                    r.notificationQueue = readNotificationQueue(c);
+                    r.notificationQueueRead = r.notificationQueue.answered;
+                }
+            }
+            return r;
+        }));
     bool healthy = true;
     QJsonArray all;
     // The thresholds verdict, the same as `turnstilectl thresholds` gives.
@@ -185,6 +200,17 @@ void ProbeCommand::printProbe(const ProbeResult &r)
     // The keystone.conf line that keeps Keystone's events from Turnstile.
     for (const QString &problem : r.notificationProblems)
         line(Tr::tr("Notifications"), problem);
+    if (r.notificationQueueRead) {
+        if (const auto &d = r.notificationQueue.depth) {
+            line(Tr::tr("Notification queue"), Tr::tr("%1 holds %2 message(s), %3 consumer(s)")
+                                                   .arg(d->queue, QLocale().toString(d->messages))
+                                                   .arg(d->consumers));
+            if (const QString f = unreadQueueFinding(*d); !f.isEmpty())
+                line(Tr::tr("Notification queue"), f);
+        } else {
+            line(Tr::tr("Notification queue"), r.notificationQueue.error);
+        }
+    }
 }
 
 } // namespace turnstile

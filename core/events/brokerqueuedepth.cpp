@@ -1,5 +1,6 @@
 #include "events/brokerqueuedepth.h"
 
+#include "events/eventconsumerconfig.h"
 #include "keystone/keystoneclient.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
@@ -96,6 +97,17 @@ BrokerQueueReading readBrokerQueueDepth(const QUrl &api, const TransportUrl &bro
     if (answer.status == 0)
         return {std::nullopt, answer.error, false}; // refused, timeout, TLS: KeystoneClient's
     return parseManagementQueue(answer.status, answer.body, where);
+}
+
+BrokerQueueReading readNotificationQueue(const EventConsumerConfig &config)
+{
+    TransportUrl broker = config.transport;
+    broker.password = config.secrets.notificationPassword;
+    const QUrl api = config.profile.brokerManagementUrl.isEmpty()
+                         ? managementUrlFor(broker)
+                         : QUrl(config.profile.brokerManagementUrl);
+    return readBrokerQueueDepth(api, broker, config.routingKey, config.profile.caCertFile,
+                                config.profile.verifyTls);
 }
 
 QString unreadQueueFinding(const BrokerQueueDepth &d, qint64 warnAbove)

@@ -10,6 +10,8 @@
 
 namespace turnstile {
 
+struct EventConsumerConfig;
+
 // Keystone's standard notification queue (notifications.info) as RabbitMQ's
 // management API reports it: oslo.messaging declares and binds it with
 // every notification, whether or not anything reads it, so a cloud without
@@ -45,6 +47,12 @@ QUrl managementUrlFor(const TransportUrl &broker);
 BrokerQueueReading readBrokerQueueDepth(const QUrl &api, const TransportUrl &broker,
                                         const QString &queue, const QString &caFile = {},
                                         bool verifyTls = true, int timeoutMs = 5000);
+
+// Keystone's notification queue of a consumer's broker (config.routingKey,
+// "notifications.info"), read with the consumer's account at the profile's
+// brokerManagementUrl, else managementUrlFor. Blocking. The one reading that
+// `events --follow` and `probe` share.
+BrokerQueueReading readNotificationQueue(const EventConsumerConfig &config);
 
 // One sentence when the queue holds more than `warnAbove` messages: nobody
 // reads it (no consumer), or its readers fall behind. Empty otherwise.

@@ -55,6 +55,17 @@ bool ProbeResult::healthy() const
 
 QJsonObject ProbeResult::toJson() const
 {
+    // null: not read; the depth with its finding, or the API's answer.
+    QJsonValue queue;
+    if (notificationQueueRead) {
+        if (const auto &d = notificationQueue.depth)
+            queue = QJsonObject{{QStringLiteral("queue"), d->queue},
+                                {QStringLiteral("messages"), double(d->messages)},
+                                {QStringLiteral("consumers"), d->consumers},
+                                {QStringLiteral("finding"), unreadQueueFinding(*d)}};
+        else
+            queue = QJsonObject{{QStringLiteral("error"), notificationQueue.error}};
+    }
     QJsonObject ks{{QStringLiteral("url"), endpoint},
                    {QStringLiteral("reachable"), reachable},
                    {QStringLiteral("version"), str(keystoneVersion)},
@@ -104,7 +115,8 @@ QJsonObject ProbeResult::toJson() const
          QJsonObject{{QStringLiteral("hit_ratio"), opt(memcachedHitRatio)}}},
         {QStringLiteral("token"), tok},
         {QStringLiteral("database"), db},
-        {QStringLiteral("notification_config"), QJsonArray::fromStringList(notificationProblems)}};
+        {QStringLiteral("notification_config"), QJsonArray::fromStringList(notificationProblems)},
+        {QStringLiteral("notification_queue"), queue}};
 }
 
 ProbeResult ProbeResult::fromJson(const QJsonObject &o)
@@ -141,6 +153,14 @@ ProbeResult ProbeResult::fromJson(const QJsonObject &o)
     r.authRejected = tok[u"auth_rejected"].toBool();
     for (const QJsonValue &v : o[u"notification_config"].toArray())
         r.notificationProblems.append(v.toString());
+    if (const QJsonObject q = o[u"notification_queue"].toObject(); !q.isEmpty()) {
+        r.notificationQueueRead = true;
+        if (q[u"messages"].isDouble())
+            r.notificationQueue.depth = BrokerQueueDepth{
+                q[u"queue"].toString(), qint64(q[u"messages"].toDouble()), q[u"consumers"].toInt()};
+        else
+            r.notificationQueue.error = q[u"error"].toString();
+    }
     if (tok[u"lockout_failure_attempts"].isDouble())
         r.lockoutAttempts = tok[u"lockout_failure_attempts"].toInt();
     const QJsonObject db = o[u"database"].toObject();

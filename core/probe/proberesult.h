@@ -2,6 +2,7 @@
 
 #include "compliance/compliancesummary.h"
 #include "db/galerastatus.h"
+#include "events/brokerqueuedepth.h"
 #include "probe/percentile.h"
 
 #include <QDateTime>
@@ -47,6 +48,12 @@ struct ProbeResult
     // Turnstile, one sentence per line to change (checkNotificationConfig);
     // informational, no part of the verdict.
     QStringList notificationProblems;
+    // Keystone's notifications.info as the broker's management API reports
+    // it (readNotificationQueue), read by `turnstilectl probe` for a profile
+    // with a notification URL; empty when not asked or nothing answered.
+    // Informational, no part of the verdict.
+    BrokerQueueReading notificationQueue;
+    bool notificationQueueRead = false;
     // Keystone rejected the credentials (401), now or in an earlier cycle:
     // Turnstile stopped logging in with them (AuthBackoff) until they change
     // or the user asks for a retry, so as not to lock the account.

@@ -87,6 +87,8 @@ QJsonObject Profile::toJson() const
     o[u"keystone_conf"] = keystoneConfPath;
     if (!notificationUrl.isEmpty())
         o[u"notification_url"] = notificationUrl;
+    if (!brokerManagementUrl.isEmpty())
+        o[u"broker_management_url"] = brokerManagementUrl;
     if (eventQueueMaxLength != 100000)
         o[u"event_queue_max_length"] = eventQueueMaxLength;
     if (!serviceAccounts.isEmpty())
@@ -147,6 +149,7 @@ Profile Profile::fromJson(const QJsonObject &o)
     p.galeraNodes = toStringList(o[u"galera_nodes"]);
     p.keystoneConfPath = o[u"keystone_conf"].toString();
     p.notificationUrl = o[u"notification_url"].toString();
+    p.brokerManagementUrl = o[u"broker_management_url"].toString();
     p.eventQueueMaxLength = qMax(1, o[u"event_queue_max_length"].toInt(100000));
     p.serviceAccounts = toStringList(o[u"service_accounts"]);
     p.thresholds = o[u"thresholds"].toObject();

@@ -72,6 +72,10 @@ struct Profile
     // The most messages Turnstile's own event queue keeps while nobody reads
     // it (x-max-length, oldest dropped), so a week away cannot fill the disk.
     int eventQueueMaxLength = 100000;
+    // Optional RabbitMQ management API of that broker (http[s]://host:port),
+    // for the depth of Keystone's notifications.info. Empty: the plugin's
+    // usual port on the broker's host (managementUrlFor).
+    QString brokerManagementUrl;
     // Users the lockout early warning treats as service accounts besides
     // those with a role on the service project (names or ids).
     QStringList serviceAccounts;

@@ -3,6 +3,7 @@
 // A throw-away user per run, never admin, so other lab tests are not disturbed.
 #include "events/amqpsession.h"
 #include "events/eventconsumer.h"
+#include "events/eventexport.h"
 #include "events/lockoutwarning.h"
 #include "events/notificationparser.h"
 #include "history/historystore.h"
@@ -45,9 +46,10 @@ class TestLabEvents : public QObject
     QString m_tag;
     std::unique_ptr<KeystoneClient> m_admin;
     std::unique_ptr<EventConsumer> m_consumer;
-    QStringList m_userIds; // to delete in cleanupTestCase
-    QStringList m_queues;  // likewise
-    QString m_deletedId;   // deletedUserKeepsItsName -> cliSaysWhomItDeleted
+    QStringList m_userIds;    // to delete in cleanupTestCase
+    QStringList m_projectIds; // to delete in cleanupTestCase
+    QStringList m_queues;     // likewise
+    QString m_deletedId;      // deletedUserKeepsItsName -> cliSaysWhomItDeleted
 
     QString profileName() const { return QStringLiteral("events-") + m_tag; }
 
@@ -186,6 +188,9 @@ private slots:
         if (m_admin)
             for (const QString &id : std::as_const(m_userIds))
                 m_admin->remove(QStringLiteral("/users/") + id);
+        if (m_admin)
+            for (const QString &id : std::as_const(m_projectIds))
+                m_admin->remove(QStringLiteral("/projects/") + id);
         // The durable queues of this run; a real installation keeps its own.
         AmqpSession s;
         if (s.open(keystoneAccount()))
@@ -271,6 +276,48 @@ private slots:
             QCOMPARE(e.targetName, name);
             QCOMPARE(e.targetType, QStringLiteral("data/security/account/user"));
         }
+    }
+
+    // Issue 20's other half: a project, too, keeps its name after the
+    // deletion — in the stored event and in the sentence the feed and the
+    // CLI show (eventexport).
+    void deletedProjectKeepsItsName()
+    {
+        const QString name = QStringLiteral("evt-gone-project-") + m_tag;
+        const QJsonObject project{{QStringLiteral("name"), name},
+                                  {QStringLiteral("domain_id"), QStringLiteral("default")}};
+        const HttpResult h =
+            m_admin->post(QStringLiteral("/projects"),
+                          QJsonDocument(QJsonObject{{QStringLiteral("project"), project}})
+                              .toJson(QJsonDocument::Compact));
+        QCOMPARE(h.status, 201);
+        const QString id =
+            QJsonDocument::fromJson(h.body).object()[u"project"].toObject()[u"id"].toString();
+        QVERIFY(!id.isEmpty());
+        m_projectIds << id;
+        auto storedAbout = [&](const QString &action) -> std::optional<KeystoneEvent> {
+            for (const KeystoneEvent &e : stored({action}))
+                if (e.targetId == id)
+                    return e;
+            return std::nullopt;
+        };
+        QVERIFY2(
+            waitFor([&] { return storedAbout(QStringLiteral("created.project")).has_value(); }),
+            qPrintable(m_consumer->status().line()));
+        QCOMPARE(storedAbout(QStringLiteral("created.project"))->targetName, name);
+        QCOMPARE(m_admin->remove(QStringLiteral("/projects/") + id).status, 204);
+        m_projectIds.removeAll(id);
+        QVERIFY(
+            waitFor([&] { return storedAbout(QStringLiteral("deleted.project")).has_value(); }));
+        const KeystoneEvent deleted = *storedAbout(QStringLiteral("deleted.project"));
+        QCOMPARE(deleted.targetName, name);
+        QCOMPARE(deleted.targetType, QStringLiteral("data/security/project"));
+        const QString sentence = eventDescription(deleted);
+        QVERIFY2(sentence.startsWith(QStringLiteral("project %1 (id %2) deleted").arg(name, id)),
+                 qPrintable(sentence));
+        QVERIFY2(
+            eventTextLine(deleted).contains(QStringLiteral("project %1 (id %2)").arg(name, id)),
+            qPrintable(eventTextLine(deleted)));
     }
 
     // turnstilectl events reads the same store: the deletion with the name.

@@ -19,6 +19,8 @@
 #include "history/historystore.h"
 #include "isolatedenvironment.h"
 #include "keystone/keystoneclient.h"
+#include "profiles/profilestore.h"
+#include "profiles/secretstore.h"
 #include "testsupport.h"
 
 #include <QDateTime>
@@ -313,6 +315,61 @@ private slots:
         QVERIFY(refused.answered);
         QVERIFY2(refused.error.contains(QStringLiteral("HTTP 401")), qPrintable(refused.error));
         QVERIFY(!refused.error.contains(wrong.password));
+    }
+
+    // `turnstilectl probe` of a profile with a notification URL reports the
+    // same reading (readNotificationQueue), in its text and its JSON.
+    void probeShowsTheNotificationQueue()
+    {
+        testsupport::IsolatedEnvironment env; // this process too: profiles, keychain
+        env.set(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                lab(QStringLiteral("TURNSTILE_LAB_DBUS_ADDRESS")));
+        Profile p = testsupport::labAdminProfile(false);
+        p.name = QStringLiteral("probe-queue-") + m_tag;
+        p.notificationUrl = QStringLiteral("amqp://turnstile@%1:%2/%3")
+                                .arg(lab(QStringLiteral("TURNSTILE_LAB_RMQ_HOST")),
+                                     lab(QStringLiteral("TURNSTILE_LAB_RMQ_PORT")),
+                                     lab(QStringLiteral("TURNSTILE_LAB_RMQ_VHOST")));
+        // The lab's management port is not the plugin's usual 15672.
+        p.brokerManagementUrl = QStringLiteral("http://%1:%2")
+                                    .arg(lab(QStringLiteral("TURNSTILE_LAB_RMQ_HOST")),
+                                         lab(QStringLiteral("TURNSTILE_LAB_RMQ_MGMT_PORT")));
+        ProfileStore profiles;
+        QString err;
+        QVERIFY2(profiles.save(p, &err), qPrintable(err));
+        SecretStore secrets;
+        QVERIFY(secrets
+                    .writeBlocking(p.name, SecretKind::Password,
+                                   testsupport::labAdminSecrets().password)
+                    .ok);
+        QVERIFY(secrets
+                    .writeBlocking(p.name, SecretKind::NotificationPassword,
+                                   lab(QStringLiteral("TURNSTILE_LAB_RMQ_PASSWORD")))
+                    .ok);
+        auto probe = [&](const QStringList &extra) {
+            QProcess ctl;
+            ctl.setProcessEnvironment(env.environment());
+            ctl.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
+                      QStringList{QStringLiteral("probe"), QStringLiteral("--profile"), p.name} +
+                          extra);
+            if (!ctl.waitForFinished(120000))
+                return QByteArray();
+            return ctl.readAllStandardOutput();
+        };
+        const QByteArray json = probe({QStringLiteral("--json")});
+        const QJsonObject q =
+            QJsonDocument::fromJson(json).object().value(u"notification_queue").toObject();
+        QCOMPARE(q.value(u"queue").toString(), QStringLiteral("notifications.info"));
+        QVERIFY2(q.value(u"messages").isDouble(), json.constData());
+        QCOMPARE(q.value(u"consumers").toInt(), 0);
+        // The lab's policy caps it at 1,000: under the 10,000 of the finding.
+        QCOMPARE(q.value(u"finding").toString(), QString());
+        const QString text = QString::fromUtf8(probe({}));
+        QVERIFY2(text.contains(QStringLiteral("Notification queue")) &&
+                     text.contains(QStringLiteral("notifications.info holds ")),
+                 qPrintable(text));
+        for (SecretKind k : {SecretKind::Password, SecretKind::NotificationPassword})
+            secrets.removeBlocking(p.name, k);
     }
 
     // RabbitMQ restarted in the middle of a burst of real logins.

@@ -49,6 +49,33 @@ private slots:
         QVERIFY2(ok.notificationProblems.isEmpty(),
                  qPrintable(ok.notificationProblems.join(u'\n')));
         QCOMPARE(ok.toJson()[u"notification_config"].toArray().size(), 0);
+        QVERIFY(ok.toJson()[u"notification_queue"].isNull()); // not read: null
+    }
+
+    // notification_queue in probe --json: the depth with the finding of
+    // `events --follow`, and back (the lab test reads the real API).
+    void notificationQueueJson()
+    {
+        ProbeResult r;
+        r.notificationQueueRead = true;
+        r.notificationQueue.depth =
+            BrokerQueueDepth{QStringLiteral("notifications.info"), 25000, 0};
+        const QJsonObject q = r.toJson()[u"notification_queue"].toObject();
+        QCOMPARE(q[u"messages"].toDouble(), 25000.0);
+        QCOMPARE(q[u"consumers"].toInt(), 0);
+        QCOMPARE(q[u"finding"].toString(), unreadQueueFinding(*r.notificationQueue.depth));
+        QVERIFY(q[u"finding"].toString().contains(u"nothing reads it"));
+        const ProbeResult back = ProbeResult::fromJson(r.toJson());
+        QVERIFY(back.notificationQueueRead);
+        QCOMPARE(back.notificationQueue.depth, r.notificationQueue.depth);
+
+        ProbeResult refused;
+        refused.notificationQueueRead = true;
+        refused.notificationQueue.error = QStringLiteral("HTTP 401");
+        QCOMPARE(refused.toJson()[u"notification_queue"].toObject()[u"error"].toString(),
+                 QStringLiteral("HTTP 401"));
+        QCOMPARE(ProbeResult::fromJson(refused.toJson()).notificationQueue.error,
+                 QStringLiteral("HTTP 401"));
     }
 };
 
