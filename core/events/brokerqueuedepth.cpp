@@ -6,6 +6,7 @@
 #include "profiles/secrets.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
@@ -106,8 +107,24 @@ BrokerQueueReading readNotificationQueue(const EventConsumerConfig &config)
     const QUrl api = config.profile.brokerManagementUrl.isEmpty()
                          ? managementUrlFor(broker)
                          : QUrl(config.profile.brokerManagementUrl);
+    if (const QString refusal = managementUrlRefusal(api, broker); !refusal.isEmpty())
+        return {std::nullopt, refusal, true};
     return readBrokerQueueDepth(api, broker, config.routingKey, config.profile.caCertFile,
                                 config.profile.verifyTls);
+}
+
+QString managementUrlRefusal(const QUrl &api, const TransportUrl &broker)
+{
+    if (!broker.tls || api.scheme().compare(u"http", Qt::CaseInsensitive) != 0)
+        return {};
+    const QHostAddress address(api.host());
+    if ((!address.isNull() && address.isLoopback()) ||
+        api.host().compare(u"localhost", Qt::CaseInsensitive) == 0)
+        return {};
+    return Tr::tr("The broker's management URL %1 is plain http:// while the broker is reached "
+                  "over TLS: its password would cross the network in clear text, so it is not "
+                  "sent; use https://.")
+        .arg(api.adjusted(QUrl::RemoveUserInfo).toString());
 }
 
 QString unreadQueueFinding(const BrokerQueueDepth &d, qint64 warnAbove)

@@ -53,6 +53,10 @@ BrokerQueueReading readBrokerQueueDepth(const QUrl &api, const TransportUrl &bro
 // brokerManagementUrl, else managementUrlFor. Blocking. The one reading that
 // `events --follow` and `probe` share.
 BrokerQueueReading readNotificationQueue(const EventConsumerConfig &config);
+// Why the broker password may not be sent to `api`, or empty. A plain http:// management URL off
+// loopback while the broker itself is reached over TLS would send, in clear text, the password
+// that amqps:// protects (an amqp:// broker already sends it in clear, and says so). Pure.
+QString managementUrlRefusal(const QUrl &api, const TransportUrl &broker);
 
 // One sentence when the queue holds more than `warnAbove` messages: nobody
 // reads it (no consumer), or its readers fall behind. Empty otherwise.

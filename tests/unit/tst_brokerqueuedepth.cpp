@@ -6,6 +6,7 @@
 // tst_lab_events_producers::notificationsInfoDepthFromTheManagementApi. The
 // JSON is what RabbitMQ 3.10's GET /api/queues/VHOST/NAME answers, trimmed.
 #include "events/brokerqueuedepth.h"
+#include "events/transporturl.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -139,6 +140,30 @@ private slots:
         QVERIFY(!r.answered);
     }
 
+    // The password amqps:// protects is never sent to a plain http:// management API on another
+    // host; loopback, https:// and an amqp:// broker (clear already, and warned) are left alone.
+    void aPlainManagementUrlNeverDowngradesATlsBroker()
+    {
+        QString error;
+        const TransportUrl tls = TransportUrl::parse(
+            QStringLiteral("rabbit://turnstile:s3cret@rabbit.example:5671/?ssl=1"), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(tls.tls);
+        const QString refused = managementUrlRefusal(
+            QUrl(QStringLiteral("http://turnstile:s3cret@rabbit.example:15672/")), tls);
+        QVERIFY(refused.contains(QStringLiteral("https://")));
+        QVERIFY(refused.contains(QStringLiteral("rabbit.example:15672")));
+        QVERIFY(!refused.contains(QStringLiteral("s3cret")));
+        QVERIFY(managementUrlRefusal(QUrl(QStringLiteral("https://rabbit.example:15671/")), tls)
+                    .isEmpty());
+        QVERIFY(
+            managementUrlRefusal(QUrl(QStringLiteral("http://127.0.0.1:15672/")), tls).isEmpty());
+        const TransportUrl plain =
+            TransportUrl::parse(QStringLiteral("rabbit://turnstile@rabbit.example:5672/"), &error);
+        QVERIFY(!plain.tls);
+        QVERIFY(managementUrlRefusal(QUrl(QStringLiteral("http://rabbit.example:15672/")), plain)
+                    .isEmpty());
+    }
     void findingsOnlyAboveTheLevel()
     {
         QVERIFY(unreadQueueFinding({QStringLiteral("notifications.info"), 900, 0}).isEmpty());
