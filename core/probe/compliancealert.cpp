@@ -2,6 +2,7 @@
 
 #include "compliance/compliancereport.h"
 #include "health/thresholds.h"
+#include "probe/alertfold.h"
 #include "probe/prober.h"
 #include "probe/proberesult.h"
 #include "profiles/profile.h"
@@ -85,20 +86,8 @@ void applyComplianceAlert(ProbeResult &result, const ComplianceSummary &summary,
     }
     if (level <= 1)
         return;
-    // The compliance sentence leads: it is the one an on-call engineer can act on.
-    if (level >= result.thresholdLevel) {
-        const QString other = result.thresholdLevel >= 2 ? result.thresholdReason : QString();
-        result.thresholdReason =
-            other.isEmpty() ? summary.sentence() : summary.sentence() + u' ' + other;
-    } else {
-        result.thresholdReason += u' ' + summary.sentence();
-    }
-    result.thresholdLevel = std::max(result.thresholdLevel, level);
     // The tile highlights the locked users row (OverviewModel::columnOfMetric).
-    if (!result.thresholdTriggered.contains(u"users.locked"))
-        result.thresholdTriggered.append(QStringLiteral("users.locked"));
-    if (level >= 3 && !result.thresholdCritical.contains(u"users.locked"))
-        result.thresholdCritical.append(QStringLiteral("users.locked"));
+    foldAlert(result, level, summary.sentence(), QStringLiteral("users.locked"));
 }
 
 } // namespace turnstile
