@@ -97,32 +97,15 @@ class TestLabEvents : public QObject
 
     QString createUser(const QString &name, const QString &password)
     {
-        const QJsonObject user{{QStringLiteral("name"), name},
-                               {QStringLiteral("domain_id"), QStringLiteral("default")},
-                               {QStringLiteral("password"), password}};
-        const HttpResult h = m_admin->post(
-            QStringLiteral("/users"), QJsonDocument(QJsonObject{{QStringLiteral("user"), user}})
-                                          .toJson(QJsonDocument::Compact));
-        if (h.status != 201)
-            return {};
-        const QString id =
-            QJsonDocument::fromJson(h.body).object()[u"user"].toObject()[u"id"].toString();
-        m_userIds << id;
+        const QString id = testsupport::createLabUser(*m_admin, name, password);
+        if (!id.isEmpty())
+            m_userIds << id;
         return id;
     }
 
-    int login(const QString &user, const QString &password) const
+    static int login(const QString &user, const QString &password)
     {
-        Profile p = testsupport::labAdminProfile();
-        p.name = QStringLiteral("events-login");
-        p.username = user;
-        p.userDomainName = QStringLiteral("Default");
-        p.projectName.clear();
-        p.projectDomainName.clear();
-        Secrets s;
-        s.password = password;
-        KeystoneClient c(p, s);
-        return c.issueToken().http.status;
+        return testsupport::labUserLogin(user, password);
     }
 
     QList<KeystoneEvent> stored(const QStringList &actions = {}) const

@@ -1,6 +1,11 @@
 #include "testsupport.h"
 #include "labenv.h"
 
+#include "keystone/keystoneclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <QFile>
 #include <QProcess>
 #include <QSqlDatabase>
@@ -111,6 +116,34 @@ bool execOrWarn(const QSqlDatabase &db, const QString &sql)
         return true;
     qWarning("%s\n  -> %s", qPrintable(sql.left(300)), qPrintable(q.lastError().text()));
     return false;
+}
+
+QString createLabUser(turnstile::KeystoneClient &admin, const QString &name,
+                      const QString &password)
+{
+    const QJsonObject user{{QStringLiteral("name"), name},
+                           {QStringLiteral("domain_id"), QStringLiteral("default")},
+                           {QStringLiteral("password"), password}};
+    const turnstile::HttpResult h = admin.post(
+        QStringLiteral("/users"),
+        QJsonDocument(QJsonObject{{QStringLiteral("user"), user}}).toJson(QJsonDocument::Compact));
+    if (h.status != 201)
+        return {};
+    return QJsonDocument::fromJson(h.body).object()[u"user"].toObject()[u"id"].toString();
+}
+
+int labUserLogin(const QString &user, const QString &password)
+{
+    turnstile::Profile p = labAdminProfile();
+    p.name = QStringLiteral("lab-user-login");
+    p.username = user;
+    p.userDomainName = QStringLiteral("Default");
+    p.projectName.clear();
+    p.projectDomainName.clear();
+    turnstile::Secrets s;
+    s.password = password;
+    turnstile::KeystoneClient c(p, s);
+    return c.issueToken().http.status;
 }
 
 } // namespace testsupport

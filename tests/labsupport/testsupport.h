@@ -9,6 +9,10 @@
 
 class QSqlDatabase;
 
+namespace turnstile {
+class KeystoneClient;
+}
+
 namespace testsupport {
 
 // Reads the lab's env file (lines `export KEY='VALUE'`). Returns an empty hash
@@ -32,6 +36,14 @@ turnstile::DatabaseUrl labPgUrl(const QString &user, const QString &database);
 bool labPgSuperuser(const QString &sql, QString *out = nullptr);
 // Runs one statement; on failure warns with the statement and the error.
 bool execOrWarn(const QSqlDatabase &db, const QString &sql);
+
+// A user in the lab's domain Default, created through `admin` (a client of the lab's admin);
+// its id, or empty when Keystone refused.
+QString createLabUser(turnstile::KeystoneClient &admin, const QString &name,
+                      const QString &password);
+// One password login of a lab user (unscoped, domain Default): Keystone's HTTP status. Blocking;
+// any thread (KeystoneClient runs its own local event loop).
+int labUserLogin(const QString &user, const QString &password);
 
 // Path of a built program (turnstilectl, ...) in the build tree.
 QString builtProgram(const QString &name);
