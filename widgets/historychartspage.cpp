@@ -1,4 +1,5 @@
 #include "historychartspage.h"
+#include "history/viewrange.h"
 #include "profileselection.h"
 
 #include "chartexporter.h"
@@ -368,7 +369,7 @@ void HistoryChartsPage::reload()
         return;
     }
     const bool custom = customRange() && m_customTo > m_customFrom;
-    const qint64 to = custom ? m_customTo : QDateTime::currentSecsSinceEpoch();
+    const qint64 to = custom ? m_customTo : rangeEndNow();
     const qint64 from = custom ? m_customFrom : to - rangeSeconds();
     QList<int> budgets;
     for (const ChartView *c : std::as_const(m_charts))

@@ -1,4 +1,5 @@
 #include "historycommands.h"
+#include "history/viewrange.h"
 
 #include "clicontext.h"
 #include "collector/collector.h"
@@ -309,7 +310,7 @@ int HistoryCommands::history(const QStringList &args)
               << Qt::endl;
         return exitcode::Config;
     }
-    const qint64 to = QDateTime::currentSecsSinceEpoch();
+    const qint64 to = rangeEndNow();
     const std::optional<DecimatedSeries> series = store.query(key, to - *range, to, points);
     if (!series) {
         m_err << store.error() << Qt::endl;

@@ -1,4 +1,5 @@
 #include "reportcommand.h"
+#include "history/viewrange.h"
 #include "util/iopool.h"
 
 #include "chartexporter.h"
@@ -81,7 +82,7 @@ int ReportCommand::run(const QStringList &args)
 
     // The store is read on a worker while this thread sets up the charts.
     const HistoryConfig config = m_ctx.historyConfig();
-    const qint64 to = QDateTime::currentSecsSinceEpoch();
+    const qint64 to = rangeEndNow();
     const qint64 from = to - *range;
     QFuture<ReportRenderer::Data> reading =
         QtConcurrent::run(ioPool(), [config, profiles, thresholds, from, to] {

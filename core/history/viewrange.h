@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QtGlobal>
 
 namespace turnstile {
@@ -15,6 +16,14 @@ struct ViewRange
     qint64 span() const { return to - from; }
     bool operator==(const ViewRange &) const = default;
 };
+
+// The exclusive end of a range that reaches "now". A range is [from, to), so
+// `to` must lie past this very second, or the sample a collector stamped a
+// moment ago stays hidden until the clock ticks on (`history` missed it).
+inline qint64 rangeEndNow()
+{
+    return QDateTime::currentSecsSinceEpoch() + 1;
+}
 
 // Narrowest span a zoom may reach: a history sample is a minute apart at the
 // finest, so closer than this only magnifies one line segment.

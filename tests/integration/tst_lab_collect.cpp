@@ -9,6 +9,8 @@
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
+#include <QDateTime>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -129,19 +131,49 @@ class TestLabCollect : public QObject
             QCOMPARE(again.value(u"written").toInt(), 0);
 
         // The loop: 10 s slots, a revocation in between, SIGTERM ends it cleanly.
+        // The test waits on what the loop reports, not on fixed sleeps: where
+        // the --once runs fell in their slot decides how many slot boundaries
+        // a fixed wait spans (CI saw only one, so two samples instead of three).
         QProcess loop;
         loop.setProcessEnvironment(env(configHome));
         loop.start(testsupport::builtProgram(QStringLiteral("turnstilectl")),
                    {QStringLiteral("collect"), QStringLiteral("--profile"), m_profile,
-                    QStringLiteral("--interval"), QStringLiteral("10s")});
+                    QStringLiteral("--interval"), QStringLiteral("10s"), QStringLiteral("--json")});
         QVERIFY(loop.waitForStarted());
-        QTest::qWait(4000);
         // Lab tests take turns, so nothing else changes the table meanwhile.
         const qint64 before = revocationRows();
         revokeOneToken();
-        QTest::qWait(12000);
+        const qint64 revokedAt = QDateTime::currentSecsSinceEpoch();
         const qint64 expected = revocationRows();
         QVERIFY(expected > 0);
+        // Done when the loop has written two slots after the --once run's (a
+        // cycle in that same slot can still write a figure or two, so it is
+        // no new sample) and the newest of them began after the revocation.
+        const qint64 onceTs = first.value(u"ts").toInteger();
+        int writtenCycles = 0;
+        qint64 newestTs = 0;
+        QByteArray pending;
+        QDeadlineTimer deadline(90000);
+        while ((writtenCycles < 2 || newestTs <= revokedAt) && !deadline.hasExpired()) {
+            loop.waitForReadyRead(1000);
+            pending += loop.readAllStandardOutput();
+            qsizetype nl;
+            while ((nl = pending.indexOf('\n')) >= 0) {
+                const QJsonObject cycle = QJsonDocument::fromJson(pending.left(nl)).object();
+                pending.remove(0, nl + 1);
+                if (cycle.value(u"written").toInt() > 0 &&
+                    cycle.value(u"ts").toInteger() > onceTs) {
+                    ++writtenCycles;
+                    newestTs = cycle.value(u"ts").toInteger();
+                }
+            }
+            QVERIFY2(loop.state() == QProcess::Running, loop.readAllStandardError().constData());
+        }
+        QVERIFY2(writtenCycles >= 2 && newestTs > revokedAt,
+                 qPrintable(QStringLiteral("%1 cycles written, newest slot %2, revoked at %3")
+                                .arg(writtenCycles)
+                                .arg(newestTs)
+                                .arg(revokedAt)));
         loop.terminate();
         QVERIFY(loop.waitForFinished(30000));
         QCOMPARE(loop.exitStatus(), QProcess::NormalExit);
@@ -162,7 +194,7 @@ class TestLabCollect : public QObject
         double total = 0;
         for (const QJsonValue &p : points)
             total += p.toObject().value(u"count").toDouble();
-        QVERIFY(total >= 3); // --once plus at least two loop cycles
+        QVERIFY2(total >= 3, QJsonDocument(h).toJson().constData()); // --once plus two loop cycles
         // The newest figure is what the database holds now, the oldest what it
         // held before the revocation. (Not "smaller": Keystone prunes events
         // older than expiration + buffer whenever it writes one, so on a lab
