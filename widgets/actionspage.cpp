@@ -5,6 +5,7 @@
 #include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tablerebuild.h"
+#include "guarded/throttle.h"
 #include "guarded/tokenpurge.h"
 #include "guarded/trustflush.h"
 #include "guardedactiondialog.h"
@@ -28,7 +29,8 @@ namespace turnstile {
 ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     : QWidget(parent), m_secrets(secrets), m_header(new QLabel(this)),
       m_retention(new QLineEdit(this)), m_batch(new QSpinBox(this)),
-      m_purgeMethod(new QComboBox(this)), m_retentionError(new QLabel(this)),
+      m_connections(new QSpinBox(this)), m_purgeMethod(new QComboBox(this)),
+      m_retentionError(new QLabel(this)),
       m_insideWindow(new QCheckBox(tr("Accept a retention shorter than [token] "
                                       "allow_expired_window"),
                                    this)),
@@ -66,6 +68,12 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     m_batch->setToolTip(tr("At most this many rows per transaction. Without a bound, batches are "
                            "sized to take about 50 ms each, which keeps row locks short on a slow "
                            "server and saves round trips on a fast one."));
+    m_connections->setRange(1, kMaxConnections);
+    m_connections->setValue(1);
+    m_connections->setToolTip(
+        tr("A chunked delete on this many database connections side by side, each deleting its "
+           "own chunks of keys. Each transaction stays as short as with one; the run finishes "
+           "sooner and puts more load on the database server."));
     m_purgeMethod->addItem(tr("Automatic (recommended)"), QStringLiteral("auto"));
     m_purgeMethod->addItem(tr("Chunked delete"), QStringLiteral("chunked"));
     m_purgeMethod->addItem(tr("Copy and swap"), QStringLiteral("swap"));
@@ -75,6 +83,7 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
            "chunks. The preview says which method runs and why."));
     m_retention->setMaximumWidth(340);
     m_batch->setMaximumWidth(120);
+    m_connections->setMaximumWidth(120);
     m_retentionError->setStyleSheet(QStringLiteral("color:#c62828"));
     m_retentionError->hide();
     m_insideWindow->setToolTip(tr("Services may still validate expired tokens with allow_expired "
@@ -131,6 +140,7 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     tl->addRow(QString(), m_insideWindow);
     tl->addRow(tr("Method:"), m_purgeMethod);
     tl->addRow(tr("Batch:"), m_batch);
+    tl->addRow(tr("Connections:"), m_connections);
     tl->addRow(QString(), leftAligned(m_purge));
 
     auto *revocations = new QGroupBox(tr("Revocation events"), this);
@@ -283,6 +293,7 @@ void ActionsPage::start(Kind kind)
         lifetime = parseDuration(m_lifetime->text().trimmed());
     const bool insideWindow = m_insideWindow->isChecked();
     const int batch = m_batch->value();
+    const int connections = m_connections->value();
     const auto method = TokenPurge::methodFromName(m_purgeMethod->currentData().toString())
                             .value_or(TokenPurge::Method::Auto);
     TrustFlush::Filters filters;
@@ -297,7 +308,7 @@ void ActionsPage::start(Kind kind)
     // The keychain answers asynchronously; the action is built once the
     // database password is in.
     m_secrets->readAll(profile.name, [self, profile, kind, retention, lifetime, insideWindow, batch,
-                                      method, filters, rebuildTable,
+                                      connections, method, filters, rebuildTable,
                                       vacuumFull](const Secrets &s, const QString &) {
         if (!self || self->m_profile.name != profile.name)
             return;
@@ -306,11 +317,8 @@ void ActionsPage::start(Kind kind)
             self->open(std::make_shared<TableRebuild>(profile, s, rebuildTable, vacuumFull));
             return;
         }
-        ThrottleSettings t;
-        if (batch > 0) { // the operator's bound, as turnstilectl --batch
-            t.maxBatch = batch;
-            t.minBatch = std::min(t.minBatch, batch);
-        }
+        // The operator's bounds, as turnstilectl --batch and --connections.
+        const ThrottleSettings t = operatorThrottle(batch, connections);
         std::shared_ptr<TableCleanup> action;
         switch (kind) {
         case Kind::PurgeTokens: {

@@ -58,6 +58,7 @@ public:
     // Rows per batch at most; its lowest value, shown as "sized by time", sets
     // no bound beyond the throttle's own (batches sized to ~50 ms).
     QSpinBox *batchSpin() const { return m_batch; }
+    QSpinBox *connectionsSpin() const { return m_connections; }
     // The purge's method: Automatic (TokenPurge::Method::Auto, the default),
     // Chunked delete, Copy and swap; the item data is the method's CLI name.
     QComboBox *purgeMethodChooser() const { return m_purgeMethod; }
@@ -90,6 +91,7 @@ private:
     QLabel *m_header;
     QLineEdit *m_retention;
     QSpinBox *m_batch;
+    QSpinBox *m_connections;
     QComboBox *m_purgeMethod;
     QLabel *m_retentionError;
     QCheckBox *m_insideWindow;

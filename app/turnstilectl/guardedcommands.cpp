@@ -8,6 +8,7 @@
 #include "guarded/passwordhistoryprune.h"
 #include "guarded/revocationcleanup.h"
 #include "guarded/tablerebuild.h"
+#include "guarded/throttle.h"
 #include "guarded/tokenpurge.h"
 #include "guarded/trustflush.h"
 #include "profiles/profile.h"
@@ -181,6 +182,11 @@ void GuardedCommands::addBatchOption(QCommandLineParser &p)
     p.addOption({QStringLiteral("batch"),
                  Tr::tr("The most rows per transaction (default: sized by time, up to 100000)."),
                  QStringLiteral("N")});
+    p.addOption({QStringLiteral("connections"),
+                 Tr::tr("Delete on this many connections side by side, each its own chunks "
+                        "(1 to %1, default 1).")
+                     .arg(kMaxConnections),
+                 QStringLiteral("N")});
 }
 
 // --batch caps the adaptive batch size; the throttle may still go smaller
@@ -215,18 +221,27 @@ bool GuardedCommands::acknowledgeIsANumber(const QCommandLineParser &p)
 
 std::optional<ThrottleSettings> GuardedCommands::batchThrottle(const QCommandLineParser &p)
 {
-    if (!p.isSet(QStringLiteral("batch")))
-        return ThrottleSettings{};
-    bool ok = false;
-    const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
-    if (!ok || batch < 1 || batch > 100000) {
-        m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
-        return std::nullopt;
+    int batch = 0;
+    if (p.isSet(QStringLiteral("batch"))) {
+        bool ok = false;
+        batch = p.value(QStringLiteral("batch")).toInt(&ok);
+        if (!ok || batch < 1 || batch > 100000) {
+            m_err << Tr::tr("turnstilectl: --batch must be a number from 1 to 100000.") << Qt::endl;
+            return std::nullopt;
+        }
     }
-    ThrottleSettings t;
-    t.maxBatch = batch;
-    t.minBatch = std::min(t.minBatch, batch);
-    return t;
+    int connections = 1;
+    if (p.isSet(QStringLiteral("connections"))) {
+        bool ok = false;
+        connections = p.value(QStringLiteral("connections")).toInt(&ok);
+        if (!ok || connections < 1 || connections > kMaxConnections) {
+            m_err << Tr::tr("turnstilectl: --connections must be a number from 1 to %1.")
+                         .arg(kMaxConnections)
+                  << Qt::endl;
+            return std::nullopt;
+        }
+    }
+    return operatorThrottle(batch, connections);
 }
 
 int GuardedCommands::purgeTokens(const QStringList &args)

@@ -20,6 +20,7 @@
 #include "guarded/auditlog.h"
 #include "guarded/guardedworkflow.h"
 #include "guarded/tablerebuild.h"
+#include "guarded/throttle.h"
 #include "guarded/tokenpurge.h"
 #include "profiles/profile.h"
 #include "profiles/secrets.h"
@@ -108,6 +109,10 @@ int main(int argc, char **argv)
         QStringLiteral("batch"),
         QStringLiteral("Bound of the chunk size (ThrottleSettings::maxBatch) [sized by time]"),
         QStringLiteral("n"));
+    const QCommandLineOption connectionsOpt(
+        QStringLiteral("connections"),
+        QStringLiteral("Connections deleting side by side (ThrottleSettings::connections) [1]"),
+        QStringLiteral("n"), QStringLiteral("1"));
     const QCommandLineOption methodOpt(QStringLiteral("method"),
                                        QStringLiteral("auto, chunked or swap [chunked]"),
                                        QStringLiteral("method"), QStringLiteral("chunked"));
@@ -127,8 +132,8 @@ int main(int argc, char **argv)
                                       QStringLiteral("ms"));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"),
                                       QStringLiteral("No progress lines on stderr"));
-    cli.addOptions(
-        {urlOpt, batchOpt, methodOpt, rebuildOpt, retentionOpt, sleepOpt, maxMsOpt, quietOpt});
+    cli.addOptions({urlOpt, batchOpt, connectionsOpt, methodOpt, rebuildOpt, retentionOpt, sleepOpt,
+                    maxMsOpt, quietOpt});
     cli.process(app);
     if (!cli.isSet(urlOpt))
         fail(QStringLiteral("--url is required"));
@@ -157,14 +162,14 @@ int main(int argc, char **argv)
     if (!method)
         fail(QStringLiteral("--method must be auto, chunked or swap"));
     purge.setMethod(*method);
-    ThrottleSettings throttle = purge.throttle();
-    if (cli.isSet(batchOpt)) {
-        // As turnstilectl --batch: the bound, and never below it.
-        throttle.maxBatch = cli.value(batchOpt).toInt();
-        if (throttle.maxBatch <= 0)
-            fail(QStringLiteral("--batch must be a positive number"));
-        throttle.minBatch = std::min(throttle.minBatch, throttle.maxBatch);
-    }
+    if (cli.isSet(batchOpt) && cli.value(batchOpt).toInt() <= 0)
+        fail(QStringLiteral("--batch must be a positive number"));
+    const int connections = cli.value(connectionsOpt).toInt();
+    if (connections < 1 || connections > kMaxConnections)
+        fail(QStringLiteral("--connections must be 1 to %1").arg(kMaxConnections));
+    // As turnstilectl --batch and --connections.
+    ThrottleSettings throttle =
+        operatorThrottle(cli.isSet(batchOpt) ? cli.value(batchOpt).toInt() : 0, connections);
     if (cli.isSet(sleepOpt))
         throttle.sleepRatio = cli.value(sleepOpt).toDouble();
     if (cli.isSet(maxMsOpt))

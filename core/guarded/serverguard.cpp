@@ -67,6 +67,24 @@ QString serverIdentity(SqlSession &s, QString *error)
              a.value(0, 1).toString());
 }
 
+void giveWayToKeystone(SqlSession &session)
+{
+    if (!session.isMySql()) {
+        session.addSessionStatement(QStringLiteral("SET lock_timeout = '2s'"));
+        return;
+    }
+    session.addSessionStatement(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"));
+    // Statement-based logging refuses InnoDB writes under READ COMMITTED
+    // (ERROR 1665), so such a server keeps the default isolation.
+    const SqlResult binlog =
+        session.run(QStringLiteral("SELECT @@GLOBAL.log_bin, @@SESSION.binlog_format"));
+    if (binlog.ok() && !binlog.isEmpty() &&
+        (binlog.value(0, 0).toInt() == 0 ||
+         binlog.value(0, 1).toString().compare(u"STATEMENT", Qt::CaseInsensitive) != 0))
+        session.addSessionStatement(
+            QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+}
+
 QString confirmedServerIdentity(SqlSession &session, const QString &target,
                                 const QString &confirmedIdentity, QString *why, bool *anotherServer)
 {

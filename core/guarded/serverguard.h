@@ -25,6 +25,20 @@ QString confirmedServerIdentity(SqlSession &session, const QString &target,
                                 const QString &confirmedIdentity, QString *why,
                                 bool *anotherServer);
 
+// The session settings of every statement a guarded action runs that writes
+// rows, so that it gives way to Keystone rather than the other way round:
+//  - a lock wait of two seconds (the caller retries with backoff) instead of
+//    queueing Keystone's writers behind a long wait of ours;
+//  - on MariaDB/MySQL, READ COMMITTED where the binary log allows it (off, or
+//    not statement-based). Under REPEATABLE READ a range DELETE or a locking
+//    INSERT … SELECT takes next-key locks on every row and gap it scans, so
+//    Keystone's INSERT of a new random token id into the chunk's key range
+//    waited for the whole chunk; under READ COMMITTED only the rows that
+//    match stay locked and gaps are not locked at all. PostgreSQL locks rows
+//    only in any case.
+// Applied again after every reconnect (SqlSession::addSessionStatement).
+void giveWayToKeystone(SqlSession &session);
+
 // A database advisory lock named after what an action changes, held by the
 // action's own session (MariaDB GET_LOCK, PostgreSQL pg_try_advisory_lock):
 // two purges of one table never run at once, whichever workstation starts

@@ -13,9 +13,14 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLocale>
+#include <QMutex>
 #include <QThread>
+#include <QWaitCondition>
 
 #include <algorithm>
+#include <deque>
+#include <memory>
+#include <vector>
 
 namespace turnstile {
 
@@ -453,12 +458,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     if (!s.begin(&reason))
         return finish(ActionResult::Outcome::Failed, reason);
     const bool mysql = s.isMySql();
-    // Give way quickly: a chunk that waits for a lock gives up after a second
-    // or two and is retried, instead of queueing Keystone's writers behind it.
-    if (mysql)
-        s.addSessionStatement(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"));
-    else
-        s.addSessionStatement(QStringLiteral("SET lock_timeout = '2s'"));
+    giveWayToKeystone(s);
     // The server must be the one the operator confirmed: the target names an
     // address, and another server may answer there now.
     QString identityRefusal;
@@ -541,6 +541,14 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                              dependentsDone.at(i));
     };
 
+    // The walk: this session finds where each chunk ends (one cheap keyset
+    // read) and hands the chunk to whichever connection is free. With one
+    // connection that is this session itself; with more, each worker thread
+    // deletes on a connection of its own, so chunks (disjoint key ranges)
+    // are deleted side by side. The journal keeps the end of the longest run
+    // of finished chunks from the start: a chunk finished beyond an
+    // unfinished one is walked again on resume and deletes nothing more.
+    const int connections = std::clamp(m_throttle.connections, 1, kMaxConnections);
     Throttle throttle(m_throttle);
     ActionProgress progress;
     progress.total = confirmed.rowsToGo;
@@ -552,26 +560,198 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     if (galera) { // the first sample's interval starts here
         lastPausedNs = flowControlPausedNs(s);
     }
-    QVariant lastKey = run.lastKey;
-    qint64 done = 0;
+    QVariant walked = run.lastKey;   // where the next chunk starts
     int flowControlWaits = 0;        // samples spent waiting for Galera flow control to end
     QElapsedTimer flowControlWaited; // how long, in all
     qint64 flowControlWaitMs = 0;
 
+    struct Chunk
+    {
+        QVariant from; // exclusive; invalid for the table's first chunk
+        QVariant to;   // inclusive
+        bool finished = false;
+    };
+    // Guarded by `mutex`: the chunks handed out and not yet part of the
+    // finished prefix, the tallies, the throttle and the first failure.
+    QMutex mutex;
+    QWaitCondition changed;
+    std::deque<Chunk> open;
+    std::deque<Chunk *> queued;
+    QVariant lastKey = run.lastKey; // the finished prefix ends here
+    qint64 done = 0;
+    double lastBatchMs = 0;
+    int lastSleepMs = 0;
+    QString failure;
+    bool stopping = false;
+
+    // Deletes one chunk on `session`, retrying lock conflicts with backoff.
+    auto deleteChunk = [&](SqlSession &session, Chunk *c) {
+        const QVariantList binds =
+            (c->from.isValid() ? QVariantList{c->from, c->to} : QVariantList{c->to}) + goesValues;
+        const QStringList &deps = c->from.isValid() ? dependentsNext : dependentsFirst;
+        QList<qint64> depsDone(deps.size(), 0);
+        SqlResult d;
+        for (int attempt = 1;; ++attempt) {
+            d = SqlResult{};
+            for (qsizetype i = 0; i < deps.size() && d.ok(); ++i) {
+                d = session.run(deps.at(i), binds);
+                if (d.ok())
+                    depsDone[i] += std::max<qint64>(0, d.rowsAffected);
+            }
+            if (d.ok())
+                d = session.run(c->from.isValid() ? deleteNext : deleteFirst, binds);
+            if (d.ok() || !isLockConflict(d, mysql))
+                break;
+            int wait = 0;
+            {
+                QMutexLocker locked(&mutex);
+                wait = throttle.afterLockConflict(attempt);
+                if (wait >= 0) {
+                    ++r.retries;
+                    ++progress.retries;
+                }
+            }
+            if (wait < 0)
+                break;
+            sleepUnlessCancelled(wait, control);
+        }
+        int sleepMs = 0;
+        {
+            QMutexLocker locked(&mutex);
+            for (qsizetype i = 0; i < depsDone.size(); ++i)
+                dependentsDone[i] += depsDone.at(i);
+            if (!d.ok()) {
+                if (failure.isEmpty())
+                    failure = d.error;
+            } else {
+                c->finished = true;
+                done += std::max<qint64>(0, d.rowsAffected);
+                ++r.batches;
+                r.slowestBatchMs = std::max(r.slowestBatchMs, d.ms);
+                lastBatchMs = d.ms;
+                sleepMs = lastSleepMs = throttle.afterBatch(d.ms);
+                while (!open.empty() && open.front().finished) {
+                    lastKey = open.front().to;
+                    open.pop_front();
+                }
+            }
+            changed.wakeAll();
+        }
+        // The connection that ran the chunk leaves the server to Keystone
+        // for a moment after a slow one.
+        if (sleepMs > 0)
+            sleepUnlessCancelled(sleepMs, control);
+    };
+
+    // Workers: each opens its own session to the same server, checked to be
+    // the confirmed one, before any chunk is handed out.
+    std::vector<std::unique_ptr<QThread>> workers;
+    int ready = 0;
+    for (int w = 1; w < connections; ++w) {
+        workers.emplace_back(QThread::create([&, w] {
+            DbConnection wdb(url, m_secrets.databasePassword);
+            SqlSession ws(wdb);
+            QString why;
+            bool another = false;
+            bool ok = ws.begin(&why);
+            if (ok) {
+                giveWayToKeystone(ws);
+                ok = confirmedServerIdentity(ws, confirmed.target.text, identity, &why, &another) ==
+                     identity;
+            }
+            QMutexLocker locked(&mutex);
+            ++ready;
+            if (!ok && failure.isEmpty())
+                failure = Tr::tr("connection %1 of %2: %3").arg(w + 1).arg(connections).arg(why);
+            changed.wakeAll();
+            if (!ok)
+                return;
+            for (;;) {
+                while (queued.empty() && !stopping)
+                    changed.wait(&mutex);
+                if (queued.empty())
+                    return;
+                Chunk *c = queued.front();
+                queued.pop_front();
+                locked.unlock();
+                deleteChunk(ws, c);
+                locked.relock();
+            }
+        }));
+        workers.back()->start();
+    }
+    auto stopWorkers = [&] {
+        {
+            QMutexLocker locked(&mutex);
+            stopping = true;
+            queued.clear(); // handed out but not begun: walked again on resume
+            changed.wakeAll();
+        }
+        for (auto &t : workers)
+            t->wait();
+        workers.clear();
+    };
+    {
+        QMutexLocker locked(&mutex);
+        while (ready < connections - 1)
+            changed.wait(&mutex);
+        if (!failure.isEmpty()) {
+            const QString why = failure;
+            locked.unlock();
+            stopWorkers();
+            // Nothing was deleted: a fresh run leaves no journal to resume.
+            if (!confirmed.resumesRunStartedAt.isValid())
+                PendingJournal::remove(run.action, run.target);
+            return finish(ActionResult::Outcome::Failed,
+                          Tr::tr("Could not open the %1 connections asked for, so nothing was "
+                                 "changed: %2")
+                              .arg(connections)
+                              .arg(why));
+        }
+    }
+    auto snapshot = [&] { // under mutex
+        PendingRun j = run;
+        j.lastKey = lastKey;
+        j.done = run.done + done;
+        return j;
+    };
+    auto stopFailed = [&](const QString &sentence) {
+        stopWorkers();
+        run = snapshot();
+        PendingJournal::save(run);
+        r.affected = done;
+        recordDependents();
+        return finish(ActionResult::Outcome::Failed, sentence);
+    };
+
     for (;;) {
-        if (control.isCancelled())
-            break;
-        const int n = throttle.batchSize();
+        {
+            // One chunk waiting beside those running, so a worker that
+            // finishes finds the next at once; and few chunks finished past
+            // an unfinished one, so a resume re-walks little.
+            QMutexLocker locked(&mutex);
+            auto busy = [&] {
+                const auto unfinished = std::count_if(open.begin(), open.end(),
+                                                      [](const Chunk &c) { return !c.finished; });
+                return unfinished >= connections || open.size() >= size_t(4 * connections);
+            };
+            while (failure.isEmpty() && !control.isCancelled() && connections > 1 && busy())
+                changed.wait(&mutex, 50);
+            if (!failure.isEmpty() || control.isCancelled())
+                break;
+        }
+        int n = 0;
+        {
+            QMutexLocker locked(&mutex);
+            n = throttle.batchSize();
+        }
         // LIMIT takes the integer from our own throttle, not from outside.
         const SqlResult b =
-            lastKey.isValid() ? s.run(boundaryNext.arg(n), {lastKey}) : s.run(boundaryFirst.arg(n));
-        if (!b.ok()) {
-            PendingJournal::save(run);
-            return finish(ActionResult::Outcome::Failed,
-                          Tr::tr("Stopped after %L1 rows: %2. Run it again to resume.")
-                              .arg(done)
-                              .arg(b.error));
-        }
+            walked.isValid() ? s.run(boundaryNext.arg(n), {walked}) : s.run(boundaryFirst.arg(n));
+        if (!b.ok())
+            return stopFailed(Tr::tr("Stopped after %L1 rows: %2. Run it again to resume.")
+                                  .arg(done)
+                                  .arg(b.error));
         if (b.value(0, 1).toLongLong() == 0 || b.value(0, 0).isNull())
             break; // walked past the last key
         const QVariant chunkEnd = sp.integerKey ? QVariant(b.value(0, 0).toLongLong())
@@ -579,61 +759,29 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
 
         // A reconnect (a killed connection) drops the lock with the session.
         if (!lock.stillHeld()) {
-            if (QString why; !lock.acquire(&why)) {
-                run.lastKey = lastKey;
-                run.done += done;
-                PendingJournal::save(run);
-                r.affected = done;
-                recordDependents();
-                return finish(
-                    ActionResult::Outcome::Failed,
-                    Tr::tr("Stopped after %L1 rows: the connection was lost, and the lock "
-                           "could not be taken again. %2")
-                        .arg(done)
-                        .arg(why));
+            if (QString why; !lock.acquire(&why))
+                return stopFailed(Tr::tr("Stopped after %L1 rows: the connection was lost, and "
+                                         "the lock could not be taken again. %2")
+                                      .arg(done)
+                                      .arg(why));
+        }
+        Chunk *chunk = nullptr;
+        {
+            QMutexLocker locked(&mutex);
+            open.push_back(Chunk{walked, chunkEnd});
+            chunk = &open.back(); // a deque keeps its elements where they are
+            if (connections > 1) {
+                queued.push_back(chunk);
+                changed.wakeAll();
             }
         }
-        SqlResult d;
-        const QVariantList chunkBinds =
-            (lastKey.isValid() ? QVariantList{lastKey, chunkEnd} : QVariantList{chunkEnd}) +
-            goesValues;
-        const QStringList &dependents = lastKey.isValid() ? dependentsNext : dependentsFirst;
-        for (int attempt = 1;; ++attempt) {
-            d = SqlResult{};
-            for (qsizetype i = 0; i < dependents.size() && d.ok(); ++i) {
-                d = s.run(dependents.at(i), chunkBinds);
-                if (d.ok())
-                    dependentsDone[i] += std::max<qint64>(0, d.rowsAffected);
-            }
-            if (d.ok())
-                d = s.run(lastKey.isValid() ? deleteNext : deleteFirst, chunkBinds);
-            if (d.ok() || !isLockConflict(d, mysql))
-                break;
-            const int wait = throttle.afterLockConflict(attempt);
-            if (wait < 0)
-                break;
-            ++r.retries;
-            ++progress.retries;
-            sleepUnlessCancelled(wait, control);
-        }
-        if (!d.ok()) {
-            run.lastKey = lastKey;
-            run.done += done;
-            PendingJournal::save(run);
-            r.affected = done;
-            recordDependents();
-            return finish(ActionResult::Outcome::Failed,
-                          Tr::tr("Stopped after %L1 rows and %2 retries: %3. Nothing past the "
-                                 "cutoff was touched; run it again to resume.")
-                              .arg(done)
-                              .arg(r.retries)
-                              .arg(d.error));
-        }
-        lastKey = chunkEnd;
-        done += std::max<qint64>(0, d.rowsAffected);
-        ++r.batches;
-        r.slowestBatchMs = std::max(r.slowestBatchMs, d.ms);
-        int sleepMs = throttle.afterBatch(d.ms);
+        walked = chunkEnd;
+        if (connections == 1)
+            deleteChunk(s, chunk); // this session is the only connection
+
+        QMutexLocker locked(&mutex);
+        if (!failure.isEmpty())
+            break;
         auto report = [&] {
             progress.done = done;
             progress.batches = r.batches;
@@ -644,10 +792,10 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                                        ? (progress.total - done) / progress.rowsPerSecond
                                        : -1;
             progress.currentBatchSize = throttle.batchSize();
-            progress.lastSleepMs = sleepMs;
-            progress.lastBatchMs = d.ms;
+            progress.lastBatchMs = lastBatchMs;
             control.report(progress);
         };
+        progress.lastSleepMs = lastSleepMs;
         progress.throttled.clear();
         const ThrottleSettings &ts = throttle.settings();
         if (galera && galeraClock.elapsed() >= ts.flowControlSampleMs) {
@@ -667,42 +815,60 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
             // stalled node (SIGSTOP, a frozen disk) held the group communication and the
             // batch only waited. Said at once, even when the node's backlog brings flow
             // control next.
-            if (d.ms >= ts.stallBatchMs && share * double(intervalMs) < d.ms / 2) {
+            if (lastBatchMs >= ts.stallBatchMs && share * double(intervalMs) < lastBatchMs / 2) {
                 progress.throttled =
                     Tr::tr("slowed: a batch took %1 without Galera flow control; a node may be "
                            "stalled")
-                        .arg(formatLatency(d.ms));
+                        .arg(formatLatency(lastBatchMs));
                 report();
             }
-            // Flow control above the limit: write nothing until a sample shows the cluster
-            // caught up, so our writes keep it above the limit for one sample at most.
+            // Flow control above the limit: hand out nothing until a sample shows the
+            // cluster caught up, so our writes keep it above the limit for one sample at
+            // most. (A chunk already running on another connection finishes.)
             while (share > ts.maxFlowControlShare && !control.isCancelled()) {
                 progress.throttled = Tr::tr("throttled: Galera flow control %1 %")
                                          .arg(QLocale().toString(share * 100, 'f', 0));
-                sleepMs = ts.flowControlSampleMs;
+                progress.lastSleepMs = ts.flowControlSampleMs;
                 report();
                 ++flowControlWaits;
                 flowControlWaited.start();
+                locked.unlock();
                 sleepUnlessCancelled(ts.flowControlSampleMs, control);
+                locked.relock();
                 flowControlWaitMs += flowControlWaited.elapsed();
                 share = sampleShare();
             }
             progress.throttled.clear(); // said above; the run goes on at its own pace
-            sleepMs = std::max(sleepMs, throttle.afterFlowControl(share));
+            if (const int fcSleep = throttle.afterFlowControl(share); fcSleep > 0) {
+                progress.lastSleepMs = std::max(progress.lastSleepMs, fcSleep);
+                locked.unlock();
+                sleepUnlessCancelled(fcSleep, control);
+                locked.relock();
+            }
         }
 
         report();
 
         if (journalClock.elapsed() >= 1000) {
-            PendingRun snapshot = run;
-            snapshot.lastKey = lastKey;
-            snapshot.done = run.done + done;
-            PendingJournal::save(snapshot);
+            PendingJournal::save(snapshot());
             journalClock.restart();
         }
-        if (sleepMs > 0)
-            sleepUnlessCancelled(sleepMs, control);
     }
+    // The walk is over: the chunks handed out finish (each one short
+    // transaction). A cancel drops those not begun; the journal's finished
+    // prefix ends before them.
+    {
+        QMutexLocker locked(&mutex);
+        while (!control.isCancelled() && failure.isEmpty() && !open.empty())
+            changed.wait(&mutex, 50);
+    }
+    stopWorkers();
+    if (!failure.isEmpty())
+        return stopFailed(Tr::tr("Stopped after %L1 rows and %2 retries: %3. Nothing past the "
+                                 "cutoff was touched; run it again to resume.")
+                              .arg(done)
+                              .arg(r.retries)
+                              .arg(failure));
     r.affected = done;
     recordDependents();
     if (flowControlWaits > 0) {

@@ -5,6 +5,17 @@
 
 namespace turnstile {
 
+ThrottleSettings operatorThrottle(int maxBatch, int connections)
+{
+    ThrottleSettings t;
+    if (maxBatch > 0) {
+        t.maxBatch = maxBatch;
+        t.minBatch = std::min(t.minBatch, maxBatch);
+    }
+    t.connections = std::clamp(connections, 1, kMaxConnections);
+    return t;
+}
+
 Throttle::Throttle(const ThrottleSettings &s) : m_s(s)
 {
     m_s.maxBatch = std::max(1, m_s.maxBatch);

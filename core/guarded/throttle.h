@@ -26,8 +26,15 @@ namespace turnstile {
 //   run samples the change of wsrep_flow_control_paused_ns every flowControlSampleMs and,
 //   while the paused share is above maxFlowControlShare, writes nothing and says so in its
 //   progress ("throttled: Galera flow control 40 %") until a sample shows it below.
+// The most connections one chunked run may use side by side.
+inline constexpr int kMaxConnections = 8;
+
 struct ThrottleSettings
 {
+    // Connections deleting disjoint chunks side by side (1 = the walking
+    // session alone). Each keeps its transactions as short as one alone
+    // would; together they finish sooner and put more load on the server.
+    int connections = 1;
     int maxBatch = 100000; // the bound; the operator's --batch lowers it
     int startBatch = 1000;
     int minBatch = 50;
@@ -44,6 +51,12 @@ struct ThrottleSettings
     // node may be stalled (a SIGSTOPped node stalls the cluster without flow control).
     double stallBatchMs = 2000;
 };
+
+// The operator's bounds (turnstilectl --batch and --connections, the Actions
+// page): at most maxBatch rows a transaction (0 = sized by time alone, up to
+// ThrottleSettings' own bound; the throttle never goes below what was asked)
+// and `connections` side by side (clamped to 1..kMaxConnections).
+ThrottleSettings operatorThrottle(int maxBatch, int connections = 1);
 
 class Throttle
 {

@@ -242,9 +242,7 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     QString reason;
     if (!s.begin(&reason))
         return finish(ActionResult::Outcome::Failed, reason);
-    // Give way to Keystone: a copy chunk that waits for a row lock gives up
-    // after two seconds and is retried.
-    s.addSessionStatement(QStringLiteral("SET SESSION innodb_lock_wait_timeout = 2"));
+    giveWayToKeystone(s);
     QString identityRefusal;
     bool anotherServer = false;
     const QString identity = confirmedServerIdentity(

@@ -742,6 +742,101 @@ private slots:
                  qPrintable(resumed.refusal));
     }
 
+    // Several connections delete disjoint chunks side by side: the same rows
+    // go as with one, the server really sees them at once, and a connection
+    // killed meanwhile is reconnected and its chunk retried.
+    void parallelConnectionsDeleteExactlyTheSameRows()
+    {
+        seedTokens(30000, 300);
+        const QString live = liveChecksum();
+        TokenPurge purge(writer(), secrets());
+        purge.setThrottle(operatorThrottle(200, 3));
+        int mostAtOnce = 0;
+        int kills = 0;
+        ActionControl control([&](const ActionProgress &p) {
+            const int deleting =
+                rootValue(QStringLiteral("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                         "WHERE USER = '%1' AND INFO LIKE 'DELETE%'")
+                              .arg(m_user))
+                    .toInt();
+            mostAtOnce = std::max(mostAtOnce, deleting);
+            if (p.batches >= 20 && kills == 0) {
+                QSqlQuery q(m_root->database());
+                q.exec(QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE USER "
+                                      "= '%1'")
+                           .arg(m_user));
+                while (q.next()) {
+                    QSqlQuery k(m_root->database());
+                    if (k.exec(QStringLiteral("KILL %1").arg(q.value(0).toLongLong())))
+                        ++kills;
+                }
+            }
+        });
+        ActionPreview preview;
+        const ActionResult r = runConfirmed(purge, writer(), control, &preview);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
+        QCOMPARE(r.affected, 30000);
+        QCOMPARE(r.after, 303);
+        QVERIFY(r.batches >= 30000 / 200);
+        QVERIFY2(mostAtOnce >= 2, qPrintable(QString::number(mostAtOnce)));
+        QVERIFY2(kills >= 2, qPrintable(QString::number(kills)));
+        QCOMPARE(count(QStringLiteral("expires < UTC_TIMESTAMP() - INTERVAL 2 DAY")), 0);
+        QCOMPARE(liveChecksum(), live);
+        QVERIFY(!PendingJournal::load(preview.action, preview.target.text));
+    }
+
+    // A cancel with chunks running on several connections: the journal keeps
+    // only the finished prefix of the walk, and the resumed run (on one
+    // connection) deletes exactly the rest.
+    void parallelRunCancelledResumesExactly()
+    {
+        seedTokens(12000, 100);
+        const QString live = liveChecksum();
+        TokenPurge first(writer(), secrets());
+        first.setThrottle(operatorThrottle(150, 4));
+        ActionControl *self = nullptr;
+        ActionControl control([&](const ActionProgress &p) {
+            if (p.batches >= 12)
+                self->cancel();
+        });
+        self = &control;
+        ActionPreview p1;
+        const ActionResult r1 = runConfirmed(first, writer(), control, &p1);
+        QCOMPARE(r1.outcome, ActionResult::Outcome::Cancelled);
+        QVERIFY(r1.affected > 0 && r1.affected < 12000);
+        QCOMPARE(count(), 12103 - r1.affected);
+        const auto pending = PendingJournal::load(p1.action, p1.target.text);
+        QVERIFY(pending);
+        QVERIFY(pending->done <= r1.affected);
+
+        TokenPurge second(writer(), secrets());
+        ActionControl c2;
+        ActionPreview p2;
+        const ActionResult r2 = runConfirmed(second, writer(), c2, &p2);
+        QVERIFY(p2.resumesRunStartedAt.isValid());
+        QCOMPARE(r2.outcome, ActionResult::Outcome::Completed);
+        QCOMPARE(r1.affected + r2.affected, 12000);
+        QCOMPARE(liveChecksum(), live);
+    }
+
+    // A connection the server refuses (here: the account's connection limit)
+    // ends the run before anything is deleted, saying so.
+    void parallelConnectionsThatCannotOpenChangeNothing()
+    {
+        seedTokens(3000, 10);
+        QVERIFY(rootExec(
+            QStringLiteral("ALTER USER '%1'@'127.0.0.1' WITH MAX_USER_CONNECTIONS 2").arg(m_user)));
+        TokenPurge purge(writer(), secrets());
+        purge.setThrottle(operatorThrottle(100, 4));
+        ActionControl control;
+        const ActionResult r = runConfirmed(purge, writer(), control);
+        QVERIFY(rootExec(
+            QStringLiteral("ALTER USER '%1'@'127.0.0.1' WITH MAX_USER_CONNECTIONS 0").arg(m_user)));
+        QCOMPARE(r.outcome, ActionResult::Outcome::Failed);
+        QVERIFY2(r.message.contains(QStringLiteral("4 connections")), qPrintable(r.message));
+        QCOMPARE(count(), 3013);
+    }
+
     // The intent is written (and synced) before the first DELETE; when it
     // cannot be written, nothing runs.
     void auditIsWrittenBeforeTheFirstDelete()
