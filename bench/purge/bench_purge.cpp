@@ -256,6 +256,7 @@ int main(int argc, char **argv)
                         locks.empty() ? 0.0 : *std::max_element(locks.begin(), locks.end())));
     QJsonObject t;
     t.insert(QStringLiteral("max_batch"), throttle.maxBatch);
+    t.insert(QStringLiteral("connections"), throttle.connections);
     t.insert(QStringLiteral("min_batch"), throttle.minBatch);
     t.insert(QStringLiteral("max_batch_ms"), throttle.maxBatchMs);
     t.insert(QStringLiteral("sleep_ratio"), throttle.sleepRatio);

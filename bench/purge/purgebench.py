@@ -8,9 +8,10 @@ Keystone-like writer inserts new tokens and another revokes live ones:
   auto         bench_purge --method auto: TokenPurge through GuardedWorkflow as
                the window runs it (copy-and-swap when most rows go), batches
                sized by time
-  chunked      bench_purge --method chunked, batches sized by time (no --batch),
-               then the guarded Rebuild table (bench_purge --rebuild) that gives
-               the space back
+  chunked      bench_purge --method chunked --connections N (default 2: the
+               issue's "two or more connections on disjoint key ranges"),
+               batches sized by time (no --batch), then the guarded Rebuild
+               table (bench_purge --rebuild) that gives the space back
   turnstile    bench_purge --method chunked --batch 1000 (issue 6's contender:
                a fixed cap of --batch rows)
   pt-archiver  --purge --bulk-delete --commit-each --primary-key-only --limit 1000
@@ -715,6 +716,8 @@ def run_turnstile(lab, args, work, cutoff, name="turnstile"):
     # batches by time, as the window and turnstilectl do.
     if name == "turnstile":
         extra += ["--batch", str(args.batch)]
+    if name == "chunked":
+        extra += ["--connections", str(args.connections)]
     r = bench_purge(lab, args, work, extra + args.turnstile_arg)
     return {"rows_deleted": r["rows_deleted"], "seconds": r["seconds"], "tool": r}
 
@@ -1059,6 +1062,8 @@ def main():
     ap.add_argument("--batch", type=int, default=1000,
                     help="pt-archiver's --limit and the `turnstile` contender's --batch (auto and chunked "
                          "size their batches by time)")
+    ap.add_argument("--connections", type=int, default=2,
+                    help="the `chunked` contender's connections deleting side by side")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each contender, alternating; medians shown")
     ap.add_argument("--no-rebuild", action="store_true", help="no Rebuild table after `chunked`")
     ap.add_argument("--max-trx-ms", type=float, default=100)

@@ -4,6 +4,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -42,6 +43,7 @@ std::optional<PendingRun> PendingJournal::load(const QString &action, const QStr
         QDateTime::fromString(o.value(QStringLiteral("cutoff")).toString(), Qt::ISODateWithMs);
     r.parametersKey = o.value(QStringLiteral("parameters_key")).toString();
     r.lastKey = o.value(QStringLiteral("last_key")).toVariant();
+    r.regions = o.value(QStringLiteral("regions")).toArray().toVariantList();
     r.cutoffValue = o.value(QStringLiteral("cutoff_value")).toVariant();
     r.done = o.value(QStringLiteral("done")).toInteger();
     r.serverIdentity = o.value(QStringLiteral("server_identity")).toString();
@@ -65,6 +67,8 @@ bool PendingJournal::save(const PendingRun &run, QString *error)
     o.insert(QStringLiteral("cutoff"), run.cutoff.toUTC().toString(Qt::ISODateWithMs));
     o.insert(QStringLiteral("parameters_key"), run.parametersKey);
     o.insert(QStringLiteral("last_key"), QJsonValue::fromVariant(run.lastKey));
+    if (!run.regions.isEmpty())
+        o.insert(QStringLiteral("regions"), QJsonArray::fromVariantList(run.regions));
     o.insert(QStringLiteral("cutoff_value"),
              run.cutoffValue.typeId() == QMetaType::QDateTime
                  ? QJsonValue(run.cutoffValue.toDateTime().toUTC().toString(Qt::ISODateWithMs))

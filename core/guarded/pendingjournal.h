@@ -23,6 +23,9 @@ struct PendingRun
     QVariant cutoffValue;  // what the DELETE binds (a timestamp or a key)
     QString parametersKey; // the parameters that fix the cutoff; a different one starts afresh
     QVariant lastKey;      // the walk's position; invalid = from the start
+    // A walk on several connections: each region's [position, bound] (a
+    // two-element list; null = the table's start or end), lastKey unused.
+    QVariantList regions;
     qint64 done = 0;
     QString serverIdentity; // the server the run started on; a resume elsewhere is refused
     // The step a multi-step method had reached (copy-and-swap: "swap.copy",

@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QThread>
 #include <QWaitCondition>
 
@@ -67,6 +68,68 @@ void sleepUnlessCancelled(int ms, const ActionControl &control)
             break;
         QThread::msleep(static_cast<unsigned long>(std::min<qint64>(50, left)));
     }
+}
+
+// Keys that cut (after, end of table] into `parts` regions of about equal
+// size, increasing; fewer (none) when the table is too small to cut. Integer
+// keys and hexadecimal ones (Keystone's token ids) are cut by their value
+// between the smallest and the largest key, at no cost; other keys by
+// position in the primary key (a read of up to the whole index, no locks).
+QVariantList splitKeys(SqlSession &s, const QString &table, const QString &key, bool integerKey,
+                       const QVariant &after, qint64 rowsEstimate, int parts)
+{
+    const QString range = after.isValid() ? QStringLiteral(" WHERE %1 > ?").arg(key) : QString();
+    const QVariantList binds = after.isValid() ? QVariantList{after} : QVariantList{};
+    const SqlResult mm =
+        s.run(QStringLiteral("SELECT MIN(%2), MAX(%2) FROM %1%3").arg(table, key, range), binds);
+    if (!mm.ok() || mm.isEmpty() || mm.value(0, 0).isNull())
+        return {};
+    QVariantList out;
+    auto add = [&](const QVariant &k) {
+        if (out.isEmpty() || (integerKey ? k.toLongLong() > out.last().toLongLong()
+                                         : k.toString() > out.last().toString()))
+            out.append(k);
+    };
+    if (integerKey) {
+        const qint64 lo = mm.value(0, 0).toLongLong();
+        const qint64 hi = mm.value(0, 1).toLongLong();
+        for (int i = 1; i < parts; ++i) {
+            const qint64 k = lo + qint64(double(hi - lo) * i / parts);
+            if (k > lo && k < hi)
+                add(k);
+        }
+        return out;
+    }
+    const QString lo = mm.value(0, 0).toString();
+    const QString hi = mm.value(0, 1).toString();
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]+$"));
+    if (hex.match(lo).hasMatch() && hex.match(hi).hasMatch()) {
+        constexpr int kDigits = 12; // 48 bits: fine enough, and exact in a double
+        auto value = [](const QString &k) {
+            return k.left(kDigits).leftJustified(kDigits, u'0').toULongLong(nullptr, 16);
+        };
+        const quint64 a = value(lo), b = value(hi);
+        for (int i = 1; i < parts && b > a; ++i) {
+            const QString k = QStringLiteral("%1").arg(a + quint64(double(b - a) * i / parts),
+                                                       kDigits, 16, QLatin1Char('0'));
+            if (k > lo && k < hi)
+                add(k);
+        }
+        return out;
+    }
+    if (rowsEstimate <= 0)
+        return {};
+    for (int i = 1; i < parts; ++i) {
+        const SqlResult at =
+            s.run(QStringLiteral("SELECT %2 FROM %1%3 ORDER BY %2 LIMIT 1 OFFSET %4")
+                      .arg(table, key, range)
+                      .arg(rowsEstimate * i / parts),
+                  binds);
+        if (!at.ok() || at.isEmpty())
+            break;
+        add(at.value(0, 0).toString());
+    }
+    return out;
 }
 
 QVariant keyFromJournal(const QVariant &v, bool integerKey)
@@ -509,18 +572,12 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         if (const auto pending = PendingJournal::load(run.action, run.target)) {
             run.startedAt = pending->startedAt;
             run.lastKey = keyFromJournal(pending->lastKey, sp.integerKey);
+            run.regions = pending->regions;
             run.done = pending->done; // the journal counts the whole job
         }
     }
     PendingJournal::save(run);
 
-    const QString boundaryFirst =
-        QStringLiteral(
-            "SELECT MAX(%2), COUNT(*) FROM (SELECT %2 FROM %1 ORDER BY %2 LIMIT %3) chunk")
-            .arg(t, key);
-    const QString boundaryNext = QStringLiteral("SELECT MAX(%2), COUNT(*) FROM (SELECT %2 FROM %1 "
-                                                "WHERE %2 > ? ORDER BY %2 LIMIT %3) chunk")
-                                     .arg(t, key);
     Q_UNUSED(pred)
     const QString goes = goesCondition(s);
     const QVariantList goesValues = goesBinds(confirmed.cutoffValue);
@@ -541,14 +598,60 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                              dependentsDone.at(i));
     };
 
-    // The walk: this session finds where each chunk ends (one cheap keyset
-    // read) and hands the chunk to whichever connection is free. With one
-    // connection that is this session itself; with more, each worker thread
-    // deletes on a connection of its own, so chunks (disjoint key ranges)
-    // are deleted side by side. The journal keeps the end of the longest run
-    // of finished chunks from the start: a chunk finished beyond an
-    // unfinished one is walked again on resume and deletes nothing more.
+    // The key space is cut into regions, one per connection, far apart: each
+    // connection walks its own region chunk by chunk (keyset, never OFFSET),
+    // so side-by-side DELETEs never work on neighbouring pages (adjacent
+    // chunks handed to two connections measured little faster than one).
+    // With one connection there is one region, walked by this session. The
+    // journal keeps each region's position, so a resume finishes every one.
     const int connections = std::clamp(m_throttle.connections, 1, kMaxConnections);
+    struct Region
+    {
+        QVariant pos;   // the walk's position (exclusive); invalid = the table's start
+        QVariant upper; // inclusive bound; invalid = the table's end
+        bool claimed = false;
+        bool finished = false;
+    };
+    std::vector<Region> regions;
+    if (!run.regions.isEmpty()) {
+        for (const QVariant &v : std::as_const(run.regions)) {
+            const QVariantList pair = v.toList();
+            regions.push_back(Region{keyFromJournal(pair.value(0), sp.integerKey),
+                                     keyFromJournal(pair.value(1), sp.integerKey)});
+        }
+    } else {
+        const QVariantList splits = connections > 1 ? splitKeys(s, t, key, sp.integerKey,
+                                                                run.lastKey, r.before, connections)
+                                                    : QVariantList{};
+        QVariant from = run.lastKey;
+        for (const QVariant &split : splits) {
+            regions.push_back(Region{from, split});
+            from = split;
+        }
+        regions.push_back(Region{from, QVariant()});
+    }
+    auto boundary = [&](SqlSession &session, const Region &g, int n) {
+        QStringList where;
+        QVariantList binds;
+        if (g.pos.isValid()) {
+            where << QStringLiteral("%1 > ?").arg(key);
+            binds << g.pos;
+        }
+        if (g.upper.isValid()) {
+            where << QStringLiteral("%1 <= ?").arg(key);
+            binds << g.upper;
+        }
+        // LIMIT takes the integer from our own throttle, not from outside.
+        return session.run(QStringLiteral("SELECT MAX(%2), COUNT(*) FROM (SELECT %2 FROM %1%3 "
+                                          "ORDER BY %2 LIMIT %4) chunk")
+                               .arg(t, key,
+                                    where.isEmpty() ? QString()
+                                                    : QStringLiteral(" WHERE ") +
+                                                          where.join(QStringLiteral(" AND ")))
+                               .arg(n),
+                           binds);
+    };
+
     Throttle throttle(m_throttle);
     ActionProgress progress;
     progress.total = confirmed.rowsToGo;
@@ -560,35 +663,39 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     if (galera) { // the first sample's interval starts here
         lastPausedNs = flowControlPausedNs(s);
     }
-    QVariant walked = run.lastKey;   // where the next chunk starts
     int flowControlWaits = 0;        // samples spent waiting for Galera flow control to end
     QElapsedTimer flowControlWaited; // how long, in all
     qint64 flowControlWaitMs = 0;
 
-    struct Chunk
-    {
-        QVariant from; // exclusive; invalid for the table's first chunk
-        QVariant to;   // inclusive
-        bool finished = false;
-    };
-    // Guarded by `mutex`: the chunks handed out and not yet part of the
-    // finished prefix, the tallies, the throttle and the first failure.
+    // Guarded by `mutex` while workers run: the regions, the tallies, the
+    // throttle, the pause and the first failure.
     QMutex mutex;
     QWaitCondition changed;
-    std::deque<Chunk> open;
-    std::deque<Chunk *> queued;
-    QVariant lastKey = run.lastKey; // the finished prefix ends here
     qint64 done = 0;
     double lastBatchMs = 0;
     int lastSleepMs = 0;
     QString failure;
-    bool stopping = false;
+    bool paused = false; // Galera flow control: no chunk starts
+    int running = 0;     // workers not yet finished
 
-    // Deletes one chunk on `session`, retrying lock conflicts with backoff.
-    auto deleteChunk = [&](SqlSession &session, Chunk *c) {
+    auto snapshot = [&] { // under mutex, or with no worker running
+        PendingRun j = run;
+        j.done = run.done + done;
+        j.lastKey = regions.size() == 1 ? regions.front().pos : QVariant();
+        j.regions.clear();
+        if (regions.size() > 1)
+            for (const Region &g : regions)
+                j.regions.append(QVariant(QVariantList{g.pos, g.upper}));
+        return j;
+    };
+
+    // Deletes the chunk (g.pos, end] of region g on `session`, retrying lock
+    // conflicts with backoff; advances the region on success.
+    auto deleteChunk = [&](SqlSession &session, Region &g, const QVariant &end) {
+        const QVariant from = g.pos;
         const QVariantList binds =
-            (c->from.isValid() ? QVariantList{c->from, c->to} : QVariantList{c->to}) + goesValues;
-        const QStringList &deps = c->from.isValid() ? dependentsNext : dependentsFirst;
+            (from.isValid() ? QVariantList{from, end} : QVariantList{end}) + goesValues;
+        const QStringList &deps = from.isValid() ? dependentsNext : dependentsFirst;
         QList<qint64> depsDone(deps.size(), 0);
         SqlResult d;
         for (int attempt = 1;; ++attempt) {
@@ -599,7 +706,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                     depsDone[i] += std::max<qint64>(0, d.rowsAffected);
             }
             if (d.ok())
-                d = session.run(c->from.isValid() ? deleteNext : deleteFirst, binds);
+                d = session.run(from.isValid() ? deleteNext : deleteFirst, binds);
             if (d.ok() || !isLockConflict(d, mysql))
                 break;
             int wait = 0;
@@ -624,16 +731,12 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 if (failure.isEmpty())
                     failure = d.error;
             } else {
-                c->finished = true;
+                g.pos = end;
                 done += std::max<qint64>(0, d.rowsAffected);
                 ++r.batches;
                 r.slowestBatchMs = std::max(r.slowestBatchMs, d.ms);
                 lastBatchMs = d.ms;
                 sleepMs = lastSleepMs = throttle.afterBatch(d.ms);
-                while (!open.empty() && open.front().finished) {
-                    lastKey = open.front().to;
-                    open.pop_front();
-                }
             }
             changed.wakeAll();
         }
@@ -641,147 +744,14 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         // for a moment after a slow one.
         if (sleepMs > 0)
             sleepUnlessCancelled(sleepMs, control);
+        return d.ok();
     };
 
-    // Workers: each opens its own session to the same server, checked to be
-    // the confirmed one, before any chunk is handed out.
-    std::vector<std::unique_ptr<QThread>> workers;
-    int ready = 0;
-    for (int w = 1; w < connections; ++w) {
-        workers.emplace_back(QThread::create([&, w] {
-            DbConnection wdb(url, m_secrets.databasePassword);
-            SqlSession ws(wdb);
-            QString why;
-            bool another = false;
-            bool ok = ws.begin(&why);
-            if (ok) {
-                giveWayToKeystone(ws);
-                ok = confirmedServerIdentity(ws, confirmed.target.text, identity, &why, &another) ==
-                     identity;
-            }
-            QMutexLocker locked(&mutex);
-            ++ready;
-            if (!ok && failure.isEmpty())
-                failure = Tr::tr("connection %1 of %2: %3").arg(w + 1).arg(connections).arg(why);
-            changed.wakeAll();
-            if (!ok)
-                return;
-            for (;;) {
-                while (queued.empty() && !stopping)
-                    changed.wait(&mutex);
-                if (queued.empty())
-                    return;
-                Chunk *c = queued.front();
-                queued.pop_front();
-                locked.unlock();
-                deleteChunk(ws, c);
-                locked.relock();
-            }
-        }));
-        workers.back()->start();
-    }
-    auto stopWorkers = [&] {
-        {
-            QMutexLocker locked(&mutex);
-            stopping = true;
-            queued.clear(); // handed out but not begun: walked again on resume
-            changed.wakeAll();
-        }
-        for (auto &t : workers)
-            t->wait();
-        workers.clear();
-    };
-    {
+    // What the walking session does between chunks (alone) or while the
+    // workers delete: progress, Galera flow control, the journal. Holds the
+    // mutex except while it sleeps.
+    auto oversee = [&] {
         QMutexLocker locked(&mutex);
-        while (ready < connections - 1)
-            changed.wait(&mutex);
-        if (!failure.isEmpty()) {
-            const QString why = failure;
-            locked.unlock();
-            stopWorkers();
-            // Nothing was deleted: a fresh run leaves no journal to resume.
-            if (!confirmed.resumesRunStartedAt.isValid())
-                PendingJournal::remove(run.action, run.target);
-            return finish(ActionResult::Outcome::Failed,
-                          Tr::tr("Could not open the %1 connections asked for, so nothing was "
-                                 "changed: %2")
-                              .arg(connections)
-                              .arg(why));
-        }
-    }
-    auto snapshot = [&] { // under mutex
-        PendingRun j = run;
-        j.lastKey = lastKey;
-        j.done = run.done + done;
-        return j;
-    };
-    auto stopFailed = [&](const QString &sentence) {
-        stopWorkers();
-        run = snapshot();
-        PendingJournal::save(run);
-        r.affected = done;
-        recordDependents();
-        return finish(ActionResult::Outcome::Failed, sentence);
-    };
-
-    for (;;) {
-        {
-            // One chunk waiting beside those running, so a worker that
-            // finishes finds the next at once; and few chunks finished past
-            // an unfinished one, so a resume re-walks little.
-            QMutexLocker locked(&mutex);
-            auto busy = [&] {
-                const auto unfinished = std::count_if(open.begin(), open.end(),
-                                                      [](const Chunk &c) { return !c.finished; });
-                return unfinished >= connections || open.size() >= size_t(4 * connections);
-            };
-            while (failure.isEmpty() && !control.isCancelled() && connections > 1 && busy())
-                changed.wait(&mutex, 50);
-            if (!failure.isEmpty() || control.isCancelled())
-                break;
-        }
-        int n = 0;
-        {
-            QMutexLocker locked(&mutex);
-            n = throttle.batchSize();
-        }
-        // LIMIT takes the integer from our own throttle, not from outside.
-        const SqlResult b =
-            walked.isValid() ? s.run(boundaryNext.arg(n), {walked}) : s.run(boundaryFirst.arg(n));
-        if (!b.ok())
-            return stopFailed(Tr::tr("Stopped after %L1 rows: %2. Run it again to resume.")
-                                  .arg(done)
-                                  .arg(b.error));
-        if (b.value(0, 1).toLongLong() == 0 || b.value(0, 0).isNull())
-            break; // walked past the last key
-        const QVariant chunkEnd = sp.integerKey ? QVariant(b.value(0, 0).toLongLong())
-                                                : QVariant(b.value(0, 0).toString());
-
-        // A reconnect (a killed connection) drops the lock with the session.
-        if (!lock.stillHeld()) {
-            if (QString why; !lock.acquire(&why))
-                return stopFailed(Tr::tr("Stopped after %L1 rows: the connection was lost, and "
-                                         "the lock could not be taken again. %2")
-                                      .arg(done)
-                                      .arg(why));
-        }
-        Chunk *chunk = nullptr;
-        {
-            QMutexLocker locked(&mutex);
-            open.push_back(Chunk{walked, chunkEnd});
-            chunk = &open.back(); // a deque keeps its elements where they are
-            if (connections > 1) {
-                queued.push_back(chunk);
-                changed.wakeAll();
-            }
-        }
-        walked = chunkEnd;
-        if (connections == 1)
-            deleteChunk(s, chunk); // this session is the only connection
-
-        QMutexLocker locked(&mutex);
-        if (!failure.isEmpty())
-            break;
         auto report = [&] {
             progress.done = done;
             progress.batches = r.batches;
@@ -822,10 +792,11 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                         .arg(formatLatency(lastBatchMs));
                 report();
             }
-            // Flow control above the limit: hand out nothing until a sample shows the
+            // Flow control above the limit: no chunk starts until a sample shows the
             // cluster caught up, so our writes keep it above the limit for one sample at
             // most. (A chunk already running on another connection finishes.)
             while (share > ts.maxFlowControlShare && !control.isCancelled()) {
+                paused = true;
                 progress.throttled = Tr::tr("throttled: Galera flow control %1 %")
                                          .arg(QLocale().toString(share * 100, 'f', 0));
                 progress.lastSleepMs = ts.flowControlSampleMs;
@@ -838,49 +809,196 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 flowControlWaitMs += flowControlWaited.elapsed();
                 share = sampleShare();
             }
+            paused = false;
+            changed.wakeAll();
             progress.throttled.clear(); // said above; the run goes on at its own pace
             if (const int fcSleep = throttle.afterFlowControl(share); fcSleep > 0) {
                 progress.lastSleepMs = std::max(progress.lastSleepMs, fcSleep);
+                paused = true;
                 locked.unlock();
                 sleepUnlessCancelled(fcSleep, control);
                 locked.relock();
+                paused = false;
+                changed.wakeAll();
             }
         }
-
         report();
-
         if (journalClock.elapsed() >= 1000) {
             PendingJournal::save(snapshot());
             journalClock.restart();
         }
-    }
-    // The walk is over: the chunks handed out finish (each one short
-    // transaction). A cancel drops those not begun; the journal's finished
-    // prefix ends before them.
-    {
+    };
+
+    // Walks regions on `session` until none is left, the run is cancelled or
+    // something failed. `alone`: this is the walking session itself, which
+    // also oversees and keeps the lock.
+    auto walk = [&](SqlSession &session, bool alone) {
         QMutexLocker locked(&mutex);
-        while (!control.isCancelled() && failure.isEmpty() && !open.empty())
-            changed.wait(&mutex, 50);
+        for (;;) {
+            auto next = std::find_if(regions.begin(), regions.end(),
+                                     [](const Region &g) { return !g.claimed && !g.finished; });
+            if (next == regions.end())
+                return;
+            Region &g = *next;
+            g.claimed = true;
+            for (;;) {
+                while (paused && failure.isEmpty() && !control.isCancelled())
+                    changed.wait(&mutex, 50);
+                if (!failure.isEmpty() || control.isCancelled())
+                    return;
+                const int n = throttle.batchSize();
+                locked.unlock();
+                const SqlResult b = boundary(session, g, n);
+                if (!b.ok()) {
+                    locked.relock();
+                    if (failure.isEmpty())
+                        failure = b.error;
+                    changed.wakeAll();
+                    return;
+                }
+                if (b.value(0, 1).toLongLong() == 0 || b.value(0, 0).isNull()) {
+                    locked.relock();
+                    g.finished = true; // walked past its last key
+                    break;
+                }
+                const QVariant end = sp.integerKey ? QVariant(b.value(0, 0).toLongLong())
+                                                   : QVariant(b.value(0, 0).toString());
+                // A reconnect (a killed connection) drops the lock with the session.
+                if (alone && !lock.stillHeld()) {
+                    if (QString why; !lock.acquire(&why)) {
+                        locked.relock();
+                        failure = Tr::tr("the connection was lost, and the lock could not be "
+                                         "taken again. %1")
+                                      .arg(why);
+                        return;
+                    }
+                }
+                const bool ok = deleteChunk(session, g, end);
+                if (alone)
+                    oversee();
+                locked.relock();
+                if (!ok)
+                    return;
+            }
+        }
+    };
+
+    if (connections == 1) {
+        walk(s, true);
+    } else {
+        // Workers: each opens its own session to the same server, checked to
+        // be the confirmed one, before any of them deletes. This session
+        // walks nothing then; it keeps the lock and oversees.
+        std::vector<std::unique_ptr<QThread>> workers;
+        int ready = 0;
+        bool go = false;
+        const int workerCount = std::min<int>(connections, int(regions.size()));
+        for (int w = 0; w < workerCount; ++w) {
+            workers.emplace_back(QThread::create([&, w] {
+                DbConnection wdb(url, m_secrets.databasePassword);
+                SqlSession ws(wdb);
+                QString why;
+                bool another = false;
+                bool ok = ws.begin(&why);
+                if (ok) {
+                    giveWayToKeystone(ws);
+                    ok = confirmedServerIdentity(ws, confirmed.target.text, identity, &why,
+                                                 &another) == identity;
+                }
+                {
+                    QMutexLocker locked(&mutex);
+                    ++ready;
+                    if (!ok && failure.isEmpty())
+                        failure =
+                            Tr::tr("connection %1 of %2: %3").arg(w + 1).arg(workerCount).arg(why);
+                    changed.wakeAll();
+                    while (!go && failure.isEmpty())
+                        changed.wait(&mutex);
+                    if (!failure.isEmpty()) {
+                        --running;
+                        changed.wakeAll();
+                        return;
+                    }
+                }
+                walk(ws, false);
+                QMutexLocker locked(&mutex);
+                --running;
+                changed.wakeAll();
+            }));
+        }
+        running = workerCount;
+        for (auto &w : workers)
+            w->start();
+        QMutexLocker locked(&mutex);
+        while (ready < workerCount)
+            changed.wait(&mutex);
+        if (!failure.isEmpty()) {
+            const QString why = failure;
+            changed.wakeAll();
+            locked.unlock();
+            for (auto &w : workers)
+                w->wait();
+            // Nothing was deleted: a fresh run leaves no journal to resume.
+            if (!confirmed.resumesRunStartedAt.isValid())
+                PendingJournal::remove(run.action, run.target);
+            return finish(ActionResult::Outcome::Failed,
+                          Tr::tr("Could not open the %1 connections asked for, so nothing was "
+                                 "changed: %2")
+                              .arg(workerCount)
+                              .arg(why));
+        }
+        go = true;
+        changed.wakeAll();
+        QElapsedTimer oversight;
+        oversight.start();
+        while (running > 0) {
+            changed.wait(&mutex, 100);
+            if (oversight.elapsed() < 100)
+                continue;
+            oversight.restart();
+            locked.unlock();
+            // The lock lives in this session: after a reconnect, take it again
+            // before the workers go on; they stop when it cannot be had.
+            if (s.run(QStringLiteral("SELECT 1")).ok() && !lock.stillHeld()) {
+                if (QString why; !lock.acquire(&why)) {
+                    QMutexLocker l(&mutex);
+                    if (failure.isEmpty())
+                        failure = Tr::tr("the connection was lost, and the lock could not be "
+                                         "taken again. %1")
+                                      .arg(why);
+                }
+            }
+            oversee();
+            locked.relock();
+        }
+        locked.unlock();
+        for (auto &w : workers)
+            w->wait();
     }
-    stopWorkers();
-    if (!failure.isEmpty())
-        return stopFailed(Tr::tr("Stopped after %L1 rows and %2 retries: %3. Nothing past the "
-                                 "cutoff was touched; run it again to resume.")
-                              .arg(done)
-                              .arg(r.retries)
-                              .arg(failure));
+
     r.affected = done;
     recordDependents();
+    if (!failure.isEmpty()) {
+        run = snapshot();
+        PendingJournal::save(run);
+        return finish(ActionResult::Outcome::Failed,
+                      Tr::tr("Stopped after %L1 rows and %2 retries: %3. Nothing past the "
+                             "cutoff was touched; run it again to resume.")
+                          .arg(done)
+                          .arg(r.retries)
+                          .arg(failure));
+    }
     if (flowControlWaits > 0) {
         r.details.insert(QStringLiteral("flow_control_waits"), flowControlWaits);
         r.details.insert(QStringLiteral("flow_control_wait_ms"), flowControlWaitMs);
     }
+    if (connections > 1)
+        r.details.insert(QStringLiteral("connections"), connections);
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);
     if (control.isCancelled()) {
-        run.lastKey = lastKey;
-        run.done += done;
+        run = snapshot();
         PendingJournal::save(run);
         return finish(ActionResult::Outcome::Cancelled,
                       Tr::tr("Cancelled after %L1 rows in %2 batches; run it again to resume.")

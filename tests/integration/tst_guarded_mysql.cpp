@@ -15,6 +15,7 @@
 #include "profiles/profilestore.h"
 #include "testsupport.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
@@ -24,6 +25,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QTest>
 
+#include <atomic>
 #include <csignal>
 #include <memory>
 #include <unistd.h>
@@ -317,7 +319,7 @@ private slots:
         self = &control;
         ActionPreview p1;
         const ActionResult r1 = runConfirmed(first, writer(), control, &p1);
-        QCOMPARE(r1.outcome, ActionResult::Outcome::Cancelled);
+        QVERIFY2(r1.outcome == ActionResult::Outcome::Cancelled, qPrintable(r1.message));
         QCOMPARE(r1.batches, 3);
         QVERIFY(r1.affected > 0 && r1.affected < 6000);
         QCOMPARE(count(), 6103 - r1.affected);
@@ -751,15 +753,8 @@ private slots:
         const QString live = liveChecksum();
         TokenPurge purge(writer(), secrets());
         purge.setThrottle(operatorThrottle(200, 3));
-        int mostAtOnce = 0;
         int kills = 0;
         ActionControl control([&](const ActionProgress &p) {
-            const int deleting =
-                rootValue(QStringLiteral("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-                                         "WHERE USER = '%1' AND INFO LIKE 'DELETE%'")
-                              .arg(m_user))
-                    .toInt();
-            mostAtOnce = std::max(mostAtOnce, deleting);
             if (p.batches >= 20 && kills == 0) {
                 QSqlQuery q(m_root->database());
                 q.exec(QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE USER "
@@ -774,15 +769,57 @@ private slots:
         });
         ActionPreview preview;
         const ActionResult r = runConfirmed(purge, writer(), control, &preview);
-        QCOMPARE(r.outcome, ActionResult::Outcome::Completed);
-        QCOMPARE(r.affected, 30000);
+        QVERIFY2(r.outcome == ActionResult::Outcome::Completed, qPrintable(r.message));
+        // A chunk whose commit the kill beat to the client is retried and
+        // finds its rows gone: counted by the table, not by the statements.
+        QVERIFY2(r.affected > 29000 && r.affected <= 30000,
+                 qPrintable(QString::number(r.affected)));
         QCOMPARE(r.after, 303);
         QVERIFY(r.batches >= 30000 / 200);
-        QVERIFY2(mostAtOnce >= 2, qPrintable(QString::number(mostAtOnce)));
         QVERIFY2(kills >= 2, qPrintable(QString::number(kills)));
         QCOMPARE(count(QStringLiteral("expires < UTC_TIMESTAMP() - INTERVAL 2 DAY")), 0);
         QCOMPARE(liveChecksum(), live);
         QVERIFY(!PendingJournal::load(preview.action, preview.target.text));
+    }
+
+    // The connections really work side by side: while one waits on a row
+    // lock at the very start of the key space (where a single connection
+    // would wait with everything), the others delete their own regions.
+    void aBlockedConnectionDoesNotHoldUpTheOthers()
+    {
+        seedTokens(20000, 100);
+        const QString live = liveChecksum();
+        QVERIFY(rootExec(QStringLiteral("START TRANSACTION")));
+        // An expired row: under READ COMMITTED a DELETE passes a locked row
+        // it would not delete without waiting for it.
+        QVERIFY(rootExec(QStringLiteral("SELECT id FROM `%1`.token WHERE expires < UTC_TIMESTAMP() "
+                                        "- INTERVAL 2 DAY ORDER BY id LIMIT 1 FOR UPDATE")
+                             .arg(m_db)));
+        TokenPurge purge(writer(), secrets());
+        ThrottleSettings t = operatorThrottle(200, 3);
+        t.backoffBaseMs = 100;
+        purge.setThrottle(t);
+        std::atomic<qint64> seen{0};
+        const Profile p = writer();
+        QFuture<ActionResult> f = QtConcurrent::run([&purge, &seen, p] {
+            ActionControl control([&seen](const ActionProgress &pr) { seen.store(pr.done); });
+            return runConfirmed(purge, p, control);
+        });
+        QElapsedTimer waited;
+        waited.start();
+        // Past the purge's 2 s lock wait, so the blocked chunk is retried.
+        while ((seen.load() < 10000 || waited.elapsed() < 3000) && waited.elapsed() < 10000)
+            QThread::msleep(50);
+        const qint64 doneWhileBlocked = seen.load();
+        QVERIFY(rootExec(QStringLiteral("ROLLBACK")));
+        f.waitForFinished();
+        const ActionResult r = f.result();
+        QVERIFY2(r.outcome == ActionResult::Outcome::Completed, qPrintable(r.message));
+        QVERIFY2(doneWhileBlocked >= 10000 && doneWhileBlocked < 20000,
+                 qPrintable(QString::number(doneWhileBlocked)));
+        QVERIFY(r.retries >= 1);
+        QCOMPARE(r.affected, 20000);
+        QCOMPARE(liveChecksum(), live);
     }
 
     // A cancel with chunks running on several connections: the journal keeps
@@ -790,21 +827,21 @@ private slots:
     // connection) deletes exactly the rest.
     void parallelRunCancelledResumesExactly()
     {
-        seedTokens(12000, 100);
+        seedTokens(40000, 100);
         const QString live = liveChecksum();
         TokenPurge first(writer(), secrets());
-        first.setThrottle(operatorThrottle(150, 4));
+        first.setThrottle(operatorThrottle(50, 4));
         ActionControl *self = nullptr;
         ActionControl control([&](const ActionProgress &p) {
-            if (p.batches >= 12)
+            if (p.batches >= 1)
                 self->cancel();
         });
         self = &control;
         ActionPreview p1;
         const ActionResult r1 = runConfirmed(first, writer(), control, &p1);
-        QCOMPARE(r1.outcome, ActionResult::Outcome::Cancelled);
-        QVERIFY(r1.affected > 0 && r1.affected < 12000);
-        QCOMPARE(count(), 12103 - r1.affected);
+        QVERIFY2(r1.outcome == ActionResult::Outcome::Cancelled, qPrintable(r1.message));
+        QVERIFY(r1.affected > 0 && r1.affected < 40000);
+        QCOMPARE(count(), 40103 - r1.affected);
         const auto pending = PendingJournal::load(p1.action, p1.target.text);
         QVERIFY(pending);
         QVERIFY(pending->done <= r1.affected);
@@ -815,7 +852,7 @@ private slots:
         const ActionResult r2 = runConfirmed(second, writer(), c2, &p2);
         QVERIFY(p2.resumesRunStartedAt.isValid());
         QCOMPARE(r2.outcome, ActionResult::Outcome::Completed);
-        QCOMPARE(r1.affected + r2.affected, 12000);
+        QCOMPARE(r1.affected + r2.affected, 40000);
         QCOMPARE(liveChecksum(), live);
     }
 
