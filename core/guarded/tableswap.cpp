@@ -315,6 +315,13 @@ bool TableSwap::prepare(QString *error)
     return true;
 }
 
+ThrottleSettings TableSwap::copyPacing(ThrottleSettings s)
+{
+    s.maxBatchMs = std::min(s.maxBatchMs, 10.0);
+    s.sleepRatio = std::max(s.sleepRatio, 1.5);
+    return s;
+}
+
 bool TableSwap::copy(const QString &staysCondition, const QVariantList &staysBinds,
                      Throttle &throttle, const ActionControl &control,
                      const std::function<void(qint64, double)> &progress, qint64 *copied,

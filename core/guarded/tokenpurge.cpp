@@ -311,7 +311,7 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     if (!sw.prepare(&err))
         return undo(err);
 
-    Throttle pacer(throttle());
+    Throttle pacer(TableSwap::copyPacing(throttle()));
     ActionProgress progress;
     progress.total = confirmed.rowsToStay;
     qint64 copied = 0;
