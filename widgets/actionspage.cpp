@@ -71,9 +71,9 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     m_connections->setRange(1, kMaxConnections);
     m_connections->setValue(1);
     m_connections->setToolTip(
-        tr("A chunked delete on this many database connections side by side, each deleting its "
-           "own chunks of keys. Each transaction stays as short as with one; the run finishes "
-           "sooner and puts more load on the database server."));
+        tr("A chunked delete on this many database connections side by side, each walking its "
+           "own region of the keys. Each transaction stays as short as with one; the run "
+           "finishes sooner where the server has CPU to spare, and puts more load on it."));
     m_purgeMethod->addItem(tr("Automatic (recommended)"), QStringLiteral("auto"));
     m_purgeMethod->addItem(tr("Chunked delete"), QStringLiteral("chunked"));
     m_purgeMethod->addItem(tr("Copy and swap"), QStringLiteral("swap"));

@@ -183,8 +183,8 @@ void GuardedCommands::addBatchOption(QCommandLineParser &p)
                  Tr::tr("The most rows per transaction (default: sized by time, up to 100000)."),
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("connections"),
-                 Tr::tr("Delete on this many connections side by side, each its own chunks "
-                        "(1 to %1, default 1).")
+                 Tr::tr("Delete on this many connections side by side, each walking its own region "
+                        "of the keys (1 to %1, default 1).")
                      .arg(kMaxConnections),
                  QStringLiteral("N")});
 }
