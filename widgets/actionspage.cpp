@@ -139,9 +139,18 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     tl->addRow(QString(), m_retentionError);
     tl->addRow(QString(), m_insideWindow);
     tl->addRow(tr("Method:"), m_purgeMethod);
-    tl->addRow(tr("Batch:"), m_batch);
-    tl->addRow(tr("Connections:"), m_connections);
     tl->addRow(QString(), leftAligned(m_purge));
+
+    // Every row-deleting cleanup below takes these (as turnstilectl's --batch
+    // and --connections on each command), so they sit in a group of their own,
+    // not inside the token table's.
+    auto *pace = new QGroupBox(tr("Pace of the cleanups"), this);
+    auto *paceLayout = new QFormLayout(pace);
+    paceLayout->addRow(
+        explain(tr("The token purge, the revocation, trust and password-history cleanups "
+                   "delete in short transactions at this pace.")));
+    paceLayout->addRow(tr("Batch:"), m_batch);
+    paceLayout->addRow(tr("Connections:"), m_connections);
 
     auto *revocations = new QGroupBox(tr("Revocation events"), this);
     auto *rl = new QVBoxLayout(revocations);
@@ -199,6 +208,7 @@ ActionsPage::ActionsPage(SecretStore *secrets, QWidget *parent)
     layout->addWidget(revocations);
     layout->addWidget(trusts);
     layout->addWidget(passwords);
+    layout->addWidget(pace);
     layout->addWidget(space);
     layout->addStretch(1);
     auto *scroll = new QScrollArea(this);

@@ -992,8 +992,10 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         r.details.insert(QStringLiteral("flow_control_waits"), flowControlWaits);
         r.details.insert(QStringLiteral("flow_control_wait_ms"), flowControlWaitMs);
     }
-    if (connections > 1)
+    if (connections > 1) {
         r.details.insert(QStringLiteral("connections"), connections);
+        r.details.insert(QStringLiteral("regions"), int(regions.size()));
+    }
     r.after = tableRows(&r.afterEstimated);
     if (r.beforeEstimated || r.afterEstimated)
         r.details.insert(QStringLiteral("counts_estimated"), true);

@@ -537,8 +537,17 @@ private slots:
                  qPrintable(QString::number(big.rows.value_or(-1))));
     }
 
+    void revocationPruneDeletesOnlyObsoleteEvents_data()
+    {
+        QTest::addColumn<int>("connections");
+        QTest::newRow("one connection") << 1;
+        // revocation_event has an integer key: cut by value into three regions.
+        QTest::newRow("three connections") << 3;
+    }
+
     void revocationPruneDeletesOnlyObsoleteEvents()
     {
+        QFETCH(int, connections);
         const QString t = QStringLiteral("`%1`.revocation_event").arg(m_db);
         QVERIFY(rootExec(QStringLiteral("DELETE FROM %1").arg(t)));
         // 400 obsolete (older than 1 h expiration + 30 min buffer), 30 recent,
@@ -559,9 +568,11 @@ private slots:
                                         "seq_1_to_5")
                              .arg(t)));
         RevocationCleanup prune(writer(), secrets(), RevocationCleanup::Mode::PruneObsolete, 3600);
+        prune.setThrottle(operatorThrottle(50, connections));
         ActionControl control;
         ActionPreview preview;
         const ActionResult r = runConfirmed(prune, writer(), control, &preview);
+        QCOMPARE(r.details.value(u"regions").toInt(1), connections);
         QCOMPARE(preview.target.text, target(QStringLiteral("revocation_event")));
         QCOMPARE(preview.rowsToGo, 400);
         QCOMPARE(preview.mustAcknowledge, -1);
