@@ -19,7 +19,6 @@
 #include <QWaitCondition>
 
 #include <algorithm>
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -607,10 +606,9 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
     const int connections = std::clamp(m_throttle.connections, 1, kMaxConnections);
     struct Region
     {
-        QVariant pos;   // the walk's position (exclusive); invalid = the table's start
-        QVariant upper; // inclusive bound; invalid = the table's end
-        bool claimed = false;
-        bool finished = false;
+        QVariant pos;         // the walk's position (exclusive); invalid = the table's start
+        QVariant upper;       // inclusive bound; invalid = the table's end
+        bool claimed = false; // a walker has taken it (and walks it to its end)
     };
     std::vector<Region> regions;
     if (!run.regions.isEmpty()) {
@@ -836,7 +834,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         QMutexLocker locked(&mutex);
         for (;;) {
             auto next = std::find_if(regions.begin(), regions.end(),
-                                     [](const Region &g) { return !g.claimed && !g.finished; });
+                                     [](const Region &g) { return !g.claimed; });
             if (next == regions.end())
                 return;
             Region &g = *next;
@@ -858,8 +856,7 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
                 }
                 if (b.value(0, 1).toLongLong() == 0 || b.value(0, 0).isNull()) {
                     locked.relock();
-                    g.finished = true; // walked past its last key
-                    break;
+                    break; // walked past the region's last key
                 }
                 const QVariant end = sp.integerKey ? QVariant(b.value(0, 0).toLongLong())
                                                    : QVariant(b.value(0, 0).toString());

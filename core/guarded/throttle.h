@@ -31,9 +31,10 @@ inline constexpr int kMaxConnections = 8;
 
 struct ThrottleSettings
 {
-    // Connections deleting disjoint chunks side by side (1 = the walking
-    // session alone). Each keeps its transactions as short as one alone
-    // would; together they finish sooner and put more load on the server.
+    // Connections deleting side by side, each walking its own region of the
+    // key space (1 = the walking session alone). Each keeps its transactions
+    // as short as one alone would; together they finish sooner where the
+    // server has CPU to spare, and put more load on it.
     int connections = 1;
     int maxBatch = 100000; // the bound; the operator's --batch lowers it
     int startBatch = 1000;
