@@ -23,6 +23,8 @@ BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
             dpkg-dev file appstream desktop-file-utils clang libclang-rt-14-dev
             prometheus)
 
+# Disk a cold `./dev.sh test` writes (build trees, ccache, labs), measured on a clean clone.
+TEST_DISK_GIB=12
 log() { printf '[dev %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 phase_start() { PHASE_T0=$(date +%s); log "== $1"; }
@@ -150,6 +152,11 @@ cmd_screenshot() {
 
 cmd_test() {
     local t0; t0=$(date +%s)
+    # A full run writes build/dev, build/asan, build/fuzz, ccache and the labs; when the disk
+    # fills, the linker's "No space left on device" is the only sign, deep in the build log.
+    local free_gib; free_gib=$(df -Pk "$ROOT" | awk 'NR == 2 { print int($4 / 1048576) }')
+    log "$free_gib GiB free on the disk holding $ROOT (a cold test run writes about ${TEST_DISK_GIB} GiB)"
+    (( free_gib >= TEST_DISK_GIB )) || log "WARNING: less free disk than a cold test run writes; the build may fail with 'No space left on device'"
     phase_start deps; cmd_deps; phase_end deps
     phase_start "build (dev)"; cmd_build dev; phase_end "build (dev)"
     phase_start "tests (dev: unit, widgets, integration against the lab, package)"
