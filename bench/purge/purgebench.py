@@ -801,6 +801,26 @@ def with_writers(lab, args, revocable, action):
             "counters": counters, "load": load}
 
 
+def writer_stalls(stmts, writer_ids, ours, n=8):
+    """The writers' slowest statements as the server timed them, when they
+    started (seconds after the run's first statement) and what the contender
+    was running at that moment: where a writer's tail latency comes from. A
+    client-side p99 far above every server time here points at the client's
+    machine (CPU, scheduling), not at a lock."""
+    t0 = min((s[1] for s in stmts), default=0)
+    slow = sorted((s for s in stmts if s[0] in writer_ids and statement_kind(s[3]) == "write"),
+                  key=lambda s: -s[2])[:n]
+    out = []
+    for s in sorted(slow, key=lambda s: s[1]):
+        end = s[1] + s[2]
+        during = [o for o in ours if o[1] < end and o[1] + o[2] > s[1]]
+        out.append({"at_s": round(s[1] - t0, 3), "ms": round(s[2] * 1000, 1),
+                    "statement": " ".join(s[3].split())[:60],
+                    "contender_running": [{"ms": round(o[2] * 1000, 1), "statement": " ".join(o[3].split())[:90]}
+                                          for o in sorted(during, key=lambda o: -o[2])[:3]]})
+    return out
+
+
 _DDL = re.compile(r"^\s*(create\s+trigger|drop\s+trigger|rename\s+table)\b", re.I)
 
 
@@ -845,6 +865,7 @@ def measure(lab, args, work, meta, name, rep=1):
     ddl_server = [s[2] * 1000 for s in ours if _DDL.match(_COMMENT.sub("", s[3]))]
     w = writer_figures(writers, ph["seconds"])
     w["server_max_ms"] = round(server_ins[-1], 1) if server_ins else 0
+    stalls = writer_stalls(stmts, writer_ids, ours)
     u = writer_figures([updater], ph["seconds"]) if updater else None
     inserted = [i for x in writers for i in x.ids]
     revoked = list(updater.revoked) if updater else []
@@ -901,7 +922,7 @@ def measure(lab, args, work, meta, name, rep=1):
         "rows_per_second": round(verified / r["seconds"]) if r["seconds"] > 0 else 0,
         "lock": lock, "ddl_server_max_ms": round(max(ddl_server, default=0), 1),
         "transactions": trx, "statements": statement_summary(ours), "server_counters": ph["counters"],
-        "writer": w, "updater": u,
+        "writer": w, "updater": u, "writer_stalls": stalls,
         "live_checksum_before": before, "live_checksum_expected": expected, "live_checksum_after": after,
         "revoked": len(revoked), "revoked_valid0": revoked_now,
         "expired_left": expired_after, "writer_rows": int(wrows), "writer_inserts_ok": len(inserted),
