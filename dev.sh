@@ -24,7 +24,7 @@ BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
             prometheus)
 
 # Disk a cold `./dev.sh test` writes (build trees, ccache, labs), measured on a clean clone.
-TEST_DISK_GIB=12
+TEST_DISK_GIB=13
 log() { printf '[dev %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 phase_start() { PHASE_T0=$(date +%s); log "== $1"; }
