@@ -259,6 +259,10 @@ private slots:
         QCOMPARE(preview.parameters.value(u"method").toString(), QStringLiteral("swap"));
         QVERIFY2(preview.consequences.join(u' ').contains(QStringLiteral("copy and swap")),
                  qPrintable(preview.consequences.join(u'\n')));
+        // The DROP's one-off stall on commits is said before the operator confirms.
+        QVERIFY2(preview.consequences.join(u' ').contains(QStringLiteral("deleted in one step")),
+                 qPrintable(preview.consequences.join(u'\n')));
+        QVERIFY(preview.parameters.contains(QStringLiteral("old_table_mib")));
         QVERIFY(preview.statements.join(u' ').contains(QStringLiteral("RENAME TABLE")));
 
         Writer w(m_db, QStringLiteral("wa"));
