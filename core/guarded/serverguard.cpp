@@ -106,6 +106,22 @@ QString confirmedServerIdentity(SqlSession &session, const QString &target,
     return identity;
 }
 
+QString claimConfirmedServer(SqlSession &session, const QString &target,
+                             const QString &confirmedIdentity, ActionLock &lock, QString *why,
+                             bool *refused)
+{
+    const QString identity =
+        confirmedServerIdentity(session, target, confirmedIdentity, why, refused);
+    if (identity.isEmpty())
+        return {};
+    if (QString held; !lock.acquire(&held)) {
+        *refused = true;
+        *why = held + u' ' + Tr::tr("Nothing was changed.");
+        return {};
+    }
+    return identity;
+}
+
 ActionLock::ActionLock(SqlSession &session, QString name)
     : m_session(session), m_name(std::move(name))
 {}

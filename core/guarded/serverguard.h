@@ -71,4 +71,15 @@ private:
     int m_reconnectsAtAcquire = -1;
 };
 
+// What every guarded session does before its first change, in this order:
+// the server behind it is the one the operator confirmed
+// (confirmedServerIdentity), and no other run holds `lock` (taken here). The
+// server's identity when the session may go on; else empty, with *why the
+// sentence to end the run with (nothing changed yet) and *refused saying
+// whether that is a refusal (another server answers, another run holds the
+// lock) or a failure (the server did not say which it is).
+QString claimConfirmedServer(SqlSession &session, const QString &target,
+                             const QString &confirmedIdentity, ActionLock &lock, QString *why,
+                             bool *refused);
+
 } // namespace turnstile

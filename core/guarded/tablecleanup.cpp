@@ -521,21 +521,18 @@ ActionResult TableCleanup::execute(const ActionPreview &confirmed, ActionControl
         return finish(ActionResult::Outcome::Failed, reason);
     const bool mysql = s.isMySql();
     giveWayToKeystone(s);
-    // The server must be the one the operator confirmed: the target names an
-    // address, and another server may answer there now.
-    QString identityRefusal;
-    bool anotherServer = false;
-    const QString identity = confirmedServerIdentity(
-        s, confirmed.target.text, confirmed.serverIdentity, &identityRefusal, &anotherServer);
-    if (identity.isEmpty())
-        return finish(anotherServer ? ActionResult::Outcome::Refused
-                                    : ActionResult::Outcome::Failed,
-                      identityRefusal);
-    // One run per table at a time, across workstations: the lock lives on
-    // the server, in this very session.
+    // The server must be the one the operator confirmed (the target names an
+    // address, and another server may answer there now), and one run per
+    // table at a time, across workstations: the lock lives on the server, in
+    // this very session.
     ActionLock lock(s, url.database + u'.' + tableName(sp.table));
-    if (QString why; !lock.acquire(&why))
-        return finish(ActionResult::Outcome::Refused, why + u' ' + Tr::tr("Nothing was changed."));
+    QString claimRefusal;
+    bool refused = false;
+    const QString identity = claimConfirmedServer(
+        s, confirmed.target.text, confirmed.serverIdentity, lock, &claimRefusal, &refused);
+    if (identity.isEmpty())
+        return finish(refused ? ActionResult::Outcome::Refused : ActionResult::Outcome::Failed,
+                      claimRefusal);
     bool galera = false;
     if (mysql) {
         const SqlResult w = s.run(QStringLiteral("SELECT @@GLOBAL.wsrep_on"));

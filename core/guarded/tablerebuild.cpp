@@ -258,18 +258,15 @@ ActionResult TableRebuild::execute(const ActionPreview &confirmed, ActionControl
     if (!monitor.begin(&reason))
         return finish(ActionResult::Outcome::Failed, SqlSession::unavailable(reason));
     const bool mysql = monitor.isMySql();
-    QString identityRefusal;
-    bool anotherServer = false;
-    if (confirmedServerIdentity(monitor, confirmed.target.text, confirmed.serverIdentity,
-                                &identityRefusal, &anotherServer)
-            .isEmpty())
-        return finish(anotherServer ? ActionResult::Outcome::Refused
-                                    : ActionResult::Outcome::Failed,
-                      identityRefusal);
     // The purges' lock name: a rebuild and a purge of one table never overlap.
     ActionLock lock(monitor, url.database + u'.' + tableName(m_table));
-    if (QString why; !lock.acquire(&why))
-        return finish(ActionResult::Outcome::Refused, why + u' ' + Tr::tr("Nothing was changed."));
+    QString claimRefusal;
+    bool refused = false;
+    if (claimConfirmedServer(monitor, confirmed.target.text, confirmed.serverIdentity, lock,
+                             &claimRefusal, &refused)
+            .isEmpty())
+        return finish(refused ? ActionResult::Outcome::Refused : ActionResult::Outcome::Failed,
+                      claimRefusal);
     TableSize before;
     if (!readSize(monitor, &before, &reason))
         return finish(ActionResult::Outcome::Failed, reason);

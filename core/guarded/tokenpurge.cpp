@@ -196,8 +196,9 @@ void TokenPurge::chooseMethod(ActionPreview &p)
         QStringLiteral("%1 >= :cutoff OR %1 IS NULL").arg(s.column(QLatin1StringView("expires"))));
 }
 
-QString TokenPurge::repairBeforeChunked()
+QString TokenPurge::repairBeforeChunked(const ActionPreview &confirmed, bool *refused)
 {
+    *refused = false;
     const DatabaseUrl url = DatabaseUrl::parse(profile().databaseUrl);
     if (url.backend != DatabaseUrl::Backend::MySql)
         return {};
@@ -210,9 +211,14 @@ QString TokenPurge::repairBeforeChunked()
     QString err;
     if (sw.leftover(&err) == TableSwap::Leftover::None)
         return err;
+    // The repair DROPs: only on the server the operator confirmed, like
+    // every other change (it ran before the check until the server-identity
+    // test for leftovers caught it).
     ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
-    if (QString why; !lock.acquire(&why))
-        return why;
+    if (claimConfirmedServer(s, confirmed.target.text, confirmed.serverIdentity, lock, &reason,
+                             refused)
+            .isEmpty())
+        return reason;
     if (!sw.repair(&err))
         return err;
     return {};
@@ -222,8 +228,14 @@ ActionResult TokenPurge::execute(const ActionPreview &confirmed, ActionControl &
 {
     if (confirmed.parameters.value(QStringLiteral("method")).toString() == u"swap")
         return executeSwap(confirmed, control);
-    if (const QString why = repairBeforeChunked(); !why.isEmpty()) {
+    bool refused = false;
+    if (const QString why = repairBeforeChunked(confirmed, &refused); !why.isEmpty()) {
         ActionResult r;
+        if (refused) {
+            r.outcome = ActionResult::Outcome::Refused;
+            r.message = why;
+            return r;
+        }
         r.outcome = ActionResult::Outcome::Failed;
         r.message = Tr::tr("What an interrupted copy-and-swap left could not be dropped: %1 "
                            "Table token is complete; nothing was deleted.")
@@ -254,17 +266,14 @@ ActionResult TokenPurge::executeSwap(const ActionPreview &confirmed, ActionContr
     if (!s.begin(&reason))
         return finish(ActionResult::Outcome::Failed, reason);
     giveWayToKeystone(s);
-    QString identityRefusal;
-    bool anotherServer = false;
-    const QString identity = confirmedServerIdentity(
-        s, confirmed.target.text, confirmed.serverIdentity, &identityRefusal, &anotherServer);
-    if (identity.isEmpty())
-        return finish(anotherServer ? ActionResult::Outcome::Refused
-                                    : ActionResult::Outcome::Failed,
-                      identityRefusal);
     ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
-    if (QString why; !lock.acquire(&why))
-        return finish(ActionResult::Outcome::Refused, why + u' ' + Tr::tr("Nothing was changed."));
+    QString claimRefusal;
+    bool refused = false;
+    const QString identity = claimConfirmedServer(
+        s, confirmed.target.text, confirmed.serverIdentity, lock, &claimRefusal, &refused);
+    if (identity.isEmpty())
+        return finish(refused ? ActionResult::Outcome::Refused : ActionResult::Outcome::Failed,
+                      claimRefusal);
 
     TableSwap sw(s, KeystoneTable::Token);
     QString err;

@@ -60,7 +60,7 @@ private:
     ActionResult executeSwap(const ActionPreview &confirmed, ActionControl &control);
     // Drops what an interrupted swap left before a chunked run; a sentence
     // when it could not.
-    QString repairBeforeChunked();
+    QString repairBeforeChunked(const ActionPreview &confirmed, bool *refused);
 
     Method m_method = Method::Chunked;
     qint64 m_retention = kDefaultRetentionSec;

@@ -314,6 +314,36 @@ private slots:
         QCOMPARE(count(QStringLiteral("1")), 322);
     }
 
+    // What an interrupted swap left is dropped only on the server the
+    // operator confirmed: with another server behind the target, the chunked
+    // run is refused before its repair, and the leftover stays.
+    void leftoversAreDroppedOnlyOnTheConfirmedServer()
+    {
+        seed(400, 50);
+        QVERIFY(rootExec(QStringLiteral("CREATE TABLE `%1`._token_new LIKE `%1`.token").arg(m_db)));
+        QCOMPARE(leftovers(), 1);
+        TokenPurge purge(profile(m_user), secrets());
+        purge.setMethod(TokenPurge::Method::Chunked);
+        ActionPreview p = purge.preview();
+        QVERIFY2(!p.refused(), qPrintable(p.refusal));
+        const QString confirmedServer = p.serverIdentity;
+        p.serverIdentity = QStringLiteral("mysql:db2.example:3306");
+        AuditLog audit;
+        GuardedWorkflow wf(profile(m_user), audit);
+        ActionControl control;
+        ActionResult r = wf.run(purge, p, Confirmation{p.target.text, -1}, control);
+        QCOMPARE(r.outcome, ActionResult::Outcome::Refused);
+        QVERIFY2(r.message.contains(QStringLiteral("db2.example")), qPrintable(r.message));
+        QCOMPARE(leftovers(), 1);
+        QCOMPARE(count(QStringLiteral("user_id LIKE 'u%'")), 400);
+
+        p.serverIdentity = confirmedServer;
+        r = wf.run(purge, p, Confirmation{p.target.text, -1}, control);
+        QVERIFY2(r.outcome == ActionResult::Outcome::Completed, qPrintable(r.message));
+        QCOMPARE(leftovers(), 0);
+        QCOMPARE(count(QStringLiteral("user_id LIKE 'u%'")), 0);
+    }
+
     void fallsBackToChunkedAndSaysWhy()
     {
         seed(500, 50);
