@@ -211,9 +211,8 @@ QString TokenPurge::repairBeforeChunked(const ActionPreview &confirmed, bool *re
     QString err;
     if (sw.leftover(&err) == TableSwap::Leftover::None)
         return err;
-    // The repair DROPs: only on the server the operator confirmed, like
-    // every other change (it ran before the check until the server-identity
-    // test for leftovers caught it).
+    // The repair DROPs tables and triggers: like every other change, only on
+    // the server the operator confirmed, with the table's lock held.
     ActionLock lock(s, url.database + u'.' + tableName(KeystoneTable::Token));
     if (claimConfirmedServer(s, confirmed.target.text, confirmed.serverIdentity, lock, &reason,
                              refused)

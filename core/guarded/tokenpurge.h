@@ -58,8 +58,9 @@ private:
     // statements of the method chosen.
     void chooseMethod(ActionPreview &p);
     ActionResult executeSwap(const ActionPreview &confirmed, ActionControl &control);
-    // Drops what an interrupted swap left before a chunked run; a sentence
-    // when it could not.
+    // Drops what an interrupted swap left before a chunked run, on the
+    // confirmed server only; a sentence when it could not, with *refused set
+    // when another server answers or another run holds the lock.
     QString repairBeforeChunked(const ActionPreview &confirmed, bool *refused);
 
     Method m_method = Method::Chunked;
